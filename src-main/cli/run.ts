@@ -1,0 +1,36 @@
+import { isShoalError } from '../../src-shared/errors';
+import type { Command } from './command';
+
+const commands: Record<string, () => Promise<Command>> = {};
+
+const usage = `usage: shoal <command> [options]
+
+commands:
+${Object.keys(commands).map((c) => `  ${c}`).join('\n')}
+
+Run 'shoal <command> --help' for a command's options.`;
+
+/** Runs one CLI invocation and returns the process exit status. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    console.log(usage);
+    return name === undefined ? 1 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`error: unknown command '${name}'\n\n${usage}`);
+    return 1;
+  }
+  try {
+    const command = await load();
+    return await command.run(rest);
+  } catch (err) {
+    // Only errors that carry a human sentence reach the user as such; anything else is a bug.
+    if (isShoalError(err)) {
+      console.error(`error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}

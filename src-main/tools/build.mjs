@@ -1,0 +1,38 @@
+// One build for every bundle: the Node-side bundles with esbuild, the renderer with Vite.
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { rm, chmod } from 'node:fs/promises';
+
+const root = new URL('../../', import.meta.url);
+const out = (p) => new URL(`dist/${p}`, root).pathname;
+const src = (p) => new URL(p, root).pathname;
+
+// ESM bundles that pull in CommonJS dependencies (ws) need `require` to exist.
+const esmBanner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+const nodeBundles = [
+  { entry: 'src-main/cli.ts', outfile: 'cli.js', format: 'esm', shebang: true },
+];
+
+await rm(out(''), { recursive: true, force: true });
+
+await Promise.all(
+  nodeBundles.map(({ entry, outfile, format, shebang }) =>
+    esbuild({
+      entryPoints: [src(entry)],
+      outfile: out(outfile),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format,
+      sourcemap: true,
+      external: ['electron'],
+      banner: { js: `${shebang ? '#!/usr/bin/env node\n' : ''}${format === 'esm' ? esmBanner : ''}` },
+      logLevel: 'warning',
+    }),
+  ),
+);
+await chmod(out('cli.js'), 0o755);
+
+await viteBuild({ configFile: src('vite.config.ts'), logLevel: 'warn' });
+console.log('build: dist/ ready');

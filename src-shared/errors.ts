@@ -1,0 +1,35 @@
+/**
+ * Every error a user can cause carries a code and one human sentence. It crosses every transport
+ * as `{ code, message }`; no stack trace is ever shown to a user.
+ */
+export const errorCodes = [
+  'invalid-torrent',
+  'unsupported-torrent',
+  'invalid-magnet',
+  'invalid-input',
+  'not-found',
+  'already-exists',
+  'io',
+  'disk-full',
+  'permission-denied',
+  'port-in-use',
+  'network',
+  'protocol',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export class ShoalError extends Error {
+  override readonly name = 'ShoalError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isShoalError(value: unknown): value is ShoalError {
+  return value instanceof ShoalError;
+}
