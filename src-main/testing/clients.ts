@@ -1,0 +1,129 @@
+// Test support: Debian's real BitTorrent programs, bound to 127.0.0.1 with DHT, LSD, PEX and UPnP off.
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile, chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, startProcess, tempDir, waitFor, type RunningProcess } from './processes';
+
+const run = promisify(execFile);
+
+export interface Tracker {
+  readonly httpUrl: string;
+  readonly udpUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Debian's opentracker is built with an allow-list and chroots into `-d`, so the list is written
+ * inside that folder and named from its root.
+ */
+export async function startOpentracker(infoHashesHex: readonly string[]): Promise<Tracker> {
+  const dir = await tempDir('opentracker');
+  await chmod(dir.path, 0o755);
+  await writeFile(join(dir.path, 'allow'), infoHashesHex.map((h) => `${h}\n`).join(''), { mode: 0o644 });
+  const port = await freePort();
+  const proc = startProcess('opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-w', '/allow', '-d', dir.path]);
+  await waitFor('opentracker to answer', async () => {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/scrape`);
+      return res.ok ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  }, 10_000, 100);
+  return {
+    httpUrl: `http://127.0.0.1:${port}/announce`,
+    udpUrl: `udp://127.0.0.1:${port}/announce`,
+    async stop() {
+      await proc.stop();
+      await dir.remove();
+    },
+  };
+}
+
+/** Makes a .torrent with Debian's mktorrent; returns its path. */
+export async function mktorrent(dataPath: string, out: string, options: { announce?: readonly string[]; pieceLengthLog2?: number } = {}): Promise<string> {
+  const args = ['-o', out, '-l', String(options.pieceLengthLog2 ?? 15), '-n', dataPath.split('/').pop()!];
+  for (const url of options.announce ?? []) args.push('-a', url);
+  args.push(dataPath);
+  await run('mktorrent', args);
+  return out;
+}
+
+const aria2Common = (dir: string, port: number, tmp: string) => [
+  '--interface=127.0.0.1', '--disable-ipv6=true',
+  '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
+  `--listen-port=${port}`, `--dir=${dir}`,
+  '--console-log-level=warn', '--summary-interval=0', '--show-console-readout=false', '--download-result=hide',
+  `--dht-file-path=${tmp}/dht.dat`, `--dht-file-path6=${tmp}/dht6.dat`,
+  '--save-session-interval=0', '--auto-save-interval=0', '--file-allocation=none',
+  '--bt-max-peers=0', // no cap: every test peer shares 127.0.0.1
+];
+
+export interface Peer {
+  readonly port: number;
+  readonly process: RunningProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * aria2c seeding `torrent` from `dataDir`. It re-announces every second, so it learns of new
+ * leechers and dials them (Transmission never dials 127.0.0.1 peers itself).
+ */
+export async function startAria2Seeder(torrent: string, dataDir: string, options: { uploadLimit?: string } = {}): Promise<Peer> {
+  const port = await freePort();
+  const tmp = await tempDir('aria2-seed');
+  const args = [...aria2Common(dataDir, port, tmp.path), '-V', '--seed-ratio=0.0', '--bt-tracker-interval=1', '--bt-seed-unverified=false'];
+  if (options.uploadLimit) args.push(`--max-overall-upload-limit=${options.uploadLimit}`);
+  const proc = startProcess('aria2c', [...args, torrent]);
+  return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
+}
+
+/** aria2c downloading `torrent` into `outDir`; `exited` resolves when it is complete (seed-time 0). */
+export async function startAria2Leecher(torrent: string, outDir: string): Promise<Peer> {
+  const port = await freePort();
+  const tmp = await tempDir('aria2-leech');
+  const proc = startProcess('aria2c', [...aria2Common(outDir, port, tmp.path), '--seed-time=0', '--bt-tracker-interval=1', torrent]);
+  return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
+}
+
+async function transmissionSettings(cfg: string, dir: string, port: number, rpcPort: number, watch: string | null, ratioLimitZero: boolean): Promise<void> {
+  await mkdir(cfg, { recursive: true });
+  const settings = {
+    'bind-address-ipv4': '127.0.0.1', 'bind-address-ipv6': '::1',
+    'peer-port': port, 'peer-port-random-on-start': false,
+    'rpc-enabled': true, 'rpc-bind-address': '127.0.0.1', 'rpc-port': rpcPort, 'rpc-authentication-required': false,
+    'rpc-whitelist-enabled': true, 'rpc-whitelist': '127.0.0.1', 'rpc-host-whitelist-enabled': false,
+    'dht-enabled': false, 'lpd-enabled': false, 'pex-enabled': false, 'utp-enabled': false,
+    'port-forwarding-enabled': false, 'blocklist-enabled': false,
+    'speed-limit-down-enabled': false, 'speed-limit-up-enabled': false, 'alt-speed-enabled': false, 'alt-speed-time-enabled': false,
+    'download-dir': dir, 'incomplete-dir-enabled': false,
+    'watch-dir-enabled': watch !== null, 'watch-dir': watch ?? '', 'start-added-torrents': true,
+    'idle-seeding-limit-enabled': false, 'ratio-limit-enabled': ratioLimitZero, 'ratio-limit': 0, 'message-level': 1,
+  };
+  await writeFile(join(cfg, 'settings.json'), JSON.stringify(settings, null, 1));
+}
+
+/** transmission-daemon seeding `torrent` from `dataDir` (picked up from a watch folder). */
+export async function startTransmissionSeeder(torrent: string, dataDir: string): Promise<Peer> {
+  const port = await freePort();
+  const rpcPort = await freePort();
+  const tmp = await tempDir('tr-seed');
+  const watch = join(tmp.path, 'watch');
+  await mkdir(watch, { recursive: true });
+  await transmissionSettings(join(tmp.path, 'config'), dataDir, port, rpcPort, watch, false);
+  await run('cp', [torrent, watch]);
+  const proc = startProcess('transmission-daemon', ['-f', '-g', join(tmp.path, 'config')]);
+  return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
+}
+
+/** transmission-cli downloading into `outDir`; it exits once complete (ratio limit 0). */
+export async function startTransmissionLeecher(torrent: string, outDir: string): Promise<Peer> {
+  const port = await freePort();
+  const rpcPort = await freePort();
+  const tmp = await tempDir('tr-leech');
+  const cfg = join(tmp.path, 'config');
+  await transmissionSettings(cfg, outDir, port, rpcPort, null, true);
+  const proc = startProcess('transmission-cli', ['-g', cfg, '-w', outDir, '-p', String(port), torrent], { env: { HOME: tmp.path } });
+  return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
+}
