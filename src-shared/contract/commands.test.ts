@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { commands, commandNames } from './commands';
+import { limits } from './limits';
+
+const hash = 'a'.repeat(40);
+
+describe('command inputs', () => {
+  it('accept well-formed inputs', () => {
+    expect(commands.pause.input.parse({ infoHashes: [hash] })).toEqual({ infoHashes: [hash] });
+    const add = commands.addTorrent.input.parse({
+      source: { kind: 'torrent', data: new Uint8Array([1, 2, 3]), fileName: 'x.torrent' },
+      paused: true,
+      skipFiles: [0, 2],
+    });
+    expect(add.source.kind).toBe('torrent');
+    expect(commands.addTorrent.input.parse({ source: { kind: 'magnet', uri: `magnet:?xt=urn:btih:${hash}` } }).source).toEqual({
+      kind: 'magnet',
+      uri: `magnet:?xt=urn:btih:${hash}`,
+    });
+    expect(commands.setSettings.input.parse({ theme: 'dark' })).toEqual({ theme: 'dark' });
+    expect(commands.inspectTorrent.input.parse({ uri: 'magnet:?dn=x' })).toEqual({ uri: 'magnet:?dn=x' });
+    expect(commands.subscribe.input.parse({ infoHash: null, tab: null })).toEqual({ infoHash: null, tab: null });
+  });
+
+  it.each([
+    ['wrong type', 'pause', { infoHashes: 'abc' }],
+    ['uppercase hex', 'pause', { infoHashes: ['A'.repeat(40)] }],
+    ['short hash', 'pause', { infoHashes: ['a'.repeat(39)] }],
+    ['non-hex hash', 'resume', { infoHashes: ['g'.repeat(40)] }],
+    ['missing field', 'remove', { infoHashes: [hash] }],
+    ['unknown key', 'remove', { infoHashes: [hash], deleteFiles: false, force: true }],
+    ['unknown key in setSettings', 'setSettings', { theme: 'dark', rootPassword: 'x' }],
+    ['port out of range', 'setSettings', { listenPort: 70000 }],
+    ['fractional port', 'setSettings', { listenPort: 80.5 }],
+    ['negative connections', 'setSettings', { maxConnectionsPerTorrent: -1 }],
+    ['bad theme', 'setSettings', { theme: 'neon' }],
+    ['empty download dir', 'setSettings', { downloadDir: '' }],
+    ['huge path', 'addTorrent', { source: { kind: 'magnet', uri: 'magnet:?x' }, savePath: 'a'.repeat(limits.pathLength + 1) }],
+    ['huge magnet', 'addTorrent', { source: { kind: 'magnet', uri: `magnet:?${'a'.repeat(limits.magnetLength)}` } }],
+    ['not a magnet', 'addTorrent', { source: { kind: 'magnet', uri: 'http://x/' } }],
+    ['bytes as array', 'addTorrent', { source: { kind: 'torrent', data: [1, 2, 3] } }],
+    ['oversized bytes', 'inspectTorrent', { data: new Uint8Array(limits.torrentBytes + 1) }],
+    ['unknown source kind', 'addTorrent', { source: { kind: 'url', uri: 'magnet:?x' } }],
+    ['negative file index', 'addTorrent', { source: { kind: 'magnet', uri: 'magnet:?x' }, skipFiles: [-1] }],
+    ['bad priority', 'setFilePriorities', { infoHash: hash, files: [{ index: 0, priority: 'urgent' }] }],
+    ['bad tab', 'subscribe', { infoHash: hash, tab: 'chat' }],
+    ['NaN version', 'hello', { protocolVersion: Number.NaN }],
+    ['null input', 'getSettings', null],
+    ['extra key on empty input', 'getSettings', { x: 1 }],
+  ] as const)('refuse %s', (_label, name, input) => {
+    expect(commands[name].input.safeParse(input).success).toBe(false);
+  });
+
+  it('bound list sizes', () => {
+    const many = Array.from({ length: limits.infoHashes + 1 }, () => hash);
+    expect(commands.pause.input.safeParse({ infoHashes: many }).success).toBe(false);
+    expect(commands.pause.input.safeParse({ infoHashes: many.slice(1) }).success).toBe(true);
+  });
+
+  it('every command has an input and an output schema', () => {
+    expect(commandNames).toContain('addTorrent');
+    for (const name of commandNames) {
+      expect(typeof commands[name].input.safeParse).toBe('function');
+      expect(typeof commands[name].output.safeParse).toBe('function');
+    }
+  });
+});
+
+describe('command outputs', () => {
+  it('strip unknown keys', () => {
+    expect(commands.addTorrent.output.parse({ infoHash: hash, name: 'n', extra: 1 })).toEqual({ infoHash: hash, name: 'n' });
+  });
+  it('refuse bad values', () => {
+    expect(commands.addTorrent.output.safeParse({ infoHash: 'x', name: 'n' }).success).toBe(false);
+    expect(
+      commands.getSettings.output.safeParse({ downloadDir: '/d', listenPort: 1, maxConnectionsPerTorrent: 0, theme: 'dark' }).success,
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { limits } from './limits';
+import {
+  bytesSchema,
+  filePrioritySchema,
+  infoHashSchema,
+  settingsSchema,
+} from './data';
+
+/**
+ * Every command: its input (validated by the receiving end; unknown keys are refused, so a
+ * typo never silently does nothing) and its output (unknown keys are stripped).
+ */
+
+const empty = z.strictObject({});
+const done = z.object({});
+const infoHashList = z.array(infoHashSchema).max(limits.infoHashes);
+const fileIndex = z.int().min(0).max(limits.files - 1);
+const torrentData = bytesSchema(limits.torrentBytes);
+const magnetUri = z
+  .string()
+  .max(limits.magnetLength)
+  .regex(/^magnet:\?/i, 'must be a magnet link starting with magnet:?');
+const name = z.string().max(limits.nameLength);
+const path = z.string().max(limits.pathLength);
+
+export const commands = {
+  /** Sent first on every connection; a mismatched protocolVersion is refused with a 'protocol' error. */
+  hello: {
+    input: z.strictObject({ protocolVersion: z.int().min(0).max(1_000_000) }),
+    output: z.object({ protocolVersion: z.int(), appVersion: z.string().max(64) }),
+  },
+  addTorrent: {
+    input: z.strictObject({
+      source: z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('torrent'), data: torrentData, fileName: path.optional() }),
+        z.strictObject({ kind: z.literal('magnet'), uri: magnetUri }),
+      ]),
+      savePath: path.min(1).optional(),
+      paused: z.boolean().optional(),
+      /** Indexes of files not to download. */
+      skipFiles: z.array(fileIndex).max(limits.files).optional(),
+    }),
+    output: z.object({ infoHash: infoHashSchema, name }),
+  },
+  /** The add dialog's preview; for a magnet, what the link itself says (no files, maybe no length). */
+  inspectTorrent: {
+    input: z.union([z.strictObject({ data: torrentData }), z.strictObject({ uri: magnetUri })]),
+    output: z.object({
+      infoHash: infoHashSchema,
+      name,
+      length: z.int().min(0).nullable(),
+      files: z.array(z.object({ path, length: z.int().min(0) })).max(limits.files),
+    }),
+  },
+  pause: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
+  resume: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
+  remove: { input: z.strictObject({ infoHashes: infoHashList, deleteFiles: z.boolean() }), output: done },
+  setFilePriorities: {
+    input: z.strictObject({
+      infoHash: infoHashSchema,
+      files: z.array(z.strictObject({ index: fileIndex, priority: filePrioritySchema })).max(limits.files),
+    }),
+    output: done,
+  },
+  /** Only the selected torrent's open tab streams `detail` events; null stops the stream. */
+  subscribe: {
+    input: z.strictObject({
+      infoHash: infoHashSchema.nullable(),
+      tab: z.enum(['general', 'pieces', 'peers', 'files', 'trackers']).nullable(),
+    }),
+    output: done,
+  },
+  getSettings: { input: empty, output: settingsSchema },
+  setSettings: { input: settingsSchema.partial().strict(), output: settingsSchema },
+} as const;
+
+export type CommandName = keyof typeof commands;
+export const commandNames = Object.keys(commands) as CommandName[];
+
+export type CommandInput<C extends CommandName> = z.infer<(typeof commands)[C]['input']>;
+export type CommandOutput<C extends CommandName> = z.infer<(typeof commands)[C]['output']>;
+export type SubscriptionTab = NonNullable<CommandInput<'subscribe'>['tab']>;
+
+export function isCommandName(value: unknown): value is CommandName {
+  return typeof value === 'string' && Object.hasOwn(commands, value);
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { limits } from './limits';
+import {
+  fileInfoSchema,
+  generalInfoSchema,
+  globalStatsSchema,
+  infoHashSchema,
+  peerInfoSchema,
+  piecesInfoSchema,
+  torrentSummarySchema,
+  trackerInfoSchema,
+} from './data';
+import { errorCodes } from '../errors';
+
+/** Everything the engine pushes to front ends, as snapshots rather than per-change chatter. */
+export const events = {
+  /** ~2 Hz, only changed rows; `full: true` (every torrent, replacing what the client had) first after connect. */
+  torrents: z.object({
+    full: z.boolean(),
+    changed: z.array(torrentSummarySchema).max(limits.torrents),
+    removed: z.array(infoHashSchema).max(limits.torrents),
+  }),
+  /** 1 Hz. */
+  stats: globalStatsSchema,
+  /** ~1 Hz for the subscribed torrent; carries only the subscribed tab's field. */
+  detail: z.object({
+    infoHash: infoHashSchema,
+    general: generalInfoSchema.optional(),
+    pieces: piecesInfoSchema.optional(),
+    peers: z.array(peerInfoSchema).max(limits.peers).optional(),
+    files: z.array(fileInfoSchema).max(limits.files).optional(),
+    trackers: z.array(trackerInfoSchema).max(limits.trackers).optional(),
+  }),
+  notice: z.object({
+    kind: z.enum(['torrent-finished', 'ratio-reached', 'engine-restarted', 'error']),
+    message: z.string().max(limits.textLength),
+    infoHash: infoHashSchema.optional(),
+    code: z.enum(errorCodes).optional(),
+  }),
+} as const;
+
+export type EventName = keyof typeof events;
+export const eventNames = Object.keys(events) as EventName[];
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+/** One event as a tagged value, for code that handles every kind (transports, relays). */
+export type ShoalEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(events, value);
+}

@@ -1,0 +1,11 @@
+export * from './limits';
+export * from './data';
+export * from './commands';
+export * from './events';
+export * from './channels';
+export type * from './api';
+export * from './messages';
+export * from './dispatch';
+export * from './rpc-client';
+export * from './engine-from-api';
+export { APP_VERSION } from './version';
