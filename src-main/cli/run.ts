@@ -1,7 +1,9 @@
 import { isShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  tracker: () => import('./tracker').then((m) => m.command),
+};
 
 const usage = `usage: shoal <command> [options]
 

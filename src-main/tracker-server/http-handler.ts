@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bencode, failureBody, type BValue } from './bencode-writer';
+import { ipBytes, ipText } from './ip-bytes';
+import { parseRawQuery, QueryError, type RawQuery } from './raw-query';
+import { statusPage } from './status-page';
+import type { AnnounceEvent, PeerEntry, SwarmStore } from './swarm-store';
+
+export interface HttpTrackerConfig {
+  readonly store: SwarmStore;
+  /** Seconds. */
+  readonly interval: number;
+  readonly minInterval: number;
+  readonly maxNumwant: number;
+  /** Most info-hashes one scrape may name, and most torrents a scrape of everything lists. */
+  readonly maxScrape: number;
+  readonly now: () => number;
+}
+
+const MAX_INTEGER = Number.MAX_SAFE_INTEGER;
+
+/** Serves `/announce`, `/scrape` and the status page `/`; anything else is 404. */
+export function handleHttp(config: HttpTrackerConfig, req: IncomingMessage, res: ServerResponse): void {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q + 1);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    send(res, 405, 'text/plain; charset=utf-8', Buffer.from('Only GET is supported.\n'));
+    return;
+  }
+  try {
+    if (path === '/announce') send(res, 200, 'text/plain', announce(config, parseRawQuery(query), req.socket.remoteAddress));
+    else if (path === '/scrape') send(res, 200, 'text/plain', scrape(config, parseRawQuery(query)));
+    else if (path === '/') send(res, 200, 'text/html; charset=utf-8', Buffer.from(statusPage(config.store, config.maxScrape)));
+    else send(res, 404, 'text/plain; charset=utf-8', Buffer.from('Not found.\n'));
+  } catch (err) {
+    if (!(err instanceof QueryError)) throw err;
+    // Failures travel with status 200: clients only read `failure reason` from a 200 body.
+    send(res, 200, 'text/plain', failureBody(err.message));
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: Buffer): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function single(query: RawQuery, name: string): Buffer | undefined {
+  const values = query.get(name);
+  if (values && values.length > 1) throw new QueryError(`The parameter ${name} is given more than once.`);
+  return values?.[0];
+}
+
+function required(query: RawQuery, name: string): Buffer {
+  const value = single(query, name);
+  if (value === undefined) throw new QueryError(`The request is missing ${name}.`);
+  return value;
+}
+
+function integer(query: RawQuery, name: string, fallback: number | undefined, max = MAX_INTEGER): number {
+  const raw = fallback === undefined ? required(query, name) : single(query, name);
+  if (raw === undefined) return fallback!;
+  const text = raw.toString('latin1');
+  if (!/^\d{1,16}$/.test(text) || Number(text) > max) throw new QueryError(`The parameter ${name} is not a valid number.`);
+  return Number(text);
+}
+
+function twentyBytes(query: RawQuery, name: string): Buffer {
+  const value = required(query, name);
+  if (value.length !== 20) throw new QueryError(`The parameter ${name} must be 20 bytes, not ${value.length}.`);
+  return value;
+}
+
+const events: Record<string, AnnounceEvent> = { '': 'none', empty: 'none', started: 'started', completed: 'completed', stopped: 'stopped' };
+
+function announce(config: HttpTrackerConfig, query: RawQuery, remote: string | undefined): Buffer {
+  const infoHash = twentyBytes(query, 'info_hash');
+  const peerId = twentyBytes(query, 'peer_id');
+  const port = integer(query, 'port', undefined, 65535);
+  if (port === 0) throw new QueryError('The parameter port must be between 1 and 65535.');
+  integer(query, 'uploaded', 0);
+  integer(query, 'downloaded', 0);
+  const left = integer(query, 'left', undefined);
+  const eventText = single(query, 'event')?.toString('latin1') ?? '';
+  const event = Object.hasOwn(events, eventText) ? events[eventText] : undefined;
+  if (event === undefined) throw new QueryError('The parameter event must be started, completed, stopped or empty.');
+  const numwant = Math.min(integer(query, 'numwant', config.maxNumwant), config.maxNumwant);
+  const compact = single(query, 'compact')?.toString('latin1') !== '0';
+  const noPeerId = single(query, 'no_peer_id')?.toString('latin1') === '1';
+  const ip = remote === undefined ? undefined : ipBytes(remote);
+  if (!ip) throw new QueryError('The tracker cannot tell your address.');
+
+  const outcome = config.store.announce({ infoHash, peerId, ip, port, left, event, numwant }, config.now());
+  if (!outcome.ok) return failureBody(outcome.reason);
+  const reply = new Map<string, BValue>([
+    ['complete', outcome.counts.complete],
+    ['incomplete', outcome.counts.incomplete],
+    ['downloaded', outcome.counts.downloaded],
+    ['interval', config.interval],
+    ['min interval', config.minInterval],
+  ]);
+  if (compact) {
+    reply.set('peers', Buffer.concat(outcome.v4.map((p) => p.compact)));
+    if (outcome.v6.length > 0) reply.set('peers6', Buffer.concat(outcome.v6.map((p) => p.compact)));
+  } else {
+    reply.set('peers', [...outcome.v4, ...outcome.v6].map((p) => dictionaryPeer(p, noPeerId)));
+  }
+  return bencode(reply);
+}
+
+function dictionaryPeer(peer: PeerEntry, noPeerId: boolean): BValue {
+  const addressLength = peer.compact.length - 2;
+  const dict = new Map<string, BValue>([
+    ['ip', ipText(peer.compact.subarray(0, addressLength))],
+    ['port', peer.compact.readUInt16BE(addressLength)],
+  ]);
+  if (!noPeerId) dict.set('peer id', peer.peerId);
+  return dict;
+}
+
+function scrape(config: HttpTrackerConfig, query: RawQuery): Buffer {
+  const requested = query.get('info_hash') ?? [];
+  if (requested.length > config.maxScrape) throw new QueryError(`A scrape may name at most ${config.maxScrape} torrents.`);
+  const files = new Map<Buffer, BValue>();
+  const entry = (c: { complete: number; incomplete: number; downloaded: number }): BValue =>
+    new Map<string, BValue>([
+      ['complete', c.complete],
+      ['downloaded', c.downloaded],
+      ['incomplete', c.incomplete],
+    ]);
+  if (requested.length === 0) {
+    for (const swarm of config.store.swarms(config.maxScrape)) {
+      files.set(swarm.infoHash, entry({ complete: swarm.seeders, incomplete: swarm.leechers, downloaded: swarm.downloaded }));
+    }
+  } else {
+    const seen = new Set<string>();
+    for (const hash of requested) {
+      if (hash.length !== 20) throw new QueryError(`The parameter info_hash must be 20 bytes, not ${hash.length}.`);
+      const hex = hash.toString('hex');
+      if (seen.has(hex) || !config.store.isAllowed(hex)) continue;
+      seen.add(hex);
+      files.set(hash, entry(config.store.counts(hex)));
+    }
+  }
+  return bencode(new Map([['files', files]]));
+}

@@ -1,0 +1,107 @@
+import type { ConnectionIds } from './connection-ids';
+import type { AnnounceEvent, SwarmStore } from './swarm-store';
+
+/**
+ * BEP 15 request handling, from one datagram to at most one reply. No reply is ever much larger
+ * than the request that caused it (announce replies carry a capped number of peers, errors are
+ * dropped when they would outgrow the request), so the tracker cannot be used as an amplifier.
+ */
+
+export interface UdpTrackerConfig {
+  readonly store: SwarmStore;
+  readonly ids: ConnectionIds;
+  /** Seconds. */
+  readonly interval: number;
+  readonly maxNumwant: number;
+  readonly now: () => number;
+}
+
+const PROTOCOL_ID_HI = 0x417;
+const PROTOCOL_ID_LO = 0x27101980;
+const ACTION_CONNECT = 0;
+const ACTION_ANNOUNCE = 1;
+const ACTION_SCRAPE = 2;
+const ACTION_ERROR = 3;
+const MAX_SCRAPE = 74;
+const events: readonly AnnounceEvent[] = ['none', 'completed', 'started', 'stopped'];
+
+/** Returns the reply to send back, or undefined to stay silent. */
+export function handleUdp(config: UdpTrackerConfig, packet: Buffer, ip: Buffer, port: number): Buffer | undefined {
+  if (packet.length < 16) return undefined;
+  const action = packet.readUInt32BE(8);
+  const transaction = packet.readUInt32BE(12);
+  const now = config.now();
+  if (action === ACTION_CONNECT) {
+    if (packet.readUInt32BE(0) !== PROTOCOL_ID_HI || packet.readUInt32BE(4) !== PROTOCOL_ID_LO) return undefined;
+    const reply = Buffer.allocUnsafe(16);
+    reply.writeUInt32BE(ACTION_CONNECT, 0);
+    reply.writeUInt32BE(transaction, 4);
+    config.ids.issue(ip, port, now, reply, 8);
+    return reply;
+  }
+  if (action !== ACTION_ANNOUNCE && action !== ACTION_SCRAPE) return error(packet, transaction, 'unknown action');
+  if (!config.ids.verify(packet, 0, ip, port, now)) return error(packet, transaction, 'bad connection id');
+  return action === ACTION_ANNOUNCE ? announce(config, packet, ip, transaction, now) : scrape(config, packet, transaction);
+}
+
+function announce(config: UdpTrackerConfig, packet: Buffer, ip: Buffer, transaction: number, now: number): Buffer | undefined {
+  if (packet.length < 98) return error(packet, transaction, 'truncated announce');
+  const left = packet.readBigUInt64BE(64);
+  const eventCode = packet.readUInt32BE(80);
+  const event = events[eventCode];
+  if (event === undefined) return error(packet, transaction, 'bad event');
+  const wanted = packet.readInt32BE(92);
+  const numwant = wanted < 0 ? config.maxNumwant : Math.min(wanted, config.maxNumwant);
+  const peerPort = packet.readUInt16BE(96);
+  if (peerPort === 0) return error(packet, transaction, 'bad port');
+  const outcome = config.store.announce(
+    {
+      infoHash: packet.subarray(16, 36),
+      peerId: packet.subarray(36, 56),
+      ip,
+      port: peerPort,
+      left: left > 0n ? 1 : 0,
+      event,
+      numwant,
+    },
+    now,
+  );
+  if (!outcome.ok) return error(packet, transaction, outcome.reason);
+  // BEP 15 answers in the requester's address family only.
+  const peers = ip.length === 4 ? outcome.v4 : outcome.v6;
+  const size = ip.length + 2;
+  const reply = Buffer.allocUnsafe(20 + peers.length * size);
+  reply.writeUInt32BE(ACTION_ANNOUNCE, 0);
+  reply.writeUInt32BE(transaction, 4);
+  reply.writeUInt32BE(config.interval, 8);
+  reply.writeUInt32BE(outcome.counts.incomplete, 12);
+  reply.writeUInt32BE(outcome.counts.complete, 16);
+  let at = 20;
+  for (const peer of peers) at += peer.compact.copy(reply, at);
+  return reply;
+}
+
+function scrape(config: UdpTrackerConfig, packet: Buffer, transaction: number): Buffer | undefined {
+  const count = Math.min(Math.floor((packet.length - 16) / 20), MAX_SCRAPE);
+  if (count === 0) return error(packet, transaction, 'no info-hash');
+  const reply = Buffer.allocUnsafe(8 + count * 12);
+  reply.writeUInt32BE(ACTION_SCRAPE, 0);
+  reply.writeUInt32BE(transaction, 4);
+  for (let i = 0; i < count; i++) {
+    const hex = packet.toString('hex', 16 + i * 20, 36 + i * 20);
+    const c = config.store.isAllowed(hex) ? config.store.counts(hex) : { complete: 0, incomplete: 0, downloaded: 0 };
+    reply.writeUInt32BE(c.complete, 8 + i * 12);
+    reply.writeUInt32BE(c.downloaded, 12 + i * 12);
+    reply.writeUInt32BE(c.incomplete, 16 + i * 12);
+  }
+  return reply;
+}
+
+/** An error reply, or silence when the reply would be larger than the request. */
+function error(packet: Buffer, transaction: number, message: string): Buffer | undefined {
+  const reply = Buffer.from(`\0\0\0\0\0\0\0\0${message}`, 'latin1');
+  if (reply.length > packet.length) return undefined;
+  reply.writeUInt32BE(ACTION_ERROR, 0);
+  reply.writeUInt32BE(transaction, 4);
+  return reply;
+}
