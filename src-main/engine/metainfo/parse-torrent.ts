@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { ShoalError } from '../../../src-shared/errors';
+import { decodeBencode, field, isDict, type BDict, type BValue } from './bdecode';
+import type { Metainfo, TorrentFile } from './metainfo';
+import { makePathsUnique, sanitizeComponent, sanitizePath } from './sanitize-path';
+
+export interface ParseTorrentOptions {
+  /**
+   * Name to use when the info dictionary has no usable `name` (some real torrents lack one).
+   * Callers that loaded a file pass its base name without `.torrent`, as Transmission does; without
+   * it the name is the info-hash in hex. Either way the info-hash stays that of the original bytes.
+   */
+  readonly fallbackName?: string;
+}
+
+export const v2OnlyMessage = 'BitTorrent v2-only torrents are not supported yet';
+
+// Larger pieces exist nowhere in practice and would make every piece buffer huge.
+const maxPieceLength = 256 * 1024 * 1024;
+// A 1 ms timestamp is ~1e12 while seconds stay below 1e11 until the year 5138.
+const millisecondsThreshold = 1e11;
+const utf8 = new TextDecoder('utf-8');
+
+function invalid(sentence: string): never {
+  throw new ShoalError('invalid-torrent', `Invalid torrent: ${sentence}.`);
+}
+
+/** Decodes and validates a .torrent file (BEP 3, 12, 19, 27, 47; hybrid v1/v2 through its v1 part). */
+export function parseTorrent(bytes: Uint8Array, options: ParseTorrentOptions = {}): Metainfo {
+  const { value: root, info: span } = decodeBencode(bytes);
+  if (!isDict(root)) invalid('it is not a bencoded dictionary');
+  const info = field(root, 'info');
+  if (info === undefined || !span) invalid('it has no info dictionary');
+  if (!isDict(info)) invalid('its info is not a dictionary');
+
+  checkVersion(info);
+  const infoBytes = bytes.slice(span.start, span.end);
+  const infoHash = new Uint8Array(createHash('sha1').update(infoBytes).digest());
+  const infoHashHex = Buffer.from(infoHash).toString('hex');
+
+  const pieceLength = field(info, 'piece length');
+  if (typeof pieceLength !== 'number') invalid("its info has no 'piece length' integer");
+  if (pieceLength <= 0) invalid(`its piece length ${pieceLength} is not positive`);
+  if (pieceLength > maxPieceLength) invalid(`its piece length ${pieceLength} is larger than 256 MiB`);
+
+  const name =
+    sanitizeComponent(text(field(info, 'name')) ?? '') ??
+    sanitizeComponent(options.fallbackName ?? '') ??
+    infoHashHex;
+  const { files, multiFile } = readFiles(info, name);
+  const last = files[files.length - 1]!;
+  const length = last.offset + last.length;
+  if (length === 0) invalid('its total length is 0');
+
+  const pieceHashes = field(info, 'pieces');
+  if (!(pieceHashes instanceof Uint8Array)) invalid("its info has no 'pieces' byte string");
+  if (pieceHashes.length % 20 !== 0) {
+    invalid(`its piece hashes are ${pieceHashes.length} bytes long, not a multiple of 20`);
+  }
+  const pieceCount = Math.ceil(length / pieceLength);
+  if (pieceHashes.length / 20 !== pieceCount) {
+    invalid(`it has ${pieceHashes.length / 20} piece hashes but its length needs ${pieceCount}`);
+  }
+
+  const privateFlag = field(info, 'private');
+  const comment = text(field(root, 'comment'));
+  const createdBy = text(field(root, 'created by'));
+  const creationDate = readDate(field(root, 'creation date'));
+  const source = text(field(info, 'source'));
+  return {
+    infoHash,
+    infoHashHex,
+    infoBytes,
+    name,
+    pieceLength,
+    pieceCount,
+    lastPieceLength: length - (pieceCount - 1) * pieceLength,
+    length,
+    pieceHashes,
+    files,
+    multiFile,
+    trackers: readTrackers(root),
+    urlList: readUrlList(field(root, 'url-list')),
+    // BEP 27 says 1; any other non-zero value is read as private too, to err on the side of privacy.
+    private: typeof privateFlag === 'number' && privateFlag !== 0,
+    ...(comment !== undefined && { comment }),
+    ...(createdBy !== undefined && { createdBy }),
+    ...(creationDate !== undefined && { creationDate }),
+    ...(source !== undefined && { source }),
+  };
+}
+
+// Hybrid torrents carry a complete v1 description beside the v2 one; we load that part.
+function checkVersion(info: BDict): void {
+  const version = field(info, 'meta version');
+  const hasV1 = field(info, 'pieces') !== undefined && (field(info, 'length') !== undefined || field(info, 'files') !== undefined);
+  if (version === undefined || version === 1) {
+    if (!hasV1 && field(info, 'file tree') !== undefined) throw new ShoalError('unsupported-torrent', v2OnlyMessage);
+    return;
+  }
+  if (version === 2) {
+    if (!hasV1) throw new ShoalError('unsupported-torrent', v2OnlyMessage);
+    return;
+  }
+  throw new ShoalError('unsupported-torrent', `This torrent uses BitTorrent meta version ${String(version)}, which is not supported.`);
+}
+
+function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile: boolean } {
+  const single = field(info, 'length');
+  const list = field(info, 'files');
+  if (single !== undefined && list !== undefined) invalid("its info has both 'length' and 'files'");
+  if (list === undefined) {
+    if (typeof single !== 'number') invalid("its info has neither a 'length' integer nor a 'files' list");
+    if (single < 0) invalid('its length is negative');
+    return { files: [{ path: [name], length: single, offset: 0, pad: false }], multiFile: false };
+  }
+  if (!Array.isArray(list)) invalid("its 'files' is not a list");
+  if (list.length === 0) invalid('its file list is empty');
+
+  const paths: string[][] = [];
+  const pads: boolean[] = [];
+  const lengths: number[] = [];
+  let total = 0;
+  list.forEach((entry, i) => {
+    const label = `file ${i + 1}`;
+    if (!isDict(entry)) invalid(`${label} is not a dictionary`);
+    const length = field(entry, 'length');
+    if (typeof length !== 'number') invalid(`${label} has no length`);
+    if (length < 0) invalid(`${label} has a negative length`);
+    total += length;
+    if (!Number.isSafeInteger(total)) invalid('its total length is too large');
+    const path = field(entry, 'path');
+    if (!Array.isArray(path) || path.length === 0) invalid(`${label} has no path`);
+    const parts = path.map((part) => {
+      const s = text(part);
+      if (s === undefined) invalid(`${label} has a path component that is not a string`);
+      return s;
+    });
+    paths.push(sanitizePath(parts));
+    const attr = text(field(entry, 'attr'));
+    pads.push(attr !== undefined && attr.includes('p'));
+    lengths.push(length);
+  });
+  makePathsUnique(paths, pads);
+
+  let offset = 0;
+  const files = paths.map((path, i): TorrentFile => {
+    const length = lengths[i]!;
+    const file = { path, length, offset, pad: pads[i]! };
+    offset += length;
+    return file;
+  });
+  return { files, multiFile: true };
+}
+
+function readTrackers(root: BDict): string[][] {
+  const seen = new Set<string>();
+  const tiers: string[][] = [];
+  const list = field(root, 'announce-list');
+  if (Array.isArray(list)) {
+    for (const tier of list) {
+      if (!Array.isArray(tier)) continue;
+      const urls: string[] = [];
+      for (const item of tier) {
+        const u = url(item);
+        if (u === undefined || seen.has(u)) continue;
+        seen.add(u);
+        urls.push(u);
+      }
+      if (urls.length > 0) tiers.push(urls);
+    }
+  }
+  // BEP 12: a usable announce-list replaces announce.
+  if (tiers.length === 0) {
+    const announce = url(field(root, 'announce'));
+    if (announce !== undefined) tiers.push([announce]);
+  }
+  return tiers;
+}
+
+function readUrlList(value: BValue | undefined): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return [...new Set(items.map(url).filter((u): u is string => u !== undefined))];
+}
+
+function url(value: BValue | undefined): string | undefined {
+  const s = text(value)?.trim();
+  return s !== undefined && s !== '' && URL.canParse(s) ? s : undefined;
+}
+
+function text(value: BValue | undefined): string | undefined {
+  return value instanceof Uint8Array ? utf8.decode(value) : undefined;
+}
+
+function readDate(value: BValue | undefined): Date | undefined {
+  if (typeof value !== 'number' || value <= 0) return undefined;
+  return new Date(value >= millisecondsThreshold ? value : value * 1000);
+}
