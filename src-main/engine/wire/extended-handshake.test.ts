@@ -1,0 +1,38 @@
+import bencode from 'bencode';
+import { describe, expect, it } from 'vitest';
+import { encodeExtendedHandshake, parseExtendedHandshake } from './extended-handshake';
+
+describe('extended handshake', () => {
+  it('round-trips every field we use', () => {
+    const h = {
+      m: { ut_metadata: 3, ut_pex: 1 },
+      v: 'Shoal 0.1.0',
+      p: 6881,
+      reqq: 500,
+      yourip: Uint8Array.from([127, 0, 0, 1]),
+      metadataSize: 31337,
+    };
+    const back = parseExtendedHandshake(encodeExtendedHandshake(h));
+    expect({ ...back, m: { ...back.m }, yourip: [...back.yourip!] }).toEqual({ ...h, yourip: [127, 0, 0, 1] });
+  });
+
+  it('uses the BEP 10 key metadata_size on the wire', () => {
+    const raw = bencode.decode(encodeExtendedHandshake({ m: {}, metadataSize: 5 })) as Record<string, unknown>;
+    expect(raw.metadata_size).toBe(5);
+  });
+
+  it('drops fields of the wrong type instead of failing', () => {
+    const payload = bencode.encode({ m: { ut_metadata: 'x', ut_pex: 2, bad: -1 }, p: 'port', reqq: -5, yourip: 'abc' });
+    const h = parseExtendedHandshake(payload);
+    expect({ ...h.m }).toEqual({ ut_pex: 2 });
+    expect(h.p).toBeUndefined();
+    expect(h.reqq).toBeUndefined();
+    expect(h.yourip).toBeUndefined();
+  });
+
+  it('rejects a payload that is not a bencoded dictionary', () => {
+    expect(() => parseExtendedHandshake(Uint8Array.from([0x69, 0x31]))).toThrow(/dictionary|bencode/);
+    expect(() => parseExtendedHandshake(new TextEncoder().encode('l'.repeat(100_000)))).toThrow(/bencode/);
+    expect(() => parseExtendedHandshake(new TextEncoder().encode('li1ee'))).toThrow(/dictionary/);
+  });
+});
