@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { Bitfield } from '../../../src-shared/bitfield';
+import type { Metainfo } from '../metainfo/metainfo';
+import { PieceLayout } from './layout';
+import { filePaths } from './paths';
+import { openFile, SafeOpener, type OpenFile } from './safe-open';
+import { TorrentFiles } from './torrent-files';
+
+/** Called after each piece is decided: `done` of `total` pieces checked. */
+export type CheckProgress = (done: number, total: number) => void;
+
+/** Sequential read size: large enough for full disk speed, small enough for the memory budget. */
+const CHECK_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Which pieces of `metainfo` are already in `downloadDir` with the right SHA-1 (startup, recheck,
+ * `shoal seed`). Missing or short files make their pieces missing, not an error. Present data is
+ * read sequentially in large chunks, the next chunk read while the current one is hashed.
+ */
+export async function checkPieces(
+  metainfo: Metainfo,
+  downloadDir: string,
+  onProgress?: CheckProgress,
+  signal?: AbortSignal,
+  open: OpenFile = openFile,
+): Promise<Bitfield> {
+  const layout = new PieceLayout(metainfo);
+  const files = new TorrentFiles(layout, filePaths(metainfo, downloadDir), new SafeOpener(downloadDir, open), 16);
+  try {
+    return await checkFiles(layout, files, metainfo.pieceHashes, onProgress, signal);
+  } finally {
+    await files.close();
+  }
+}
+
+/** `checkPieces` over an already open torrent's files. */
+export async function checkFiles(
+  layout: PieceLayout,
+  files: TorrentFiles,
+  hashes: Uint8Array,
+  onProgress?: CheckProgress,
+  signal?: AbortSignal,
+): Promise<Bitfield> {
+  const have = new Bitfield(layout.pieceCount);
+  const absent = await absentPieces(layout, files, signal);
+  let done = 0;
+  let piece = 0;
+  while (piece < layout.pieceCount) {
+    signal?.throwIfAborted();
+    if (absent[piece] === 1) {
+      piece++;
+      onProgress?.(++done, layout.pieceCount);
+      continue;
+    }
+    let last = piece;
+    while (last + 1 < layout.pieceCount && absent[last + 1] === 0) last++;
+    await hashRun(layout, files, hashes, piece, last, have, signal, () => onProgress?.(++done, layout.pieceCount));
+    piece = last + 1;
+  }
+  return have;
+}
+
+/** Marks (1) every piece that touches bytes missing from disk, so they are never read. */
+async function absentPieces(layout: PieceLayout, files: TorrentFiles, signal?: AbortSignal): Promise<Uint8Array> {
+  const absent = new Uint8Array(layout.pieceCount);
+  let start = 0;
+  for (let file = 0; file < layout.fileCount; file++) {
+    signal?.throwIfAborted();
+    const length = layout.fileLength(file);
+    const available = await files.availableLength(file);
+    if (available < length) {
+      const first = Math.floor((start + available) / layout.pieceLength);
+      const last = Math.floor((start + length - 1) / layout.pieceLength);
+      absent.fill(1, first, last + 1);
+    }
+    start += length;
+  }
+  return absent;
+}
+
+/** Hashes pieces `first..last` (all present on disk) as one sequential stream. */
+async function hashRun(
+  layout: PieceLayout,
+  files: TorrentFiles,
+  hashes: Uint8Array,
+  first: number,
+  last: number,
+  have: Bitfield,
+  signal: AbortSignal | undefined,
+  pieceDone: () => void,
+): Promise<void> {
+  const end = layout.pieceOffset(last) + layout.pieceSize(last);
+  let pos = layout.pieceOffset(first);
+  const size = Math.min(CHECK_CHUNK, end - pos);
+  const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)] as const;
+  const readAt = (at: number, i: 0 | 1): Promise<Buffer> => {
+    const chunk = buffers[i].subarray(0, Math.min(size, end - at));
+    return files.read(at, chunk).then(() => chunk);
+  };
+  let piece = first;
+  let pieceEnd = layout.pieceOffset(piece) + layout.pieceSize(piece);
+  let hash = createHash('sha1');
+  let which: 0 | 1 = 0;
+  let next = readAt(pos, which);
+  while (pos < end) {
+    const chunk = await next;
+    const chunkEnd = pos + chunk.length;
+    signal?.throwIfAborted();
+    // Start reading the following chunk into the other buffer before hashing this one.
+    which = which === 0 ? 1 : 0;
+    if (chunkEnd < end) next = readAt(chunkEnd, which);
+    let at = pos;
+    while (at < chunkEnd) {
+      const take = Math.min(chunkEnd, pieceEnd) - at;
+      hash.update(chunk.subarray(at - pos, at - pos + take));
+      at += take;
+      if (at === pieceEnd) {
+        if (hash.digest().equals(hashes.subarray(piece * 20, piece * 20 + 20))) have.set(piece);
+        pieceDone();
+        piece++;
+        if (piece <= last) {
+          hash = createHash('sha1');
+          pieceEnd = layout.pieceOffset(piece) + layout.pieceSize(piece);
+        }
+      }
+    }
+    pos = chunkEnd;
+  }
+}

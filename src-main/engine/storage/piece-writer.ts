@@ -1,0 +1,169 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { Bitfield } from '../../../src-shared/bitfield';
+import { ShoalError } from '../../../src-shared/errors';
+import type { PieceLayout } from './layout';
+import type { TorrentFiles } from './torrent-files';
+
+/**
+ * What became of a block handed to `writeBlock`:
+ * - `stored`: written; the piece still misses blocks (or another block's write finishes it);
+ * - `duplicate`: that block (or the whole piece) was already there; nothing was written;
+ * - `verified`: this block completed the piece and its SHA-1 matched;
+ * - `failed`: this block completed the piece and its SHA-1 did not match; the piece's blocks
+ *   are forgotten and must be fetched again.
+ */
+export type WriteOutcome = 'stored' | 'duplicate' | 'verified' | 'failed';
+
+/** Largest slice read back at once when a piece's tail has to be hashed from disk. */
+const READBACK_CHUNK = 1024 * 1024;
+
+interface PieceInProgress {
+  /** One byte per block: 1 once a write of it has started (and not failed). */
+  readonly received: Uint8Array;
+  receivedCount: number;
+  /** Writes started and not yet settled. */
+  inflight: number;
+  /** SHA-1 over the piece's first `hashedUpTo` bytes, fed from memory as blocks arrive in order. */
+  hash: Hash;
+  hashedUpTo: number;
+}
+
+/**
+ * Writes blocks as they arrive and checks each piece once its last block is on disk. Memory per
+ * piece in progress is a block map and a SHA-1 state, never the piece's data: blocks that arrive
+ * in order are hashed on the way to disk, and whatever came out of order is read back (from the
+ * page cache, normally) when the piece completes.
+ */
+export class PieceWriter {
+  readonly #layout: PieceLayout;
+  readonly #files: TorrentFiles;
+  readonly #hashes: Uint8Array;
+  readonly #have: Bitfield;
+  readonly #pieces = new Map<number, PieceInProgress>();
+  readonly #idleWaiters: (() => void)[] = [];
+  #inflight = 0;
+
+  constructor(layout: PieceLayout, files: TorrentFiles, hashes: Uint8Array, have: Bitfield) {
+    if (hashes.length !== layout.pieceCount * 20) {
+      throw new ShoalError('invalid-torrent', `the torrent has ${layout.pieceCount} pieces but ${hashes.length / 20} hashes`);
+    }
+    this.#layout = layout;
+    this.#files = files;
+    this.#hashes = hashes;
+    this.#have = have;
+  }
+
+  /** Pieces with some blocks written and not yet verified. */
+  get piecesInProgress(): number {
+    return this.#pieces.size;
+  }
+
+  /** Whether block `block` of `piece` is already written (or being written). */
+  hasBlock(piece: number, block: number): boolean {
+    if (this.#have.has(piece)) return true;
+    return this.#pieces.get(piece)?.received[block] === 1;
+  }
+
+  /**
+   * Writes one block. `begin` must be a multiple of the block size and `data` exactly that
+   * block's length. `data` must stay unchanged until the promise settles.
+   */
+  async writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
+    const block = this.#checkBlock(piece, begin, data.length);
+    if (this.#have.has(piece)) return 'duplicate';
+    let state = this.#pieces.get(piece);
+    if (state === undefined) {
+      state = { received: new Uint8Array(this.#layout.blockCount(piece)), receivedCount: 0, inflight: 0, hash: createHash('sha1'), hashedUpTo: 0 };
+      this.#pieces.set(piece, state);
+    }
+    // First copy wins: a second copy of a block (endgame) is not written, so a piece's bytes on
+    // disk are always the bytes that were hashed.
+    if (state.received[block] === 1) return 'duplicate';
+    state.received[block] = 1;
+    state.receivedCount++;
+    if (begin === state.hashedUpTo) {
+      state.hash.update(data);
+      state.hashedUpTo += data.length;
+    }
+    state.inflight++;
+    this.#inflight++;
+    try {
+      await this.#files.write(this.#layout.pieceOffset(piece) + begin, data);
+    } catch (err) {
+      state.received[block] = 0;
+      state.receivedCount--;
+      if (state.hashedUpTo > begin) {
+        // The hash already took bytes that never reached the disk; start over from disk at the end.
+        state.hash = createHash('sha1');
+        state.hashedUpTo = 0;
+      }
+      throw err;
+    } finally {
+      state.inflight--;
+      this.#settled();
+    }
+    // Only the write that settles last starts the check, so no write of this piece is still in
+    // flight while it is read back and hashed.
+    if (state.receivedCount < state.received.length || state.inflight > 0 || this.#pieces.get(piece) !== state) return 'stored';
+    this.#pieces.delete(piece);
+    const ok = await this.#finish(piece, state);
+    if (ok) this.#have.set(piece);
+    return ok ? 'verified' : 'failed';
+  }
+
+  /** Reads the whole piece back and checks it; updates `have` either way. */
+  async verifyPiece(piece: number): Promise<boolean> {
+    this.#checkPiece(piece);
+    const ok = await this.#finish(piece, { hash: createHash('sha1'), hashedUpTo: 0 });
+    if (ok) this.#have.set(piece);
+    else this.#have.clear(piece);
+    return ok;
+  }
+
+  /** Forgets every piece in progress (after a recheck, the disk is the truth). */
+  reset(): void {
+    this.#pieces.clear();
+  }
+
+  /** Resolves when no write is in flight. */
+  idle(): Promise<void> {
+    if (this.#inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  async #finish(piece: number, state: Pick<PieceInProgress, 'hash' | 'hashedUpTo'>): Promise<boolean> {
+    const size = this.#layout.pieceSize(piece);
+    const start = this.#layout.pieceOffset(piece);
+    if (state.hashedUpTo < size) {
+      const buffer = Buffer.allocUnsafe(Math.min(READBACK_CHUNK, size - state.hashedUpTo));
+      for (let at = state.hashedUpTo; at < size; ) {
+        const slice = buffer.subarray(0, Math.min(buffer.length, size - at));
+        await this.#files.read(start + at, slice);
+        state.hash.update(slice);
+        at += slice.length;
+      }
+    }
+    const digest = state.hash.digest();
+    return digest.equals(this.#hashes.subarray(piece * 20, piece * 20 + 20));
+  }
+
+  #settled(): void {
+    this.#inflight--;
+    if (this.#inflight === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+  }
+
+  #checkPiece(piece: number): void {
+    if (!Number.isInteger(piece) || piece < 0 || piece >= this.#layout.pieceCount) {
+      throw new ShoalError('protocol', `piece ${piece} does not exist in this torrent`);
+    }
+  }
+
+  #checkBlock(piece: number, begin: number, length: number): number {
+    this.#checkPiece(piece);
+    const block = begin / this.#layout.blockSize;
+    if (!Number.isInteger(block) || block < 0 || block >= this.#layout.blockCount(piece) || length !== this.#layout.blockLength(piece, block)) {
+      throw new ShoalError('protocol', `block ${begin}+${length} of piece ${piece} is not a block this torrent has`);
+    }
+    return block;
+  }
+}

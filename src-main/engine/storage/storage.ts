@@ -1,0 +1,190 @@
+import { Bitfield } from '../../../src-shared/bitfield';
+import { ShoalError } from '../../../src-shared/errors';
+import type { Metainfo } from '../metainfo/metainfo';
+import { checkFiles, type CheckProgress } from './check';
+import { BLOCK_SIZE, PieceLayout } from './layout';
+import { filePaths } from './paths';
+import { PieceWriter, type WriteOutcome } from './piece-writer';
+import { ReadCache, type ReadCacheStats } from './read-cache';
+import { openFile, SafeOpener, type OpenFile } from './safe-open';
+import { TorrentFiles } from './torrent-files';
+
+export type { WriteOutcome } from './piece-writer';
+export type { CheckProgress } from './check';
+
+export interface StorageOptions {
+  /** Block size peers exchange; 16 KiB unless the whole swarm agreed on another. */
+  readonly blockSize?: number;
+  /** Open file handles kept at most (LRU). Default 64. */
+  readonly maxOpenFiles?: number;
+  /** Read cache for seeding, in bytes. Default 16 MiB; 0 turns it off. */
+  readonly readCacheBytes?: number;
+  /** Largest block a peer may ask for. Default 128 KiB (BEP 3 clients ask for 16 KiB). */
+  readonly maxReadLength?: number;
+  /** Pieces already verified (e.g. from resume data); copied, not shared. */
+  readonly have?: Bitfield;
+  /** How files are opened; tests inject failures. */
+  readonly openFile?: OpenFile;
+}
+
+/** Reads are cached in chunks of this size at most (whole pieces when pieces are smaller). */
+const CACHE_CHUNK = 1024 * 1024;
+
+/**
+ * One torrent's data on disk. Nothing touches the disk until the first write or read: folders
+ * are created lazily, strictly inside the download folder.
+ *
+ * Usage: `Storage.open(metainfo, dir)`, then `check()` (or pass `have` from resume data); feed
+ * received blocks to `writeBlock` and act on its outcome; serve peers with `readBlock`; call
+ * `finish()` once every piece is verified and `close()` when the torrent stops.
+ */
+export class Storage {
+  readonly layout: PieceLayout;
+  /** Verified pieces; storage sets bits as pieces verify. Treat as read-only. */
+  readonly have: Bitfield;
+  /** Absolute on-disk path of each file, in torrent order (pad files included, never created). */
+  readonly filePaths: readonly string[];
+  readonly #files: TorrentFiles;
+  readonly #writer: PieceWriter;
+  readonly #cache: ReadCache;
+  readonly #hashes: Uint8Array;
+  readonly #maxReadLength: number;
+  readonly #chunkSize: number;
+  /** Zero-length files are created with the first write; a failure lets the next write retry. */
+  #emptyFiles: Promise<void> | undefined;
+  #closed = false;
+
+  private constructor(metainfo: Metainfo, downloadDir: string, options: StorageOptions) {
+    this.layout = new PieceLayout(metainfo, options.blockSize ?? BLOCK_SIZE);
+    this.filePaths = filePaths(metainfo, downloadDir);
+    this.have = new Bitfield(metainfo.pieceCount, options.have?.bytes);
+    if (options.have !== undefined && options.have.size !== metainfo.pieceCount) {
+      throw new RangeError(`resume bitfield has ${options.have.size} pieces, the torrent ${metainfo.pieceCount}`);
+    }
+    this.#hashes = metainfo.pieceHashes;
+    this.#files = new TorrentFiles(this.layout, this.filePaths, new SafeOpener(downloadDir, options.openFile ?? openFile), options.maxOpenFiles);
+    this.#writer = new PieceWriter(this.layout, this.#files, metainfo.pieceHashes, this.have);
+    this.#cache = new ReadCache(options.readCacheBytes ?? 16 * 1024 * 1024);
+    this.#maxReadLength = options.maxReadLength ?? 128 * 1024;
+    this.#chunkSize = Math.min(metainfo.pieceLength, CACHE_CHUNK);
+  }
+
+  /** Validates the torrent's paths against `downloadDir` (ShoalError 'invalid-torrent' if unsafe). */
+  static open(metainfo: Metainfo, downloadDir: string, options: StorageOptions = {}): Storage {
+    return new Storage(metainfo, downloadDir, options);
+  }
+
+  get readCacheStats(): ReadCacheStats {
+    return this.#cache.stats;
+  }
+
+  get piecesInProgress(): number {
+    return this.#writer.piecesInProgress;
+  }
+
+  /** Whether block `begin` of `piece` is already written or being written (endgame bookkeeping). */
+  hasBlock(piece: number, begin: number): boolean {
+    return this.#writer.hasBlock(piece, begin / this.layout.blockSize);
+  }
+
+  /**
+   * Writes a block received from a peer (aligned to the block size, exactly one block long;
+   * otherwise ShoalError 'protocol'). The block that completes a piece resolves `verified` or
+   * `failed` after the SHA-1 check. `data` must not change until the promise settles. Disk
+   * errors reject with ShoalError 'disk-full' / 'permission-denied' / 'io' naming the file; the
+   * block is then not counted, and nothing already verified is touched.
+   */
+  async writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
+    this.#open();
+    await this.#createEmptyFiles();
+    return this.#writer.writeBlock(piece, begin, data);
+  }
+
+  /**
+   * Reads `length` bytes at `begin` of a verified piece for a peer, through the read cache. The
+   * result is shared with the cache: send it, never modify it.
+   */
+  async readBlock(piece: number, begin: number, length: number): Promise<Uint8Array> {
+    this.#open();
+    if (!this.have.has(piece)) throw new ShoalError('protocol', `piece ${piece} is not available`);
+    const size = this.layout.pieceSize(piece);
+    if (!Number.isInteger(begin) || !Number.isInteger(length) || begin < 0 || length <= 0 || length > this.#maxReadLength || begin + length > size) {
+      throw new ShoalError('protocol', `a request for ${length} bytes at ${begin} of piece ${piece} is out of range`);
+    }
+    const chunk = this.#chunkSize;
+    const first = Math.floor(begin / chunk);
+    const last = Math.floor((begin + length - 1) / chunk);
+    if (first === last) {
+      const data = await this.#chunk(piece, first);
+      return data.subarray(begin - first * chunk, begin - first * chunk + length);
+    }
+    // Only a request straddling two cache chunks is copied.
+    const out = Buffer.allocUnsafe(length);
+    for (let c = first; c <= last; c++) {
+      const data = await this.#chunk(piece, c);
+      const from = Math.max(begin, c * chunk);
+      const to = Math.min(begin + length, c * chunk + data.length);
+      data.copy(out, from - begin, from - c * chunk, to - c * chunk);
+    }
+    return out;
+  }
+
+  /** Reads piece `piece` back from disk and checks its SHA-1; updates `have`. */
+  async verifyPiece(piece: number): Promise<boolean> {
+    this.#open();
+    await this.#writer.idle();
+    return this.#writer.verifyPiece(piece);
+  }
+
+  /**
+   * Checks everything on disk against the piece hashes and makes the result `have`. Pieces in
+   * progress are forgotten (the disk is the truth afterwards).
+   */
+  async check(onProgress?: CheckProgress, signal?: AbortSignal): Promise<Bitfield> {
+    this.#open();
+    await this.#writer.idle();
+    this.#writer.reset();
+    this.#cache.clear();
+    const found = await checkFiles(this.layout, this.#files, this.#hashes, onProgress, signal);
+    for (let i = 0; i < this.have.size; i++) {
+      if (found.has(i)) this.have.set(i);
+      else this.have.clear(i);
+    }
+    return found;
+  }
+
+  /** Call once all pieces are verified: creates empty files and cuts over-long leftovers to size. */
+  async finish(): Promise<void> {
+    this.#open();
+    await this.#writer.idle();
+    await this.#createEmptyFiles();
+    await this.#files.truncateToSize();
+  }
+
+  /** Waits for writes in flight, then closes every file. The storage is unusable afterwards. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#writer.idle();
+    this.#cache.clear();
+    await this.#files.close();
+  }
+
+  #chunk(piece: number, index: number): Promise<Buffer> {
+    const offset = this.layout.pieceOffset(piece) + index * this.#chunkSize;
+    const size = Math.min(this.#chunkSize, this.layout.pieceSize(piece) - index * this.#chunkSize);
+    return this.#cache.get(offset, size, (into) => this.#files.read(offset, into));
+  }
+
+  #createEmptyFiles(): Promise<void> {
+    this.#emptyFiles ??= this.#files.createEmptyFiles().catch((err: unknown) => {
+      this.#emptyFiles = undefined;
+      throw err;
+    });
+    return this.#emptyFiles;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new ShoalError('internal', 'the torrent storage is closed');
+  }
+}
