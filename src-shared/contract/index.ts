@@ -9,3 +9,4 @@ export * from './dispatch';
 export * from './rpc-client';
 export * from './engine-from-api';
 export { APP_VERSION } from './version';
+export * from './frames';

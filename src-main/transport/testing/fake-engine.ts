@@ -1,0 +1,98 @@
+import { ShoalError } from '../../../src-shared/errors';
+import type { EngineApi, Settings, ShoalEvent, TorrentSummary } from '../../../src-shared/contract';
+
+/** An in-process engine for transport tests: answers from memory and lets a test push events. */
+export interface FakeEngine extends EngineApi {
+  /** Inputs received, in order, as [command, input]. */
+  readonly calls: [string, unknown][];
+  emit(event: ShoalEvent): void;
+  listenerCount(): number;
+}
+
+export const fakeHash = '0123456789abcdef0123456789abcdef01234567';
+
+export function fakeSummary(overrides: Partial<TorrentSummary> = {}): TorrentSummary {
+  return {
+    infoHash: fakeHash,
+    name: 'fixture',
+    length: 1024,
+    progress: 0.25,
+    state: 'downloading',
+    downRate: 100,
+    upRate: 5,
+    downloaded: 256,
+    uploaded: 10,
+    ratio: 0.04,
+    eta: 8,
+    peers: { connected: 1, seeds: 1 },
+    swarm: { seeders: 1, leechers: 0, completed: null },
+    addedAt: 1_700_000_000_000,
+    error: null,
+    savePath: '/downloads',
+    queuePosition: null,
+    ...overrides,
+  };
+}
+
+export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): FakeEngine {
+  const listeners = new Set<(event: ShoalEvent) => void>();
+  const calls: [string, unknown][] = [];
+  let settings: Settings = { downloadDir: '/downloads', listenPort: 6881, maxConnectionsPerTorrent: 50, theme: 'system' };
+  const record = (name: string, input: unknown): void => {
+    calls.push([name, input]);
+  };
+  return {
+    calls,
+    emit: (event) => listeners.forEach((l) => l(event)),
+    listenerCount: () => listeners.size,
+    onEvent(listener) {
+      listeners.add(listener);
+      // The EngineApi contract: a new listener hears the whole list first.
+      void Promise.resolve().then(() => listener({ name: 'torrents', payload: { full: true, changed: torrents, removed: [] } }));
+      return () => listeners.delete(listener);
+    },
+    async addTorrent(input) {
+      record('addTorrent', input);
+      if (input.source.kind === 'torrent' && input.source.data.byteLength < 2) {
+        throw new ShoalError('invalid-torrent', 'this file is not a torrent');
+      }
+      return { infoHash: fakeHash, name: 'fixture' };
+    },
+    async inspectTorrent(input) {
+      record('inspectTorrent', input);
+      return { infoHash: fakeHash, name: 'fixture', length: 'data' in input ? input.data.byteLength : null, files: [] };
+    },
+    async pause(input) {
+      record('pause', input);
+      return {};
+    },
+    async resume(input) {
+      record('resume', input);
+      return {};
+    },
+    async remove(input) {
+      record('remove', input);
+      if (!input.infoHashes.every((h) => torrents.some((t) => t.infoHash === h))) {
+        throw new ShoalError('not-found', 'no such torrent');
+      }
+      return {};
+    },
+    async setFilePriorities(input) {
+      record('setFilePriorities', input);
+      return {};
+    },
+    async subscribe(input) {
+      record('subscribe', input);
+      return {};
+    },
+    async getSettings(input) {
+      record('getSettings', input);
+      return settings;
+    },
+    async setSettings(input) {
+      record('setSettings', input);
+      settings = { ...settings, ...input };
+      return settings;
+    },
+  };
+}
