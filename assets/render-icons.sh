@@ -8,5 +8,5 @@ mkdir -p icons
 for s in 16 32 48 64 128 256 512; do
   rsvg-convert -w "$s" -h "$s" icon.svg -o "icons/${s}x${s}.png"
 done
-rsvg-convert -w 16 -h 16 tray.svg -o tray-16.png
-rsvg-convert -w 32 -h 32 tray.svg -o tray-32.png
+rsvg-convert -w 16 -h 16 tray.svg -o tray.png
+rsvg-convert -w 32 -h 32 tray.svg -o tray@2x.png

@@ -1,0 +1,32 @@
+import { Worker } from 'node:worker_threads';
+import { connectEnginePort } from '../transport/port-client';
+import type { EngineConnection } from './engine-supervisor';
+
+/** What the engine worker receives as `workerData`. */
+export interface EngineWorkerData {
+  /** Where the engine keeps and restores its session (Electron's userData folder). */
+  stateDir: string;
+  /** The download folder to use until the user picks one in the settings. */
+  downloadDir: string;
+}
+
+/** Starts the engine in a worker thread and connects to it over the worker's port. */
+export function startEngineWorker(workerPath: string, workerData: EngineWorkerData): EngineConnection {
+  const worker = new Worker(workerPath, { workerData, name: 'shoal-engine' });
+  const api = connectEnginePort(worker);
+  const exited = new Promise<string>((resolve) => {
+    let crash: string | null = null;
+    worker.on('error', (err) => {
+      crash = err.message;
+    });
+    worker.on('exit', (code) => resolve(crash !== null ? `it crashed: ${crash}` : `it exited with code ${code}`));
+  });
+  return {
+    api,
+    exited,
+    async stop() {
+      api.close();
+      await worker.terminate();
+    },
+  };
+}

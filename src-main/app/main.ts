@@ -1,0 +1,28 @@
+// Electron main entry, bundled to dist/app.js. Everything it does lives in startApp; this file
+// only knows where the built files are.
+import { app } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEngineWorker } from './engine-worker';
+import { startApp } from './start-app';
+
+const distDir = fileURLToPath(new URL('.', import.meta.url));
+const assetsDir = join(app.getAppPath(), 'assets');
+// Packaged, the worker is unpacked from app.asar so Node loads it from a real file.
+const workerPath = join(distDir, 'engine-worker.js').replace(/\.asar([\\/])/, '.asar.unpacked$1');
+
+startApp({
+  argv: process.argv,
+  cwd: process.cwd(),
+  platform: process.platform,
+  paths: {
+    preload: join(distDir, 'preload.cjs'),
+    rendererHtml: join(distDir, 'renderer', 'index.html'),
+    windowIcon: join(assetsDir, 'icon.png'),
+    trayIcon: join(assetsDir, 'tray.png'),
+  },
+  startEngine: (dirs) => startEngineWorker(workerPath, dirs),
+}).catch((err: unknown) => {
+  console.error('shoal: could not start', err);
+  app.exit(1);
+});
