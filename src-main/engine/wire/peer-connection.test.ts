@@ -1,0 +1,264 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeHandshake } from './handshake';
+import { encodeMessage } from './messages';
+import { PeerConnection, type PeerConnectionOptions } from './peer-connection';
+import { generatePeerId } from './peer-id';
+import { readHandshake } from './read-handshake';
+
+const infoHash = Uint8Array.from({ length: 20 }, (_, i) => i * 3);
+const cleanups: (() => void)[] = [];
+
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** A listening server on a free loopback port; every accepted socket goes to `onSocket`. */
+async function listen(onSocket: (s: Socket) => void): Promise<{ server: Server; port: number }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((s) => {
+    sockets.add(s);
+    onSocket(s);
+  });
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { server, port: address.port };
+}
+
+function track(conn: PeerConnection): PeerConnection {
+  cleanups.push(() => conn.close('test over'));
+  return conn;
+}
+
+function once<T extends unknown[]>(conn: PeerConnection, event: 'handshake' | 'close' | 'bitfield' | 'piece' | 'request' | 'extendedHandshake' | 'keepAlive' | 'haveAll' | 'reject' | 'cancel' | 'unchoke' | 'interested' | 'have'): Promise<T> {
+  return new Promise((resolve) => conn.once(event, (...args: unknown[]) => resolve(args as T)));
+}
+
+/** A connected pair: `a` dialed, `b` accepted through `readHandshake`. */
+async function pair(a: Partial<PeerConnectionOptions> = {}, b: Partial<PeerConnectionOptions> = {}): Promise<[PeerConnection, PeerConnection]> {
+  let resolveB!: (c: PeerConnection) => void;
+  const accepted = new Promise<PeerConnection>((r) => (resolveB = r));
+  const { port } = await listen((socket) => {
+    readHandshake(socket, 2000).then(
+      (received) => resolveB(track(PeerConnection.accept(socket, received, { infoHash, peerId: generatePeerId(), pieceCount: 10, ...b }))),
+      () => undefined,
+    );
+  });
+  const dialer = track(PeerConnection.dial({ host: '127.0.0.1', port, infoHash, peerId: generatePeerId(), pieceCount: 10, ...a }));
+  const acceptor = await accepted;
+  await Promise.all([once(dialer, 'handshake'), once(acceptor, 'handshake')]);
+  return [dialer, acceptor];
+}
+
+describe('PeerConnection over loopback', () => {
+  it('handshakes, negotiates extensions and exchanges messages with exact state', { timeout: 5000 }, async () => {
+    const [a, b] = await pair();
+    expect(a.fastExtension && a.extensionProtocol && b.fastExtension && b.extensionProtocol).toBe(true);
+    expect([...a.peerHandshake!.infoHash]).toEqual([...infoHash]);
+
+    const bitfield = once<[Uint8Array]>(b, 'bitfield');
+    a.sendBitfield(Uint8Array.from([0xa0, 0x40]));
+    expect([...(await bitfield)[0]]).toEqual([0xa0, 0x40]);
+
+    const ext = once<[{ m: Record<string, number>; reqq?: number }]>(a, 'extendedHandshake');
+    b.sendExtendedHandshake({ m: { ut_metadata: 2 }, reqq: 250, v: 'test' });
+    const [h] = await ext;
+    expect(h.m.ut_metadata).toBe(2);
+    expect(a.peerExtendedHandshake?.reqq).toBe(250);
+
+    const interested = once(b, 'interested');
+    a.interested();
+    await interested;
+    expect(a.amInterested && b.peerInterested).toBe(true);
+    expect(b.amChoking && a.peerChoking).toBe(true);
+
+    const unchoke = once(a, 'unchoke');
+    b.unchoke();
+    await unchoke;
+    expect(a.peerChoking || b.amChoking).toBe(false);
+
+    const requests: { index: number; begin: number; length: number }[] = [];
+    b.on('request', (r) => requests.push(r));
+    const cancelled = once<[{ index: number }]>(b, 'cancel');
+    a.sendRequests([
+      { index: 0, begin: 0, length: 16384 },
+      { index: 2, begin: 16384, length: 100 },
+    ]);
+    a.sendCancel({ index: 2, begin: 16384, length: 100 });
+    expect((await cancelled)[0].index).toBe(2);
+    expect(requests).toEqual([
+      { index: 0, begin: 0, length: 16384 },
+      { index: 2, begin: 16384, length: 100 },
+    ]);
+
+    const block = new Uint8Array(16384).map((_, i) => (i * 7) & 0xff);
+    const piece = once<[number, number, Uint8Array]>(a, 'piece');
+    b.sendPiece(0, 0, block);
+    const [index, begin, got] = await piece;
+    expect([index, begin]).toEqual([0, 0]);
+    expect(Buffer.from(got).equals(Buffer.from(block))).toBe(true);
+    expect(a.payloadReceived).toBe(16384);
+    expect(b.payloadSent).toBe(16384);
+    expect(a.downloadRate()).toBeGreaterThan(0);
+    expect(b.uploadRate()).toBeGreaterThan(0);
+    expect(a.bytesReceived).toBeGreaterThan(16384 + 68);
+
+    const rejected = once<[{ index: number; length: number }]>(a, 'reject');
+    b.sendReject({ index: 2, begin: 16384, length: 100 });
+    expect((await rejected)[0]).toEqual({ index: 2, begin: 16384, length: 100 });
+
+    const have = once<[number]>(b, 'have');
+    a.sendHave(9);
+    expect((await have)[0]).toBe(9);
+
+    const closed = once<[string]>(b, 'close');
+    a.close('done here');
+    a.close('again');
+    expect(a.closeReason).toBe('done here');
+    expect((await closed)[0]).toBe('the peer closed the connection');
+  });
+
+  /** Dials a scripted raw peer that answers our handshake with `reply` (handshake + messages). */
+  async function dialScripted(reply: Uint8Array[], options: Partial<PeerConnectionOptions> = {}): Promise<PeerConnection> {
+    const { port } = await listen((s) => s.once('data', () => reply.forEach((r) => s.write(r))));
+    return track(PeerConnection.dial({ host: '127.0.0.1', port, infoHash, peerId: generatePeerId(), ...options }));
+  }
+
+  it('refuses fast-extension messages when BEP 6 was not negotiated', { timeout: 5000 }, async () => {
+    const conn = await dialScripted([encodeHandshake(infoHash, generatePeerId(), { fast: false }), encodeMessage({ type: 'haveAll' })]);
+    const [reason] = await once<[string]>(conn, 'close');
+    expect(reason).toMatch(/protocol error: .*without announcing the fast extension/);
+    expect(conn.fastExtension).toBe(false);
+    expect(() => conn.sendHaveAll()).toThrow(/fast extension/);
+  });
+
+  it('refuses a second bitfield', { timeout: 5000 }, async () => {
+    const bitfield = encodeMessage({ type: 'bitfield', bytes: new Uint8Array(2) });
+    const conn = await dialScripted([encodeHandshake(infoHash, generatePeerId()), bitfield, bitfield], { pieceCount: 10 });
+    let bitfields = 0;
+    conn.on('bitfield', () => bitfields++);
+    const [reason] = await once<[string]>(conn, 'close');
+    expect(reason).toMatch(/already said which pieces/);
+    expect(bitfields).toBe(1);
+  });
+
+  it('refuses an extension message when BEP 10 was not negotiated', { timeout: 5000 }, async () => {
+    const ext = encodeMessage({ type: 'extended', id: 0, payload: new TextEncoder().encode('de') });
+    const conn = await dialScripted([encodeHandshake(infoHash, generatePeerId(), { extended: false }), ext]);
+    expect((await once<[string]>(conn, 'close'))[0]).toMatch(/without announcing BEP 10/);
+  });
+
+  it('closes on a message that breaks the size caps', { timeout: 5000 }, async () => {
+    const { port } = await listen((s) => {
+      s.once('data', () => {
+        s.write(encodeHandshake(infoHash, generatePeerId(), { fast: true }));
+        s.write(Uint8Array.from([0x00, 0x10, 0x00, 0x00, 7])); // a 1 MiB "piece"
+      });
+    });
+    const conn = track(PeerConnection.dial({ host: '127.0.0.1', port, infoHash, peerId: generatePeerId() }));
+    const [reason, err] = await once<[string, Error]>(conn, 'close');
+    expect(reason).toMatch(/protocol error: The peer sent a block of/);
+    expect(err).toBeInstanceOf(Error);
+  });
+
+  it('closes when the peer answers for another torrent', { timeout: 5000 }, async () => {
+    const { port } = await listen((s) => s.once('data', () => s.write(encodeHandshake(new Uint8Array(20), generatePeerId()))));
+    const conn = track(PeerConnection.dial({ host: '127.0.0.1', port, infoHash, peerId: generatePeerId() }));
+    expect((await once<[string]>(conn, 'close'))[0]).toBe('wrong info-hash');
+  });
+
+  it('times out a peer that never completes its handshake', { timeout: 5000 }, async () => {
+    const { port } = await listen((s) => s.once('data', () => s.write(Uint8Array.from([19, 66, 105]))));
+    const conn = track(PeerConnection.dial({ host: '127.0.0.1', port, infoHash, peerId: generatePeerId(), handshakeTimeoutMs: 200 }));
+    const started = Date.now();
+    const [reason, err] = await once<[string, Error]>(conn, 'close');
+    expect(reason).toBe('handshake failed');
+    expect(err.message).toMatch(/in time/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('reports a refused connection', { timeout: 5000 }, async () => {
+    const { server, port } = await listen(() => undefined);
+    await new Promise((r) => server.close(r));
+    const conn = track(PeerConnection.dial({ host: '127.0.0.1', port, infoHash, peerId: generatePeerId() }));
+    const [reason] = await once<[string]>(conn, 'close');
+    expect(reason).toMatch(/network error|closed/);
+  });
+
+  it('sends keep-alives when quiet, so a peer with a short idle timeout stays', { timeout: 5000 }, async () => {
+    const [, b] = await pair({ keepAliveMs: 100, idleTimeoutMs: 60_000 }, { keepAliveMs: 60_000, idleTimeoutMs: 600 });
+    let keepAlives = 0;
+    b.on('keepAlive', () => keepAlives++);
+    await new Promise((r) => setTimeout(r, 900));
+    expect(b.isOpen).toBe(true);
+    expect(keepAlives).toBeGreaterThanOrEqual(3);
+  });
+
+  it('drops a peer that sends nothing', { timeout: 5000 }, async () => {
+    const conn = await dialScripted([encodeHandshake(infoHash, generatePeerId())], { idleTimeoutMs: 300 });
+    const started = Date.now();
+    await once(conn, 'handshake');
+    const [reason, err] = await once<[string, Error]>(conn, 'close');
+    expect(reason).toBe('idle timeout');
+    expect(err.message).toMatch(/nothing for too long/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('shows write backpressure while the peer does not read', { timeout: 10_000 }, async () => {
+    let raw!: Socket;
+    const { port } = await listen((s) => {
+      raw = s;
+      s.once('data', () => {
+        s.write(encodeHandshake(infoHash, generatePeerId()));
+        s.pause(); // never read again
+      });
+    });
+    const conn = track(PeerConnection.dial({ host: '127.0.0.1', port, infoHash, peerId: generatePeerId() }));
+    await once(conn, 'handshake');
+    const block = new Uint8Array(128 * 1024);
+    for (let i = 0; i < 400; i++) conn.sendPiece(0, 0, block);
+    expect(conn.writableLength).toBeGreaterThan(0);
+    const drained = new Promise<void>((r) => conn.once('drain', () => r()));
+    raw.resume();
+    await drained;
+    expect(conn.writableLength).toBe(0);
+  });
+});
+
+describe('readHandshake', () => {
+  it('hands over the bytes that followed the handshake', { timeout: 5000 }, async () => {
+    const got = new Promise<{ leftover: number[]; peerId: Uint8Array }>((resolve) => {
+      void listen((s) => {
+        void readHandshake(s, 2000).then((r) => resolve({ leftover: [...r.leftover], peerId: r.handshake.peerId }));
+      }).then(({ port }) => {
+        const c = connect(port, '127.0.0.1', () => {
+          const id = generatePeerId();
+          c.write(Uint8Array.from([...encodeHandshake(infoHash, id), ...encodeMessage({ type: 'interested' })]));
+        });
+        cleanups.push(() => c.destroy());
+      });
+    });
+    const { leftover } = await got;
+    expect(leftover).toEqual([0, 0, 0, 1, 2]);
+  });
+
+  it('rejects an HTTP request on its first byte and closes the socket', { timeout: 5000 }, async () => {
+    const result = new Promise<string>((resolve) => {
+      void listen((s) => {
+        readHandshake(s, 2000).then(
+          () => resolve('accepted'),
+          (err: Error) => resolve(`${err.message} destroyed=${s.destroyed}`),
+        );
+      }).then(({ port }) => {
+        const c = connect(port, '127.0.0.1', () => c.write('GET / HTTP/1.1\r\n\r\n'));
+        cleanups.push(() => c.destroy());
+      });
+    });
+    expect(await result).toMatch(/does not speak the BitTorrent protocol.*destroyed=true/);
+  });
+});
