@@ -2,13 +2,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 /**
  * BEP 15 connection ids that need no state and cannot be forged: HMAC-SHA-256 (key random per
- * process) of the time window and the client's address and port, truncated to 64 bits. An id is
+ * process) of the time window and the client's address, truncated to 64 bits. The port is left
+ * out, as clients may send from a new socket per request; spoofing is about addresses. An id is
  * accepted in its own window and the next, so it lives between one and two windows.
  */
 export class ConnectionIds {
   readonly #key: Buffer;
   readonly #windowMs: number;
-  readonly #input = Buffer.alloc(4 + 16 + 2);
+  readonly #input = Buffer.alloc(4 + 1 + 16);
 
   constructor(windowMs = 60_000, key: Buffer = randomBytes(32)) {
     this.#windowMs = windowMs;
@@ -16,28 +17,28 @@ export class ConnectionIds {
   }
 
   /** Writes the id for this address into `out` at `offset` (8 bytes). */
-  issue(ip: Uint8Array, port: number, now: number, out: Buffer, offset: number): void {
-    this.#mac(Math.floor(now / this.#windowMs), ip, port).copy(out, offset, 0, 8);
+  issue(ip: Uint8Array, now: number, out: Buffer, offset: number): void {
+    this.#mac(Math.floor(now / this.#windowMs), ip).copy(out, offset, 0, 8);
   }
 
-  /** `true` when `id` (8 bytes at `offset` of `packet`) was issued to this address in this or the previous window. */
-  verify(packet: Buffer, offset: number, ip: Uint8Array, port: number, now: number): boolean {
+  /** `true` when the 8 bytes at `offset` of `packet` were issued to this address in this or the previous window. */
+  verify(packet: Buffer, offset: number, ip: Uint8Array, now: number): boolean {
     const window = Math.floor(now / this.#windowMs);
-    return this.#matches(packet, offset, window, ip, port) || this.#matches(packet, offset, window - 1, ip, port);
+    return this.#matches(packet, offset, window, ip) || this.#matches(packet, offset, window - 1, ip);
   }
 
-  #matches(packet: Buffer, offset: number, window: number, ip: Uint8Array, port: number): boolean {
-    const mac = this.#mac(window, ip, port);
+  #matches(packet: Buffer, offset: number, window: number, ip: Uint8Array): boolean {
+    const mac = this.#mac(window, ip);
     // Timing leaks are moot here: an attacker sees no verdict beyond whether a reply came.
     return mac.compare(packet, offset, offset + 8, 0, 8) === 0;
   }
 
-  #mac(window: number, ip: Uint8Array, port: number): Buffer {
+  #mac(window: number, ip: Uint8Array): Buffer {
     const input = this.#input;
     input.fill(0);
     input.writeUInt32BE(window >>> 0, 0);
-    input.set(ip, 4);
-    input.writeUInt16BE(port, 20);
+    input[4] = ip.length;
+    input.set(ip, 5);
     return createHmac('sha256', this.#key).update(input).digest();
   }
 }

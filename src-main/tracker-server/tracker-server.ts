@@ -78,7 +78,7 @@ export async function startTrackerServer(options: TrackerServerOptions): Promise
       socket.on('message', (packet, rinfo) => {
         const ip = ipBytes(rinfo.address);
         if (!ip) return;
-        const reply = handleUdp(config, packet, ip, rinfo.port);
+        const reply = handleUdp(config, packet, ip);
         if (reply) socket.send(reply, rinfo.port, rinfo.address);
       });
       // A send to a vanished client is its problem, not the tracker's.

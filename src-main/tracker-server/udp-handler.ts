@@ -26,7 +26,7 @@ const MAX_SCRAPE = 74;
 const events: readonly AnnounceEvent[] = ['none', 'completed', 'started', 'stopped'];
 
 /** Returns the reply to send back, or undefined to stay silent. */
-export function handleUdp(config: UdpTrackerConfig, packet: Buffer, ip: Buffer, port: number): Buffer | undefined {
+export function handleUdp(config: UdpTrackerConfig, packet: Buffer, ip: Buffer): Buffer | undefined {
   if (packet.length < 16) return undefined;
   const action = packet.readUInt32BE(8);
   const transaction = packet.readUInt32BE(12);
@@ -36,11 +36,11 @@ export function handleUdp(config: UdpTrackerConfig, packet: Buffer, ip: Buffer, 
     const reply = Buffer.allocUnsafe(16);
     reply.writeUInt32BE(ACTION_CONNECT, 0);
     reply.writeUInt32BE(transaction, 4);
-    config.ids.issue(ip, port, now, reply, 8);
+    config.ids.issue(ip, now, reply, 8);
     return reply;
   }
   if (action !== ACTION_ANNOUNCE && action !== ACTION_SCRAPE) return error(packet, transaction, 'unknown action');
-  if (!config.ids.verify(packet, 0, ip, port, now)) return error(packet, transaction, 'bad connection id');
+  if (!config.ids.verify(packet, 0, ip, now)) return error(packet, transaction, 'bad connection id');
   return action === ACTION_ANNOUNCE ? announce(config, packet, ip, transaction, now) : scrape(config, packet, transaction);
 }
 

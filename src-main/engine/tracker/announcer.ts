@@ -1,0 +1,351 @@
+import { randomBytes } from 'node:crypto';
+import { ShoalError } from '../../../src-shared/errors';
+import { HttpTrackerClient, type HttpTrackerOptions } from './http-tracker-client';
+import { UdpTrackerClient, type UdpTrackerOptions } from './udp-tracker-client';
+import type { AnnounceEventName, AnnounceReply, PeerAddress, ScrapeReply, TrackerClient } from './tracker-types';
+
+export interface TransferStats {
+  readonly uploaded: number;
+  readonly downloaded: number;
+  readonly left: number;
+}
+
+export interface AnnouncerOptions {
+  /** Announce tiers (BEP 12), as in `Metainfo.trackers`. */
+  readonly tiers: readonly (readonly string[])[];
+  readonly infoHash: Uint8Array;
+  readonly peerId: Uint8Array;
+  /** Our listening port. */
+  readonly port: number;
+  /** Peers asked for per announce (default 50). */
+  readonly numwant?: number;
+  readonly stats: () => TransferStats;
+  /** Peers from every successful announce (not deduplicated). */
+  readonly onPeers?: (peers: PeerAddress[]) => void;
+  /** Called whenever `statuses()` may have changed. */
+  readonly onChange?: () => void;
+  /** After every tracker failed, retry in base·2^n (default 30 s), capped at `maxRetryMs` (30 min). */
+  readonly retryBaseMs?: number;
+  readonly maxRetryMs?: number;
+  /** `stop()` waits this long at most for `stopped` announces (default 5 s). */
+  readonly stopTimeoutMs?: number;
+  readonly http?: HttpTrackerOptions;
+  /** Default here: 3 retries, so a silent UDP tracker holds its tier for under 4 minutes, not an hour. */
+  readonly udp?: UdpTrackerOptions;
+  /** Makes the client for one URL (tests inject fakes); undefined means "not supported". */
+  readonly clientFor?: (url: string) => TrackerClient | undefined;
+}
+
+export type TrackerState = 'not contacted' | 'announcing' | 'working' | 'error' | 'unsupported';
+
+/** One row of the UI's Trackers tab. Times are ms since the epoch. */
+export interface TrackerStatus {
+  readonly url: string;
+  readonly tier: number;
+  readonly state: TrackerState;
+  /** Human text: the last error, or the tracker's warning. */
+  readonly message?: string;
+  readonly lastAnnounce?: number;
+  readonly nextAnnounce?: number;
+  readonly peers?: number;
+  readonly seeders?: number;
+  readonly leechers?: number;
+  readonly completed?: number;
+}
+
+export interface SwarmHealth {
+  readonly seeders: number;
+  readonly leechers: number;
+  readonly downloaded?: number;
+}
+
+interface Entry {
+  readonly url: string;
+  readonly tier: number;
+  readonly client: TrackerClient | undefined;
+  state: TrackerState;
+  message?: string;
+  lastAnnounce?: number;
+  /** When counts were last updated (announce or scrape): newer wins ties for swarm health. */
+  countsAt?: number;
+  peers?: number;
+  seeders?: number;
+  leechers?: number;
+  completed?: number;
+  trackerId?: string;
+  /** This tracker has our `started`, so it is owed a `stopped`. */
+  started: boolean;
+}
+
+/**
+ * Announces one torrent to its trackers. BEP 12: each tier is shuffled once, tried in order, a
+ * tracker that answers moves to the front of its tier, and the first tier that answers wins.
+ * `started` goes first to each tracker, `completed` once, `stopped` on stop (bounded wait); the
+ * next announce follows the tracker's interval, or a backoff after failures.
+ */
+export class Announcer {
+  readonly #options: AnnouncerOptions;
+  readonly #tiers: Entry[][];
+  readonly #key = randomBytes(4).readUInt32BE(0);
+  #timer: NodeJS.Timeout | undefined;
+  #nextAnnounce: number | undefined;
+  #minIntervalMs = 0;
+  #lastSuccess = 0;
+  #failures = 0;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #completedPending = false;
+  #completedSent = false;
+  #active = false;
+  #abort = new AbortController();
+
+  constructor(options: AnnouncerOptions) {
+    this.#options = options;
+    const make =
+      options.clientFor ??
+      ((url: string) => {
+        if (/^https?:\/\//i.test(url)) return new HttpTrackerClient(url, options.http);
+        if (/^udp:\/\//i.test(url)) return new UdpTrackerClient(url, { maxRetries: 3, ...options.udp });
+        return undefined;
+      });
+    this.#tiers = options.tiers.map((urls, tier) =>
+      shuffle(
+        urls.map((url): Entry => {
+          let client: TrackerClient | undefined;
+          try {
+            client = make(url);
+          } catch {
+            client = undefined;
+          }
+          return { url, tier, client, state: client ? 'not contacted' : 'unsupported', started: false };
+        }),
+      ),
+    );
+  }
+
+  /** Begins announcing (`started` first). */
+  start(): void {
+    if (this.#active) return;
+    this.#active = true;
+    this.#abort = new AbortController();
+    this.#trigger();
+  }
+
+  /** The download finished: tell the tracker once, now. */
+  completed(): void {
+    if (this.#completedSent || this.#completedPending) return;
+    this.#completedPending = true;
+    if (this.#active) this.#trigger();
+  }
+
+  /** Announce as soon as the tracker's `min interval` allows (the engine wants peers). */
+  announceNow(): void {
+    if (!this.#active) return;
+    const earliest = this.#lastSuccess + this.#minIntervalMs;
+    if (Date.now() >= earliest) this.#trigger();
+    else if (this.#nextAnnounce === undefined || this.#nextAnnounce > earliest) this.#schedule(earliest - Date.now());
+  }
+
+  /** Stops announcing and sends `stopped` to every tracker that had `started`, waiting at most `stopTimeoutMs`. */
+  async stop(): Promise<void> {
+    if (!this.#active) return;
+    this.#active = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#nextAnnounce = undefined;
+    this.#abort.abort();
+    await this.#running?.catch(() => undefined);
+    const owed = this.#tiers.flat().filter((e) => e.started && e.client);
+    if (owed.length === 0) return;
+    const limit = AbortSignal.timeout(this.#options.stopTimeoutMs ?? 5000);
+    await Promise.all(
+      owed.map(async (entry) => {
+        try {
+          await entry.client!.announce(this.#request(entry, 'stopped'), limit);
+        } catch {
+          // Best effort: the tracker forgets us after its timeout anyway.
+        }
+        entry.started = false;
+      }),
+    );
+    this.#changed();
+  }
+
+  /** Scrapes the trackers in tier order until one answers; its counts feed `statuses()` and `health()`. */
+  async scrape(): Promise<ScrapeReply | undefined> {
+    for (const tier of this.#tiers) {
+      for (const entry of tier) {
+        if (!entry.client) continue;
+        try {
+          const reply = await entry.client.scrape(this.#options.infoHash, this.#abort.signal.aborted ? undefined : this.#abort.signal);
+          entry.seeders = reply.complete;
+          entry.leechers = reply.incomplete;
+          entry.completed = reply.downloaded;
+          entry.countsAt = Date.now();
+          this.#changed();
+          return reply;
+        } catch {
+          // Scrape is optional for trackers; try the next one.
+        }
+      }
+    }
+    return undefined;
+  }
+
+  statuses(): TrackerStatus[] {
+    const out: TrackerStatus[] = [];
+    for (const tier of this.#tiers) {
+      for (const e of tier) {
+        out.push({
+          url: e.url,
+          tier: e.tier,
+          state: e.state,
+          ...(e.message !== undefined && { message: e.message }),
+          ...(e.lastAnnounce !== undefined && { lastAnnounce: e.lastAnnounce }),
+          ...(this.#nextAnnounce !== undefined && e.state !== 'unsupported' && { nextAnnounce: this.#nextAnnounce }),
+          ...(e.peers !== undefined && { peers: e.peers }),
+          ...(e.seeders !== undefined && { seeders: e.seeders }),
+          ...(e.leechers !== undefined && { leechers: e.leechers }),
+          ...(e.completed !== undefined && { completed: e.completed }),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** The best-informed answer: the tracker that sees the most peers (newest on ties). */
+  health(): SwarmHealth | undefined {
+    let best: Entry | undefined;
+    for (const e of this.#tiers.flat()) {
+      if (e.seeders === undefined || e.leechers === undefined) continue;
+      const size = e.seeders + e.leechers;
+      const bestSize = best ? best.seeders! + best.leechers! : -1;
+      if (size > bestSize || (size === bestSize && (e.countsAt ?? 0) > (best!.countsAt ?? 0))) best = e;
+    }
+    if (!best) return undefined;
+    return { seeders: best.seeders!, leechers: best.leechers!, ...(best.completed !== undefined && { downloaded: best.completed }) };
+  }
+
+  #trigger(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#running = this.#cycle().finally(() => {
+      this.#running = undefined;
+      if (this.#again && this.#active) {
+        this.#again = false;
+        this.#trigger();
+      }
+    });
+  }
+
+  #schedule(delayMs: number): void {
+    clearTimeout(this.#timer);
+    this.#nextAnnounce = Date.now() + delayMs;
+    this.#timer = setTimeout(() => this.#trigger(), Math.max(0, delayMs));
+    this.#timer.unref();
+  }
+
+  async #cycle(): Promise<void> {
+    this.#nextAnnounce = undefined;
+    for (const tier of this.#tiers) {
+      for (let i = 0; i < tier.length; i++) {
+        const entry = tier[i]!;
+        if (!entry.client) continue;
+        if (!this.#active) return;
+        const event = this.#eventFor(entry);
+        entry.state = 'announcing';
+        this.#changed();
+        let reply: AnnounceReply;
+        try {
+          reply = await entry.client.announce(this.#request(entry, event), this.#abort.signal);
+        } catch (err) {
+          if (!this.#active) return;
+          entry.state = 'error';
+          entry.message = err instanceof ShoalError ? err.message : 'The tracker request failed.';
+          this.#changed();
+          continue;
+        }
+        if (!this.#active) return;
+        this.#succeeded(entry, event, reply);
+        // BEP 12: a tracker that answers moves to the front of its tier.
+        tier.splice(i, 1);
+        tier.unshift(entry);
+        return;
+      }
+    }
+    // Every tracker failed: back off.
+    const delay = Math.min((this.#options.retryBaseMs ?? 30_000) * 2 ** this.#failures, this.#options.maxRetryMs ?? 1_800_000);
+    this.#failures = Math.min(this.#failures + 1, 30);
+    if (this.#active) this.#schedule(delay);
+    this.#changed();
+  }
+
+  #eventFor(entry: Entry): AnnounceEventName {
+    if (!entry.started) return 'started';
+    if (this.#completedPending) return 'completed';
+    return 'none';
+  }
+
+  #succeeded(entry: Entry, event: AnnounceEventName, reply: AnnounceReply): void {
+    const now = Date.now();
+    this.#failures = 0;
+    this.#lastSuccess = now;
+    entry.started = true;
+    // A tracker that learns of us after completion needs no `completed`: its `started` told it left=0.
+    if (event === 'completed' || (event === 'started' && this.#completedPending && this.#options.stats().left === 0)) {
+      this.#completedPending = false;
+      this.#completedSent = true;
+    }
+    entry.state = 'working';
+    entry.lastAnnounce = now;
+    entry.peers = reply.peers.length;
+    if (reply.warning !== undefined) entry.message = reply.warning;
+    else delete entry.message;
+    if (reply.trackerId !== undefined) entry.trackerId = reply.trackerId;
+    if (reply.complete !== undefined) entry.seeders = reply.complete;
+    if (reply.incomplete !== undefined) entry.leechers = reply.incomplete;
+    if (reply.downloaded !== undefined) entry.completed = reply.downloaded;
+    if (reply.complete !== undefined || reply.incomplete !== undefined) entry.countsAt = now;
+    // Guard against trackers that ask for absurdly short or long intervals.
+    const interval = Math.min(Math.max(reply.interval, 10), 6 * 3600);
+    this.#minIntervalMs = Math.min(Math.max(reply.minInterval ?? 0, 0), interval) * 1000;
+    if (reply.peers.length > 0) this.#options.onPeers?.(reply.peers);
+    this.#schedule(interval * 1000);
+    // `completed` still owed (the download finished during a `started`): announce again at once.
+    if (this.#completedPending) this.#again = true;
+    this.#changed();
+  }
+
+  #request(entry: Entry, event: AnnounceEventName) {
+    const stats = this.#options.stats();
+    return {
+      infoHash: this.#options.infoHash,
+      peerId: this.#options.peerId,
+      port: this.#options.port,
+      uploaded: stats.uploaded,
+      downloaded: stats.downloaded,
+      left: stats.left,
+      event,
+      numwant: event === 'stopped' ? 0 : (this.#options.numwant ?? 50),
+      key: this.#key,
+      ...(entry.trackerId !== undefined && { trackerId: entry.trackerId }),
+    };
+  }
+
+  #changed(): void {
+    this.#options.onChange?.();
+  }
+}
+
+/** Fisher–Yates, in place. */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}

@@ -1,0 +1,28 @@
+import { ShoalError } from '../../../src-shared/errors';
+import { maxPeersPerReply, type PeerAddress } from './tracker-types';
+
+/**
+ * Decodes compact peer lists: 6 bytes a peer for IPv4 (BEP 23), 18 for IPv6 (BEP 7). Port 0
+ * entries are skipped; at most `limit` peers are returned (the rest of a huge list is ignored).
+ */
+export function decodeCompactPeers(bytes: Uint8Array, family: 4 | 6, out: PeerAddress[], limit = maxPeersPerReply): void {
+  const size = family === 4 ? 6 : 18;
+  if (bytes.length % size !== 0) {
+    throw new ShoalError('protocol', `The tracker sent a peer list whose length (${bytes.length}) is not a multiple of ${size}.`);
+  }
+  for (let at = 0; at < bytes.length && out.length < limit; at += size) {
+    const port = (bytes[at + size - 2]! << 8) | bytes[at + size - 1]!;
+    if (port === 0) continue;
+    out.push({ host: family === 4 ? v4(bytes, at) : v6(bytes, at), port });
+  }
+}
+
+function v4(b: Uint8Array, at: number): string {
+  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+}
+
+function v6(b: Uint8Array, at: number): string {
+  const words: string[] = [];
+  for (let i = 0; i < 16; i += 2) words.push(((b[at + i]! << 8) | b[at + i + 1]!).toString(16));
+  return words.join(':');
+}

@@ -1,0 +1,189 @@
+import { isIP } from 'node:net';
+import { ShoalError } from '../../../src-shared/errors';
+import { decodeCompactPeers } from './compact-peers';
+import { asBytes, asInt, decodeTrackerReply, isDict, type TDict, type TValue } from './tracker-bdecode';
+import { maxPeersPerReply, type AnnounceReply, type AnnounceRequest, type PeerAddress, type ScrapeReply, type TrackerClient } from './tracker-types';
+
+export interface HttpTrackerOptions {
+  /** Whole request, connect to last byte (default 15 s). */
+  readonly timeoutMs?: number;
+  /** Larger replies are refused (default 1 MiB). */
+  readonly maxReplyBytes?: number;
+}
+
+/** BEP 3 announce and the announce→scrape URL convention, over Node's fetch. */
+export class HttpTrackerClient implements TrackerClient {
+  readonly #url: string;
+  readonly #timeoutMs: number;
+  readonly #maxReplyBytes: number;
+
+  constructor(url: string, options: HttpTrackerOptions = {}) {
+    this.#url = url;
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#maxReplyBytes = options.maxReplyBytes ?? 1 << 20;
+  }
+
+  async announce(request: AnnounceRequest, signal?: AbortSignal): Promise<AnnounceReply> {
+    const params = [
+      `info_hash=${escapeBytes(request.infoHash)}`,
+      `peer_id=${escapeBytes(request.peerId)}`,
+      `port=${request.port}`,
+      `uploaded=${request.uploaded}`,
+      `downloaded=${request.downloaded}`,
+      `left=${request.left}`,
+      'compact=1',
+      `numwant=${request.numwant}`,
+      `key=${(request.key >>> 0).toString(16)}`,
+    ];
+    if (request.event !== 'none') params.push(`event=${request.event}`);
+    if (request.trackerId !== undefined) params.push(`trackerid=${encodeURIComponent(request.trackerId)}`);
+    const reply = await this.#get(withQuery(this.#url, params.join('&')), signal);
+    return parseAnnounceReply(reply);
+  }
+
+  async scrape(infoHash: Uint8Array, signal?: AbortSignal): Promise<ScrapeReply> {
+    const url = scrapeUrlFor(this.#url);
+    if (url === undefined) throw new ShoalError('protocol', 'This tracker does not support scrape (its URL does not end in /announce).');
+    const reply = await this.#get(withQuery(url, `info_hash=${escapeBytes(infoHash)}`), signal);
+    return parseScrapeReply(reply, infoHash);
+  }
+
+  async #get(url: string, signal?: AbortSignal): Promise<TDict> {
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let body: Buffer;
+    try {
+      const response = await fetch(url, { signal: abort, redirect: 'follow', headers: { 'accept-encoding': 'identity' } });
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new ShoalError('network', `The tracker answered HTTP ${response.status}.`);
+      }
+      body = await readBounded(response, this.#maxReplyBytes);
+    } catch (err) {
+      if (err instanceof ShoalError) throw err;
+      if (timeout.aborted) throw new ShoalError('network', `The tracker did not answer within ${Math.round(this.#timeoutMs / 1000)} s.`);
+      if (signal?.aborted) throw new ShoalError('network', 'The tracker request was cancelled.');
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      throw new ShoalError('network', `The tracker cannot be reached (${cause ?? (err as Error).message}).`);
+    }
+    const value = decodeTrackerReply(body);
+    if (!isDict(value)) throw new ShoalError('protocol', 'The tracker sent a reply that is not a dictionary.');
+    const failure = asBytes(value.get('failure reason'));
+    if (failure) throw new ShoalError('network', `The tracker refused the request: ${cleanText(failure)}`);
+    return value;
+  }
+}
+
+async function readBounded(response: Response, max: number): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > max) {
+    await response.body?.cancel();
+    throw new ShoalError('protocol', `The tracker sent a reply larger than ${max} bytes.`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > max) {
+        await reader.cancel();
+        throw new ShoalError('protocol', `The tracker sent a reply larger than ${max} bytes.`);
+      }
+      chunks.push(value);
+    }
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** Tracker text shown to users: printable, one line, bounded. */
+export function cleanText(bytes: Buffer): string {
+  // eslint-disable-next-line no-control-regex
+  return bytes.toString('utf8').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200);
+}
+
+function withQuery(url: string, query: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}${query}`;
+}
+
+const unreserved = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') unreserved[c.charCodeAt(0)] = 1;
+
+/** Percent-encodes raw bytes (info_hash, peer_id), keeping only RFC 3986 unreserved characters. */
+export function escapeBytes(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b < 128 && unreserved[b] ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`;
+  return out;
+}
+
+/** The scrape URL by convention: the last path segment's leading "announce" becomes "scrape". */
+export function scrapeUrlFor(announceUrl: string): string | undefined {
+  const q = announceUrl.indexOf('?');
+  const path = q < 0 ? announceUrl : announceUrl.slice(0, q);
+  const slash = path.lastIndexOf('/');
+  if (!path.startsWith('announce', slash + 1)) return undefined;
+  return `${path.slice(0, slash + 1)}scrape${announceUrl.slice(slash + 1 + 'announce'.length)}`;
+}
+
+function optionalCount(dict: TDict, key: string): number | undefined {
+  const value = asInt(dict.get(key));
+  return value !== undefined && value >= 0 ? value : undefined;
+}
+
+export function parseAnnounceReply(dict: TDict): AnnounceReply {
+  const interval = asInt(dict.get('interval'));
+  if (interval === undefined || interval < 0) throw new ShoalError('protocol', 'The tracker sent an announce reply without a valid interval.');
+  const peers: PeerAddress[] = [];
+  readPeers(dict.get('peers'), 4, peers);
+  const peers6 = dict.get('peers6');
+  if (peers6 !== undefined) readPeers(peers6, 6, peers);
+  const minInterval = optionalCount(dict, 'min interval');
+  const complete = optionalCount(dict, 'complete');
+  const incomplete = optionalCount(dict, 'incomplete');
+  const downloaded = optionalCount(dict, 'downloaded');
+  const warning = asBytes(dict.get('warning message'));
+  const trackerId = asBytes(dict.get('tracker id'));
+  return {
+    interval,
+    peers,
+    ...(minInterval !== undefined && { minInterval }),
+    ...(complete !== undefined && { complete }),
+    ...(incomplete !== undefined && { incomplete }),
+    ...(downloaded !== undefined && { downloaded }),
+    ...(warning && { warning: cleanText(warning) }),
+    ...(trackerId && { trackerId: trackerId.toString('latin1') }),
+  };
+}
+
+function readPeers(value: TValue | undefined, family: 4 | 6, out: PeerAddress[]): void {
+  if (value === undefined) return;
+  if (Buffer.isBuffer(value)) {
+    decodeCompactPeers(value, family, out);
+    return;
+  }
+  if (!Array.isArray(value)) throw new ShoalError('protocol', 'The tracker sent a peer list of the wrong type.');
+  // Dictionary model (BEP 3): { ip, port, peer id }; entries that make no sense are skipped.
+  for (const item of value) {
+    if (out.length >= maxPeersPerReply) return;
+    if (!isDict(item)) continue;
+    const ip = asBytes(item.get('ip'))?.toString('latin1');
+    const port = asInt(item.get('port'));
+    if (ip === undefined || isIP(ip) === 0 || port === undefined || port < 1 || port > 65535) continue;
+    out.push({ host: ip, port });
+  }
+}
+
+export function parseScrapeReply(dict: TDict, infoHash: Uint8Array): ScrapeReply {
+  const files = dict.get('files');
+  if (!isDict(files)) throw new ShoalError('protocol', 'The tracker sent a scrape reply without a files dictionary.');
+  const entry = files.get(Buffer.from(infoHash).toString('latin1'));
+  if (entry === undefined) return { complete: 0, incomplete: 0, downloaded: 0 };
+  if (!isDict(entry)) throw new ShoalError('protocol', 'The tracker sent a scrape entry that is not a dictionary.');
+  return {
+    complete: optionalCount(entry, 'complete') ?? 0,
+    incomplete: optionalCount(entry, 'incomplete') ?? 0,
+    downloaded: optionalCount(entry, 'downloaded') ?? 0,
+  };
+}
