@@ -1,0 +1,131 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkPieces } from './check';
+import { Storage } from './storage';
+import { buildTorrent } from './test-torrent';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shoal-check-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+const torrent = () =>
+  buildTorrent({
+    name: 'set',
+    pieceLength: 16384,
+    files: [
+      { path: ['a'], length: 40000 },
+      { path: ['.pad', '9152'], length: 9152, pad: true },
+      { path: ['dir', 'b'], length: 50000 },
+      { path: ['c'], length: 0 },
+      { path: ['d'], length: 30000 },
+    ],
+  });
+
+async function put(name: string[], data: Buffer): Promise<void> {
+  const p = path.join(dir, ...name);
+  await fs.mkdir(path.dirname(p), { recursive: true });
+  await fs.writeFile(p, data);
+}
+
+const bits = (have: { size: number; has(i: number): boolean }) => [...Array(have.size).keys()].filter((i) => have.has(i));
+
+describe('checkPieces', () => {
+  it('finds everything present, with pad bytes as zeros and without the pad file on disk', async () => {
+    const { metainfo, content } = torrent();
+    await put(['set', 'a'], content.subarray(0, 40000));
+    await put(['set', 'dir', 'b'], content.subarray(49152, 99152));
+    await put(['set', 'd'], content.subarray(99152));
+    const have = await checkPieces(metainfo, dir);
+    expect(have.complete).toBe(true);
+  });
+
+  it('marks pieces of missing and short files missing, without an error', async () => {
+    const { metainfo, content } = torrent();
+    // a: missing; dir/b: complete; d: only its first 20000 of 30000 bytes.
+    await put(['set', 'dir', 'b'], content.subarray(49152, 99152));
+    await put(['set', 'd'], content.subarray(99152, 119152));
+    const have = await checkPieces(metainfo, dir);
+    // a and its pad fill pieces 0-2 exactly; b is 3-6 (6 ends 15536 bytes into d); 7 is d's missing tail.
+    expect(bits(have)).toEqual([3, 4, 5, 6]);
+  });
+
+  it('finds a piece changed on disk bad and the rest good', async () => {
+    const { metainfo, content } = torrent();
+    const b = Buffer.from(content.subarray(49152, 99152));
+    b[20000]! ^= 1;
+    await put(['set', 'a'], content.subarray(0, 40000));
+    await put(['set', 'dir', 'b'], b);
+    await put(['set', 'd'], content.subarray(99152));
+    const have = await checkPieces(metainfo, dir);
+    const badPiece = Math.floor((49152 + 20000) / 16384);
+    expect(bits(have)).toEqual([...Array(metainfo.pieceCount).keys()].filter((i) => i !== badPiece));
+  });
+
+  it('ignores bytes past a file’s length', async () => {
+    const { metainfo, content } = buildTorrent({ name: 'long', pieceLength: 16384, files: [{ path: ['long'], length: 20000 }] });
+    await put(['long'], Buffer.concat([content, Buffer.alloc(5000, 7)]));
+    expect((await checkPieces(metainfo, dir)).complete).toBe(true);
+  });
+
+  it('returns all-missing when the download folder does not exist', async () => {
+    const { metainfo } = torrent();
+    const have = await checkPieces(metainfo, path.join(dir, 'nowhere'));
+    expect(have.count).toBe(0);
+    await expect(fs.access(path.join(dir, 'nowhere'))).rejects.toThrow();
+  });
+
+  it('hashes across many read chunks and large pieces', async () => {
+    const { metainfo, content } = buildTorrent({
+      name: 'big',
+      pieceLength: 1 << 20,
+      files: [
+        { path: ['x'], length: 5_000_000 },
+        { path: ['y'], length: 4_500_001 },
+      ],
+    });
+    await put(['big', 'x'], content.subarray(0, 5_000_000));
+    await put(['big', 'y'], content.subarray(5_000_000));
+    const have = await checkPieces(metainfo, dir);
+    expect(have.size).toBe(10);
+    expect(have.complete).toBe(true);
+  });
+
+  it('stops when aborted', async () => {
+    const { metainfo, content } = torrent();
+    await put(['set', 'a'], content.subarray(0, 40000));
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const run = checkPieces(
+      metainfo,
+      dir,
+      (done) => {
+        seen.push(done);
+        if (done === 1) controller.abort();
+      },
+      controller.signal,
+    );
+    await expect(run).rejects.toThrow();
+    expect(seen.length).toBeLessThan(metainfo.pieceCount);
+  });
+
+  it('Storage.check replaces have and lets verified pieces be read', async () => {
+    const { metainfo, content } = torrent();
+    await put(['set', 'a'], content.subarray(0, 40000));
+    const storage = Storage.open(metainfo, dir);
+    const progress: number[] = [];
+    const have = await storage.check((done) => progress.push(done));
+    expect(progress).toEqual([...Array(metainfo.pieceCount).keys()].map((i) => i + 1));
+    expect(bits(have)).toEqual([0, 1, 2]);
+    expect(bits(storage.have)).toEqual([0, 1, 2]);
+    expect(storage.have.count).toBe(3);
+    expect(Buffer.from(await storage.readBlock(1, 0, 16384)).equals(content.subarray(16384, 32768))).toBe(true);
+    await expect(storage.readBlock(3, 0, 16384)).rejects.toMatchObject({ code: 'protocol' });
+    await storage.close();
+  });
+});

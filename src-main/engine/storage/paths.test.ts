@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ShoalError } from '../../../src-shared/errors';
+import { filePaths, isInside } from './paths';
+import { buildTorrent, type FileSpec } from './test-torrent';
+
+const root = path.resolve('/downloads');
+
+function multi(name: string, files: FileSpec[]) {
+  return buildTorrent({ name, pieceLength: 16384, files, multiFile: true }).metainfo;
+}
+
+function refused(run: () => unknown): ShoalError {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof ShoalError) return err;
+    throw err;
+  }
+  throw new Error('expected a ShoalError');
+}
+
+describe('filePaths', () => {
+  it('puts a single file at <dir>/<name>', () => {
+    const { metainfo } = buildTorrent({ name: 'movie.mkv', pieceLength: 16384, files: [{ path: ['movie.mkv'], length: 5 }] });
+    expect(filePaths(metainfo, '/downloads')).toEqual([path.join(root, 'movie.mkv')]);
+  });
+
+  it('puts multi-file torrents under <dir>/<name>/', () => {
+    const metainfo = multi('album', [
+      { path: ['cd1', '01.flac'], length: 5 },
+      { path: ['cover.jpg'], length: 5 },
+    ]);
+    expect(filePaths(metainfo, '/downloads/')).toEqual([path.join(root, 'album', 'cd1', '01.flac'), path.join(root, 'album', 'cover.jpg')]);
+  });
+
+  it.each([
+    ['a .. component', ['..', '..', 'etc', 'passwd']],
+    ['a nested .. component', ['sub', '..', '..', 'x']],
+    ['an absolute path', ['/etc/passwd']],
+    ['a component with a slash', ['a/../../b']],
+    ['a backslash', ['..\\..\\x']],
+    ['an empty component', ['']],
+    ['a . component', ['.']],
+    ['a NUL byte', ['a\0b']],
+  ])('refuses %s in a hand-built Metainfo', (_label, bad) => {
+    const err = refused(() => filePaths(multi('t', [{ path: bad, length: 5 }]), '/downloads'));
+    expect(err.code).toBe('invalid-torrent');
+    expect(err.message).toMatch(/outside the download folder/);
+  });
+
+  it.each([['..'], ['.'], ['/abs'], ['a/b']])('refuses the torrent name %j', (name) => {
+    const { metainfo } = buildTorrent({ name, pieceLength: 16384, files: [{ path: [name], length: 5 }], multiFile: false });
+    expect(refused(() => filePaths(metainfo, '/downloads')).code).toBe('invalid-torrent');
+  });
+
+  it('refuses two files on one path', () => {
+    const metainfo = multi('t', [
+      { path: ['same'], length: 5 },
+      { path: ['same'], length: 5 },
+    ]);
+    expect(refused(() => filePaths(metainfo, '/downloads')).message).toMatch(/twice/);
+  });
+
+  it('refuses an empty file path', () => {
+    expect(refused(() => filePaths(multi('t', [{ path: [], length: 5 }]), '/downloads')).code).toBe('invalid-torrent');
+  });
+});
+
+describe('isInside', () => {
+  it('is true strictly below the parent only', () => {
+    expect(isInside('/a/b', '/a/b/c')).toBe(true);
+    expect(isInside('/a/b', '/a/b')).toBe(false);
+    expect(isInside('/a/b', '/a/bc')).toBe(false);
+    expect(isInside('/a/b', '/a')).toBe(false);
+    expect(isInside('/a/b', '/a/b/..x')).toBe(true);
+  });
+});

@@ -1,0 +1,136 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ReadCache } from './read-cache';
+import { Storage } from './storage';
+import { buildTorrent } from './test-torrent';
+
+describe('ReadCache', () => {
+  const fill = (value: number) => async (into: Buffer) => {
+    into.fill(value);
+  };
+
+  it('counts a first read as a miss and a second as a hit', async () => {
+    const cache = new ReadCache(1000);
+    expect((await cache.get(1, 100, fill(1)))[0]).toBe(1);
+    expect((await cache.get(1, 100, fill(2)))[0]).toBe(1);
+    expect(cache.stats).toEqual({ hits: 1, misses: 1, bytes: 100, entries: 1 });
+  });
+
+  it('evicts the least recently used chunk to stay within its byte budget', async () => {
+    const cache = new ReadCache(300);
+    await cache.get(1, 100, fill(1));
+    await cache.get(2, 100, fill(2));
+    await cache.get(3, 100, fill(3));
+    await cache.get(1, 100, fill(9)); // 1 is now the most recent
+    await cache.get(4, 150, fill(4)); // needs 150: evicts 2 and 3
+    expect(cache.stats.bytes).toBeLessThanOrEqual(300);
+    expect(cache.stats.entries).toBe(2);
+    const misses = cache.stats.misses;
+    await cache.get(1, 100, fill(9));
+    expect(cache.stats.misses).toBe(misses);
+    expect((await cache.get(2, 100, fill(7)))[0]).toBe(7);
+    expect(cache.stats.misses).toBe(misses + 1);
+  });
+
+  it('shares one load among concurrent misses', async () => {
+    const cache = new ReadCache(1000);
+    let loads = 0;
+    const load = async (into: Buffer) => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 5));
+      into.fill(5);
+    };
+    const all = await Promise.all([cache.get(1, 10, load), cache.get(1, 10, load), cache.get(1, 10, load)]);
+    expect(loads).toBe(1);
+    expect(all.every((b) => b[0] === 5)).toBe(true);
+  });
+
+  it('hands out but never keeps a chunk bigger than the budget', async () => {
+    const cache = new ReadCache(50);
+    expect((await cache.get(1, 100, fill(3))).length).toBe(100);
+    expect(cache.stats).toMatchObject({ bytes: 0, entries: 0 });
+  });
+
+  it('does not keep a failed load', async () => {
+    const cache = new ReadCache(1000);
+    await expect(cache.get(1, 10, async () => Promise.reject(new Error('EIO')))).rejects.toThrow('EIO');
+    expect((await cache.get(1, 10, fill(8)))[0]).toBe(8);
+  });
+});
+
+describe('Storage.readBlock', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shoal-read-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  async function seeded(pieceLength: number, length: number, readCacheBytes: number) {
+    const { metainfo, content } = buildTorrent({
+      name: 'seed',
+      pieceLength,
+      files: [
+        { path: ['a'], length: Math.floor(length / 3) },
+        { path: ['b'], length: length - Math.floor(length / 3) },
+      ],
+    });
+    await fs.mkdir(path.join(dir, 'seed'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'seed', 'a'), content.subarray(0, Math.floor(length / 3)));
+    await fs.writeFile(path.join(dir, 'seed', 'b'), content.subarray(Math.floor(length / 3)));
+    const storage = Storage.open(metainfo, dir, { readCacheBytes });
+    expect((await storage.check()).complete).toBe(true);
+    return { storage, content };
+  }
+
+  it('serves blocks across files from one cached piece read', async () => {
+    const { storage, content } = await seeded(65536, 300_000, 1 << 20);
+    for (let begin = 0; begin < 65536; begin += 16384) {
+      const block = await storage.readBlock(1, begin, 16384);
+      expect(Buffer.from(block).equals(content.subarray(65536 + begin, 65536 + begin + 16384))).toBe(true);
+    }
+    expect(storage.readCacheStats).toMatchObject({ misses: 1, hits: 3, bytes: 65536, entries: 1 });
+    await storage.close();
+  });
+
+  it('keeps within the byte budget while seeding many pieces', async () => {
+    const { storage, content } = await seeded(65536, 1_000_000, 200_000);
+    for (let piece = 0; piece < storage.layout.pieceCount; piece++) {
+      const length = Math.min(16384, storage.layout.pieceSize(piece));
+      const block = await storage.readBlock(piece, 0, length);
+      expect(Buffer.from(block).equals(content.subarray(piece * 65536, piece * 65536 + length))).toBe(true);
+      expect(storage.readCacheStats.bytes).toBeLessThanOrEqual(200_000);
+    }
+    expect(storage.readCacheStats.entries).toBe(3);
+    // Piece 0 was evicted long ago: reading it again is a miss.
+    const misses = storage.readCacheStats.misses;
+    await storage.readBlock(0, 0, 16384);
+    expect(storage.readCacheStats.misses).toBe(misses + 1);
+    await storage.close();
+  });
+
+  it('caches large pieces in 1 MiB chunks and serves a request straddling two', async () => {
+    const { storage, content } = await seeded(4 << 20, 9 << 20, 16 << 20);
+    const begin = (1 << 20) - 1000;
+    const block = await storage.readBlock(1, begin, 16384);
+    expect(Buffer.from(block).equals(content.subarray((4 << 20) + begin, (4 << 20) + begin + 16384))).toBe(true);
+    expect(storage.readCacheStats).toMatchObject({ misses: 2, bytes: 2 << 20 });
+    await storage.close();
+  });
+
+  it('refuses requests out of range or larger than the limit', async () => {
+    const { storage } = await seeded(65536, 300_000, 1 << 20);
+    await expect(storage.readBlock(0, 60000, 16384)).rejects.toMatchObject({ code: 'protocol' });
+    await expect(storage.readBlock(0, 0, 0)).rejects.toMatchObject({ code: 'protocol' });
+    await expect(storage.readBlock(0, -1, 10)).rejects.toMatchObject({ code: 'protocol' });
+    await expect(storage.readBlock(0, 0, 65536)).resolves.toHaveLength(65536);
+    await expect(storage.readBlock(99, 0, 10)).rejects.toMatchObject({ code: 'protocol' });
+    await storage.close();
+    const big = await seeded(1 << 20, 2 << 20, 1 << 20);
+    await expect(big.storage.readBlock(0, 0, 256 * 1024)).rejects.toMatchObject({ code: 'protocol' });
+    await big.storage.close();
+  });
+});
