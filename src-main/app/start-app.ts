@@ -49,10 +49,13 @@ export async function startApp(deps: AppDeps): Promise<RunningApp | null> {
   }
 
   // macOS may deliver open-file / open-url before `ready`: keep them until the engine runs.
+  // Later ones are added one after another, so torrents queue in the order they were given.
   const early: OpenTarget[] = [];
   let open: ((target: OpenTarget) => Promise<void>) | null = null;
+  let opening = Promise.resolve();
   const request = (target: OpenTarget): void => {
-    if (open) void open(target);
+    const run = open;
+    if (run) opening = opening.then(() => run(target));
     else early.push(target);
   };
   app.on('open-file', (event, path) => {
