@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ShoalError } from '../../../src-shared/errors';
+import { formatMagnet, parseMagnet, type Magnet } from './magnet';
+
+const hex = '722fe65b2aa26d14f35b4ad627d20236e481d924';
+// The same hash in RFC 4648 base32, computed with Python's base64.b32encode.
+const base32 = 'OIX6MWZKUJWRJ423JLLCPUQCG3SIDWJE';
+
+function refusal(uri: string): ShoalError {
+  try {
+    parseMagnet(uri);
+  } catch (err) {
+    if (err instanceof ShoalError) return err;
+    throw err;
+  }
+  throw new Error('parseMagnet accepted the input');
+}
+
+describe('parseMagnet', () => {
+  it('reads a hex info-hash, any case', () => {
+    expect(parseMagnet(`magnet:?xt=urn:btih:${hex.toUpperCase()}`).infoHashHex).toBe(hex);
+  });
+
+  it('reads a base32 info-hash, any case', () => {
+    const m = parseMagnet(`MAGNET:?xt=urn:btih:${base32.toLowerCase()}`);
+    expect(m.infoHashHex).toBe(hex);
+    expect(Buffer.from(m.infoHash).toString('hex')).toBe(hex);
+  });
+
+  it('reads dn, xl, tr (indexed or not, duplicates dropped) and ws', () => {
+    const m = parseMagnet(
+      `magnet:?xt=urn:btih:${hex}&dn=Alice+in%20Wonderland%2B&xl=163783` +
+        '&tr=http%3A%2F%2F127.0.0.1%3A8000%2Fannounce&tr.1=udp://127.0.0.1:9&tr.2=http%3A%2F%2F127.0.0.1%3A8000%2Fannounce' +
+        '&ws=http://127.0.0.1/alice.txt&x.pe=127.0.0.1:6881',
+    );
+    expect(m).toEqual({
+      infoHash: new Uint8Array(Buffer.from(hex, 'hex')),
+      infoHashHex: hex,
+      name: 'Alice in Wonderland+',
+      length: 163783,
+      trackers: ['http://127.0.0.1:8000/announce', 'udp://127.0.0.1:9'],
+      webSeeds: ['http://127.0.0.1/alice.txt'],
+    });
+  });
+
+  it('takes the v1 hash of a hybrid magnet and ignores bad trackers and lengths', () => {
+    const m = parseMagnet(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}&xt=urn:btih:${hex}&tr=not%20a%20url&xl=-5`);
+    expect(m.infoHashHex).toBe(hex);
+    expect(m.trackers).toEqual([]);
+    expect(m.length).toBeUndefined();
+  });
+
+  const cases: [string, string, RegExp][] = [
+    ['not a magnet', `http://127.0.0.1/?xt=urn:btih:${hex}`, /does not start with 'magnet:\?'/],
+    ['no xt', 'magnet:?dn=x', /no BitTorrent info-hash/],
+    ['xt of another scheme', `magnet:?xt=urn:sha1:${hex}`, /no BitTorrent info-hash/],
+    ['hex hash too short', `magnet:?xt=urn:btih:${hex.slice(1)}`, /40 hex digits or 32 base32/],
+    ['hex hash with a non-hex digit', `magnet:?xt=urn:btih:${hex.slice(1)}g`, /40 hex digits or 32 base32/],
+    ['base32 hash with a digit outside the alphabet', `magnet:?xt=urn:btih:${base32.slice(1)}1`, /40 hex digits or 32 base32/],
+    ['malformed escape', `magnet:?xt=urn:btih:${hex}&dn=%E0%A4%A`, /'dn' value has a malformed %-escape/],
+    ['too long', `magnet:?xt=urn:btih:${hex}&dn=${'a'.repeat(70_000)}`, /longer than 65536 characters/],
+  ];
+  for (const [what, uri, message] of cases) {
+    it(`refuses: ${what}`, () => {
+      const err = refusal(uri);
+      expect(err.code).toBe('invalid-magnet');
+      expect(err.message).toMatch(message);
+    });
+  }
+
+  it('refuses v2-only magnets as unsupported', () => {
+    const err = refusal(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}`);
+    expect(err.code).toBe('unsupported-torrent');
+    expect(err.message).toBe('BitTorrent v2-only torrents are not supported yet');
+  });
+});
+
+describe('formatMagnet', () => {
+  it('writes the hash first and percent-encodes the rest', () => {
+    const m = parseMagnet(`magnet:?xt=urn:btih:${hex}`);
+    expect(formatMagnet({ ...m, name: 'a b&c', trackers: ['http://127.0.0.1/a?x=1&y=2'], webSeeds: [] })).toBe(
+      `magnet:?xt=urn:btih:${hex}&dn=a%20b%26c&tr=http%3A%2F%2F127.0.0.1%2Fa%3Fx%3D1%26y%3D2`,
+    );
+  });
+
+  it('round-trips through parseMagnet', () => {
+    const magnet = fc.record(
+      {
+        infoHash: fc.uint8Array({ minLength: 20, maxLength: 20 }),
+        name: fc.string({ minLength: 1, unit: 'binary' }),
+        length: fc.maxSafeNat(),
+        trackers: fc.uniqueArray(fc.webUrl({ withQueryParameters: true, withFragments: true }), { maxLength: 4 }),
+        webSeeds: fc.uniqueArray(fc.webUrl(), { maxLength: 3 }),
+      },
+      { requiredKeys: ['infoHash', 'trackers', 'webSeeds'] },
+    );
+    fc.assert(
+      fc.property(magnet, (m) => {
+        const full: Magnet = { ...m, infoHashHex: Buffer.from(m.infoHash).toString('hex') };
+        expect(parseMagnet(formatMagnet(full))).toEqual(full);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws anything but a ShoalError on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `magnet:?${s}`), fc.webUrl().map((u) => `magnet:?xt=urn:btih:${hex}&tr=${u}%`)), (uri) => {
+        try {
+          expect(parseMagnet(uri).infoHash.length).toBe(20);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ShoalError);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
