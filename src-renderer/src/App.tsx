@@ -1,7 +1,58 @@
-export function App() {
+import { useEffect, useState } from 'react';
+import { ApiContext } from './api/api-context';
+import { bindStore } from './api/bind-store';
+import type { ShoalApi } from './api/contract';
+import { AddFlow } from './components/add/AddFlow';
+import { ConfirmRemove } from './components/ConfirmRemove';
+import { DetailPanel } from './components/detail/DetailPanel';
+import { DropZone } from './components/DropZone';
+import { TorrentList } from './components/list/TorrentList';
+import { MenuActions, type MenuSource } from './components/MenuActions';
+import { Notices } from './components/Notices';
+import { StatusBar } from './components/StatusBar';
+import { Toolbar } from './components/Toolbar';
+import { createShoalStore, StoreContext, useShoal, type ShoalStore } from './store/store';
+import './styles/app.css';
+
+/** Puts the chosen theme on <html>; "system" leaves it to prefers-color-scheme in the stylesheet. */
+function ThemeRoot() {
+  const theme = useShoal((s) => s.settings?.theme ?? 'system');
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return null;
+}
+
+export interface AppProps {
+  api: ShoalApi;
+  /** A prepared store (tests, the bench); by default the app makes its own. */
+  store?: ShoalStore;
+  /** The Electron shell's menu commands; the web UI has none. */
+  menu?: MenuSource;
+}
+
+export function App({ api, store: given, menu }: AppProps) {
+  const [store] = useState(() => given ?? createShoalStore());
+  useEffect(() => bindStore(api, store), [api, store]);
   return (
-    <main>
-      <h1>Shoal</h1>
-    </main>
+    <ApiContext.Provider value={api}>
+      <StoreContext.Provider value={store}>
+        <ThemeRoot />
+        <AddFlow>
+          <div className="app">
+            <Toolbar />
+            <main className="main">
+              <TorrentList />
+              <DetailPanel />
+            </main>
+            <StatusBar />
+          </div>
+          <Notices />
+          <DropZone />
+          <ConfirmRemove />
+          {menu && <MenuActions source={menu} />}
+        </AddFlow>
+      </StoreContext.Provider>
+    </ApiContext.Provider>
   );
 }

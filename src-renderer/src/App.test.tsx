@@ -1,0 +1,234 @@
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeApi } from './testing/fake-api';
+import { defaultSettings, renderApp } from './testing/render-app';
+import { hashOf, summary } from './testing/torrents';
+
+afterEach(cleanup);
+
+const names = () => screen.getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('gridcell')[0]!.textContent);
+const row = (name: string) => screen.getAllByRole('row').find((r) => r.textContent?.includes(name))!;
+const selectedNames = () =>
+  screen
+    .getAllByRole('row')
+    .filter((r) => r.getAttribute('aria-selected') === 'true')
+    .map((r) => within(r).getAllByRole('gridcell')[0]!.textContent);
+
+async function withFive() {
+  const app = await renderApp();
+  app.emit('torrents', {
+    full: true,
+    changed: [
+      summary(1, { name: 'delta', state: 'paused' }),
+      summary(2, { name: 'alpha' }),
+      summary(3, { name: 'echo', state: 'seeding', progress: 1 }),
+      summary(4, { name: 'charlie', state: 'error', error: 'Disk full' }),
+      summary(5, { name: 'bravo', length: 1 }),
+    ],
+    removed: [],
+  });
+  return app;
+}
+
+describe('torrent list', () => {
+  it('shows rows sorted by name, with formatted columns', async () => {
+    await withFive();
+    expect(names()).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
+    const cells = within(row('alpha')).getAllByRole('gridcell').map((c) => c.textContent);
+    expect(cells).toEqual(['alpha', '3.00 MiB', '50.0%', 'Downloading', '1.95 KiB/s', '200 B/s', '2m 0s', '2 (10)', '3 (20)', '0.00']);
+    expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('ascending');
+  });
+
+  it('sorts by a clicked header and flips on a second click', async () => {
+    await withFive();
+    fireEvent.click(within(screen.getByRole('columnheader', { name: /Size/ })).getByRole('button'));
+    expect(screen.getByRole('columnheader', { name: /Size/ }).getAttribute('aria-sort')).toBe('descending');
+    expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('none');
+    expect(names()).toEqual(['charlie', 'echo', 'alpha', 'delta', 'bravo']);
+    fireEvent.click(within(screen.getByRole('columnheader', { name: /Size/ })).getByRole('button'));
+    expect(names()).toEqual(['bravo', 'delta', 'alpha', 'echo', 'charlie']);
+  });
+
+  it('applies changed and removed rows from later events', async () => {
+    const app = await withFive();
+    app.emit('torrents', { full: false, changed: [summary(6, { name: 'aardvark' }), summary(2, { name: 'alpha', progress: 0.75 })], removed: [hashOf(4)] });
+    expect(names()).toEqual(['aardvark', 'alpha', 'bravo', 'delta', 'echo']);
+    expect(within(row('alpha')).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('75');
+  });
+
+  it('selects with click, Ctrl+click and Shift+click', async () => {
+    await withFive();
+    fireEvent.mouseDown(row('bravo'));
+    fireEvent.mouseDown(row('delta'), { ctrlKey: true });
+    expect(selectedNames()).toEqual(['bravo', 'delta']);
+    fireEvent.mouseDown(row('alpha'));
+    fireEvent.mouseDown(row('charlie'), { shiftKey: true });
+    expect(selectedNames()).toEqual(['alpha', 'bravo', 'charlie']);
+    fireEvent.mouseDown(row('bravo'), { metaKey: true });
+    expect(selectedNames()).toEqual(['alpha', 'charlie']);
+  });
+
+  it('moves and extends the selection from the keyboard', async () => {
+    await withFive();
+    const grid = screen.getByRole('grid', { name: 'Torrents' });
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    expect(selectedNames()).toEqual(['alpha']);
+    fireEvent.keyDown(grid, { key: 'ArrowDown', shiftKey: true });
+    fireEvent.keyDown(grid, { key: 'ArrowDown', shiftKey: true });
+    expect(selectedNames()).toEqual(['alpha', 'bravo', 'charlie']);
+    fireEvent.keyDown(grid, { key: 'End' });
+    expect(selectedNames()).toEqual(['echo']);
+    expect(grid.getAttribute('aria-activedescendant')).toBe(`torrent-${hashOf(3)}`);
+    fireEvent.keyDown(grid, { key: 'Home' });
+    expect(selectedNames()).toEqual(['alpha']);
+    fireEvent.keyDown(grid, { key: 'a', ctrlKey: true });
+    expect(selectedNames()).toHaveLength(5);
+  });
+
+  it('pauses with Space, resumes when all selected are paused', async () => {
+    const app = await withFive();
+    const grid = screen.getByRole('grid', { name: 'Torrents' });
+    fireEvent.mouseDown(row('alpha'));
+    await act(async () => fireEvent.keyDown(grid, { key: ' ' }));
+    fireEvent.mouseDown(row('delta'));
+    await act(async () => fireEvent.keyDown(grid, { key: ' ' }));
+    expect(app.api.callsOf('pause')).toEqual([{ infoHashes: [hashOf(2)] }]);
+    expect(app.api.callsOf('resume')).toEqual([{ infoHashes: [hashOf(1)] }]);
+  });
+
+  it('asks before removing with Delete, and passes the delete-files choice', async () => {
+    const app = await withFive();
+    const grid = screen.getByRole('grid', { name: 'Torrents' });
+    fireEvent.mouseDown(row('alpha'));
+    fireEvent.mouseDown(row('bravo'), { ctrlKey: true });
+    fireEvent.keyDown(grid, { key: 'Delete' });
+    const dialog = screen.getByRole('dialog', { name: 'Remove torrents' });
+    expect(dialog.textContent).toContain('2 torrents');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(app.api.callsOf('remove')).toEqual([]);
+
+    fireEvent.keyDown(grid, { key: 'Delete' });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Also delete the downloaded files' }));
+    await act(async () => fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Remove' })));
+    expect(app.api.callsOf('remove')).toEqual([{ infoHashes: [hashOf(2), hashOf(5)], deleteFiles: true }]);
+  });
+
+  it('filters by state and by text, with counts', async () => {
+    await withFive();
+    const filters = screen.getByRole('group', { name: 'Filter by state' });
+    fireEvent.click(within(filters).getByRole('button', { name: /Paused/ }));
+    expect(names()).toEqual(['delta']);
+    expect(within(filters).getByRole('button', { name: /Paused/ }).getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(within(filters).getByRole('button', { name: /Downloading/ }));
+    expect(names()).toEqual(['alpha', 'bravo']);
+    expect(within(filters).getByRole('button', { name: /Error/ }).textContent).toBe('Error 1');
+    fireEvent.click(within(filters).getByRole('button', { name: /All/ }));
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Filter torrents by name' }), { target: { value: 'ho' } });
+    expect(names()).toEqual(['echo']);
+  });
+});
+
+describe('detail panel', () => {
+  it('subscribes to the focused torrent and tab, and shows the streamed details', async () => {
+    const app = await withFive();
+    expect(app.api.callsOf('subscribe')).toEqual([{ infoHash: null, tab: null }]);
+    fireEvent.mouseDown(row('alpha'));
+    await act(async () => {});
+    expect(app.api.callsOf('subscribe').at(-1)).toEqual({ infoHash: hashOf(2), tab: 'general' });
+
+    fireEvent.click(screen.getByRole('tab', { name: 'Peers' }));
+    await act(async () => {});
+    expect(app.api.callsOf('subscribe').at(-1)).toEqual({ infoHash: hashOf(2), tab: 'peers' });
+    expect(screen.getByRole('tab', { name: 'Peers' }).getAttribute('aria-selected')).toBe('true');
+    app.emit('detail', {
+      infoHash: hashOf(2),
+      peers: [{ id: 'p1', address: '127.0.0.1:6881', client: 'qBittorrent 4.6', flags: 'DIE', progress: 0.25, downRate: 2048, upRate: 0, downloaded: 10, uploaded: 0 }],
+    });
+    const table = within(screen.getByRole('tabpanel')).getByRole('table', { name: 'Peers' });
+    expect(within(table).getByText('127.0.0.1:6881')).toBeTruthy();
+    expect(within(table).getByText('2.00 KiB/s')).toBeTruthy();
+
+    // Details for another torrent never show under this one.
+    app.emit('detail', { infoHash: hashOf(5), peers: [] });
+    fireEvent.keyDown(screen.getByRole('tab', { name: 'Peers' }), { key: 'ArrowRight' });
+    await act(async () => {});
+    expect(app.api.callsOf('subscribe').at(-1)).toEqual({ infoHash: hashOf(2), tab: 'files' });
+  });
+
+  it('shows the pieces count accessibly', async () => {
+    const app = await withFive();
+    fireEvent.mouseDown(row('alpha'));
+    fireEvent.click(screen.getByRole('tab', { name: 'Pieces' }));
+    const pieceCount = 5000;
+    const have = new Uint8Array(Math.ceil(pieceCount / 8));
+    have.fill(0xff, 0, 100); // 800 pieces
+    app.emit('detail', { infoHash: hashOf(2), pieces: { pieceCount, have, downloading: new Uint8Array(have.length), availability: new Uint8Array(pieceCount).fill(3) } });
+    const img = screen.getByRole('img', { name: 'Pieces: 800 of 5000' });
+    expect(img.getAttribute('data-piece-count')).toBe('5000');
+  });
+
+  it('sets file priorities for a file and for a whole folder', async () => {
+    const app = await withFive();
+    fireEvent.mouseDown(row('alpha'));
+    fireEvent.click(screen.getByRole('tab', { name: 'Files' }));
+    app.emit('detail', {
+      infoHash: hashOf(2),
+      files: [
+        { index: 0, path: 'dir/a.bin', length: 10, progress: 1, priority: 'normal' },
+        { index: 1, path: 'dir/b.bin', length: 10, progress: 0, priority: 'normal' },
+      ],
+    });
+    await act(async () => fireEvent.change(screen.getByRole('combobox', { name: 'Priority of dir/b.bin' }), { target: { value: 'skip' } }));
+    await act(async () => fireEvent.change(screen.getByRole('combobox', { name: 'Priority of dir' }), { target: { value: 'high' } }));
+    expect(app.api.callsOf('setFilePriorities')).toEqual([
+      { infoHash: hashOf(2), files: [{ index: 1, priority: 'skip' }] },
+      { infoHash: hashOf(2), files: [{ index: 0, priority: 'high' }, { index: 1, priority: 'high' }] },
+    ]);
+  });
+});
+
+describe('notices, status bar and theme', () => {
+  it('shows engine notices and rejected commands as dismissable alerts', async () => {
+    const api = new FakeApi().respond('pause', () => Promise.reject(new Error('The disk is full.')));
+    const app = await renderApp(api);
+    app.emit('notice', { kind: 'engine-restarted', message: 'The engine restarted; your torrents were resumed.' });
+    expect(screen.getByRole('alert').textContent).toContain('The engine restarted');
+    fireEvent.click(within(screen.getByRole('alert')).getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    app.emit('torrents', { full: true, changed: [summary(1)], removed: [] });
+    fireEvent.mouseDown(row('Torrent 1'));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Pause' })));
+    expect(screen.getByRole('alert').textContent).toContain('The disk is full.');
+  });
+
+  it('shows global rates, peers and free space', async () => {
+    const app = await renderApp();
+    app.emit('stats', { downRate: 3 * 1024 * 1024, upRate: 512, connectedPeers: 42, freeSpace: 5 * 1024 ** 3, downloadDir: '/d' });
+    const bar = screen.getByRole('contentinfo', { name: 'Status bar' });
+    expect(bar.textContent).toContain('↓ 3.00 MiB/s');
+    expect(bar.textContent).toContain('↑ 512 B/s');
+    expect(bar.textContent).toContain('42 peers');
+    expect(bar.textContent).toContain('Free: 5.00 GiB');
+  });
+
+  it('switches and stores the theme', async () => {
+    const api = new FakeApi().respond('getSettings', () => defaultSettings).respond('setSettings', (input) => ({ ...defaultSettings, ...input }));
+    await renderApp(api);
+    expect(document.documentElement.dataset.theme).toBe('system');
+    await act(async () => fireEvent.change(screen.getByRole('combobox', { name: 'Theme' }), { target: { value: 'dark' } }));
+    expect(api.callsOf('setSettings')).toEqual([{ theme: 'dark' }]);
+    expect(document.documentElement.dataset.theme).toBe('dark');
+  });
+});
+
+describe('connection', () => {
+  it('reports connected after the first full snapshot', async () => {
+    const app = await renderApp();
+    expect(screen.getByText('Connecting…')).toBeTruthy();
+    app.emit('torrents', { full: true, changed: [], removed: [] });
+    await waitFor(() => expect(screen.getByText('Connected')).toBeTruthy());
+    expect(screen.getByText('No torrents yet')).toBeTruthy();
+  });
+});

@@ -1,0 +1,22 @@
+/** Wires a ShoalApi's events into the store and loads the initial settings. */
+import type { ShoalStore } from '../store/store';
+import { errorMessage } from './api-context';
+import type { ShoalApi } from './contract';
+
+/** Returns the function that detaches every handler. */
+export function bindStore(api: ShoalApi, store: ShoalStore): () => void {
+  const s = store.getState();
+  const offs = [
+    api.on('torrents', (ev) => {
+      s.torrentsEvent(ev);
+      if (ev.full) s.setConnected(true);
+    }),
+    api.on('stats', s.statsEvent),
+    api.on('detail', s.detailEvent),
+    api.on('notice', s.noticeEvent),
+  ];
+  api.invoke('getSettings', {}).then(s.setSettings, (err: unknown) => s.reportError(errorMessage(err)));
+  return () => {
+    for (const off of offs) off();
+  };
+}

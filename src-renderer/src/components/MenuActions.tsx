@@ -1,0 +1,22 @@
+import { useEffect } from 'react';
+import type { MenuAction } from '../global';
+import { useAdd } from './add/AddFlow';
+import { useTorrentActions } from './use-torrent-actions';
+
+export type MenuSource = (handler: (action: MenuAction) => void) => () => void;
+
+/** Carries out the application menu's commands that act on the renderer's selection or dialogs. */
+export function MenuActions({ source }: { source: MenuSource }) {
+  const add = useAdd();
+  const actions = useTorrentActions();
+  useEffect(
+    () =>
+      source((action) => {
+        if (action === 'add-magnet') add.openMagnetDialog();
+        else if (action === 'remove-selected') actions.askRemove();
+        else void actions.togglePause();
+      }),
+    [source, add, actions],
+  );
+  return null;
+}

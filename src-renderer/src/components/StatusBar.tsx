@@ -1,0 +1,21 @@
+import { formatBytes, formatRate } from '../format';
+import { useShoal } from '../store/store';
+
+export function StatusBar() {
+  const stats = useShoal((s) => s.stats);
+  const connected = useShoal((s) => s.connected);
+  const count = useShoal((s) => s.counts.all);
+  return (
+    <footer className="statusbar" aria-label="Status bar">
+      <span className={connected ? 'conn on' : 'conn'}>{connected ? 'Connected' : 'Connecting…'}</span>
+      <span>{count.toLocaleString()} torrents</span>
+      <span className="spacer" />
+      <span className="rate down" aria-label="Download rate">↓ {formatRate(stats?.downRate ?? 0) || '0 B/s'}</span>
+      <span className="rate up" aria-label="Upload rate">↑ {formatRate(stats?.upRate ?? 0) || '0 B/s'}</span>
+      <span aria-label="Connected peers">{(stats?.connectedPeers ?? 0).toLocaleString()} peers</span>
+      <span title={stats?.downloadDir ?? ''} aria-label="Free space">
+        Free: {stats?.freeSpace === null || stats === null ? '—' : formatBytes(stats.freeSpace)}
+      </span>
+    </footer>
+  );
+}

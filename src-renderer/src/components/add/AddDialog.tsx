@@ -1,0 +1,121 @@
+import { useMemo, useState } from 'react';
+import { errorMessage, useApi } from '../../api/api-context';
+import type { CommandOutput } from '../../api/contract';
+import { formatBytes } from '../../format';
+import { useShoal } from '../../store/store';
+import { Dialog } from '../Dialog';
+import type { AddSource } from './add-source';
+
+export type Preview = CommandOutput<'inspectTorrent'>;
+
+interface AddDialogProps {
+  source: AddSource;
+  preview: Preview;
+  onDone(): void;
+}
+
+/** The preview of one torrent: pick files, destination and whether to start paused, then add. */
+export function AddDialog({ source, preview, onDone }: AddDialogProps) {
+  const api = useApi();
+  const defaultDir = useShoal((s) => s.settings?.downloadDir ?? '');
+  const [savePath, setSavePath] = useState(defaultDir);
+  const [paused, setPaused] = useState(false);
+  const [wanted, setWanted] = useState<ReadonlySet<number>>(() => new Set(preview.files.map((_, i) => i)));
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const selectedBytes = useMemo(() => preview.files.reduce((sum, f, i) => (wanted.has(i) ? sum + f.length : sum), 0), [preview, wanted]);
+  // A magnet has no file list until its metadata arrives: nothing to choose, nothing to skip.
+  const hasFiles = preview.files.length > 0;
+
+  const toggle = (i: number) =>
+    setWanted((w) => {
+      const next = new Set(w);
+      if (next.has(i)) next.delete(i);
+      else next.add(i);
+      return next;
+    });
+
+  const add = async () => {
+    setBusy(true);
+    setError(null);
+    const skipFiles = preview.files.map((_, i) => i).filter((i) => !wanted.has(i));
+    try {
+      await api.invoke('addTorrent', {
+        source,
+        paused,
+        ...(savePath.trim() !== '' ? { savePath: savePath.trim() } : {}),
+        ...(skipFiles.length > 0 ? { skipFiles } : {}),
+      });
+      onDone();
+    } catch (err) {
+      // The dialog stays open with everything the user chose, so nothing is lost.
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Add torrent"
+      onClose={onDone}
+      wide
+      actions={
+        <>
+          <button type="button" onClick={onDone}>Cancel</button>
+          <button type="button" className="primary" onClick={() => void add()} disabled={busy || (hasFiles && wanted.size === 0)}>
+            Add
+          </button>
+        </>
+      }
+    >
+      <dl className="add-summary">
+        <dt>Name</dt>
+        <dd className="add-name">{preview.name}</dd>
+        <dt>Size</dt>
+        <dd>
+          {hasFiles
+            ? `${formatBytes(selectedBytes)} of ${formatBytes(preview.length ?? selectedBytes)}`
+            : preview.length !== null
+              ? formatBytes(preview.length)
+              : 'Unknown until the metadata arrives'}
+        </dd>
+        <dt>Info-hash</dt>
+        <dd className="mono">{preview.infoHash}</dd>
+      </dl>
+      {hasFiles && (
+        <fieldset className="add-files">
+          <legend>
+            Files ({wanted.size} of {preview.files.length})
+            <button type="button" className="link" onClick={() => setWanted(new Set(preview.files.map((_, i) => i)))}>All</button>
+            <button type="button" className="link" onClick={() => setWanted(new Set())}>None</button>
+          </legend>
+          <ul>
+            {preview.files.map((f, i) => (
+              <li key={f.path}>
+                <label>
+                  <input type="checkbox" checked={wanted.has(i)} onChange={() => toggle(i)} />
+                  <span className="file-path">{f.path}</span>
+                  <span className="muted">{formatBytes(f.length)}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      )}
+      <label className="field">
+        <span>Destination folder</span>
+        <input type="text" value={savePath} onChange={(e) => setSavePath(e.target.value)} spellCheck={false} />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} />
+        Start paused
+      </label>
+      {error !== null && (
+        <p role="alert" className="inline-error">
+          {error}
+        </p>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,84 @@
+import { useMemo, useState } from 'react';
+import type { FileInfo, FilePriority } from '../../api/contract';
+import { useCommand } from '../../api/use-command';
+import { formatBytes, formatPercent } from '../../format';
+import { buildFileTree, flattenTree } from './file-tree';
+
+const priorities: readonly FilePriority[] = ['skip', 'normal', 'high'];
+const priorityLabel: Record<FilePriority, string> = { skip: 'Skip', normal: 'Normal', high: 'High' };
+
+function asPriority(value: string): FilePriority | null {
+  return priorities.find((p) => p === value) ?? null;
+}
+
+export function FilesTab({ infoHash, files }: { infoHash: string; files: readonly FileInfo[] }) {
+  const run = useCommand();
+  const tree = useMemo(() => buildFileTree(files), [files]);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const rows = useMemo(() => flattenTree(tree, collapsed), [tree, collapsed]);
+
+  const setPriority = (indices: readonly number[], value: string) => {
+    const priority = asPriority(value);
+    if (priority === null) return;
+    void run('setFilePriorities', { infoHash, files: indices.map((index) => ({ index, priority })) });
+  };
+  const toggle = (path: string) =>
+    setCollapsed((c) => {
+      const next = new Set(c);
+      if (next.has(path)) next.delete(path);
+      else next.add(path);
+      return next;
+    });
+
+  return (
+    <div className="files">
+      <div className="files-head" aria-hidden="true">
+        <span>Name</span>
+        <span className="end">Size</span>
+        <span>Progress</span>
+        <span>Priority</span>
+      </div>
+      <ul role="tree" aria-label="Files">
+        {rows.map(({ node, depth }) => {
+          const isFolder = node.kind === 'folder';
+          const length = isFolder ? node.length : node.file.length;
+          const progress = isFolder ? (node.length > 0 ? node.done / node.length : 1) : node.file.progress;
+          const priority = isFolder ? node.priority : node.file.priority;
+          const expanded = isFolder ? !collapsed.has(node.path) : undefined;
+          return (
+            <li key={node.path} role="treeitem" aria-level={depth + 1} aria-expanded={expanded} aria-label={node.name} className={`file-row${priority === 'skip' ? ' skipped' : ''}`}>
+              <span className="file-name" style={{ paddingLeft: depth * 18 }}>
+                {isFolder ? (
+                  <button type="button" className="twisty" aria-label={`${expanded ? 'Collapse' : 'Expand'} ${node.name}`} onClick={() => toggle(node.path)}>
+                    {expanded ? '▾' : '▸'}
+                  </button>
+                ) : (
+                  <span className="twisty" aria-hidden="true" />
+                )}
+                <span className={isFolder ? 'folder-icon' : 'file-icon'} aria-hidden="true" />
+                <span className="ellipsis" title={node.path}>{node.name}</span>
+              </span>
+              <span className="end">{formatBytes(length)}</span>
+              <span className="mini-bar" role="progressbar" aria-label={`Progress of ${node.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(progress * 1000) / 10}>
+                <span style={{ transform: `scaleX(${progress})` }} />
+                <em>{formatPercent(progress)}</em>
+              </span>
+              <select aria-label={`Priority of ${node.path}`} value={priority} onChange={(e) => setPriority(isFolder ? node.indices : [node.file.index], e.target.value)}>
+                {priority === 'mixed' && (
+                  <option value="mixed" disabled>
+                    Mixed
+                  </option>
+                )}
+                {priorities.map((p) => (
+                  <option key={p} value={p}>
+                    {priorityLabel[p]}
+                  </option>
+                ))}
+              </select>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

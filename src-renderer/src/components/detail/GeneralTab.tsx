@@ -1,0 +1,83 @@
+import type { GeneralInfo, TorrentSummary } from '../../api/contract';
+import { formatBytes, formatDate, formatEta, formatRate, formatRatio } from '../../format';
+
+function count(n: number | null): string {
+  return n === null ? '—' : n.toLocaleString();
+}
+
+export function GeneralTab({ general, summary }: { general: GeneralInfo; summary: TorrentSummary | undefined }) {
+  const copies = general.availability;
+  const health = copies >= 1 ? 'healthy' : copies > 0 ? 'incomplete' : 'dead';
+  return (
+    <div className="general">
+      <section aria-labelledby="swarm-health">
+        <h3 id="swarm-health">Swarm health</h3>
+        <dl className="kv">
+          <dt>Seeders</dt>
+          <dd>{count(general.swarm.seeders)}</dd>
+          <dt>Leechers</dt>
+          <dd>{count(general.swarm.leechers)}</dd>
+          <dt>Completed</dt>
+          <dd>{count(general.swarm.completed)}</dd>
+          <dt>Availability</dt>
+          <dd>
+            <span className={`health ${health}`}>{copies.toFixed(3)}</span> distributed copies
+          </dd>
+          <dt>Connected</dt>
+          <dd>{summary ? `${summary.peers.connected} peers (${summary.peers.seeds} seeds)` : '—'}</dd>
+        </dl>
+      </section>
+      <section aria-labelledby="transfer">
+        <h3 id="transfer">Transfer</h3>
+        <dl className="kv">
+          <dt>Downloaded</dt>
+          <dd>{formatBytes(general.downloaded)}</dd>
+          <dt>Uploaded</dt>
+          <dd>{formatBytes(general.uploaded)}</dd>
+          <dt>Ratio</dt>
+          <dd>{formatRatio(general.ratio)}</dd>
+          <dt>Wasted</dt>
+          <dd>{formatBytes(general.wasted)}</dd>
+          <dt>Rates</dt>
+          <dd>{summary ? `↓ ${formatRate(summary.downRate) || '0 B/s'} · ↑ ${formatRate(summary.upRate) || '0 B/s'}` : '—'}</dd>
+          <dt>ETA</dt>
+          <dd>{summary && summary.progress < 1 ? formatEta(summary.eta) : '—'}</dd>
+        </dl>
+      </section>
+      <section aria-labelledby="torrent-info">
+        <h3 id="torrent-info">Torrent</h3>
+        <dl className="kv">
+          <dt>Size</dt>
+          <dd>
+            {formatBytes(general.length)} ({general.pieceCount.toLocaleString()} × {formatBytes(general.pieceLength)})
+          </dd>
+          <dt>Info-hash</dt>
+          <dd className="mono selectable">{general.infoHash}</dd>
+          <dt>Save path</dt>
+          <dd className="mono selectable">{general.savePath}</dd>
+          <dt>Added</dt>
+          <dd>{formatDate(general.addedAt)}</dd>
+          <dt>Completed</dt>
+          <dd>{formatDate(general.completedAt)}</dd>
+          <dt>Created</dt>
+          <dd>
+            {formatDate(general.creationDate)}
+            {general.createdBy !== null ? ` by ${general.createdBy}` : ''}
+          </dd>
+          <dt>Private</dt>
+          <dd>{general.private ? 'Yes (no DHT or PEX)' : 'No'}</dd>
+          {general.comment !== null && (
+            <>
+              <dt>Comment</dt>
+              <dd className="selectable">{general.comment}</dd>
+            </>
+          )}
+          <dt>Magnet</dt>
+          <dd>
+            <input className="mono magnet" readOnly value={general.magnet} aria-label="Magnet link" onFocus={(e) => e.currentTarget.select()} />
+          </dd>
+        </dl>
+      </section>
+    </div>
+  );
+}

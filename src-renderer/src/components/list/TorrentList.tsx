@@ -1,0 +1,127 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useRef } from 'react';
+import { nextSort } from '../../store/list-view';
+import { clickSelect, moveCursor, selectAll } from '../../store/selection';
+import { useShoal, useShoalStore } from '../../store/store';
+import { useTorrentActions } from '../use-torrent-actions';
+import { columns, gridTemplate, rowHeight } from './columns';
+import { rowDomId, TorrentRow } from './TorrentRow';
+
+const headerHeight = 32;
+
+/** The torrent list: a virtualized, sortable, multi-select grid driven by mouse and keyboard. */
+export function TorrentList() {
+  const store = useShoalStore();
+  const visible = useShoal((s) => s.visible);
+  const sort = useShoal((s) => s.sort);
+  const cursor = useShoal((s) => s.selection.cursor);
+  const total = useShoal((s) => s.counts.all);
+  const actions = useTorrentActions();
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  // We do not run the React Compiler; the virtualizer re-renders this component itself on scroll.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 8,
+    scrollMargin: headerHeight,
+    getItemKey: (i) => visible[i] ?? i,
+  });
+  const items = virtualizer.getVirtualItems();
+
+  const onPointer = useCallback(
+    (e: React.MouseEvent, infoHash: string) => {
+      if (e.button !== 0) return;
+      const s = store.getState();
+      if (e.shiftKey) e.preventDefault(); // no text selection on Shift+click
+      s.setSelection(clickSelect(s.selection, s.visible, infoHash, { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey }));
+    },
+    [store],
+  );
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const s = store.getState();
+    const ids = s.visible;
+    const at = s.selection.cursor === null ? -1 : ids.indexOf(s.selection.cursor);
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / rowHeight) - 1);
+    const go = (index: number) => {
+      e.preventDefault();
+      const next = moveCursor(s.selection, ids, index, e.shiftKey);
+      s.setSelection(next);
+      const i = next.cursor === null ? -1 : ids.indexOf(next.cursor);
+      if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
+    };
+    const mod = e.ctrlKey || e.metaKey;
+    if (e.key === 'ArrowDown') go(at < 0 ? 0 : at + 1);
+    else if (e.key === 'ArrowUp') go(at < 0 ? 0 : at - 1);
+    else if (e.key === 'PageDown') go(at + page);
+    else if (e.key === 'PageUp') go(at - page);
+    else if (e.key === 'Home') go(0);
+    else if (e.key === 'End') go(ids.length - 1);
+    else if (mod && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      s.setSelection(selectAll(s.selection, ids));
+    } else if (e.key === 'Delete') {
+      e.preventDefault();
+      actions.askRemove();
+    } else if (e.key === ' ') {
+      e.preventDefault();
+      void actions.togglePause();
+    } else if (e.key === 'Escape') {
+      s.setSelection({ selected: new Set(), anchor: null, cursor: s.selection.cursor });
+    }
+  };
+
+  const cursorRendered = cursor !== null && items.some((v) => v.key === cursor);
+
+  return (
+    <div
+      ref={scrollRef}
+      className="list"
+      role="grid"
+      aria-label="Torrents"
+      aria-multiselectable="true"
+      aria-rowcount={visible.length + 1}
+      aria-activedescendant={cursorRendered ? rowDomId(cursor) : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
+      <div role="rowgroup" className="list-head" style={{ height: headerHeight }}>
+        <div role="row" aria-rowindex={1} className="row head" style={{ gridTemplateColumns: gridTemplate }}>
+          {columns.map((c) => {
+            const sorted = sort.key === c.key;
+            return (
+              <div key={c.key} role="columnheader" aria-sort={sorted ? sort.direction : 'none'} className={`cell${c.align === 'end' ? ' end' : ''}`}>
+                <button type="button" tabIndex={-1} onClick={() => store.getState().setSort(nextSort(store.getState().sort, c.key))}>
+                  {c.label}
+                  <span className="sort-arrow" aria-hidden="true">
+                    {sorted ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}
+                  </span>
+                </button>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div role="rowgroup" className="list-body" style={{ height: virtualizer.getTotalSize() - headerHeight, ['--cols' as string]: gridTemplate }}>
+        {items.map((v) => (
+          <TorrentRow key={v.key} infoHash={v.key as string} rowIndex={v.index + 2} top={v.start - headerHeight} onPointer={onPointer} />
+        ))}
+      </div>
+      {visible.length === 0 && (
+        <div className="empty">
+          {total === 0 ? (
+            <>
+              <strong>No torrents yet</strong>
+              <span>Drop a .torrent file or a magnet link anywhere, or press Ctrl+O.</span>
+            </>
+          ) : (
+            <span>No torrents match the filter.</span>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { memo } from 'react';
+import type { TorrentState } from '../../api/contract';
+import { formatBytes, formatEta, formatPeerCount, formatPercent, formatRate, formatRatio } from '../../format';
+import { nonSeedPeers } from '../../store/list-view';
+import { useShoal } from '../../store/store';
+
+export const stateLabel: Record<TorrentState, string> = {
+  checking: 'Checking',
+  downloading: 'Downloading',
+  seeding: 'Seeding',
+  paused: 'Paused',
+  queued: 'Queued',
+  error: 'Error',
+  metadata: 'Metadata',
+};
+
+export function rowDomId(infoHash: string): string {
+  return `torrent-${infoHash}`;
+}
+
+interface RowProps {
+  infoHash: string;
+  /** 1-based position among all rows (the header is row 1). */
+  rowIndex: number;
+  top: number;
+  onPointer(e: React.MouseEvent, infoHash: string): void;
+}
+
+/**
+ * One torrent row. It reads its own summary and selection flags from the store, so an update to
+ * one torrent re-renders one row, not the list.
+ */
+export const TorrentRow = memo(function TorrentRow({ infoHash, rowIndex, top, onPointer }: RowProps) {
+  const t = useShoal((s) => s.torrents.get(infoHash));
+  const selected = useShoal((s) => s.selection.selected.has(infoHash));
+  const cursor = useShoal((s) => s.selection.cursor === infoHash);
+  if (!t) return null;
+  const done = t.progress >= 1;
+  return (
+    <div
+      id={rowDomId(infoHash)}
+      role="row"
+      aria-rowindex={rowIndex}
+      aria-selected={selected}
+      className={`row${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      onMouseDown={(e) => onPointer(e, infoHash)}
+      data-state={t.state}
+    >
+      <div role="gridcell" className="cell name" title={t.error ?? t.name}>
+        <span className={`dot ${t.state}`} aria-hidden="true" />
+        <span className="ellipsis">{t.name}</span>
+      </div>
+      <div role="gridcell" className="cell end">{formatBytes(t.length)}</div>
+      <div role="gridcell" className="cell">
+        <div className={`bar ${t.state}${done ? ' done' : ''}`} role="progressbar" aria-label={`Progress of ${t.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(t.progress * 1000) / 10}>
+          <div className="fill" style={{ transform: `scaleX(${Math.min(1, Math.max(0, t.progress))})` }} />
+          <span>{formatPercent(t.progress)}</span>
+        </div>
+      </div>
+      <div role="gridcell" className={`cell state ${t.state}`}>{stateLabel[t.state]}</div>
+      <div role="gridcell" className="cell end rate down">{formatRate(t.downRate)}</div>
+      <div role="gridcell" className="cell end rate up">{formatRate(t.upRate)}</div>
+      <div role="gridcell" className="cell end">{done || t.state === 'paused' ? '' : formatEta(t.eta)}</div>
+      <div role="gridcell" className="cell end">{formatPeerCount(t.peers.seeds, t.swarm.seeders)}</div>
+      <div role="gridcell" className="cell end">{formatPeerCount(nonSeedPeers(t), t.swarm.leechers)}</div>
+      <div role="gridcell" className="cell end">{formatRatio(t.ratio)}</div>
+    </div>
+  );
+});

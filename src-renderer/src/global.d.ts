@@ -1,0 +1,11 @@
+import type { ShoalApi } from './api/contract';
+
+/** Menu commands the Electron shell forwards (src-main/app/menu-actions.ts; the renderer cannot import main-side code). */
+export type MenuAction = 'add-magnet' | 'remove-selected' | 'toggle-pause-selected';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in the web UI, which connects over a WebSocket instead. */
+    shoal?: ShoalApi & { onMenuAction?(handler: (action: MenuAction) => void): () => void };
+  }
+}

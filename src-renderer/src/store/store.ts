@@ -1,0 +1,60 @@
+/** The renderer's zustand store: engine events in, narrow slices out. */
+import { createContext, useContext } from 'react';
+import { createStore, useStore, type StoreApi } from 'zustand';
+import type { DetailTab, EventPayload, GlobalStats, Settings } from '../api/contract';
+import type { FilterSpec, SortSpec } from './list-view';
+import { applyDetail, applyFilter, applyNotice, applySort, applyTorrents, initialState, type ShoalState } from './reducers';
+import type { Selection } from './selection';
+
+export interface ShoalActions {
+  setConnected(connected: boolean): void;
+  torrentsEvent(ev: EventPayload<'torrents'>): void;
+  statsEvent(ev: GlobalStats): void;
+  detailEvent(ev: EventPayload<'detail'>): void;
+  noticeEvent(ev: EventPayload<'notice'>): void;
+  /** A failure on the UI side (rejected command, unreadable file) shown like an error notice. */
+  reportError(message: string): void;
+  dismissNotice(id: number): void;
+  setSettings(settings: Settings): void;
+  setSort(sort: SortSpec): void;
+  setFilter(filter: FilterSpec): void;
+  setSelection(selection: Selection): void;
+  setTab(tab: DetailTab): void;
+  setRemoving(ids: readonly string[] | null): void;
+}
+
+export type ShoalStore = StoreApi<ShoalState & ShoalActions>;
+
+export function createShoalStore(initial: Partial<ShoalState> = {}): ShoalStore {
+  let noticeId = 0;
+  return createStore<ShoalState & ShoalActions>()((set) => ({
+    ...initialState,
+    ...initial,
+    setConnected: (connected) => set({ connected }),
+    torrentsEvent: (ev) => set((s) => applyTorrents(s, ev)),
+    statsEvent: (stats) => set({ stats }),
+    detailEvent: (ev) => set((s) => applyDetail(s, ev, Date.now())),
+    noticeEvent: (ev) => set((s) => applyNotice(s, ev, ++noticeId)),
+    reportError: (message) => set((s) => applyNotice(s, { kind: 'error', message }, ++noticeId)),
+    dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+    setSettings: (settings) => set({ settings }),
+    setSort: (sort) => set((s) => applySort(s, sort)),
+    setFilter: (filter) => set((s) => applyFilter(s, filter)),
+    setSelection: (selection) => set({ selection }),
+    setTab: (tab) => set({ tab }),
+    setRemoving: (removing) => set({ removing: removing !== null && removing.length > 0 ? removing : null }),
+  }));
+}
+
+export const StoreContext = createContext<ShoalStore | null>(null);
+
+export function useShoalStore(): ShoalStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useShoal outside <StoreContext.Provider>');
+  return store;
+}
+
+/** Selects one narrow slice; the component re-renders only when that slice changes (Object.is). */
+export function useShoal<T>(selector: (s: ShoalState & ShoalActions) => T): T {
+  return useStore(useShoalStore(), selector);
+}
