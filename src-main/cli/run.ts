@@ -2,6 +2,7 @@ import { isShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 
 const commands: Record<string, () => Promise<Command>> = {
+  info: () => import('./info').then((m) => m.command),
   tracker: () => import('./tracker').then((m) => m.command),
 };
 

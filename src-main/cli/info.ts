@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import { ShoalError } from '../../src-shared/errors';
+import type { Command } from './command';
+import { loadTorrentFile } from '../engine/metainfo/load-torrent';
+import { parseMagnet, type Magnet } from '../engine/metainfo/magnet';
+import type { Metainfo } from '../engine/metainfo/metainfo';
+
+const help = `usage: shoal info [--json] <file.torrent | magnet-uri>
+
+Shows what a torrent or magnet link describes.
+
+  --json   print JSON: infoHash, name, length, pieceLength, pieceCount, private, files
+           ({ path, length }, paths /-separated and relative to the torrent's folder),
+           trackers (tiers of URLs) and urlList; for a magnet link only what it carries`;
+
+/** The JSON `shoal info --json` prints for a .torrent. */
+export interface TorrentInfoJson {
+  readonly infoHash: string;
+  readonly name: string;
+  readonly length: number;
+  readonly pieceLength: number;
+  readonly pieceCount: number;
+  readonly private: boolean;
+  readonly files: readonly { readonly path: string; readonly length: number }[];
+  readonly trackers: readonly (readonly string[])[];
+  readonly urlList: readonly string[];
+}
+
+/** The JSON `shoal info --json` prints for a magnet link: its trackers are one tier each. */
+export interface MagnetInfoJson {
+  readonly infoHash: string;
+  readonly name: string | null;
+  readonly length: number | null;
+  readonly trackers: readonly (readonly string[])[];
+  readonly urlList: readonly string[];
+}
+
+export function torrentJson(m: Metainfo): TorrentInfoJson {
+  return {
+    infoHash: m.infoHashHex,
+    name: m.name,
+    length: m.length,
+    pieceLength: m.pieceLength,
+    pieceCount: m.pieceCount,
+    private: m.private,
+    files: m.files.map((f) => ({ path: f.path.join('/'), length: f.length })),
+    trackers: m.trackers,
+    urlList: m.urlList,
+  };
+}
+
+export function magnetJson(m: Magnet): MagnetInfoJson {
+  return {
+    infoHash: m.infoHashHex,
+    name: m.name ?? null,
+    length: m.length ?? null,
+    trackers: m.trackers.map((t) => [t]),
+    urlList: m.webSeeds,
+  };
+}
+
+export const command: Command = {
+  async run(argv) {
+    let values;
+    let positionals;
+    try {
+      ({ values, positionals } = parseArgs({
+        args: argv,
+        options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+        strict: true,
+        allowPositionals: true,
+      }));
+    } catch (err) {
+      throw new ShoalError('invalid-input', `${(err as Error).message} (see 'shoal info --help').`);
+    }
+    if (values.help) {
+      console.log(help);
+      return 0;
+    }
+    const [target, ...extra] = positionals;
+    if (target === undefined || extra.length > 0) {
+      throw new ShoalError('invalid-input', "Give exactly one .torrent file or magnet link (see 'shoal info --help').");
+    }
+    if (/^magnet:/i.test(target)) {
+      const magnet = parseMagnet(target);
+      console.log(values.json ? JSON.stringify(magnetJson(magnet), null, 2) : describeMagnet(magnet));
+    } else {
+      const metainfo = await loadTorrentFile(target);
+      console.log(values.json ? JSON.stringify(torrentJson(metainfo), null, 2) : describeTorrent(metainfo));
+    }
+    return 0;
+  },
+};
+
+function describeTorrent(m: Metainfo): string {
+  const lines = [
+    `Name:        ${m.name}`,
+    `Info-hash:   ${m.infoHashHex}`,
+    `Size:        ${formatBytes(m.length)} (${m.length.toLocaleString('en-US')} bytes)`,
+    `Pieces:      ${m.pieceCount.toLocaleString('en-US')} × ${formatBytes(m.pieceLength)}`,
+    `Private:     ${m.private ? 'yes' : 'no'}`,
+  ];
+  if (m.creationDate) lines.push(`Created:     ${m.creationDate.toISOString()}`);
+  if (m.createdBy !== undefined) lines.push(`Created by:  ${m.createdBy}`);
+  if (m.comment !== undefined) lines.push(`Comment:     ${m.comment}`);
+  if (m.source !== undefined) lines.push(`Source:      ${m.source}`);
+  lines.push('', 'Trackers:', ...(m.trackers.length > 0 ? m.trackers.map((tier, i) => `  tier ${i + 1}: ${tier.join(', ')}`) : ['  (none)']));
+  if (m.urlList.length > 0) lines.push('', 'Web seeds:', ...m.urlList.map((u) => `  ${u}`));
+  const shown = m.files.filter((f) => !f.pad);
+  lines.push('', `Files (${shown.length}):`, ...shown.map((f) => `  ${f.path.join('/')}  (${formatBytes(f.length)})`));
+  return lines.join('\n');
+}
+
+function describeMagnet(m: Magnet): string {
+  const lines = [`Name:        ${m.name ?? '(unknown until the metadata arrives)'}`, `Info-hash:   ${m.infoHashHex}`];
+  if (m.length !== undefined) lines.push(`Size:        ${formatBytes(m.length)} (${m.length.toLocaleString('en-US')} bytes)`);
+  lines.push('', 'Trackers:', ...(m.trackers.length > 0 ? m.trackers.map((t) => `  ${t}`) : ['  (none)']));
+  if (m.webSeeds.length > 0) lines.push('', 'Web seeds:', ...m.webSeeds.map((u) => `  ${u}`));
+  return lines.join('\n');
+}
+
+function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${n} bytes` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}

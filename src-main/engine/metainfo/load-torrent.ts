@@ -1,0 +1,34 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { ShoalError } from '../../../src-shared/errors';
+import { torrentLimits } from './bencode-scan';
+import { fsError } from './file-list';
+import type { Metainfo } from './metainfo';
+import { parseTorrent } from './parse-torrent';
+
+/**
+ * Reads and parses a .torrent file. A torrent without `info.name` is named after the file, as
+ * Transmission does. A file larger than any real torrent is refused before it is read.
+ */
+export async function loadTorrentFile(path: string): Promise<Metainfo> {
+  let bytes: Uint8Array;
+  try {
+    // Non-blocking, so a FIFO given as a torrent cannot hang the open; it is refused below.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const stats = await handle.stat();
+      const size = stats.size;
+      if (!stats.isFile()) throw new ShoalError('invalid-input', `'${path}' is not a file.`);
+      if (size > torrentLimits.maxBytes) {
+        throw new ShoalError('invalid-torrent', `Invalid torrent: '${path}' is ${size} bytes, more than any torrent file.`);
+      }
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw err instanceof ShoalError ? err : fsError(err, path);
+  }
+  return parseTorrent(bytes, { fallbackName: basename(path).replace(/\.torrent$/i, '') });
+}
