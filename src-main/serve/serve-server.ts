@@ -1,0 +1,131 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ShoalError } from '../../src-shared/errors';
+import type { EngineApi } from '../../src-shared/contract';
+import { createWsRelay, type WsRelayOptions } from '../transport/ws-relay';
+import { credentialOf, sessionCookie } from './auth';
+import { securityHeaders } from './security-headers';
+import { sendStaticFile } from './static-files';
+
+export interface ServeServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  token: string;
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  engine: EngineApi;
+  relay?: WsRelayOptions;
+}
+
+export interface ServeServer {
+  /** http://host:port/ */
+  readonly origin: URL;
+  /** The address to open once: it carries the token, which the server trades for a cookie. */
+  readonly loginUrl: string;
+  close(): Promise<void>;
+}
+
+const loopbackNames = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The web front of `shoal serve`: the built UI over HTTP and the engine over a WebSocket at
+ * /ws, both behind the token (as a query parameter once, then an HttpOnly cookie).
+ */
+export async function startServeServer(options: ServeServerOptions): Promise<ServeServer> {
+  const server = createServer();
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  const port = await listen(server, options.host, options.port);
+  const relay = createWsRelay(options.engine, options.relay);
+  const origin = new URL(`http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/`);
+  const headers = securityHeaders(origin);
+  const loopback = loopbackNames.has(origin.hostname);
+
+  // A page on another site that resolves its name to 127.0.0.1 (DNS rebinding) sends its own Host.
+  const hostAllowed = (host: string | undefined): boolean =>
+    host !== undefined && (!loopback || [...loopbackNames].some((name) => host === `${name}:${port}`));
+
+  const requestUrl = (request: IncomingMessage): URL | null => {
+    try {
+      return new URL(request.url ?? '/', origin);
+    } catch {
+      return null;
+    }
+  };
+
+  const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    const url = requestUrl(request);
+    const plain = { ...headers, 'Content-Type': 'text/plain; charset=utf-8' };
+    if (!url || !hostAllowed(request.headers.host)) {
+      response.writeHead(400, plain).end('bad request\n');
+      return;
+    }
+    const credential = credentialOf(request, url, options.token);
+    if (!credential) {
+      response.writeHead(401, plain).end('unauthorized: open the address printed by shoal serve, which carries the token\n');
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { ...plain, Allow: 'GET, HEAD' }).end('method not allowed\n');
+      return;
+    }
+    if (credential === 'query') {
+      // Trade the token for a cookie and take it out of the address bar and history.
+      url.searchParams.delete('token');
+      response.writeHead(303, { ...headers, 'Set-Cookie': sessionCookie(options.token), Location: `${url.pathname}${url.search}` }).end();
+      return;
+    }
+    void sendStaticFile(options.rendererDir, url.pathname, request.method, response, headers).catch(() => response.destroy());
+  };
+
+  const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = requestUrl(request);
+    const refuse = (status: string): void => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (!url || url.pathname !== '/ws' || !hostAllowed(request.headers.host)) return refuse('404 Not Found');
+    if (!credentialOf(request, url, options.token)) return refuse('401 Unauthorized');
+    if (request.headers.origin !== `http://${request.headers.host}`) return refuse('403 Forbidden');
+    relay.handleUpgrade(request, socket, head);
+  };
+
+  server.on('request', handleRequest);
+  server.on('upgrade', handleUpgrade);
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  return {
+    origin,
+    loginUrl: `${origin.href}?token=${options.token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        relay.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new ShoalError('port-in-use', `port ${port} is already in use`);
+    case 'EACCES':
+      return new ShoalError('permission-denied', `not allowed to listen on port ${port}`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new ShoalError('invalid-input', `cannot listen on ${host}: it is not an address of this machine`);
+    default:
+      return err;
+  }
+}
