@@ -250,6 +250,10 @@ export const fake = {
   ipcRenderer: new FakeIpcRenderer(),
   contextBridge: new FakeContextBridge(),
   applicationMenu: null as FakeMenu | null,
+  /** A fresh ipcRenderer only, keeping what the preload exposed when it was imported. */
+  resetRenderer(): void {
+    fake.ipcRenderer = new FakeIpcRenderer();
+  },
   reset(): void {
     fake.app = new FakeApp();
     fake.ipcMain = new FakeIpcMain();

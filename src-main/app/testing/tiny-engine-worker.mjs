@@ -1,0 +1,13 @@
+// A stand-in engine worker for engine-worker.test.ts: speaks just enough of the MessagePort
+// envelope to answer `hello`, reports its workerData, and crashes on `pause`.
+import { parentPort, workerData } from 'node:worker_threads';
+
+parentPort.on('message', (message) => {
+  if (message.name === 'hello') {
+    parentPort.postMessage({ type: 'result', id: message.id, output: { protocolVersion: 1, appVersion: workerData.stateDir } });
+  } else if (message.name === 'pause') {
+    throw new Error('engine exploded');
+  } else {
+    parentPort.postMessage({ type: 'result', id: message.id, output: {} });
+  }
+});
