@@ -19,6 +19,8 @@ export class HandlePool {
   readonly #open: OpenByIndex;
   /** Map order is recency order: the first entry is the least recently used. */
   readonly #entries = new Map<number, Entry>();
+  /** Set by `closeAll`: handles still in use close as soon as their last user is done. */
+  #closing = false;
 
   constructor(open: OpenByIndex, capacity = 64) {
     if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`invalid handle pool capacity ${capacity}`);
@@ -42,12 +44,21 @@ export class HandlePool {
       return await fn(await entry.handle);
     } finally {
       entry.users--;
-      this.#evict();
+      if (this.#closing && entry.users === 0) {
+        this.#forget(entry);
+        void closeQuietly(entry.handle);
+      } else {
+        this.#evict();
+      }
     }
   }
 
-  /** Closes every idle handle (call after in-flight work has settled). */
+  /**
+   * Closes every handle: idle ones now, busy ones when their use ends. Later uses still work but
+   * keep nothing open, so nothing leaks after a torrent's storage is closed.
+   */
   async closeAll(): Promise<void> {
+    this.#closing = true;
     const entries = [...this.#entries.values()].filter((e) => e.users === 0);
     for (const e of entries) this.#entries.delete(e.key);
     await Promise.all(entries.map((e) => closeQuietly(e.handle)));

@@ -9,6 +9,7 @@ import { isInside } from './paths';
 export interface StorageFile {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  writev(buffers: Uint8Array[], position: number): Promise<{ bytesWritten: number }>;
   stat(): Promise<{ size: number }>;
   truncate(length: number): Promise<void>;
   close(): Promise<void>;

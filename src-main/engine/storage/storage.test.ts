@@ -220,6 +220,10 @@ describe('Storage disk errors', () => {
           if (writes++ >= failAfter) throw Object.assign(new Error(`${code}: simulated`), { code });
           return real.write(...args);
         },
+        writev: async (...args) => {
+          if (writes++ >= failAfter) throw Object.assign(new Error(`${code}: simulated`), { code });
+          return real.writev(...args);
+        },
       };
     };
   }
@@ -250,6 +254,10 @@ describe('Storage disk errors', () => {
         write: async (...a) => {
           if (full) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
           return real.write(...a);
+        },
+        writev: async (...a) => {
+          if (full) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+          return real.writev(...a);
         },
       };
     };

@@ -129,11 +129,26 @@ export class Storage {
     return out;
   }
 
+  /**
+   * Piece `piece` as it is on disk now, verified or not, bypassing the read cache: for judging
+   * who sent the bad blocks of a piece that failed its hash check.
+   */
+  async readPiece(piece: number): Promise<Uint8Array> {
+    this.#open();
+    await this.#writer.idle();
+    const data = new Uint8Array(this.layout.pieceSize(piece));
+    await this.#files.read(this.layout.pieceOffset(piece), data);
+    return data;
+  }
+
   /** Reads piece `piece` back from disk and checks its SHA-1; updates `have`. */
   async verifyPiece(piece: number): Promise<boolean> {
     this.#open();
     await this.#writer.idle();
-    return this.#writer.verifyPiece(piece);
+    const ok = await this.#writer.verifyPiece(piece);
+    // The cache may hold this piece as it was read before; the disk no longer matches it.
+    if (!ok) this.#cache.clear();
+    return ok;
   }
 
   /**

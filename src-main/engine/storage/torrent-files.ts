@@ -2,7 +2,8 @@ import { ShoalError } from '../../../src-shared/errors';
 import { fileError } from './file-errors';
 import { HandlePool } from './handle-pool';
 import type { PieceLayout } from './layout';
-import type { SafeOpener } from './safe-open';
+import type { SafeOpener, StorageFile } from './safe-open';
+import { WriteBatcher } from './write-batcher';
 
 /**
  * The torrent's byte stream on disk: positional reads and writes that map onto its files through
@@ -12,6 +13,8 @@ export class TorrentFiles {
   readonly #layout: PieceLayout;
   readonly #paths: readonly string[];
   readonly #pool: HandlePool;
+  /** One per file with writes pending; dropped when idle. */
+  readonly #batchers = new Map<number, WriteBatcher>();
 
   constructor(layout: PieceLayout, paths: readonly string[], opener: SafeOpener, maxOpenFiles = 64) {
     this.#layout = layout;
@@ -28,10 +31,12 @@ export class TorrentFiles {
     const regions = this.#layout.regions(offset, data.length);
     if (regions.length === 1) {
       const r = regions[0]!;
-      if (!r.pad) await this.#writeRegion(r.file, r.fileOffset, data, 0, r.length);
+      if (!r.pad) await this.#batcher(r.file).write(r.fileOffset, data);
       return;
     }
-    await Promise.all(regions.map((r) => (r.pad ? undefined : this.#writeRegion(r.file, r.fileOffset, data, r.offset - offset, r.length))));
+    await Promise.all(
+      regions.map((r) => (r.pad ? undefined : this.#batcher(r.file).write(r.fileOffset, data.subarray(r.offset - offset, r.offset - offset + r.length)))),
+    );
   }
 
   /** Fills `target` from stream offset `offset`; a missing or short file is an error here. */
@@ -92,18 +97,30 @@ export class TorrentFiles {
     await this.#pool.closeAll();
   }
 
-  async #writeRegion(file: number, position: number, data: Uint8Array, from: number, length: number): Promise<void> {
+  #batcher(file: number): WriteBatcher {
+    let batcher = this.#batchers.get(file);
+    if (batcher === undefined) {
+      batcher = new WriteBatcher(
+        (position, buffers) => this.#writeRun(file, position, buffers),
+        () => this.#batchers.delete(file),
+      );
+      this.#batchers.set(file, batcher);
+    }
+    return batcher;
+  }
+
+  /** Writes adjacent buffers to `file` from `position` with writev, finishing any short write. */
+  async #writeRun(file: number, position: number, buffers: Uint8Array[]): Promise<void> {
     const path = this.#pathOf(file);
     await this.#pool.use(file, true, async (h) => {
       const handle = h ?? missing(path);
       try {
-        let done = 0;
-        // pwrite may write less than asked (signals, quotas); loop until all of it is down.
-        while (done < length) {
-          const { bytesWritten } = await handle.write(data, from + done, length - done, position + done);
-          if (bytesWritten <= 0) throw new ShoalError('io', `could not write to ${path}`);
-          done += bytesWritten;
-        }
+        if (buffers.length === 1) return await writeFully(handle, buffers[0]!, position, path);
+        let total = 0;
+        for (const b of buffers) total += b.length;
+        const { bytesWritten } = await handle.writev(buffers, position);
+        // writev may write less than asked (signals, quotas); finish the rest with plain writes.
+        if (bytesWritten < total) await writeFully(handle, Buffer.concat(buffers).subarray(bytesWritten), position + bytesWritten, path);
       } catch (err) {
         throw fileError(err, 'writing', path);
       }
@@ -131,6 +148,15 @@ export class TorrentFiles {
     const path = this.#paths[file];
     if (path === undefined) throw new RangeError(`no file ${file}`);
     return path;
+  }
+}
+
+async function writeFully(handle: StorageFile, data: Uint8Array, position: number, path: string): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
+    if (bytesWritten <= 0) throw new ShoalError('io', `could not write to ${path}`);
+    done += bytesWritten;
   }
 }
 
