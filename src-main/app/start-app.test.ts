@@ -104,6 +104,12 @@ describe('startApp', { timeout: 5_000 }, () => {
       preload: '/opt/shoal/resources/app/dist/preload.cjs',
     });
     expect(window.loadedFile).toBe(rendererHtml);
+    expect(fake.app.sandboxEnabled).toBe(true);
+  });
+
+  it('gives Windows the app id that notifications need', async () => {
+    await startApp(deps({ platform: 'win32' }));
+    expect(fake.app.appUserModelId).toBe('app.shoal.desktop');
   });
 
   it('blocks navigation, redirects, webviews and new windows', async () => {

@@ -2,6 +2,7 @@ import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isShoalError } from '../../src-shared/errors';
+import { appId } from './app-id';
 import { buildAppMenu } from './app-menu';
 import { EngineSupervisor, type EngineConnection, type SupervisorOptions } from './engine-supervisor';
 import { notifyFinished } from './finished-notification';
@@ -47,6 +48,10 @@ export async function startApp(deps: AppDeps): Promise<RunningApp | null> {
     app.quit();
     return null;
   }
+  // Every renderer sandboxed, whatever a window's own options say.
+  app.enableSandbox();
+  // Windows shows notifications only for an app with this id (the same as the installer's).
+  if (deps.platform === 'win32') app.setAppUserModelId(appId);
 
   // macOS may deliver open-file / open-url before `ready`: keep them until the engine runs.
   // Later ones are added one after another, so torrents queue in the order they were given.

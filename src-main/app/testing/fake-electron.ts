@@ -83,6 +83,16 @@ class FakeApp extends EventEmitter {
   /** When false, `whenReady` waits for `becomeReady()`, to test what arrives before ready. */
   readyAtOnce = true;
 
+  sandboxEnabled = false;
+  appUserModelId: string | null = null;
+
+  enableSandbox(): void {
+    if (this.ready) throw new Error('app.enableSandbox must be called before ready');
+    this.sandboxEnabled = true;
+  }
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+  }
   requestSingleInstanceLock(): boolean {
     return this.gotLock;
   }
