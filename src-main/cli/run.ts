@@ -2,8 +2,10 @@ import { isShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 
 const commands: Record<string, () => Promise<Command>> = {
+  create: () => import('./create').then((m) => m.command),
   info: () => import('./info').then((m) => m.command),
   tracker: () => import('./tracker').then((m) => m.command),
+  serve: () => import('./serve').then((m) => m.command),
 };
 
 const usage = `usage: shoal <command> [options]

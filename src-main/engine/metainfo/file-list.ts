@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Stats } from 'node:fs';
 import { ShoalError } from '../../../src-shared/errors';
+import { fsError } from './fs-error';
 
 export interface SourceFile {
   /** Components relative to the torrent's folder (for a single file: just its name). */
@@ -73,21 +74,5 @@ async function statOrFail(absolute: string, shown: string): Promise<Stats> {
     return await stat(absolute);
   } catch (err) {
     throw fsError(err, shown);
-  }
-}
-
-/** Turns a file-system error into the sentence a user can act on. */
-export function fsError(err: unknown, path: string): ShoalError {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return new ShoalError('not-found', `'${path}' does not exist.`);
-    case 'EACCES':
-    case 'EPERM':
-      return new ShoalError('permission-denied', `No permission to read '${path}'.`);
-    case 'ENOSPC':
-      return new ShoalError('disk-full', `The disk is full while writing '${path}'.`);
-    default:
-      return new ShoalError('io', `Cannot access '${path}' (${code ?? String(err)}).`);
   }
 }

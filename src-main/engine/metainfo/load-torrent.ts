@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ShoalError } from '../../../src-shared/errors';
 import { torrentLimits } from './bencode-scan';
-import { fsError } from './file-list';
+import { fsError } from './fs-error';
 import type { Metainfo } from './metainfo';
 import { parseTorrent } from './parse-torrent';
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ShoalError } from '../../../src-shared/errors';
-import { fsError, type SourceFile } from './file-list';
+import type { SourceFile } from './file-list';
+import { fsError } from './fs-error';
 
 export interface HashOptions {
   /** Called after each buffer with the bytes hashed so far. */
