@@ -27,6 +27,11 @@ export interface AnnouncerOptions {
   /** After every tracker failed, retry in base·2^n (default 30 s), capped at `maxRetryMs` (30 min). */
   readonly retryBaseMs?: number;
   readonly maxRetryMs?: number;
+  /**
+   * Announce every this many seconds whatever the tracker asks (aria2's --bt-tracker-interval):
+   * in a local swarm a seeder only meets leechers that never dial out by asking often.
+   */
+  readonly intervalOverrideSec?: number;
   /** `stop()` waits this long at most for `stopped` announces (default 5 s). */
   readonly stopTimeoutMs?: number;
   readonly http?: HttpTrackerOptions;
@@ -311,8 +316,9 @@ export class Announcer {
     if (reply.downloaded !== undefined) entry.completed = reply.downloaded;
     if (reply.complete !== undefined || reply.incomplete !== undefined) entry.countsAt = now;
     // Guard against trackers that ask for absurdly short or long intervals.
-    const interval = Math.min(Math.max(reply.interval, 10), 6 * 3600);
-    this.#minIntervalMs = Math.min(Math.max(reply.minInterval ?? 0, 0), interval) * 1000;
+    const override = this.#options.intervalOverrideSec;
+    const interval = override ?? Math.min(Math.max(reply.interval, 10), 6 * 3600);
+    this.#minIntervalMs = override !== undefined ? override * 1000 : Math.min(Math.max(reply.minInterval ?? 0, 0), interval) * 1000;
     if (reply.peers.length > 0) this.#options.onPeers?.(reply.peers);
     this.#schedule(interval * 1000);
     // `completed` still owed (the download finished during a `started`): announce again at once.
