@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Bitfield } from '../../../src-shared/bitfield';
 import { ShoalError } from '../../../src-shared/errors';
 import type { Metainfo } from '../metainfo/metainfo';
 import { openFile, type OpenFile } from './safe-open';
@@ -195,6 +196,55 @@ describe('Storage writing', () => {
     await storage.finish();
     await storage.close();
     expect((await fs.readFile(path.join(dir, 'x.bin'))).equals(content)).toBe(true);
+  });
+
+  it('verifies only after every write of the piece settled, however slow the disk is', async () => {
+    const files = Array.from({ length: 6 }, (_, i) => ({ path: [`f${i}`], length: 11000 }));
+    const { metainfo, content } = buildTorrent({ name: 'slow', pieceLength: 65536, files });
+    let seed = 1;
+    const delay = () => new Promise((r) => setTimeout(r, (seed = (seed * 48271) % 2147483647) % 8));
+    const slow: OpenFile = async (p, flags, mode) => {
+      const real = await openFile(p, flags, mode);
+      return {
+        read: (...a) => real.read(...a),
+        stat: () => real.stat(),
+        truncate: (n) => real.truncate(n),
+        close: () => real.close(),
+        write: async (...a) => {
+          await delay();
+          return real.write(...a);
+        },
+        writev: async (...a) => {
+          await delay();
+          return real.writev(...a);
+        },
+      };
+    };
+    const storage = Storage.open(metainfo, dir, { openFile: slow });
+    // Blocks in reverse, so the last block handed over is the first of each piece and its write
+    // tends to finish before the others.
+    const outcomes = await writeAll(storage, content, (b) => b.reverse());
+    expect(outcomes.filter((o) => o === 'verified')).toHaveLength(metainfo.pieceCount);
+    await storage.close();
+    await expectFiles(metainfo, content);
+  });
+
+  it('starts from resume data, and a piece found corrupt later is dropped from have', async () => {
+    const { metainfo, content } = buildTorrent({ name: 'resume.bin', pieceLength: 16384, files: [{ path: ['resume.bin'], length: 40000 }] });
+    await fs.writeFile(path.join(dir, 'resume.bin'), content);
+    const have = new Bitfield(metainfo.pieceCount);
+    have.setAll();
+    const storage = Storage.open(metainfo, dir, { have });
+    expect(Buffer.from(await storage.readBlock(2, 0, 40000 - 32768)).equals(content.subarray(32768))).toBe(true);
+    const damaged = Buffer.from(content);
+    damaged[20000]! ^= 0xff;
+    await fs.writeFile(path.join(dir, 'resume.bin'), damaged);
+    expect(await storage.verifyPiece(1)).toBe(false);
+    expect(storage.have.has(1)).toBe(false);
+    expect(storage.have.count).toBe(2);
+    expect(await storage.verifyPiece(0)).toBe(true);
+    await storage.close();
+    expect(() => Storage.open(metainfo, dir, { have: new Bitfield(7) })).toThrow(RangeError);
   });
 
   it('refuses use after close', async () => {

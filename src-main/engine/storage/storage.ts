@@ -57,10 +57,10 @@ export class Storage {
   private constructor(metainfo: Metainfo, downloadDir: string, options: StorageOptions) {
     this.layout = new PieceLayout(metainfo, options.blockSize ?? BLOCK_SIZE);
     this.filePaths = filePaths(metainfo, downloadDir);
-    this.have = new Bitfield(metainfo.pieceCount, options.have?.bytes);
     if (options.have !== undefined && options.have.size !== metainfo.pieceCount) {
       throw new RangeError(`resume bitfield has ${options.have.size} pieces, the torrent ${metainfo.pieceCount}`);
     }
+    this.have = new Bitfield(metainfo.pieceCount, options.have?.bytes);
     this.#hashes = metainfo.pieceHashes;
     this.#files = new TorrentFiles(this.layout, this.filePaths, new SafeOpener(downloadDir, options.openFile ?? openFile), options.maxOpenFiles);
     this.#writer = new PieceWriter(this.layout, this.#files, metainfo.pieceHashes, this.have);

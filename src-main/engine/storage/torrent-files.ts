@@ -58,21 +58,15 @@ export class TorrentFiles {
   async availableLength(file: number): Promise<number> {
     const length = this.#layout.fileLength(file);
     if (this.#layout.isPad(file) || length === 0) return length;
-    const path = this.#pathOf(file);
-    return this.#pool.use(file, false, async (h) => {
-      if (h === undefined) return 0;
-      try {
-        return Math.min((await h.stat()).size, length);
-      } catch (err) {
-        throw fileError(err, 'reading', path);
-      }
-    });
+    return Math.min(await this.#sizeOnDisk(file), length);
   }
 
   /** Creates the torrent's zero-length files; they hold no piece, so no write ever creates them. */
   async createEmptyFiles(): Promise<void> {
     for (let file = 0; file < this.#layout.fileCount; file++) {
       if (this.#layout.fileLength(file) !== 0 || this.#layout.isPad(file)) continue;
+      // Look before creating, so an existing read-only file is never opened for writing.
+      if (await this.#pool.use(file, false, async (h) => h !== undefined)) continue;
       await this.#pool.use(file, true, async () => undefined);
     }
   }
@@ -82,10 +76,11 @@ export class TorrentFiles {
     for (let file = 0; file < this.#layout.fileCount; file++) {
       const length = this.#layout.fileLength(file);
       if (this.#layout.isPad(file) || length === 0) continue;
+      if ((await this.#sizeOnDisk(file)) <= length) continue;
       const path = this.#pathOf(file);
       await this.#pool.use(file, true, async (h) => {
         try {
-          if (h !== undefined && (await h.stat()).size > length) await h.truncate(length);
+          await (h ?? missing(path)).truncate(length);
         } catch (err) {
           throw fileError(err, 'writing', path);
         }
@@ -95,6 +90,19 @@ export class TorrentFiles {
 
   async close(): Promise<void> {
     await this.#pool.closeAll();
+  }
+
+  /** The file's size on disk, 0 when it is missing. */
+  async #sizeOnDisk(file: number): Promise<number> {
+    const path = this.#pathOf(file);
+    return this.#pool.use(file, false, async (h) => {
+      if (h === undefined) return 0;
+      try {
+        return (await h.stat()).size;
+      } catch (err) {
+        throw fileError(err, 'reading', path);
+      }
+    });
   }
 
   #batcher(file: number): WriteBatcher {
