@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ShoalError } from '../../src-shared/errors';
-import type { EngineApi } from '../../src-shared/contract';
+import type { EngineApi, ShoalEvent } from '../../src-shared/contract';
 import { createWsRelay, type WsRelayOptions } from '../transport/ws-relay';
 import { credentialOf, sessionCookie } from './auth';
 import { securityHeaders } from './security-headers';
@@ -23,6 +23,8 @@ export interface ServeServer {
   readonly origin: URL;
   /** The address to open once: it carries the token, which the server trades for a cookie. */
   readonly loginUrl: string;
+  /** Pushes an event of the server's own to every connected browser. */
+  publish(event: ShoalEvent): void;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
   return {
     origin,
     loginUrl: `${origin.href}?token=${options.token}`,
+    publish: (event) => relay.publish(event),
     close: () =>
       new Promise<void>((resolve) => {
         relay.close();

@@ -26,6 +26,8 @@ export interface WsRelay {
   /** Takes over an HTTP upgrade the caller has already authorized. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   readonly clientCount: number;
+  /** Sends an event of the relay's own (e.g. an engine restart notice) exactly as if the engine had. */
+  publish(event: ShoalEvent): void;
   close(): void;
 }
 
@@ -62,7 +64,7 @@ export function createWsRelay(engine: EngineApi, options: WsRelayOptions = {}): 
   };
   const send = (client: Client, message: ServerMessage): void => sendFrame(client, encodeFrame(message));
 
-  const stopEvents = engine.onEvent((event: ShoalEvent) => {
+  const publish = (event: ShoalEvent): void => {
     if (event.name === 'torrents') torrents.apply(event.payload);
     // Encoded once for every client: the list can be large and the rate is steady.
     const frame = encodeFrame({ type: 'event', name: event.name, payload: event.payload });
@@ -71,7 +73,8 @@ export function createWsRelay(engine: EngineApi, options: WsRelayOptions = {}): 
       if (event.name === 'detail' && client.subscribed !== event.payload.infoHash) continue;
       sendFrame(client, frame);
     }
-  });
+  };
+  const stopEvents = engine.onEvent(publish);
 
   const refuse = (client: Client, id: number | null, error: ShoalError, code: number): void => {
     send(client, { type: 'error', id, error: toWireError(error) });
@@ -136,6 +139,7 @@ export function createWsRelay(engine: EngineApi, options: WsRelayOptions = {}): 
     get clientCount() {
       return clients.size;
     },
+    publish,
     close() {
       stopEvents();
       for (const client of clients) client.socket.terminate();
