@@ -234,7 +234,7 @@ describe('startApp', { timeout: 5_000 }, () => {
 
   it('quits at once when another instance holds the lock', async () => {
     fake.app.gotLock = false;
-    expect(await startApp(deps())).toBeNull();
+    expect(await startApp(deps())).toBe(false);
     expect(fake.app.quitCalls).toBe(1);
     expect(FakeBrowserWindow.instances).toHaveLength(0);
     expect(engines).toHaveLength(0);

@@ -31,22 +31,16 @@ export interface AppDeps {
   restartPolicy?: Pick<SupervisorOptions, 'maxRestarts' | 'windowMs' | 'restartDelayMs'>;
 }
 
-export interface RunningApp {
-  readonly engine: EngineSupervisor;
-  /** Adds a .torrent file or magnet link; failures reach the user as a notice. */
-  open(target: OpenTarget): Promise<void>;
-  mainWindow(): BrowserWindow | null;
-}
-
 /**
  * The Electron shell: one instance, one hardened window, the engine in a supervised worker, and
  * every way the OS hands us a torrent (argv, second instance, open-file, open-url, the open
- * dialog) leading to `addTorrent`. Resolves to null when another instance already runs.
+ * dialog) leading to `addTorrent`. Resolves to false when another instance already runs (the
+ * OS arguments then went to that one, as `second-instance`).
  */
-export async function startApp(deps: AppDeps): Promise<RunningApp | null> {
+export async function startApp(deps: AppDeps): Promise<boolean> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
-    return null;
+    return false;
   }
   // Every renderer sandboxed, whatever a window's own options say.
   app.enableSandbox();
@@ -56,6 +50,7 @@ export async function startApp(deps: AppDeps): Promise<RunningApp | null> {
   // macOS may deliver open-file / open-url before `ready`: keep them until the engine runs.
   // Later ones are added one after another, so torrents queue in the order they were given.
   const early: OpenTarget[] = [];
+  let window: BrowserWindow | null = null;
   let open: ((target: OpenTarget) => Promise<void>) | null = null;
   let opening = Promise.resolve();
   const request = (target: OpenTarget): void => {
@@ -81,28 +76,25 @@ export async function startApp(deps: AppDeps): Promise<RunningApp | null> {
   hardenSession(session.defaultSession);
 
   const userData = app.getPath('userData');
-  const pageUrl = pathToFileURL(deps.paths.rendererHtml).href;
-  let window: BrowserWindow | null = null;
-  let relay: RendererRelay | null = null;
   const engine = new EngineSupervisor({
     ...deps.restartPolicy,
     spawn: () => deps.startEngine({ stateDir: userData, downloadDir: app.getPath('downloads') }),
     onRestarted: () => {
-      relay?.notify({
+      relay.notify({
         kind: 'engine-restarted',
         message: 'The engine stopped unexpectedly and was restarted; your torrents were restored.',
       });
-      relay?.resubscribe().catch((err: unknown) => console.error(`shoal: resubscribe failed: ${String(err)}`));
+      relay.resubscribe().catch((err: unknown) => console.error(`shoal: resubscribe failed: ${String(err)}`));
     },
     onGaveUp: (reason) => {
-      relay?.notify({
+      relay.notify({
         kind: 'error',
         code: 'internal',
         message: `The engine keeps stopping (${reason}), so Shoal stopped restarting it. Restart Shoal to try again.`,
       });
     },
   });
-  relay = new RendererRelay(engine, pageUrl);
+  const relay = new RendererRelay(engine, pathToFileURL(deps.paths.rendererHtml).href);
   relay.register(ipcMain);
   engine.start();
 
@@ -112,7 +104,7 @@ export async function startApp(deps: AppDeps): Promise<RunningApp | null> {
       rendererHtmlPath: deps.paths.rendererHtml,
       iconPath: deps.paths.windowIcon,
     });
-    relay?.attach(created);
+    relay.attach(created);
     created.on('closed', () => {
       if (window === created) window = null;
     });
@@ -133,7 +125,7 @@ export async function startApp(deps: AppDeps): Promise<RunningApp | null> {
       await engine.invoke('addTorrent', await addTorrentInput(target));
     } catch (err) {
       const what = target.kind === 'magnet' ? 'the magnet link' : basename(target.path);
-      relay?.notify({
+      relay.notify({
         kind: 'error',
         code: isShoalError(err) ? err.code : 'internal',
         message: `Could not add ${what}: ${err instanceof Error ? err.message : String(err)}`,
@@ -156,7 +148,7 @@ export async function startApp(deps: AppDeps): Promise<RunningApp | null> {
             for (const path of paths) request({ kind: 'torrent-file', path });
           });
         },
-        rendererAction: (action) => relay?.menuAction(action),
+        rendererAction: (action) => relay.menuAction(action),
       },
       deps.platform,
     ),
@@ -183,5 +175,5 @@ export async function startApp(deps: AppDeps): Promise<RunningApp | null> {
 
   for (const target of [...targetsFromArgv(deps.argv, deps.cwd), ...early.splice(0)]) request(target);
 
-  return { engine, open, mainWindow: () => window };
+  return true;
 }
