@@ -51,6 +51,11 @@ export class PieceOrder {
     return this.#key[index]!;
   }
 
+  /** Where the piece is in `order`: a lower position means picked sooner. */
+  positionOf(index: number): number {
+    return this.#pos[index]!;
+  }
+
   /** How many pieces have a key below `k` (the position where bucket `k` starts). */
   countBelow(k: number): number {
     return this.#start[k]!;

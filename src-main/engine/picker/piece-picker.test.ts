@@ -85,6 +85,20 @@ describe('PiecePicker strategy', () => {
     expect(order.slice(3)).toEqual([2, 3, 4]);
   });
 
+  it('finds the rarest piece for peers with few pieces and with many', () => {
+    const n = 5000;
+    const all = Array.from({ length: n }, (_, i) => i);
+    const p = picker({ pieceCount: n });
+    p.peerBitfield('common', bits(n, all.filter((i) => i !== 20 && i !== 4000)));
+    p.peerBitfield('few', bits(n, [10, 20, 30]));
+    p.peerBitfield('many', bits(n, all.filter((i) => i % 5 !== 1)));
+    expect(p.pick('few', 1)[0]!.index).toBe(20);
+    expect(p.pick('many', 1)[0]!.index).toBe(4000);
+    // The next rarest for 'few' are 10 and 30 (two peers each), never pieces it lacks.
+    expect(new Set(p.pick('few', 2).map((r) => r.index))).toEqual(new Set([10, 30]));
+    expect(p.pick('few', 1)).toEqual([]);
+  });
+
   it('breaks rarity ties at random', () => {
     const firsts = new Set<number>();
     for (let seed = 1; seed <= 30; seed++) {

@@ -55,6 +55,8 @@ const NO_CANCELS: readonly Cancel<never>[] = Object.freeze([]);
 interface PeerState {
   /** Null for a peer that has everything (counted in `#seeds`, not per piece). */
   bits: Bitfield | null;
+  /** The peer's pieces as a list while it has few, so picking for it need not walk the whole order. */
+  sparse: number[] | null;
   /** Outstanding requests: block key → time requested. */
   readonly outstanding: Map<number, number>;
   snubbed: boolean;
@@ -108,6 +110,7 @@ export class PiecePicker<P> {
   readonly #random: () => number;
   readonly #randomFirst: number;
   readonly #endgameRequesters: number;
+  readonly #sparseLimit: number;
   #seeds = 0;
   #seqCursor = 0;
 
@@ -128,6 +131,7 @@ export class PiecePicker<P> {
     this.#random = options.random ?? Math.random;
     this.#randomFirst = options.randomFirstPieces ?? 4;
     this.#endgameRequesters = options.endgameRequesters ?? 3;
+    this.#sparseLimit = Math.max(32, pieceCount >> 6);
     this.#order = new PieceOrder(pieceCount, EXCLUDED + 1, (i) => this.#keyFor(i), this.#random);
   }
 
@@ -208,7 +212,7 @@ export class PiecePicker<P> {
   /** Registers a peer that has told us nothing yet (same as `have none`). */
   addPeer(peer: P, now = Date.now()): void {
     if (this.#peers.has(peer)) return;
-    this.#peers.set(peer, { bits: new Bitfield(this.pieceCount), outstanding: new Map(), snubbed: false, lastActivity: now });
+    this.#peers.set(peer, { bits: new Bitfield(this.pieceCount), sparse: [], outstanding: new Map(), snubbed: false, lastActivity: now });
   }
 
   /** The peer's `bitfield` message. */
@@ -218,16 +222,24 @@ export class PiecePicker<P> {
     this.#forgetAvailability(ps);
     if (bits.complete) {
       ps.bits = null;
+      ps.sparse = null;
       this.#seeds++;
       return;
     }
     ps.bits = new Bitfield(this.pieceCount, bits.bytes);
+    const sparse: number[] | null = ps.bits.count <= this.#sparseLimit ? [] : null;
     const bytes = ps.bits.bytes;
     for (let byte = 0; byte < bytes.length; byte++) {
       const v = bytes[byte]!;
       if (v === 0) continue;
-      for (let bit = 0; bit < 8; bit++) if (v & (0x80 >> bit)) this.#changeAvail(byte * 8 + bit, 1);
+      for (let bit = 0; bit < 8; bit++) {
+        if (v & (0x80 >> bit)) {
+          this.#changeAvail(byte * 8 + bit, 1);
+          sparse?.push(byte * 8 + bit);
+        }
+      }
     }
+    ps.sparse = sparse;
   }
 
   peerHave(peer: P, index: number): void {
@@ -236,10 +248,15 @@ export class PiecePicker<P> {
     if (ps.bits === null || ps.bits.has(index)) return;
     ps.bits.set(index);
     this.#changeAvail(index, 1);
+    if (ps.sparse) {
+      if (ps.sparse.length < this.#sparseLimit) ps.sparse.push(index);
+      else ps.sparse = null;
+    }
     if (ps.bits.complete) {
       // Now a seed: count it once instead of once per piece.
       this.#forgetAvailability(ps);
       ps.bits = null;
+      ps.sparse = null;
       this.#seeds++;
     }
   }
@@ -248,13 +265,12 @@ export class PiecePicker<P> {
     const ps = this.#peer(peer);
     this.#forgetAvailability(ps);
     ps.bits = null;
+    ps.sparse = null;
     this.#seeds++;
   }
 
   peerHaveNone(peer: P): void {
-    const ps = this.#peer(peer);
-    this.#forgetAvailability(ps);
-    ps.bits = new Bitfield(this.pieceCount);
+    this.#forgetAvailability(this.#peer(peer));
   }
 
   /** The peer disconnected: its pieces no longer count and its requests go back to the pool. */
@@ -282,6 +298,7 @@ export class PiecePicker<P> {
     if (!ps) return false;
     if (ps.bits === null) return this.wantedRemaining > 0;
     if (ps.bits.count === 0) return false;
+    if (ps.sparse) return ps.sparse.some((i) => this.wants(i));
     for (let i = 0; i < this.pieceCount; i++) if (ps.bits.has(i) && this.wants(i)) return true;
     return false;
   }
@@ -432,10 +449,12 @@ export class PiecePicker<P> {
     return ps;
   }
 
+  /** Takes the peer's pieces out of the availability counts and leaves it with none. */
   #forgetAvailability(ps: PeerState): void {
     if (ps.bits === null) {
       this.#seeds--;
       ps.bits = new Bitfield(this.pieceCount);
+      ps.sparse = [];
       return;
     }
     const bytes = ps.bits.bytes;
@@ -445,6 +464,7 @@ export class PiecePicker<P> {
       for (let bit = 0; bit < 8; bit++) if (v & (0x80 >> bit)) this.#changeAvail(byte * 8 + bit, -1);
     }
     ps.bits = new Bitfield(this.pieceCount);
+    ps.sparse = [];
   }
 
   #changeAvail(index: number, delta: number): void {
@@ -505,6 +525,7 @@ export class PiecePicker<P> {
     if (end === 0) return -1;
     const order = this.#order.order;
     if (this.sequential) return this.#pickSequential(ps);
+    if (ps.sparse) return this.#pickFromList(ps.sparse);
     if (this.have.count < this.#randomFirst) {
       // Random among the top priority class, so the first pieces are quick to share.
       const topClass = BOOSTED - this.#effPriority(order[0]!);
@@ -522,6 +543,30 @@ export class PiecePicker<P> {
       if (this.#peerHas(ps, i)) return i;
     }
     return -1;
+  }
+
+  /** The best candidate among a few pieces: the one the order ranks first (random in the random phase). */
+  #pickFromList(pieces: readonly number[]): number {
+    let best = -1;
+    let bestPos = Infinity;
+    let ties = 0;
+    const randomPhase = this.have.count < this.#randomFirst;
+    for (const i of pieces) {
+      if (this.#state[i] !== CANDIDATE) continue;
+      const pos = this.#order.positionOf(i);
+      if (randomPhase && best >= 0 && this.#effPriority(i) === this.#effPriority(best)) {
+        // Reservoir sampling over the pieces of the best class seen so far.
+        if (this.#random() * ++ties < 1) best = i;
+        if (pos < bestPos) bestPos = pos;
+        continue;
+      }
+      if (pos < bestPos) {
+        best = i;
+        bestPos = pos;
+        ties = 1;
+      }
+    }
+    return best;
   }
 
   #pickSequential(ps: PeerState): number {
