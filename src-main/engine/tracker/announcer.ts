@@ -162,17 +162,23 @@ export class Announcer {
     await this.#running?.catch(() => undefined);
     const owed = this.#tiers.flat().filter((e) => e.started && e.client);
     if (owed.length === 0) return;
-    const limit = AbortSignal.timeout(this.#options.stopTimeoutMs ?? 5000);
-    await Promise.all(
+    const limitMs = this.#options.stopTimeoutMs ?? 5000;
+    const limit = AbortSignal.timeout(limitMs);
+    let timer: NodeJS.Timeout | undefined;
+    // The bound holds even for a client that ignores the abort signal.
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)));
+    const stopped = Promise.all(
       owed.map(async (entry) => {
+        entry.started = false;
         try {
           await entry.client!.announce(this.#request(entry, 'stopped'), limit);
         } catch {
           // Best effort: the tracker forgets us after its timeout anyway.
         }
-        entry.started = false;
       }),
     );
+    await Promise.race([stopped, deadline]);
+    clearTimeout(timer);
     this.#changed();
   }
 
