@@ -95,7 +95,10 @@ async function hashRun(
   const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)] as const;
   const readAt = (at: number, i: 0 | 1): Promise<Buffer> => {
     const chunk = buffers[i].subarray(0, Math.min(size, end - at));
-    return files.read(at, chunk).then(() => chunk);
+    const read = files.read(at, chunk).then(() => chunk);
+    // Awaited on the next turn; if a progress callback throws first, its failure must not go unhandled.
+    read.catch(() => undefined);
+    return read;
   };
   let piece = first;
   let pieceEnd = layout.pieceOffset(piece) + layout.pieceSize(piece);
