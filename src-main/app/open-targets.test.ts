@@ -22,8 +22,16 @@ describe('classifyOpenArg', () => {
     expect(classifyOpenArg('/abs/b.torrent', '/home/u')).toEqual({ kind: 'torrent-file', path: '/abs/b.torrent' });
   });
 
+  it('takes local file:// URLs, as Linux desktop entries pass them', () => {
+    expect(classifyOpenArg('file:///home/u/My%20Files/a.torrent', '/w')).toEqual({
+      kind: 'torrent-file',
+      path: '/home/u/My Files/a.torrent',
+    });
+    expect(classifyOpenArg('file://otherhost/share/a.torrent', '/w')).toBeNull();
+  });
+
   it('ignores switches, other files and magnet look-alikes', () => {
-    for (const arg of ['--inspect=x.torrent', '.', 'notes.txt', 'magnet:xt', 'torrent', 'https://x/y.torrent?z']) {
+    for (const arg of ['--inspect=x.torrent', '.', 'notes.txt', 'magnet:xt', 'torrent', 'https://x/y.torrent?z', 'https://x/y.torrent']) {
       expect(classifyOpenArg(arg, '/home/u'), arg).toBeNull();
     }
   });

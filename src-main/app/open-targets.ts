@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { limits, type CommandInput } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 
@@ -11,8 +12,18 @@ export function classifyOpenArg(arg: string, cwd: string): OpenTarget | null {
   if (/^magnet:\?/i.test(arg)) return { kind: 'magnet', uri: arg };
   // Chromium and Electron put their own switches in argv (also in second-instance argv).
   if (arg.startsWith('-')) return null;
-  if (/\.torrent$/i.test(arg)) return { kind: 'torrent-file', path: resolve(cwd, arg) };
-  return null;
+  if (!/\.torrent$/i.test(arg)) return null;
+  // Linux desktop entries pass %U: local files arrive as file:// URLs.
+  if (/^file:\/\//i.test(arg)) {
+    try {
+      return { kind: 'torrent-file', path: fileURLToPath(arg) };
+    } catch {
+      return null;
+    }
+  }
+  // A remote URL is not a file we may read (and Shoal fetches nothing from the web on its own).
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) return null;
+  return { kind: 'torrent-file', path: resolve(cwd, arg) };
 }
 
 /** The targets in a process argv; argv[0] is the executable and never a target. */
