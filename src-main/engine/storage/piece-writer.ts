@@ -41,6 +41,7 @@ export class PieceWriter {
   readonly #have: Bitfield;
   readonly #pieces = new Map<number, PieceInProgress>();
   readonly #idleWaiters: (() => void)[] = [];
+  /** Writes and piece checks in flight, across all pieces. */
   #inflight = 0;
 
   constructor(layout: PieceLayout, files: TorrentFiles, hashes: Uint8Array, have: Bitfield) {
@@ -105,10 +106,17 @@ export class PieceWriter {
     // Only the write that settles last starts the check, so no write of this piece is still in
     // flight while it is read back and hashed.
     if (state.receivedCount < state.received.length || state.inflight > 0 || this.#pieces.get(piece) !== state) return 'stored';
-    this.#pieces.delete(piece);
-    const ok = await this.#finish(piece, state);
-    if (ok) this.#have.set(piece);
-    return ok ? 'verified' : 'failed';
+    // The piece stays in the map while it is checked: every block counts as received, so a late
+    // duplicate cannot overwrite bytes that are being (or were just) verified.
+    this.#inflight++;
+    try {
+      const ok = await this.#finish(piece, state);
+      if (ok) this.#have.set(piece);
+      return ok ? 'verified' : 'failed';
+    } finally {
+      if (this.#pieces.get(piece) === state) this.#pieces.delete(piece);
+      this.#settled();
+    }
   }
 
   /** Reads the whole piece back and checks it; updates `have` either way. */
@@ -125,7 +133,7 @@ export class PieceWriter {
     this.#pieces.clear();
   }
 
-  /** Resolves when no write is in flight. */
+  /** Resolves when no write or piece check is in flight. */
   idle(): Promise<void> {
     if (this.#inflight === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));

@@ -229,6 +229,39 @@ describe('Storage writing', () => {
     await expectFiles(metainfo, content);
   });
 
+  it('refuses a late duplicate while the piece is being checked', async () => {
+    const { metainfo, content } = buildTorrent({ name: 'late.bin', pieceLength: 32768, files: [{ path: ['late.bin'], length: 32768 }] });
+    let releaseRead!: () => void;
+    const readGate = new Promise<void>((r) => (releaseRead = r));
+    let readStarted!: () => void;
+    const reading = new Promise<void>((r) => (readStarted = r));
+    const gated: OpenFile = async (p, flags, mode) => {
+      const real = await openFile(p, flags, mode);
+      return {
+        read: async (...a) => {
+          readStarted();
+          await readGate;
+          return real.read(...a);
+        },
+        stat: () => real.stat(),
+        truncate: (n) => real.truncate(n),
+        close: () => real.close(),
+        write: (...a) => real.write(...a),
+        writev: (...a) => real.writev(...a),
+      };
+    };
+    const storage = Storage.open(metainfo, dir, { openFile: gated });
+    // Second block first, so completing the piece needs a read-back.
+    expect(await storage.writeBlock(0, 16384, content.subarray(16384))).toBe('stored');
+    const completing = storage.writeBlock(0, 0, content.subarray(0, 16384));
+    await reading;
+    expect(await storage.writeBlock(0, 16384, Buffer.alloc(16384, 0xee))).toBe('duplicate');
+    releaseRead();
+    expect(await completing).toBe('verified');
+    await storage.close();
+    expect((await fs.readFile(path.join(dir, 'late.bin'))).equals(content)).toBe(true);
+  });
+
   it('starts from resume data, and a piece found corrupt later is dropped from have', async () => {
     const { metainfo, content } = buildTorrent({ name: 'resume.bin', pieceLength: 16384, files: [{ path: ['resume.bin'], length: 40000 }] });
     await fs.writeFile(path.join(dir, 'resume.bin'), content);
