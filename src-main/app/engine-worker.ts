@@ -8,6 +8,8 @@ export interface EngineWorkerData {
   stateDir: string;
   /** The download folder to use until the user picks one in the settings. */
   downloadDir: string;
+  /** Port for peers; absent: 6881, or any free port when that one is taken. */
+  listenPort?: number;
 }
 
 /** Starts the engine in a worker thread and connects to it over the worker's port. */

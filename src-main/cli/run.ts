@@ -3,6 +3,8 @@ import type { Command } from './command';
 
 const commands: Record<string, () => Promise<Command>> = {
   create: () => import('./create').then((m) => m.command),
+  download: () => import('./download').then((m) => m.command),
+  seed: () => import('./seed').then((m) => m.command),
   info: () => import('./info').then((m) => m.command),
   tracker: () => import('./tracker').then((m) => m.command),
   serve: () => import('./serve').then((m) => m.command),

@@ -66,6 +66,8 @@ export const generalInfoSchema = z.object({
   downloaded: count,
   uploaded: count,
   wasted: count,
+  /** Distinct peer addresses learned of this session (trackers and incoming). */
+  peersSeen: count.optional(),
   ratio: z.number().min(0),
   /** Distributed copies. */
   availability: z.number().min(0),
@@ -146,6 +148,11 @@ export const settingsSchema = z.object({
   listenPort: z.int().min(0).max(65535),
   maxConnectionsPerTorrent: z.int().min(1).max(10_000),
   theme: themeSchema,
+  /**
+   * Seconds between announces whatever trackers ask (null or absent: follow the trackers). For
+   * local swarms, where a seeder meets leechers that never dial out only by asking often.
+   */
+  announceInterval: z.int().min(1).max(86_400).nullable().optional(),
 });
 
 export type TorrentState = z.infer<typeof torrentStateSchema>;

@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { ShoalError } from '../../src-shared/errors';
+import type { Command } from './command';
+import { EngineSession } from './engine-session';
+import { parsePortOption, parsePositiveNumber, parseSecondsOption, untilInterrupted } from './transfer-options';
+import { printSummary, reportMode, startReporting } from './transfer-reporter';
+
+const help = `usage: shoal download <file.torrent> -o <dir> [--port N] [--seed-ratio R] [--json]
+
+Downloads a torrent into <dir> and exits 0 once every piece is verified (and, with
+--seed-ratio, once that much has been uploaded as well).
+
+  -o, --out DIR              where the data goes
+  --port N                   port for incoming peer connections (default: any free port)
+  --seed-ratio R             keep seeding until uploaded / size reaches R
+  --announce-interval SECS   ask the trackers for peers this often, whatever they say
+  --json                     one JSON object per line: progress, then a summary`;
+
+export const command: Command = {
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          out: { type: 'string', short: 'o' },
+          port: { type: 'string' },
+          'seed-ratio': { type: 'string' },
+          'announce-interval': { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (err) {
+      throw new ShoalError('invalid-input', `${(err as Error).message} (see 'shoal download --help')`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      console.log(help);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new ShoalError('invalid-input', `give exactly one .torrent file (see 'shoal download --help')`);
+    if (!values.out) throw new ShoalError('invalid-input', `-o <dir> is required: where should the data go?`);
+    const seedRatio = parsePositiveNumber('--seed-ratio', values['seed-ratio']);
+    const listenPort = parsePortOption(values.port);
+    const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
+
+    const startedAt = Date.now();
+    const session = await EngineSession.start({
+      torrentPath: positionals[0]!,
+      saveDir: values.out,
+      ...(listenPort !== undefined ? { listenPort } : {}),
+      ...(announceInterval !== undefined ? { announceInterval } : {}),
+    });
+    const mode = reportMode(values.json ?? false, process.stderr);
+    const out = mode === 'json' ? process.stdout : process.stderr;
+    const stopReporting = startReporting(session, mode, out);
+    const done = session.until((row) => row.state === 'seeding' && (seedRatio === undefined || row.ratio >= seedRatio));
+    const interrupted = untilInterrupted().then((signal) => signal);
+    try {
+      const outcome = await Promise.race([done.then(() => 'done' as const), interrupted]);
+      stopReporting();
+      printSummary(session, mode, out, startedAt);
+      return outcome === 'done' ? 0 : 130;
+    } finally {
+      stopReporting();
+      await session.stop();
+    }
+  },
+};

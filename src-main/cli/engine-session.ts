@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROTOCOL_VERSION, type EventPayload, type GeneralInfo, type ShoalApi, type TorrentSummary } from '../../src-shared/contract';
+import { ShoalError } from '../../src-shared/errors';
+import { startEngineWorker } from '../app/engine-worker';
+import type { EngineConnection } from '../app/engine-supervisor';
+
+export interface EngineSessionOptions {
+  readonly torrentPath: string;
+  readonly saveDir: string;
+  readonly listenPort?: number;
+  readonly announceInterval?: number;
+}
+
+/**
+ * The headless commands' way into the engine: the same worker and contract the app uses, with
+ * one torrent added, its summary row and general details followed as they arrive.
+ */
+export class EngineSession {
+  row: TorrentSummary | undefined;
+  general: GeneralInfo | undefined;
+  readonly infoHash: string;
+  readonly name: string;
+  readonly #engine: EngineConnection;
+  readonly #api: ShoalApi;
+  readonly #waiters = new Set<() => void>();
+  #notice: EventPayload<'notice'> | undefined;
+  #engineGone: string | undefined;
+
+  private constructor(engine: EngineConnection, infoHash: string, name: string) {
+    this.#engine = engine;
+    this.#api = engine.api;
+    this.infoHash = infoHash;
+    this.name = name;
+  }
+
+  /** Starts the engine worker, applies the options and adds the torrent. */
+  static async start(options: EngineSessionOptions): Promise<EngineSession> {
+    const data = await readFile(options.torrentPath).catch((err: NodeJS.ErrnoException) => {
+      throw new ShoalError(err.code === 'ENOENT' ? 'not-found' : 'io', `cannot read ${options.torrentPath}: ${err.code ?? err.message}`);
+    });
+    const saveDir = resolve(options.saveDir);
+    // Bundled as dist/cli.js beside dist/engine-worker.js. Port 0 first: the port the user asked
+    // for is then taken through the contract, which answers "already in use" as a clean error.
+    const workerPath = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
+    const engine = startEngineWorker(workerPath, { stateDir: saveDir, downloadDir: saveDir, listenPort: 0 });
+    try {
+      const api = engine.api;
+      await api.invoke('hello', { protocolVersion: PROTOCOL_VERSION });
+      await api.invoke('setSettings', {
+        ...(options.listenPort !== undefined ? { listenPort: options.listenPort } : {}),
+        ...(options.announceInterval !== undefined ? { announceInterval: options.announceInterval } : {}),
+      });
+      const added = await api.invoke('addTorrent', {
+        source: { kind: 'torrent', data: new Uint8Array(data), fileName: basename(options.torrentPath) },
+        savePath: saveDir,
+      });
+      const session = new EngineSession(engine, added.infoHash, added.name);
+      session.#follow();
+      await api.invoke('subscribe', { infoHash: added.infoHash, tab: 'general' });
+      return session;
+    } catch (err) {
+      await engine.stop();
+      throw err;
+    }
+  }
+
+  /** Resolves once `done` holds for the torrent's row; rejects if the torrent fails or the engine dies. */
+  until(done: (row: TorrentSummary) => boolean): Promise<TorrentSummary> {
+    return new Promise((resolvePromise, reject) => {
+      const check = (): void => {
+        if (this.#engineGone !== undefined) {
+          this.#waiters.delete(check);
+          reject(new ShoalError('internal', `the engine stopped: ${this.#engineGone}`));
+        } else if (this.row?.state === 'error') {
+          this.#waiters.delete(check);
+          reject(new ShoalError('io', this.#notice?.message ?? this.row.error ?? 'the torrent failed'));
+        } else if (this.row && done(this.row)) {
+          this.#waiters.delete(check);
+          resolvePromise(this.row);
+        }
+      };
+      this.#waiters.add(check);
+      check();
+    });
+  }
+
+  /** Stops the torrent (trackers hear `stopped`) and the engine. */
+  async stop(): Promise<void> {
+    try {
+      await this.#api.invoke('pause', { infoHashes: [this.infoHash] });
+    } catch {
+      // The engine is already gone; nothing left to tell the trackers.
+    }
+    await this.#engine.stop();
+  }
+
+  #follow(): void {
+    const wake = (): void => {
+      for (const waiter of [...this.#waiters]) waiter();
+    };
+    this.#api.on('torrents', (update) => {
+      const row = update.changed.find((r) => r.infoHash === this.infoHash);
+      if (row) this.row = row;
+      wake();
+    });
+    this.#api.on('detail', (detail) => {
+      if (detail.infoHash === this.infoHash && detail.general) this.general = detail.general;
+    });
+    this.#api.on('notice', (notice) => {
+      if (notice.infoHash === this.infoHash && notice.kind === 'error') this.#notice = notice;
+      wake();
+    });
+    void this.#engine.exited.then((why) => {
+      this.#engineGone = why;
+      wake();
+    });
+  }
+}

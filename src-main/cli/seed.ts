@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { ShoalError } from '../../src-shared/errors';
+import type { Command } from './command';
+import { EngineSession } from './engine-session';
+import { parsePortOption, parseSecondsOption, untilInterrupted } from './transfer-options';
+import { printSummary, reportMode, startReporting } from './transfer-reporter';
+
+const help = `usage: shoal seed <file.torrent> --data <dir> [--port N]
+
+Checks the data in <dir> against the torrent, then seeds it until interrupted (Ctrl-C or
+SIGTERM), telling the trackers it stopped on the way out. Missing pieces are downloaded.
+
+  --data DIR                 the folder that holds the torrent's data
+  --port N                   port for incoming peer connections (default: any free port)
+  --announce-interval SECS   ask the trackers for peers this often, whatever they say
+  --json                     one JSON object per line: progress, then a summary`;
+
+export const command: Command = {
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          data: { type: 'string' },
+          port: { type: 'string' },
+          'announce-interval': { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (err) {
+      throw new ShoalError('invalid-input', `${(err as Error).message} (see 'shoal seed --help')`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      console.log(help);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new ShoalError('invalid-input', `give exactly one .torrent file (see 'shoal seed --help')`);
+    if (!values.data) throw new ShoalError('invalid-input', `--data <dir> is required: which folder holds the data?`);
+    const listenPort = parsePortOption(values.port);
+    const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
+
+    const startedAt = Date.now();
+    const interrupted = untilInterrupted();
+    const session = await EngineSession.start({
+      torrentPath: positionals[0]!,
+      saveDir: values.data,
+      ...(listenPort !== undefined ? { listenPort } : {}),
+      ...(announceInterval !== undefined ? { announceInterval } : {}),
+    });
+    const mode = reportMode(values.json ?? false, process.stderr);
+    const out = mode === 'json' ? process.stdout : process.stderr;
+    try {
+      const checked = await Promise.race([session.until((row) => row.state !== 'checking'), interrupted.then(() => undefined)]);
+      if (checked && checked.state !== 'seeding') {
+        out.write(`${session.name}: the data in ${values.data} is ${(checked.progress * 100).toFixed(1)}% complete; fetching the rest while seeding\n`);
+      } else if (checked) {
+        out.write(`${session.name}: data verified, seeding (Ctrl-C to stop)\n`);
+      }
+      const stopReporting = startReporting(session, mode, out);
+      await interrupted;
+      stopReporting();
+      printSummary(session, mode, out, startedAt);
+      return 0;
+    } finally {
+      await session.stop();
+    }
+  },
+};

@@ -1,0 +1,38 @@
+import { ShoalError } from '../../src-shared/errors';
+
+/** Option parsing shared by `shoal download` and `shoal seed`. */
+
+export function parsePortOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 1 && port <= 65535)) throw new ShoalError('invalid-input', `--port must be a whole number from 1 to 65535, not "${text}"`);
+  return port;
+}
+
+export function parsePositiveNumber(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0)) throw new ShoalError('invalid-input', `${option} must be a positive number, not "${text}"`);
+  return value;
+}
+
+export function parseSecondsOption(option: string, text: string | undefined): number | undefined {
+  const value = parsePositiveNumber(option, text);
+  if (value !== undefined && (!Number.isInteger(value) || value > 86_400)) {
+    throw new ShoalError('invalid-input', `${option} must be a whole number of seconds up to 86400, not "${text}"`);
+  }
+  return value;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilInterrupted(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

@@ -1,0 +1,325 @@
+import { mkdir, statfs } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type {
+  CommandInput,
+  CommandOutput,
+  EngineApi,
+  EventPayload,
+  Settings,
+  ShoalEvent,
+  SubscriptionTab,
+  TorrentSummary,
+} from '../../src-shared/contract';
+import { ShoalError } from '../../src-shared/errors';
+import { PeerListener } from './listener';
+import { parseMagnet } from './metainfo/magnet';
+import type { Metainfo } from './metainfo/metainfo';
+import { parseTorrent } from './metainfo/parse-torrent';
+import { Torrent } from './torrent';
+import * as views from './torrent-views';
+import { generatePeerId } from './wire/peer-id';
+
+export interface SessionOptions {
+  readonly downloadDir: string;
+  /** Port for peers. Absent: 6881, or any free port when that one is taken. */
+  readonly listenPort?: number;
+  /** Interface peers may connect on; all of them unless told. */
+  readonly listenHost?: string;
+  readonly maxConnectionsPerTorrent?: number;
+  /** Milliseconds between torrent list updates (only changed rows are sent). */
+  readonly listIntervalMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+const DEFAULT_PORT = 6881;
+
+/**
+ * The engine's face: every torrent, the listening socket, settings, and the event stream the
+ * contract promises (list summaries at a steady rate with only changed rows; details only for
+ * the subscribed torrent and tab).
+ */
+export class Session implements EngineApi {
+  readonly peerId = generatePeerId();
+  readonly #torrents = new Map<string, Torrent>();
+  readonly #listeners = new Set<(event: ShoalEvent) => void>();
+  /** What each torrent's row looked like when last sent, to send only changed rows. */
+  readonly #sentRows = new Map<string, string>();
+  readonly #removedSinceLastList = new Set<string>();
+  #settings: Settings;
+  #listener: PeerListener | undefined;
+  #subscription: { infoHash: string; tab: SubscriptionTab } | null = null;
+  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #o: SessionOptions;
+
+  private constructor(options: SessionOptions) {
+    this.#o = options;
+    this.#settings = {
+      downloadDir: resolve(options.downloadDir),
+      listenPort: options.listenPort ?? DEFAULT_PORT,
+      maxConnectionsPerTorrent: options.maxConnectionsPerTorrent ?? 40,
+      theme: 'system',
+    };
+  }
+
+  /** Starts a session listening for peers. A port in use rejects with ShoalError 'port-in-use'. */
+  static async start(options: SessionOptions): Promise<Session> {
+    const session = new Session(options);
+    try {
+      await session.#listen(session.#settings.listenPort);
+    } catch (err) {
+      // Only the default port gives way; a port the user asked for must be theirs or an error.
+      if (options.listenPort !== undefined || !(err instanceof ShoalError && err.code === 'port-in-use')) throw err;
+      await session.#listen(0);
+      options.log?.(`port ${DEFAULT_PORT} is in use; listening on ${session.listenPort} instead`);
+    }
+    session.#settings.listenPort = session.listenPort;
+    session.#timers.push(
+      setInterval(() => session.#emitList(false), options.listIntervalMs ?? 500),
+      setInterval(() => session.#emitStatsAndDetail(), 1000),
+    );
+    return session;
+  }
+
+  get listenPort(): number {
+    return this.#listener?.port ?? 0;
+  }
+
+  torrent(infoHash: string): Torrent | undefined {
+    return this.#torrents.get(infoHash);
+  }
+
+  /** Stops every torrent (announcing `stopped`), closes files and the listening socket. */
+  async close(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
+    await this.#listener?.close();
+  }
+
+  // --- commands ----------------------------------------------------------------------------
+
+  async addTorrent(input: CommandInput<'addTorrent'>): Promise<CommandOutput<'addTorrent'>> {
+    if (input.source.kind === 'magnet') {
+      const magnet = parseMagnet(input.source.uri);
+      throw new ShoalError(
+        'unsupported-torrent',
+        `${magnet.name ?? magnet.infoHashHex}: magnet links need the metadata exchange with peers, which Shoal cannot do yet; open the .torrent file instead`,
+      );
+    }
+    const metainfo = parseTorrent(input.source.data, input.source.fileName ? { fallbackName: stripExtension(input.source.fileName) } : {});
+    if (this.#torrents.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
+    const savePath = input.savePath ?? this.#settings.downloadDir;
+    if (!isAbsolute(savePath)) throw new ShoalError('invalid-input', `the save folder must be an absolute path, not "${savePath}"`);
+    await mkdir(savePath, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      throw new ShoalError(err.code === 'EACCES' || err.code === 'EPERM' ? 'permission-denied' : 'io', `cannot create the save folder ${savePath}: ${err.message}`);
+    });
+    const torrent = this.#create(metainfo, savePath);
+    if (input.skipFiles && input.skipFiles.length > 0) {
+      torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));
+    }
+    this.#torrents.set(torrent.infoHash, torrent);
+    if (!input.paused) void torrent.start();
+    this.#emitList(false);
+    return { infoHash: torrent.infoHash, name: metainfo.name };
+  }
+
+  async inspectTorrent(input: CommandInput<'inspectTorrent'>): Promise<CommandOutput<'inspectTorrent'>> {
+    if ('uri' in input) {
+      const magnet = parseMagnet(input.uri);
+      return { infoHash: magnet.infoHashHex, name: magnet.name ?? magnet.infoHashHex, length: magnet.length ?? null, files: [] };
+    }
+    const m = parseTorrent(input.data);
+    return {
+      infoHash: m.infoHashHex,
+      name: m.name,
+      length: m.length,
+      files: m.files.filter((f) => !f.pad).map((f) => ({ path: f.path.join('/'), length: f.length })),
+    };
+  }
+
+  async pause(input: CommandInput<'pause'>): Promise<CommandOutput<'pause'>> {
+    await Promise.all(this.#find(input.infoHashes).map((t) => t.pause()));
+    this.#emitList(false);
+    return {};
+  }
+
+  async resume(input: CommandInput<'resume'>): Promise<CommandOutput<'resume'>> {
+    for (const t of this.#find(input.infoHashes)) void t.start();
+    this.#emitList(false);
+    return {};
+  }
+
+  async remove(input: CommandInput<'remove'>): Promise<CommandOutput<'remove'>> {
+    const found = this.#find(input.infoHashes);
+    for (const t of found) {
+      this.#torrents.delete(t.infoHash);
+      this.#sentRows.delete(t.infoHash);
+      this.#removedSinceLastList.add(t.infoHash);
+      if (this.#subscription?.infoHash === t.infoHash) this.#subscription = null;
+    }
+    await Promise.all(found.map((t) => t.remove(input.deleteFiles)));
+    this.#emitList(false);
+    return {};
+  }
+
+  async setFilePriorities(input: CommandInput<'setFilePriorities'>): Promise<CommandOutput<'setFilePriorities'>> {
+    const [torrent] = this.#find([input.infoHash]);
+    torrent!.setFilePriorities(input.files);
+    return {};
+  }
+
+  async subscribe(input: CommandInput<'subscribe'>): Promise<CommandOutput<'subscribe'>> {
+    this.#subscription = input.infoHash !== null && input.tab !== null ? { infoHash: input.infoHash, tab: input.tab } : null;
+    this.#emitDetail();
+    return {};
+  }
+
+  async getSettings(): Promise<CommandOutput<'getSettings'>> {
+    return { ...this.#settings };
+  }
+
+  async setSettings(input: CommandInput<'setSettings'>): Promise<CommandOutput<'setSettings'>> {
+    if (input.downloadDir !== undefined && !isAbsolute(input.downloadDir)) {
+      throw new ShoalError('invalid-input', `the download folder must be an absolute path, not "${input.downloadDir}"`);
+    }
+    if (input.listenPort !== undefined && input.listenPort !== this.#settings.listenPort) {
+      const old = this.#listener;
+      await old?.close();
+      try {
+        await this.#listen(input.listenPort);
+      } catch (err) {
+        if (old) await this.#listen(this.#settings.listenPort).catch(() => undefined);
+        throw err;
+      }
+    }
+    const { announceInterval, ...rest } = input;
+    this.#settings = { ...this.#settings, ...rest };
+    if (announceInterval !== undefined) {
+      if (announceInterval === null) delete this.#settings.announceInterval;
+      else this.#settings.announceInterval = announceInterval;
+    }
+    return { ...this.#settings };
+  }
+
+  onEvent(listener: (event: ShoalEvent) => void): () => void {
+    this.#listeners.add(listener);
+    // The contract: a new listener hears the whole list first, after onEvent returns.
+    queueMicrotask(() => {
+      if (this.#listeners.has(listener)) listener({ name: 'torrents', payload: this.#fullList() });
+    });
+    return () => this.#listeners.delete(listener);
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  async #listen(port: number): Promise<void> {
+    this.#listener = await PeerListener.listen(port, this.#o.listenHost ?? '0.0.0.0', (infoHash, socket, received) => {
+      const torrent = this.#torrents.get(infoHash);
+      if (!torrent || (torrent.state !== 'downloading' && torrent.state !== 'seeding')) return false;
+      torrent.swarm.accept(socket, received);
+      return true;
+    });
+  }
+
+  #create(metainfo: Metainfo, savePath: string): Torrent {
+    return new Torrent({
+      metainfo,
+      savePath,
+      peerId: this.peerId,
+      listenPort: this.listenPort,
+      maxConnections: this.#settings.maxConnectionsPerTorrent,
+      ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
+      events: {
+        finished: (t) => this.#emit({ name: 'notice', payload: { kind: 'torrent-finished', message: `${t.metainfo.name} finished downloading`, infoHash: t.infoHash } }),
+        failed: (t, error) =>
+          this.#emit({ name: 'notice', payload: { kind: 'error', message: `${t.metainfo.name}: ${error.message}`, infoHash: t.infoHash, code: error.code } }),
+        log: (t, message) => this.#o.log?.(`${t.metainfo.name}: ${message}`),
+      },
+    });
+  }
+
+  #find(infoHashes: readonly string[]): Torrent[] {
+    return infoHashes.map((hash) => {
+      const t = this.#torrents.get(hash);
+      if (!t) throw new ShoalError('not-found', `no torrent with info-hash ${hash}`);
+      return t;
+    });
+  }
+
+  #emit(event: ShoalEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  #rows(): TorrentSummary[] {
+    let position = 0;
+    return [...this.#torrents.values()].map((t) => views.summary(t, t.state === 'queued' ? position++ : null));
+  }
+
+  #fullList(): EventPayload<'torrents'> {
+    return { full: true, changed: this.#rows(), removed: [] };
+  }
+
+  #emitList(full: boolean): void {
+    const changed: TorrentSummary[] = [];
+    for (const row of this.#rows()) {
+      const text = JSON.stringify(row);
+      if (full || this.#sentRows.get(row.infoHash) !== text) {
+        changed.push(row);
+        this.#sentRows.set(row.infoHash, text);
+      }
+    }
+    const removed = [...this.#removedSinceLastList];
+    this.#removedSinceLastList.clear();
+    if (full || changed.length > 0 || removed.length > 0) this.#emit({ name: 'torrents', payload: { full, changed, removed } });
+  }
+
+  async #emitStatsAndDetail(): Promise<void> {
+    if (this.#listeners.size === 0) return;
+    let down = 0;
+    let up = 0;
+    let connected = 0;
+    for (const t of this.#torrents.values()) {
+      const r = views.rates(t);
+      down += r.down;
+      up += r.up;
+      connected += t.swarm.peers.length;
+    }
+    const dir = this.#settings.downloadDir;
+    const freeSpace = await statfs(dir).then(
+      (s) => s.bavail * s.bsize,
+      () => null,
+    );
+    this.#emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir } });
+    this.#emitDetail();
+  }
+
+  #emitDetail(): void {
+    const sub = this.#subscription;
+    if (!sub) return;
+    const t = this.#torrents.get(sub.infoHash);
+    if (!t) return;
+    const payload: EventPayload<'detail'> = { infoHash: t.infoHash };
+    switch (sub.tab) {
+      case 'general':
+        payload.general = views.general(t);
+        break;
+      case 'pieces':
+        payload.pieces = views.pieces(t);
+        break;
+      case 'peers':
+        payload.peers = views.peers(t);
+        break;
+      case 'files':
+        payload.files = views.files(t);
+        break;
+      case 'trackers':
+        payload.trackers = views.trackers(t);
+        break;
+    }
+    this.#emit({ name: 'detail', payload });
+  }
+}
+
+function stripExtension(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  return base.replace(/\.torrent$/i, '');
+}

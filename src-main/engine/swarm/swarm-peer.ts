@@ -1,0 +1,37 @@
+import { Bitfield } from '../../../src-shared/bitfield';
+import type { PeerConnection } from '../wire/peer-connection';
+import type { BlockRef } from '../wire/messages';
+import { addressKey, type PeerAddress } from './peer-registry';
+
+/** How we learned of a peer, shown as a flag in the UI. */
+export type PeerSource = 'tracker' | 'incoming' | 'manual';
+
+/** One connected peer of a swarm: its connection plus what the swarm knows about it. */
+export class SwarmPeer {
+  readonly key: string;
+  /** Pieces the peer has (replaced whole by its `bitfield` message). */
+  has: Bitfield;
+  readonly connectedAt = Date.now();
+  /** Requests from the peer waiting to be served, oldest first. */
+  readonly uploadQueue: BlockRef[] = [];
+  /** A disk read for this peer is under way. */
+  serving = false;
+  /** Payload bytes that failed a hash check while this peer contributed. */
+  suspectBytes = 0;
+  /** We sent `interested` (kept exact: only sent on change). */
+  interested = false;
+
+  constructor(
+    readonly conn: PeerConnection,
+    readonly address: PeerAddress,
+    readonly source: PeerSource,
+    pieceCount: number,
+  ) {
+    this.key = addressKey(address);
+    this.has = new Bitfield(pieceCount);
+  }
+
+  get isSeed(): boolean {
+    return this.has.complete;
+  }
+}

@@ -1,0 +1,172 @@
+import type { FileInfo, GeneralInfo, PeerInfo, PiecesInfo, SwarmInfo, TorrentSummary, TrackerInfo } from '../../src-shared/contract';
+import { Bitfield } from '../../src-shared/bitfield';
+import { formatMagnet } from './metainfo/magnet';
+import type { Torrent } from './torrent';
+import { clientFromPeerId } from './wire/peer-id';
+
+/** What the contract shows of a torrent: built on demand, only for what the UI looks at. */
+
+export function rates(t: Torrent, now = Date.now()): { down: number; up: number } {
+  let down = 0;
+  let up = 0;
+  for (const p of t.swarm.peers) {
+    down += p.conn.downloadRate(now);
+    up += p.conn.uploadRate(now);
+  }
+  return { down, up };
+}
+
+/** Uploaded over downloaded; a torrent seeded from data already on disk counts its size. */
+export function ratio(t: Torrent): number {
+  const { uploaded, downloaded } = t.swarm.totals;
+  const base = downloaded > 0 ? downloaded : t.bytesDone;
+  return base > 0 ? uploaded / base : 0;
+}
+
+function swarmHealth(t: Torrent): SwarmInfo {
+  const health = t.announcer.health();
+  return { seeders: health?.seeders ?? null, leechers: health?.leechers ?? null, completed: health?.downloaded ?? null };
+}
+
+export function summary(t: Torrent, queuePosition: number | null = null): TorrentSummary {
+  const r = rates(t);
+  const left = t.bytesLeft;
+  const progress = t.state === 'checking' ? t.checkProgress : t.metainfo.length > 0 ? t.bytesDone / t.metainfo.length : 1;
+  const peers = t.swarm.peers;
+  return {
+    infoHash: t.infoHash,
+    name: t.metainfo.name,
+    length: t.metainfo.length,
+    progress: Math.min(1, Math.max(0, progress)),
+    state: t.state,
+    downRate: r.down,
+    upRate: r.up,
+    downloaded: t.swarm.totals.downloaded,
+    uploaded: t.swarm.totals.uploaded,
+    ratio: ratio(t),
+    eta: t.state === 'downloading' && r.down > 0 ? Math.ceil(left / r.down) : null,
+    peers: { connected: peers.length, seeds: peers.filter((p) => p.isSeed).length },
+    swarm: swarmHealth(t),
+    addedAt: t.addedAt,
+    error: t.error,
+    savePath: t.savePath,
+    queuePosition,
+  };
+}
+
+/** Distributed copies: the rarest piece's count plus the share of pieces seen more often. */
+export function distributedCopies(t: Torrent): number {
+  const n = t.metainfo.pieceCount;
+  let min = Infinity;
+  for (let i = 0; i < n; i++) min = Math.min(min, t.picker.availability(i));
+  if (!Number.isFinite(min)) return 0;
+  let above = 0;
+  for (let i = 0; i < n; i++) if (t.picker.availability(i) > min) above++;
+  return min + above / n;
+}
+
+export function general(t: Torrent): GeneralInfo {
+  const m = t.metainfo;
+  return {
+    infoHash: t.infoHash,
+    name: m.name,
+    savePath: t.savePath,
+    length: m.length,
+    pieceLength: m.pieceLength,
+    pieceCount: m.pieceCount,
+    private: m.private,
+    comment: m.comment ?? null,
+    createdBy: m.createdBy ?? null,
+    creationDate: m.creationDate ? Math.max(0, m.creationDate.getTime()) : null,
+    addedAt: t.addedAt,
+    completedAt: t.completedAt,
+    downloaded: t.swarm.totals.downloaded,
+    uploaded: t.swarm.totals.uploaded,
+    wasted: t.swarm.totals.wasted,
+    peersSeen: t.swarm.registry.seen,
+    ratio: ratio(t),
+    availability: distributedCopies(t),
+    swarm: swarmHealth(t),
+    magnet: formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, name: m.name, length: m.length, trackers: m.trackers.flat(), webSeeds: m.urlList }),
+  };
+}
+
+export function pieces(t: Torrent): PiecesInfo {
+  const n = t.metainfo.pieceCount;
+  const downloading = new Bitfield(n);
+  const availability = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    availability[i] = Math.min(255, t.picker.availability(i));
+  }
+  for (const peer of t.swarm.peers) {
+    for (const { block } of t.picker.requestsOf(peer)) downloading.set(block.index);
+  }
+  return { pieceCount: n, have: new Uint8Array(t.storage.have.bytes), downloading: downloading.bytes, availability };
+}
+
+export function peers(t: Torrent): PeerInfo[] {
+  const now = Date.now();
+  const n = t.metainfo.pieceCount;
+  return t.swarm.peers.map((p) => {
+    const c = p.conn;
+    let flags = '';
+    if (p.interested) flags += c.peerChoking ? 'd' : 'D';
+    if (c.peerInterested) flags += c.amChoking ? 'u' : 'U';
+    if (t.picker.isSnubbed(p)) flags += 'S';
+    if (p.source === 'incoming') flags += 'I';
+    if (p.source === 'tracker') flags += 'T';
+    return {
+      id: p.key,
+      address: p.key,
+      client: c.peerHandshake ? clientFromPeerId(c.peerHandshake.peerId) : 'unknown',
+      flags,
+      progress: n > 0 ? p.has.count / n : 0,
+      downRate: c.downloadRate(now),
+      upRate: c.uploadRate(now),
+      downloaded: c.payloadReceived,
+      uploaded: c.payloadSent,
+    };
+  });
+}
+
+export function files(t: Torrent): FileInfo[] {
+  const m = t.metainfo;
+  const have = t.storage.have;
+  const out: FileInfo[] = [];
+  m.files.forEach((file, index) => {
+    if (file.pad) return;
+    let done = 0;
+    if (file.length > 0) {
+      const end = file.offset + file.length;
+      const first = Math.floor(file.offset / m.pieceLength);
+      const last = Math.floor((end - 1) / m.pieceLength);
+      for (let p = first; p <= last; p++) {
+        if (!have.has(p)) continue;
+        const start = p * m.pieceLength;
+        done += Math.min(end, start + m.pieceLength) - Math.max(file.offset, start);
+      }
+    }
+    out.push({
+      index,
+      path: file.path.join('/'),
+      length: file.length,
+      progress: file.length > 0 ? done / file.length : have.complete ? 1 : 0,
+      priority: t.filePriorities[index] ?? 'normal',
+    });
+  });
+  return out;
+}
+
+export function trackers(t: Torrent): TrackerInfo[] {
+  return t.announcer.statuses().map((s) => ({
+    url: s.url,
+    tier: s.tier,
+    status: s.state === 'announcing' ? 'updating' : s.state === 'unsupported' ? 'disabled' : s.state,
+    message: s.message ?? null,
+    lastAnnounce: s.lastAnnounce ?? null,
+    nextAnnounce: s.nextAnnounce ?? null,
+    seeders: s.seeders ?? null,
+    leechers: s.leechers ?? null,
+    completed: s.completed ?? null,
+  }));
+}

@@ -1,0 +1,221 @@
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import type { FilePriority, TorrentState } from '../../src-shared/contract';
+import { isShoalError, ShoalError } from '../../src-shared/errors';
+import type { Metainfo } from './metainfo/metainfo';
+import { PiecePicker } from './picker/piece-picker';
+import { Storage } from './storage/storage';
+import { Swarm } from './swarm/swarm';
+import type { SwarmPeer } from './swarm/swarm-peer';
+import { Announcer } from './tracker/announcer';
+
+export interface TorrentOptions {
+  readonly metainfo: Metainfo;
+  readonly savePath: string;
+  readonly peerId: Uint8Array;
+  readonly listenPort: number;
+  readonly maxConnections: number;
+  /** Seconds between announces whatever trackers ask; undefined follows the trackers. */
+  readonly announceIntervalSec?: number;
+  readonly addedAt?: number;
+  readonly events: TorrentEvents;
+}
+
+export interface TorrentEvents {
+  /** Every wanted piece is verified (sent once per download). */
+  finished(torrent: Torrent): void;
+  /** The torrent stopped on an error the user must see (disk full, no permission, …). */
+  failed(torrent: Torrent, error: ShoalError): void;
+  log(torrent: Torrent, message: string): void;
+}
+
+const PRIORITY_VALUE: Record<FilePriority, number> = { skip: 0, normal: 1, high: 4 };
+
+/**
+ * One torrent's life: check what is on disk, download with the swarm while announcing, seed when
+ * complete; pause, resume and remove. The UI's views of it are built in `torrent-views.ts`.
+ */
+export class Torrent {
+  readonly metainfo: Metainfo;
+  readonly infoHash: string;
+  readonly savePath: string;
+  readonly addedAt: number;
+  readonly storage: Storage;
+  readonly picker: PiecePicker<SwarmPeer>;
+  readonly swarm: Swarm;
+  readonly announcer: Announcer;
+  readonly filePriorities: FilePriority[];
+  completedAt: number | null = null;
+  error: string | null = null;
+  /** Fraction of the on-disk check done, while checking. */
+  checkProgress = 0;
+  #state: TorrentState = 'paused';
+  #checked = false;
+  #running = false;
+  #finishedSent = false;
+  readonly #o: TorrentOptions;
+
+  constructor(options: TorrentOptions) {
+    this.#o = options;
+    const m = options.metainfo;
+    this.metainfo = m;
+    this.infoHash = m.infoHashHex;
+    this.savePath = options.savePath;
+    this.addedAt = options.addedAt ?? Date.now();
+    this.filePriorities = m.files.map(() => 'normal');
+    // Opening storage checks every path stays inside the save folder.
+    this.storage = Storage.open(m, options.savePath);
+    this.picker = new PiecePicker({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
+    this.swarm = new Swarm({
+      metainfo: m,
+      storage: this.storage,
+      picker: this.picker,
+      peerId: options.peerId,
+      listenPort: options.listenPort,
+      maxConnections: options.maxConnections,
+      events: {
+        pieceVerified: () => undefined,
+        complete: () => this.#onComplete(),
+        needPeers: () => this.announcer.announceNow(),
+        storageError: (error) => this.#fail(error),
+        log: (message) => options.events.log(this, message),
+      },
+    });
+    this.announcer = new Announcer({
+      tiers: m.trackers,
+      infoHash: m.infoHash,
+      peerId: options.peerId,
+      port: options.listenPort,
+      ...(options.announceIntervalSec !== undefined ? { intervalOverrideSec: options.announceIntervalSec } : {}),
+      stats: () => ({
+        uploaded: this.swarm.totals.uploaded,
+        downloaded: this.swarm.totals.downloaded,
+        left: this.bytesLeft,
+      }),
+      onPeers: (peers) => this.swarm.addPeers(peers),
+    });
+  }
+
+  get state(): TorrentState {
+    return this.#state;
+  }
+
+  /** Bytes of wanted pieces not yet verified. */
+  get bytesLeft(): number {
+    const m = this.metainfo;
+    let left = 0;
+    const have = this.storage.have;
+    if (have.complete) return 0;
+    // Counting per piece keeps this exact for the short last piece.
+    const missing = m.pieceCount - have.count;
+    left = missing * m.pieceLength;
+    if (!have.has(m.pieceCount - 1)) left -= m.pieceLength - m.lastPieceLength;
+    return left;
+  }
+
+  /** Bytes verified. */
+  get bytesDone(): number {
+    return this.metainfo.length - this.bytesLeft;
+  }
+
+  get isComplete(): boolean {
+    return this.picker.wantedRemaining === 0;
+  }
+
+  /** Starts (or resumes): check the data once, then trade. */
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    this.error = null;
+    try {
+      if (!this.#checked) {
+        this.#state = 'checking';
+        this.checkProgress = 0;
+        const have = await this.storage.check((done, total) => {
+          this.checkProgress = total > 0 ? done / total : 1;
+        });
+        for (let i = 0; i < have.size; i++) if (have.has(i)) this.picker.pieceVerified(i);
+        this.#checked = true;
+        if (!this.#running) return; // paused while checking
+      }
+      this.#finishedSent = this.isComplete;
+      if (this.isComplete && this.completedAt === null) this.completedAt = Date.now();
+      this.#state = this.isComplete ? 'seeding' : 'downloading';
+      this.swarm.start();
+      this.announcer.start();
+    } catch (err) {
+      this.#fail(isShoalError(err) ? err : new ShoalError('io', `Checking the data failed: ${err instanceof Error ? err.message : String(err)}.`));
+    }
+  }
+
+  async pause(): Promise<void> {
+    if (!this.#running && this.#state === 'paused') return;
+    this.#running = false;
+    this.#state = 'paused';
+    this.swarm.stop();
+    await this.announcer.stop();
+  }
+
+  /** Stops everything and closes the files; with `deleteFiles`, removes the torrent's data too. */
+  async remove(deleteFiles: boolean): Promise<void> {
+    this.#running = false;
+    this.swarm.stop();
+    await this.announcer.stop();
+    await this.storage.close();
+    if (deleteFiles) await this.#deleteData();
+  }
+
+  setFilePriorities(changes: readonly { index: number; priority: FilePriority }[]): void {
+    for (const { index, priority } of changes) {
+      if (index >= this.filePriorities.length) throw new ShoalError('invalid-input', `the torrent has no file ${index + 1}`);
+      this.filePriorities[index] = priority;
+    }
+    const m = this.metainfo;
+    const piecePriority = new Uint8Array(m.pieceCount);
+    m.files.forEach((file, i) => {
+      if (file.pad || file.length === 0) return;
+      const value = PRIORITY_VALUE[this.filePriorities[i]!];
+      const first = Math.floor(file.offset / m.pieceLength);
+      const last = Math.floor((file.offset + file.length - 1) / m.pieceLength);
+      // A piece shared by several files is wanted if any of them is.
+      for (let p = first; p <= last; p++) if (value > piecePriority[p]!) piecePriority[p] = value;
+    });
+    for (let p = 0; p < m.pieceCount; p++) this.picker.setPriority(p, piecePriority[p]!);
+    this.swarm.refreshInterest();
+    if (this.isComplete) this.#onComplete();
+    else if (this.#state === 'seeding') this.#state = 'downloading';
+  }
+
+  #onComplete(): void {
+    if (this.#state === 'downloading') this.#state = 'seeding';
+    if (this.#finishedSent) return;
+    this.#finishedSent = true;
+    this.completedAt = Date.now();
+    if (this.storage.have.complete) {
+      this.storage.finish().catch((err: unknown) => this.#fail(isShoalError(err) ? err : new ShoalError('io', String(err))));
+      this.announcer.completed();
+    }
+    this.#o.events.finished(this);
+  }
+
+  #fail(error: ShoalError): void {
+    if (this.#state === 'error') return;
+    this.error = error.message;
+    this.#running = false;
+    this.#state = 'error';
+    this.swarm.stop();
+    void this.announcer.stop();
+    this.#o.events.failed(this, error);
+  }
+
+  async #deleteData(): Promise<void> {
+    const root = resolve(this.savePath);
+    for (const path of this.storage.filePaths) await rm(path, { force: true });
+    // Remove the folders the torrent made, deepest first, only while empty and inside the save path.
+    const dirs = new Set<string>();
+    for (const path of this.storage.filePaths) {
+      for (let d = dirname(path); d.startsWith(root + sep); d = dirname(d)) dirs.add(d);
+    }
+    for (const dir of [...dirs].sort((a, b) => b.length - a.length)) await rmdir(dir).catch(() => undefined);
+  }
+}
