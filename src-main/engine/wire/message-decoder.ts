@@ -7,6 +7,9 @@ const MAX_UNKNOWN_BITFIELD = 1 << 20;
 const MAX_EXTENDED = 256 * 1024;
 /** Messages we do not know are skipped, but only if small. */
 const MAX_UNKNOWN = 64 * 1024;
+/** Chunks this small are copied together, so a peer trickling bytes cannot pile up chunk objects. */
+const SMALL_CHUNK = 512;
+const STAGING_SIZE = 16 * 1024;
 
 const FIXED_LENGTH: Record<number, number> = {
   [MessageId.choke]: 1,
@@ -38,6 +41,10 @@ export class MessageDecoder {
   #offset = 0;
   #buffered = 0;
   #stopped = false;
+  #staging: Uint8Array | undefined;
+  #stagingUsed = 0;
+  /** Where the last queued chunk starts in `#staging`, or -1 when it is not a staging view. */
+  #stagingViewStart = -1;
 
   /**
    * @param onMessage called for each complete message, in order; may call `stop()`.
@@ -60,12 +67,14 @@ export class MessageDecoder {
     this.#head = 0;
     this.#offset = 0;
     this.#buffered = 0;
+    this.#staging = undefined;
+    this.#stagingViewStart = -1;
   }
 
   /** Feeds received bytes. Throws a `ShoalError('protocol')` on a malformed or oversized message. */
   push(chunk: Uint8Array): void {
     if (this.#stopped || chunk.length === 0) return;
-    this.#chunks.push(chunk);
+    this.#enqueue(chunk);
     this.#buffered += chunk.length;
     while (!this.#stopped && this.#buffered >= 4) {
       const length = this.#peekU32();
@@ -83,6 +92,29 @@ export class MessageDecoder {
       const msg = this.#parse(id, body);
       if (msg) this.onMessage(msg);
     }
+  }
+
+  #enqueue(chunk: Uint8Array): void {
+    if (chunk.length > SMALL_CHUNK) {
+      this.#chunks.push(chunk);
+      this.#stagingViewStart = -1;
+      return;
+    }
+    if (!this.#staging || this.#stagingUsed + chunk.length > this.#staging.length) {
+      this.#staging = new Uint8Array(STAGING_SIZE);
+      this.#stagingUsed = 0;
+      this.#stagingViewStart = -1;
+    }
+    // Append only: views of bytes already queued or delivered stay valid.
+    this.#staging.set(chunk, this.#stagingUsed);
+    const end = this.#stagingUsed + chunk.length;
+    if (this.#stagingViewStart >= 0) {
+      this.#chunks[this.#chunks.length - 1] = this.#staging.subarray(this.#stagingViewStart, end);
+    } else {
+      this.#stagingViewStart = this.#stagingUsed;
+      this.#chunks.push(this.#staging.subarray(this.#stagingUsed, end));
+    }
+    this.#stagingUsed = end;
   }
 
   #checkLength(id: number, length: number): void {
@@ -212,6 +244,7 @@ export class MessageDecoder {
     if (this.#head === this.#chunks.length) {
       this.#chunks.length = 0;
       this.#head = 0;
+      this.#stagingViewStart = -1;
     } else if (this.#head > 64) {
       this.#chunks = this.#chunks.slice(this.#head);
       this.#head = 0;

@@ -1,5 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeExtendedHandshake } from './extended-handshake';
 import { encodeHandshake } from './handshake';
 import { encodeMessage } from './messages';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection';
@@ -107,6 +108,10 @@ describe('PeerConnection over loopback', () => {
     expect(a.downloadRate()).toBeGreaterThan(0);
     expect(b.uploadRate()).toBeGreaterThan(0);
     expect(a.bytesReceived).toBeGreaterThan(16384 + 68);
+    // b sent: handshake, extended handshake, unchoke, piece header; a received exactly that.
+    const extLength = encodeExtendedHandshake({ m: { ut_metadata: 2 }, reqq: 250, v: 'test' }).length;
+    expect(b.protocolSent).toBe(68 + 4 + 2 + extLength + 5 + 13);
+    expect(a.protocolReceived).toBe(b.protocolSent);
 
     const rejected = once<[{ index: number; length: number }]>(a, 'reject');
     b.sendReject({ index: 2, begin: 16384, length: 100 });

@@ -198,6 +198,15 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     return this.#up.total;
   }
 
+  /** Everything that is not block data: handshake, message headers, control messages. */
+  get protocolReceived(): number {
+    return this.bytesReceived - this.#down.total;
+  }
+
+  get protocolSent(): number {
+    return this.bytesSent - this.#up.total;
+  }
+
   /** Block bytes per second received, over the last 5 s. */
   downloadRate(nowMs = Date.now()): number {
     return this.#down.rate(nowMs);
