@@ -282,6 +282,30 @@ describe('PiecePicker bookkeeping', () => {
     expect(p.isSnubbed('slow')).toBe(false);
   });
 
+  it('knows whether a peer has anything we still want', () => {
+    const n = 1000;
+    const p = picker({ pieceCount: n });
+    const evens = Array.from({ length: n / 2 }, (_, i) => 2 * i);
+    p.peerBitfield('big', bits(n, evens));
+    p.peerBitfield('small', bits(n, [1, 3]));
+    p.peerHaveAll('seed');
+    expect(p.isInteresting('big') && p.isInteresting('small') && p.isInteresting('seed')).toBe(true);
+    for (const i of evens.slice(1)) p.pieceVerified(i);
+    expect(p.isInteresting('big')).toBe(true); // piece 0 is still missing
+    p.setPriority(0, 0);
+    expect(p.isInteresting('big')).toBe(false);
+    p.setPriority(0, 1);
+    const [r] = p.pick('big', 1);
+    expect(p.isInteresting('big')).toBe(true); // started, not complete
+    p.blockReceived('big', r!.index, r!.begin, r!.length);
+    expect(p.isInteresting('big')).toBe(false); // complete, waiting for its hash check
+    p.pieceFailed(0);
+    expect(p.isInteresting('big')).toBe(true);
+    p.pieceVerified(1);
+    p.pieceVerified(3);
+    expect(p.isInteresting('small')).toBe(false);
+  });
+
   it('keeps availability exact through joins, haves, bitfields and departures', () => {
     const n = 37;
     const op = fc.oneof(

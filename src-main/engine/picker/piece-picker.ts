@@ -103,6 +103,8 @@ export class PiecePicker<P> {
   readonly #priority: Uint8Array;
   readonly #boosted: Uint8Array;
   readonly #state: Uint8Array;
+  /** `wants(i)` as bits in wire order, so interest in a peer is a byte-wise AND with its bitfield. */
+  readonly #wanted: Bitfield;
   readonly #avail: Uint32Array;
   readonly #order: PieceOrder;
   readonly #peers = new Map<P, PeerState>();
@@ -127,6 +129,8 @@ export class PiecePicker<P> {
     this.#priority = new Uint8Array(pieceCount).fill(1);
     this.#boosted = new Uint8Array(pieceCount);
     this.#state = new Uint8Array(pieceCount);
+    this.#wanted = new Bitfield(pieceCount);
+    this.#wanted.setAll();
     this.#avail = new Uint32Array(pieceCount);
     this.#random = options.random ?? Math.random;
     this.#randomFirst = options.randomFirstPieces ?? 4;
@@ -189,6 +193,7 @@ export class PiecePicker<P> {
     this.#partials.delete(index);
     this.have.set(index);
     this.#state[index] = HAVE;
+    this.#wanted.clear(index);
     this.#order.setKey(index, EXCLUDED);
   }
 
@@ -292,14 +297,16 @@ export class PiecePicker<P> {
     return ps !== undefined && (ps.bits === null ? index >= 0 && index < this.pieceCount : ps.bits.has(index));
   }
 
-  /** Whether the peer has a piece we want (decides our `interested`). O(pieces) for non-seeds. */
+  /** Whether the peer has a piece we want (decides our `interested`): at worst one AND per 8 pieces. */
   isInteresting(peer: P): boolean {
     const ps = this.#peers.get(peer);
     if (!ps) return false;
-    if (ps.bits === null) return this.wantedRemaining > 0;
+    if (ps.bits === null) return this.#wanted.count > 0;
     if (ps.bits.count === 0) return false;
     if (ps.sparse) return ps.sparse.some((i) => this.wants(i));
-    for (let i = 0; i < this.pieceCount; i++) if (ps.bits.has(i) && this.wants(i)) return true;
+    const theirs = ps.bits.bytes;
+    const wanted = this.#wanted.bytes;
+    for (let k = 0; k < theirs.length; k++) if ((theirs[k]! & wanted[k]!) !== 0) return true;
     return false;
   }
 
@@ -380,6 +387,7 @@ export class PiecePicker<P> {
     p.received[b] = 1;
     p.from[b] = peer;
     p.receivedCount++;
+    if (p.receivedCount === p.blockCount) this.#wanted.clear(index);
     return { wanted: true, cancels: cancels ?? NO_CANCELS, pieceComplete: p.receivedCount === p.blockCount };
   }
 
@@ -493,7 +501,13 @@ export class PiecePicker<P> {
       this.#state[index] = this.#priority[index] === 0 ? SKIPPED : CANDIDATE;
       if (index < this.#seqCursor) this.#seqCursor = index;
     }
+    this.#syncWanted(index);
     this.#order.setKey(index, this.#keyFor(index));
+  }
+
+  #syncWanted(index: number): void {
+    if (this.wants(index)) this.#wanted.set(index);
+    else this.#wanted.clear(index);
   }
 
   #topCandidatePriority(): number {
@@ -599,6 +613,7 @@ export class PiecePicker<P> {
   #dropPartial(p: PartialPiece<P>): void {
     this.#partials.delete(p.index);
     this.#state[p.index] = this.#priority[p.index] === 0 ? SKIPPED : CANDIDATE;
+    this.#syncWanted(p.index);
     if (p.index < this.#seqCursor) this.#seqCursor = p.index;
     this.#order.setKey(p.index, this.#keyFor(p.index));
   }

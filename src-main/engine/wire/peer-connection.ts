@@ -32,7 +32,10 @@ export interface DialOptions extends PeerConnectionOptions {
 
 /** Events, one per message type, with the message's fields as arguments. */
 export interface PeerConnectionEvents {
-  /** The peer's handshake was read and checked; messages may be sent from here on. */
+  /**
+   * The peer's handshake was read and its info-hash checked; messages may be sent from here on.
+   * Peer ids are the caller's to judge (a connection to ourselves, a duplicate peer).
+   */
   handshake: [handshake: Handshake];
   keepAlive: [];
   choke: [];
@@ -335,10 +338,6 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     if (this.#state === 'closed') return;
     if (!equalBytes(handshake.infoHash, this.options.infoHash)) {
       this.close('wrong info-hash', new ShoalError('protocol', 'The peer answered for a different torrent.'));
-      return;
-    }
-    if (equalBytes(handshake.peerId, this.options.peerId)) {
-      this.close('connected to ourselves');
       return;
     }
     this.peerHandshake = handshake;

@@ -5,6 +5,8 @@
 export class RateMeter {
   readonly #slots: Float64Array;
   #slotSecond = 0;
+  /** Second of the first add: a young meter averages over its age, not the whole window. */
+  #firstSecond = -1;
   #total = 0;
 
   constructor(readonly windowSeconds = 5) {
@@ -19,16 +21,22 @@ export class RateMeter {
 
   add(bytes: number, nowMs = Date.now()): void {
     this.#advance(nowMs);
+    if (this.#firstSecond < 0) this.#firstSecond = this.#slotSecond;
     this.#slots[this.#slotSecond % this.#slots.length]! += bytes;
     this.#total += bytes;
   }
 
-  /** Average bytes per second over the window (the current, partial second counts as a full one). */
+  /**
+   * Average bytes per second over the window (the current, partial second counts as a full one).
+   * Until the meter is a window old it averages over its age, so a new connection's rate is not
+   * underestimated (request pipelines are sized from it).
+   */
   rate(nowMs = Date.now()): number {
     this.#advance(nowMs);
     let sum = 0;
     for (const v of this.#slots) sum += v;
-    return sum / this.#slots.length;
+    const age = this.#firstSecond < 0 ? this.#slots.length : this.#slotSecond - this.#firstSecond + 1;
+    return sum / Math.min(this.#slots.length, age);
   }
 
   #advance(nowMs: number): void {
