@@ -1,95 +1,71 @@
-import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { ShoalError } from '../../../src-shared/errors';
 import type { SourceFile } from './file-list';
 import { fsError } from './fs-error';
+import { pieceHashWorker, type HashJob, type HashResult, type HashWorkerData } from './piece-hash-worker';
 
 export interface HashOptions {
-  /** Called after each buffer with the bytes hashed so far. */
+  /** Called as work completes with the bytes hashed so far. */
   readonly onProgress?: (hashed: number, total: number) => void;
   readonly signal?: AbortSignal;
 }
 
-// Large reads keep system-call overhead negligible next to SHA-1; two buffers of this size are
-// all the memory hashing needs.
-const targetBufferBytes = 8 * 1024 * 1024;
+// Big enough that handing out jobs costs nothing, small enough that all threads finish together.
+const jobBytes = 16 * 1024 * 1024;
+const maxThreads = 4;
+const workerSource = `(${pieceHashWorker.toString()})()`;
 
 /**
  * SHA-1 of every piece of the byte stream the files form, concatenated (BEP 3 `pieces`).
- * Reading the next buffer (on libuv's thread pool) overlaps hashing the current one. Buffers hold
- * whole pieces, so each piece is hashed in one call.
+ * One SHA-1 stream is no faster than one core, so pieces are hashed by worker threads (one per
+ * core), each reading its own pieces straight from the files; jobs go to whichever is free.
  */
 export async function hashPieces(files: readonly SourceFile[], pieceLength: number, options: HashOptions = {}): Promise<Uint8Array> {
+  options.signal?.throwIfAborted();
   const total = files.reduce((sum, f) => sum + f.length, 0);
   const pieceCount = Math.ceil(total / pieceLength);
   const out = new Uint8Array(pieceCount * 20);
-  const bufferBytes = Math.max(1, Math.floor(targetBufferBytes / pieceLength)) * pieceLength;
-  const buffers = [Buffer.allocUnsafe(Math.min(bufferBytes, total)), Buffer.allocUnsafe(Math.min(bufferBytes, total))];
-  const reader = new StreamReader(files);
-  let piece = 0;
-  let hashed = 0;
-  let filling = reader.fill(buffers[0]!);
+  const perJob = Math.max(1, Math.floor(jobBytes / pieceLength));
+  const jobCount = Math.ceil(pieceCount / perJob);
+  const threads = Math.max(1, Math.min(availableParallelism(), maxThreads, jobCount));
+  const workerData: HashWorkerData = { files: files.map((f) => ({ absolute: f.absolute, length: f.length })), pieceLength };
+  const workers = Array.from({ length: threads }, () => new Worker(workerSource, { eval: true, workerData }));
+  let onAbort: (() => void) | undefined;
+
   try {
-    let current = 0;
-    while (hashed < total) {
-      const filled = await filling;
-      options.signal?.throwIfAborted();
-      const data = buffers[current]!;
-      current ^= 1;
-      if (hashed + filled < total) filling = reader.fill(buffers[current]!);
-      for (let start = 0; start < filled; start += pieceLength) {
-        const digest = createHash('sha1').update(data.subarray(start, Math.min(start + pieceLength, filled))).digest();
-        out.set(digest, 20 * piece++);
+    await new Promise<void>((resolve, reject) => {
+      let nextJob = 0;
+      let finished = 0;
+      let hashed = 0;
+      onAbort = () => reject(options.signal!.reason);
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const give = (worker: Worker): void => {
+        if (nextJob >= jobCount) return;
+        const first = nextJob++ * perJob;
+        const job: HashJob = { first, count: Math.min(perJob, pieceCount - first) };
+        worker.postMessage(job);
+      };
+      for (const worker of workers) {
+        worker.on('error', reject);
+        worker.on('message', (result: HashResult) => {
+          if ('error' in result) {
+            const { code, path } = result.error;
+            reject(code === 'SHRANK' ? new ShoalError('io', `'${path}' became shorter while it was being hashed.`) : fsError({ code }, path));
+            return;
+          }
+          out.set(result.hashes, 20 * result.first);
+          hashed += Math.min(total, (result.first + result.hashes.length / 20) * pieceLength) - result.first * pieceLength;
+          options.onProgress?.(hashed, total);
+          if (++finished === jobCount) resolve();
+          else give(worker);
+        });
+        give(worker);
       }
-      hashed += filled;
-      options.onProgress?.(hashed, total);
-    }
+    });
   } finally {
-    // An abort can leave a read in flight: let it settle before its file is closed.
-    await filling.catch(() => undefined);
-    await reader.close();
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    await Promise.all(workers.map((w) => w.terminate()));
   }
   return out;
-}
-
-/** Reads the files back to back as one stream, each exactly as long as it was listed. */
-class StreamReader {
-  private index = 0;
-  private handle: FileHandle | undefined;
-  private position = 0;
-
-  constructor(private readonly files: readonly SourceFile[]) {}
-
-  /** Fills `buffer` completely unless the stream ends first; returns the bytes read. */
-  async fill(buffer: Buffer): Promise<number> {
-    let filled = 0;
-    while (filled < buffer.length && this.index < this.files.length) {
-      const file = this.files[this.index]!;
-      const want = Math.min(buffer.length - filled, file.length - this.position);
-      if (want === 0) {
-        await this.close();
-        this.index++;
-        this.position = 0;
-        continue;
-      }
-      try {
-        this.handle ??= await open(file.absolute, 'r');
-        const { bytesRead } = await this.handle.read(buffer, filled, want, this.position);
-        if (bytesRead === 0) {
-          throw new ShoalError('io', `'${file.absolute}' became shorter while it was being hashed.`);
-        }
-        filled += bytesRead;
-        this.position += bytesRead;
-      } catch (err) {
-        throw err instanceof ShoalError ? err : fsError(err, file.absolute);
-      }
-    }
-    return filled;
-  }
-
-  async close(): Promise<void> {
-    const handle = this.handle;
-    this.handle = undefined;
-    await handle?.close();
-  }
 }
