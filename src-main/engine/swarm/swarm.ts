@@ -59,7 +59,7 @@ const UPLOAD_HIGH_WATER = 1024 * 1024;
 /** Requests a peer may have waiting with us; more is abuse (we advertise this as `reqq`). */
 const MAX_QUEUED_REQUESTS = 500;
 /** Requests kept out with a peer before its rate is known. */
-const INITIAL_DEPTH = 16;
+const INITIAL_DEPTH = 64;
 /** A peer that sent this many bytes of pieces that failed, alone, is banned. */
 const BAN_AFTER_SUSPECT_BYTES = 4 * 1024 * 1024;
 
