@@ -3,13 +3,13 @@
 import { app } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { outsideAsar } from './asar-path';
 import { startEngineWorker } from './engine-worker';
 import { startApp } from './start-app';
 
 const distDir = fileURLToPath(new URL('.', import.meta.url));
 const assetsDir = join(app.getAppPath(), 'assets');
-// Packaged, the worker is unpacked from app.asar so Node loads it from a real file.
-const workerPath = join(distDir, 'engine-worker.js').replace(/\.asar([\\/])/, '.asar.unpacked$1');
+const workerPath = outsideAsar(join(distDir, 'engine-worker.js'));
 
 startApp({
   argv: process.argv,
