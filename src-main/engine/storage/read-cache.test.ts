@@ -47,6 +47,23 @@ describe('ReadCache', () => {
     expect(all.every((b) => b[0] === 5)).toBe(true);
   });
 
+  it('runs at most its limit of loads at once and queues the rest', async () => {
+    const cache = new ReadCache(1 << 20, 3);
+    let running = 0;
+    let peak = 0;
+    const load = async (into: Buffer) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 2));
+      into.fill(1);
+      running--;
+    };
+    const chunks = await Promise.all(Array.from({ length: 20 }, (_, i) => cache.get(i, 100, load)));
+    expect(chunks).toHaveLength(20);
+    expect(peak).toBe(3);
+    expect(cache.stats.misses).toBe(20);
+  });
+
   it('hands out but never keeps a chunk bigger than the budget', async () => {
     const cache = new ReadCache(50);
     expect((await cache.get(1, 100, fill(3))).length).toBe(100);

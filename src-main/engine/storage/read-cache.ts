@@ -8,8 +8,10 @@ export interface ReadCacheStats {
 }
 
 /**
- * An LRU of read chunks under a byte budget. Concurrent misses on one chunk share one load.
- * Chunks larger than the whole budget are loaded and handed out but not kept.
+ * An LRU of read chunks under a byte budget. Concurrent misses on one chunk share one load, and
+ * at most `maxLoads` loads run at once (the rest queue), so a burst of requests for distinct
+ * pieces from many peers cannot allocate chunk after chunk beyond the budget. Chunks larger
+ * than the whole budget are loaded and handed out but not kept.
  */
 export class ReadCache {
   readonly budget: number;
@@ -21,10 +23,15 @@ export class ReadCache {
   #misses = 0;
   /** Bumped by `clear()`, so a load that started before it does not repopulate the cache. */
   #generation = 0;
+  readonly #maxLoads: number;
+  #loads = 0;
+  readonly #loadQueue: (() => void)[] = [];
 
-  constructor(budget: number) {
+  constructor(budget: number, maxLoads = 8) {
     if (!Number.isSafeInteger(budget) || budget < 0) throw new RangeError(`invalid read cache budget ${budget}`);
+    if (!Number.isSafeInteger(maxLoads) || maxLoads < 1) throw new RangeError(`invalid concurrent load limit ${maxLoads}`);
     this.budget = budget;
+    this.#maxLoads = maxLoads;
   }
 
   get stats(): ReadCacheStats {
@@ -48,9 +55,16 @@ export class ReadCache {
     this.#misses++;
     const generation = this.#generation;
     const loading = (async () => {
-      const chunk = Buffer.allocUnsafe(size);
-      await load(chunk);
-      return chunk;
+      if (this.#loads >= this.#maxLoads) await new Promise<void>((resolve) => this.#loadQueue.push(resolve));
+      this.#loads++;
+      try {
+        const chunk = Buffer.allocUnsafe(size);
+        await load(chunk);
+        return chunk;
+      } finally {
+        this.#loads--;
+        this.#loadQueue.shift()?.();
+      }
     })();
     this.#loading.set(key, loading);
     try {
