@@ -8,6 +8,7 @@ import { decode } from '@msgpack/msgpack';
 import { encodeFrame, PROTOCOL_VERSION, type EventPayload } from '../../src-shared/contract';
 import { connectWebSocket, type ShoalWebSocketClient, type WebSocketLike } from '../../src-renderer/src/transport/ws-client';
 import { createFakeEngine, fakeHash, fakeSummary, type FakeEngine } from '../transport/testing/fake-engine';
+import type { WsRelayOptions } from '../transport/ws-relay';
 import { startServeServer, type ServeServer } from './serve-server';
 
 const token = 'test-token-0123456789';
@@ -34,9 +35,9 @@ afterEach(async () => {
   server = null;
 });
 
-async function start(): Promise<ServeServer> {
+async function start(relay?: WsRelayOptions): Promise<ServeServer> {
   engine = createFakeEngine();
-  server = await startServeServer({ host: '127.0.0.1', port: 0, token, rendererDir, engine });
+  server = await startServeServer({ host: '127.0.0.1', port: 0, token, rendererDir, engine, ...(relay ? { relay } : {}) });
   return server;
 }
 
@@ -238,6 +239,29 @@ describe('shoal serve over WebSocket', { timeout: 10_000 }, () => {
     server = await startServeServer({ host: '127.0.0.1', port, token, rendererDir, engine });
     const full = await new Promise<EventPayload<'torrents'>>((resolve) => c.on('torrents', resolve));
     expect(full).toMatchObject({ full: true, changed: [{ name: 'after restart' }] });
+    await expect(c.invoke('getSettings', {})).resolves.toMatchObject({ theme: 'system' });
+  });
+
+  it('closes a connection that sends a frame over the size limit', async () => {
+    await start({ maxPayload: 1024 });
+    const c = client();
+    await c.invoke('getSettings', {});
+    const big = c.invoke('inspectTorrent', { data: new Uint8Array(4096) });
+    await expect(big).rejects.toMatchObject({ code: 'network' });
+    expect(engine.calls.map(([name]) => name)).toEqual(['getSettings']);
+  });
+
+  it('refuses commands beyond the in-flight limit instead of queueing them', async () => {
+    await start({ maxInFlight: 2 });
+    const stalls: (() => void)[] = [];
+    engine.pause = () => new Promise((resolve) => stalls.push(() => resolve({})));
+    const c = client();
+    await c.invoke('getSettings', {});
+    const first = c.invoke('pause', { infoHashes: [] });
+    const second = c.invoke('pause', { infoHashes: [] });
+    await expect(c.invoke('pause', { infoHashes: [] })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('too many commands') });
+    stalls.forEach((release) => release());
+    await expect(Promise.all([first, second])).resolves.toEqual([{}, {}]);
     await expect(c.invoke('getSettings', {})).resolves.toMatchObject({ theme: 'system' });
   });
 });

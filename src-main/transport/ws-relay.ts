@@ -20,6 +20,8 @@ export interface WsRelayOptions {
   maxPayload?: number;
   /** A client this far behind on reading is dropped; it reconnects and gets a fresh snapshot. */
   maxBufferedBytes?: number;
+  /** Commands one client may have waiting on the engine; more are refused, not queued. */
+  maxInFlight?: number;
 }
 
 export interface WsRelay {
@@ -41,6 +43,7 @@ interface Client {
   phase: Phase;
   /** The torrent whose `detail` events this client asked for. */
   subscribed: string | null;
+  inFlight: number;
 }
 
 /**
@@ -50,6 +53,7 @@ interface Client {
  */
 export function createWsRelay(engine: EngineApi, options: WsRelayOptions = {}): WsRelay {
   const maxBuffered = options.maxBufferedBytes ?? 32 * 1024 * 1024;
+  const maxInFlight = options.maxInFlight ?? 64;
   const server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? limits.messageBytes });
   const clients = new Set<Client>();
   const torrents = new TorrentListCache();
@@ -101,7 +105,14 @@ export function createWsRelay(engine: EngineApi, options: WsRelayOptions = {}): 
   };
 
   const serveRequest = async (client: Client, raw: unknown): Promise<void> => {
-    const reply = await answerRequest(engine, raw);
+    if (client.inFlight >= maxInFlight) {
+      const request = requestMessageSchema.safeParse(raw);
+      const error = new ShoalError('invalid-input', `too many commands at once (more than ${maxInFlight}); wait for replies`);
+      send(client, { type: 'error', id: request.success ? request.data.id : null, error: toWireError(error) });
+      return;
+    }
+    client.inFlight++;
+    const reply = await answerRequest(engine, raw).finally(() => client.inFlight--);
     if (reply.type === 'result') {
       const request = requestMessageSchema.parse(raw);
       if (request.name === 'subscribe') client.subscribed = (request.input as { infoHash: string | null }).infoHash;
@@ -124,7 +135,7 @@ export function createWsRelay(engine: EngineApi, options: WsRelayOptions = {}): 
   };
 
   server.on('connection', (socket: WebSocket) => {
-    const client: Client = { socket, phase: 'new', subscribed: null };
+    const client: Client = { socket, phase: 'new', subscribed: null, inFlight: 0 };
     clients.add(client);
     socket.on('message', (data, isBinary) => onMessage(client, data, isBinary));
     socket.on('close', () => clients.delete(client));
