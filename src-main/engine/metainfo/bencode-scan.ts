@@ -170,6 +170,6 @@ export function scanBencode(bytes: Uint8Array, limits: BencodeLimits = torrentLi
     }
   } while (stack.length > 0);
 
-  if (pos !== n) fail(`${n - pos} unexpected bytes follow the data at byte ${pos}`);
+  if (pos !== n) fail(`${n - pos} unexpected byte${n - pos === 1 ? '' : 's'} follow${n - pos === 1 ? 's' : ''} the data at byte ${pos}`);
   return infoStart >= 0 && infoEnd >= 0 ? { info: { start: infoStart, end: infoEnd } } : {};
 }
