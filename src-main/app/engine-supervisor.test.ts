@@ -91,6 +91,26 @@ describe('EngineSupervisor', { timeout: 5_000 }, () => {
     expect(gaveUp).toEqual([]);
   });
 
+  it('gives up when a replacement cannot even be started', async () => {
+    let spawns = 0;
+    const gaveUp: string[] = [];
+    const first = new FakeEngine();
+    supervisor = new EngineSupervisor({
+      spawn: () => {
+        spawns += 1;
+        if (spawns > 1) throw new Error('engine-worker.js is missing');
+        return first;
+      },
+      onRestarted: () => {},
+      onGaveUp: (reason) => gaveUp.push(reason),
+      restartDelayMs: 1,
+    });
+    supervisor.start();
+    first.crash();
+    await vi.waitFor(() => expect(gaveUp).toEqual(['it could not be started again: engine-worker.js is missing']));
+    await expect(supervisor.invoke('pause', { infoHashes: [] })).rejects.toThrow(/restart Shoal/);
+  });
+
   it('gives up at once on a protocol mismatch', async () => {
     const engines: FakeEngine[] = [];
     const gaveUp: string[] = [];

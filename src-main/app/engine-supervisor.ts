@@ -129,7 +129,13 @@ export class EngineSupervisor implements ShoalApi {
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = null;
       if (this.#state !== 'restarting') return;
-      this.#launch();
+      try {
+        this.#launch();
+      } catch (err) {
+        this.#state = 'gave-up';
+        this.#options.onGaveUp(`it could not be started again: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
       this.#options.onRestarted(reason);
     }, delay);
   }
