@@ -262,6 +262,21 @@ describe('PiecePicker bookkeeping', () => {
     expect(p.blockReceived('a', r1!.index, r1!.begin, r1!.length).cancels).toEqual([{ peer: 'b', block: r1 }]);
   });
 
+  it('ignores rejects and timeouts for blocks that were never requested or do not exist', () => {
+    const p = picker({ pieceCount: 2, pieceLength: 32 * KIB, lastPieceLength: 32 * KIB });
+    p.peerHaveAll('a');
+    p.peerHaveAll('b');
+    const fromA = p.pick('a', 3); // piece x fully, one block of piece y
+    const y = fromA[2]!.index;
+    // begin 2 blocks past piece 0 would alias piece 1 block 0 in a naive key
+    p.rejected('a', { index: 1 - y, begin: 2 * BLOCK_SIZE, length: BLOCK_SIZE });
+    p.rejected('a', { index: 0, begin: 100, length: BLOCK_SIZE });
+    p.rejected('a', { index: 99, begin: 0, length: BLOCK_SIZE });
+    p.requestTimedOut('b', fromA[0]!);
+    expect(p.outstanding('a')).toBe(3);
+    expect(p.pick('b', 5)).toEqual([{ index: y, begin: BLOCK_SIZE, length: BLOCK_SIZE }, ...fromA]);
+  });
+
   it('snubs a silent peer: its requests go to others and it gets one request at a time', () => {
     const p = picker({ pieceCount: 4 });
     p.peerHaveAll('slow');

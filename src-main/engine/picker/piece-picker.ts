@@ -109,6 +109,8 @@ export class PiecePicker<P> {
   readonly #order: PieceOrder;
   readonly #peers = new Map<P, PeerState>();
   readonly #partials = new Map<number, PartialPiece<P>>();
+  /** Partial pieces with blocks nobody was asked for: the only ones `pick` needs to look at. */
+  readonly #open = new Set<PartialPiece<P>>();
   readonly #random: () => number;
   readonly #randomFirst: number;
   readonly #endgameRequesters: number;
@@ -190,7 +192,11 @@ export class PiecePicker<P> {
   /** Marks a piece as ours: after a hash check passed, or from resume data. */
   pieceVerified(index: number): void {
     this.#checkIndex(index);
-    this.#partials.delete(index);
+    const p = this.#partials.get(index);
+    if (p) {
+      this.#partials.delete(index);
+      this.#open.delete(p);
+    }
     this.have.set(index);
     this.#state[index] = HAVE;
     this.#wanted.clear(index);
@@ -324,7 +330,7 @@ export class PiecePicker<P> {
   /** Every missing wanted block is requested, so blocks are now asked of several peers. */
   get inEndgame(): boolean {
     if (this.#order.countBelow(EXCLUDED) > 0) return false;
-    for (const p of this.#partials.values()) if (p.unrequested > 0 && this.#priority[p.index]! > 0) return false;
+    for (const p of this.#open) if (this.#priority[p.index]! > 0) return false;
     return this.#partials.size > 0;
   }
 
@@ -375,20 +381,28 @@ export class PiecePicker<P> {
     }
     let cancels: Cancel<P>[] | undefined;
     const first = p.requester[b];
-    if (first === undefined) p.unrequested--; // it had gone back to the pool; the peer sent it anyway
-    const others = first === undefined ? [] : [first, ...(p.dup?.get(b) ?? [])];
-    for (const other of others) {
-      if (other === peer) continue;
-      this.#peers.get(other)?.outstanding.delete(key);
-      (cancels ??= []).push({ peer: other, block: { index, begin, length } });
+    if (first === undefined) {
+      // It had gone back to the pool; the peer sent it anyway.
+      if (--p.unrequested === 0) this.#open.delete(p);
+    } else {
+      if (first !== peer) (cancels ??= []).push(this.#cancelFor(first, key, index, begin, length));
+      const dups = p.dup?.get(b);
+      if (dups) {
+        for (const other of dups) if (other !== peer) (cancels ??= []).push(this.#cancelFor(other, key, index, begin, length));
+        p.dup!.delete(b);
+      }
+      p.requester[b] = undefined;
     }
-    p.requester[b] = undefined;
-    p.dup?.delete(b);
     p.received[b] = 1;
     p.from[b] = peer;
     p.receivedCount++;
     if (p.receivedCount === p.blockCount) this.#wanted.clear(index);
     return { wanted: true, cancels: cancels ?? NO_CANCELS, pieceComplete: p.receivedCount === p.blockCount };
+  }
+
+  #cancelFor(other: P, key: number, index: number, begin: number, length: number): Cancel<P> {
+    this.#peers.get(other)?.outstanding.delete(key);
+    return { peer: other, block: { index, begin, length } };
   }
 
   /** A request got no answer in time: another peer may have the block now. */
@@ -522,8 +536,7 @@ export class PiecePicker<P> {
   #bestPartial(ps: PeerState): PartialPiece<P> | undefined {
     let best: PartialPiece<P> | undefined;
     let bestPrio = 0;
-    for (const p of this.#partials.values()) {
-      if (p.unrequested === 0) continue;
+    for (const p of this.#open) {
       const prio = this.#effPriority(p.index);
       if (prio > bestPrio && this.#peerHas(ps, p.index)) {
         best = p;
@@ -605,6 +618,7 @@ export class PiecePicker<P> {
       hint: 0,
     };
     this.#partials.set(index, p);
+    this.#open.add(p);
     this.#state[index] = PARTIAL;
     this.#order.setKey(index, EXCLUDED);
     return p;
@@ -612,6 +626,7 @@ export class PiecePicker<P> {
 
   #dropPartial(p: PartialPiece<P>): void {
     this.#partials.delete(p.index);
+    this.#open.delete(p);
     this.#state[p.index] = this.#priority[p.index] === 0 ? SKIPPED : CANDIDATE;
     this.#syncWanted(p.index);
     if (p.index < this.#seqCursor) this.#seqCursor = p.index;
@@ -625,7 +640,7 @@ export class PiecePicker<P> {
         continue;
       }
       p.requester[b] = peer;
-      p.unrequested--;
+      if (--p.unrequested === 0) this.#open.delete(p);
       if (b === p.hint) p.hint++;
       ps.outstanding.set(p.index * this.blocksPerPiece + b, now);
       out.push({ index: p.index, begin: b * BLOCK_SIZE, length: this.#blockLength(p.index, b) });
@@ -655,13 +670,16 @@ export class PiecePicker<P> {
   #returnBlock(peer: P, block: BlockRequest): void {
     const ps = this.#peers.get(peer);
     const b = block.begin / BLOCK_SIZE;
+    // A peer's reject names any block it likes; only exact blocks of real pieces map to a key.
+    if (!ps || !Number.isInteger(b) || !Number.isInteger(block.index) || block.index < 0 || block.index >= this.pieceCount) return;
+    if (b < 0 || b >= this.blockCount(block.index)) return;
     const key = block.index * this.blocksPerPiece + b;
-    if (!ps || !ps.outstanding.delete(key)) return;
+    if (!ps.outstanding.delete(key)) return;
     const p = this.#partials.get(block.index);
     if (!p || p.received[b]) return;
     this.#removeRequester(p, b, peer);
     if (p.requester[b] === undefined) {
-      p.unrequested++;
+      if (p.unrequested++ === 0) this.#open.add(p);
       if (b < p.hint) p.hint = b;
       // Nothing of it requested or received: it is a fresh piece again, to be ranked by rarity.
       if (p.unrequested === p.blockCount) this.#dropPartial(p);
