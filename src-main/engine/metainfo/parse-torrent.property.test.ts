@@ -49,6 +49,7 @@ function expectConsistent(m: Metainfo): void {
     offset += f.length;
     expect(f.path.length).toBeGreaterThan(0);
     for (const part of f.path) {
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what must be absent
       expect(part).not.toMatch(/^\.{1,2}$|^$|[/\\:*?"<>|\u0000-\u001f]/);
       expect(part).not.toMatch(/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i);
     }
