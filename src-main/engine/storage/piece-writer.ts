@@ -40,9 +40,8 @@ export class PieceWriter {
   readonly #hashes: Uint8Array;
   readonly #have: Bitfield;
   readonly #pieces = new Map<number, PieceInProgress>();
-  readonly #idleWaiters: (() => void)[] = [];
-  /** Writes and piece checks in flight, across all pieces. */
-  #inflight = 0;
+  /** Every `writeBlock` (write and piece check) not yet settled. */
+  readonly #pending = new Set<Promise<WriteOutcome>>();
 
   constructor(layout: PieceLayout, files: TorrentFiles, hashes: Uint8Array, have: Bitfield) {
     if (hashes.length !== layout.pieceCount * 20) {
@@ -69,7 +68,15 @@ export class PieceWriter {
    * Writes one block. `begin` must be a multiple of the block size and `data` exactly that
    * block's length. `data` must stay unchanged until the promise settles.
    */
-  async writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
+  writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
+    const work = this.#writeBlock(piece, begin, data);
+    this.#pending.add(work);
+    const settled = () => this.#pending.delete(work);
+    work.then(settled, settled);
+    return work;
+  }
+
+  async #writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
     const block = this.#checkBlock(piece, begin, data.length);
     if (this.#have.has(piece)) return 'duplicate';
     let state = this.#pieces.get(piece);
@@ -87,7 +94,6 @@ export class PieceWriter {
       state.hashedUpTo += data.length;
     }
     state.inflight++;
-    this.#inflight++;
     try {
       await this.#files.write(this.#layout.pieceOffset(piece) + begin, data);
     } catch (err) {
@@ -101,27 +107,24 @@ export class PieceWriter {
       throw err;
     } finally {
       state.inflight--;
-      this.#settled();
     }
     // Only the write that settles last starts the check, so no write of this piece is still in
     // flight while it is read back and hashed.
     if (state.receivedCount < state.received.length || state.inflight > 0 || this.#pieces.get(piece) !== state) return 'stored';
     // The piece stays in the map while it is checked: every block counts as received, so a late
     // duplicate cannot overwrite bytes that are being (or were just) verified.
-    this.#inflight++;
     try {
       const ok = await this.#finish(piece, state);
       if (ok) this.#have.set(piece);
       return ok ? 'verified' : 'failed';
     } finally {
       if (this.#pieces.get(piece) === state) this.#pieces.delete(piece);
-      this.#settled();
     }
   }
 
   /** Reads the whole piece back and checks it; updates `have` either way. */
   async verifyPiece(piece: number): Promise<boolean> {
-    this.#checkPiece(piece);
+    this.checkPiece(piece);
     const ok = await this.#finish(piece, { hash: createHash('sha1'), hashedUpTo: 0 });
     if (ok) this.#have.set(piece);
     else this.#have.clear(piece);
@@ -133,10 +136,12 @@ export class PieceWriter {
     this.#pieces.clear();
   }
 
-  /** Resolves when no write or piece check is in flight. */
-  idle(): Promise<void> {
-    if (this.#inflight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  /**
+   * Resolves once every write (and piece check) started before the call has settled. Later
+   * writes are not waited for, so a busy download cannot starve the caller.
+   */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
   }
 
   async #finish(piece: number, state: Pick<PieceInProgress, 'hash' | 'hashedUpTo'>): Promise<boolean> {
@@ -155,19 +160,15 @@ export class PieceWriter {
     return digest.equals(this.#hashes.subarray(piece * 20, piece * 20 + 20));
   }
 
-  #settled(): void {
-    this.#inflight--;
-    if (this.#inflight === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
-  }
-
-  #checkPiece(piece: number): void {
+  /** Throws ShoalError 'protocol' unless `piece` is one of the torrent's pieces. */
+  checkPiece(piece: number): void {
     if (!Number.isInteger(piece) || piece < 0 || piece >= this.#layout.pieceCount) {
       throw new ShoalError('protocol', `piece ${piece} does not exist in this torrent`);
     }
   }
 
   #checkBlock(piece: number, begin: number, length: number): number {
-    this.#checkPiece(piece);
+    this.checkPiece(piece);
     const block = begin / this.#layout.blockSize;
     if (!Number.isInteger(block) || block < 0 || block >= this.#layout.blockCount(piece) || length !== this.#layout.blockLength(piece, block)) {
       throw new ShoalError('protocol', `block ${begin}+${length} of piece ${piece} is not a block this torrent has`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Bitfield } from '../../../src-shared/bitfield';
 import { ShoalError } from '../../../src-shared/errors';
 import type { Metainfo } from '../metainfo/metainfo';
@@ -260,6 +260,67 @@ describe('Storage writing', () => {
     expect(await completing).toBe('verified');
     await storage.close();
     expect((await fs.readFile(path.join(dir, 'late.bin'))).equals(content)).toBe(true);
+  });
+
+  it('reads a failed piece back as it is on disk, for judging its senders', async () => {
+    const { metainfo, content } = multi();
+    const storage = Storage.open(metainfo, dir);
+    const blocks = blocksOf(storage, content).filter((b) => b.piece === 0);
+    const bad = Buffer.from(blocks[1]!.data).fill(0x55);
+    const outcomes = [];
+    for (const b of blocks) outcomes.push(await storage.writeBlock(0, b.begin, b === blocks[1] ? bad : b.data));
+    expect(outcomes.at(-1)).toBe('failed');
+    const onDisk = await storage.readPiece(0);
+    expect(Buffer.from(onDisk.subarray(16384, 32768)).equals(bad)).toBe(true);
+    expect(Buffer.from(onDisk.subarray(0, 16384)).equals(blocks[0]!.data)).toBe(true);
+    await expect(storage.readPiece(metainfo.pieceCount)).rejects.toMatchObject({ code: 'protocol' });
+    await storage.close();
+  });
+
+  it('waits for writes started before a verify, not for later ones', async () => {
+    const { metainfo, content } = buildTorrent({
+      name: 'gates',
+      pieceLength: 16384,
+      files: [
+        { path: ['one'], length: 16384 },
+        { path: ['two'], length: 16384 },
+      ],
+    });
+    const gates = new Map<string, () => void>();
+    const gated: OpenFile = async (p, flags, mode) => {
+      const real = await openFile(p, flags, mode);
+      const hold = () => new Promise<void>((r) => gates.set(path.basename(p), r));
+      return {
+        read: (...a) => real.read(...a),
+        stat: () => real.stat(),
+        truncate: (n) => real.truncate(n),
+        close: () => real.close(),
+        write: async (...a) => {
+          await hold();
+          return real.write(...a);
+        },
+        writev: async (...a) => {
+          await hold();
+          return real.writev(...a);
+        },
+      };
+    };
+    const storage = Storage.open(metainfo, dir, { openFile: gated });
+    const first = storage.writeBlock(0, 0, content.subarray(0, 16384));
+    await vi.waitFor(() => expect(gates.has('one')).toBe(true));
+    let verified: boolean | undefined;
+    const verify = storage.verifyPiece(0).then((ok) => (verified = ok));
+    const second = storage.writeBlock(1, 0, content.subarray(16384));
+    await vi.waitFor(() => expect(gates.has('two')).toBe(true));
+    expect(verified).toBeUndefined();
+    gates.get('one')!();
+    await verify;
+    // The verify saw the first write, and did not wait for the second, still held.
+    expect(verified).toBe(true);
+    expect(await first).toBe('verified');
+    gates.get('two')!();
+    expect(await second).toBe('verified');
+    await storage.close();
   });
 
   it('starts from resume data, and a piece found corrupt later is dropped from have', async () => {

@@ -135,7 +135,7 @@ export class Storage {
    */
   async readPiece(piece: number): Promise<Uint8Array> {
     this.#open();
-    await this.#writer.idle();
+    this.#writer.checkPiece(piece);
     const data = new Uint8Array(this.layout.pieceSize(piece));
     await this.#files.read(this.layout.pieceOffset(piece), data);
     return data;
