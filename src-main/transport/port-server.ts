@@ -11,9 +11,10 @@ export function serveEngineOnPort(engine: EngineApi, port: PortLike): () => void
     try {
       port.postMessage(message);
     } catch (err) {
-      // A reply the structured clone cannot carry is an engine bug; the caller must still hear back.
+      // What the structured clone cannot carry is an engine bug: a caller must still hear back,
+      // and a bad event is dropped rather than thrown into the engine's own loop.
       if (message.type === 'result') port.postMessage({ type: 'error', id: message.id, error: toWireError(err) });
-      else throw err;
+      else if (message.type === 'event') console.error(`engine transport: dropped a ${message.name} event: ${String(err)}`);
     }
   };
   const onMessage = (raw: unknown): void => {

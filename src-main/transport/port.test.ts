@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { ShoalError } from '../../src-shared/errors';
 import { PROTOCOL_VERSION, type EventPayload } from '../../src-shared/contract';
@@ -124,5 +124,20 @@ describe('MessagePort transport', { timeout: 5000 }, () => {
     expect(engine.listenerCount()).toBe(1);
     stop();
     expect(engine.listenerCount()).toBe(0);
+  });
+
+  it('answers with an error when a reply cannot be cloned, and drops such events', async () => {
+    const engine = createFakeEngine();
+    engine.getSettings = async () => ({ theme: () => 'dark' }) as never;
+    const { client } = connect(engine);
+    await expect(client.invoke('getSettings', {})).rejects.toMatchObject({ code: 'internal' });
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      engine.emit({ name: 'notice', payload: { kind: 'error', message: 'x', extra: () => 1 } as never });
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('dropped a notice event'));
+    } finally {
+      errors.mockRestore();
+    }
+    await expect(client.invoke('pause', { infoHashes: [] })).resolves.toEqual({});
   });
 });
