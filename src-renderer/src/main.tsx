@@ -1,18 +1,30 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { App, type AppProps } from './App';
+import { createShoalStore } from './store/store';
+import { connectWebSocket } from './transport/ws-client';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
+const store = createShoalStore();
+let props: AppProps;
 const bridge = window.shoal;
-const root = createRoot(container);
 if (bridge) {
-  root.render(
-    <StrictMode>
-      <App api={bridge} {...(bridge.onMenuAction ? { menu: bridge.onMenuAction.bind(bridge) } : {})} />
-    </StrictMode>,
-  );
+  // Electron: the preload's bridge, plus the application menu's commands.
+  props = { api: bridge, store, ...(bridge.onMenuAction ? { menu: bridge.onMenuAction } : {}) };
 } else {
-  container.textContent = 'Shoal could not reach its engine.';
+  // Web UI served by `shoal serve`: the same contract over a WebSocket on the page's own origin.
+  const client = connectWebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`);
+  client.onStatus((status) => {
+    if (status.state !== 'open') store.getState().setConnected(false);
+    if (status.state === 'closed' && status.error) store.getState().reportError(status.error.message);
+  });
+  props = { api: client, store };
 }
+
+createRoot(container).render(
+  <StrictMode>
+    <App {...props} />
+  </StrictMode>,
+);

@@ -43,13 +43,16 @@ export function nonSeedPeers(t: TorrentSummary): number {
   return Math.max(0, t.peers.connected - t.peers.seeds);
 }
 
+// One collator for every comparison: String#localeCompare would build locale data per call.
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
 // Order of states when sorting by state: active work first.
 const stateRank: Record<TorrentState, number> = { downloading: 0, metadata: 1, checking: 2, seeding: 3, queued: 4, paused: 5, error: 6 };
 
 function sortValue(t: TorrentSummary, key: SortKey): number | string {
   switch (key) {
     case 'name':
-      return t.name.toLowerCase();
+      return t.name;
     case 'size':
       return t.length;
     case 'progress':
@@ -76,13 +79,13 @@ export function compareTorrents(a: TorrentSummary, b: TorrentSummary, sort: Sort
   const va = sortValue(a, sort.key);
   const vb = sortValue(b, sort.key);
   let c = 0;
-  if (typeof va === 'string' && typeof vb === 'string') c = va.localeCompare(vb);
+  if (typeof va === 'string' && typeof vb === 'string') c = collator.compare(va, vb);
   else if (va < vb) c = -1;
   else if (va > vb) c = 1;
   if (sort.direction === 'descending') c = -c;
   if (c !== 0) return c;
   // Ties keep a stable, predictable order whatever the direction.
-  return a.name.localeCompare(b.name) || (a.infoHash < b.infoHash ? -1 : a.infoHash > b.infoHash ? 1 : 0);
+  return collator.compare(a.name, b.name) || (a.infoHash < b.infoHash ? -1 : a.infoHash > b.infoHash ? 1 : 0);
 }
 
 export function visibleIds(torrents: Iterable<TorrentSummary>, sort: SortSpec, filter: FilterSpec): string[] {

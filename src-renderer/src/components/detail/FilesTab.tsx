@@ -60,7 +60,7 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
               </span>
               <span className="end">{formatBytes(length)}</span>
               <span className="mini-bar" role="progressbar" aria-label={`Progress of ${node.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(progress * 1000) / 10}>
-                <span style={{ transform: `scaleX(${progress})` }} />
+                <span style={{ width: `${Math.min(100, Math.max(0, progress * 100))}%` }} />
                 <em>{formatPercent(progress)}</em>
               </span>
               <select aria-label={`Priority of ${node.path}`} value={priority} onChange={(e) => setPriority(isFolder ? node.indices : [node.file.index], e.target.value)}>

@@ -8,6 +8,7 @@ import { columns, gridTemplate, rowHeight } from './columns';
 import { rowDomId, TorrentRow } from './TorrentRow';
 
 const headerHeight = 32;
+const estimateSize = () => rowHeight;
 
 /** The torrent list: a virtualized, sortable, multi-select grid driven by mouse and keyboard. */
 export function TorrentList() {
@@ -19,15 +20,20 @@ export function TorrentList() {
   const actions = useTorrentActions();
   const scrollRef = useRef<HTMLDivElement>(null);
 
+  // A new key function would make the virtualizer recompute every row's position on each render.
+  const getItemKey = useCallback((i: number) => visible[i] ?? i, [visible]);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
   // We do not run the React Compiler; the virtualizer re-renders this component itself on scroll.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: visible.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
+    getScrollElement,
+    estimateSize,
     overscan: 8,
     scrollMargin: headerHeight,
-    getItemKey: (i) => visible[i] ?? i,
+    getItemKey,
+    // Let React batch scroll renders into the next frame instead of rendering inside the scroll event.
+    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
 

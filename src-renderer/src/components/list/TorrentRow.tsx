@@ -54,7 +54,7 @@ export const TorrentRow = memo(function TorrentRow({ infoHash, rowIndex, top, on
       <div role="gridcell" className="cell end">{formatBytes(t.length)}</div>
       <div role="gridcell" className="cell">
         <div className={`bar ${t.state}${done ? ' done' : ''}`} role="progressbar" aria-label={`Progress of ${t.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(t.progress * 1000) / 10}>
-          <div className="fill" style={{ transform: `scaleX(${Math.min(1, Math.max(0, t.progress))})` }} />
+          <div className="fill" style={{ width: `${Math.min(100, Math.max(0, t.progress * 100))}%` }} />
           <span>{formatPercent(t.progress)}</span>
         </div>
       </div>

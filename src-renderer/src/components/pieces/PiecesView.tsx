@@ -41,10 +41,12 @@ export function PiecesView({ pieces }: { pieces: PiecesInfo }) {
     const gridH = Math.floor(gridCssHeight * dpr);
     const stripH = Math.floor(stripCssHeight * dpr);
     const layout = layoutPieces(pieces.pieceCount, w, gridH, Math.floor(maxCellCssPx * dpr));
-    grid.width = w;
-    grid.height = Math.max(1, Math.min(gridH, layout.rows * layout.cellPx));
-    strip.width = w;
-    strip.height = stripH;
+    const gridHeight = Math.max(1, Math.min(gridH, layout.rows * layout.cellPx));
+    // Assigning a canvas size reallocates its backing store even when unchanged: only on resize.
+    if (grid.width !== w) grid.width = w;
+    if (grid.height !== gridHeight) grid.height = gridHeight;
+    if (strip.width !== w) strip.width = w;
+    if (strip.height !== stripH) strip.height = stripH;
     setPiecesPerCell(layout.piecesPerCell);
     const colors = readColors(grid);
     const gctx = grid.getContext('2d');
@@ -55,7 +57,8 @@ export function PiecesView({ pieces }: { pieces: PiecesInfo }) {
   }, [pieces, cssWidth]);
 
   return (
-    <div className="pieces" ref={boxRef}>
+    <div className="pieces">
+      <div className="pieces-box" ref={boxRef}>
       <canvas
         ref={gridRef}
         className="pieces-grid"
@@ -73,6 +76,7 @@ export function PiecesView({ pieces }: { pieces: PiecesInfo }) {
         aria-label="Availability in the swarm"
         style={{ width: cssWidth > 0 ? cssWidth : '100%', height: stripCssHeight }}
       />
+      </div>
       <div className="pieces-legend">
         <span><i className="swatch have" /> Have {have.toLocaleString()}</span>
         <span><i className="swatch downloading" /> Downloading {downloading.toLocaleString()}</span>
