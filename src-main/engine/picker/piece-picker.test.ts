@@ -179,6 +179,17 @@ describe('PiecePicker strategy', () => {
     expect(order[2]).toBe(4);
   });
 
+  it('still puts boosted and higher-priority pieces first in sequential mode', () => {
+    const p = picker({ pieceCount: 10 });
+    p.sequential = true;
+    p.peerHaveAll('s');
+    p.setBoosted([9]);
+    p.setPriority(6, 3);
+    p.setPriority(5, 3);
+    p.setPriority(2, 0);
+    expect(p.pick('s', 6).map((r) => r.index)).toEqual([9, 5, 6, 0, 1, 3]);
+  });
+
   it('goes in piece order in sequential mode', () => {
     const p = picker({ pieceCount: 10, randomFirstPieces: 4 });
     p.sequential = true;
@@ -319,6 +330,18 @@ describe('PiecePicker bookkeeping', () => {
     p.pieceVerified(1);
     p.pieceVerified(3);
     expect(p.isInteresting('small')).toBe(false);
+  });
+
+  it('reports distributed copies and a per-piece availability snapshot', () => {
+    const p = picker({ pieceCount: 4 });
+    expect(p.distributedCopies()).toBe(0);
+    p.peerHaveAll('s');
+    p.peerBitfield('x', bits(4, [0, 1, 2]));
+    p.peerBitfield('y', bits(4, [0]));
+    expect([...p.availabilitySnapshot()]).toEqual([3, 2, 2, 1]);
+    expect(p.distributedCopies()).toBe(1 + 3 / 4);
+    p.peerGone('s');
+    expect(p.distributedCopies()).toBe(0.75);
   });
 
   it('keeps availability exact through joins, haves, bitfields and departures', () => {

@@ -293,6 +293,25 @@ export class PiecePicker<P> {
     this.#peers.delete(peer);
   }
 
+  /**
+   * Distributed copies (as libtorrent and Transmission show them): how many complete copies the
+   * connected peers hold, plus the share of pieces above that minimum. O(pieces); for snapshots.
+   */
+  distributedCopies(): number {
+    if (this.pieceCount === 0) return 0;
+    let min = Infinity;
+    for (let i = 0; i < this.pieceCount; i++) if (this.#avail[i]! < min) min = this.#avail[i]!;
+    let aboveMin = 0;
+    for (let i = 0; i < this.pieceCount; i++) if (this.#avail[i]! > min) aboveMin++;
+    return min + this.#seeds + aboveMin / this.pieceCount;
+  }
+
+  /** Availability of every piece, capped at 65535, for the UI's pieces map. */
+  availabilitySnapshot(out = new Uint16Array(this.pieceCount)): Uint16Array {
+    for (let i = 0; i < this.pieceCount; i++) out[i] = Math.min(0xffff, this.#avail[i]! + this.#seeds);
+    return out;
+  }
+
   /** How many connected peers have the piece. */
   availability(index: number): number {
     return (this.#avail[index] ?? 0) + this.#seeds;
@@ -596,12 +615,18 @@ export class PiecePicker<P> {
     return best;
   }
 
+  /** Lowest index first, but still highest priority (and boosted pieces) first. */
   #pickSequential(ps: PeerState): number {
     while (this.#seqCursor < this.pieceCount && this.#state[this.#seqCursor] !== CANDIDATE) this.#seqCursor++;
+    const top = this.#topCandidatePriority();
+    let fallback = -1;
     for (let i = this.#seqCursor; i < this.pieceCount; i++) {
-      if (this.#state[i] === CANDIDATE && this.#peerHas(ps, i)) return i;
+      if (this.#state[i] !== CANDIDATE || !this.#peerHas(ps, i)) continue;
+      const prio = this.#effPriority(i);
+      if (prio === top) return i;
+      if (fallback < 0 || prio > this.#effPriority(fallback)) fallback = i;
     }
-    return -1;
+    return fallback;
   }
 
   #startPiece(index: number): PartialPiece<P> {
