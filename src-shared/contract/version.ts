@@ -1,4 +1,5 @@
-// The app version travels in `hello` so a front end can show what it is talking to.
-import pkg from '../../package.json';
+// The app version travels in `hello` so a front end can show what it is talking to. A named
+// import, so bundlers keep only this field of package.json.
+import { version } from '../../package.json';
 
-export const APP_VERSION: string = pkg.version;
+export const APP_VERSION: string = version;
