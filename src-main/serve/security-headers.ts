@@ -1,9 +1,10 @@
 /**
  * Headers on every HTTP response of `shoal serve`. The UI loads only its own scripts and styles
- * and talks only to its own WebSocket; nothing may frame it.
+ * and talks only to its own WebSocket (`host` as the browser named it, checked by the caller);
+ * nothing may frame it.
  */
-export function securityHeaders(origin: URL): Record<string, string> {
-  const ws = `ws://${origin.host}`;
+export function securityHeaders(host: string): Record<string, string> {
+  const ws = `ws://${host}`;
   return {
     'Content-Security-Policy': [
       "default-src 'self'",

@@ -138,6 +138,15 @@ describe('shoal serve over HTTP', { timeout: 10_000 }, () => {
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     await start();
     expect((await get('/', { cookie, host: `evil.example:${server!.origin.port}` })).status).toBe(400);
+    expect((await get('/', { cookie, host: `127.0.0.1:${server!.origin.port}"; script-src *` })).status).toBe(400);
+  });
+
+  it('answers to localhost too, pointing the CSP at the name the browser used', async () => {
+    await start();
+    const host = `localhost:${server!.origin.port}`;
+    const page = await get('/', { cookie, host });
+    expect(page.status).toBe(200);
+    expect(String(page.headers['content-security-policy'])).toContain(`connect-src 'self' ws://${host}`);
   });
 
   it('reports a port in use in one sentence', async () => {

@@ -41,12 +41,16 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
   const port = await listen(server, options.host, options.port);
   const relay = createWsRelay(options.engine, options.relay);
   const origin = new URL(`http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/`);
-  const headers = securityHeaders(origin);
   const loopback = loopbackNames.has(origin.hostname);
+  // A wildcard address is not one a browser can open; this machine's loopback is.
+  const wildcard = options.host === '0.0.0.0' || options.host === '::';
+  const loginOrigin = wildcard ? new URL(`http://127.0.0.1:${port}/`) : origin;
 
   // A page on another site that resolves its name to 127.0.0.1 (DNS rebinding) sends its own Host.
-  const hostAllowed = (host: string | undefined): boolean =>
-    host !== undefined && (!loopback || [...loopbackNames].some((name) => host === `${name}:${port}`));
+  const hostAllowed = (host: string | undefined): host is string =>
+    host !== undefined &&
+    /^[A-Za-z0-9.:[\]-]{1,300}$/.test(host) &&
+    (!loopback || [...loopbackNames].some((name) => host === `${name}:${port}`));
 
   const requestUrl = (request: IncomingMessage): URL | null => {
     try {
@@ -58,11 +62,14 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
 
   const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const url = requestUrl(request);
-    const plain = { ...headers, 'Content-Type': 'text/plain; charset=utf-8' };
-    if (!url || !hostAllowed(request.headers.host)) {
-      response.writeHead(400, plain).end('bad request\n');
+    const host = request.headers.host;
+    if (!url || !hostAllowed(host)) {
+      response.writeHead(400, { ...securityHeaders(origin.host), 'Content-Type': 'text/plain; charset=utf-8' }).end('bad request\n');
       return;
     }
+    // The page may have been opened under any name this server answers to; its socket goes there too.
+    const headers = securityHeaders(host);
+    const plain = { ...headers, 'Content-Type': 'text/plain; charset=utf-8' };
     const credential = credentialOf(request, url, options.token);
     if (!credential) {
       response.writeHead(401, plain).end('unauthorized: open the address printed by shoal serve, which carries the token\n');
@@ -98,7 +105,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
 
   return {
     origin,
-    loginUrl: `${origin.href}?token=${options.token}`,
+    loginUrl: `${loginOrigin.href}?token=${options.token}`,
     publish: (event) => relay.publish(event),
     close: () =>
       new Promise<void>((resolve) => {
