@@ -1,26 +1,27 @@
-// PeerConnection against a real aria2c seeding a torrent made by mktorrent, all on 127.0.0.1.
+// PeerConnection against real clients (aria2c, qBittorrent/libtorrent, Transmission) seeding a
+// torrent made by mktorrent, all on 127.0.0.1 with DHT/LSD/PEX/UPnP off.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Metainfo } from '../metainfo/metainfo';
 import { parseTorrent } from '../metainfo/parse-torrent';
-import type { ExtendedHandshake } from './extended-handshake';
+import type { BlockRef } from './messages';
 import { PeerConnection } from './peer-connection';
 import { clientFromPeerId, generatePeerId } from './peer-id';
 
 const run = promisify(execFile);
-const PIECE_LOG2 = 15;
-const PAYLOAD = 5 * 32 * 1024 + 1234; // a short last piece
+const PIECE = 32 * 1024;
+const PAYLOAD = 5 * PIECE + 1234; // a short last piece
 
 let dir: string;
-let aria2: ChildProcess | undefined;
-let port: number;
 let payload: Buffer;
-let torrentBytes: Uint8Array;
+let torrentPath: string;
+let meta: Metainfo;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -31,12 +32,10 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Resolves once something accepts TCP connections on the port (aria2 listens after its hash check). */
-async function waitForListener(p: number, deadline: number): Promise<void> {
-  const { connect } = await import('node:net');
+async function waitForListener(port: number, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(p, '127.0.0.1');
+      const s = connect(port, '127.0.0.1');
       s.once('connect', () => {
         s.destroy();
         resolve(true);
@@ -46,106 +45,232 @@ async function waitForListener(p: number, deadline: number): Promise<void> {
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`nothing listened on port ${p} in time`);
+  throw new Error(`nothing listened on port ${port} in time`);
+}
+
+/** A seeder started in its own process group, so one kill takes it and its children down. */
+class Seeder {
+  #child: ChildProcess | undefined;
+  port = 0;
+
+  async start(command: string, args: (port: number, rpcPort: number, home: string) => string[], setup?: (port: number, rpcPort: number, home: string) => Promise<void>): Promise<void> {
+    this.port = await freePort();
+    const rpcPort = await freePort();
+    const home = await mkdtemp(join(dir, `${command}-`));
+    await setup?.(this.port, rpcPort, home);
+    this.#child = spawn(command, args(this.port, rpcPort, home), { detached: true, stdio: 'ignore', env: { ...process.env, HOME: home } });
+    await waitForListener(this.port, Date.now() + 20_000);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      return; // already gone
+    }
+    await exited;
+  }
+}
+
+interface Fetched {
+  client: string;
+  hadAll: boolean;
+  fast: boolean;
+  extended: boolean;
+  /** The `v` of its extended handshake, when it sent one before the blocks arrived. */
+  version: string | undefined;
+  blocks: Map<string, Uint8Array>;
+}
+
+/**
+ * Dials the seeder, reads what it has, gets unchoked and fetches `wanted`. A seeder still checking
+ * its data may drop us or claim nothing yet, so this retries until `deadline`.
+ */
+async function fetchBlocks(port: number, wanted: BlockRef[], deadline: number): Promise<Fetched> {
+  let lastError = 'no attempt';
+  while (Date.now() < deadline) {
+    const conn = PeerConnection.dial({ host: '127.0.0.1', port, infoHash: meta.infoHash, peerId: generatePeerId(), pieceCount: meta.pieceCount });
+    try {
+      return await attempt(conn, wanted, deadline);
+    } catch (err) {
+      lastError = (err as Error).message;
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      conn.close('test over');
+    }
+  }
+  throw new Error(`could not fetch blocks: ${lastError}`);
+}
+
+function attempt(conn: PeerConnection, wanted: BlockRef[], deadline: number): Promise<Fetched> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('attempt timed out')), Math.max(0, deadline - Date.now()));
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(why));
+    };
+    const blocks = new Map<string, Uint8Array>();
+    let hadAll = false;
+    conn.once('close', (reason) => fail(`closed: ${reason}`));
+    conn.once('handshake', () => {
+      if (conn.extensionProtocol) conn.sendExtendedHandshake({ m: {}, v: 'Shoal test', reqq: 250 });
+      if (conn.fastExtension) conn.sendHaveNone();
+      else conn.sendBitfield(new Uint8Array(Math.ceil(meta.pieceCount / 8)));
+      conn.interested();
+    });
+    const startRequests = (): void => {
+      if (!hadAll || conn.peerChoking) return;
+      conn.sendRequests(wanted);
+    };
+    conn.on('bitfield', (bytes) => {
+      hadAll = bytes.length === 1 && bytes[0] === 0xfc; // six pieces, all present
+      if (!hadAll) fail(`seeder has only ${[...bytes].map((b) => b.toString(2)).join(' ')}`);
+      startRequests();
+    });
+    conn.on('haveAll', () => {
+      hadAll = true;
+      startRequests();
+    });
+    conn.on('haveNone', () => fail('seeder has nothing yet'));
+    conn.on('unchoke', startRequests);
+    conn.on('piece', (index, begin, block) => {
+      blocks.set(`${index}:${begin}`, block.slice());
+      if (blocks.size === wanted.length) {
+        clearTimeout(timer);
+        resolve({
+          client: clientFromPeerId(conn.peerHandshake!.peerId),
+          hadAll,
+          fast: conn.fastExtension,
+          extended: conn.extensionProtocol,
+          version: conn.peerExtendedHandshake?.v,
+          blocks,
+        });
+      }
+    });
+  });
+}
+
+// The short last block of the last piece and a full block in the middle.
+const wanted: BlockRef[] = [
+  { index: 2, begin: 16384, length: 16384 },
+  { index: 5, begin: 0, length: PAYLOAD - 5 * PIECE },
+];
+
+function expectPayload(fetched: Fetched): void {
+  for (const w of wanted) {
+    const start = w.index * PIECE + w.begin;
+    const got = fetched.blocks.get(`${w.index}:${w.begin}`);
+    expect(got && Buffer.from(got).equals(payload.subarray(start, start + w.length))).toBe(true);
+  }
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'shoal-wire-interop-'));
-  const data = join(dir, 'data');
-  await mkdir(data);
+  await mkdir(join(dir, 'data'));
   payload = randomBytes(PAYLOAD);
-  await writeFile(join(data, 'payload.bin'), payload);
-  const torrent = join(dir, 'payload.torrent');
-  await run('mktorrent', ['-l', String(PIECE_LOG2), '-a', 'http://127.0.0.1:1/announce', '-o', torrent, join(data, 'payload.bin')], {
-    timeout: 15_000,
-  });
-  torrentBytes = await readFile(torrent);
-  port = await freePort();
-  // Flags as in bench/clients/aria2.sh: loopback only, no DHT/LPD/PEX, seed forever after a check.
-  aria2 = spawn(
-    'aria2c',
-    [
-      '--interface=127.0.0.1', '--disable-ipv6=true',
-      '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
-      `--listen-port=${port}`, `--dir=${data}`,
-      '--console-log-level=warn', '--summary-interval=0', '--show-console-readout=false', '--download-result=hide',
-      `--dht-file-path=${join(dir, 'dht.dat')}`, `--dht-file-path6=${join(dir, 'dht6.dat')}`,
-      '--save-session-interval=0', '--auto-save-interval=0',
-      `--stop-with-process=${process.pid}`,
-      '-V', '--seed-ratio=0.0', torrent,
-    ],
-    { detached: true, stdio: 'ignore' },
-  );
-  await waitForListener(port, Date.now() + 15_000);
-}, 30_000);
+  await writeFile(join(dir, 'data', 'payload.bin'), payload);
+  torrentPath = join(dir, 'payload.torrent');
+  await run('mktorrent', ['-l', '15', '-a', 'http://127.0.0.1:1/announce', '-o', torrentPath, join(dir, 'data', 'payload.bin')], { timeout: 15_000 });
+  meta = parseTorrent(await readFile(torrentPath));
+}, 20_000);
 
 afterAll(async () => {
-  if (aria2?.pid !== undefined && aria2.exitCode === null) {
-    const exited = new Promise((r) => aria2!.once('exit', r));
-    try {
-      process.kill(-aria2.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    await exited;
-  }
   await rm(dir, { recursive: true, force: true });
-}, 10_000);
+});
 
 describe('wire interop with aria2c', () => {
-  it('handshakes, reads its bitfield and downloads a block', { timeout: 30_000 }, async () => {
-    const meta = parseTorrent(torrentBytes);
-    expect(meta.pieceCount).toBe(6);
-    const conn = PeerConnection.dial({ host: '127.0.0.1', port, infoHash: meta.infoHash, peerId: generatePeerId(), pieceCount: meta.pieceCount });
-    try {
-      const events: string[] = [];
-      const closed = new Promise<never>((_, reject) => conn.once('close', (reason) => reject(new Error(`closed: ${reason}`))));
-      const handshake = new Promise<void>((r) => conn.once('handshake', () => r()));
-      const has = new Promise<'all' | Uint8Array>((resolve) => {
-        conn.once('bitfield', (bytes) => resolve(bytes.slice()));
-        conn.once('haveAll', () => resolve('all'));
-      });
-      const ext = new Promise<ExtendedHandshake>((r) => conn.once('extendedHandshake', r));
-      conn.on('unchoke', () => events.push('unchoke'));
+  const seeder = new Seeder();
+  beforeAll(() =>
+    seeder.start('aria2c', (port, _rpc, home) => [
+      // Flags as in bench/clients/aria2.sh: loopback only, no DHT/LPD/PEX, seed forever after a check.
+      '--interface=127.0.0.1', '--disable-ipv6=true',
+      '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
+      `--listen-port=${port}`, `--dir=${join(dir, 'data')}`,
+      '--console-log-level=warn', '--summary-interval=0', '--show-console-readout=false', '--download-result=hide',
+      `--dht-file-path=${join(home, 'dht.dat')}`, `--dht-file-path6=${join(home, 'dht6.dat')}`,
+      '--save-session-interval=0', '--auto-save-interval=0', `--stop-with-process=${process.pid}`,
+      '-V', '--seed-ratio=0.0', torrentPath,
+    ]), 30_000);
+  afterAll(() => seeder.stop(), 10_000);
 
-      await Promise.race([handshake, closed]);
-      expect(clientFromPeerId(conn.peerHandshake!.peerId)).toMatch(/^aria2 \d+\.\d+\.\d+$/);
-      if (conn.extensionProtocol) conn.sendExtendedHandshake({ m: {}, v: 'Shoal test' });
-      conn.sendBitfield(new Uint8Array(Math.ceil(meta.pieceCount / 8)));
+  it('handshakes, reads its pieces and downloads blocks', { timeout: 30_000 }, async () => {
+    const fetched = await fetchBlocks(seeder.port, wanted, Date.now() + 25_000);
+    expect(fetched.client).toMatch(/^aria2 \d+\.\d+\.\d+$/);
+    expect(fetched.extended).toBe(true);
+    expect(fetched.version).toMatch(/aria2/);
+    expectPayload(fetched);
+  });
+});
 
-      const pieces = await Promise.race([has, closed]);
-      if (pieces !== 'all') expect([...pieces]).toEqual([0xfc]); // six pieces, all present
-      if (conn.extensionProtocol) expect((await Promise.race([ext, closed])).v).toMatch(/aria2/);
+describe('wire interop with qBittorrent (libtorrent)', () => {
+  const seeder = new Seeder();
+  beforeAll(() =>
+    seeder.start(
+      'qbittorrent-nox',
+      (port, rpc, home) => [`--profile=${home}`, `--webui-port=${rpc}`, `--torrenting-port=${port}`, `--save-path=${join(dir, 'data')}`, '--skip-dialog=true', '--add-paused=false', torrentPath],
+      async (port, rpc, home) => {
+        // As in bench/clients/qbittorrent.sh: loopback only, TCP only, DHT/LSD/PeX/UPnP off.
+        await mkdir(join(home, 'qBittorrent', 'config'), { recursive: true });
+        await writeFile(
+          join(home, 'qBittorrent', 'config', 'qBittorrent.conf'),
+          [
+            '[LegalNotice]', 'Accepted=true', '',
+            '[BitTorrent]', `Session\\Port=${port}`, 'Session\\UseRandomPort=false', 'Session\\Interface=lo', 'Session\\InterfaceName=lo',
+            'Session\\InterfaceAddress=127.0.0.1', 'Session\\DHTEnabled=false', 'Session\\LSDEnabled=false', 'Session\\PeXEnabled=false',
+            'Session\\BTProtocol=TCP', 'Session\\MultiConnectionsPerIp=true', 'Session\\QueueingSystemEnabled=false',
+            `Session\\DefaultSavePath=${join(dir, 'data')}`, 'Session\\GlobalMaxRatio=-1', '',
+            '[Network]', 'PortForwardingEnabled=false', '',
+            '[Preferences]', 'Connection\\UPnP=false', 'General\\UseRandomPort=false', 'WebUI\\Enabled=true', 'WebUI\\Address=127.0.0.1',
+            `WebUI\\Port=${rpc}`, 'WebUI\\UseUPnP=false', 'WebUI\\LocalHostAuth=false', '',
+          ].join('\n'),
+        );
+      },
+    ), 30_000);
+  afterAll(() => seeder.stop(), 10_000);
 
-      const unchoked = new Promise<void>((r) => conn.once('unchoke', () => r()));
-      conn.interested();
-      await Promise.race([unchoked, closed]);
-      expect(conn.peerChoking).toBe(false);
+  it('handshakes with both extensions, reads its pieces and downloads blocks', { timeout: 40_000 }, async () => {
+    const fetched = await fetchBlocks(seeder.port, wanted, Date.now() + 35_000);
+    expect(fetched.client).toMatch(/^qBittorrent 4\.\d+\.\d+$/);
+    expect(fetched.fast && fetched.extended).toBe(true);
+    expect(fetched.version).toMatch(/qBittorrent/);
+    expectPayload(fetched);
+  });
+});
 
-      // The short last block of the last piece, and a full block in the middle.
-      const lastIndex = meta.pieceCount - 1;
-      const lastLength = PAYLOAD - lastIndex * 32 * 1024;
-      const wanted = [
-        { index: 2, begin: 16384, length: 16384 },
-        { index: lastIndex, begin: 0, length: lastLength },
-      ];
-      const got = new Map<string, Uint8Array>();
-      const done = new Promise<void>((resolve) =>
-        conn.on('piece', (index, begin, block) => {
-          got.set(`${index}:${begin}`, block.slice());
-          if (got.size === wanted.length) resolve();
-        }),
-      );
-      conn.sendRequests(wanted);
-      await Promise.race([done, closed]);
-      for (const w of wanted) {
-        const start = w.index * 32 * 1024 + w.begin;
-        expect(Buffer.from(got.get(`${w.index}:${w.begin}`)!).equals(payload.subarray(start, start + w.length))).toBe(true);
-      }
-      expect(conn.payloadReceived).toBe(16384 + lastLength);
-      expect(events).toEqual(['unchoke']);
-    } finally {
-      conn.close('test over');
-    }
+describe('wire interop with Transmission', () => {
+  const seeder = new Seeder();
+  beforeAll(() =>
+    seeder.start(
+      'transmission-daemon',
+      (_port, _rpc, home) => ['-f', '-g', join(home, 'config')],
+      async (port, rpc, home) => {
+        // As in bench/clients/transmission.sh: loopback only, DHT/LPD/PEX/uTP/port mapping off.
+        const watch = join(home, 'watch');
+        await mkdir(join(home, 'config'), { recursive: true });
+        await mkdir(watch);
+        await writeFile(
+          join(home, 'config', 'settings.json'),
+          JSON.stringify({
+            'bind-address-ipv4': '127.0.0.1', 'bind-address-ipv6': '::1', 'peer-port': port, 'peer-port-random-on-start': false,
+            'rpc-enabled': true, 'rpc-bind-address': '127.0.0.1', 'rpc-port': rpc, 'rpc-authentication-required': false,
+            'dht-enabled': false, 'lpd-enabled': false, 'pex-enabled': false, 'utp-enabled': false, 'port-forwarding-enabled': false,
+            'blocklist-enabled': false, 'download-dir': join(dir, 'data'), 'incomplete-dir-enabled': false,
+            'watch-dir-enabled': true, 'watch-dir': watch, 'start-added-torrents': true, 'ratio-limit-enabled': false, 'message-level': 1,
+          }),
+        );
+        await copyFile(torrentPath, join(watch, 'payload.torrent'));
+      },
+    ), 30_000);
+  afterAll(() => seeder.stop(), 10_000);
+
+  it('handshakes, reads its pieces and downloads blocks', { timeout: 40_000 }, async () => {
+    const fetched = await fetchBlocks(seeder.port, wanted, Date.now() + 35_000);
+    expect(fetched.client).toMatch(/^Transmission 3\.0\.0$/);
+    expect(fetched.fast && fetched.extended).toBe(true);
+    expect(fetched.version).toMatch(/Transmission/);
+    expectPayload(fetched);
   });
 });
