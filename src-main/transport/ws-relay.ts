@@ -13,7 +13,8 @@ import {
   type ShoalEvent,
 } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
-import { TorrentListCache } from './torrent-list-cache';
+// Shared with the Electron shell, which greets each new window the same way.
+import { TorrentListReplay } from '../app/torrent-list-replay';
 
 export interface WsRelayOptions {
   /** Largest frame accepted from a client; larger ones close the connection (1009). */
@@ -56,7 +57,7 @@ export function createWsRelay(engine: EngineApi, options: WsRelayOptions = {}): 
   const maxInFlight = options.maxInFlight ?? 64;
   const server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? limits.messageBytes });
   const clients = new Set<Client>();
-  const torrents = new TorrentListCache();
+  const torrents = new TorrentListReplay();
 
   const sendFrame = (client: Client, frame: Uint8Array): void => {
     if (client.socket.readyState !== client.socket.OPEN) return;
