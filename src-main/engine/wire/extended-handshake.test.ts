@@ -1,5 +1,7 @@
 import bencode from 'bencode';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isShoalError } from '../../../src-shared/errors';
 import { encodeExtendedHandshake, parseExtendedHandshake } from './extended-handshake';
 
 describe('extended handshake', () => {
@@ -28,6 +30,20 @@ describe('extended handshake', () => {
     expect(h.p).toBeUndefined();
     expect(h.reqq).toBeUndefined();
     expect(h.yourip).toBeUndefined();
+  });
+
+  it('on arbitrary bytes either parses or throws a protocol error', () => {
+    const bencodeish = fc.stringMatching(/^[dlie0-9:a-z]{0,60}$/).map((t) => new TextEncoder().encode(t));
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), bencodeish), (payload) => {
+        try {
+          expect(typeof parseExtendedHandshake(payload).m).toBe('object');
+        } catch (err) {
+          expect(isShoalError(err) && err.code).toBe('protocol');
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('rejects a payload that is not a bencoded dictionary', () => {

@@ -164,6 +164,21 @@ describe('message decoder limits', () => {
     expect(msgs).toEqual([{ type: 'unchoke' }]);
   });
 
+  it('on arbitrary bytes either decodes or throws a protocol error, nothing else', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.option(fc.nat(100), { nil: undefined }), (bytes, pieceCount) => {
+        const d = new MessageDecoder(() => undefined, pieceCount);
+        try {
+          d.push(bytes);
+        } catch (err) {
+          expect(isShoalError(err) && err.code).toBe('protocol');
+        }
+        expect(d.buffered).toBeLessThanOrEqual(bytes.length);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('stops delivering after stop()', () => {
     const seen: WireMessage[] = [];
     const d = new MessageDecoder((m) => {

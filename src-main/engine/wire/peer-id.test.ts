@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clientFromPeerId, generatePeerId, PEER_ID_PREFIX } from './peer-id';
 
@@ -26,6 +27,14 @@ describe('peer id', () => {
     expect(clientFromPeerId(id('-WW0205-'))).toBe('WebTorrent 2.5');
     expect(clientFromPeerId(id('M7-2-2--'))).toBe('BitTorrent 7.2.2');
     expect(clientFromPeerId(id('T03I--'))).toBe('BitTornado 0.3.18');
+  });
+
+  it('names any 20 bytes without throwing', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), (id) => {
+        expect(clientFromPeerId(id).length).toBeGreaterThan(0);
+      }),
+    );
   });
 
   it('says unknown for anything else', () => {
