@@ -56,6 +56,24 @@ describe('torrent list', () => {
     expect(within(row('alpha')).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('75');
   });
 
+  it('touches only the changed row when one torrent changes', async () => {
+    const app = await withFive();
+    const body = screen.getAllByRole('rowgroup')[1]!;
+    const touched = new Set<string>();
+    const observer = new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target instanceof Element ? r.target : r.target.parentElement;
+        const rowEl = el?.closest('[role="row"]');
+        touched.add(rowEl?.id ?? 'outside a row');
+      }
+    });
+    observer.observe(body, { subtree: true, childList: true, characterData: true, attributes: true });
+    app.emit('torrents', { full: false, changed: [summary(5, { name: 'bravo', length: 1, downRate: 7 })], removed: [] });
+    await act(async () => {});
+    observer.disconnect();
+    expect([...touched]).toEqual([`torrent-${hashOf(5)}`]);
+  });
+
   it('selects with click, Ctrl+click and Shift+click', async () => {
     await withFive();
     fireEvent.mouseDown(row('bravo'));
@@ -154,6 +172,14 @@ describe('detail panel', () => {
     fireEvent.keyDown(screen.getByRole('tab', { name: 'Peers' }), { key: 'ArrowRight' });
     await act(async () => {});
     expect(app.api.callsOf('subscribe').at(-1)).toEqual({ infoHash: hashOf(2), tab: 'files' });
+  });
+
+  it('stops the detail stream when the panel goes away', async () => {
+    const app = await withFive();
+    fireEvent.mouseDown(row('alpha'));
+    await act(async () => {});
+    app.unmount();
+    expect(app.api.callsOf('subscribe').at(-1)).toEqual({ infoHash: null, tab: null });
   });
 
   it('shows the pieces count accessibly', async () => {

@@ -38,7 +38,7 @@ export function App({ api, store: given, menu }: AppProps) {
     <ApiContext.Provider value={api}>
       <StoreContext.Provider value={store}>
         <ThemeRoot />
-        <AddFlow>
+        <AddFlow shortcuts={menu === undefined}>
           <div className="app">
             <Toolbar />
             <main className="main">

@@ -1,5 +1,6 @@
 import { formatBytes, formatRate } from '../format';
 import { useShoal } from '../store/store';
+import { ThemeSelect } from './ThemeSelect';
 
 export function StatusBar() {
   const stats = useShoal((s) => s.stats);
@@ -16,6 +17,7 @@ export function StatusBar() {
       <span title={stats?.downloadDir ?? ''} aria-label="Free space">
         Free: {stats?.freeSpace === null || stats === null ? '—' : formatBytes(stats.freeSpace)}
       </span>
+      <ThemeSelect />
     </footer>
   );
 }

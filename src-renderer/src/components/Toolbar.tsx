@@ -1,30 +1,17 @@
-import type { Theme } from '../api/contract';
-import { useCommand } from '../api/use-command';
 import { stateFilters, type StateFilter } from '../store/list-view';
 import { useShoal, useShoalStore } from '../store/store';
 import { useAdd } from './add/AddFlow';
 import { useTorrentActions } from './use-torrent-actions';
 
-const themes: readonly Theme[] = ['system', 'light', 'dark'];
 const filterLabel: Record<StateFilter, string> = { all: 'All', downloading: 'Downloading', seeding: 'Seeding', paused: 'Paused', error: 'Error' };
 
 export function Toolbar() {
   const add = useAdd();
   const actions = useTorrentActions();
   const store = useShoalStore();
-  const run = useCommand();
   const hasSelection = useShoal((s) => s.selection.selected.size > 0);
   const filter = useShoal((s) => s.filter);
   const counts = useShoal((s) => s.counts);
-  const theme = useShoal((s) => s.settings?.theme ?? 'system');
-
-  const setTheme = async (next: Theme) => {
-    const s = store.getState();
-    // Switch at once; the engine's reply (the stored settings) confirms it.
-    if (s.settings) s.setSettings({ ...s.settings, theme: next });
-    const saved = await run('setSettings', { theme: next });
-    if (saved) store.getState().setSettings(saved);
-  };
 
   return (
     <header className="toolbar">
@@ -70,14 +57,6 @@ export function Toolbar() {
         value={filter.text}
         onChange={(e) => store.getState().setFilter({ ...store.getState().filter, text: e.target.value })}
       />
-      <select aria-label="Theme" value={theme} onChange={(e) => {
-          const next = themes.find((t) => t === e.target.value);
-          if (next) void setTheme(next);
-        }}>
-        <option value="system">System theme</option>
-        <option value="light">Light</option>
-        <option value="dark">Dark</option>
-      </select>
     </header>
   );
 }

@@ -29,8 +29,14 @@ interface Pending {
   preview: Preview;
 }
 
+interface AddFlowProps {
+  children: ReactNode;
+  /** Ctrl/Cmd+O and Ctrl/Cmd+U; off in Electron, whose application menu owns those accelerators. */
+  shortcuts: boolean;
+}
+
 /** Owns the add flow: file chooser, magnet dialog, and a queue of previews shown one at a time. */
-export function AddFlow({ children }: { children: ReactNode }) {
+export function AddFlow({ children, shortcuts }: AddFlowProps) {
   const api = useApi();
   const store = useShoalStore();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -92,6 +98,7 @@ export function AddFlow({ children }: { children: ReactNode }) {
   );
 
   useEffect(() => {
+    if (!shortcuts) return;
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
       const key = e.key.toLowerCase();
@@ -105,7 +112,7 @@ export function AddFlow({ children }: { children: ReactNode }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [actions]);
+  }, [actions, shortcuts]);
 
   const current = queue[0];
   return (

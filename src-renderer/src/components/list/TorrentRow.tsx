@@ -61,7 +61,7 @@ export const TorrentRow = memo(function TorrentRow({ infoHash, rowIndex, top, on
       <div role="gridcell" className={`cell state ${t.state}`}>{stateLabel[t.state]}</div>
       <div role="gridcell" className="cell end rate down">{formatRate(t.downRate)}</div>
       <div role="gridcell" className="cell end rate up">{formatRate(t.upRate)}</div>
-      <div role="gridcell" className="cell end">{done || t.state === 'paused' ? '' : formatEta(t.eta)}</div>
+      <div role="gridcell" className="cell end">{t.state === 'downloading' && !done ? formatEta(t.eta) : ''}</div>
       <div role="gridcell" className="cell end">{formatPeerCount(t.peers.seeds, t.swarm.seeders)}</div>
       <div role="gridcell" className="cell end">{formatPeerCount(nonSeedPeers(t), t.swarm.leechers)}</div>
       <div role="gridcell" className="cell end">{formatRatio(t.ratio)}</div>

@@ -1,0 +1,173 @@
+import { act, cleanup, createEvent, fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ShoalError } from '../../../../src-shared/errors';
+import { FakeApi } from '../../testing/fake-api';
+import { defaultSettings, renderApp } from '../../testing/render-app';
+
+afterEach(cleanup);
+
+const hash = 'c9e15763f722f23e98a29decdfae341b98d53056';
+const preview = {
+  infoHash: hash,
+  name: 'album',
+  length: 3000,
+  files: [
+    { path: 'album/a.flac', length: 1000 },
+    { path: 'album/b.flac', length: 2000 },
+  ],
+};
+
+function apiWithPreview(): FakeApi {
+  return new FakeApi().respond('getSettings', () => defaultSettings).respond('inspectTorrent', () => preview).respond('addTorrent', () => ({ infoHash: hash, name: 'album' }));
+}
+
+function torrentFile(name = 'album.torrent', bytes = [100, 52, 58]): File {
+  return new File([Uint8Array.from(bytes)], name, { type: 'application/x-bittorrent' });
+}
+
+async function choose(files: File[]) {
+  const input = document.querySelector<HTMLInputElement>('input[type="file"]')!;
+  await act(async () => {
+    fireEvent.change(input, { target: { files } });
+  });
+}
+
+describe('adding a magnet', () => {
+  it('opens with Ctrl+U, refuses a non-magnet, previews and adds with the default folder', async () => {
+    const app = await renderApp(apiWithPreview());
+    fireEvent.keyDown(window, { key: 'u', ctrlKey: true });
+    const dialog = screen.getByRole('dialog', { name: 'Add magnet link' });
+    const field = within(dialog).getByRole('textbox', { name: 'Magnet link' });
+
+    fireEvent.change(field, { target: { value: 'http://example.com/x.torrent' } });
+    await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Continue' })));
+    expect(within(dialog).getByRole('alert').textContent).toMatch(/not a magnet link/);
+    expect(app.api.callsOf('inspectTorrent')).toEqual([]);
+
+    const uri = `magnet:?xt=urn:btih:${hash}`;
+    fireEvent.change(field, { target: { value: uri } });
+    await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Continue' })));
+    expect(app.api.callsOf('inspectTorrent')).toEqual([{ uri }]);
+    const add = screen.getByRole('dialog', { name: 'Add torrent' });
+    expect(screen.queryByRole('dialog', { name: 'Add magnet link' })).toBeNull();
+    expect(within(add).getByRole('textbox', { name: 'Destination folder' })).toHaveProperty('value', defaultSettings.downloadDir);
+
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
+    expect(app.api.callsOf('addTorrent')).toEqual([{ source: { kind: 'magnet', uri }, paused: false, savePath: defaultSettings.downloadDir }]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('keeps the magnet dialog open with the engine’s sentence when the link is bad', async () => {
+    const api = new FakeApi().respond('inspectTorrent', () => Promise.reject(new ShoalError('invalid-magnet', 'The magnet link has no info-hash.')));
+    await renderApp(api);
+    fireEvent.click(screen.getByRole('button', { name: 'Add magnet' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add magnet link' });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Magnet link' }), { target: { value: 'magnet:?dn=x' } });
+    await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Continue' })));
+    expect(within(dialog).getByRole('alert').textContent).toBe('The magnet link has no info-hash.');
+  });
+});
+
+describe('adding .torrent files', () => {
+  it('uploads the bytes, lets the user skip files, pick a folder and start paused', async () => {
+    const app = await renderApp(apiWithPreview());
+    await choose([torrentFile()]);
+    expect(app.api.callsOf('inspectTorrent')).toEqual([{ data: Uint8Array.from([100, 52, 58]) }]);
+
+    const add = screen.getByRole('dialog', { name: 'Add torrent' });
+    expect(add.textContent).toContain('album');
+    expect(add.textContent).toContain('2.93 KiB of 2.93 KiB');
+    fireEvent.click(within(add).getByRole('checkbox', { name: /album\/b\.flac/ }));
+    expect(add.textContent).toContain('1000 B of 2.93 KiB');
+    fireEvent.change(within(add).getByRole('textbox', { name: 'Destination folder' }), { target: { value: '/mnt/music' } });
+    fireEvent.click(within(add).getByRole('checkbox', { name: 'Start paused' }));
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
+
+    expect(app.api.callsOf('addTorrent')).toEqual([
+      { source: { kind: 'torrent', data: Uint8Array.from([100, 52, 58]), fileName: 'album.torrent' }, savePath: '/mnt/music', paused: true, skipFiles: [1] },
+    ]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('cannot add with every file unticked', async () => {
+    await renderApp(apiWithPreview());
+    await choose([torrentFile()]);
+    const add = screen.getByRole('dialog', { name: 'Add torrent' });
+    fireEvent.click(within(add).getByRole('button', { name: 'None' }));
+    expect(within(add).getByRole('button', { name: 'Add' })).toHaveProperty('disabled', true);
+  });
+
+  it('keeps the dialog and the choices when the engine refuses, and says why', async () => {
+    const api = apiWithPreview().respond('addTorrent', () => Promise.reject(new ShoalError('disk-full', 'The download disk is full.')));
+    await renderApp(api);
+    await choose([torrentFile()]);
+    const add = screen.getByRole('dialog', { name: 'Add torrent' });
+    fireEvent.click(within(add).getByRole('checkbox', { name: 'Start paused' }));
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
+    expect(within(add).getByRole('alert').textContent).toBe('The download disk is full.');
+    expect(within(add).getByRole('checkbox', { name: 'Start paused' })).toHaveProperty('checked', true);
+    expect(within(add).getByRole('button', { name: 'Add' })).toHaveProperty('disabled', false);
+  });
+
+  it('previews several files one after another', async () => {
+    const api = apiWithPreview();
+    await renderApp(api);
+    await choose([torrentFile('one.torrent'), torrentFile('two.torrent', [1])]);
+    expect(api.callsOf('inspectTorrent')).toHaveLength(2);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Cancel' })));
+    expect(screen.getByRole('dialog', { name: 'Add torrent' })).toBeTruthy();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Add' })));
+    expect(api.callsOf('addTorrent')).toEqual([{ source: { kind: 'torrent', data: Uint8Array.from([1]), fileName: 'two.torrent' }, paused: false, savePath: defaultSettings.downloadDir }]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('reports a file that is not a torrent, or that the engine cannot read, as an alert', async () => {
+    const api = new FakeApi().respond('inspectTorrent', () => Promise.reject(new ShoalError('invalid-torrent', 'The file is not valid bencode.')));
+    await renderApp(api);
+    await choose([new File(['x'], 'notes.txt'), torrentFile('broken.torrent')]);
+    const alerts = screen.getAllByRole('alert').map((a) => a.textContent);
+    expect(alerts[0]).toContain('"notes.txt" is not a .torrent file.');
+    expect(alerts[1]).toContain('Could not open "broken.torrent": The file is not valid bencode.');
+    expect(api.callsOf('inspectTorrent')).toHaveLength(1);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('opens the file chooser with Ctrl+O', async () => {
+    await renderApp(apiWithPreview());
+    const input = document.querySelector<HTMLInputElement>('input[type="file"]')!;
+    const click = vi.spyOn(input, 'click').mockImplementation(() => undefined);
+    fireEvent.keyDown(window, { key: 'o', ctrlKey: true });
+    expect(click).toHaveBeenCalledTimes(1);
+    expect(input.accept).toBe('.torrent');
+  });
+});
+
+describe('dropping onto the window', () => {
+  function dragEvent(type: 'dragEnter' | 'drop', dataTransfer: object) {
+    const event = createEvent[type](window, { dataTransfer });
+    fireEvent(window, event);
+    return event;
+  }
+
+  it('shows an overlay while dragging and previews a dropped .torrent', async () => {
+    const api = apiWithPreview();
+    await renderApp(api);
+    act(() => void dragEvent('dragEnter', { types: ['Files'], files: [] }));
+    expect(screen.getByRole('region', { name: 'Drop to add' })).toBeTruthy();
+    await act(async () => void dragEvent('drop', { types: ['Files'], files: [torrentFile()], getData: () => '' }));
+    expect(screen.queryByRole('region', { name: 'Drop to add' })).toBeNull();
+    expect(api.callsOf('inspectTorrent')).toEqual([{ data: Uint8Array.from([100, 52, 58]) }]);
+    expect(screen.getByRole('dialog', { name: 'Add torrent' })).toBeTruthy();
+  });
+
+  it('previews dropped magnet text, and explains anything else', async () => {
+    const api = apiWithPreview();
+    await renderApp(api);
+    const uri = `magnet:?xt=urn:btih:${hash}&dn=album`;
+    await act(async () => void dragEvent('drop', { types: ['text/plain'], files: [], getData: (t: string) => (t === 'text/plain' ? `see\n${uri}\n` : '') }));
+    expect(api.callsOf('inspectTorrent')).toEqual([{ uri }]);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Cancel' })));
+    await act(async () => void dragEvent('drop', { types: ['text/plain'], files: [], getData: () => 'just words' }));
+    expect(screen.getByRole('alert').textContent).toContain('Drop a .torrent file or a magnet link.');
+  });
+});
