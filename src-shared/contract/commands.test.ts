@@ -18,6 +18,9 @@ describe('command inputs', () => {
       uri: `magnet:?xt=urn:btih:${hash}`,
     });
     expect(commands.setSettings.input.parse({ theme: 'dark' })).toEqual({ theme: 'dark' });
+    for (const downloadDir of ['/home/me/Downloads', 'C:\\Users\\me', 'D:/media', '\\\\nas\\share']) {
+      expect(commands.setSettings.input.parse({ downloadDir })).toEqual({ downloadDir });
+    }
     expect(commands.inspectTorrent.input.parse({ uri: 'magnet:?dn=x' })).toEqual({ uri: 'magnet:?dn=x' });
     expect(commands.subscribe.input.parse({ infoHash: null, tab: null })).toEqual({ infoHash: null, tab: null });
   });
@@ -35,6 +38,9 @@ describe('command inputs', () => {
     ['negative connections', 'setSettings', { maxConnectionsPerTorrent: -1 }],
     ['bad theme', 'setSettings', { theme: 'neon' }],
     ['empty download dir', 'setSettings', { downloadDir: '' }],
+    ['relative download dir', 'setSettings', { downloadDir: 'Downloads' }],
+    ['NUL in download dir', 'setSettings', { downloadDir: '/tmp/a\0b' }],
+    ['relative save path', 'addTorrent', { source: { kind: 'magnet', uri: 'magnet:?x' }, savePath: '../up' }],
     ['huge path', 'addTorrent', { source: { kind: 'magnet', uri: 'magnet:?x' }, savePath: 'a'.repeat(limits.pathLength + 1) }],
     ['huge magnet', 'addTorrent', { source: { kind: 'magnet', uri: `magnet:?${'a'.repeat(limits.magnetLength)}` } }],
     ['not a magnet', 'addTorrent', { source: { kind: 'magnet', uri: 'http://x/' } }],

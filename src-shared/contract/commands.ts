@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { limits } from './limits';
 import {
+  absolutePathSchema,
   bytesSchema,
   filePrioritySchema,
   infoHashSchema,
@@ -36,7 +37,7 @@ export const commands = {
         z.strictObject({ kind: z.literal('torrent'), data: torrentData, fileName: path.optional() }),
         z.strictObject({ kind: z.literal('magnet'), uri: magnetUri }),
       ]),
-      savePath: path.min(1).optional(),
+      savePath: absolutePathSchema.optional(),
       paused: z.boolean().optional(),
       /** Indexes of files not to download. */
       skipFiles: z.array(fileIndex).max(limits.files).optional(),

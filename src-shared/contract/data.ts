@@ -13,6 +13,14 @@ const name = z.string().max(limits.nameLength);
 const path = z.string().max(limits.pathLength);
 const text = z.string().max(limits.textLength);
 
+/** A folder the user names for downloads: absolute (POSIX, drive or UNC), so it never depends on the engine's working directory. */
+export const absolutePathSchema = z
+  .string()
+  .min(1)
+  .max(limits.pathLength)
+  .refine((p) => !p.includes('\0'), 'must not contain NUL characters')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'must be an absolute path');
+
 /** A byte array of at most `max` bytes. Checked by tag, not `instanceof`, so arrays from another realm (preload, worker) pass. */
 export function bytesSchema(max: number) {
   return z.custom<Uint8Array>(
@@ -143,7 +151,7 @@ export const globalStatsSchema = z.object({
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 
 export const settingsSchema = z.object({
-  downloadDir: path.min(1),
+  downloadDir: absolutePathSchema,
   /** 0 lets the engine pick a free port. */
   listenPort: z.int().min(0).max(65535),
   maxConnectionsPerTorrent: z.int().min(1).max(10_000),
