@@ -6,10 +6,15 @@ import { createHmac, randomBytes } from 'node:crypto';
  * out, as clients may send from a new socket per request; spoofing is about addresses. An id is
  * accepted in its own window and the next, so it lives between one and two windows.
  */
+const MAX_CACHED = 65_536;
+
 export class ConnectionIds {
   readonly #key: Buffer;
   readonly #windowMs: number;
   readonly #input = Buffer.alloc(4 + 1 + 16);
+  #window = NaN;
+  #current = new Map<number | string, Buffer>();
+  #previous = new Map<number | string, Buffer>();
 
   constructor(windowMs = 60_000, key: Buffer = randomBytes(32)) {
     this.#windowMs = windowMs;
@@ -34,6 +39,26 @@ export class ConnectionIds {
   }
 
   #mac(window: number, ip: Uint8Array): Buffer {
+    // Most packets come from addresses seen lately: remember their MACs for this window and the
+    // previous one (bounded), so the hot path skips the HMAC.
+    if (!(window <= this.#window)) {
+      this.#previous = window === this.#window + 1 ? this.#current : new Map();
+      this.#current = new Map();
+      this.#window = window;
+    }
+    const cache = window === this.#window ? this.#current : window === this.#window - 1 ? this.#previous : undefined;
+    const key = ip.length === 4 ? ((ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]!) >>> 0 : Buffer.from(ip.buffer, ip.byteOffset, ip.byteLength).toString('latin1');
+    const hit = cache?.get(key);
+    if (hit) return hit;
+    const mac = this.#compute(window, ip);
+    if (cache) {
+      if (cache.size >= MAX_CACHED) cache.clear();
+      cache.set(key, mac);
+    }
+    return mac;
+  }
+
+  #compute(window: number, ip: Uint8Array): Buffer {
     const input = this.#input;
     input.fill(0);
     input.writeUInt32BE(window >>> 0, 0);

@@ -3,7 +3,7 @@ import { bencode, failureBody, type BValue } from './bencode-writer';
 import { ipBytes, ipText } from './ip-bytes';
 import { parseRawQuery, QueryError, type RawQuery } from './raw-query';
 import { statusPage } from './status-page';
-import type { AnnounceEvent, PeerEntry, SwarmStore } from './swarm-store';
+import { compactPeerCount, samplePeers, writeCompactPeers, type AnnounceEvent, type FamilyList, type PeerEntry, type SwarmStore } from './swarm-store';
 
 export interface HttpTrackerConfig {
   readonly store: SwarmStore;
@@ -90,7 +90,7 @@ function announce(config: HttpTrackerConfig, query: RawQuery, remote: string | u
   const ip = remote === undefined ? undefined : ipBytes(remote);
   if (!ip) throw new QueryError('The tracker cannot tell your address.');
 
-  const outcome = config.store.announce({ infoHash, peerId, ip, port, left, event, numwant }, config.now());
+  const outcome = config.store.announce({ infoHash, peerId, ip, port, left, event }, config.now());
   if (!outcome.ok) return failureBody(outcome.reason);
   const reply = new Map<string, BValue>([
     ['complete', outcome.counts.complete],
@@ -99,20 +99,37 @@ function announce(config: HttpTrackerConfig, query: RawQuery, remote: string | u
     ['interval', config.interval],
     ['min interval', config.minInterval],
   ]);
+  // The requester's own family first, then the other one with whatever numwant is left.
+  const { swarm, self } = outcome;
+  const want = event === 'stopped' ? 0 : numwant;
+  const [mine, other] = ip.length === 4 ? [swarm.v4, swarm.v6] : [swarm.v6, swarm.v4];
   if (compact) {
-    reply.set('peers', Buffer.concat(outcome.v4.map((p) => p.compact)));
-    if (outcome.v6.length > 0) reply.set('peers6', Buffer.concat(outcome.v6.map((p) => p.compact)));
+    const first = compactList(mine, self, want);
+    const second = compactList(other, self, want - first.length / mine.size);
+    const [v4, v6] = ip.length === 4 ? [first, second] : [second, first];
+    reply.set('peers', v4);
+    if (v6.length > 0) reply.set('peers6', v6);
   } else {
-    reply.set('peers', [...outcome.v4, ...outcome.v6].map((p) => dictionaryPeer(p, noPeerId)));
+    const first = samplePeers(mine, self, want);
+    const second = samplePeers(other, self, want - first.length);
+    reply.set('peers', [...first, ...second].map((p) => dictionaryPeer(p, noPeerId)));
   }
   return bencode(reply);
 }
 
+function compactList(list: FamilyList, self: PeerEntry | undefined, want: number): Buffer {
+  const count = compactPeerCount(list, self, want);
+  const out = Buffer.allocUnsafe(count * list.size);
+  if (count > 0) writeCompactPeers(list, self, count, out, 0);
+  return out;
+}
+
 function dictionaryPeer(peer: PeerEntry, noPeerId: boolean): BValue {
-  const addressLength = peer.compact.length - 2;
+  const list = peer.family === 4 ? peer.swarm.v4 : peer.swarm.v6;
+  const at = peer.slot * list.size;
   const dict = new Map<string, BValue>([
-    ['ip', ipText(peer.compact.subarray(0, addressLength))],
-    ['port', peer.compact.readUInt16BE(addressLength)],
+    ['ip', ipText(list.compact.subarray(at, at + list.size - 2))],
+    ['port', list.compact.readUInt16BE(at + list.size - 2)],
   ]);
   if (!noPeerId) dict.set('peer id', peer.peerId);
   return dict;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SwarmStore, type AnnounceInput } from './swarm-store';
+import { compactPeerCount, samplePeers, SwarmStore, writeCompactPeers, type AnnounceInput } from './swarm-store';
 
 const hash = (n: number) => Buffer.alloc(20, n);
 const v4 = Buffer.from([10, 0, 0, 1]);
@@ -11,7 +11,6 @@ const input = (over: Partial<AnnounceInput>): AnnounceInput => ({
   port: 1000,
   left: 10,
   event: 'started',
-  numwant: 50,
   ...over,
 });
 
@@ -28,14 +27,39 @@ describe('SwarmStore', () => {
     expect(store.peerCount).toBe(1);
   });
 
-  it('returns a sample that excludes the requester and holds at most numwant peers', () => {
+  it('samples a window of distinct peers that excludes the requester, in both list forms', () => {
     const store = new SwarmStore({ ...limits, maxPeersPerSwarm: 100, maxPeers: 100 });
     for (let p = 1; p <= 30; p++) store.announce(input({ port: p }), 0);
-    const out = store.announce(input({ port: 7, numwant: 10 }), 0);
+    for (let trial = 0; trial < 200; trial++) {
+      const self = 1 + (trial % 30);
+      const want = trial % 35;
+      const out = store.announce(input({ port: self, event: 'none' }), 0);
+      if (!out.ok) throw new Error(out.reason);
+      const expected = Math.min(want, 29);
+      const entries = samplePeers(out.swarm.v4, out.self, want);
+      expect(entries).toHaveLength(expected);
+      expect(new Set(entries).size).toBe(expected);
+      expect(entries).not.toContain(out.self);
+      const count = compactPeerCount(out.swarm.v4, out.self, want);
+      const bytes = Buffer.alloc(count * 6);
+      expect(writeCompactPeers(out.swarm.v4, out.self, want, bytes, 0)).toBe(expected);
+      const ports = Array.from({ length: count }, (_, i) => bytes.readUInt16BE(i * 6 + 4));
+      expect(new Set(ports).size).toBe(expected);
+      expect(ports).not.toContain(self);
+      expect(ports.every((p) => p >= 1 && p <= 30)).toBe(true);
+    }
+  });
+
+  it('keeps compact addresses in step with entries when peers leave', () => {
+    const store = new SwarmStore({ ...limits, maxPeersPerSwarm: 100, maxPeers: 100 });
+    for (let p = 1; p <= 10; p++) store.announce(input({ port: p }), 0);
+    for (const p of [1, 5, 10]) store.announce(input({ port: p, event: 'stopped' }), 0);
+    const out = store.announce(input({ port: 99 }), 0);
     if (!out.ok) throw new Error(out.reason);
-    expect(out.v4).toHaveLength(10);
-    expect(out.v4.map((p) => p.compact.readUInt16BE(4))).not.toContain(7);
-    expect(new Set(out.v4).size).toBe(10);
+    const bytes = Buffer.alloc(8 * 6);
+    writeCompactPeers(out.swarm.v4, out.self, 50, bytes, 0);
+    const ports = Array.from({ length: 7 }, (_, i) => bytes.readUInt16BE(i * 6 + 4)).sort((a, b) => a - b);
+    expect(ports).toEqual([2, 3, 4, 6, 7, 8, 9]);
   });
 
   it('gives IPv6 peers in their own list', () => {
@@ -45,8 +69,10 @@ describe('SwarmStore', () => {
     store.announce(input({ ip: v6, port: 6 }), 0);
     const out = store.announce(input({ port: 4 }), 0);
     if (!out.ok) throw new Error(out.reason);
-    expect(out.v4).toHaveLength(0);
-    expect(out.v6.map((p) => p.compact.length)).toEqual([18]);
+    expect(out.swarm.v4.entries).toHaveLength(1);
+    const bytes = Buffer.alloc(18);
+    expect(writeCompactPeers(out.swarm.v6, out.self, 50, bytes, 0)).toBe(1);
+    expect(bytes).toEqual(Buffer.concat([v6, Buffer.from([0, 6])]));
   });
 
   it('expires peers not heard from within the timeout, and only those', () => {

@@ -4,6 +4,9 @@
  * client claims), so one host cannot evict another's entry. Memory is bounded by caps on swarms,
  * peers per swarm and peers in total; expiry costs O(expired) because peers sit in one set ordered
  * by their last announce.
+ *
+ * Each swarm keeps its peers' compact addresses back to back, one buffer per address family, in
+ * the same order as its entry list: a reply's peer list is then one or two memory copies.
  */
 
 export type AnnounceEvent = 'none' | 'started' | 'completed' | 'stopped';
@@ -18,28 +21,32 @@ export interface AnnounceInput {
   readonly port: number;
   readonly left: number;
   readonly event: AnnounceEvent;
-  /** Already capped by the caller. */
-  readonly numwant: number;
 }
 
 export interface PeerEntry {
   readonly swarm: Swarm;
-  readonly key: string;
-  /** Address and port in compact form: 6 bytes (IPv4) or 18 bytes (IPv6). */
-  readonly compact: Buffer;
+  readonly key: number | string;
+  readonly family: 4 | 6;
   peerId: Buffer;
   seeder: boolean;
   lastSeen: number;
-  /** Position in the swarm's v4 or v6 list, for O(1) removal. */
+  /** Position in the swarm's list (and compact buffer) for its family. */
   slot: number;
+}
+
+/** Peers of one address family: entries and their compact forms (6 or 18 bytes each), slot for slot. */
+export interface FamilyList {
+  readonly size: 6 | 18;
+  readonly entries: PeerEntry[];
+  compact: Buffer;
 }
 
 export interface Swarm {
   readonly infoHash: Buffer;
   readonly hex: string;
-  readonly peers: Map<string, PeerEntry>;
-  readonly v4: PeerEntry[];
-  readonly v6: PeerEntry[];
+  readonly peers: Map<number | string, PeerEntry>;
+  readonly v4: FamilyList;
+  readonly v6: FamilyList;
   seeders: number;
   leechers: number;
   downloaded: number;
@@ -52,7 +59,7 @@ export interface SwarmCounts {
 }
 
 export type AnnounceOutcome =
-  | { readonly ok: true; readonly counts: SwarmCounts; readonly v4: readonly PeerEntry[]; readonly v6: readonly PeerEntry[] }
+  | { readonly ok: true; readonly counts: SwarmCounts; readonly swarm: Swarm; readonly self: PeerEntry | undefined }
   | { readonly ok: false; readonly reason: string };
 
 export interface SwarmLimits {
@@ -62,6 +69,8 @@ export interface SwarmLimits {
   /** A peer not heard from for this long is dropped. */
   readonly peerTimeoutMs: number;
 }
+
+const noCounts: SwarmCounts = { complete: 0, incomplete: 0, downloaded: 0 };
 
 export class SwarmStore {
   readonly #swarms = new Map<string, Swarm>();
@@ -91,24 +100,23 @@ export class SwarmStore {
   announce(input: AnnounceInput, now: number): AnnounceOutcome {
     const hex = Buffer.from(input.infoHash.buffer, input.infoHash.byteOffset, input.infoHash.byteLength).toString('hex');
     if (!this.isAllowed(hex)) return { ok: false, reason: 'This torrent is not registered with this tracker.' };
-    const compact = compactOf(input.ip, input.port);
-    const key = compact.toString('latin1');
+    const key = peerKey(input.ip, input.port);
     let swarm = this.#swarms.get(hex);
 
     if (input.event === 'stopped') {
-      const entry = swarm?.peers.get(key);
-      if (swarm && entry) this.#remove(entry);
-      const counts = swarm ? countsOf(swarm) : { complete: 0, incomplete: 0, downloaded: 0 };
+      if (!swarm) return { ok: true, counts: noCounts, swarm: emptySwarm(hex), self: undefined };
+      const entry = swarm.peers.get(key);
+      if (entry) this.#remove(entry);
       // An empty swarm goes (with its download count): memory stays bounded by live peers.
-      if (swarm && swarm.peers.size === 0) this.#swarms.delete(hex);
-      return { ok: true, counts, v4: [], v6: [] };
+      if (swarm.peers.size === 0) this.#swarms.delete(hex);
+      return { ok: true, counts: countsOf(swarm), swarm, self: undefined };
     }
 
     const seeder = input.left === 0;
     let entry = swarm?.peers.get(key);
     if (!swarm) {
       if (this.#swarms.size >= this.#limits.maxSwarms) return { ok: false, reason: 'The tracker is full; try again later.' };
-      swarm = { infoHash: Buffer.from(hex, 'hex'), hex, peers: new Map(), v4: [], v6: [], seeders: 0, leechers: 0, downloaded: 0 };
+      swarm = emptySwarm(hex);
       this.#swarms.set(hex, swarm);
     }
     if (!entry) {
@@ -116,12 +124,7 @@ export class SwarmStore {
         if (swarm.peers.size === 0) this.#swarms.delete(hex);
         return { ok: false, reason: 'The tracker is full; try again later.' };
       }
-      const list = compact.length === 6 ? swarm.v4 : swarm.v6;
-      entry = { swarm, key, compact, peerId: Buffer.from(input.peerId), seeder, lastSeen: now, slot: list.length };
-      list.push(entry);
-      swarm.peers.set(key, entry);
-      if (seeder) swarm.seeders++;
-      else swarm.leechers++;
+      entry = this.#add(swarm, key, input, seeder, now);
     } else {
       if (entry.seeder !== seeder) {
         if (seeder) {
@@ -136,21 +139,16 @@ export class SwarmStore {
       if (!entry.peerId.equals(input.peerId)) entry.peerId = Buffer.from(input.peerId);
       entry.lastSeen = now;
       this.#byAge.delete(entry);
+      this.#byAge.add(entry);
     }
-    this.#byAge.add(entry);
     if (input.event === 'completed') swarm.downloaded++;
-
-    return {
-      ok: true,
-      counts: countsOf(swarm),
-      ...samplePeers(swarm, entry, input.numwant, compact.length === 6),
-    };
+    return { ok: true, counts: countsOf(swarm), swarm, self: entry };
   }
 
   /** Counts for one torrent (zeros when unknown). */
   counts(hex: string): SwarmCounts {
     const swarm = this.#swarms.get(hex);
-    return swarm ? countsOf(swarm) : { complete: 0, incomplete: 0, downloaded: 0 };
+    return swarm ? countsOf(swarm) : noCounts;
   }
 
   /** Up to `limit` swarms, in no particular order. */
@@ -176,14 +174,36 @@ export class SwarmStore {
     return dropped;
   }
 
+  #add(swarm: Swarm, key: number | string, input: AnnounceInput, seeder: boolean, now: number): PeerEntry {
+    const family = input.ip.length === 4 ? 4 : 6;
+    const list = family === 4 ? swarm.v4 : swarm.v6;
+    const slot = list.entries.length;
+    const entry: PeerEntry = { swarm, key, family, peerId: Buffer.from(input.peerId), seeder, lastSeen: now, slot };
+    if ((slot + 1) * list.size > list.compact.length) {
+      const grown = Buffer.allocUnsafe(Math.max(8, slot * 2) * list.size);
+      list.compact.copy(grown, 0, 0, slot * list.size);
+      list.compact = grown;
+    }
+    const at = slot * list.size;
+    list.compact.set(input.ip, at);
+    list.compact.writeUInt16BE(input.port, at + input.ip.length);
+    list.entries.push(entry);
+    swarm.peers.set(key, entry);
+    this.#byAge.add(entry);
+    if (seeder) swarm.seeders++;
+    else swarm.leechers++;
+    return entry;
+  }
+
   #remove(entry: PeerEntry): void {
     const swarm = entry.swarm;
     swarm.peers.delete(entry.key);
     this.#byAge.delete(entry);
-    const list = entry.compact.length === 6 ? swarm.v4 : swarm.v6;
-    const last = list.pop()!;
+    const list = entry.family === 4 ? swarm.v4 : swarm.v6;
+    const last = list.entries.pop()!;
     if (last !== entry) {
-      list[entry.slot] = last;
+      list.entries[entry.slot] = last;
+      list.compact.copy(list.compact, entry.slot * list.size, last.slot * list.size, (last.slot + 1) * list.size);
       last.slot = entry.slot;
     }
     if (entry.seeder) swarm.seeders--;
@@ -191,42 +211,77 @@ export class SwarmStore {
   }
 }
 
+function emptySwarm(hex: string): Swarm {
+  return {
+    infoHash: Buffer.from(hex, 'hex'),
+    hex,
+    peers: new Map(),
+    v4: { size: 6, entries: [], compact: Buffer.alloc(0) },
+    v6: { size: 18, entries: [], compact: Buffer.alloc(0) },
+    seeders: 0,
+    leechers: 0,
+    downloaded: 0,
+  };
+}
+
 function countsOf(swarm: Swarm): SwarmCounts {
   return { complete: swarm.seeders, incomplete: swarm.leechers, downloaded: swarm.downloaded };
 }
 
-/** 6 bytes for IPv4, 18 for IPv6: address then big-endian port. */
-function compactOf(ip: Uint8Array, port: number): Buffer {
-  const out = Buffer.allocUnsafe(ip.length + 2);
-  out.set(ip, 0);
-  out.writeUInt16BE(port, ip.length);
-  return out;
+/** IPv4 peers get a number (address·2^16 + port, exact below 2^53); IPv6 peers a string. */
+function peerKey(ip: Uint8Array, port: number): number | string {
+  if (ip.length === 4) return (((ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]!) >>> 0) * 65536 + port;
+  return `${Buffer.from(ip.buffer, ip.byteOffset, ip.byteLength).toString('latin1')}:${port}`;
 }
 
 /**
- * A random window of the swarm (random start, wrapping), never the requester. A window is as
- * random as a client needs and costs O(numwant) without allocating an index permutation.
+ * Walks a random window of `want` slots (random start, wrapping) over `n` slots, skipping
+ * `skip` (the requester's slot, or -1), calling `run(from, to)` for each contiguous stretch.
+ * A window is as random as a client needs and costs O(1) calls instead of O(want) picks.
  */
-function samplePeers(
-  swarm: Swarm,
-  self: PeerEntry,
-  numwant: number,
-  preferV4: boolean,
-): { v4: PeerEntry[]; v6: PeerEntry[] } {
-  const [first, second] = preferV4 ? [swarm.v4, swarm.v6] : [swarm.v6, swarm.v4];
-  const a = pickFrom(first, self, numwant);
-  const b = pickFrom(second, self, numwant - a.length);
-  return preferV4 ? { v4: a, v6: b } : { v4: b, v6: a };
+function windowRuns(n: number, skip: number, want: number, run: (from: number, to: number) => void): number {
+  const take = Math.min(want, skip >= 0 ? n - 1 : n);
+  if (take <= 0) return 0;
+  let i = n <= want + 1 ? 0 : Math.floor(Math.random() * n);
+  let taken = 0;
+  while (taken < take) {
+    let end = Math.min(n, i + (take - taken));
+    if (skip >= i && skip < end) end = skip;
+    if (end > i) {
+      run(i, end);
+      taken += end - i;
+      i = end;
+    }
+    if (i === skip) i++;
+    if (i >= n) i = 0;
+  }
+  return take;
 }
 
-function pickFrom(list: readonly PeerEntry[], self: PeerEntry, want: number): PeerEntry[] {
+/**
+ * Writes up to `want` compact peers of one family (never `self`) into `out` at `offset`;
+ * returns how many.
+ */
+export function writeCompactPeers(list: FamilyList, self: PeerEntry | undefined, want: number, out: Buffer, offset: number): number {
+  const skip = self && (self.family === 4) === (list.size === 6) ? self.slot : -1;
+  let at = offset;
+  return windowRuns(list.entries.length, skip, want, (from, to) => {
+    at += list.compact.copy(out, at, from * list.size, to * list.size);
+  });
+}
+
+/** How many peers `writeCompactPeers` will write. */
+export function compactPeerCount(list: FamilyList, self: PeerEntry | undefined, want: number): number {
+  const mine = self && (self.family === 4) === (list.size === 6) ? 1 : 0;
+  return Math.max(0, Math.min(want, list.entries.length - mine));
+}
+
+/** Up to `want` peer entries of one family, never `self` (for the dictionary model). */
+export function samplePeers(list: FamilyList, self: PeerEntry | undefined, want: number): PeerEntry[] {
+  const skip = self && (self.family === 4) === (list.size === 6) ? self.slot : -1;
   const out: PeerEntry[] = [];
-  const n = list.length;
-  if (want <= 0 || n === 0) return out;
-  const start = n <= want + 1 ? 0 : Math.floor(Math.random() * n);
-  for (let i = 0; i < n && out.length < want; i++) {
-    const entry = list[(start + i) % n]!;
-    if (entry !== self) out.push(entry);
-  }
+  windowRuns(list.entries.length, skip, want, (from, to) => {
+    for (let i = from; i < to; i++) out.push(list.entries[i]!);
+  });
   return out;
 }

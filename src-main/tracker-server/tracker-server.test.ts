@@ -85,12 +85,12 @@ describe('HTTP tracker', () => {
   it('caps numwant at 50 and lists IPv6 peers in peers6', async () => {
     const s = await start();
     for (let port = 1; port <= 60; port++) {
-      s.store.announce({ infoHash: hashA, peerId: Buffer.alloc(20), ip: Buffer.from([10, 0, 0, 1]), port, left: 1, event: 'started', numwant: 0 }, Date.now());
+      s.store.announce({ infoHash: hashA, peerId: Buffer.alloc(20), ip: Buffer.from([10, 0, 0, 1]), port, left: 1, event: 'started' }, Date.now());
     }
     const v6 = Buffer.alloc(16);
     v6[0] = 0x20;
     v6[1] = 0x01;
-    s.store.announce({ infoHash: hashB, peerId: Buffer.alloc(20), ip: v6, port: 7000, left: 1, event: 'started', numwant: 0 }, Date.now());
+    s.store.announce({ infoHash: hashB, peerId: Buffer.alloc(20), ip: v6, port: 7000, left: 1, event: 'started' }, Date.now());
     const many = await getDict(announcePath({ numwant: '500' }));
     expect((many.get('peers') as Buffer).length).toBe(50 * 6);
     const six = await getDict(announcePath({ info_hash: esc(hashB) }));
@@ -258,7 +258,7 @@ describe('UDP tracker', () => {
   it('never amplifies: announce replies carry at most 50 peers, and errors never outgrow the request', async () => {
     const s = await start();
     for (let port = 1; port <= 200; port++) {
-      s.store.announce({ infoHash: hashA, peerId: Buffer.alloc(20), ip: Buffer.from([10, 0, 0, 2]), port, left: 1, event: 'started', numwant: 0 }, Date.now());
+      s.store.announce({ infoHash: hashA, peerId: Buffer.alloc(20), ip: Buffer.from([10, 0, 0, 2]), port, left: 1, event: 'started' }, Date.now());
     }
     const id = await connect();
     expect((await exchange(announcePacket(id, 5001, 100000)))!.length).toBe(20 + 50 * 6);

@@ -75,8 +75,15 @@ export async function startTrackerServer(options: TrackerServerOptions): Promise
       const config: UdpTrackerConfig = { store, ids: new ConnectionIds(options.connectionWindowMs), interval, maxNumwant, now };
       udp = await bindUdp(options.udp);
       const socket = udp;
+      // Address text → bytes, remembered (bounded): the same clients announce again and again.
+      const addresses = new Map<string, Buffer | undefined>();
       socket.on('message', (packet, rinfo) => {
-        const ip = ipBytes(rinfo.address);
+        let ip = addresses.get(rinfo.address);
+        if (ip === undefined) {
+          ip = ipBytes(rinfo.address);
+          if (addresses.size >= 65_536) addresses.clear();
+          addresses.set(rinfo.address, ip);
+        }
         if (!ip) return;
         const reply = handleUdp(config, packet, ip);
         if (reply) socket.send(reply, rinfo.port, rinfo.address);

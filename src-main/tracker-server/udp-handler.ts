@@ -1,5 +1,5 @@
 import type { ConnectionIds } from './connection-ids';
-import type { AnnounceEvent, SwarmStore } from './swarm-store';
+import { compactPeerCount, writeCompactPeers, type AnnounceEvent, type SwarmStore } from './swarm-store';
 
 /**
  * BEP 15 request handling, from one datagram to at most one reply. No reply is ever much larger
@@ -46,38 +46,29 @@ export function handleUdp(config: UdpTrackerConfig, packet: Buffer, ip: Buffer):
 
 function announce(config: UdpTrackerConfig, packet: Buffer, ip: Buffer, transaction: number, now: number): Buffer | undefined {
   if (packet.length < 98) return error(packet, transaction, 'truncated announce');
-  const left = packet.readBigUInt64BE(64);
-  const eventCode = packet.readUInt32BE(80);
-  const event = events[eventCode];
+  const event = events[packet.readUInt32BE(80)];
   if (event === undefined) return error(packet, transaction, 'bad event');
   const wanted = packet.readInt32BE(92);
   const numwant = wanted < 0 ? config.maxNumwant : Math.min(wanted, config.maxNumwant);
   const peerPort = packet.readUInt16BE(96);
   if (peerPort === 0) return error(packet, transaction, 'bad port');
+  // Only whether `left` is zero matters; reading it as two words avoids a BigInt per packet.
+  const left = packet.readUInt32BE(64) | packet.readUInt32BE(68) ? 1 : 0;
   const outcome = config.store.announce(
-    {
-      infoHash: packet.subarray(16, 36),
-      peerId: packet.subarray(36, 56),
-      ip,
-      port: peerPort,
-      left: left > 0n ? 1 : 0,
-      event,
-      numwant,
-    },
+    { infoHash: packet.subarray(16, 36), peerId: packet.subarray(36, 56), ip, port: peerPort, left, event },
     now,
   );
   if (!outcome.ok) return error(packet, transaction, outcome.reason);
   // BEP 15 answers in the requester's address family only.
-  const peers = ip.length === 4 ? outcome.v4 : outcome.v6;
-  const size = ip.length + 2;
-  const reply = Buffer.allocUnsafe(20 + peers.length * size);
+  const list = ip.length === 4 ? outcome.swarm.v4 : outcome.swarm.v6;
+  const count = event === 'stopped' ? 0 : compactPeerCount(list, outcome.self, numwant);
+  const reply = Buffer.allocUnsafe(20 + count * list.size);
   reply.writeUInt32BE(ACTION_ANNOUNCE, 0);
   reply.writeUInt32BE(transaction, 4);
   reply.writeUInt32BE(config.interval, 8);
   reply.writeUInt32BE(outcome.counts.incomplete, 12);
   reply.writeUInt32BE(outcome.counts.complete, 16);
-  let at = 20;
-  for (const peer of peers) at += peer.compact.copy(reply, at);
+  if (count > 0) writeCompactPeers(list, outcome.self, count, reply, 20);
   return reply;
 }
 
