@@ -1,6 +1,7 @@
 import bencode from 'bencode';
 import { ShoalError } from '../../../src-shared/errors';
 import { listSourceFiles } from './file-list';
+import { maxPieceLength } from './parse-torrent';
 import { hashPieces } from './piece-hasher';
 
 export interface CreateTorrentOptions {
@@ -22,7 +23,6 @@ export interface CreateTorrentOptions {
 }
 
 export const minPieceLength = 16 * 1024;
-export const maxPieceLength = 256 * 1024 * 1024;
 const autoMax = 16 * 1024 * 1024;
 const targetPieces = 2000;
 

@@ -15,8 +15,8 @@ export interface ParseTorrentOptions {
 
 export const v2OnlyMessage = 'BitTorrent v2-only torrents are not supported yet';
 
-// Larger pieces exist nowhere in practice and would make every piece buffer huge.
-const maxPieceLength = 256 * 1024 * 1024;
+/** Larger pieces exist nowhere in practice and would make every piece buffer huge. */
+export const maxPieceLength = 256 * 1024 * 1024;
 // A 1 ms timestamp is ~1e12 while seconds stay below 1e11 until the year 5138.
 const millisecondsThreshold = 1e11;
 const utf8 = new TextDecoder('utf-8');
