@@ -273,4 +273,18 @@ describe('shoal serve over WebSocket', { timeout: 10_000 }, () => {
     await expect(Promise.all([first, second])).resolves.toEqual([{}, {}]);
     await expect(c.invoke('getSettings', {})).resolves.toMatchObject({ theme: 'system' });
   });
+
+  it('drops a client that stops reading instead of buffering for it without bound', async () => {
+    await start({ maxBufferedBytes: 64 * 1024 });
+    const ws = rawSocket({ cookie });
+    await new Promise((resolve) => ws.on('open', resolve));
+    const closed = new Promise<number>((resolve) => ws.on('close', resolve));
+    ws.send(encodeFrame({ type: 'request', id: 1, name: 'hello', input: { protocolVersion: PROTOCOL_VERSION } }));
+    await new Promise((resolve) => ws.once('message', resolve));
+    ws.pause();
+    const rows = Array.from({ length: 200 }, (_, i) => fakeSummary({ infoHash: i.toString(16).padStart(40, '0'), name: `torrent ${i}` }));
+    for (let i = 0; i < 300; i++) engine.emit({ name: 'torrents', payload: { full: false, changed: rows, removed: [] } });
+    ws.resume();
+    expect(await closed).toBe(4004);
+  });
 });
