@@ -4,9 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Announcer } from './announcer';
 import { HttpTrackerClient } from './http-tracker-client';
+import { freePort } from './interop-support';
 import { UdpTrackerClient } from './udp-tracker-client';
-import type { AnnounceEventName, AnnounceRequest, TrackerClient } from './tracker-types';
+import type { AnnounceEventName, AnnounceRequest, PeerAddress, TrackerClient } from './tracker-types';
 
 export interface TrackerUnderTest {
   readonly httpAnnounceUrl: string;
@@ -16,12 +18,12 @@ export interface TrackerUnderTest {
 
 /** `setup` gets the info-hashes the suite will use, for trackers that need an allow-list. */
 export function trackerConformanceSuite(name: string, setup: (infoHashesHex: readonly string[]) => Promise<TrackerUnderTest>): void {
-  const hashes = { http: randomBytes(20), udp: randomBytes(20) };
+  const hashes = { http: randomBytes(20), udp: randomBytes(20), announcer: randomBytes(20) };
   let tracker: TrackerUnderTest | undefined;
 
   describe(`tracker clients against ${name}`, () => {
     beforeAll(async () => {
-      tracker = await setup([hashes.http.toString('hex'), hashes.udp.toString('hex')]);
+      tracker = await setup(Object.values(hashes).map((h) => h.toString('hex')));
     }, 20_000);
     afterAll(async () => {
       await tracker?.close();
@@ -68,6 +70,34 @@ export function trackerConformanceSuite(name: string, setup: (infoHashesHex: rea
         expect(last.peers).not.toContainEqual({ host: '127.0.0.1', port: 40002 });
       }, 20_000);
     }
+
+    it('Announcer: falls through a dead tier, finds peers, reports health, and stops', async () => {
+      const infoHash = hashes.announcer;
+      const seeder = new HttpTrackerClient(tracker!.httpAnnounceUrl, { timeoutMs: 3000 });
+      await seeder.announce({ infoHash, peerId: randomBytes(20), port: 41000, uploaded: 0, downloaded: 0, left: 0, event: 'started', numwant: 0, key: 1 });
+      const peers: PeerAddress[] = [];
+      const announcer = new Announcer({
+        tiers: [[`udp://127.0.0.1:${await freePort()}/announce`], [tracker!.udpAnnounceUrl, tracker!.httpAnnounceUrl]],
+        infoHash,
+        peerId: randomBytes(20),
+        port: 41001,
+        stats: () => ({ uploaded: 0, downloaded: 0, left: 1 }),
+        onPeers: (p) => peers.push(...p),
+        udp: { retryBaseMs: 100, maxRetries: 0 },
+      });
+      try {
+        announcer.start();
+        for (let i = 0; i < 100 && peers.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        expect(peers).toContainEqual({ host: '127.0.0.1', port: 41000 });
+        const states = announcer.statuses().map((s) => [s.tier, s.state]);
+        expect(states).toContainEqual([0, 'error']);
+        expect(states).toContainEqual([1, 'working']);
+        expect(announcer.health()).toMatchObject({ seeders: 1, leechers: 1 });
+      } finally {
+        await announcer.stop();
+      }
+      expect(await seeder.scrape(infoHash)).toMatchObject({ complete: 1, incomplete: 0 });
+    }, 20_000);
 
     it('scrape of a torrent nobody announced counts zeros', async () => {
       const client = new HttpTrackerClient(tracker!.httpAnnounceUrl, { timeoutMs: 3000 });
