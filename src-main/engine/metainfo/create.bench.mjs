@@ -1,10 +1,10 @@
 // `npm run bench:create`: `shoal create` of a 1 GiB file against this machine's single-thread
 // SHA-1 ceiling (`openssl speed -evp sha1`, 16384-byte blocks). Goal: a ratio of at least 0.90.
-// Runs the built CLI (dist/cli.js) as a user would; the file is written first, so it is read
-// from the page cache, like openssl's in-memory figure.
+// Runs the built CLI (dist/cli.js) as a user would; the file is written and flushed first, so it
+// is read from the page cache, like openssl's in-memory figure.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,8 @@ try {
   const block = randomFillSync(Buffer.alloc(16 * 1024 * 1024));
   const fd = openSync(file, 'w');
   for (let written = 0; written < size; written += block.length) writeSync(fd, block);
+  // Flushed first: otherwise the kernel's writeback of 1 GiB of dirty pages competes with the runs.
+  fsyncSync(fd);
   closeSync(fd);
 
   const before = opensslSha1();
