@@ -13,6 +13,7 @@ import { parseTorrent } from '../metainfo/parse-torrent';
 import type { BlockRef } from './messages';
 import { PeerConnection } from './peer-connection';
 import { clientFromPeerId, generatePeerId } from './peer-id';
+import { encodeMetadataMessage, MetadataAssembler, parseMetadataMessage, UT_METADATA } from './ut-metadata';
 
 const run = promisify(execFile);
 const PIECE = 32 * 1024;
@@ -153,6 +154,63 @@ function attempt(conn: PeerConnection, wanted: BlockRef[], deadline: number): Pr
   });
 }
 
+/** Fetches the info dictionary over BEP 9, as for a magnet link, retrying until `deadline`. */
+async function fetchMetadata(port: number, deadline: number): Promise<Uint8Array> {
+  let lastError = 'no attempt';
+  while (Date.now() < deadline) {
+    const conn = PeerConnection.dial({ host: '127.0.0.1', port, infoHash: meta.infoHash, peerId: generatePeerId() });
+    try {
+      return await metadataAttempt(conn, deadline);
+    } catch (err) {
+      lastError = (err as Error).message;
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      conn.close('test over');
+    }
+  }
+  throw new Error(`could not fetch metadata: ${lastError}`);
+}
+
+function metadataAttempt(conn: PeerConnection, deadline: number): Promise<Uint8Array> {
+  const OUR_ID = 3;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('attempt timed out')), Math.max(0, deadline - Date.now()));
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(why));
+    };
+    let assembler: MetadataAssembler | undefined;
+    conn.once('close', (reason) => fail(`closed: ${reason}`));
+    conn.once('handshake', () => {
+      if (!conn.extensionProtocol) return fail('no BEP 10');
+      conn.sendExtendedHandshake({ m: { [UT_METADATA]: OUR_ID } });
+      if (conn.fastExtension) conn.sendHaveNone();
+    });
+    conn.on('extendedHandshake', (h) => {
+      const theirId = h.m[UT_METADATA];
+      if (!theirId || h.metadataSize === undefined) return fail('no ut_metadata or metadata_size');
+      assembler = new MetadataAssembler(meta.infoHash, h.metadataSize);
+      for (const piece of assembler.missing()) conn.sendExtended(theirId, encodeMetadataMessage({ type: 'request', piece }));
+    });
+    conn.on('extended', (id, payload) => {
+      if (id !== OUR_ID || !assembler) return;
+      const m = parseMetadataMessage(payload);
+      if (m.type === 'reject') return fail(`piece ${m.piece} rejected`);
+      if (m.type !== 'data') return;
+      const info = assembler.add(m.piece, m.data, m.totalSize);
+      if (info) {
+        clearTimeout(timer);
+        resolve(info);
+      }
+    });
+  });
+}
+
+async function expectMetadata(port: number): Promise<void> {
+  const info = await fetchMetadata(port, Date.now() + 25_000);
+  expect(Buffer.from(info).equals(Buffer.from(meta.infoBytes))).toBe(true);
+}
+
 // The short last block of the last piece and a full block in the middle.
 const wanted: BlockRef[] = [
   { index: 2, begin: 16384, length: 16384 },
@@ -203,6 +261,8 @@ describe('wire interop with aria2c', () => {
     expect(fetched.version).toMatch(/aria2/);
     expectPayload(fetched);
   });
+
+  it('serves the info dictionary over ut_metadata', { timeout: 30_000 }, () => expectMetadata(seeder.port));
 });
 
 describe('wire interop with qBittorrent (libtorrent)', () => {
@@ -238,6 +298,8 @@ describe('wire interop with qBittorrent (libtorrent)', () => {
     expect(fetched.version).toMatch(/qBittorrent/);
     expectPayload(fetched);
   });
+
+  it('serves the info dictionary over ut_metadata', { timeout: 30_000 }, () => expectMetadata(seeder.port));
 });
 
 describe('wire interop with Transmission', () => {
@@ -273,4 +335,6 @@ describe('wire interop with Transmission', () => {
     expect(fetched.version).toMatch(/Transmission/);
     expectPayload(fetched);
   });
+
+  it('serves the info dictionary over ut_metadata', { timeout: 30_000 }, () => expectMetadata(seeder.port));
 });
