@@ -11,7 +11,8 @@ import react from '@vitejs/plugin-react';
 import { chromium } from 'playwright-core';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const outDir = fileURLToPath(new URL('../../dist/bench-ui/', import.meta.url));
+// BENCH_OUT moves the build, traces and screenshots elsewhere (dist/ is wiped by every `npm run build`).
+const outDir = process.env.BENCH_OUT ?? fileURLToPath(new URL('../../dist/bench-ui/', import.meta.url));
 const measureMs = Number(process.env.BENCH_MS ?? 10_000);
 const budgetMs = 16;
 
@@ -44,38 +45,45 @@ function serve(root) {
 }
 
 /**
- * Main-thread work per frame from the Chromium trace: the summed duration of the renderer main
- * thread's top-level tasks between consecutive frame begins. This is the time the page costs a
- * frame, independent of the display's 60 Hz cadence that requestAnimationFrame deltas reflect.
+ * Main-thread work per frame from the Chromium trace: the renderer main thread's top-level tasks
+ * between consecutive frame begins, summed two ways. `wall` is elapsed time, which on a shared,
+ * loaded machine includes time the thread sat preempted by other processes; `cpu` is the thread
+ * time the page itself consumed (the trace's `tdur`), which is what the UI's code and rendering cost.
  */
 function frameWork(trace) {
   const events = trace.traceEvents ?? [];
-  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const onMain = (e) => mainThreads.has(`${e.pid}:${e.tid}`);
-  // The bench page's renderer is the one doing the most work.
+  const key = (e) => `${e.pid}:${e.tid}`;
+  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map(key));
+  // The bench page's renderer is the main thread doing the most work.
   const busyByThread = new Map();
-  for (const e of events) if (e.ph === 'X' && e.name === 'RunTask' && onMain(e)) busyByThread.set(`${e.pid}:${e.tid}`, (busyByThread.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
+  for (const e of events) if (e.ph === 'X' && e.name === 'RunTask' && mainThreads.has(key(e))) busyByThread.set(key(e), (busyByThread.get(key(e)) ?? 0) + (e.dur ?? 0));
   const page = [...busyByThread.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  if (!page) return [];
-  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && `${e.pid}:${e.tid}` === page).sort((a, b) => a.ts - b.ts);
+  if (!page) return { wall: [], cpu: [] };
+  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && key(e) === page).sort((a, b) => a.ts - b.ts);
   const frames = events
-    .filter((e) => e.name === 'BeginMainThreadFrame' && `${e.pid}:${e.tid}` === page)
+    .filter((e) => e.name === 'BeginMainThreadFrame' && key(e) === page)
     .map((e) => e.ts)
     .sort((a, b) => a - b);
-  const work = [];
+  const wall = [];
+  const cpu = [];
   let t = 0;
   for (let f = 0; f + 1 < frames.length; f++) {
     const [from, to] = [frames[f], frames[f + 1]];
     let busy = 0;
+    let thread = 0;
     while (t < tasks.length && tasks[t].ts + tasks[t].dur <= from) t++;
     for (let k = t; k < tasks.length && tasks[k].ts < to; k++) {
-      const start = Math.max(from, tasks[k].ts);
-      const end = Math.min(to, tasks[k].ts + tasks[k].dur);
-      if (end > start) busy += end - start;
+      const task = tasks[k];
+      const overlap = Math.min(to, task.ts + task.dur) - Math.max(from, task.ts);
+      if (overlap <= 0) continue;
+      busy += overlap;
+      // A task split across frames is charged its CPU time in proportion.
+      thread += (task.tdur ?? task.dur) * (overlap / Math.max(1, task.dur));
     }
-    work.push(busy / 1000);
+    wall.push(busy / 1000);
+    cpu.push(thread / 1000);
   }
-  return work;
+  return { wall, cpu };
 }
 
 console.log('bench:ui: building the bench page…');
@@ -118,13 +126,14 @@ try {
     const work = frameWork(trace);
     const deltas = sample.frameDeltas;
     const late = deltas.filter((d) => d > 1.5 * (1000 / 60)).length;
-    const p95Work = percentile(work, 95);
+    const p95Cpu = percentile(work.cpu, 95);
     console.log(`${scroll ? 'list scrolling' : 'list still'}, ${fmt(measureMs / 1000)} s (pieces shown: ${sample.pieceCount.toLocaleString('en')}, rows in the DOM: ${sample.rowsRendered}):`);
-    console.log(`  frame work (main thread per frame, trace): p50 ${fmt(percentile(work, 50))} ms, p95 ${fmt(p95Work)} ms, max ${fmt(Math.max(...work))} ms over ${work.length} frames`);
-    console.log(`  frame interval (rAF deltas):              p50 ${fmt(percentile(deltas, 50))} ms, p95 ${fmt(percentile(deltas, 95))} ms, max ${fmt(Math.max(...deltas))} ms; ${late} of ${deltas.length} frames late (> 25 ms)`);
+    console.log(`  frame work, main-thread CPU (trace):  p50 ${fmt(percentile(work.cpu, 50))} ms, p95 ${fmt(p95Cpu)} ms, max ${fmt(Math.max(...work.cpu))} ms over ${work.cpu.length} frames`);
+    console.log(`  frame work, wall clock (trace):       p50 ${fmt(percentile(work.wall, 50))} ms, p95 ${fmt(percentile(work.wall, 95))} ms, max ${fmt(Math.max(...work.wall))} ms`);
+    console.log(`  frame interval (rAF deltas):          p50 ${fmt(percentile(deltas, 50))} ms, p95 ${fmt(percentile(deltas, 95))} ms, max ${fmt(Math.max(...deltas))} ms; ${late} of ${deltas.length} frames late (> 25 ms)`);
     console.log(`  long tasks (> 50 ms): ${sample.longTasks.length}${sample.longTasks.length ? `, longest ${fmt(Math.max(...sample.longTasks))} ms` : ''}`);
-    const pass = Number.isFinite(p95Work) && p95Work <= budgetMs;
-    console.log(`  bar: p95 frame work ≤ ${budgetMs} ms → ${pass ? 'PASS' : 'FAIL'}`);
+    const pass = Number.isFinite(p95Cpu) && p95Cpu <= budgetMs;
+    console.log(`  bar: p95 main-thread frame work ≤ ${budgetMs} ms → ${pass ? 'PASS' : 'FAIL'}`);
     if (!pass) failed = true;
   }
 
