@@ -66,7 +66,7 @@ describe('shoal create', () => {
       source: 'SRC',
     });
     expect(m.files.map((f) => f.path.join('/'))).toEqual(['1.txt', '2.txt', '3.txt']);
-    expect(stdout).toEqual([`created ${target}: numbers, info-hash ${m.infoHashHex}, 1 pieces of 32768 bytes`]);
+    expect(stdout).toEqual([`created ${target}: numbers, info-hash ${m.infoHashHex}, 1 piece of 32768 bytes`]);
   });
 
   it('draws no progress when stderr is not a terminal', async () => {

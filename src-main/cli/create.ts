@@ -85,7 +85,7 @@ export const command: Command = {
     }
     await writeNew(output, bytes);
     const m = parseTorrent(bytes);
-    console.log(`created ${output}: ${m.name}, info-hash ${m.infoHashHex}, ${m.pieceCount} pieces of ${m.pieceLength} bytes`);
+    console.log(`created ${output}: ${m.name}, info-hash ${m.infoHashHex}, ${m.pieceCount} piece${m.pieceCount === 1 ? '' : 's'} of ${m.pieceLength} bytes`);
     return 0;
   },
 };

@@ -57,9 +57,11 @@ describe('shoal info', () => {
     const text = stdout.join('\n');
     expect(text).toMatch(/^Name: +lots-of-numbers$/m);
     expect(text).toMatch(/^Info-hash: +114ead6243792ba56297edbb9a78dfba84d4fc00$/m);
-    expect(text).toMatch(/^Size: +12 bytes \(12 bytes\)$/m);
+    expect(text).toMatch(/^Size: +12 bytes$/m);
     expect(text).toMatch(/^Files \(6\):$/m);
     expect(text).toMatch(/^ {2}big numbers\/10\.txt {2}\(2 bytes\)$/m);
+    expect(await shoal('info', join(torrentsDir, 'alice.torrent'))).toBe(0);
+    expect(stdout.join('\n')).toMatch(/^Size: +159\.9 KiB \(163,783 bytes\)$/m);
   });
 
   it('prints what a magnet link carries, as text or JSON', async () => {

@@ -96,7 +96,7 @@ function describeTorrent(m: Metainfo): string {
   const lines = [
     `Name:        ${m.name}`,
     `Info-hash:   ${m.infoHashHex}`,
-    `Size:        ${formatBytes(m.length)} (${m.length.toLocaleString('en-US')} bytes)`,
+    `Size:        ${formatSize(m.length)}`,
     `Pieces:      ${m.pieceCount.toLocaleString('en-US')} × ${formatBytes(m.pieceLength)}`,
     `Private:     ${m.private ? 'yes' : 'no'}`,
   ];
@@ -113,10 +113,15 @@ function describeTorrent(m: Metainfo): string {
 
 function describeMagnet(m: Magnet): string {
   const lines = [`Name:        ${m.name ?? '(unknown until the metadata arrives)'}`, `Info-hash:   ${m.infoHashHex}`];
-  if (m.length !== undefined) lines.push(`Size:        ${formatBytes(m.length)} (${m.length.toLocaleString('en-US')} bytes)`);
+  if (m.length !== undefined) lines.push(`Size:        ${formatSize(m.length)}`);
   lines.push('', 'Trackers:', ...(m.trackers.length > 0 ? m.trackers.map((t) => `  ${t}`) : ['  (none)']));
   if (m.webSeeds.length > 0) lines.push('', 'Web seeds:', ...m.webSeeds.map((u) => `  ${u}`));
   return lines.join('\n');
+}
+
+// Exact bytes too when the short form rounds.
+function formatSize(n: number): string {
+  return n < 1024 ? formatBytes(n) : `${formatBytes(n)} (${n.toLocaleString('en-US')} bytes)`;
 }
 
 function formatBytes(n: number): string {
