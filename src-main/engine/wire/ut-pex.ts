@@ -1,0 +1,127 @@
+import bencode from 'bencode';
+import { isIPv4, isIPv6 } from 'node:net';
+import { ShoalError } from '../../../src-shared/errors';
+
+/** The extension name in the BEP 10 `m` dictionary. */
+export const UT_PEX = 'ut_pex';
+/** BEP 11: at most 50 added and 50 dropped peers per message; we accept a little slack. */
+const MAX_PEERS_PER_LIST = 200;
+
+export interface PexPeer {
+  readonly host: string;
+  readonly port: number;
+  /** BEP 11 flags byte: 0x01 prefers encryption, 0x02 is a seed, 0x04 supports uTP, 0x10 reachable. */
+  readonly flags?: number;
+}
+
+export interface PexMessage {
+  readonly added: readonly PexPeer[];
+  readonly dropped: readonly PexPeer[];
+}
+
+export const PEX_SEED = 0x02;
+
+/** The payload of a `ut_pex` extended message. */
+export function encodePexMessage(m: PexMessage): Uint8Array {
+  const dict: Record<string, Uint8Array> = {};
+  const added = m.added.map(unmapped);
+  const dropped = m.dropped.map(unmapped);
+  const add4 = added.filter((p) => isIPv4(p.host));
+  const add6 = added.filter((p) => isPlainIPv6(p.host));
+  dict.added = compact(add4, 4);
+  dict['added.f'] = Uint8Array.from(add4, (p) => p.flags ?? 0);
+  dict.dropped = compact(dropped.filter((p) => isIPv4(p.host)), 4);
+  if (add6.length > 0) {
+    dict.added6 = compact(add6, 16);
+    dict['added6.f'] = Uint8Array.from(add6, (p) => p.flags ?? 0);
+  }
+  const drop6 = dropped.filter((p) => isPlainIPv6(p.host));
+  if (drop6.length > 0) dict.dropped6 = compact(drop6, 16);
+  return bencode.encode(dict);
+}
+
+/** Reads a peer's PEX message; malformed lists are a protocol error, port 0 entries are skipped. */
+export function parsePexMessage(payload: Uint8Array): PexMessage {
+  let dict: unknown;
+  try {
+    dict = bencode.decode(payload);
+  } catch {
+    throw new ShoalError('protocol', 'The peer sent a PEX message that is not valid bencode.');
+  }
+  if (typeof dict !== 'object' || dict === null || Array.isArray(dict) || dict instanceof Uint8Array) {
+    throw new ShoalError('protocol', 'The peer sent a PEX message that is not a dictionary.');
+  }
+  const d = dict as Record<string, unknown>;
+  return {
+    added: [...peers(own(d, 'added'), own(d, 'added.f'), 4), ...peers(own(d, 'added6'), own(d, 'added6.f'), 16)],
+    dropped: [...peers(own(d, 'dropped'), undefined, 4), ...peers(own(d, 'dropped6'), undefined, 16)],
+  };
+}
+
+/** `::ffff:1.2.3.4` (IPv4 on a dual-stack socket) travels as the IPv4 address. */
+function unmapped(p: PexPeer): PexPeer {
+  const rest = p.host.startsWith('::ffff:') ? p.host.slice(7) : '';
+  return isIPv4(rest) ? { ...p, host: rest } : p;
+}
+
+/** IPv6 written as hex groups only (other embedded-IPv4 forms are rare and skipped). */
+function isPlainIPv6(host: string): boolean {
+  return isIPv6(host) && !host.includes('.') && !host.includes('%');
+}
+
+function compact(list: readonly PexPeer[], addressLength: 4 | 16): Uint8Array {
+  const size = addressLength + 2;
+  const out = new Uint8Array(list.length * size);
+  list.forEach((p, n) => {
+    const at = n * size;
+    if (addressLength === 4) {
+      out.set(p.host.split('.').map(Number), at);
+    } else {
+      out.set(ipv6Bytes(p.host), at);
+    }
+    out[at + addressLength] = p.port >>> 8;
+    out[at + addressLength + 1] = p.port & 0xff;
+  });
+  return out;
+}
+
+function peers(list: unknown, flags: unknown, addressLength: 4 | 16): PexPeer[] {
+  if (list === undefined) return [];
+  const size = addressLength + 2;
+  if (!(list instanceof Uint8Array) || list.length % size !== 0 || list.length / size > MAX_PEERS_PER_LIST) {
+    throw new ShoalError('protocol', 'The peer sent a malformed PEX peer list.');
+  }
+  const f = flags instanceof Uint8Array && flags.length === list.length / size ? flags : undefined;
+  const out: PexPeer[] = [];
+  for (let at = 0, n = 0; at < list.length; at += size, n++) {
+    const port = (list[at + addressLength]! << 8) | list[at + addressLength + 1]!;
+    if (port === 0) continue;
+    const host = addressLength === 4 ? [...list.subarray(at, at + 4)].join('.') : ipv6Text(list.subarray(at, at + 16));
+    out.push(f ? { host, port, flags: f[n]! } : { host, port });
+  }
+  return out;
+}
+
+function ipv6Bytes(host: string): Uint8Array {
+  const [head = '', tail] = host.split('::');
+  const groups = (s: string) => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
+  const h = groups(head);
+  const t = tail === undefined ? [] : groups(tail);
+  const all = [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+  const out = new Uint8Array(16);
+  all.forEach((g, i) => {
+    out[2 * i] = g >>> 8;
+    out[2 * i + 1] = g & 0xff;
+  });
+  return out;
+}
+
+function ipv6Text(b: Uint8Array): string {
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((b[i]! << 8) | b[i + 1]!).toString(16));
+  return groups.join(':');
+}
+
+function own(dict: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(dict, key) ? dict[key] : undefined;
+}
