@@ -129,6 +129,16 @@ describe('UdpTrackerClient', () => {
     expect(err.message).toMatch(message);
   });
 
+  it('fails fast when nothing listens (ICMP port unreachable on a connected socket)', async () => {
+    const url = await fake(() => undefined);
+    await new Promise((r) => socket!.close(() => r(undefined)));
+    socket = undefined;
+    const started = Date.now();
+    const err = await new UdpTrackerClient(url, { retryBaseMs: 5000, maxRetries: 0 }).announce(request).catch((e: unknown) => e);
+    expect((err as ShoalError).message).toBe('The tracker cannot be reached (ECONNREFUSED).');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('scrapes one torrent', async () => {
     const url = await fake((p) => {
       if (p.readUInt32BE(8) === 0) return connectReply(p);

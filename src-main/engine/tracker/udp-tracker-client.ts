@@ -148,7 +148,7 @@ export class UdpTrackerClient implements TrackerClient {
             reject(err);
           },
         };
-        socket.send(packet, this.#port, address.address);
+        socket.send(packet);
       });
 
     const exchange = async (action: number, minLength: number, fill: (packet: Buffer, transaction: number) => void, size: number) => {
@@ -181,6 +181,12 @@ export class UdpTrackerClient implements TrackerClient {
     };
 
     try {
+      // A connected socket only hears from the tracker's address: spoofed replies from elsewhere never arrive.
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('error', (err: NodeJS.ErrnoException) => reject(new ShoalError('network', `The tracker cannot be reached (${err.code ?? err.message}).`)));
+        socket.connect(this.#port, address.address);
+      });
       return await body(exchange, family);
     } catch (err) {
       // A refusal may mean our connection id went stale on the tracker's side: start afresh next time.
