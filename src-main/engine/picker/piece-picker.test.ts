@@ -169,6 +169,28 @@ describe('PiecePicker strategy', () => {
     expect(p.pick('s', 100).map((r) => r.index)).toEqual([1]);
   });
 
+  it('sets all priorities at once with the same outcome as one by one', () => {
+    const n = 2000;
+    const prios = Uint8Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : i % 5 === 0 ? 3 : 1));
+    const bulk = picker({ pieceCount: n });
+    const single = picker({ pieceCount: n });
+    for (const p of [bulk, single]) {
+      p.peerBitfield('x', bits(n, Array.from({ length: n / 2 }, (_, i) => i * 2)));
+      p.peerHaveAll('s');
+    }
+    bulk.setPriorities(prios);
+    prios.forEach((v, i) => single.setPriority(i, v));
+    for (const p of [bulk, single]) {
+      const picked = p.pick('s', n).map((r) => r.index);
+      const third = picked.findIndex((i) => prios[i] !== 3);
+      expect(third).toBe(prios.filter((v) => v === 3).length); // all priority-3 pieces first
+      expect(picked.every((i) => prios[i]! > 0)).toBe(true);
+      expect(new Set(picked).size).toBe(prios.filter((v) => v > 0).length);
+      expect(p.isInteresting('x')).toBe(true);
+    }
+    expect(() => bulk.setPriorities(new Uint8Array(3))).toThrow(/one priority per piece/);
+  });
+
   it('puts boosted (first and last) pieces before everything else', () => {
     const p = picker({ pieceCount: 10 });
     p.peerHaveAll('s');

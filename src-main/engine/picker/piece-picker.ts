@@ -106,7 +106,7 @@ export class PiecePicker<P> {
   /** `wants(i)` as bits in wire order, so interest in a peer is a byte-wise AND with its bitfield. */
   readonly #wanted: Bitfield;
   readonly #avail: Uint32Array;
-  readonly #order: PieceOrder;
+  #order: PieceOrder;
   readonly #peers = new Map<P, PeerState>();
   readonly #partials = new Map<number, PartialPiece<P>>();
   /** Partial pieces with blocks nobody was asked for: the only ones `pick` needs to look at. */
@@ -170,6 +170,23 @@ export class PiecePicker<P> {
     if (!Number.isInteger(priority) || priority < 0 || priority > MAX_PRIORITY) throw new RangeError(`invalid priority ${priority}`);
     this.#priority[index] = priority;
     this.#refresh(index);
+  }
+
+  /** Every piece's priority at once (file priorities changed): one O(pieces) rebuild instead of many moves. */
+  setPriorities(priorities: ArrayLike<number>): void {
+    if (priorities.length !== this.pieceCount) throw new RangeError('one priority per piece is needed');
+    for (let i = 0; i < this.pieceCount; i++) {
+      const priority = priorities[i]!;
+      if (!Number.isInteger(priority) || priority < 0 || priority > MAX_PRIORITY) throw new RangeError(`invalid priority ${priority}`);
+    }
+    for (let i = 0; i < this.pieceCount; i++) {
+      this.#priority[i] = priorities[i]!;
+      const s = this.#state[i];
+      if (s === CANDIDATE || s === SKIPPED) this.#state[i] = this.#priority[i] === 0 ? SKIPPED : CANDIDATE;
+      this.#syncWanted(i);
+    }
+    this.#seqCursor = 0;
+    this.#order = new PieceOrder(this.pieceCount, EXCLUDED + 1, (i) => this.#keyFor(i), this.#random);
   }
 
   priority(index: number): number {
