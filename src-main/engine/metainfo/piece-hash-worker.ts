@@ -31,8 +31,6 @@ export function pieceHashWorker(): void {
     offsets.push(total);
     total += file.length;
   }
-  let openIndex = -1;
-  let fd = -1;
   // The file being read, named in errors.
   let current = '';
 
@@ -56,30 +54,41 @@ export function pieceHashWorker(): void {
     let index = fileAt(position);
     let hash = createHash('sha1');
     let done = 0;
-    while (position < end) {
-      const file = files[index]!;
-      const fileEnd = offsets[index]! + file.length;
-      if (position >= fileEnd) {
-        index++;
-        continue;
+    // Closed after every job: descriptors belong to the process and outlive a terminated worker.
+    let openIndex = -1;
+    let fd = -1;
+    const close = (): void => {
+      if (fd >= 0) closeSync(fd);
+      fd = -1;
+      openIndex = -1;
+    };
+    try {
+      while (position < end) {
+        const file = files[index]!;
+        const fileEnd = offsets[index]! + file.length;
+        if (position >= fileEnd) {
+          index++;
+          continue;
+        }
+        current = file.absolute;
+        if (openIndex !== index) {
+          close();
+          fd = openSync(file.absolute, 'r');
+          openIndex = index;
+        }
+        const want = Math.min(chunk.length, fileEnd - position, pieceEnd - position);
+        const read = readSync(fd, chunk, 0, want, position - offsets[index]!);
+        if (read === 0) throw Object.assign(new Error('file shrank'), { code: 'SHRANK' });
+        hash.update(chunk.subarray(0, read));
+        position += read;
+        if (position === pieceEnd) {
+          out.set(hash.digest(), 20 * done++);
+          hash = createHash('sha1');
+          pieceEnd = Math.min(position + pieceLength, end);
+        }
       }
-      current = file.absolute;
-      if (openIndex !== index) {
-        if (fd >= 0) closeSync(fd);
-        openIndex = -1;
-        fd = openSync(file.absolute, 'r');
-        openIndex = index;
-      }
-      const want = Math.min(chunk.length, fileEnd - position, pieceEnd - position);
-      const read = readSync(fd, chunk, 0, want, position - offsets[index]!);
-      if (read === 0) throw Object.assign(new Error('file shrank'), { code: 'SHRANK' });
-      hash.update(chunk.subarray(0, read));
-      position += read;
-      if (position === pieceEnd) {
-        out.set(hash.digest(), 20 * done++);
-        hash = createHash('sha1');
-        pieceEnd = Math.min(position + pieceLength, end);
-      }
+    } finally {
+      close();
     }
     return out;
   };

@@ -48,6 +48,8 @@ export async function hashPieces(files: readonly SourceFile[], pieceLength: numb
       };
       for (const worker of workers) {
         worker.on('error', reject);
+        // Only reachable if a worker dies some other way; without it the promise would never settle.
+        worker.on('exit', (code) => reject(new Error(`a piece-hashing worker exited early (code ${code})`)));
         worker.on('message', (result: HashResult) => {
           if ('error' in result) {
             const { code, path } = result.error;
