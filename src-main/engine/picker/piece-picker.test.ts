@@ -323,10 +323,16 @@ describe('PiecePicker bookkeeping', () => {
     expect(p.stalledPeers(t0 + 120_000)).toEqual([]);
     expect(p.pick('fast', 10).map((r) => r.index).sort()).toEqual([0, 1, 2, 3]);
     p.requestTimedOut('fast', { index: 3, begin: 0, length: BLOCK_SIZE });
-    expect(p.pick('slow', 10, t0 + 61_000)).toHaveLength(1);
+    const [single] = p.pick('slow', 10, t0 + 61_000);
+    expect(single).toEqual({ index: 3, begin: 0, length: BLOCK_SIZE });
     expect(p.pick('slow', 10, t0 + 61_000)).toHaveLength(0);
+    // Its one request also goes unanswered: it goes back again.
+    expect(p.stalledPeers(t0 + 100_000)).toEqual([]);
+    expect(p.stalledPeers(t0 + 121_000)).toEqual(['slow']);
+    expect(p.snubbed('slow')).toEqual([single]);
+    expect(p.pick('slow', 10, t0 + 122_000)).toEqual([single]);
     // It delivers: no longer snubbed, full pipeline again.
-    p.blockReceived('slow', 3, 0, BLOCK_SIZE, t0 + 62_000);
+    p.blockReceived('slow', 3, 0, BLOCK_SIZE, t0 + 123_000);
     expect(p.isSnubbed('slow')).toBe(false);
   });
 

@@ -406,7 +406,7 @@ export class PiecePicker<P> {
     }
     const p = this.#partials.get(index);
     const b = begin / BLOCK_SIZE;
-    if (!p || !Number.isInteger(b) || b >= p.blockCount || length !== this.#blockLength(index, b)) {
+    if (!p || !Number.isInteger(b) || b < 0 || b >= p.blockCount || length !== this.#blockLength(index, b)) {
       return { wanted: false, cancels: NO_CANCELS, pieceComplete: false };
     }
     const key = index * this.blocksPerPiece + b;
@@ -476,11 +476,14 @@ export class PiecePicker<P> {
     return this.dropRequests(peer);
   }
 
-  /** Peers (not yet snubbed) that have had requests out and delivered nothing for `afterMs`. */
+  /**
+   * Peers that have had requests out and delivered nothing for `afterMs`: call `snubbed` for each.
+   * A snubbed peer shows up again if its single request also goes unanswered that long.
+   */
   stalledPeers(now = Date.now(), afterMs = 60_000): P[] {
     const stalled: P[] = [];
     for (const [peer, ps] of this.#peers) {
-      if (!ps.snubbed && ps.outstanding.size > 0 && now - ps.lastActivity >= afterMs) stalled.push(peer);
+      if (ps.outstanding.size > 0 && now - ps.lastActivity >= afterMs) stalled.push(peer);
     }
     return stalled;
   }
