@@ -150,6 +150,7 @@ describe('parseTorrent refuses malformed torrents with a sentence that names the
     ['pieces not a multiple of 20', single({ pieces: new Uint8Array(59) }), /59 bytes long, not a multiple of 20/],
     ['too few piece hashes', single({ pieces: hashes(2) }), /2 piece hashes but its length needs 3/],
     ['too many piece hashes', single({ pieces: hashes(4) }), /4 piece hashes but its length needs 3/],
+    ['meta version not an integer', single({ 'meta version': 'two' }), /'meta version' is not an integer/],
   ];
   for (const [what, bytes, message] of cases) {
     it(`refuses: ${what}`, () => {

@@ -102,7 +102,8 @@ function checkVersion(info: BDict): void {
     if (!hasV1) throw new ShoalError('unsupported-torrent', v2OnlyMessage);
     return;
   }
-  throw new ShoalError('unsupported-torrent', `This torrent uses BitTorrent meta version ${String(version)}, which is not supported.`);
+  if (typeof version !== 'number') invalid("its 'meta version' is not an integer");
+  throw new ShoalError('unsupported-torrent', `This torrent uses BitTorrent meta version ${version}, which is not supported.`);
 }
 
 function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile: boolean } {
