@@ -4,7 +4,7 @@
 // is read from the page cache, like openssl's in-memory figure.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,13 +37,19 @@ try {
 
   const before = opensslSha1();
   const times = [];
+  const cpu = [];
   for (let i = 0; i < runs; i++) {
     const out = join(dir, `run-${i}.torrent`);
+    const command = [process.execPath, cli, 'create', file, '-o', out];
+    // GNU time, when installed, adds the CPU seconds the run used (its last stderr line).
+    const timed = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', '%U %S', ...command] : command;
     const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [cli, 'create', file, '-o', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const result = spawnSync(timed[0], timed.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (result.status !== 0) throw new Error(`shoal create failed with status ${result.status}`);
+    if (result.status !== 0) throw new Error(`shoal create failed with status ${result.status}: ${result.stderr}`);
     times.push(seconds);
+    const [user, sys] = result.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+    if (Number.isFinite(user) && Number.isFinite(sys)) cpu.push(user + sys);
   }
   const after = opensslSha1();
   const wallClock = opensslSha1(true);
@@ -55,8 +61,10 @@ try {
   console.log(`shoal create of 1 GiB (whole process, ${availableParallelism()} cores): ${times.map((t) => `${t.toFixed(2)} s`).join(', ')}`);
   console.log(`shoal create: best ${mb(best)}, median ${mb(median)}`);
   console.log(`ratio: best ${(best / openssl).toFixed(3)}, median ${(median / openssl).toFixed(3)} (goal >= 0.90)`);
-  // Context for a busy machine: openssl's own figure in wall-clock time and the load average.
+  // Context for a busy machine: openssl's own figure in wall-clock time, the load average, and
+  // the CPU time shoal used (work per byte, whatever share of the cores it was given).
   console.log(`context: openssl -elapsed ${mb(wallClock)}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  if (cpu.length > 0) console.log(`context: shoal CPU time per run ${cpu.map((c) => `${c.toFixed(2)} s`).join(', ')}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
