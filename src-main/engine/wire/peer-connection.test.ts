@@ -195,6 +195,13 @@ describe('PeerConnection over loopback', () => {
     expect(reason).toMatch(/network error|closed/);
   });
 
+  it('reports an invalid address as a close, not an exception', { timeout: 5000 }, async () => {
+    const conn = track(PeerConnection.dial({ host: '127.0.0.1', port: 70_000, infoHash, peerId: generatePeerId() }));
+    const [reason, err] = await once<[string, Error]>(conn, 'close');
+    expect(reason).toBe('invalid address');
+    expect(err.message).toMatch(/not a valid address/);
+  });
+
   it('sends keep-alives when quiet, so a peer with a short idle timeout stays', { timeout: 5000 }, async () => {
     const [, b] = await pair({ keepAliveMs: 100, idleTimeoutMs: 60_000 }, { keepAliveMs: 60_000, idleTimeoutMs: 600 });
     let keepAlives = 0;

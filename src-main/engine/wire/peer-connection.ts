@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { connect, type Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
 import { encodeExtendedHandshake, parseExtendedHandshake, type ExtendedHandshake } from './extended-handshake';
 import { encodeHandshake, HANDSHAKE_LENGTH, type Handshake, type HandshakeExtensions } from './handshake';
@@ -97,7 +97,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   #state: State;
   #closeReason: string | undefined;
-  #socket: Socket;
+  readonly #socket: Socket;
   readonly #decoder: MessageDecoder;
   readonly #ours: HandshakeExtensions;
   #sawHaveState = false;
@@ -127,8 +127,16 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
 
   /** Dials a peer, sends our handshake and waits for theirs. Failures arrive as a `close` event. */
   static dial(options: DialOptions): PeerConnection {
-    const socket = connect({ host: options.host, port: options.port });
+    const socket = new Socket();
     const conn = new PeerConnection(socket, 'connecting', options);
+    try {
+      socket.connect({ host: options.host, port: options.port });
+    } catch {
+      // A tracker or PEX can hand out a port out of range; that is this peer's failure, not ours.
+      const error = new ShoalError('network', `Cannot connect to ${options.host}:${options.port}: not a valid address.`);
+      setImmediate(() => conn.close('invalid address', error));
+      return conn;
+    }
     const connectTimer = setTimeout(
       () => conn.close('connect timed out', new ShoalError('network', `Could not connect to the peer at ${options.host}:${options.port} in time.`)),
       options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
