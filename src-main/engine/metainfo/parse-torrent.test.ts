@@ -229,6 +229,10 @@ describe('parseTorrent sanitizes paths', () => {
     ]);
   });
 
+  it('treats names that differ only in Unicode normalization as duplicates', () => {
+    expect(paths([['caf\u00e9'], ['cafe\u0301']])).toEqual(['caf\u00e9', 'cafe\u0301 (1)']);
+  });
+
   it('sanitizes the torrent name and falls back when nothing usable is left', () => {
     expect(parseTorrent(single({ name: '../evil' })).name).toBe('.._evil');
     expect(parseTorrent(single({ name: '..' }), { fallbackName: 'from-file' }).name).toBe('from-file');

@@ -52,7 +52,8 @@ function truncateUtf8(name: string, maxBytes: number): string {
 
 /**
  * Renames paths in place so no two files land on the same name, and no file sits where another
- * file needs a folder. Comparison ignores case, as the file systems of Windows and macOS do.
+ * file needs a folder. Comparison ignores case and Unicode normalization, as the file systems of
+ * Windows and macOS do.
  * `skip[i]` marks entries that are never written (BEP 47 pad files).
  */
 export function makePathsUnique(paths: string[][], skip: readonly boolean[]): void {
@@ -70,15 +71,15 @@ export function makePathsUnique(paths: string[][], skip: readonly boolean[]): vo
     for (let k = 0; k < path.length; k++) {
       const last = k === path.length - 1;
       const original = path[k]!;
-      const originalKey = `${parentKey}/${original.toLowerCase()}`;
+      const originalKey = `${parentKey}/${fold(original)}`;
       let name = renamedDirs.get(originalKey) ?? original;
-      const clashes = last ? taken(`${parentKey}/${name.toLowerCase()}`) : files.has(`${parentKey}/${name.toLowerCase()}`);
+      const clashes = last ? taken(`${parentKey}/${fold(name)}`) : files.has(`${parentKey}/${fold(name)}`);
       if (clashes) {
         name = freeName(original, parentKey, taken, nextSuffix);
         if (!last) renamedDirs.set(originalKey, name);
       }
       path[k] = name;
-      parentKey = `${parentKey}/${name.toLowerCase()}`;
+      parentKey = `${parentKey}/${fold(name)}`;
       (last ? files : dirs).add(parentKey);
     }
   });
@@ -92,12 +93,16 @@ function freeName(
 ): string {
   const dot = name.lastIndexOf('.');
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  const counterKey = `${parentKey}/${name.toLowerCase()}`;
+  const counterKey = `${parentKey}/${fold(name)}`;
   for (let n = nextSuffix.get(counterKey) ?? 1; ; n++) {
     const candidate = `${stem} (${n})${ext}`;
-    if (!taken(`${parentKey}/${candidate.toLowerCase()}`)) {
+    if (!taken(`${parentKey}/${fold(candidate)}`)) {
       nextSuffix.set(counterKey, n + 1);
       return candidate;
     }
   }
+}
+
+function fold(name: string): string {
+  return name.normalize('NFC').toLowerCase();
 }
