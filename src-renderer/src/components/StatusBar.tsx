@@ -11,10 +11,10 @@ export function StatusBar() {
       <span className={connected ? 'conn on' : 'conn'}>{connected ? 'Connected' : 'Connecting…'}</span>
       <span>{count.toLocaleString()} torrents</span>
       <span className="spacer" />
-      <span className="rate down" aria-label="Download rate">↓ {formatRate(stats?.downRate ?? 0) || '0 B/s'}</span>
-      <span className="rate up" aria-label="Upload rate">↑ {formatRate(stats?.upRate ?? 0) || '0 B/s'}</span>
-      <span aria-label="Connected peers">{(stats?.connectedPeers ?? 0).toLocaleString()} peers</span>
-      <span title={stats?.downloadDir ?? ''} aria-label="Free space">
+      <span className="rate down" title="Download rate">↓ {formatRate(stats?.downRate ?? 0) || '0 B/s'}</span>
+      <span className="rate up" title="Upload rate">↑ {formatRate(stats?.upRate ?? 0) || '0 B/s'}</span>
+      <span title="Connected peers">{(stats?.connectedPeers ?? 0).toLocaleString()} peers</span>
+      <span title={stats ? `Free space at ${stats.downloadDir}` : 'Free space'}>
         Free: {stats?.freeSpace === null || stats === null ? '—' : formatBytes(stats.freeSpace)}
       </span>
       <ThemeSelect />

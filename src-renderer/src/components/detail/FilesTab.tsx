@@ -3,6 +3,9 @@ import type { FileInfo, FilePriority } from '../../api/contract';
 import { useCommand } from '../../api/use-command';
 import { formatBytes, formatPercent } from '../../format';
 import { buildFileTree, flattenTree } from './file-tree';
+import { useFixedRows } from './use-fixed-rows';
+
+const rowHeight = 30;
 
 const priorities: readonly FilePriority[] = ['skip', 'normal', 'high'];
 const priorityLabel: Record<FilePriority, string> = { skip: 'Skip', normal: 'Normal', high: 'High' };
@@ -16,6 +19,7 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
   const tree = useMemo(() => buildFileTree(files), [files]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const rows = useMemo(() => flattenTree(tree, collapsed), [tree, collapsed]);
+  const [scrollRef, shown] = useFixedRows(rows.length, rowHeight);
 
   const setPriority = (indices: readonly number[], value: string) => {
     const priority = asPriority(value);
@@ -31,22 +35,29 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
     });
 
   return (
-    <div className="files">
+    <div className="files scroll-fill" ref={scrollRef}>
       <div className="files-head" aria-hidden="true">
         <span>Name</span>
         <span className="end">Size</span>
         <span>Progress</span>
         <span>Priority</span>
       </div>
-      <ul role="tree" aria-label="Files">
-        {rows.map(({ node, depth }) => {
+      <ul role="tree" aria-label="Files" style={{ paddingTop: shown.padTop, paddingBottom: shown.padBottom }}>
+        {rows.slice(shown.first, shown.last).map(({ node, depth }, i) => {
           const isFolder = node.kind === 'folder';
           const length = isFolder ? node.length : node.file.length;
           const progress = isFolder ? (node.length > 0 ? node.done / node.length : 1) : node.file.progress;
           const priority = isFolder ? node.priority : node.file.priority;
           const expanded = isFolder ? !collapsed.has(node.path) : undefined;
           return (
-            <li key={node.path} role="treeitem" aria-level={depth + 1} aria-expanded={expanded} aria-label={node.name} className={`file-row${priority === 'skip' ? ' skipped' : ''}`}>
+            <li
+              key={node.path}
+              role="treeitem"
+              aria-level={depth + 1}
+              aria-posinset={shown.first + i + 1}
+              aria-setsize={rows.length}
+              aria-expanded={expanded}
+              aria-label={node.name} className={`file-row${priority === 'skip' ? ' skipped' : ''}`}>
               <span className="file-name" style={{ paddingLeft: depth * 18 }}>
                 {isFolder ? (
                   <button type="button" className="twisty" aria-label={`${expanded ? 'Collapse' : 'Expand'} ${node.name}`} onClick={() => toggle(node.path)}>

@@ -1,0 +1,57 @@
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiContext } from '../../api/api-context';
+import type { FileInfo } from '../../api/contract';
+import { createShoalStore, StoreContext } from '../../store/store';
+import { FakeApi } from '../../testing/fake-api';
+import { FilesTab } from './FilesTab';
+
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
+});
+afterEach(cleanup);
+
+const hash = 'a'.repeat(40);
+
+function renderFiles(files: FileInfo[]) {
+  const api = new FakeApi();
+  render(
+    <ApiContext.Provider value={api}>
+      <StoreContext.Provider value={createShoalStore()}>
+        <FilesTab infoHash={hash} files={files} />
+      </StoreContext.Provider>
+    </ApiContext.Provider>,
+  );
+  return api;
+}
+
+describe('FilesTab', () => {
+  it('renders only the rows in view of a huge file list, and follows the scroll', () => {
+    const files = Array.from({ length: 100_000 }, (_, i): FileInfo => ({ index: i, path: `f${String(i).padStart(6, '0')}.bin`, length: 1, progress: 0, priority: 'normal' }));
+    renderFiles(files);
+    const tree = screen.getByRole('tree', { name: 'Files' });
+    const items = () => within(tree).getAllByRole('treeitem');
+    // 600 px / 30 px rows = 20 in view, plus the overscan below.
+    expect(items()).toHaveLength(32);
+    expect(items()[0]!.getAttribute('aria-setsize')).toBe('100000');
+    const scroller = tree.parentElement!;
+    act(() => {
+      scroller.scrollTop = 30 * 50_000;
+      fireEvent.scroll(scroller);
+    });
+    expect(items()[0]!.getAttribute('aria-label')).toBe('f049988.bin');
+    expect(items()).toHaveLength(44);
+    expect(tree.style.paddingTop).toBe(`${49_988 * 30}px`);
+  });
+
+  it('collapses folders', () => {
+    renderFiles([
+      { index: 0, path: 'a/x.bin', length: 1, progress: 0, priority: 'normal' },
+      { index: 1, path: 'a/y.bin', length: 1, progress: 0, priority: 'normal' },
+    ]);
+    expect(screen.getAllByRole('treeitem')).toHaveLength(3);
+    fireEvent.click(screen.getByRole('button', { name: 'Collapse a' }));
+    expect(screen.getAllByRole('treeitem')).toHaveLength(1);
+    expect(screen.getByRole('treeitem', { name: 'a' }).getAttribute('aria-expanded')).toBe('false');
+  });
+});
