@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ShoalError } from '../../../src-shared/errors';
+import { parseMagnet } from './magnet';
+import { metainfoFromMagnet } from './magnet-metadata';
+import { parseTorrent } from './parse-torrent';
+import { readTorrent } from './test-fixtures';
+
+describe('metainfoFromMagnet', () => {
+  const leaves = parseTorrent(readTorrent('leaves.torrent'));
+
+  it('gives the torrent the info dictionary describes, with the magnet trackers and web seeds', () => {
+    const magnet = parseMagnet(`magnet:?xt=urn:btih:${leaves.infoHashHex}&tr=http://127.0.0.1:1/a&tr=udp://127.0.0.1:2&ws=http://127.0.0.1:3/`);
+    const m = metainfoFromMagnet(magnet, leaves.infoBytes);
+    expect(m.infoHashHex).toBe(leaves.infoHashHex);
+    expect(m.files).toEqual(leaves.files);
+    expect(m.pieceHashes).toEqual(leaves.pieceHashes);
+    expect(m.trackers).toEqual([['http://127.0.0.1:1/a'], ['udp://127.0.0.1:2']]);
+    expect(m.urlList).toEqual(['http://127.0.0.1:3/']);
+  });
+
+  it("names a torrent without info.name after the magnet's dn", () => {
+    const corrupt = parseTorrent(readTorrent('corrupt.torrent'));
+    const m = metainfoFromMagnet(parseMagnet(`magnet:?xt=urn:btih:${corrupt.infoHashHex}&dn=Leaves`), corrupt.infoBytes);
+    expect(m.name).toBe('Leaves');
+  });
+
+  it('refuses metadata that does not hash to the magnet info-hash', () => {
+    const other = parseMagnet(`magnet:?xt=urn:btih:${'0'.repeat(40)}`);
+    expect(() => metainfoFromMagnet(other, leaves.infoBytes)).toThrow(ShoalError);
+    expect(() => metainfoFromMagnet(other, leaves.infoBytes)).toThrow(/does not match its info-hash/);
+  });
+
+  it('refuses bytes that are not one bencoded dictionary (no smuggling extra keys past the wrapper)', () => {
+    const magnet = parseMagnet(`magnet:?xt=urn:btih:${leaves.infoHashHex}`);
+    expect(() => metainfoFromMagnet(magnet, new TextEncoder().encode('de4:infod4:name1:xe'))).toThrow(/damaged/);
+    const trailing = new Uint8Array([...leaves.infoBytes.subarray(0, -1), ...new TextEncoder().encode('3:fooi1ee')]);
+    expect(() => metainfoFromMagnet(magnet, trailing)).toThrow(ShoalError);
+  });
+});
