@@ -27,7 +27,9 @@ export function ConfirmRemove() {
       onClose={close}
       actions={
         <>
-          <button type="button" onClick={close}>Cancel</button>
+          <button type="button" onClick={close} data-autofocus>
+            Cancel
+          </button>
           <button type="button" className="danger" onClick={confirm}>Remove</button>
         </>
       }

@@ -22,7 +22,8 @@ export function Dialog({ title, onClose, children, actions, wide }: DialogProps)
 
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const first = ref.current?.querySelector<HTMLElement>('[autofocus], ' + focusable);
+    // `data-autofocus` marks the control to start on; otherwise the first focusable one.
+    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>(focusable);
     first?.focus();
     return () => previous?.focus();
   }, []);

@@ -9,7 +9,9 @@ export function StatusBar() {
   return (
     <footer className="statusbar" aria-label="Status bar">
       <span className={connected ? 'conn on' : 'conn'}>{connected ? 'Connected' : 'Connecting…'}</span>
-      <span>{count.toLocaleString()} torrents</span>
+      <span>
+        {count.toLocaleString()} {count === 1 ? 'torrent' : 'torrents'}
+      </span>
       <span className="spacer" />
       <span className="rate down" title="Download rate">↓ {formatRate(stats?.downRate ?? 0) || '0 B/s'}</span>
       <span className="rate up" title="Upload rate">↑ {formatRate(stats?.upRate ?? 0) || '0 B/s'}</span>

@@ -63,7 +63,7 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
       actions={
         <>
           <button type="button" onClick={onDone}>Cancel</button>
-          <button type="button" className="primary" onClick={() => void add()} disabled={busy || (hasFiles && wanted.size === 0)}>
+          <button type="button" className="primary" data-autofocus onClick={() => void add()} disabled={busy || (hasFiles && wanted.size === 0)}>
             Add
           </button>
         </>

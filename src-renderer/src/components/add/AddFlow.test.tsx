@@ -57,6 +57,18 @@ describe('adding a magnet', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('focuses the link field, and Escape closes the dialog and returns focus', async () => {
+    await renderApp(apiWithPreview());
+    const opener = screen.getByRole('button', { name: 'Add magnet' });
+    opener.focus();
+    fireEvent.click(opener);
+    const dialog = screen.getByRole('dialog', { name: 'Add magnet link' });
+    expect(document.activeElement).toBe(within(dialog).getByRole('textbox', { name: 'Magnet link' }));
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(opener);
+  });
+
   it('keeps the magnet dialog open with the engine’s sentence when the link is bad', async () => {
     const api = new FakeApi().respond('inspectTorrent', () => Promise.reject(new ShoalError('invalid-magnet', 'The magnet link has no info-hash.')));
     await renderApp(api);

@@ -40,6 +40,7 @@ export function MagnetDialog({ onSubmit, onClose }: MagnetDialogProps) {
       <label className="field">
         <span>Magnet link</span>
         <textarea
+          data-autofocus
           value={uri}
           rows={3}
           spellCheck={false}
