@@ -114,6 +114,13 @@ describe('torrent list', () => {
     expect(app.api.callsOf('resume')).toEqual([{ infoHashes: [hashOf(1)] }]);
   });
 
+  it('leaves keys pressed on a header button to the button', async () => {
+    const app = await withFive();
+    fireEvent.mouseDown(row('alpha'));
+    await act(async () => fireEvent.keyDown(within(screen.getByRole('columnheader', { name: /Size/ })).getByRole('button'), { key: ' ' }));
+    expect(app.api.callsOf('pause')).toEqual([]);
+  });
+
   it('asks before removing with Delete, and passes the delete-files choice', async () => {
     const app = await withFive();
     const grid = screen.getByRole('grid', { name: 'Torrents' });

@@ -21,7 +21,8 @@ export function Toolbar() {
       </div>
       <div className="group" role="toolbar" aria-label="Torrent actions">
         <button type="button" className="primary" onClick={add.chooseFile} title="Add torrent file (Ctrl+O)">
-          + Add torrent
+          <span aria-hidden="true">+ </span>
+          Add torrent
         </button>
         <button type="button" onClick={add.openMagnetDialog} title="Add magnet link (Ctrl+U)">
           Add magnet

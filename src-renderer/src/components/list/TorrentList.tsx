@@ -48,6 +48,8 @@ export function TorrentList() {
   );
 
   const onKeyDown = (e: React.KeyboardEvent) => {
+    // Keys pressed on a header button are that button's, not the list's.
+    if (e.target !== e.currentTarget) return;
     const s = store.getState();
     const ids = s.visible;
     const at = s.selection.cursor === null ? -1 : ids.indexOf(s.selection.cursor);
@@ -100,7 +102,7 @@ export function TorrentList() {
             const sorted = sort.key === c.key;
             return (
               <div key={c.key} role="columnheader" aria-sort={sorted ? sort.direction : 'none'} className={`cell${c.align === 'end' ? ' end' : ''}`}>
-                <button type="button" tabIndex={-1} onClick={() => store.getState().setSort(nextSort(store.getState().sort, c.key))}>
+                <button type="button" onClick={() => store.getState().setSort(nextSort(store.getState().sort, c.key))}>
                   {c.label}
                   <span className="sort-arrow" aria-hidden="true">
                     {sorted ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}
