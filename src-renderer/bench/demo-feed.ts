@@ -85,7 +85,11 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
   const pieceBytes = Math.ceil(benchPieceCount / 8);
   let haveUpTo = Math.floor(benchPieceCount * 0.37);
   const availability = new Uint8Array(benchPieceCount);
-  for (let i = 0; i < benchPieceCount; i++) availability[i] = random() < 0.01 ? Math.floor(random() * 2) : 2 + Math.floor(random() * 40);
+  // Availability varies smoothly along the torrent, with one stretch only a single peer has.
+  for (let i = 0; i < benchPieceCount; i++) {
+    const wave = 12 + 10 * Math.sin(i / 4000) + 6 * Math.sin(i / 370);
+    availability[i] = i >= 61_000 && i < 62_500 ? 1 : Math.max(2, Math.round(wave + random() * 4));
+  }
 
   function piecesNow(): EventPayload<'detail'>['pieces'] {
     const have = new Uint8Array(pieceBytes);

@@ -76,8 +76,8 @@ export function drawAvailability(ctx: CanvasRenderingContext2D, pieces: PiecesIn
   for (let x = 0; x < widthPx; x++) {
     const v = columns[x] ?? 0;
     const color = v <= 1 ? pack(colors.rare) : pack(mix(colors.missing, colors.have, 0.35 + (0.65 * v) / max));
-    // Bar height grows with availability; a piece nobody has still gets a full-height warning.
-    const barH = v === 0 ? heightPx : Math.max(2, Math.round((heightPx * v) / max));
+    // Bar height grows with availability; rare pieces get a full-height warning instead.
+    const barH = v <= 1 ? heightPx : Math.max(2, Math.round((heightPx * v) / max));
     for (let y = heightPx - barH; y < heightPx; y++) px[y * widthPx + x] = color;
   }
   ctx.putImageData(image, 0, 0);
