@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { infoNoticeMs } from './components/Notices';
 import { FakeApi } from './testing/fake-api';
 import { defaultSettings, renderApp } from './testing/render-app';
 import { hashOf, summary } from './testing/torrents';
@@ -234,6 +235,21 @@ describe('notices, status bar and theme', () => {
     fireEvent.mouseDown(row('Torrent 1'));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Pause' })));
     expect(screen.getByRole('alert').textContent).toContain('The disk is full.');
+  });
+
+  it('lets happenings fade on their own but keeps errors', async () => {
+    vi.useFakeTimers();
+    try {
+      const app = await renderApp();
+      app.emit('notice', { kind: 'torrent-finished', message: 'alpha finished downloading.' });
+      app.emit('notice', { kind: 'error', message: 'The disk is full.' });
+      expect(screen.getByRole('status').textContent).toContain('alpha finished');
+      act(() => vi.advanceTimersByTime(infoNoticeMs + 1));
+      expect(screen.queryByRole('status')).toBeNull();
+      expect(screen.getByRole('alert').textContent).toContain('The disk is full.');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shows global rates, peers and free space', async () => {
