@@ -71,7 +71,8 @@ export function TorrentList() {
     else if (mod && e.key.toLowerCase() === 'a') {
       e.preventDefault();
       s.setSelection(selectAll(s.selection, ids));
-    } else if (e.key === 'Delete') {
+    } else if (e.key === 'Delete' || (e.key === 'Backspace' && e.metaKey)) {
+      // Cmd+Backspace is "delete" on a Mac keyboard, which has no forward Delete key.
       e.preventDefault();
       actions.askRemove();
     } else if (e.key === ' ') {
