@@ -98,6 +98,8 @@ async function rssOf(pid) {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
+const alive = (child) => child.exitCode === null && child.signalCode === null;
+
 function cpuSeconds() {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -113,7 +115,7 @@ function summarize(latencies, count, seconds, cpu) {
 }
 
 /** BEP 15 load: one connect, then `total` announces cycling through the peers, UDP_IN_FLIGHT at a time. */
-async function udpLoad(port, total) {
+async function udpLoad(port, total, child) {
   const socket = createSocket('udp4');
   await new Promise((r) => socket.bind(0, '127.0.0.1', r));
   socket.setRecvBufferSize(4 << 20);
@@ -151,7 +153,7 @@ async function udpLoad(port, total) {
   const pending = new Set();
   const startCpu = cpuSeconds();
   const start = performance.now();
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const send = () => {
       const n = next++;
       const packet = packets[n % PEERS];
@@ -178,6 +180,12 @@ async function udpLoad(port, total) {
     });
     // A lost datagram must not shrink the window for good.
     const reaper = setInterval(() => {
+      if (!alive(child) || lost > total / 100) {
+        clearInterval(reaper);
+        socket.close();
+        reject(new Error(`UDP load failed: ${alive(child) ? `${lost} datagrams lost` : `the tracker exited (${child.exitCode ?? child.signalCode})`}`));
+        return;
+      }
       const cutoff = performance.now() - 1000;
       for (const n of pending) {
         if (sentAt[n] < cutoff) {
@@ -206,7 +214,7 @@ function complete200(raw) {
  * from pre-built bytes. Raw sockets keep the generator light, and opentracker resets connections
  * right after it answers, which Node's HTTP client reports as failures even when the reply came.
  */
-async function httpLoad(port, total) {
+async function httpLoad(port, total, child) {
   const requests = peers.map((p) =>
     Buffer.from(
       `GET /announce?info_hash=${esc(p.hash)}&peer_id=${esc(p.id)}&port=${p.port}&uploaded=0&downloaded=0&left=${p.port % 4 === 0 ? 0 : 1000}&compact=1&numwant=50 HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`,
@@ -221,6 +229,7 @@ async function httpLoad(port, total) {
   const start = performance.now();
   const worker = async () => {
     while (next < total) {
+      if (!alive(child) || failed > total / 100) throw new Error(`HTTP load failed: ${alive(child) ? `${failed} requests failed` : `the tracker exited (${child.exitCode ?? child.signalCode})`}`);
       const n = next++;
       const t0 = performance.now();
       const ok = await new Promise((resolve) => {
@@ -239,6 +248,7 @@ async function httpLoad(port, total) {
             socket.destroy();
           }
         });
+        socket.setTimeout(5000, () => socket.destroy());
         socket.on('error', settle);
         socket.on('close', settle);
       });
@@ -274,8 +284,8 @@ try {
 
   const results = new Map(trackers.map((t) => [t.name, { udp: [], http: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const t of trackers) results.get(t.name).udp.push(await udpLoad(t.port, UDP_ANNOUNCES));
-    for (const t of trackers) results.get(t.name).http.push(await httpLoad(t.port, HTTP_ANNOUNCES));
+    for (const t of trackers) results.get(t.name).udp.push(await udpLoad(t.port, UDP_ANNOUNCES, t.child));
+    for (const t of trackers) results.get(t.name).http.push(await httpLoad(t.port, HTTP_ANNOUNCES, t.child));
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
   const [shoal, opentracker] = await Promise.all(

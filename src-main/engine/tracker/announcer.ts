@@ -213,7 +213,8 @@ export class Announcer {
           state: e.state,
           ...(e.message !== undefined && { message: e.message }),
           ...(e.lastAnnounce !== undefined && { lastAnnounce: e.lastAnnounce }),
-          ...(this.#nextAnnounce !== undefined && e.state !== 'unsupported' && { nextAnnounce: this.#nextAnnounce }),
+          // Only trackers that are in rotation get a time; later tiers are asked only if these fail.
+          ...(this.#nextAnnounce !== undefined && (e.state === 'working' || e.state === 'error') && { nextAnnounce: this.#nextAnnounce }),
           ...(e.peers !== undefined && { peers: e.peers }),
           ...(e.seeders !== undefined && { seeders: e.seeders }),
           ...(e.leechers !== undefined && { leechers: e.leechers }),
