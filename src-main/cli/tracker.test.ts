@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShoalError } from '../../src-shared/errors';
 import { HttpTrackerClient } from '../engine/tracker/http-tracker-client';
 import { UdpTrackerClient } from '../engine/tracker/udp-tracker-client';
+import { buildCli, removeBuiltCli } from '../engine/tracker/interop-support';
 import { command, parseEndpoint } from './tracker';
 
 describe('parseEndpoint', () => {
@@ -40,20 +40,11 @@ describe('shoal tracker (process)', () => {
   let cli: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'shoal-tracker-cli-'));
-    cli = join(dir, 'cli.mjs');
-    await build({
-      entryPoints: [new URL('../cli.ts', import.meta.url).pathname],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      external: ['electron'],
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: 'silent',
-    });
+    cli = await buildCli();
   }, 60_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+    await removeBuiltCli();
   });
 
   function runCli(args: string[]) {

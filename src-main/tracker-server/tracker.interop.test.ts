@@ -1,5 +1,5 @@
 /**
- * Real clients against Shoal's tracker: aria2 seeds, transmission-cli downloads, both announcing
+ * Real clients against `shoal tracker` (the CLI, as its own process): aria2 seeds, transmission-cli downloads, both announcing
  * over HTTP and then over UDP. Transmission 3.00 never dials 127.x peers, so the aria2 seeder
  * re-announces every second to learn the leecher and dial it; it is throttled so the transfer
  * lasts long enough to see "1 seeder, 1 leecher" in a scrape.
@@ -14,25 +14,25 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { HttpTrackerClient } from '../engine/tracker/http-tracker-client';
 import { UdpTrackerClient } from '../engine/tracker/udp-tracker-client';
 import type { ScrapeReply, TrackerClient } from '../engine/tracker/tracker-types';
-import { freePort, killGroup, spawnGroup, waitUntil } from '../engine/tracker/interop-support';
-import { startTrackerServer, type TrackerServer } from './tracker-server';
+import { freePort, killGroup, removeBuiltCli, spawnGroup, startShoalTracker, waitUntil } from '../engine/tracker/interop-support';
 
 const run = promisify(execFile);
-let server: TrackerServer | undefined;
+let tracker: ChildProcess | undefined;
 let dir: string | undefined;
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
   await Promise.all(children.splice(0).map((c) => killGroup(c)));
-  await server?.close();
-  server = undefined;
+  await killGroup(tracker);
+  tracker = undefined;
   if (dir) await rm(dir, { recursive: true, force: true });
   dir = undefined;
 }, 20_000);
+afterAll(() => removeBuiltCli());
 
 async function infoHashOf(torrent: string): Promise<Buffer> {
   const { stdout } = await run('aria2c', ['-S', torrent]);
@@ -73,8 +73,9 @@ async function startLeecher(torrent: string, out: string, tmp: string, port: num
 
 async function swarmTransfer(protocol: 'http' | 'udp'): Promise<void> {
   dir = await mkdtemp(join(tmpdir(), `shoal-tracker-interop-${protocol}-`));
-  server = await startTrackerServer({ http: { host: '127.0.0.1', port: 0 }, udp: { host: '127.0.0.1', port: 0 }, interval: 30 });
-  const announce = protocol === 'http' ? `http://127.0.0.1:${server.httpPort}/announce` : `udp://127.0.0.1:${server.udpPort}/announce`;
+  const shoal = await startShoalTracker(['--interval', '30']);
+  tracker = shoal.child;
+  const announce = protocol === 'http' ? shoal.httpAnnounceUrl : shoal.udpAnnounceUrl;
   const client: TrackerClient = protocol === 'http' ? new HttpTrackerClient(announce, { timeoutMs: 2000 }) : new UdpTrackerClient(announce, { retryBaseMs: 300, maxRetries: 2 });
 
   const payload = randomBytes(4 << 20);

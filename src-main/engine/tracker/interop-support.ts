@@ -2,8 +2,8 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 /** A port free for both TCP and UDP on 127.0.0.1 right now. */
 export async function freePort(): Promise<number> {
@@ -97,4 +97,66 @@ export async function startOpentracker(dir: string, allowHex: readonly string[])
     'opentracker to answer',
   );
   return { port, child };
+}
+
+export interface ShoalTrackerProcess {
+  readonly httpAnnounceUrl: string;
+  readonly udpAnnounceUrl: string;
+  readonly child: ChildProcess;
+}
+
+let builtCli: Promise<string> | undefined;
+
+/** Bundles the CLI once per test file (as `npm run build` would) into a temporary folder. */
+export function buildCli(): Promise<string> {
+  builtCli ??= (async () => {
+    const { build } = await import('esbuild');
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const out = join(await mkdtemp(join(tmpdir(), 'shoal-cli-')), 'cli.mjs');
+    await build({
+      entryPoints: [new URL('../../cli.ts', import.meta.url).pathname],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      external: ['electron'],
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    return out;
+  })();
+  return builtCli;
+}
+
+/** Removes what `buildCli` made (call from afterAll). */
+export async function removeBuiltCli(): Promise<void> {
+  const built = builtCli;
+  builtCli = undefined;
+  const cli = await built?.catch(() => undefined);
+  if (cli) await rm(dirname(cli), { recursive: true, force: true });
+}
+
+/** Runs `shoal tracker` as its own process on free ports and waits until it prints its URLs. */
+export async function startShoalTracker(extraArgs: readonly string[] = []): Promise<ShoalTrackerProcess> {
+  const cli = await buildCli();
+  const child = spawnGroup(process.execPath, [cli, 'tracker', '--http', '127.0.0.1:0', '--udp', '127.0.0.1:0', ...extraArgs]);
+  let stdout = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  try {
+    return await waitUntil(
+      async () => {
+        if (child.exitCode !== null) throw new Error('shoal tracker exited');
+        const http = /(http:\/\/127\.0\.0\.1:\d+\/announce)/.exec(stdout)?.[1];
+        const udp = /(udp:\/\/127\.0\.0\.1:\d+\/announce)/.exec(stdout)?.[1];
+        return http && udp ? { httpAnnounceUrl: http, udpAnnounceUrl: udp, child } : undefined;
+      },
+      15_000,
+      'shoal tracker to start',
+      50,
+    );
+  } catch (err) {
+    await killGroup(child);
+    throw err;
+  }
 }

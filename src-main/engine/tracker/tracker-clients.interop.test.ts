@@ -1,17 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTrackerServer } from '../../tracker-server/tracker-server';
-import { killGroup, startOpentracker } from './interop-support';
+import { afterAll } from 'vitest';
+import { killGroup, removeBuiltCli, startOpentracker, startShoalTracker } from './interop-support';
 import { trackerConformanceSuite } from './tracker-conformance';
 
 trackerConformanceSuite('shoal tracker', async () => {
-  const server = await startTrackerServer({ http: { host: '127.0.0.1', port: 0 }, udp: { host: '127.0.0.1', port: 0 } });
-  return {
-    httpAnnounceUrl: `http://127.0.0.1:${server.httpPort}/announce`,
-    udpAnnounceUrl: `udp://127.0.0.1:${server.udpPort}/announce`,
-    close: () => server.close(),
-  };
+  const tracker = await startShoalTracker();
+  return { ...tracker, close: () => killGroup(tracker.child) };
 });
 
 trackerConformanceSuite('opentracker', async (hashes) => {
@@ -26,3 +22,5 @@ trackerConformanceSuite('opentracker', async (hashes) => {
     },
   };
 });
+
+afterAll(() => removeBuiltCli());
