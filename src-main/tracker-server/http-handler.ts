@@ -3,7 +3,7 @@ import { bencode, failureBody, type BValue } from './bencode-writer';
 import { ipBytes, ipText } from './ip-bytes';
 import { parseRawQuery, QueryError, type RawQuery } from './raw-query';
 import { statusPage } from './status-page';
-import { compactPeerCount, samplePeers, writeCompactPeers, type AnnounceEvent, type FamilyList, type PeerEntry, type SwarmStore } from './swarm-store';
+import { compactPeerCount, peerIdOf, samplePeers, writeCompactPeers, type AnnounceEvent, type FamilyList, type PeerEntry, type SwarmStore } from './swarm-store';
 
 export interface HttpTrackerConfig {
   readonly store: SwarmStore;
@@ -131,7 +131,7 @@ function dictionaryPeer(peer: PeerEntry, noPeerId: boolean): BValue {
     ['ip', ipText(list.compact.subarray(at, at + list.size - 2))],
     ['port', list.compact.readUInt16BE(at + list.size - 2)],
   ]);
-  if (!noPeerId) dict.set('peer id', peer.peerId);
+  if (!noPeerId) dict.set('peer id', Buffer.from(peerIdOf(peer)));
   return dict;
 }
 
@@ -147,7 +147,7 @@ function scrape(config: HttpTrackerConfig, query: RawQuery): Buffer {
     ]);
   if (requested.length === 0) {
     for (const swarm of config.store.swarms(config.maxScrape)) {
-      files.set(swarm.infoHash, entry({ complete: swarm.seeders, incomplete: swarm.leechers, downloaded: swarm.downloaded }));
+      files.set(Buffer.from(swarm.hex, 'hex'), entry({ complete: swarm.seeders, incomplete: swarm.leechers, downloaded: swarm.downloaded }));
     }
   } else {
     const seen = new Set<string>();

@@ -27,22 +27,24 @@ export interface PeerEntry {
   readonly swarm: Swarm;
   readonly key: number | string;
   readonly family: 4 | 6;
-  peerId: Buffer;
   seeder: boolean;
   lastSeen: number;
   /** Position in the swarm's list (and compact buffer) for its family. */
   slot: number;
 }
 
-/** Peers of one address family: entries and their compact forms (6 or 18 bytes each), slot for slot. */
+/**
+ * Peers of one address family: entries, their compact forms (6 or 18 bytes each) and their peer
+ * ids (20 bytes each), slot for slot. Packed buffers cost no object per peer.
+ */
 export interface FamilyList {
   readonly size: 6 | 18;
   readonly entries: PeerEntry[];
   compact: Buffer;
+  ids: Buffer;
 }
 
 export interface Swarm {
-  readonly infoHash: Buffer;
   readonly hex: string;
   readonly peers: Map<number | string, PeerEntry>;
   readonly v4: FamilyList;
@@ -136,7 +138,8 @@ export class SwarmStore {
         }
         entry.seeder = seeder;
       }
-      if (!entry.peerId.equals(input.peerId)) entry.peerId = Buffer.from(input.peerId);
+      const list = entry.family === 4 ? swarm.v4 : swarm.v6;
+      list.ids.set(input.peerId, entry.slot * 20);
       entry.lastSeen = now;
       this.#byAge.delete(entry);
       this.#byAge.add(entry);
@@ -178,15 +181,16 @@ export class SwarmStore {
     const family = input.ip.length === 4 ? 4 : 6;
     const list = family === 4 ? swarm.v4 : swarm.v6;
     const slot = list.entries.length;
-    const entry: PeerEntry = { swarm, key, family, peerId: Buffer.from(input.peerId), seeder, lastSeen: now, slot };
+    const entry: PeerEntry = { swarm, key, family, seeder, lastSeen: now, slot };
     if ((slot + 1) * list.size > list.compact.length) {
-      const grown = Buffer.allocUnsafe(Math.max(8, slot * 2) * list.size);
-      list.compact.copy(grown, 0, 0, slot * list.size);
-      list.compact = grown;
+      const capacity = Math.max(8, slot * 2);
+      list.compact = grow(list.compact, capacity * list.size, slot * list.size);
+      list.ids = grow(list.ids, capacity * 20, slot * 20);
     }
     const at = slot * list.size;
     list.compact.set(input.ip, at);
     list.compact.writeUInt16BE(input.port, at + input.ip.length);
+    list.ids.set(input.peerId, slot * 20);
     list.entries.push(entry);
     swarm.peers.set(key, entry);
     this.#byAge.add(entry);
@@ -204,6 +208,7 @@ export class SwarmStore {
     if (last !== entry) {
       list.entries[entry.slot] = last;
       list.compact.copy(list.compact, entry.slot * list.size, last.slot * list.size, (last.slot + 1) * list.size);
+      list.ids.copy(list.ids, entry.slot * 20, last.slot * 20, (last.slot + 1) * 20);
       last.slot = entry.slot;
     }
     if (entry.seeder) swarm.seeders--;
@@ -211,17 +216,31 @@ export class SwarmStore {
   }
 }
 
+/** Shared by every empty list: a swarm allocates peer storage only when a peer of that family arrives. */
+const EMPTY = Buffer.alloc(0);
+
 function emptySwarm(hex: string): Swarm {
   return {
-    infoHash: Buffer.from(hex, 'hex'),
     hex,
     peers: new Map(),
-    v4: { size: 6, entries: [], compact: Buffer.alloc(0) },
-    v6: { size: 18, entries: [], compact: Buffer.alloc(0) },
+    v4: { size: 6, entries: [], compact: EMPTY, ids: EMPTY },
+    v6: { size: 18, entries: [], compact: EMPTY, ids: EMPTY },
     seeders: 0,
     leechers: 0,
     downloaded: 0,
   };
+}
+
+function grow(buffer: Buffer, bytes: number, used: number): Buffer {
+  const grown = Buffer.allocUnsafe(bytes);
+  buffer.copy(grown, 0, 0, used);
+  return grown;
+}
+
+/** A peer's 20-byte id, as last announced. */
+export function peerIdOf(peer: PeerEntry): Buffer {
+  const list = peer.family === 4 ? peer.swarm.v4 : peer.swarm.v6;
+  return list.ids.subarray(peer.slot * 20, peer.slot * 20 + 20);
 }
 
 function countsOf(swarm: Swarm): SwarmCounts {

@@ -26,6 +26,10 @@ export interface TrackerServerOptions {
   readonly maxNumwant?: number;
   /** Lowercase hex info-hashes; when given, every other torrent is refused. */
   readonly allow?: ReadonlySet<string>;
+  /**
+   * Memory caps. Defaults: 10,000 torrents, 10,000 peers per torrent, 100,000 peers in all, which
+   * is about 30 MiB when full (a torrent costs about 0.8 KiB, a peer about 0.2 KiB).
+   */
   readonly maxSwarms?: number;
   readonly maxPeersPerSwarm?: number;
   readonly maxPeers?: number;
@@ -50,9 +54,9 @@ export async function startTrackerServer(options: TrackerServerOptions): Promise
   const maxNumwant = options.maxNumwant ?? 50;
   const store = new SwarmStore(
     {
-      maxSwarms: options.maxSwarms ?? 100_000,
-      maxPeersPerSwarm: options.maxPeersPerSwarm ?? 20_000,
-      maxPeers: options.maxPeers ?? 500_000,
+      maxSwarms: options.maxSwarms ?? 10_000,
+      maxPeersPerSwarm: options.maxPeersPerSwarm ?? 10_000,
+      maxPeers: options.maxPeers ?? 100_000,
       // Two missed announces (plus slack for slow clients) and a peer is gone.
       peerTimeoutMs: (2 * interval + Math.min(interval, 60)) * 1000,
     },
