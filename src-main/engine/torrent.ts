@@ -54,6 +54,7 @@ export class Torrent {
   #running = false;
   #finishedSent = false;
   readonly #o: TorrentOptions;
+  readonly #trackerErrors = new Map<string, string>();
 
   constructor(options: TorrentOptions) {
     this.#o = options;
@@ -93,6 +94,7 @@ export class Torrent {
         left: this.bytesLeft,
       }),
       onPeers: (peers) => this.swarm.addPeers(peers),
+      onChange: () => this.#logTrackerErrors(),
     });
   }
 
@@ -196,6 +198,20 @@ export class Torrent {
       this.announcer.completed();
     }
     this.#o.events.finished(this);
+  }
+
+  /** Says once per new message when a tracker fails, so a dead tracker is visible, not silent. */
+  #logTrackerErrors(): void {
+    for (const status of this.announcer.statuses()) {
+      const said = this.#trackerErrors.get(status.url);
+      if (status.state === 'error' && status.message && status.message !== said) {
+        this.#trackerErrors.set(status.url, status.message);
+        this.#o.events.log(this, `tracker ${status.url}: ${status.message}`);
+      } else if (status.state === 'working' && said !== undefined) {
+        this.#trackerErrors.delete(status.url);
+        this.#o.events.log(this, `tracker ${status.url} answers again`);
+      }
+    }
   }
 
   #fail(error: ShoalError): void {

@@ -17,11 +17,11 @@ export interface Tracker {
  * Debian's opentracker is built with an allow-list and chroots into `-d`, so the list is written
  * inside that folder and named from its root.
  */
-export async function startOpentracker(infoHashesHex: readonly string[]): Promise<Tracker> {
+export async function startOpentracker(infoHashesHex: readonly string[], port?: number): Promise<Tracker> {
   const dir = await tempDir('opentracker');
   await chmod(dir.path, 0o755);
   await writeFile(join(dir.path, 'allow'), infoHashesHex.map((h) => `${h}\n`).join(''), { mode: 0o644 });
-  const port = await freePort();
+  port ??= await freePort();
   const proc = startProcess('opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-w', '/allow', '-d', dir.path]);
   await waitFor('opentracker to answer', async () => {
     try {
@@ -99,7 +99,7 @@ async function transmissionSettings(cfg: string, dir: string, port: number, rpcP
     'speed-limit-down-enabled': false, 'speed-limit-up-enabled': false, 'alt-speed-enabled': false, 'alt-speed-time-enabled': false,
     'download-dir': dir, 'incomplete-dir-enabled': false,
     'watch-dir-enabled': watch !== null, 'watch-dir': watch ?? '', 'start-added-torrents': true,
-    'idle-seeding-limit-enabled': false, 'ratio-limit-enabled': ratioLimitZero, 'ratio-limit': 0, 'message-level': 1,
+    'idle-seeding-limit-enabled': false, 'ratio-limit-enabled': ratioLimitZero, 'ratio-limit': 0, 'message-level': 2,
   };
   await writeFile(join(cfg, 'settings.json'), JSON.stringify(settings, null, 1));
 }

@@ -183,6 +183,10 @@ export class Swarm {
     conn.once('close', (reason, error) => {
       this.#dialing.delete(conn);
       if (peer && this.#peers.get(peer.key) === peer) {
+        const outstanding = this.#o.picker.outstanding(peer);
+        if (outstanding > 0 && !this.#stopped) {
+          this.#o.events.log(`${peer.key} disconnected mid-piece (${reason}); its ${outstanding} requests go to other peers`);
+        }
         this.#peers.delete(peer.key);
         this.#peerIds.delete(hex(conn.peerHandshake!.peerId));
         this.#o.picker.peerGone(peer);
@@ -190,7 +194,6 @@ export class Swarm {
       }
       // A dial that never got a handshake counts as a failure, so dead addresses back off.
       this.registry.disconnected(address, peer === undefined && error !== undefined);
-      void reason;
       if (!this.#stopped) this.#dial();
     });
   }

@@ -100,7 +100,6 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   readonly #socket: Socket;
   readonly #decoder: MessageDecoder;
   readonly #ours: HandshakeExtensions;
-  #sawHaveState = false;
   #lastReceivedAt = Date.now();
   #lastSentAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
@@ -398,21 +397,19 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
         this.emit('notInterested');
         return;
       case 'have':
-        this.#sawHaveState = true;
         this.emit('have', m.index);
         return;
       case 'bitfield':
-        this.#firstHaveState('bitfield');
+        // A later bitfield replaces what the peer said before: aria2 sends one after `have none`
+        // and a few `have`s, and dropping it for that would starve it.
         this.emit('bitfield', m.bytes);
         return;
       case 'haveAll':
         this.#checkFast('have all');
-        this.#firstHaveState('have all');
         this.emit('haveAll');
         return;
       case 'haveNone':
         this.#checkFast('have none');
-        this.#firstHaveState('have none');
         this.emit('haveNone');
         return;
       case 'request':
@@ -457,11 +454,6 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   }
 
   /** BEP 3 and BEP 6: bitfield / have all / have none only once, before any have. */
-  #firstHaveState(what: string): void {
-    if (this.#sawHaveState) throw new ShoalError('protocol', `The peer sent "${what}" after it had already said which pieces it has.`);
-    this.#sawHaveState = true;
-  }
-
   #requireFast(what: string): void {
     if (!this.fastExtension) throw new Error(`cannot send "${what}": the fast extension was not negotiated`);
   }
