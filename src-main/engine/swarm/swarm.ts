@@ -60,6 +60,12 @@ const UPLOAD_HIGH_WATER = 1024 * 1024;
 const MAX_QUEUED_REQUESTS = 500;
 /** Requests kept out with a peer before its rate is known. */
 const INITIAL_DEPTH = 64;
+/**
+ * Block bytes received and not yet on disk above which we stop reading from peers, and below
+ * which we read again: memory stays bounded when the disk is slower than the network.
+ */
+const DISK_BACKLOG_HIGH = 8 * 1024 * 1024;
+const DISK_BACKLOG_LOW = 2 * 1024 * 1024;
 /** A peer that sent this many bytes of pieces that failed, alone, is banned. */
 const BAN_AFTER_SUSPECT_BYTES = 4 * 1024 * 1024;
 
@@ -82,6 +88,8 @@ export class Swarm {
   #timer: NodeJS.Timeout | undefined;
   #ticks = 0;
   #stopped = false;
+  #diskBacklog = 0;
+  #readingPaused = false;
 
   constructor(options: SwarmOptions) {
     this.#o = options;
@@ -177,6 +185,7 @@ export class Swarm {
       this.#peers.set(peer.key, peer);
       this.registry.connected(address);
       this.#o.picker.addPeer(peer);
+      if (this.#readingPaused) conn.pauseReading();
       this.#greet(peer);
       this.#listen(peer);
     });
@@ -285,8 +294,9 @@ export class Swarm {
     const reqq = conn.peerExtendedHandshake?.reqq;
     const snubbed = picker.isSnubbed(peer);
     const depth = snubbed ? requestDepth(rate, { snubbed, reqq }) : Math.max(requestDepth(rate, { reqq }), Math.min(INITIAL_DEPTH, reqq ?? INITIAL_DEPTH));
+    // Top up in batches, not one request per block received: each send is a system call.
     const room = depth - picker.outstanding(peer);
-    if (room <= 0) return;
+    if (room <= 0 || (room < depth / 4 && picker.outstanding(peer) > 0)) return;
     const blocks = picker.pick(peer, room);
     if (blocks.length > 0) conn.sendRequests(blocks);
   }
@@ -312,13 +322,29 @@ export class Swarm {
     if (!senders) this.#senders.set(index, (senders = new Map()));
     senders.set(begin / BLOCK_SIZE, peer.key);
     this.#fill(peer);
+    this.#addBacklog(block.length);
     this.#o.storage.writeBlock(index, begin, block).then(
       (outcome) => {
+        this.#addBacklog(-block.length);
         if (outcome === 'verified') void this.#onPieceVerified(index);
         else if (outcome === 'failed') void this.#onPieceFailed(index);
       },
-      (err: unknown) => this.#onStorageError(err),
+      (err: unknown) => {
+        this.#addBacklog(-block.length);
+        this.#onStorageError(err);
+      },
     );
+  }
+
+  #addBacklog(bytes: number): void {
+    this.#diskBacklog += bytes;
+    const pause = this.#readingPaused ? this.#diskBacklog > DISK_BACKLOG_LOW : this.#diskBacklog > DISK_BACKLOG_HIGH;
+    if (pause === this.#readingPaused) return;
+    this.#readingPaused = pause;
+    for (const p of this.#peers.values()) {
+      if (pause) p.conn.pauseReading();
+      else p.conn.resumeReading();
+    }
   }
 
   async #onPieceVerified(index: number): Promise<void> {

@@ -154,6 +154,20 @@ describe('PeerConnection over loopback', () => {
     conn.close('test over');
   });
 
+  it('delivers nothing while reading is paused, and everything once resumed', { timeout: 5000 }, async () => {
+    const have = encodeMessage({ type: 'have', index: 3 });
+    const conn = await dialScripted([encodeHandshake(infoHash, generatePeerId()), have], { pieceCount: 10 });
+    conn.pauseReading();
+    const seen: number[] = [];
+    conn.on('have', (index) => seen.push(index));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toEqual([]);
+    conn.resumeReading();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toEqual([3]);
+    conn.close('test over');
+  });
+
   it('refuses an extension message when BEP 10 was not negotiated', { timeout: 5000 }, async () => {
     const ext = encodeMessage({ type: 'extended', id: 0, payload: new TextEncoder().encode('de') });
     const conn = await dialScripted([encodeHandshake(infoHash, generatePeerId(), { extended: false }), ext]);

@@ -100,6 +100,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   readonly #socket: Socket;
   readonly #decoder: MessageDecoder;
   readonly #ours: HandshakeExtensions;
+  #readingPaused = false;
   #lastReceivedAt = Date.now();
   #lastSentAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
@@ -361,6 +362,21 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     if (this.#state !== 'open') return;
     this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     if (leftover.length > 0) this.#onData(leftover);
+    if (this.#state === 'open' && !this.#readingPaused) this.#socket.resume();
+  }
+
+  /**
+   * Stops reading from the peer (TCP flow control then slows the sender) until `resumeReading`:
+   * how the swarm keeps blocks waiting for the disk bounded.
+   */
+  pauseReading(): void {
+    this.#readingPaused = true;
+    this.#socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.#readingPaused) return;
+    this.#readingPaused = false;
     if (this.#state === 'open') this.#socket.resume();
   }
 
