@@ -156,11 +156,18 @@ describe('PeerConnection over loopback', () => {
 
   it('delivers nothing while reading is paused, and everything once resumed', { timeout: 5000 }, async () => {
     const have = encodeMessage({ type: 'have', index: 3 });
-    const conn = await dialScripted([encodeHandshake(infoHash, generatePeerId()), have], { pieceCount: 10 });
+    const { port } = await listen((sock) =>
+      sock.once('data', () => {
+        sock.write(encodeHandshake(infoHash, generatePeerId()));
+        setTimeout(() => sock.write(have), 150);
+      }),
+    );
+    const conn = track(PeerConnection.dial({ host: '127.0.0.1', port, infoHash, peerId: generatePeerId(), pieceCount: 10 }));
+    await once(conn, 'handshake');
     conn.pauseReading();
     const seen: number[] = [];
     conn.on('have', (index) => seen.push(index));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 400));
     expect(seen).toEqual([]);
     conn.resumeReading();
     await new Promise((resolve) => setTimeout(resolve, 200));
