@@ -1,0 +1,198 @@
+// The real UI in Debian's Chromium through `shoal serve`, with a real aria2c seeder and Shoal's own
+// tracker on 127.0.0.1. Screenshots of the main views, light and dark, land in test-results/.
+import { expect, test, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(repo, 'dist', 'cli.js');
+const fixtures = join(repo, '..', 'shared', 'fixtures', 'content');
+const token = 'e2e-secret-token-0123456789';
+const shots = join(repo, 'test-results', 'screenshots');
+
+let work: string;
+let serveUrl: string;
+const started: ChildProcess[] = [];
+
+function start(command: string, args: string[]): ChildProcess {
+  // Own process group, so stopping it also stops anything it started.
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  started.push(child);
+  return child;
+}
+
+function run(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shoal ${args[0]} failed: ${err}`))));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+test.beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'shoal-e2e-'));
+  const data = join(work, 'data');
+  await mkdir(data);
+  await cp(join(fixtures, 'alice.txt'), join(data, 'alice.txt'));
+  await cp(join(fixtures, 'folder'), join(data, 'folder'), { recursive: true });
+
+  const trackerPort = await freePort();
+  start(process.execPath, [cli, 'tracker', '--http', `127.0.0.1:${trackerPort}`, '--udp', 'off', '--interval', '60']);
+  const announce = `http://127.0.0.1:${trackerPort}/announce`;
+  await waitForHttp(`http://127.0.0.1:${trackerPort}/`, 10_000);
+  await run(['create', join(data, 'alice.txt'), '-o', join(work, 'alice.torrent'), '--tracker', announce]);
+  await run(['create', join(data, 'folder'), '-o', join(work, 'folder.torrent'), '--tracker', announce]);
+
+  const seedPort = await freePort();
+  start('aria2c', [
+    '--interface=127.0.0.1', '--disable-ipv6=true', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',
+    '--enable-peer-exchange=false', `--listen-port=${seedPort}`, `--dir=${data}`, '-V', '--seed-ratio=0.0',
+    // Slow enough (163 KB at 24 KB/s) that the seeder is still connected while we look at it.
+    '--max-overall-upload-limit=24K', '--bt-tracker-interval=1', '--console-log-level=warn', '--summary-interval=0', `--dht-file-path=${join(work, 'dht.dat')}`,
+    join(work, 'alice.torrent'), join(work, 'folder.torrent'),
+  ]);
+
+  const servePort = await freePort();
+  start(process.execPath, [cli, 'serve', '--port', String(servePort), '--token', token, '--download-dir', join(work, 'downloads'), '--state-dir', join(work, 'state')]);
+  serveUrl = `http://127.0.0.1:${servePort}`;
+  await waitForHttp(serveUrl, 20_000);
+  await mkdir(shots, { recursive: true });
+});
+
+test.afterAll(async () => {
+  for (const child of started) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  for (const child of started) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+function row(page: Page, name: string) {
+  return page.getByRole('row').filter({ has: page.getByRole('progressbar', { name: `Progress of ${name}` }) });
+}
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(shots, `${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('adds, downloads, inspects, pauses, resumes and removes torrents', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(`${serveUrl}/?token=${token}`);
+  await expect(page.getByRole('toolbar', { name: 'Torrent actions' })).toBeVisible();
+
+  // A broken .torrent is refused with a visible message.
+  await page.getByLabel('Choose torrent files').setInputFiles({ name: 'broken.torrent', mimeType: 'application/x-bittorrent', buffer: Buffer.from('d4:infoi1ee') });
+  await expect(page.getByRole('alert').first()).toBeVisible();
+  await expect(page.getByRole('alert').first()).toContainText(/torrent/i);
+  await screenshots(page, 'error');
+
+  // Add through the file chooser, as a user clicking "Add torrent" would.
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Add torrent' }).click();
+  await (await chooser).setFiles(join(work, 'alice.torrent'));
+  const dialog = page.getByRole('dialog', { name: 'Add torrent' });
+  await expect(dialog).toContainText('alice.txt');
+  await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+
+  const alice = row(page, 'alice.txt');
+  await expect(alice).toBeVisible();
+  // While it downloads, the seeder shows in the Peers tab (once complete, two seeds part).
+  await alice.click();
+  await page.getByRole('tab', { name: /Peers/ }).click();
+  const peersTable = page.getByRole('table', { name: 'Peers' });
+  await expect(peersTable).toContainText('127.0.0.1', { timeout: 20_000 });
+  await expect(peersTable).toContainText(/aria2/i);
+  await screenshots(page, 'peers');
+  await expect(page.getByRole('progressbar', { name: 'Progress of alice.txt' })).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 });
+  await expect(alice).toContainText(/seeding/i, { timeout: 30_000 });
+
+  // Add by dropping the file on the window.
+  const folderBytes = [...(await readFile(join(work, 'folder.torrent')))];
+  await page.evaluate((bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], 'folder.torrent', { type: 'application/x-bittorrent' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+  }, folderBytes);
+  await expect(dialog).toContainText('folder');
+  await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('progressbar', { name: 'Progress of folder' })).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 });
+  await screenshots(page, 'list');
+
+  // Every tab of the detail panel shows the selected torrent.
+  await alice.click();
+  await page.getByRole('tab', { name: /Pieces/ }).click();
+  const pieces = page.getByRole('img', { name: /^Pieces: \d+ of 10$/ });
+  await expect(pieces).toHaveAttribute('data-piece-count', '10');
+  await expect(page.getByRole('img', { name: 'Pieces: 10 of 10' })).toBeVisible({ timeout: 10_000 });
+  await screenshots(page, 'pieces');
+
+  await page.getByRole('tab', { name: /Files/ }).click();
+  await expect(page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name: 'alice.txt' })).toBeVisible();
+  await screenshots(page, 'files');
+
+  await page.getByRole('tab', { name: /Trackers/ }).click();
+  await expect(page.getByRole('table', { name: 'Trackers' })).toContainText('/announce');
+  await expect(page.getByRole('table', { name: 'Trackers' })).toContainText(/working/i, { timeout: 20_000 });
+  await screenshots(page, 'trackers');
+
+  await page.getByRole('tab', { name: /General/ }).click();
+  await screenshots(page, 'general');
+
+  // Pause, resume, remove.
+  await page.getByRole('toolbar', { name: 'Torrent actions' }).getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(alice).toContainText(/paused/i);
+  await page.getByRole('toolbar', { name: 'Torrent actions' }).getByRole('button', { name: 'Resume', exact: true }).click();
+  await expect(alice).toContainText(/seeding/i, { timeout: 30_000 });
+  await page.getByRole('toolbar', { name: 'Torrent actions' }).getByRole('button', { name: 'Remove', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+  await expect(alice).toHaveCount(0);
+  await expect(row(page, 'folder')).toBeVisible();
+});
