@@ -11,6 +11,7 @@ import type {
   TorrentSummary,
 } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
+import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
 import { PeerListener } from './listener';
 import { parseMagnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
@@ -32,6 +33,7 @@ export interface SessionOptions {
 }
 
 const DEFAULT_PORT = 6881;
+const DEFAULT_TRACKER_PORT = 6969;
 
 /**
  * The engine's face: every torrent, the listening socket, settings, and the event stream the
@@ -47,6 +49,7 @@ export class Session implements EngineApi {
   readonly #removedSinceLastList = new Set<string>();
   #settings: Settings;
   #listener: PeerListener | undefined;
+  #tracker: TrackerServer | undefined;
   #subscription: { infoHash: string; tab: SubscriptionTab } | null = null;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #o: SessionOptions;
@@ -93,6 +96,7 @@ export class Session implements EngineApi {
     for (const timer of this.#timers) clearInterval(timer);
     await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
     await this.#listener?.close();
+    await this.#tracker?.close();
   }
 
   // --- commands ----------------------------------------------------------------------------
@@ -191,6 +195,7 @@ export class Session implements EngineApi {
         throw err;
       }
     }
+    await this.#applyTracker(input.trackerEnabled ?? this.#settings.trackerEnabled ?? false, input.trackerPort ?? this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT);
     const { announceInterval, ...rest } = input;
     this.#settings = { ...this.#settings, ...rest };
     if (announceInterval !== undefined) {
@@ -210,6 +215,22 @@ export class Session implements EngineApi {
   }
 
   // --- internals ---------------------------------------------------------------------------
+
+  /** Starts, moves or stops the embedded tracker; on failure nothing changes. */
+  async #applyTracker(enabled: boolean, port: number): Promise<void> {
+    const running = this.#tracker;
+    if (enabled && running && running.httpPort === port) return;
+    if (!enabled && !running) return;
+    if (enabled) {
+      // Peers elsewhere must reach a tracker, so it listens on every interface.
+      const next = await startTrackerServer({ http: { host: '0.0.0.0', port }, udp: { host: '0.0.0.0', port } });
+      await running?.close();
+      this.#tracker = next;
+    } else {
+      await running?.close();
+      this.#tracker = undefined;
+    }
+  }
 
   async #listen(port: number): Promise<void> {
     this.#listener = await PeerListener.listen(port, this.#o.listenHost ?? '0.0.0.0', (infoHash, socket, received) => {

@@ -272,6 +272,19 @@ describe('notices, status bar and theme', () => {
   });
 });
 
+describe('embedded tracker', () => {
+  it('turns the engine\'s tracker on from the status bar and shows its announce address', async () => {
+    const api = new FakeApi().respond('getSettings', () => defaultSettings).respond('setSettings', (input) => ({ ...defaultSettings, trackerPort: 7000, ...input }));
+    await renderApp(api);
+    const toggle = screen.getByRole('checkbox', { name: 'Embedded tracker' });
+    expect((toggle as HTMLInputElement).checked).toBe(false);
+    await act(async () => fireEvent.click(toggle));
+    expect(api.callsOf('setSettings')).toEqual([{ trackerEnabled: true }]);
+    expect((toggle as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByText(':7000/announce')).toBeTruthy();
+  });
+});
+
 describe('connection', () => {
   it('reports connected after the first full snapshot', async () => {
     const app = await renderApp();

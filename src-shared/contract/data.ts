@@ -161,6 +161,9 @@ export const settingsSchema = z.object({
    * local swarms, where a seeder meets leechers that never dial out only by asking often.
    */
   announceInterval: z.int().min(1).max(86_400).nullable().optional(),
+  /** Shoal's own HTTP and UDP tracker (both on `trackerPort`), for torrents its users create. */
+  trackerEnabled: z.boolean().optional(),
+  trackerPort: z.int().min(1).max(65535).optional(),
 });
 
 export type TorrentState = z.infer<typeof torrentStateSchema>;

@@ -1,6 +1,7 @@
 import { formatBytes, formatRate } from '../format';
 import { useShoal } from '../store/store';
 import { ThemeSelect } from './ThemeSelect';
+import { TrackerToggle } from './TrackerToggle';
 
 export function StatusBar() {
   const stats = useShoal((s) => s.stats);
@@ -19,6 +20,7 @@ export function StatusBar() {
       <span title={stats ? `Free space at ${stats.downloadDir}` : 'Free space'}>
         Free: {stats?.freeSpace === null || stats === null ? '—' : formatBytes(stats.freeSpace)}
       </span>
+      <TrackerToggle />
       <ThemeSelect />
     </footer>
   );

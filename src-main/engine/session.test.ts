@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ShoalEvent } from '../../src-shared/contract';
+import { freePort, tempDir } from '../testing/processes';
+import { Session } from './session';
+
+const fixtures = fileURLToPath(new URL('../../../shared/fixtures/torrents/', import.meta.url));
+
+let session: Session;
+let dir: { path: string; remove(): Promise<void> };
+
+beforeEach(async () => {
+  dir = await tempDir('session');
+  session = await Session.start({ downloadDir: dir.path, listenPort: 0, listenHost: '127.0.0.1' });
+});
+
+afterEach(async () => {
+  await session.close();
+  await dir.remove();
+});
+
+const torrent = (name: string) => readFile(join(fixtures, name));
+
+describe('Session', () => {
+  it('adds a torrent paused, lists it, and refuses it a second time', async () => {
+    const data = await torrent('alice.torrent');
+    const added = await session.addTorrent({ source: { kind: 'torrent', data }, paused: true });
+    expect(added).toEqual({ infoHash: '722fe65b2aa26d14f35b4ad627d20236e481d924', name: 'alice.txt' });
+    await expect(session.addTorrent({ source: { kind: 'torrent', data } })).rejects.toMatchObject({ code: 'already-exists' });
+    const events: ShoalEvent[] = [];
+    session.onEvent((e) => events.push(e));
+    await Promise.resolve();
+    const first = events[0];
+    expect(first?.name).toBe('torrents');
+    if (first?.name === 'torrents') {
+      expect(first.payload.full).toBe(true);
+      expect(first.payload.changed.map((r) => [r.name, r.state])).toEqual([['alice.txt', 'paused']]);
+    }
+  });
+
+  it('names a torrent without a name after its file (corrupt.torrent)', async () => {
+    const added = await session.addTorrent({ source: { kind: 'torrent', data: await torrent('corrupt.torrent'), fileName: 'corrupt.torrent' }, paused: true });
+    expect(added.name).toBe('corrupt');
+  });
+
+  it('refuses a save folder that is not absolute, and unknown torrents', async () => {
+    const data = await torrent('alice.torrent');
+    await expect(session.addTorrent({ source: { kind: 'torrent', data }, savePath: 'relative/dir' })).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(session.pause({ infoHashes: ['0'.repeat(40)] })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('says plainly that magnet links cannot be downloaded yet, and previews them', async () => {
+    const uri = 'magnet:?xt=urn:btih:722fe65b2aa26d14f35b4ad627d20236e481d924&dn=alice.txt';
+    await expect(session.addTorrent({ source: { kind: 'magnet', uri } })).rejects.toMatchObject({ code: 'unsupported-torrent', message: expect.stringMatching(/^alice\.txt: magnet links need/) });
+    expect(await session.inspectTorrent({ uri })).toEqual({ infoHash: '722fe65b2aa26d14f35b4ad627d20236e481d924', name: 'alice.txt', length: null, files: [] });
+  });
+
+  it('previews a multi-file torrent with its files', async () => {
+    const preview = await session.inspectTorrent({ data: await torrent('numbers.torrent') });
+    expect(preview.files).toEqual([
+      { path: '1.txt', length: 1 },
+      { path: '2.txt', length: 2 },
+      { path: '3.txt', length: 3 },
+    ]);
+  });
+
+  it('turns the embedded tracker on and off through settings', async () => {
+    const port = await freePort();
+    const settings = await session.setSettings({ trackerEnabled: true, trackerPort: port });
+    expect(settings).toMatchObject({ trackerEnabled: true, trackerPort: port });
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    await session.setSettings({ trackerEnabled: false });
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
+
+  it('keeps its settings when the tracker port or the listening port is taken', async () => {
+    const port = await freePort();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '0.0.0.0', resolve));
+    try {
+      await expect(session.setSettings({ trackerEnabled: true, trackerPort: port })).rejects.toMatchObject({ code: 'port-in-use' });
+      await expect(session.setSettings({ listenPort: port })).rejects.toMatchObject({ code: 'port-in-use', message: `port ${port} is already in use; choose another listening port` });
+      const settings = await session.getSettings();
+      expect(settings.trackerEnabled).toBeUndefined();
+      expect(settings.listenPort).toBe(session.listenPort);
+      expect(session.listenPort).not.toBe(port);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
