@@ -1,7 +1,7 @@
 import { access, rm, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
+import { parseCliArgs } from './parse-cli-args';
 import { createTorrent } from '../engine/metainfo/create';
 import { fsError } from '../engine/metainfo/fs-error';
 import { parseTorrent } from '../engine/metainfo/parse-torrent';
@@ -34,12 +34,10 @@ export function parsePieceLength(text: string): number {
 
 export const command: Command = {
   async run(argv) {
-    let values;
-    let positionals;
-    try {
-      ({ values, positionals } = parseArgs({
-        args: argv,
-        options: {
+    const { values, positionals } = parseCliArgs(
+      'create',
+      argv,
+      {
           output: { type: 'string', short: 'o' },
           tracker: { type: 'string', short: 't', multiple: true },
           'web-seed': { type: 'string', short: 'w', multiple: true },
@@ -49,12 +47,8 @@ export const command: Command = {
           source: { type: 'string', short: 's' },
           help: { type: 'boolean', short: 'h' },
         },
-        strict: true,
-        allowPositionals: true,
-      }));
-    } catch (err) {
-      throw new ShoalError('invalid-input', `${(err as Error).message} (see 'shoal create --help').`);
-    }
+      true,
+    );
     if (values.help) {
       console.log(help);
       return 0;

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { EngineSession } from './engine-session';
+import { parseCliArgs } from './parse-cli-args';
 import { parsePortOption, parsePositiveNumber, parseSecondsOption, untilInterrupted } from './transfer-options';
 import { printSummary, reportMode, startReporting } from './transfer-reporter';
 
@@ -18,24 +18,19 @@ Downloads a torrent into <dir> and exits 0 once every piece is verified (and, wi
 
 export const command: Command = {
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          out: { type: 'string', short: 'o' },
-          port: { type: 'string' },
-          'seed-ratio': { type: 'string' },
-          'announce-interval': { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (err) {
-      throw new ShoalError('invalid-input', `${(err as Error).message} (see 'shoal download --help')`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCliArgs(
+      'download',
+      argv,
+      {
+        out: { type: 'string', short: 'o' },
+        port: { type: 'string' },
+        'seed-ratio': { type: 'string' },
+        'announce-interval': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      true,
+    );
     if (values.help) {
       console.log(help);
       return 0;

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
+import { parseCliArgs } from './parse-cli-args';
 import { loadTorrentFile } from '../engine/metainfo/load-torrent';
 import { parseMagnet, type Magnet } from '../engine/metainfo/magnet';
 import type { Metainfo } from '../engine/metainfo/metainfo';
@@ -61,18 +61,7 @@ export function magnetJson(m: Magnet): MagnetInfoJson {
 
 export const command: Command = {
   async run(argv) {
-    let values;
-    let positionals;
-    try {
-      ({ values, positionals } = parseArgs({
-        args: argv,
-        options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-        strict: true,
-        allowPositionals: true,
-      }));
-    } catch (err) {
-      throw new ShoalError('invalid-input', `${(err as Error).message} (see 'shoal info --help').`);
-    }
+    const { values, positionals } = parseCliArgs('info', argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
     if (values.help) {
       console.log(help);
       return 0;

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { EngineSession } from './engine-session';
+import { parseCliArgs } from './parse-cli-args';
 import { parsePortOption, parseSecondsOption, untilInterrupted } from './transfer-options';
 import { printSummary, reportMode, startReporting } from './transfer-reporter';
 
@@ -17,23 +17,18 @@ SIGTERM), telling the trackers it stopped on the way out. Missing pieces are dow
 
 export const command: Command = {
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          data: { type: 'string' },
-          port: { type: 'string' },
-          'announce-interval': { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (err) {
-      throw new ShoalError('invalid-input', `${(err as Error).message} (see 'shoal seed --help')`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCliArgs(
+      'seed',
+      argv,
+      {
+        data: { type: 'string' },
+        port: { type: 'string' },
+        'announce-interval': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      true,
+    );
     if (values.help) {
       console.log(help);
       return 0;

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
+import { parseCliArgs } from './parse-cli-args';
 import { loadAllowList } from '../tracker-server/allow-list';
 import { startTrackerServer, type Endpoint } from '../tracker-server/tracker-server';
 
@@ -34,17 +34,12 @@ function parseInterval(text: string): number {
 
 export const command: Command = {
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: { http: { type: 'string' }, udp: { type: 'string' }, interval: { type: 'string' }, allow: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (err) {
-      throw new ShoalError('invalid-input', `${(err as Error).message} (see 'shoal tracker --help').`);
-    }
+    const { values } = parseCliArgs(
+      'tracker',
+      argv,
+      { http: { type: 'string' }, udp: { type: 'string' }, interval: { type: 'string' }, allow: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      false,
+    );
     if (values.help) {
       console.log(help);
       return 0;
