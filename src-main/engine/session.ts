@@ -77,7 +77,7 @@ export class Session implements EngineApi {
     }
     session.#settings.listenPort = session.listenPort;
     session.#timers.push(
-      setInterval(() => session.#emitList(false), options.listIntervalMs ?? 500),
+      setInterval(() => session.#emitList(), options.listIntervalMs ?? 500),
       setInterval(() => session.#emitStatsAndDetail(), 1000),
     );
     return session;
@@ -122,7 +122,7 @@ export class Session implements EngineApi {
     }
     this.#torrents.set(torrent.infoHash, torrent);
     if (!input.paused) void torrent.start();
-    this.#emitList(false);
+    this.#emitList();
     return { infoHash: torrent.infoHash, name: metainfo.name };
   }
 
@@ -142,13 +142,13 @@ export class Session implements EngineApi {
 
   async pause(input: CommandInput<'pause'>): Promise<CommandOutput<'pause'>> {
     await Promise.all(this.#find(input.infoHashes).map((t) => t.pause()));
-    this.#emitList(false);
+    this.#emitList();
     return {};
   }
 
   async resume(input: CommandInput<'resume'>): Promise<CommandOutput<'resume'>> {
     for (const t of this.#find(input.infoHashes)) void t.start();
-    this.#emitList(false);
+    this.#emitList();
     return {};
   }
 
@@ -161,7 +161,7 @@ export class Session implements EngineApi {
       if (this.#subscription?.infoHash === t.infoHash) this.#subscription = null;
     }
     await Promise.all(found.map((t) => t.remove(input.deleteFiles)));
-    this.#emitList(false);
+    this.#emitList();
     return {};
   }
 
@@ -279,18 +279,19 @@ export class Session implements EngineApi {
     return { full: true, changed: this.#rows(), removed: [] };
   }
 
-  #emitList(full: boolean): void {
+  /** Sends the rows that changed since the last list update, and the torrents removed. */
+  #emitList(): void {
     const changed: TorrentSummary[] = [];
     for (const row of this.#rows()) {
       const text = JSON.stringify(row);
-      if (full || this.#sentRows.get(row.infoHash) !== text) {
+      if (this.#sentRows.get(row.infoHash) !== text) {
         changed.push(row);
         this.#sentRows.set(row.infoHash, text);
       }
     }
     const removed = [...this.#removedSinceLastList];
     this.#removedSinceLastList.clear();
-    if (full || changed.length > 0 || removed.length > 0) this.#emit({ name: 'torrents', payload: { full, changed, removed } });
+    if (changed.length > 0 || removed.length > 0) this.#emit({ name: 'torrents', payload: { full: false, changed, removed } });
   }
 
   async #emitStatsAndDetail(): Promise<void> {

@@ -54,17 +54,6 @@ export function summary(t: Torrent, queuePosition: number | null = null): Torren
   };
 }
 
-/** Distributed copies: the rarest piece's count plus the share of pieces seen more often. */
-export function distributedCopies(t: Torrent): number {
-  const n = t.metainfo.pieceCount;
-  let min = Infinity;
-  for (let i = 0; i < n; i++) min = Math.min(min, t.picker.availability(i));
-  if (!Number.isFinite(min)) return 0;
-  let above = 0;
-  for (let i = 0; i < n; i++) if (t.picker.availability(i) > min) above++;
-  return min + above / n;
-}
-
 export function general(t: Torrent): GeneralInfo {
   const m = t.metainfo;
   return {
@@ -85,7 +74,7 @@ export function general(t: Torrent): GeneralInfo {
     wasted: t.swarm.totals.wasted,
     peersSeen: t.swarm.registry.seen,
     ratio: ratio(t),
-    availability: distributedCopies(t),
+    availability: t.picker.distributedCopies(),
     swarm: swarmHealth(t),
     magnet: formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, name: m.name, length: m.length, trackers: m.trackers.flat(), webSeeds: m.urlList }),
   };

@@ -75,7 +75,6 @@ export class Torrent {
       listenPort: options.listenPort,
       maxConnections: options.maxConnections,
       events: {
-        pieceVerified: () => undefined,
         complete: () => this.#onComplete(),
         needPeers: () => this.announcer.announceNow(),
         storageError: (error) => this.#fail(error),
@@ -105,14 +104,11 @@ export class Torrent {
   /** Bytes of wanted pieces not yet verified. */
   get bytesLeft(): number {
     const m = this.metainfo;
-    let left = 0;
     const have = this.storage.have;
     if (have.complete) return 0;
     // Counting per piece keeps this exact for the short last piece.
-    const missing = m.pieceCount - have.count;
-    left = missing * m.pieceLength;
-    if (!have.has(m.pieceCount - 1)) left -= m.pieceLength - m.lastPieceLength;
-    return left;
+    const left = (m.pieceCount - have.count) * m.pieceLength;
+    return have.has(m.pieceCount - 1) ? left : left - (m.pieceLength - m.lastPieceLength);
   }
 
   /** Bytes verified. */
@@ -182,7 +178,7 @@ export class Torrent {
       // A piece shared by several files is wanted if any of them is.
       for (let p = first; p <= last; p++) if (value > piecePriority[p]!) piecePriority[p] = value;
     });
-    for (let p = 0; p < m.pieceCount; p++) this.picker.setPriority(p, piecePriority[p]!);
+    this.picker.setPriorities(piecePriority);
     this.swarm.refreshInterest();
     if (this.isComplete) this.#onComplete();
     else if (this.#state === 'seeding') this.#state = 'downloading';

@@ -3,10 +3,9 @@
  * dial next: never a banned or connected one, failed ones only after a growing back-off, and a
  * bounded number in all so a hostile tracker cannot grow it without end.
  */
-export interface PeerAddress {
-  readonly host: string;
-  readonly port: number;
-}
+import type { PeerAddress } from '../tracker/tracker-types';
+
+export type { PeerAddress };
 
 type Status = 'idle' | 'connecting' | 'connected';
 

@@ -29,8 +29,6 @@ export interface SwarmOptions {
 }
 
 export interface SwarmEvents {
-  /** A piece passed its hash check. */
-  pieceVerified(index: number): void;
   /** Every wanted piece is verified. */
   complete(): void;
   /** Too few peers are known: ask the trackers. */
@@ -214,7 +212,6 @@ export class Swarm {
     if (conn.fastExtension && have.complete) conn.sendHaveAll();
     else if (conn.fastExtension && have.count === 0) conn.sendHaveNone();
     else if (have.count > 0) conn.sendBitfield(have.bytes);
-    // A free upload slot goes to a newcomer at once rather than at the next choke round.
   }
 
   #listen(peer: SwarmPeer): void {
@@ -358,7 +355,6 @@ export class Swarm {
     for (const peer of this.#peers.values()) {
       if (!peer.has.has(index)) peer.conn.sendHave(index);
     }
-    this.#o.events.pieceVerified(index);
     if (this.complete) {
       for (const peer of this.#peers.values()) {
         this.#setInterested(peer, false);
@@ -424,6 +420,7 @@ export class Swarm {
 
   // --- uploading ---------------------------------------------------------------------------
 
+  /** A free upload slot goes to a newcomer at once rather than at the next choke round. */
   #onInterested(peer: SwarmPeer): void {
     const unchoked = [...this.#peers.values()].filter((p) => !p.conn.amChoking).length;
     if (unchoked < (this.#o.uploadSlots ?? 8)) peer.conn.unchoke();
