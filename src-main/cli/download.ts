@@ -2,8 +2,8 @@ import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { EngineSession } from './engine-session';
 import { parseCliArgs } from './parse-cli-args';
-import { parsePortOption, parsePositiveNumber, parseSecondsOption, untilInterrupted } from './transfer-options';
-import { printSummary, reportMode, startReporting } from './transfer-reporter';
+import { engineTuning, parsePositiveNumber, transferOptions, untilInterrupted } from './transfer-options';
+import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
 const help = `usage: shoal download <file.torrent> -o <dir> [--port N] [--seed-ratio R] [--json]
 
@@ -21,14 +21,7 @@ export const command: Command = {
     const { values, positionals } = parseCliArgs(
       'download',
       argv,
-      {
-        out: { type: 'string', short: 'o' },
-        port: { type: 'string' },
-        'seed-ratio': { type: 'string' },
-        'announce-interval': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      { out: { type: 'string', short: 'o' }, 'seed-ratio': { type: 'string' }, ...transferOptions },
       true,
     );
     if (values.help) {
@@ -38,21 +31,14 @@ export const command: Command = {
     if (positionals.length !== 1) throw new ShoalError('invalid-input', `give exactly one .torrent file (see 'shoal download --help')`);
     if (!values.out) throw new ShoalError('invalid-input', `-o <dir> is required: where should the data go?`);
     const seedRatio = parsePositiveNumber('--seed-ratio', values['seed-ratio']);
-    const listenPort = parsePortOption(values.port);
-    const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
+    const tuning = engineTuning(values);
 
     const startedAt = Date.now();
-    const session = await EngineSession.start({
-      torrentPath: positionals[0]!,
-      saveDir: values.out,
-      ...(listenPort !== undefined ? { listenPort } : {}),
-      ...(announceInterval !== undefined ? { announceInterval } : {}),
-    });
-    const mode = reportMode(values.json ?? false, process.stderr);
-    const out = mode === 'json' ? process.stdout : process.stderr;
+    const session = await EngineSession.start({ torrentPath: positionals[0]!, saveDir: values.out, ...tuning });
+    const { mode, out } = reportTarget(values.json ?? false);
     const stopReporting = startReporting(session, mode, out);
     const done = session.until((row) => row.state === 'seeding' && (seedRatio === undefined || row.ratio >= seedRatio));
-    const interrupted = untilInterrupted().then((signal) => signal);
+    const interrupted = untilInterrupted();
     try {
       const outcome = await Promise.race([done.then(() => 'done' as const), interrupted]);
       stopReporting();

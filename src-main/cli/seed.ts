@@ -2,8 +2,8 @@ import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { EngineSession } from './engine-session';
 import { parseCliArgs } from './parse-cli-args';
-import { parsePortOption, parseSecondsOption, untilInterrupted } from './transfer-options';
-import { printSummary, reportMode, startReporting } from './transfer-reporter';
+import { engineTuning, transferOptions, untilInterrupted } from './transfer-options';
+import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
 const help = `usage: shoal seed <file.torrent> --data <dir> [--port N]
 
@@ -20,13 +20,7 @@ export const command: Command = {
     const { values, positionals } = parseCliArgs(
       'seed',
       argv,
-      {
-        data: { type: 'string' },
-        port: { type: 'string' },
-        'announce-interval': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      { data: { type: 'string' }, ...transferOptions },
       true,
     );
     if (values.help) {
@@ -35,19 +29,12 @@ export const command: Command = {
     }
     if (positionals.length !== 1) throw new ShoalError('invalid-input', `give exactly one .torrent file (see 'shoal seed --help')`);
     if (!values.data) throw new ShoalError('invalid-input', `--data <dir> is required: which folder holds the data?`);
-    const listenPort = parsePortOption(values.port);
-    const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
+    const tuning = engineTuning(values);
 
     const startedAt = Date.now();
     const interrupted = untilInterrupted();
-    const session = await EngineSession.start({
-      torrentPath: positionals[0]!,
-      saveDir: values.data,
-      ...(listenPort !== undefined ? { listenPort } : {}),
-      ...(announceInterval !== undefined ? { announceInterval } : {}),
-    });
-    const mode = reportMode(values.json ?? false, process.stderr);
-    const out = mode === 'json' ? process.stdout : process.stderr;
+    const session = await EngineSession.start({ torrentPath: positionals[0]!, saveDir: values.data, ...tuning });
+    const { mode, out } = reportTarget(values.json ?? false);
     try {
       const checked = await Promise.race([session.until((row) => row.state !== 'checking'), interrupted.then(() => undefined)]);
       if (checked && checked.state !== 'seeding') {

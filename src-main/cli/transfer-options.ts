@@ -1,8 +1,24 @@
 import { ShoalError } from '../../src-shared/errors';
+import type { EngineSessionOptions } from './engine-session';
 
 /** Option parsing shared by `shoal download` and `shoal seed`. */
 
-export function parsePortOption(text: string | undefined): number | undefined {
+/** The options both commands take, beside their own. */
+export const transferOptions = {
+  port: { type: 'string' },
+  'announce-interval': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The engine settings those options ask for. */
+export function engineTuning(values: { port?: string; 'announce-interval'?: string }): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval'> {
+  const listenPort = parsePortOption(values.port);
+  const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
+  return { ...(listenPort !== undefined ? { listenPort } : {}), ...(announceInterval !== undefined ? { announceInterval } : {}) };
+}
+
+function parsePortOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (!(port >= 1 && port <= 65535)) throw new ShoalError('invalid-input', `--port must be a whole number from 1 to 65535, not "${text}"`);
@@ -16,7 +32,7 @@ export function parsePositiveNumber(option: string, text: string | undefined): n
   return value;
 }
 
-export function parseSecondsOption(option: string, text: string | undefined): number | undefined {
+function parseSecondsOption(option: string, text: string | undefined): number | undefined {
   const value = parsePositiveNumber(option, text);
   if (value !== undefined && (!Number.isInteger(value) || value > 86_400)) {
     throw new ShoalError('invalid-input', `${option} must be a whole number of seconds up to 86400, not "${text}"`);

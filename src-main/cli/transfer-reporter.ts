@@ -12,8 +12,10 @@ interface Output {
 /** How often each mode reports: a terminal redraws often, logs get a line every few seconds. */
 const EVERY_MS: Record<ReportMode, number> = { terminal: 250, lines: 5000, json: 1000 };
 
-export function reportMode(json: boolean, out: Output): ReportMode {
-  return json ? 'json' : out.isTTY ? 'terminal' : 'lines';
+/** JSON lines go to stdout; progress for people goes to stderr, as a bar on a terminal. */
+export function reportTarget(json: boolean): { mode: ReportMode; out: NodeJS.WriteStream } {
+  if (json) return { mode: 'json', out: process.stdout };
+  return { mode: process.stderr.isTTY ? 'terminal' : 'lines', out: process.stderr };
 }
 
 /** Prints the torrent's progress until stopped; returns the function that stops it. */
