@@ -1,12 +1,11 @@
 // The real UI in Debian's Chromium through `shoal serve`, with a real aria2c seeder and Shoal's own
 // tracker on 127.0.0.1. Screenshots of the main views, light and dark, land in test-results/.
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startProcess, stopAll, tempDir, waitFor } from '../src-main/testing/processes';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(repo, 'dist', 'cli.js');
@@ -14,18 +13,8 @@ const fixtures = join(repo, '..', 'shared', 'fixtures', 'content');
 const token = 'e2e-secret-token-0123456789';
 const shots = join(repo, 'test-results', 'screenshots');
 
-let work: string;
+let work: { path: string; remove(): Promise<void> };
 let serveUrl: string;
-const started: ChildProcess[] = [];
-
-function start(command: string, args: string[]): ChildProcess {
-  // Own process group, so stopping it also stops anything it started.
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  started.push(child);
-  return child;
-}
 
 function run(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -36,77 +25,43 @@ function run(args: string[]): Promise<void> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  await waitFor(`${url} to answer`, () => fetch(url).then(() => true, () => undefined), timeoutMs);
 }
 
 test.beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'shoal-e2e-'));
-  const data = join(work, 'data');
+  work = await tempDir('e2e');
+  const data = join(work.path, 'data');
   await mkdir(data);
   await cp(join(fixtures, 'alice.txt'), join(data, 'alice.txt'));
   await cp(join(fixtures, 'folder'), join(data, 'folder'), { recursive: true });
 
   const trackerPort = await freePort();
-  start(process.execPath, [cli, 'tracker', '--http', `127.0.0.1:${trackerPort}`, '--udp', 'off', '--interval', '60']);
+  startProcess(process.execPath, [cli, 'tracker', '--http', `127.0.0.1:${trackerPort}`, '--udp', 'off', '--interval', '60']);
   const announce = `http://127.0.0.1:${trackerPort}/announce`;
   await waitForHttp(`http://127.0.0.1:${trackerPort}/`, 10_000);
-  await run(['create', join(data, 'alice.txt'), '-o', join(work, 'alice.torrent'), '--tracker', announce]);
-  await run(['create', join(data, 'folder'), '-o', join(work, 'folder.torrent'), '--tracker', announce]);
+  await run(['create', join(data, 'alice.txt'), '-o', join(work.path, 'alice.torrent'), '--tracker', announce]);
+  await run(['create', join(data, 'folder'), '-o', join(work.path, 'folder.torrent'), '--tracker', announce]);
 
   const seedPort = await freePort();
-  start('aria2c', [
+  startProcess('aria2c', [
     '--interface=127.0.0.1', '--disable-ipv6=true', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',
     '--enable-peer-exchange=false', `--listen-port=${seedPort}`, `--dir=${data}`, '-V', '--seed-ratio=0.0',
     // Slow enough (163 KB at 24 KB/s) that the seeder is still connected while we look at it.
-    '--max-overall-upload-limit=24K', '--bt-tracker-interval=1', '--console-log-level=warn', '--summary-interval=0', `--dht-file-path=${join(work, 'dht.dat')}`,
-    join(work, 'alice.torrent'), join(work, 'folder.torrent'),
+    '--max-overall-upload-limit=24K', '--bt-tracker-interval=1', '--console-log-level=warn', '--summary-interval=0', `--dht-file-path=${join(work.path, 'dht.dat')}`,
+    join(work.path, 'alice.torrent'), join(work.path, 'folder.torrent'),
   ]);
 
   const servePort = await freePort();
-  start(process.execPath, [cli, 'serve', '--port', String(servePort), '--token', token, '--download-dir', join(work, 'downloads'), '--state-dir', join(work, 'state')]);
+  startProcess(process.execPath, [cli, 'serve', '--port', String(servePort), '--token', token, '--download-dir', join(work.path, 'downloads'), '--state-dir', join(work.path, 'state')]);
   serveUrl = `http://127.0.0.1:${servePort}`;
   await waitForHttp(serveUrl, 20_000);
   await mkdir(shots, { recursive: true });
 });
 
 test.afterAll(async () => {
-  for (const child of started) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-  await new Promise((r) => setTimeout(r, 500));
-  for (const child of started) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  if (work) await rm(work, { recursive: true, force: true });
+  await stopAll();
+  await work?.remove();
 });
 
 function row(page: Page, name: string) {
@@ -135,7 +90,7 @@ test('adds, downloads, inspects, pauses, resumes and removes torrents', async ({
   // Add through the file chooser, as a user clicking "Add torrent" would.
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Add torrent' }).click();
-  await (await chooser).setFiles(join(work, 'alice.torrent'));
+  await (await chooser).setFiles(join(work.path, 'alice.torrent'));
   const dialog = page.getByRole('dialog', { name: 'Add torrent' });
   await expect(dialog).toContainText('alice.txt');
   await dialog.getByRole('button', { name: 'Add', exact: true }).click();
@@ -153,7 +108,7 @@ test('adds, downloads, inspects, pauses, resumes and removes torrents', async ({
   await expect(alice).toContainText(/seeding/i, { timeout: 30_000 });
 
   // Add by dropping the file on the window.
-  const folderBytes = [...(await readFile(join(work, 'folder.torrent')))];
+  const folderBytes = [...(await readFile(join(work.path, 'folder.torrent')))];
   await page.evaluate((bytes) => {
     const transfer = new DataTransfer();
     transfer.items.add(new File([new Uint8Array(bytes)], 'folder.torrent', { type: 'application/x-bittorrent' }));
