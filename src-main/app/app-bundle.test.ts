@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../src-shared/contract/limits';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 let dir: string;
@@ -48,7 +49,7 @@ describe('app bundle', () => {
   it('starts, relays commands to the engine worker, and stops it on quit', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['driver.mjs'], {
       cwd: dir,
-      env: { ...process.env, SMOKE_DIR: dir },
+      env: { ...process.env, SMOKE_DIR: dir, SMOKE_PROTOCOL_VERSION: String(PROTOCOL_VERSION) },
       timeout: 20_000,
       killSignal: 'SIGKILL',
     });
@@ -63,7 +64,7 @@ describe('app bundle', () => {
       loadedFile: join(dir, 'renderer', 'index.html'),
       sandbox: true,
       csp: expect.stringContaining("default-src 'self'"),
-      hello: { ok: true, output: { protocolVersion: 1 } },
+      hello: { ok: true, output: { protocolVersion: PROTOCOL_VERSION } },
       resume: { ok: true, output: {} },
       quitCalls: 1,
     });

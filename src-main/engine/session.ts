@@ -1,14 +1,15 @@
 import { mkdir, statfs } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type {
-  CommandInput,
-  CommandOutput,
-  EngineApi,
-  EventPayload,
-  Settings,
-  ShoalEvent,
-  SubscriptionTab,
-  TorrentSummary,
+import {
+  defaultLimitSettings,
+  type CommandInput,
+  type CommandOutput,
+  type EngineApi,
+  type EventPayload,
+  type Settings,
+  type ShoalEvent,
+  type SubscriptionTab,
+  type TorrentSummary,
 } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
@@ -61,6 +62,7 @@ export class Session implements EngineApi {
       listenPort: options.listenPort ?? DEFAULT_PORT,
       maxConnectionsPerTorrent: options.maxConnectionsPerTorrent ?? 40,
       theme: 'system',
+      ...structuredClone(defaultLimitSettings),
     };
   }
 
@@ -169,6 +171,23 @@ export class Session implements EngineApi {
     const [torrent] = this.#find([input.infoHash]);
     torrent!.setFilePriorities(input.files);
     return {};
+  }
+
+  async setTorrentOptions(input: CommandInput<'setTorrentOptions'>): Promise<CommandOutput<'setTorrentOptions'>> {
+    for (const t of this.#find(input.infoHashes)) t.setOptions(input.options);
+    return {};
+  }
+
+  async moveInQueue(_input: CommandInput<'moveInQueue'>): Promise<CommandOutput<'moveInQueue'>> {
+    throw new ShoalError('internal', 'moving in the queue is not built yet');
+  }
+
+  async recheck(_input: CommandInput<'recheck'>): Promise<CommandOutput<'recheck'>> {
+    throw new ShoalError('internal', 'recheck is not built yet');
+  }
+
+  async moveStorage(_input: CommandInput<'moveStorage'>): Promise<CommandOutput<'moveStorage'>> {
+    throw new ShoalError('internal', 'moving storage is not built yet');
   }
 
   async subscribe(input: CommandInput<'subscribe'>): Promise<CommandOutput<'subscribe'>> {

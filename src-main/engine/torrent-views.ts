@@ -77,6 +77,8 @@ export function general(t: Torrent): GeneralInfo {
     availability: t.picker.distributedCopies(),
     swarm: swarmHealth(t),
     magnet: formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, name: m.name, length: m.length, trackers: m.trackers.flat(), webSeeds: m.urlList }),
+    seedingTime: t.seedingTime,
+    options: t.options,
   };
 }
 

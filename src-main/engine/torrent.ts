@@ -1,15 +1,16 @@
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import type { FilePriority, TorrentState } from '../../src-shared/contract';
+import { defaultTorrentOptions, type FilePriority, type TorrentOptions, type TorrentState } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
 import type { Metainfo } from './metainfo/metainfo';
+import { fileEdgePieces } from './picker/file-edges';
 import { PiecePicker } from './picker/piece-picker';
 import { Storage } from './storage/storage';
 import { Swarm } from './swarm/swarm';
 import type { SwarmPeer } from './swarm/swarm-peer';
 import { Announcer } from './tracker/announcer';
 
-export interface TorrentOptions {
+export interface TorrentInit {
   readonly metainfo: Metainfo;
   readonly savePath: string;
   readonly peerId: Uint8Array;
@@ -49,14 +50,18 @@ export class Torrent {
   error: string | null = null;
   /** Fraction of the on-disk check done, while checking. */
   checkProgress = 0;
+  #options: TorrentOptions = defaultTorrentOptions;
+  /** Seeding time before the current seeding stretch, and when that stretch began. */
+  #seedingMsBefore = 0;
+  #seedingSince: number | null = null;
   #state: TorrentState = 'paused';
   #checked = false;
   #running = false;
   #finishedSent = false;
-  readonly #o: TorrentOptions;
+  readonly #o: TorrentInit;
   readonly #trackerErrors = new Map<string, string>();
 
-  constructor(options: TorrentOptions) {
+  constructor(options: TorrentInit) {
     this.#o = options;
     const m = options.metainfo;
     this.metainfo = m;
@@ -101,6 +106,12 @@ export class Torrent {
     return this.#state;
   }
 
+  /** Seconds spent seeding, the current stretch included. */
+  get seedingTime(): number {
+    const current = this.#seedingSince === null ? 0 : Date.now() - this.#seedingSince;
+    return Math.floor((this.#seedingMsBefore + current) / 1000);
+  }
+
   /** Bytes of wanted pieces not yet verified. */
   get bytesLeft(): number {
     const m = this.metainfo;
@@ -127,7 +138,7 @@ export class Torrent {
     this.error = null;
     try {
       if (!this.#checked) {
-        this.#state = 'checking';
+        this.#setState('checking');
         this.checkProgress = 0;
         const have = await this.storage.check((done, total) => {
           this.checkProgress = total > 0 ? done / total : 1;
@@ -138,7 +149,7 @@ export class Torrent {
       }
       this.#finishedSent = this.isComplete;
       if (this.isComplete && this.completedAt === null) this.completedAt = Date.now();
-      this.#state = this.isComplete ? 'seeding' : 'downloading';
+      this.#setState(this.isComplete ? 'seeding' : 'downloading');
       this.swarm.start();
       this.announcer.start();
     } catch (err) {
@@ -149,7 +160,7 @@ export class Torrent {
   async pause(): Promise<void> {
     if (!this.#running && this.#state === 'paused') return;
     this.#running = false;
-    this.#state = 'paused';
+    this.#setState('paused');
     this.swarm.stop();
     await this.announcer.stop();
   }
@@ -161,6 +172,20 @@ export class Torrent {
     await this.announcer.stop();
     await this.storage.close();
     if (deleteFiles) await this.#deleteData();
+  }
+
+  get options(): TorrentOptions {
+    return this.#options;
+  }
+
+  /** Changes some options; the others keep their values. */
+  setOptions(changes: Partial<TorrentOptions>): void {
+    this.#options = { ...this.#options, ...changes };
+    if (changes.sequential !== undefined) this.picker.sequential = changes.sequential;
+    if (changes.firstLastPiecesFirst !== undefined) {
+      const m = this.metainfo;
+      this.picker.setBoosted(changes.firstLastPiecesFirst ? fileEdgePieces(m.files, m.pieceLength) : []);
+    }
   }
 
   setFilePriorities(changes: readonly { index: number; priority: FilePriority }[]): void {
@@ -181,11 +206,20 @@ export class Torrent {
     this.picker.setPriorities(piecePriority);
     this.swarm.refreshInterest();
     if (this.isComplete) this.#onComplete();
-    else if (this.#state === 'seeding') this.#state = 'downloading';
+    else if (this.#state === 'seeding') this.#setState('downloading');
+  }
+
+  #setState(next: TorrentState): void {
+    if (next === 'seeding' && this.#seedingSince === null) this.#seedingSince = Date.now();
+    if (next !== 'seeding' && this.#seedingSince !== null) {
+      this.#seedingMsBefore += Date.now() - this.#seedingSince;
+      this.#seedingSince = null;
+    }
+    this.#state = next;
   }
 
   #onComplete(): void {
-    if (this.#state === 'downloading') this.#state = 'seeding';
+    if (this.#state === 'downloading') this.#setState('seeding');
     if (this.#finishedSent) return;
     this.#finishedSent = true;
     this.completedAt = Date.now();
@@ -214,7 +248,7 @@ export class Torrent {
     if (this.#state === 'error') return;
     this.error = error.message;
     this.#running = false;
-    this.#state = 'error';
+    this.#setState('error');
     this.swarm.stop();
     void this.announcer.stop();
     this.#o.events.failed(this, error);

@@ -3,7 +3,7 @@
  * change every second, and full details (100,000-piece map, peers, files, trackers) for whatever
  * the UI subscribes to. Deterministic (seeded), so runs are comparable.
  */
-import type { DetailTab, EventPayload, FileInfo, PeerInfo, Settings, TorrentState, TorrentSummary, TrackerInfo } from '../src/api/contract';
+import { defaultLimitSettings, defaultTorrentOptions, type DetailTab, type EventPayload, type FileInfo, type PeerInfo, type Settings, type TorrentState, type TorrentSummary, type TrackerInfo } from '../src/api/contract';
 import { FakeApi } from '../src/testing/fake-api';
 
 function rng(seed: number): () => number {
@@ -32,7 +32,7 @@ export interface DemoFeed {
   stop(): void;
 }
 
-export function createDemoFeed(count = 1000, settings: Settings = { downloadDir: '/home/you/Downloads', listenPort: 51413, maxConnectionsPerTorrent: 80, theme: 'system' }): DemoFeed {
+export function createDemoFeed(count = 1000, settings: Settings = { downloadDir: '/home/you/Downloads', listenPort: 51413, maxConnectionsPerTorrent: 80, theme: 'system', ...defaultLimitSettings }): DemoFeed {
   const random = rng(42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const now = Date.now();
@@ -170,6 +170,8 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
         availability: 12.437,
         swarm: t.swarm,
         magnet: `magnet:?xt=urn:btih:${t.infoHash}&dn=${encodeURIComponent(t.name)}`,
+        seedingTime: t.progress >= 1 ? 7200 : 0,
+        options: defaultTorrentOptions,
       };
     else if (tab === 'pieces') ev.pieces = piecesNow();
     else if (tab === 'peers') ev.peers = peersNow();

@@ -6,6 +6,7 @@ import {
   filePrioritySchema,
   infoHashSchema,
   settingsSchema,
+  torrentOptionsSchema,
 } from './data';
 
 /**
@@ -64,6 +65,20 @@ export const commands = {
     }),
     output: done,
   },
+  /** Changes some of the torrents' options; the others keep theirs. */
+  setTorrentOptions: {
+    input: z.strictObject({ infoHashes: infoHashList, options: torrentOptionsSchema.partial().strict() }),
+    output: done,
+  },
+  /** Moves torrents in the queue, keeping their order among themselves. */
+  moveInQueue: {
+    input: z.strictObject({ infoHashes: infoHashList, to: z.enum(['top', 'up', 'down', 'bottom']) }),
+    output: done,
+  },
+  /** Checks the data on disk again, piece by piece. */
+  recheck: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
+  /** Moves a torrent's data to another folder (state 'moving' meanwhile); an interrupted move leaves the data whole in one place. */
+  moveStorage: { input: z.strictObject({ infoHash: infoHashSchema, savePath: absolutePathSchema }), output: done },
   /** Only the selected torrent's open tab streams `detail` events; null stops the stream. */
   subscribe: {
     input: z.strictObject({

@@ -29,7 +29,8 @@ export function bytesSchema(max: number) {
   );
 }
 
-export const torrentStateSchema = z.enum(['checking', 'downloading', 'seeding', 'paused', 'queued', 'error', 'metadata']);
+/** 'moving': the data is being moved to a new save folder; 'queued': waiting for a free slot in the queue. */
+export const torrentStateSchema = z.enum(['checking', 'downloading', 'seeding', 'paused', 'queued', 'error', 'metadata', 'moving']);
 
 export const swarmSchema = z.object({
   seeders: count.nullable(),
@@ -58,6 +59,52 @@ export const torrentSummarySchema = z.object({
   queuePosition: count.nullable(),
 });
 
+/** Bytes per second each way; 0 means no limit. */
+export const speedLimitSchema = z.object({
+  down: z.int().min(0).max(1 << 40),
+  up: z.int().min(0).max(1 << 40),
+});
+
+/** When the alternative speed limits apply by themselves: these days (0 = Sunday), from one minute of the day to another (wrapping past midnight when `to` < `from`). */
+export const altSpeedScheduleSchema = z.object({
+  enabled: z.boolean(),
+  days: z.array(z.int().min(0).max(6)).max(7),
+  fromMinute: z.int().min(0).max(1439),
+  toMinute: z.int().min(0).max(1439),
+});
+
+export const shareLimitActionSchema = z.enum(['pause', 'remove', 'remove-with-files']);
+
+/** When seeding stops. Each limit null means none; `match` says whether any reached limit or all set ones are needed. */
+export const shareLimitsSchema = z.object({
+  /** Uploaded ÷ size. */
+  ratio: z.number().min(0).max(1_000_000).nullable(),
+  /** Minutes spent seeding, across restarts. */
+  seedingTimeMinutes: z.int().min(0).max(100_000_000).nullable(),
+  /** Minutes seeding without uploading a byte. */
+  inactiveSeedingTimeMinutes: z.int().min(0).max(100_000_000).nullable(),
+  match: z.enum(['any', 'all']),
+  action: shareLimitActionSchema,
+});
+
+/** How many torrents trade at once; the rest wait as 'queued'. 0 means no limit. */
+export const queueSettingsSchema = z.object({
+  maxActiveDownloads: z.int().min(0).max(100_000),
+  maxActiveSeeds: z.int().min(0).max(100_000),
+  maxActiveTorrents: z.int().min(0).max(100_000),
+  /** A torrent moving no data for this many minutes gives its slot away (0: never). */
+  stalledMinutes: z.int().min(0).max(100_000),
+});
+
+/** What a user may set per torrent. */
+export const torrentOptionsSchema = z.object({
+  speedLimit: speedLimitSchema,
+  /** null: the global share limits apply. */
+  shareLimits: shareLimitsSchema.nullable(),
+  sequential: z.boolean(),
+  firstLastPiecesFirst: z.boolean(),
+});
+
 export const generalInfoSchema = z.object({
   infoHash: infoHashSchema,
   name,
@@ -81,6 +128,9 @@ export const generalInfoSchema = z.object({
   availability: z.number().min(0),
   swarm: swarmSchema,
   magnet: z.string().max(limits.magnetLength),
+  /** Seconds spent seeding, across restarts. */
+  seedingTime: count,
+  options: torrentOptionsSchema,
 });
 
 export const piecesInfoSchema = z
@@ -150,6 +200,7 @@ export const globalStatsSchema = z.object({
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 
+
 export const settingsSchema = z.object({
   downloadDir: absolutePathSchema,
   /** 0 lets the engine pick a free port. */
@@ -164,7 +215,31 @@ export const settingsSchema = z.object({
   /** Shoal's own HTTP and UDP tracker (both on `trackerPort`), for torrents its users create. */
   trackerEnabled: z.boolean().optional(),
   trackerPort: z.int().min(1).max(65535).optional(),
+  speedLimit: speedLimitSchema,
+  altSpeedLimit: speedLimitSchema,
+  /** The alternative limits, switched on by hand (the schedule may also switch them on). */
+  altSpeedEnabled: z.boolean(),
+  altSpeedSchedule: altSpeedScheduleSchema,
+  shareLimits: shareLimitsSchema,
+  queue: queueSettingsSchema,
 });
+
+/** Defaults for the limits part of the settings: nothing limited, no share limit, qBittorrent's queue sizes. */
+export const defaultLimitSettings = {
+  speedLimit: { down: 0, up: 0 },
+  altSpeedLimit: { down: 0, up: 0 },
+  altSpeedEnabled: false,
+  altSpeedSchedule: { enabled: false, days: [1, 2, 3, 4, 5], fromMinute: 8 * 60, toMinute: 20 * 60 },
+  shareLimits: { ratio: null, seedingTimeMinutes: null, inactiveSeedingTimeMinutes: null, match: 'any', action: 'pause' },
+  queue: { maxActiveDownloads: 3, maxActiveSeeds: 5, maxActiveTorrents: 8, stalledMinutes: 5 },
+} as const satisfies Pick<Settings, 'speedLimit' | 'altSpeedLimit' | 'altSpeedEnabled' | 'altSpeedSchedule' | 'shareLimits' | 'queue'>;
+
+export const defaultTorrentOptions: TorrentOptions = {
+  speedLimit: { down: 0, up: 0 },
+  shareLimits: null,
+  sequential: false,
+  firstLastPiecesFirst: false,
+};
 
 export type TorrentState = z.infer<typeof torrentStateSchema>;
 export type SwarmInfo = z.infer<typeof swarmSchema>;
@@ -179,3 +254,9 @@ export type TrackerInfo = z.infer<typeof trackerInfoSchema>;
 export type GlobalStats = z.infer<typeof globalStatsSchema>;
 export type Theme = z.infer<typeof themeSchema>;
 export type Settings = z.infer<typeof settingsSchema>;
+export type SpeedLimit = z.infer<typeof speedLimitSchema>;
+export type AltSpeedSchedule = z.infer<typeof altSpeedScheduleSchema>;
+export type ShareLimitAction = z.infer<typeof shareLimitActionSchema>;
+export type ShareLimits = z.infer<typeof shareLimitsSchema>;
+export type QueueSettings = z.infer<typeof queueSettingsSchema>;
+export type TorrentOptions = z.infer<typeof torrentOptionsSchema>;

@@ -1,5 +1,5 @@
 /** Bumped on every incompatible change to the contract; both ends must agree at `hello`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 const MiB = 1024 * 1024;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ShoalError } from '../errors';
+import { defaultLimitSettings } from './data';
 import { RpcClient } from './rpc-client';
 import type { RequestMessage } from './messages';
 
@@ -16,7 +17,7 @@ describe('RpcClient', () => {
     const a = rpc.invoke('pause', { infoHashes: [] });
     const b = rpc.invoke('getSettings', {});
     expect(sent.map((m) => m.name)).toEqual(['pause', 'getSettings']);
-    rpc.receive({ type: 'result', id: sent[1]!.id, output: { downloadDir: '/d', listenPort: 1, maxConnectionsPerTorrent: 5, theme: 'dark' } });
+    rpc.receive({ type: 'result', id: sent[1]!.id, output: { downloadDir: '/d', listenPort: 1, maxConnectionsPerTorrent: 5, theme: 'dark', ...defaultLimitSettings } });
     rpc.receive({ type: 'result', id: sent[0]!.id, output: {} });
     await expect(a).resolves.toEqual({});
     await expect(b).resolves.toMatchObject({ theme: 'dark' });

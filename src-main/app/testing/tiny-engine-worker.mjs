@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 parentPort.on('message', (message) => {
   if (message.name === 'hello') {
-    parentPort.postMessage({ type: 'result', id: message.id, output: { protocolVersion: 1, appVersion: workerData.stateDir } });
+    parentPort.postMessage({ type: 'result', id: message.id, output: { protocolVersion: message.input.protocolVersion, appVersion: workerData.stateDir } });
   } else if (message.name === 'pause') {
     throw new Error('engine exploded');
   } else {

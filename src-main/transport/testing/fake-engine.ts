@@ -1,5 +1,5 @@
 import { ShoalError } from '../../../src-shared/errors';
-import type { EngineApi, Settings, ShoalEvent, TorrentSummary } from '../../../src-shared/contract';
+import { defaultLimitSettings, type EngineApi, type Settings, type ShoalEvent, type TorrentSummary } from '../../../src-shared/contract';
 
 /** An in-process engine for transport tests: answers from memory and lets a test push events. */
 export interface FakeEngine extends EngineApi {
@@ -37,7 +37,7 @@ export function fakeSummary(overrides: Partial<TorrentSummary> = {}): TorrentSum
 export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): FakeEngine {
   const listeners = new Set<(event: ShoalEvent) => void>();
   const calls: [string, unknown][] = [];
-  let settings: Settings = { downloadDir: '/downloads', listenPort: 6881, maxConnectionsPerTorrent: 50, theme: 'system' };
+  let settings: Settings = { downloadDir: '/downloads', listenPort: 6881, maxConnectionsPerTorrent: 50, theme: 'system', ...defaultLimitSettings };
   const record = (name: string, input: unknown): void => {
     calls.push([name, input]);
   };
@@ -79,6 +79,22 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
     },
     async setFilePriorities(input) {
       record('setFilePriorities', input);
+      return {};
+    },
+    async setTorrentOptions(input) {
+      record('setTorrentOptions', input);
+      return {};
+    },
+    async moveInQueue(input) {
+      record('moveInQueue', input);
+      return {};
+    },
+    async recheck(input) {
+      record('recheck', input);
+      return {};
+    },
+    async moveStorage(input) {
+      record('moveStorage', input);
       return {};
     },
     async subscribe(input) {

@@ -19,3 +19,4 @@ export type {
   TorrentSummary,
   TrackerInfo,
 } from '../../../src-shared/contract';
+export { defaultLimitSettings, defaultTorrentOptions } from '../../../src-shared/contract/data';

@@ -23,6 +23,7 @@ const filterOf: Record<TorrentState, Exclude<StateFilter, 'all'>> = {
   seeding: 'seeding',
   paused: 'paused',
   error: 'error',
+  moving: 'paused',
 };
 
 export function matchesState(t: TorrentSummary, filter: StateFilter): boolean {
@@ -47,7 +48,7 @@ export function nonSeedPeers(t: TorrentSummary): number {
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
 // Order of states when sorting by state: active work first.
-const stateRank: Record<TorrentState, number> = { downloading: 0, metadata: 1, checking: 2, seeding: 3, queued: 4, paused: 5, error: 6 };
+const stateRank: Record<TorrentState, number> = { downloading: 0, metadata: 1, checking: 2, seeding: 3, queued: 4, paused: 5, moving: 6, error: 7 };
 
 function sortValue(t: TorrentSummary, key: SortKey): number | string {
   switch (key) {

@@ -1,14 +1,14 @@
 /** Renders the whole App against a FakeApi in jsdom, with a sized viewport so the virtual list shows rows. */
 import { act, render, type RenderResult } from '@testing-library/react';
 import { App } from '../App';
-import type { EventName, EventPayload, Settings } from '../api/contract';
+import { defaultLimitSettings, type EventName, type EventPayload, type Settings } from '../api/contract';
 import { FakeApi } from './fake-api';
 
 // jsdom does no layout: give every element a size so the virtualizer has rows to render.
 Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
 Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1200 });
 
-export const defaultSettings: Settings = { downloadDir: '/home/me/Downloads', listenPort: 6881, maxConnectionsPerTorrent: 80, theme: 'system' };
+export const defaultSettings: Settings = { downloadDir: '/home/me/Downloads', listenPort: 6881, maxConnectionsPerTorrent: 80, theme: 'system', ...defaultLimitSettings };
 
 export interface Rendered extends RenderResult {
   api: FakeApi;

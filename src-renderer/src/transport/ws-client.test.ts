@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, PROTOCOL_VERSION, type RequestMessage, type ServerMessage } from '../../../src-shared/contract';
+import { decodeFrame, defaultLimitSettings, encodeFrame, PROTOCOL_VERSION, type RequestMessage, type ServerMessage } from '../../../src-shared/contract';
 import { connectWebSocket, type ConnectionStatus, type ShoalWebSocketClient, type WebSocketLike } from './ws-client';
 
 /** A scripted server end: each socket the client opens, and what the client sent on it. */
@@ -83,7 +83,7 @@ describe('WebSocket client', { timeout: 5000 }, () => {
     expect(client.status).toEqual({ state: 'open', appVersion: '9.9.9' });
     const request = sockets[0]!.last();
     expect(request.name).toBe('getSettings');
-    sockets[0]!.reply({ type: 'result', id: request.id, output: { downloadDir: '/d', listenPort: 0, maxConnectionsPerTorrent: 9, theme: 'light' } });
+    sockets[0]!.reply({ type: 'result', id: request.id, output: { downloadDir: '/d', listenPort: 0, maxConnectionsPerTorrent: 9, theme: 'light', ...defaultLimitSettings } });
     await expect(settings).resolves.toMatchObject({ theme: 'light' });
   });
 

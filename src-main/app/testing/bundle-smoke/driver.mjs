@@ -10,7 +10,7 @@ while (record.windows.length === 0 && Date.now() < deadline) await new Promise((
 const window = record.windows[0];
 const frame = { url: pathToFileURL(window.loadedFile).href, parent: null };
 const event = { sender: window.webContents, senderFrame: frame };
-const hello = await record.handlers.get('shoal:cmd:hello')(event, { protocolVersion: 1 });
+const hello = await record.handlers.get('shoal:cmd:hello')(event, { protocolVersion: Number(process.env.SMOKE_PROTOCOL_VERSION) });
 const resume = await record.handlers.get('shoal:cmd:resume')(event, { infoHashes: [] });
 app.emit('before-quit', { preventDefault() {} });
 while (record.quitCalls === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

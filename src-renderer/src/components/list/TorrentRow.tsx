@@ -12,6 +12,7 @@ export const stateLabel: Record<TorrentState, string> = {
   queued: 'Queued',
   error: 'Error',
   metadata: 'Metadata',
+  moving: 'Moving',
 };
 
 export function rowDomId(infoHash: string): string {
