@@ -18,7 +18,7 @@ export function rates(t: Torrent, now = Date.now()): { down: number; up: number 
 
 /** Uploaded over downloaded; a torrent seeded from data already on disk counts its size. */
 export function ratio(t: Torrent): number {
-  const { uploaded, downloaded } = t.swarm.totals;
+  const { uploaded, downloaded } = t.totals;
   const base = downloaded > 0 ? downloaded : t.bytesDone;
   return base > 0 ? uploaded / base : 0;
 }
@@ -41,8 +41,8 @@ export function summary(t: Torrent, queuePosition: number | null = null): Torren
     state: t.state,
     downRate: r.down,
     upRate: r.up,
-    downloaded: t.swarm.totals.downloaded,
-    uploaded: t.swarm.totals.uploaded,
+    downloaded: t.totals.downloaded,
+    uploaded: t.totals.uploaded,
     ratio: ratio(t),
     eta: t.state === 'downloading' && r.down > 0 ? Math.ceil(left / r.down) : null,
     peers: { connected: peers.length, seeds: peers.filter((p) => p.isSeed).length },
@@ -69,9 +69,9 @@ export function general(t: Torrent): GeneralInfo {
     creationDate: m.creationDate ? Math.max(0, m.creationDate.getTime()) : null,
     addedAt: t.addedAt,
     completedAt: t.completedAt,
-    downloaded: t.swarm.totals.downloaded,
-    uploaded: t.swarm.totals.uploaded,
-    wasted: t.swarm.totals.wasted,
+    downloaded: t.totals.downloaded,
+    uploaded: t.totals.uploaded,
+    wasted: t.totals.wasted,
     peersSeen: t.swarm.registry.seen,
     ratio: ratio(t),
     availability: t.picker.distributedCopies(),

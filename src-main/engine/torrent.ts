@@ -30,6 +30,12 @@ export interface TorrentEvents {
   log(torrent: Torrent, message: string): void;
 }
 
+export interface TransferTotals {
+  readonly uploaded: number;
+  readonly downloaded: number;
+  readonly wasted: number;
+}
+
 const PRIORITY_VALUE: Record<FilePriority, number> = { skip: 0, normal: 1, high: 4 };
 
 /**
@@ -51,6 +57,8 @@ export class Torrent {
   /** Fraction of the on-disk check done, while checking. */
   checkProgress = 0;
   #options: TorrentOptions = defaultTorrentOptions;
+  /** Transfer totals from earlier sessions, which this session's add to. */
+  #earlier: TransferTotals = { uploaded: 0, downloaded: 0, wasted: 0 };
   /** Seeding time before the current seeding stretch, and when that stretch began. */
   #seedingMsBefore = 0;
   #seedingSince: number | null = null;
@@ -104,6 +112,19 @@ export class Torrent {
 
   get state(): TorrentState {
     return this.#state;
+  }
+
+  /** Bytes uploaded, downloaded and wasted over the torrent's whole life, earlier sessions included. */
+  get totals(): TransferTotals {
+    const now = this.swarm.totals;
+    const e = this.#earlier;
+    return { uploaded: e.uploaded + now.uploaded, downloaded: e.downloaded + now.downloaded, wasted: e.wasted + now.wasted };
+  }
+
+  /** Takes over what earlier sessions counted (from the saved session), before the torrent starts. */
+  carryOver(totals: TransferTotals, seedingSeconds: number): void {
+    this.#earlier = { ...totals };
+    this.#seedingMsBefore = seedingSeconds * 1000;
   }
 
   /** Seconds spent seeding, the current stretch included. */
