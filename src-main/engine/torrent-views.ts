@@ -1,6 +1,7 @@
 import type { FileInfo, GeneralInfo, PeerInfo, PiecesInfo, SwarmInfo, TorrentSummary, TrackerInfo } from '../../src-shared/contract';
 import { Bitfield } from '../../src-shared/bitfield';
 import { formatMagnet } from './metainfo/magnet';
+import { shareRatio } from './policy/share-limits';
 import type { Torrent } from './torrent';
 import { clientFromPeerId } from './wire/peer-id';
 
@@ -16,11 +17,9 @@ export function rates(t: Torrent, now = Date.now()): { down: number; up: number 
   return { down, up };
 }
 
-/** Uploaded over downloaded; a torrent seeded from data already on disk counts its size. */
+/** The share ratio, as the share limits count it. */
 export function ratio(t: Torrent): number {
-  const { uploaded, downloaded } = t.totals;
-  const base = downloaded > 0 ? downloaded : t.bytesDone;
-  return base > 0 ? uploaded / base : 0;
+  return shareRatio(t.totals, t.bytesDone);
 }
 
 function swarmHealth(t: Torrent): SwarmInfo {

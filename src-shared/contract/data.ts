@@ -79,10 +79,10 @@ export const shareLimitActionSchema = z.enum(['pause', 'remove', 'remove-with-fi
 export const shareLimitsSchema = z.object({
   /** Uploaded ÷ size. */
   ratio: z.number().min(0).max(1_000_000).nullable(),
-  /** Minutes spent seeding, across restarts. */
-  seedingTimeMinutes: z.int().min(0).max(100_000_000).nullable(),
-  /** Minutes seeding without uploading a byte. */
-  inactiveSeedingTimeMinutes: z.int().min(0).max(100_000_000).nullable(),
+  /** Minutes spent seeding, across restarts (fractions allowed: `shoal seed --seed-time 0.25`). */
+  seedingTimeMinutes: z.number().min(0).max(100_000_000).nullable(),
+  /** Minutes seeding without uploading a byte (fractions allowed). */
+  inactiveSeedingTimeMinutes: z.number().min(0).max(100_000_000).nullable(),
   match: z.enum(['any', 'all']),
   action: shareLimitActionSchema,
 });
