@@ -33,16 +33,21 @@ export async function checkPieces(
   }
 }
 
-/** `checkPieces` over an already open torrent's files. */
+/**
+ * `checkPieces` over an already open torrent's files. With `only`, just the pieces marked 1 there
+ * are read (fast resume); the others come back unset.
+ */
 export async function checkFiles(
   layout: PieceLayout,
   files: TorrentFiles,
   hashes: Uint8Array,
   onProgress?: CheckProgress,
   signal?: AbortSignal,
+  only?: Uint8Array,
 ): Promise<Bitfield> {
   const have = new Bitfield(layout.pieceCount);
   const absent = await absentPieces(layout, files, signal);
+  if (only) for (let i = 0; i < layout.pieceCount; i++) if (only[i] !== 1) absent[i] = 1;
   let done = 0;
   let piece = 0;
   while (piece < layout.pieceCount) {

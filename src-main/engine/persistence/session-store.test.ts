@@ -1,0 +1,84 @@
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultLimitSettings, defaultTorrentOptions, type Settings } from '../../../src-shared/contract/data';
+import { readTorrent } from '../metainfo/test-fixtures';
+import { parseTorrent } from '../metainfo/parse-torrent';
+import { tempDir } from '../../testing/processes';
+import type { SavedMagnet, SavedTorrent } from './saved-session';
+import { SessionStore, type SessionSnapshot } from './session-store';
+
+const settings: Settings = { downloadDir: '/downloads', listenPort: 6881, maxConnectionsPerTorrent: 40, theme: 'system', ...structuredClone(defaultLimitSettings) };
+const alice = parseTorrent(readTorrent('alice.torrent'));
+const numbers = parseTorrent(readTorrent('numbers.torrent'));
+const magnet: SavedMagnet = { kind: 'magnet', uri: 'magnet:?xt=urn:btih:' + 'ab'.repeat(20), savePath: '/downloads', paused: false, addedAt: 5 };
+
+function record(infoHash: string, changes: Partial<SavedTorrent> = {}): SavedTorrent {
+  return {
+    version: 2, infoHash, savePath: '/downloads', paused: false, priorities: ['normal'], options: defaultTorrentOptions,
+    totals: { uploaded: 1, downloaded: 2, wasted: 0 }, seedingSeconds: 3, addedAt: 4, completedAt: null,
+    resume: { have: 'AAA=', files: [null] }, ...changes,
+  };
+}
+
+const snapshot = (...records: SavedTorrent[]): SessionSnapshot => ({
+  settings,
+  entries: [...records.map((r) => ({ kind: 'torrent' as const, record: r, metainfo: r.infoHash === alice.infoHashHex ? alice : numbers })), magnet],
+});
+
+let dir: { path: string; remove(): Promise<void> };
+beforeEach(async () => {
+  dir = await tempDir('store');
+});
+afterEach(() => dir.remove());
+
+describe('SessionStore', () => {
+  it('saves and restores torrents in order, magnets and settings', async () => {
+    const a = record(alice.infoHashHex, { paused: true });
+    const n = record(numbers.infoHashHex, { priorities: ['skip', 'normal', 'high'] });
+    await new SessionStore(dir.path).save(snapshot(n, a));
+    const loaded = await new SessionStore(dir.path).load();
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.settings).toEqual(settings);
+    expect(loaded.entries.map((e) => (e.kind === 'torrent' ? e.record : e))).toEqual([n, a, magnet]);
+    const restored = loaded.entries[1];
+    expect(restored?.kind === 'torrent' && restored.metainfo.infoHashHex).toBe(alice.infoHashHex);
+  });
+
+  it('rewrites only the torrents that changed, and deletes removed ones after the list', async () => {
+    const store = new SessionStore(dir.path);
+    const a = record(alice.infoHashHex);
+    const n = record(numbers.infoHashHex);
+    await store.save(snapshot(a, n));
+    const statePath = (hash: string) => join(dir.path, 'torrents', `${hash}.json`);
+    const before = (await stat(statePath(alice.infoHashHex))).ino;
+    await store.save(snapshot(a, { ...n, totals: { uploaded: 9, downloaded: 9, wasted: 0 } }));
+    expect((await stat(statePath(alice.infoHashHex))).ino).toBe(before);
+    expect(JSON.parse(await readFile(statePath(numbers.infoHashHex), 'utf8'))).toMatchObject({ totals: { uploaded: 9 } });
+    await store.save(snapshot(n));
+    expect((await readdir(join(dir.path, 'torrents'))).sort()).toEqual([`${numbers.infoHashHex}.json`, `${numbers.infoHashHex}.torrent`]);
+  });
+
+  it('sets a corrupt list aside, says so, and still restores the torrents beside it', async () => {
+    await new SessionStore(dir.path).save(snapshot(record(alice.infoHashHex)));
+    await writeFile(join(dir.path, 'session.json'), '{"version": 2, "torr');
+    const loaded = await new SessionStore(dir.path).load();
+    expect(loaded.problems).toEqual([expect.stringMatching(/^The saved session list could not be read \(it is not valid JSON\); it was kept as .*session\.json\.bad-/)]);
+    expect(loaded.entries.map((e) => e.kind === 'torrent' && e.record.infoHash)).toEqual([alice.infoHashHex]);
+    expect((await readdir(dir.path)).some((n) => n.startsWith('session.json.bad-'))).toBe(true);
+  });
+
+  it('sets an invalid torrent state aside and names it, keeping the others', async () => {
+    await new SessionStore(dir.path).save(snapshot(record(alice.infoHashHex), record(numbers.infoHashHex)));
+    const bad = join(dir.path, 'torrents', `${alice.infoHashHex}.json`);
+    await writeFile(bad, JSON.stringify({ ...record(alice.infoHashHex), savePath: 'relative' }));
+    const loaded = await new SessionStore(dir.path).load();
+    expect(loaded.problems).toEqual([expect.stringMatching(new RegExp(`^The saved torrent ${alice.infoHashHex} could not be restored \\(savePath: must be an absolute path\\); its state was kept as .*\\.json\\.bad-`))]);
+    expect(loaded.entries.map((e) => (e.kind === 'torrent' ? e.record.infoHash : e.kind))).toEqual([numbers.infoHashHex, 'magnet']);
+    expect((await readdir(join(dir.path, 'torrents'))).filter((n) => n.includes('.bad-'))).toHaveLength(1);
+  });
+
+  it('starts empty in a new folder', async () => {
+    expect(await new SessionStore(join(dir.path, 'new')).load()).toEqual({ settings: {}, entries: [], problems: [] });
+  });
+});
