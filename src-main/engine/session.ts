@@ -7,6 +7,7 @@ import {
   type EngineApi,
   type EventPayload,
   type Settings,
+  type ShareLimitAction,
   type ShoalEvent,
   type SubscriptionTab,
   type TorrentSummary,
@@ -17,8 +18,11 @@ import { PeerListener } from './listener';
 import { parseMagnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrent } from './metainfo/parse-torrent';
+import { ShareLimitGuard } from './share-limit-guard';
 import { Torrent } from './torrent';
+import { TorrentQueue } from './torrent-queue';
 import * as views from './torrent-views';
+import { TransferActivity } from './transfer-activity';
 import { generatePeerId } from './wire/peer-id';
 
 export interface SessionOptions {
@@ -54,6 +58,13 @@ export class Session implements EngineApi {
   #subscription: { infoHash: string; tab: SubscriptionTab } | null = null;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #o: SessionOptions;
+  readonly #queue = new TorrentQueue();
+  readonly #activity = new TransferActivity();
+  readonly #shareLimits = new ShareLimitGuard<Torrent>({
+    globalLimits: () => this.#settings.shareLimits,
+    inactiveSeedingSeconds: (infoHash) => this.#activity.inactiveSeedingSeconds(infoHash, Date.now()),
+    reached: (t, action) => this.#onShareLimitReached(t, action),
+  });
 
   private constructor(options: SessionOptions) {
     this.#o = options;
@@ -81,6 +92,7 @@ export class Session implements EngineApi {
     session.#timers.push(
       setInterval(() => session.#emitList(), options.listIntervalMs ?? 500),
       setInterval(() => session.#emitStatsAndDetail(), 1000),
+      setInterval(() => session.#policyTick(), 1000),
     );
     return session;
   }
@@ -123,7 +135,8 @@ export class Session implements EngineApi {
       torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));
     }
     this.#torrents.set(torrent.infoHash, torrent);
-    if (!input.paused) void torrent.start();
+    this.#queue.add(torrent.infoHash, !input.paused);
+    this.#applyQueue();
     this.#emitList();
     return { infoHash: torrent.infoHash, name: metainfo.name };
   }
@@ -143,13 +156,21 @@ export class Session implements EngineApi {
   }
 
   async pause(input: CommandInput<'pause'>): Promise<CommandOutput<'pause'>> {
-    await Promise.all(this.#find(input.infoHashes).map((t) => t.pause()));
+    const found = this.#find(input.infoHashes);
+    for (const t of found) this.#queue.leave(t.infoHash);
+    const paused = Promise.all(found.map((t) => t.pause()));
+    this.#applyQueue();
+    await paused;
     this.#emitList();
     return {};
   }
 
   async resume(input: CommandInput<'resume'>): Promise<CommandOutput<'resume'>> {
-    for (const t of this.#find(input.infoHashes)) void t.start();
+    for (const t of this.#find(input.infoHashes)) {
+      this.#shareLimits.resumedByHand(t);
+      this.#queue.join(t.infoHash);
+    }
+    this.#applyQueue();
     this.#emitList();
     return {};
   }
@@ -161,8 +182,13 @@ export class Session implements EngineApi {
       this.#sentRows.delete(t.infoHash);
       this.#removedSinceLastList.add(t.infoHash);
       if (this.#subscription?.infoHash === t.infoHash) this.#subscription = null;
+      this.#queue.remove(t.infoHash);
+      this.#activity.forget(t.infoHash);
+      this.#shareLimits.forget(t.infoHash);
     }
-    await Promise.all(found.map((t) => t.remove(input.deleteFiles)));
+    const removed = Promise.all(found.map((t) => t.remove(input.deleteFiles)));
+    this.#applyQueue();
+    await removed;
     this.#emitList();
     return {};
   }
@@ -178,8 +204,11 @@ export class Session implements EngineApi {
     return {};
   }
 
-  async moveInQueue(_input: CommandInput<'moveInQueue'>): Promise<CommandOutput<'moveInQueue'>> {
-    throw new ShoalError('internal', 'moving in the queue is not built yet');
+  async moveInQueue(input: CommandInput<'moveInQueue'>): Promise<CommandOutput<'moveInQueue'>> {
+    this.#queue.move(this.#find(input.infoHashes).map((t) => t.infoHash), input.to);
+    this.#applyQueue();
+    this.#emitList();
+    return {};
   }
 
   async recheck(_input: CommandInput<'recheck'>): Promise<CommandOutput<'recheck'>> {
@@ -221,6 +250,7 @@ export class Session implements EngineApi {
       if (announceInterval === null) delete this.#settings.announceInterval;
       else this.#settings.announceInterval = announceInterval;
     }
+    this.#applyQueue();
     return { ...this.#settings };
   }
 
@@ -260,6 +290,37 @@ export class Session implements EngineApi {
     });
   }
 
+  /** Lets the queue's first torrents run up to the queue limits; the others wait as 'queued'. */
+  #applyQueue(): void {
+    const { stalledMinutes } = this.#settings.queue;
+    const now = Date.now();
+    this.#queue.apply(this.#torrents, this.#settings.queue, (t) => this.#activity.stalled(t, stalledMinutes, now));
+  }
+
+  /** Once a second: what moved, seeding-time limits, and the queue (stalled torrents give their slot away). */
+  #policyTick(): void {
+    const now = Date.now();
+    for (const t of this.#torrents.values()) {
+      this.#activity.sample(t, now);
+      this.#shareLimits.check(t);
+    }
+    this.#applyQueue();
+  }
+
+  #onShareLimitReached(t: Torrent, action: ShareLimitAction): void {
+    const done = action === 'pause' ? 'paused' : 'removed';
+    this.#emit({ name: 'notice', payload: { kind: 'ratio-reached', message: `${t.metainfo.name} reached its share limits and was ${done}`, infoHash: t.infoHash } });
+    this.#o.log?.(`${t.metainfo.name}: share limits reached; ${done}`);
+    if (action === 'pause') {
+      this.#queue.leave(t.infoHash);
+      void t.pause();
+      this.#applyQueue();
+      this.#emitList();
+    } else {
+      void this.remove({ infoHashes: [t.infoHash], deleteFiles: action === 'remove-with-files' });
+    }
+  }
+
   #create(metainfo: Metainfo, savePath: string): Torrent {
     return new Torrent({
       metainfo,
@@ -269,10 +330,18 @@ export class Session implements EngineApi {
       maxConnections: this.#settings.maxConnectionsPerTorrent,
       ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
       events: {
-        finished: (t) => this.#emit({ name: 'notice', payload: { kind: 'torrent-finished', message: `${t.metainfo.name} finished downloading`, infoHash: t.infoHash } }),
-        failed: (t, error) =>
-          this.#emit({ name: 'notice', payload: { kind: 'error', message: `${t.metainfo.name}: ${error.message}`, infoHash: t.infoHash, code: error.code } }),
+        finished: (t) => {
+          this.#emit({ name: 'notice', payload: { kind: 'torrent-finished', message: `${t.metainfo.name} finished downloading`, infoHash: t.infoHash } });
+          // Its download slot is free for the next in the queue; as a seed it may have to wait.
+          this.#applyQueue();
+        },
+        failed: (t, error) => {
+          this.#emit({ name: 'notice', payload: { kind: 'error', message: `${t.metainfo.name}: ${error.message}`, infoHash: t.infoHash, code: error.code } });
+          this.#queue.leave(t.infoHash);
+          this.#applyQueue();
+        },
         log: (t, message) => this.#o.log?.(`${t.metainfo.name}: ${message}`),
+        uploaded: (t) => this.#shareLimits.check(t),
       },
     });
   }
@@ -290,8 +359,8 @@ export class Session implements EngineApi {
   }
 
   #rows(): TorrentSummary[] {
-    let position = 0;
-    return [...this.#torrents.values()].map((t) => views.summary(t, t.state === 'queued' ? position++ : null));
+    const positions = this.#queue.positions();
+    return [...this.#torrents.values()].map((t) => views.summary(t, positions.get(t.infoHash) ?? null));
   }
 
   #fullList(): EventPayload<'torrents'> {

@@ -28,6 +28,8 @@ export interface TorrentEvents {
   /** The torrent stopped on an error the user must see (disk full, no permission, …). */
   failed(torrent: Torrent, error: ShoalError): void;
   log(torrent: Torrent, message: string): void;
+  /** A block went out to a peer: share limits are checked as upload happens, not on a tick. */
+  uploaded(torrent: Torrent): void;
 }
 
 export interface TransferTotals {
@@ -92,6 +94,7 @@ export class Torrent {
         needPeers: () => this.announcer.announceNow(),
         storageError: (error) => this.#fail(error),
         log: (message) => options.events.log(this, message),
+        uploaded: () => options.events.uploaded(this),
       },
     });
     this.announcer = new Announcer({
@@ -178,10 +181,11 @@ export class Torrent {
     }
   }
 
-  async pause(): Promise<void> {
-    if (!this.#running && this.#state === 'paused') return;
+  /** Stops trading; 'queued' says it waits for a slot in the queue rather than for the user. */
+  async pause(as: 'paused' | 'queued' = 'paused'): Promise<void> {
+    if (!this.#running && this.#state === as) return;
     this.#running = false;
-    this.#setState('paused');
+    this.#setState(as);
     this.swarm.stop();
     await this.announcer.stop();
   }

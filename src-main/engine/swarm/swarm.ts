@@ -37,6 +37,8 @@ export interface SwarmEvents {
   storageError(error: ShoalError): void;
   /** Something worth a line in a log: a ban, a hash failure. */
   log(message: string): void;
+  /** A block went out (already counted in `totals.uploaded`): share limits are checked per block. */
+  uploaded(bytes: number): void;
 }
 
 /** Per-torrent transfer totals, payload bytes. */
@@ -139,6 +141,14 @@ export class Swarm {
     }
     const conn = PeerConnection.accept(socket, received, this.#connOptions());
     this.#attach(conn, address, 'incoming');
+  }
+
+  /** Stops serving at once (a share limit was reached): every peer choked, every queued request dropped. */
+  chokeAll(): void {
+    for (const peer of this.#peers.values()) {
+      peer.uploadQueue.length = 0;
+      if (!peer.conn.amChoking) peer.conn.choke();
+    }
   }
 
   /** Our piece priorities changed: interest may have changed both ways. */
@@ -452,6 +462,7 @@ export class Swarm {
         if (!conn.isOpen || conn.amChoking) return;
         conn.sendPiece(block.index, block.begin, data);
         this.totals.uploaded += data.length;
+        this.#o.events.uploaded(data.length);
         this.#serve(peer);
       },
       (err: unknown) => {

@@ -1,0 +1,73 @@
+import type { ShareLimitAction, ShareLimits, TorrentOptions, TorrentState } from '../../src-shared/contract';
+import { sameShareLimits, shareLimitReached, shareRatio, type SeedingFigures, type ShareTotals } from './policy/share-limits';
+
+/** What the guard needs to see of a torrent, and the one thing it does to it. */
+export interface GuardedTorrent {
+  readonly infoHash: string;
+  readonly state: TorrentState;
+  readonly totals: ShareTotals;
+  readonly bytesDone: number;
+  readonly seedingTime: number;
+  readonly options: Pick<TorrentOptions, 'shareLimits'>;
+  readonly swarm: { chokeAll(): void };
+}
+
+export interface ShareLimitGuardOptions<T extends GuardedTorrent> {
+  /** The global limits, for torrents without their own. */
+  readonly globalLimits: () => ShareLimits;
+  readonly inactiveSeedingSeconds: (infoHash: string) => number;
+  /** A seeding torrent reached its limits and has stopped serving: carry out the action. */
+  readonly reached: (torrent: T, action: ShareLimitAction) => void;
+}
+
+/**
+ * Stops seeding at the share limits. Checked per uploaded block (the ratio must hold to within a
+ * piece at loopback speeds) and on a timer (seeding times). A torrent the user resumed past its
+ * limits keeps seeding until the limits that apply to it change.
+ */
+export class ShareLimitGuard<T extends GuardedTorrent> {
+  readonly #o: ShareLimitGuardOptions<T>;
+  /** Torrents resumed by hand past their limits, with the limits they were past. */
+  readonly #waived = new Map<string, ShareLimits>();
+
+  constructor(options: ShareLimitGuardOptions<T>) {
+    this.#o = options;
+  }
+
+  #limitsOf(t: GuardedTorrent): ShareLimits {
+    return t.options.shareLimits ?? this.#o.globalLimits();
+  }
+
+  check(t: T): void {
+    if (t.state !== 'seeding') return; // a download is never stopped by share limits
+    const limits = this.#limitsOf(t);
+    const waived = this.#waived.get(t.infoHash);
+    if (waived) {
+      if (sameShareLimits(waived, limits)) return;
+      this.#waived.delete(t.infoHash);
+    }
+    if (!shareLimitReached(limits, this.#figures(t))) return;
+    // Stop serving before anything else can send another block.
+    t.swarm.chokeAll();
+    this.#o.reached(t, limits.action);
+  }
+
+  /** The user resumed the torrent: if it is past its limits, their choice stands until the limits change. */
+  resumedByHand(t: GuardedTorrent): void {
+    const limits = this.#limitsOf(t);
+    if (shareLimitReached(limits, this.#figures(t))) this.#waived.set(t.infoHash, limits);
+    else this.#waived.delete(t.infoHash);
+  }
+
+  forget(infoHash: string): void {
+    this.#waived.delete(infoHash);
+  }
+
+  #figures(t: GuardedTorrent): SeedingFigures {
+    return {
+      ratio: shareRatio(t.totals, t.bytesDone),
+      seedingSeconds: t.seedingTime,
+      inactiveSeconds: this.#o.inactiveSeedingSeconds(t.infoHash),
+    };
+  }
+}

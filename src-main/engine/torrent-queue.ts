@@ -1,0 +1,71 @@
+import type { QueueSettings, TorrentState } from '../../src-shared/contract';
+import { decideQueue, moveInOrder, type QueueMove } from './policy/queue';
+
+/** What the queue needs of a torrent. */
+export interface QueuedTorrent {
+  readonly infoHash: string;
+  readonly state: TorrentState;
+  readonly isComplete: boolean;
+  start(): Promise<void>;
+  pause(as: 'paused' | 'queued'): Promise<void>;
+}
+
+const RUNNING: ReadonlySet<TorrentState> = new Set(['checking', 'downloading', 'seeding']);
+
+/**
+ * The session's order of torrents, and which of them are in the queue: started by the user (or
+ * added started) and not paused by hand, by a share limit or by an error since. `apply` lets the
+ * first of them run up to the queue limits and holds the rest as 'queued'.
+ */
+export class TorrentQueue {
+  #order: string[] = [];
+  readonly #members = new Set<string>();
+
+  /** A new torrent goes to the end of the order; `member`: it should run when it can. */
+  add(infoHash: string, member: boolean): void {
+    if (!this.#order.includes(infoHash)) this.#order.push(infoHash);
+    if (member) this.#members.add(infoHash);
+  }
+
+  remove(infoHash: string): void {
+    this.#order = this.#order.filter((h) => h !== infoHash);
+    this.#members.delete(infoHash);
+  }
+
+  join(infoHash: string): void {
+    this.#members.add(infoHash);
+  }
+
+  leave(infoHash: string): void {
+    this.#members.delete(infoHash);
+  }
+
+  move(infoHashes: readonly string[], to: QueueMove): void {
+    this.#order = moveInOrder(this.#order, new Set(infoHashes), to);
+  }
+
+  /** Each torrent's 1-based place in the session's order (paused ones keep theirs for when they resume). */
+  positions(): Map<string, number> {
+    return new Map(this.#order.map((infoHash, i) => [infoHash, i + 1]));
+  }
+
+  /** Starts the torrents that have a slot and holds the others as 'queued'. */
+  apply<T extends QueuedTorrent>(torrents: ReadonlyMap<string, T>, settings: QueueSettings, stalled: (t: T) => boolean): void {
+    const members: T[] = [];
+    for (const infoHash of this.#order) {
+      const t = torrents.get(infoHash);
+      if (t && this.#members.has(infoHash)) members.push(t);
+    }
+    const run = decideQueue(
+      members.map((t) => ({ id: t.infoHash, wants: t.isComplete ? 'seed' : 'download', stalled: RUNNING.has(t.state) && stalled(t) })),
+      settings,
+    );
+    for (const t of members) {
+      if (run.has(t.infoHash)) {
+        if (!RUNNING.has(t.state)) void t.start();
+      } else if (t.state !== 'queued') {
+        void t.pause('queued');
+      }
+    }
+  }
+}
