@@ -229,6 +229,8 @@ export class Torrent {
       for (let p = first; p <= last; p++) if (value > piecePriority[p]!) piecePriority[p] = value;
     });
     this.picker.setPriorities(piecePriority);
+    const skipped = this.filePriorities.flatMap((priority, i) => (priority === 'skip' ? [i] : []));
+    this.storage.setSkippedFiles(skipped).catch((err: unknown) => this.#fail(isShoalError(err) ? err : new ShoalError('io', String(err))));
     this.swarm.refreshInterest();
     if (this.isComplete) this.#onComplete();
     else if (this.#state === 'seeding') this.#setState('downloading');
@@ -281,7 +283,7 @@ export class Torrent {
 
   async #deleteData(): Promise<void> {
     const root = resolve(this.savePath);
-    for (const path of this.storage.filePaths) await rm(path, { force: true });
+    for (const path of [...this.storage.filePaths, this.storage.partsPath]) await rm(path, { force: true });
     // Remove the folders the torrent made, deepest first, only while empty and inside the save path.
     const dirs = new Set<string>();
     for (const path of this.storage.filePaths) {

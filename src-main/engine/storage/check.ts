@@ -68,17 +68,11 @@ export async function checkFiles(
 /** Marks (1) every piece that touches bytes missing from disk, so they are never read. */
 async function absentPieces(layout: PieceLayout, files: TorrentFiles, signal?: AbortSignal): Promise<Uint8Array> {
   const absent = new Uint8Array(layout.pieceCount);
-  let start = 0;
+  // Which files are skipped decides where their bytes are looked for.
+  await files.settled();
   for (let file = 0; file < layout.fileCount; file++) {
     signal?.throwIfAborted();
-    const length = layout.fileLength(file);
-    const available = await files.availableLength(file);
-    if (available < length) {
-      const first = Math.floor((start + available) / layout.pieceLength);
-      const last = Math.floor((start + length - 1) / layout.pieceLength);
-      absent.fill(1, first, last + 1);
-    }
-    start += length;
+    await files.markAbsent(file, absent);
   }
   return absent;
 }

@@ -123,6 +123,13 @@ export class PieceLayout {
     return { first: Math.floor(start / this.pieceLength), last: Math.floor((start + length - 1) / this.pieceLength) };
   }
 
+  /** Stream offset of file `file`'s first byte. */
+  fileStart(file: number): number {
+    const start = this.#starts[file];
+    if (start === undefined) throw new RangeError(`no file ${file}`);
+    return start;
+  }
+
   fileLength(file: number): number {
     return this.#lengths[file]!;
   }

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { Bitfield } from '../../../src-shared/bitfield';
 import { ShoalError } from '../../../src-shared/errors';
 import type { Metainfo } from '../metainfo/metainfo';
 import { checkFiles, type CheckProgress } from './check';
 import { BLOCK_SIZE, PieceLayout } from './layout';
 import { filePaths } from './paths';
+import { PartsFile } from './parts-file';
 import { PieceWriter, type WriteOutcome } from './piece-writer';
 import { piecesToRecheck, stampFiles, type ResumeData } from './resume';
 import { ReadCache, type ReadCacheStats } from './read-cache';
@@ -46,6 +48,8 @@ export class Storage {
   readonly have: Bitfield;
   /** Absolute on-disk path of each file, in torrent order (pad files included, never created). */
   readonly filePaths: readonly string[];
+  /** The hidden file in the save folder holding skipped files' bytes of shared pieces; absent while none are kept. */
+  readonly partsPath: string;
   readonly #files: TorrentFiles;
   readonly #writer: PieceWriter;
   readonly #cache: ReadCache;
@@ -64,7 +68,10 @@ export class Storage {
     }
     this.have = new Bitfield(metainfo.pieceCount, options.have?.bytes);
     this.#hashes = metainfo.pieceHashes;
-    this.#files = new TorrentFiles(this.layout, this.filePaths, new SafeOpener(downloadDir, options.openFile ?? openFile), options.maxOpenFiles);
+    const opener = new SafeOpener(downloadDir, options.openFile ?? openFile);
+    this.partsPath = path.join(opener.root, `.${metainfo.infoHashHex}.parts`);
+    const parts = new PartsFile(opener, this.partsPath, metainfo.pieceLength, metainfo.pieceCount);
+    this.#files = new TorrentFiles(this.layout, this.filePaths, opener, options.maxOpenFiles, parts);
     this.#writer = new PieceWriter(this.layout, this.#files, metainfo.pieceHashes, this.have);
     this.#cache = new ReadCache(options.readCacheBytes ?? 16 * 1024 * 1024);
     this.#maxReadLength = options.maxReadLength ?? 128 * 1024;
@@ -180,6 +187,8 @@ export class Storage {
     this.#writer.reset();
     this.#cache.clear();
     const recheck = piecesToRecheck(this.layout, saved, await stampFiles(this.layout, this.filePaths));
+    // Skipped files' bytes may sit in the parts file, which the stamps do not cover.
+    await this.#files.markSkippedPieces(recheck);
     const found = await checkFiles(this.layout, this.#files, this.#hashes, onProgress, signal, recheck);
     const trusted = saved.have.length === this.have.bytes.length ? new Bitfield(this.have.size, saved.have) : null;
     for (let i = 0; i < this.have.size; i++) {
@@ -197,6 +206,18 @@ export class Storage {
   async resumeData(): Promise<ResumeData> {
     const have = new Uint8Array(this.have.bytes);
     return { have, files: await stampFiles(this.layout, this.filePaths) };
+  }
+
+  /**
+   * Skips exactly `files` (indexes into the torrent's files): they are never created or written,
+   * their bytes in pieces shared with wanted files go to the parts file. Waits for the reads and
+   * writes in flight and moves bytes as `TorrentFiles.setSkipped` says.
+   */
+  async setSkippedFiles(files: Iterable<number>): Promise<void> {
+    this.#open();
+    await this.#files.setSkipped(new Set(files));
+    // A zero-length file wanted again is created with the next write or at the end.
+    this.#emptyFiles = undefined;
   }
 
   /** Call once all pieces are verified: creates empty files and cuts over-long leftovers to size. */

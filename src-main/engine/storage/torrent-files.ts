@@ -1,13 +1,21 @@
 import { ShoalError } from '../../../src-shared/errors';
 import { fileError } from './file-errors';
 import { HandlePool } from './handle-pool';
+import { IoGate } from './io-gate';
 import type { PieceLayout } from './layout';
+import type { PartsFile } from './parts-file';
+import { regionTargets } from './region-targets';
 import type { SafeOpener, StorageFile } from './safe-open';
 import { WriteBatcher } from './write-batcher';
 
 /**
  * The torrent's byte stream on disk: positional reads and writes that map onto its files through
  * the layout. Pad files are skipped on write and read as zeros; handles come from a bounded pool.
+ *
+ * Skipped files are never created or written: their bytes in pieces shared with wanted files go
+ * to the parts file. Where a skipped file's bytes are: in the parts file when their piece has a
+ * slot there, otherwise in the file itself (written before it was skipped) or nowhere. Changing
+ * which files are skipped moves bytes so that this stays true (see `setSkipped`).
  */
 export class TorrentFiles {
   readonly #layout: PieceLayout;
@@ -15,11 +23,25 @@ export class TorrentFiles {
   readonly #pool: HandlePool;
   /** One per file with writes pending; dropped when idle. */
   readonly #batchers = new Map<number, WriteBatcher>();
+  readonly #parts: PartsFile | undefined;
+  /** 1 for each skipped file. */
+  readonly #skipped: Uint8Array;
+  #skippedCount = 0;
+  /** Reads and writes are shared; moving bytes between the parts file and files is exclusive. */
+  readonly #gate = new IoGate();
+  /** Slots being made, so concurrent writes to one piece wait for the same one. */
+  readonly #allocating = new Map<number, Promise<void>>();
 
-  constructor(layout: PieceLayout, paths: readonly string[], opener: SafeOpener, maxOpenFiles = 64) {
+  constructor(layout: PieceLayout, paths: readonly string[], opener: SafeOpener, maxOpenFiles = 64, parts?: PartsFile) {
     this.#layout = layout;
     this.#paths = paths;
     this.#pool = new HandlePool((file, writable) => opener.open(this.#pathOf(file), writable), maxOpenFiles);
+    this.#parts = parts;
+    this.#skipped = new Uint8Array(layout.fileCount);
+  }
+
+  isSkipped(file: number): boolean {
+    return this.#skipped[file] === 1;
   }
 
   get openHandles(): number {
@@ -27,7 +49,16 @@ export class TorrentFiles {
   }
 
   /** Writes `data` at stream offset `offset`; resolves once every byte reached the OS. */
-  async write(offset: number, data: Uint8Array): Promise<void> {
+  write(offset: number, data: Uint8Array): Promise<void> {
+    return this.#gate.shared(() => (this.#skippedCount === 0 ? this.#write(offset, data) : this.#writeWithSkipped(offset, data)));
+  }
+
+  /** Fills `target` from stream offset `offset`; a missing or short file is an error here. */
+  read(offset: number, target: Uint8Array): Promise<void> {
+    return this.#gate.shared(() => (this.#skippedCount === 0 ? this.#read(offset, target) : this.#readWithSkipped(offset, target)));
+  }
+
+  async #write(offset: number, data: Uint8Array): Promise<void> {
     const regions = this.#layout.regions(offset, data.length);
     if (regions.length === 1) {
       const r = regions[0]!;
@@ -39,8 +70,7 @@ export class TorrentFiles {
     );
   }
 
-  /** Fills `target` from stream offset `offset`; a missing or short file is an error here. */
-  async read(offset: number, target: Uint8Array): Promise<void> {
+  async #read(offset: number, target: Uint8Array): Promise<void> {
     const regions = this.#layout.regions(offset, target.length);
     await Promise.all(
       regions.map((r) => {
@@ -54,6 +84,134 @@ export class TorrentFiles {
     );
   }
 
+  async #writeWithSkipped(offset: number, data: Uint8Array): Promise<void> {
+    await Promise.all(
+      regionTargets(this.#layout, (f) => this.isSkipped(f), offset, data.length).map(async (t) => {
+        const slice = data.subarray(t.at, t.at + t.length);
+        if (t.kind === 'file') await this.#batcher(t.file).write(t.fileOffset, slice);
+        else if (t.kind === 'skipped') {
+          await this.#slot(t.piece);
+          await this.#parts!.write(t.piece, t.pieceOffset, slice);
+        }
+      }),
+    );
+  }
+
+  async #readWithSkipped(offset: number, target: Uint8Array): Promise<void> {
+    await Promise.all(
+      regionTargets(this.#layout, (f) => this.isSkipped(f), offset, target.length).map((t) => {
+        if (t.kind === 'pad') target.fill(0, t.at, t.at + t.length);
+        else if (t.kind === 'skipped' && this.#parts!.has(t.piece)) return this.#parts!.read(t.piece, t.pieceOffset, target, t.at, t.length);
+        else return this.#readRegion(t.file, t.fileOffset, target, t.at, t.length);
+        return undefined;
+      }),
+    );
+  }
+
+  /**
+   * Gives `piece` a slot in the parts file. Bytes of its skipped files that are still in the files
+   * themselves (a file skipped while the piece was being downloaded) are copied in first, so every
+   * skipped byte of a piece with a slot is in the slot.
+   */
+  #slot(piece: number): Promise<void> {
+    const parts = this.#parts!;
+    if (parts.has(piece)) return Promise.resolve();
+    let making = this.#allocating.get(piece);
+    if (making === undefined) {
+      making = (async () => {
+        await parts.allocate(piece);
+        await this.#copyIntoSlot(piece, (file) => this.isSkipped(file));
+      })().finally(() => this.#allocating.delete(piece));
+      this.#allocating.set(piece, making);
+    }
+    return making;
+  }
+
+  /**
+   * Marks (1) in `absent` the pieces whose bytes of `file` are missing from disk, so a check never
+   * reads them. A skipped file's bytes count as present where its piece has a parts-file slot.
+   */
+  async markAbsent(file: number, absent: Uint8Array): Promise<void> {
+    const layout = this.#layout;
+    const length = layout.fileLength(file);
+    const pieces = layout.piecesOfFile(file);
+    if (pieces === undefined || layout.isPad(file)) return;
+    const available = await this.availableLength(file);
+    if (available >= length) return;
+    const start = layout.fileStart(file);
+    if (!this.isSkipped(file)) {
+      absent.fill(1, Math.floor((start + available) / layout.pieceLength), pieces.last + 1);
+      return;
+    }
+    for (let piece = pieces.first; piece <= pieces.last; piece++) {
+      const needed = Math.min(length, (piece + 1) * layout.pieceLength - start);
+      if (available < needed && !this.#parts!.has(piece)) absent[piece] = 1;
+    }
+  }
+
+  /** Marks (1) in `mask` every piece touching a skipped file, once pending selection changes are done. */
+  async markSkippedPieces(mask: Uint8Array): Promise<void> {
+    await this.#gate.shared(async () => {
+      for (let file = 0; file < this.#layout.fileCount; file++) {
+        const pieces = this.isSkipped(file) ? this.#layout.piecesOfFile(file) : undefined;
+        if (pieces) mask.fill(1, pieces.first, pieces.last + 1);
+      }
+    });
+  }
+
+  /** Resolves once selection changes asked for so far are done. */
+  settled(): Promise<void> {
+    return this.#gate.shared(async () => undefined);
+  }
+
+  /**
+   * Makes `files` the skipped ones. Waits for reads and writes in flight, holds new ones back, and
+   * moves bytes of pieces with parts-file slots: a file wanted again gets its bytes from the slots
+   * (the rest is downloaded); a newly skipped file's bytes are copied into existing slots and the
+   * file itself is left as it is, like qBittorrent does, rather than deleted or cut. Slots with no
+   * skipped file left are freed.
+   */
+  setSkipped(files: ReadonlySet<number>): Promise<void> {
+    return this.#gate.exclusive(async () => {
+      const parts = this.#parts;
+      if (parts === undefined) throw new ShoalError('internal', 'this torrent storage cannot skip files');
+      for (const file of files) {
+        if (!Number.isInteger(file) || file < 0 || file >= this.#layout.fileCount) throw new ShoalError('invalid-input', `the torrent has no file ${file}`);
+      }
+      await parts.load();
+      const before = this.#skipped.slice();
+      this.#skipped.fill(0);
+      for (const file of files) this.#skipped[file] = 1;
+      this.#skippedCount = files.size;
+      for (const piece of [...parts.pieces()]) {
+        await this.#copyOutOfSlot(piece, (file) => before[file] === 1 && !this.isSkipped(file));
+        await this.#copyIntoSlot(piece, (file) => before[file] === 0 && this.isSkipped(file));
+        const regions = this.#layout.regions(this.#layout.pieceOffset(piece), this.#layout.pieceSize(piece));
+        if (!regions.some((r) => !r.pad && this.isSkipped(r.file))) await parts.free(piece);
+      }
+    });
+  }
+
+  /** Copies the bytes of `piece` in the files `which` selects from those files into its slot, where the files have them. */
+  async #copyIntoSlot(piece: number, which: (file: number) => boolean): Promise<void> {
+    for (const r of this.#layout.regions(this.#layout.pieceOffset(piece), this.#layout.pieceSize(piece))) {
+      if (r.pad || !which(r.file)) continue;
+      const data = Buffer.allocUnsafe(r.length);
+      const got = await this.#readSome(r.file, r.fileOffset, data);
+      if (got > 0) await this.#parts!.write(piece, r.offset - this.#layout.pieceOffset(piece), data.subarray(0, got));
+    }
+  }
+
+  /** Copies the bytes of `piece` in the files `which` selects from its slot into those files. */
+  async #copyOutOfSlot(piece: number, which: (file: number) => boolean): Promise<void> {
+    for (const r of this.#layout.regions(this.#layout.pieceOffset(piece), this.#layout.pieceSize(piece))) {
+      if (r.pad || !which(r.file)) continue;
+      const data = Buffer.allocUnsafe(r.length);
+      await this.#parts!.read(piece, r.offset - this.#layout.pieceOffset(piece), data, 0, r.length);
+      await this.#batcher(r.file).write(r.fileOffset, data);
+    }
+  }
+
   /** How many of file `file`'s bytes exist on disk (0 when it is missing), capped at its length. */
   async availableLength(file: number): Promise<number> {
     const length = this.#layout.fileLength(file);
@@ -64,18 +222,18 @@ export class TorrentFiles {
   /** Creates the torrent's zero-length files; they hold no piece, so no write ever creates them. */
   async createEmptyFiles(): Promise<void> {
     for (let file = 0; file < this.#layout.fileCount; file++) {
-      if (this.#layout.fileLength(file) !== 0 || this.#layout.isPad(file)) continue;
+      if (this.#layout.fileLength(file) !== 0 || this.#layout.isPad(file) || this.isSkipped(file)) continue;
       // Look before creating, so an existing read-only file is never opened for writing.
       if (await this.#pool.use(file, false, async (h) => h !== undefined)) continue;
       await this.#pool.use(file, true, async () => undefined);
     }
   }
 
-  /** Cuts files that are longer on disk than in the torrent (left over from an older download). */
+  /** Cuts wanted files that are longer on disk than in the torrent (left over from an older download). */
   async truncateToSize(): Promise<void> {
     for (let file = 0; file < this.#layout.fileCount; file++) {
       const length = this.#layout.fileLength(file);
-      if (this.#layout.isPad(file) || length === 0) continue;
+      if (this.#layout.isPad(file) || length === 0 || this.isSkipped(file)) continue;
       if ((await this.#sizeOnDisk(file)) <= length) continue;
       const path = this.#pathOf(file);
       await this.#pool.use(file, true, async (h) => {
@@ -90,6 +248,7 @@ export class TorrentFiles {
 
   async close(): Promise<void> {
     await this.#pool.closeAll();
+    await this.#parts?.close();
   }
 
   /** The file's size on disk, 0 when it is missing. */
@@ -131,6 +290,25 @@ export class TorrentFiles {
         if (bytesWritten < total) await writeFully(handle, Buffer.concat(buffers).subarray(bytesWritten), position + bytesWritten, path);
       } catch (err) {
         throw fileError(err, 'writing', path);
+      }
+    });
+  }
+
+  /** Reads what `file` has from `position` into `target`, up to its length; 0 when it is missing. */
+  async #readSome(file: number, position: number, target: Uint8Array): Promise<number> {
+    const path = this.#pathOf(file);
+    return this.#pool.use(file, false, async (h) => {
+      if (h === undefined) return 0;
+      try {
+        let done = 0;
+        while (done < target.length) {
+          const { bytesRead } = await h.read(target, done, target.length - done, position + done);
+          if (bytesRead <= 0) break;
+          done += bytesRead;
+        }
+        return done;
+      } catch (err) {
+        throw fileError(err, 'reading', path);
       }
     });
   }
