@@ -111,6 +111,22 @@ describe('Storage with skipped files', () => {
     await again.close();
   });
 
+  it('fast resume hashes shared pieces again, since the parts file is not stamped', async () => {
+    const { metainfo, content } = torrent();
+    const storage = Storage.open(metainfo, dir);
+    await storage.setSkippedFiles([1]);
+    await writePieces(storage, content, [0, 1]);
+    const saved = await storage.resumeData();
+    await storage.close();
+    await fs.rm(storage.partsPath);
+    const again = Storage.open(metainfo, dir);
+    void again.setSkippedFiles([1]);
+    const found = await again.resume(saved);
+    expect(found.has(0)).toBe(true);
+    expect(found.has(1)).toBe(false);
+    await again.close();
+  });
+
   it('moves a file wanted again out of the parts file and deletes the parts file once empty', async () => {
     const { metainfo, content } = torrent();
     const storage = Storage.open(metainfo, dir);
