@@ -22,6 +22,8 @@ export function buildAppMenu(handlers: MenuHandlers, platform: NodeJS.Platform):
         { label: 'Open Torrent…', accelerator: 'CmdOrCtrl+O', click: () => handlers.openTorrentFiles() },
         { label: 'Add Magnet Link…', accelerator: 'CmdOrCtrl+U', click: () => handlers.rendererAction('add-magnet') },
         { type: 'separator' },
+        { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => handlers.rendererAction('open-settings') },
+        { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
     },

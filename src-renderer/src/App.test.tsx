@@ -7,13 +7,14 @@ import { hashOf, summary } from './testing/torrents';
 
 afterEach(cleanup);
 
-const names = () => screen.getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('gridcell')[0]!.textContent);
+// Cell 0 is the queue position; 1 the name.
+const names = () => screen.getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('gridcell')[1]!.textContent);
 const row = (name: string) => screen.getAllByRole('row').find((r) => r.textContent?.includes(name))!;
 const selectedNames = () =>
   screen
     .getAllByRole('row')
     .filter((r) => r.getAttribute('aria-selected') === 'true')
-    .map((r) => within(r).getAllByRole('gridcell')[0]!.textContent);
+    .map((r) => within(r).getAllByRole('gridcell')[1]!.textContent);
 
 async function withFive() {
   const app = await renderApp();
@@ -36,7 +37,7 @@ describe('torrent list', () => {
     await withFive();
     expect(names()).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
     const cells = within(row('alpha')).getAllByRole('gridcell').map((c) => c.textContent);
-    expect(cells).toEqual(['alpha', '3.00 MiB', '50.0%', 'Downloading', '1.95 KiB/s', '200 B/s', '2m 0s', '2 (10)', '3 (20)', '0.00']);
+    expect(cells).toEqual(['', 'alpha', '3.00 MiB', '50.0%', 'Downloading', '1.95 KiB/s', '200 B/s', '2m 0s', '2 (10)', '3 (20)', '0.00']);
     expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('ascending');
   });
 
@@ -262,11 +263,14 @@ describe('notices, status bar and theme', () => {
     expect(bar.textContent).toContain('Free: 5.00 GiB');
   });
 
-  it('switches and stores the theme', async () => {
+  it('switches and stores the theme from the settings dialog', async () => {
     const api = new FakeApi().respond('getSettings', () => defaultSettings).respond('setSettings', (input) => ({ ...defaultSettings, ...input }));
     await renderApp(api);
     expect(document.documentElement.dataset.theme).toBe('system');
-    await act(async () => fireEvent.change(screen.getByRole('combobox', { name: 'Theme' }), { target: { value: 'dark' } }));
+    fireEvent.click(screen.getByRole('button', { name: /Settings/ }));
+    const dialog = screen.getByRole('dialog', { name: 'Settings' });
+    fireEvent.change(within(dialog).getByRole('combobox', { name: 'Theme' }), { target: { value: 'dark' } });
+    await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Save' })));
     expect(api.callsOf('setSettings')).toEqual([{ theme: 'dark' }]);
     expect(document.documentElement.dataset.theme).toBe('dark');
   });

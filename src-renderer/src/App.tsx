@@ -8,7 +8,9 @@ import { DetailPanel } from './components/detail/DetailPanel';
 import { DropZone } from './components/DropZone';
 import { TorrentList } from './components/list/TorrentList';
 import { MenuActions, type MenuSource } from './components/MenuActions';
+import { MoveStorageDialog } from './components/MoveStorageDialog';
 import { Notices } from './components/Notices';
+import { SettingsDialog } from './components/settings/SettingsDialog';
 import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
 import { createShoalStore, StoreContext, useShoal, type ShoalStore } from './store/store';
@@ -50,6 +52,8 @@ export function App({ api, store: given, menu }: AppProps) {
           <Notices />
           <DropZone />
           <ConfirmRemove />
+          <MoveStorageDialog />
+          <SettingsDialog shortcut={menu === undefined} />
           {menu && <MenuActions source={menu} />}
         </AddFlow>
       </StoreContext.Provider>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatEta, formatPeerCount, formatPercent, formatRate, formatRatio, formatRelative } from './format';
+import { formatBytes, formatDuration, formatEta, formatPeerCount, formatPercent, formatRate, formatRatio, formatRelative } from './format';
 
 describe('formatBytes', () => {
   it('keeps small values in bytes', () => {
@@ -62,5 +62,15 @@ describe('small formatters', () => {
     expect(formatRelative(10_000 + 90_000, 10_000)).toBe('in 1m 30s');
     expect(formatRelative(10_000, 70_000)).toBe('1m 0s ago');
     expect(formatRelative(null, 0)).toBe('—');
+  });
+});
+
+describe('formatDuration', () => {
+  it('counts time spent without the ETA’s one-year cap', () => {
+    expect(formatDuration(0)).toBe('0s');
+    expect(formatDuration(725)).toBe('12m 5s');
+    expect(formatDuration(3 * 86_400 + 4 * 3600 + 59)).toBe('3d 4h');
+    expect(formatDuration(400 * 86_400)).toBe('400d 0h');
+    expect(formatDuration(-1)).toBe('—');
   });
 });

@@ -65,3 +65,11 @@ export function formatRelative(ms: number | null, now: number): string {
   const delta = (ms - now) / 1000;
   return delta >= 0 ? `in ${formatEta(delta)}` : `${formatEta(-delta)} ago`;
 }
+
+/** Time spent, e.g. seeding: "0s", "12m 5s", "3h 20m", "400d 4h" (no upper bound, unlike an ETA). */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.floor(seconds);
+  const d = Math.floor(s / 86_400);
+  return d > 0 ? `${d}d ${Math.floor((s % 86_400) / 3600)}h` : formatEta(s);
+}

@@ -1,7 +1,7 @@
 import type { ShoalApi } from './api/contract';
 
 /** Menu commands the Electron shell forwards (src-main/app/menu-actions.ts; the renderer cannot import main-side code). */
-export type MenuAction = 'add-magnet' | 'remove-selected' | 'toggle-pause-selected';
+export type MenuAction = 'add-magnet' | 'open-settings' | 'remove-selected' | 'toggle-pause-selected';
 
 declare global {
   interface Window {

@@ -7,16 +7,22 @@ export type {
   EventPayload,
   FileInfo,
   FilePriority,
+  AltSpeedSchedule,
   GeneralInfo,
   GlobalStats,
   PeerInfo,
   PiecesInfo,
+  QueueSettings,
   Settings,
+  ShareLimitAction,
+  ShareLimits,
+  SpeedLimit,
   ShoalApi,
   SubscriptionTab as DetailTab,
   Theme,
+  TorrentOptions,
   TorrentState,
   TorrentSummary,
   TrackerInfo,
 } from '../../../src-shared/contract';
-export { defaultLimitSettings, defaultTorrentOptions } from '../../../src-shared/contract/data';
+export { absolutePathSchema, defaultLimitSettings, defaultTorrentOptions } from '../../../src-shared/contract/data';

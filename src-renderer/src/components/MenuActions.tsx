@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { MenuAction } from '../global';
+import { useShoalStore } from '../store/store';
 import { useAdd } from './add/AddFlow';
 import { useTorrentActions } from './use-torrent-actions';
 
@@ -9,14 +10,16 @@ export type MenuSource = (handler: (action: MenuAction) => void) => () => void;
 export function MenuActions({ source }: { source: MenuSource }) {
   const add = useAdd();
   const actions = useTorrentActions();
+  const store = useShoalStore();
   useEffect(
     () =>
       source((action) => {
         if (action === 'add-magnet') add.openMagnetDialog();
+        else if (action === 'open-settings') store.getState().setSettingsOpen(true);
         else if (action === 'remove-selected') actions.askRemove();
         else void actions.togglePause();
       }),
-    [source, add, actions],
+    [source, add, actions, store],
   );
   return null;
 }

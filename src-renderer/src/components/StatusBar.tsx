@@ -1,12 +1,28 @@
 import { formatBytes, formatRate } from '../format';
 import { useShoal } from '../store/store';
-import { ThemeSelect } from './ThemeSelect';
+import { AltSpeedToggle } from './AltSpeedToggle';
 import { TrackerToggle } from './TrackerToggle';
+
+/** The limit in force each way (0: none): the alternative one while it is switched on. */
+function useActiveLimit(way: 'down' | 'up'): number {
+  return useShoal((s) => (s.settings === null ? 0 : (s.settings.altSpeedEnabled ? s.settings.altSpeedLimit : s.settings.speedLimit)[way]));
+}
+
+function Limit({ bytesPerSecond, what }: { bytesPerSecond: number; what: string }) {
+  if (bytesPerSecond <= 0) return null;
+  return (
+    <span className="limit" title={`${what} limit`}>
+      max {formatRate(bytesPerSecond)}
+    </span>
+  );
+}
 
 export function StatusBar() {
   const stats = useShoal((s) => s.stats);
   const connected = useShoal((s) => s.connected);
   const count = useShoal((s) => s.counts.all);
+  const downLimit = useActiveLimit('down');
+  const upLimit = useActiveLimit('up');
   return (
     <footer className="statusbar" aria-label="Status bar">
       <span className={connected ? 'conn on' : 'conn'}>{connected ? 'Connected' : 'Connecting…'}</span>
@@ -15,13 +31,15 @@ export function StatusBar() {
       </span>
       <span className="spacer" />
       <span className="rate down" title="Download rate">↓ {formatRate(stats?.downRate ?? 0) || '0 B/s'}</span>
+      <Limit bytesPerSecond={downLimit} what="Download" />
       <span className="rate up" title="Upload rate">↑ {formatRate(stats?.upRate ?? 0) || '0 B/s'}</span>
+      <Limit bytesPerSecond={upLimit} what="Upload" />
+      <AltSpeedToggle />
       <span title="Connected peers">{(stats?.connectedPeers ?? 0).toLocaleString()} peers</span>
       <span title={stats ? `Free space at ${stats.downloadDir}` : 'Free space'}>
         Free: {stats?.freeSpace === null || stats === null ? '—' : formatBytes(stats.freeSpace)}
       </span>
       <TrackerToggle />
-      <ThemeSelect />
     </footer>
   );
 }

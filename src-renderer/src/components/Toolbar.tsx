@@ -1,7 +1,14 @@
 import { stateFilters, type StateFilter } from '../store/list-view';
 import { useShoal, useShoalStore } from '../store/store';
 import { useAdd } from './add/AddFlow';
-import { useTorrentActions } from './use-torrent-actions';
+import { useTorrentActions, type QueueMove } from './use-torrent-actions';
+
+const queueButtons: readonly { to: QueueMove; label: string; icon: string; keys: string }[] = [
+  { to: 'top', label: 'Move to top of queue', icon: '⤒', keys: 'Ctrl+Shift+↑' },
+  { to: 'up', label: 'Move up in queue', icon: '↑', keys: 'Ctrl+↑' },
+  { to: 'down', label: 'Move down in queue', icon: '↓', keys: 'Ctrl+↓' },
+  { to: 'bottom', label: 'Move to bottom of queue', icon: '⤓', keys: 'Ctrl+Shift+↓' },
+];
 
 const filterLabel: Record<StateFilter, string> = { all: 'All', downloading: 'Downloading', seeding: 'Seeding', paused: 'Paused', error: 'Error' };
 
@@ -37,6 +44,19 @@ export function Toolbar() {
         <button type="button" onClick={actions.askRemove} disabled={!hasSelection} title="Remove (Delete)">
           Remove
         </button>
+        <span className="sep" />
+        {queueButtons.map((b) => (
+          <button key={b.to} type="button" className="square" onClick={() => void actions.moveInQueue(b.to)} disabled={!hasSelection} aria-label={b.label} title={`${b.label} (${b.keys})`}>
+            <span aria-hidden="true">{b.icon}</span>
+          </button>
+        ))}
+        <span className="sep" />
+        <button type="button" onClick={() => void actions.recheck()} disabled={!hasSelection} title="Check the data on disk again">
+          Recheck
+        </button>
+        <button type="button" onClick={actions.askMoveStorage} disabled={!hasSelection} title="Move the data to another folder">
+          Move data…
+        </button>
       </div>
       <div className="filters" role="group" aria-label="Filter by state">
         {stateFilters.map((f) => (
@@ -58,6 +78,10 @@ export function Toolbar() {
         value={filter.text}
         onChange={(e) => store.getState().setFilter({ ...store.getState().filter, text: e.target.value })}
       />
+      <button type="button" onClick={() => store.getState().setSettingsOpen(true)} title="Settings (Ctrl+,)">
+        <span aria-hidden="true">⚙ </span>
+        Settings
+      </button>
     </header>
   );
 }

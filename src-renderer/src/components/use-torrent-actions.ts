@@ -1,7 +1,10 @@
-/** Actions on the selected torrents, shared by the toolbar and the list's keyboard. */
+/** Actions on the selected torrents, shared by the toolbar, the list's keyboard and its context menu. */
 import { useMemo } from 'react';
+import type { CommandInput } from '../api/contract';
 import { useCommand } from '../api/use-command';
 import { useShoalStore } from '../store/store';
+
+export type QueueMove = CommandInput<'moveInQueue'>['to'];
 
 export interface TorrentActions {
   pause(): Promise<void>;
@@ -10,6 +13,10 @@ export interface TorrentActions {
   togglePause(): Promise<void>;
   /** Asks the user to confirm removal of the selection. */
   askRemove(): void;
+  moveInQueue(to: QueueMove): Promise<void>;
+  recheck(): Promise<void>;
+  /** Asks the user for the folder to move the selection's data to. */
+  askMoveStorage(): void;
 }
 
 export function useTorrentActions(): TorrentActions {
@@ -17,6 +24,13 @@ export function useTorrentActions(): TorrentActions {
   const run = useCommand();
   return useMemo(() => {
     const selected = () => [...store.getState().selection.selected];
+    /** The selection in list order, so moves keep the order the user sees. */
+    const selectedInOrder = () => {
+      const { selection, visible } = store.getState();
+      const shown = visible.filter((id) => selection.selected.has(id));
+      // Selected rows hidden by the filter still count, after the shown ones.
+      return shown.length === selection.selected.size ? shown : [...new Set([...shown, ...selection.selected])];
+    };
     const pause = async () => {
       const ids = selected();
       if (ids.length > 0) await run('pause', { infoHashes: ids });
@@ -35,6 +49,15 @@ export function useTorrentActions(): TorrentActions {
         await (allPaused ? resume() : pause());
       },
       askRemove: () => store.getState().setRemoving(selected()),
+      moveInQueue: async (to) => {
+        const ids = selectedInOrder();
+        if (ids.length > 0) await run('moveInQueue', { infoHashes: ids, to });
+      },
+      recheck: async () => {
+        const ids = selected();
+        if (ids.length > 0) await run('recheck', { infoHashes: ids });
+      },
+      askMoveStorage: () => store.getState().setRelocating(selectedInOrder()),
     };
   }, [store, run]);
 }

@@ -1,7 +1,7 @@
 /** Which torrents the list shows, and in what order: pure functions over the summaries. */
 import type { TorrentState, TorrentSummary } from '../api/contract';
 
-export const sortKeys = ['name', 'size', 'progress', 'state', 'downRate', 'upRate', 'eta', 'seeds', 'peers', 'ratio'] as const;
+export const sortKeys = ['queue', 'name', 'size', 'progress', 'state', 'downRate', 'upRate', 'eta', 'seeds', 'peers', 'ratio'] as const;
 export type SortKey = (typeof sortKeys)[number];
 export interface SortSpec {
   key: SortKey;
@@ -52,6 +52,9 @@ const stateRank: Record<TorrentState, number> = { downloading: 0, metadata: 1, c
 
 function sortValue(t: TorrentSummary, key: SortKey): number | string {
   switch (key) {
+    case 'queue':
+      // Torrents outside the queue sort after every queued one.
+      return t.queuePosition ?? Number.POSITIVE_INFINITY;
     case 'name':
       return t.name;
     case 'size':
@@ -109,6 +112,6 @@ export function countByFilter(torrents: Iterable<TorrentSummary>): Record<StateF
 /** Clicking the sorted column flips it; another column starts in its natural direction. */
 export function nextSort(current: SortSpec, key: SortKey): SortSpec {
   if (current.key === key) return { key, direction: current.direction === 'ascending' ? 'descending' : 'ascending' };
-  const ascendingFirst = key === 'name' || key === 'state' || key === 'eta';
+  const ascendingFirst = key === 'queue' || key === 'name' || key === 'state' || key === 'eta';
   return { key, direction: ascendingFirst ? 'ascending' : 'descending' };
 }

@@ -1,5 +1,5 @@
 /** Pure state transitions for the renderer store; each takes the state and returns the changed fields. */
-import type { DetailTab, EventPayload, GlobalStats, Settings, TorrentSummary } from '../api/contract';
+import type { DetailTab, EventPayload, GlobalStats, Settings, TorrentOptions, TorrentSummary } from '../api/contract';
 import { countByFilter, visibleIds, type FilterSpec, type SortSpec, type StateFilter } from './list-view';
 import { emptySelection, pruneSelection, type Selection } from './selection';
 
@@ -30,6 +30,9 @@ export interface ShoalState {
   notices: readonly Notice[];
   /** Torrents waiting for the user to confirm their removal. */
   removing: readonly string[] | null;
+  /** Torrents whose new save folder the move-storage dialog is asking for. */
+  relocating: readonly string[] | null;
+  settingsOpen: boolean;
 }
 
 export const initialState: ShoalState = {
@@ -47,6 +50,8 @@ export const initialState: ShoalState = {
   settings: null,
   notices: [],
   removing: null,
+  relocating: null,
+  settingsOpen: false,
 };
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {
@@ -86,6 +91,13 @@ export function applyTorrents(s: ShoalState, ev: EventPayload<'torrents'>): Part
 export function applyDetail(s: ShoalState, ev: DetailState, now: number): Partial<ShoalState> {
   if (s.detail === null || s.detail.infoHash !== ev.infoHash) return { detail: ev, detailAt: now };
   return { detail: { ...s.detail, ...ev }, detailAt: now };
+}
+
+/** Merges options the engine just accepted into the shown detail; the next detail update carries them anyway. */
+export function applyOptionsSaved(s: ShoalState, infoHash: string, options: Partial<TorrentOptions>): Partial<ShoalState> {
+  const general = s.detail?.infoHash === infoHash ? s.detail.general : undefined;
+  if (s.detail === null || general === undefined) return {};
+  return { detail: { ...s.detail, general: { ...general, options: { ...general.options, ...options } } } };
 }
 
 export function applyNotice(s: ShoalState, ev: EventPayload<'notice'>, id: number): Partial<ShoalState> {

@@ -1,9 +1,9 @@
 /** The renderer's zustand store: engine events in, narrow slices out. */
 import { createContext, useContext } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
-import type { DetailTab, EventPayload, GlobalStats, Settings } from '../api/contract';
+import type { DetailTab, EventPayload, GlobalStats, Settings, TorrentOptions } from '../api/contract';
 import type { FilterSpec, SortSpec } from './list-view';
-import { applyDetail, applyFilter, applyNotice, applySort, applyTorrents, initialState, type ShoalState } from './reducers';
+import { applyDetail, applyFilter, applyOptionsSaved, applyNotice, applySort, applyTorrents, initialState, type ShoalState } from './reducers';
 import type { Selection } from './selection';
 
 export interface ShoalActions {
@@ -21,6 +21,10 @@ export interface ShoalActions {
   setSelection(selection: Selection): void;
   setTab(tab: DetailTab): void;
   setRemoving(ids: readonly string[] | null): void;
+  setRelocating(ids: readonly string[] | null): void;
+  setSettingsOpen(open: boolean): void;
+  /** The engine accepted new options for a torrent: show them now, before the next detail update. */
+  optionsSaved(infoHash: string, options: Partial<TorrentOptions>): void;
 }
 
 export type ShoalStore = StoreApi<ShoalState & ShoalActions>;
@@ -43,6 +47,9 @@ export function createShoalStore(initial: Partial<ShoalState> = {}): ShoalStore 
     setSelection: (selection) => set({ selection }),
     setTab: (tab) => set({ tab }),
     setRemoving: (removing) => set({ removing: removing !== null && removing.length > 0 ? removing : null }),
+    setRelocating: (relocating) => set({ relocating: relocating !== null && relocating.length > 0 ? relocating : null }),
+    setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
+    optionsSaved: (infoHash, options) => set((s) => applyOptionsSaved(s, infoHash, options)),
   }));
 }
 

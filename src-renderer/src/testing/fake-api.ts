@@ -19,6 +19,10 @@ export class FakeApi implements ShoalApi {
     return this;
   }
 
+  answers(name: CommandName): boolean {
+    return this.#responders.has(name);
+  }
+
   async invoke<C extends CommandName>(name: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
     this.calls.push({ name, input });
     const responder = this.#responders.get(name);

@@ -16,7 +16,7 @@ export interface Rendered extends RenderResult {
 }
 
 export async function renderApp(api = new FakeApi()): Promise<Rendered> {
-  if (!api.calls.length) api.respond('getSettings', () => defaultSettings);
+  if (!api.answers('getSettings')) api.respond('getSettings', () => defaultSettings);
   const result = render(<App api={api} />);
   // Let getSettings resolve.
   await act(async () => {});

@@ -1,5 +1,6 @@
 import type { GeneralInfo, TorrentSummary } from '../../api/contract';
-import { formatBytes, formatDate, formatEta, formatRate, formatRatio } from '../../format';
+import { formatBytes, formatDate, formatDuration, formatEta, formatRate, formatRatio } from '../../format';
+import { TorrentOptionsForm } from './TorrentOptionsForm';
 
 function count(n: number | null): string {
   return n === null ? '—' : n.toLocaleString();
@@ -36,6 +37,8 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
           <dd>{formatBytes(general.uploaded)}</dd>
           <dt>Ratio</dt>
           <dd>{formatRatio(general.ratio)}</dd>
+          <dt>Seeding time</dt>
+          <dd>{formatDuration(general.seedingTime)}</dd>
           <dt>Wasted</dt>
           <dd>{formatBytes(general.wasted)}</dd>
           <dt>Rates</dt>
@@ -43,6 +46,10 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
           <dt>ETA</dt>
           <dd>{summary && summary.progress < 1 ? formatEta(summary.eta) : '—'}</dd>
         </dl>
+      </section>
+      <section aria-labelledby="torrent-options">
+        <h3 id="torrent-options">Options</h3>
+        <TorrentOptionsForm key={general.infoHash} infoHash={general.infoHash} options={general.options} />
       </section>
       <section aria-labelledby="torrent-info">
         <h3 id="torrent-info">Torrent</h3>

@@ -62,7 +62,12 @@ export function TorrentList() {
       if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
     };
     const mod = e.ctrlKey || e.metaKey;
-    if (e.key === 'ArrowDown') go(at < 0 ? 0 : at + 1);
+    if (mod && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+      // Ctrl+arrows move the selection in the queue; with Shift, to its end.
+      e.preventDefault();
+      const up = e.key === 'ArrowUp';
+      void actions.moveInQueue(e.shiftKey ? (up ? 'top' : 'bottom') : up ? 'up' : 'down');
+    } else if (e.key === 'ArrowDown') go(at < 0 ? 0 : at + 1);
     else if (e.key === 'ArrowUp') go(at < 0 ? 0 : at - 1);
     else if (e.key === 'PageDown') go(at + page);
     else if (e.key === 'PageUp') go(at - page);
@@ -102,8 +107,8 @@ export function TorrentList() {
           {columns.map((c) => {
             const sorted = sort.key === c.key;
             return (
-              <div key={c.key} role="columnheader" aria-sort={sorted ? sort.direction : 'none'} className={`cell${c.align === 'end' ? ' end' : ''}`}>
-                <button type="button" onClick={() => store.getState().setSort(nextSort(store.getState().sort, c.key))}>
+              <div key={c.key} role="columnheader" aria-label={c.title} aria-sort={sorted ? sort.direction : 'none'} className={`cell${c.align === 'end' ? ' end' : ''}`}>
+                <button type="button" aria-label={c.title} title={c.title} onClick={() => store.getState().setSort(nextSort(store.getState().sort, c.key))}>
                   {c.label}
                   <span className="sort-arrow" aria-hidden="true">
                     {sorted ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}

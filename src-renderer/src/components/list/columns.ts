@@ -3,12 +3,15 @@ import type { SortKey } from '../../store/list-view';
 export interface Column {
   key: SortKey;
   label: string;
+  /** The header's accessible name when the label is only a symbol. */
+  title?: string;
   /** CSS grid track. */
   width: string;
   align?: 'end';
 }
 
 export const columns: readonly Column[] = [
+  { key: 'queue', label: '#', title: 'Queue position', width: '44px', align: 'end' },
   { key: 'name', label: 'Name', width: 'minmax(220px, 1fr)' },
   { key: 'size', label: 'Size', width: '84px', align: 'end' },
   { key: 'progress', label: 'Progress', width: '150px' },

@@ -1,0 +1,28 @@
+import { useCommand } from '../api/use-command';
+import { useShoal, useShoalStore } from '../store/store';
+
+/** Switches the alternative speed limits on and off by hand; pressed while they apply. */
+export function AltSpeedToggle() {
+  const store = useShoalStore();
+  const run = useCommand();
+  const enabled = useShoal((s) => s.settings?.altSpeedEnabled ?? false);
+  const ready = useShoal((s) => s.settings !== null);
+
+  const toggle = async () => {
+    const s = store.getState();
+    if (!s.settings) return;
+    const next = !s.settings.altSpeedEnabled;
+    // Switch at once; the engine's reply (the stored settings) confirms it, a refusal puts it back.
+    s.setSettings({ ...s.settings, altSpeedEnabled: next });
+    const saved = await run('setSettings', { altSpeedEnabled: next });
+    const now = store.getState().settings;
+    if (saved) store.getState().setSettings(saved);
+    else if (now) store.getState().setSettings({ ...now, altSpeedEnabled: !next });
+  };
+
+  return (
+    <button type="button" className={enabled ? 'alt-speed on' : 'alt-speed'} aria-pressed={enabled} disabled={!ready} onClick={() => void toggle()} aria-label="Alternative speed limits" title="Alternative speed limits: on or off by hand">
+      <span aria-hidden="true">🐢 Alt. speed</span>
+    </button>
+  );
+}

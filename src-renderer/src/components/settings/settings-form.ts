@@ -1,0 +1,101 @@
+/** The settings dialog's form: settings to editable text and back, checked, and the changed part to save. */
+import { absolutePathSchema, type CommandInput, type Settings, type Theme } from '../../api/contract';
+import { parseShareLimits, parseSpeed, sameData, shareLimitsText, speedText, type ShareLimitsText, type SpeedText } from './limits-form';
+import { Problems, timeText } from './form-parse';
+
+export interface SettingsDraft {
+  downloadDir: string;
+  listenPort: string;
+  maxConnections: string;
+  theme: Theme;
+  trackerEnabled: boolean;
+  trackerPort: string;
+  speed: SpeedText;
+  altSpeed: SpeedText;
+  altSpeedEnabled: boolean;
+  schedule: { enabled: boolean; days: readonly number[]; from: string; to: string };
+  share: ShareLimitsText;
+  queue: { maxActiveDownloads: string; maxActiveSeeds: string; maxActiveTorrents: string; stalledMinutes: string };
+}
+
+/** What the dialog edits: every setting but the CLI-only announce interval. */
+export type EditedSettings = Required<Omit<Settings, 'announceInterval'>>;
+
+/** The embedded tracker's port when the engine has none stored yet. */
+const defaultTrackerPort = 6969;
+
+export function settingsDraft(s: Settings): SettingsDraft {
+  return {
+    downloadDir: s.downloadDir,
+    listenPort: String(s.listenPort),
+    maxConnections: String(s.maxConnectionsPerTorrent),
+    theme: s.theme,
+    trackerEnabled: s.trackerEnabled ?? false,
+    trackerPort: String(s.trackerPort ?? defaultTrackerPort),
+    speed: speedText(s.speedLimit),
+    altSpeed: speedText(s.altSpeedLimit),
+    altSpeedEnabled: s.altSpeedEnabled,
+    schedule: {
+      enabled: s.altSpeedSchedule.enabled,
+      days: s.altSpeedSchedule.days,
+      from: timeText(s.altSpeedSchedule.fromMinute),
+      to: timeText(s.altSpeedSchedule.toMinute),
+    },
+    share: shareLimitsText(s.shareLimits),
+    queue: {
+      maxActiveDownloads: String(s.queue.maxActiveDownloads),
+      maxActiveSeeds: String(s.queue.maxActiveSeeds),
+      maxActiveTorrents: String(s.queue.maxActiveTorrents),
+      stalledMinutes: String(s.queue.stalledMinutes),
+    },
+  };
+}
+
+export type ParsedSettings = { ok: true; settings: EditedSettings } | { ok: false; errors: Record<string, string> };
+
+const maxQueue = 100_000;
+
+export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
+  const p = new Problems();
+  const downloadDir = d.downloadDir.trim();
+  if (!absolutePathSchema.safeParse(downloadDir).success) p.add('downloadDir', 'Download folder must be a full path, such as /home/me/Downloads.');
+  const schedule = {
+    enabled: d.schedule.enabled,
+    days: [...new Set(d.schedule.days)].sort((a, b) => a - b),
+    fromMinute: p.time('schedule.from', d.schedule.from, 'The schedule’s start'),
+    toMinute: p.time('schedule.to', d.schedule.to, 'The schedule’s end'),
+  };
+  if (schedule.enabled && schedule.days.length === 0) p.add('schedule.days', 'Choose at least one day for the schedule.');
+  if (schedule.enabled && p.ok && schedule.fromMinute === schedule.toMinute) p.add('schedule.to', 'The schedule must end at another time than it starts.');
+  const settings: EditedSettings = {
+    downloadDir,
+    listenPort: p.integer('listenPort', d.listenPort, 0, 65535, 'Listening port'),
+    maxConnectionsPerTorrent: p.integer('maxConnections', d.maxConnections, 1, 10_000, 'Connections per torrent'),
+    theme: d.theme,
+    trackerEnabled: d.trackerEnabled,
+    trackerPort: p.integer('trackerPort', d.trackerPort, 1, 65535, 'Tracker port'),
+    speedLimit: parseSpeed(p, 'speed', d.speed, (way) => `${way === 'download' ? 'Download' : 'Upload'} limit`),
+    altSpeedLimit: parseSpeed(p, 'altSpeed', d.altSpeed, (way) => `Alternative ${way} limit`),
+    altSpeedEnabled: d.altSpeedEnabled,
+    altSpeedSchedule: schedule,
+    shareLimits: parseShareLimits(p, 'share', d.share),
+    queue: {
+      maxActiveDownloads: p.integer('queue.maxActiveDownloads', d.queue.maxActiveDownloads, 0, maxQueue, 'Active downloads'),
+      maxActiveSeeds: p.integer('queue.maxActiveSeeds', d.queue.maxActiveSeeds, 0, maxQueue, 'Active seeds'),
+      maxActiveTorrents: p.integer('queue.maxActiveTorrents', d.queue.maxActiveTorrents, 0, maxQueue, 'Active torrents'),
+      stalledMinutes: p.integer('queue.stalledMinutes', d.queue.stalledMinutes, 0, maxQueue, 'Stalled time'),
+    },
+  };
+  return p.ok ? { ok: true, settings } : { ok: false, errors: p.errors };
+}
+
+/** Only the settings that differ, so saving never overwrites what another window changed meanwhile. */
+export function changedSettings(before: Settings, after: EditedSettings): CommandInput<'setSettings'> {
+  // Tracker settings the engine never stored read as the defaults the dialog showed.
+  const base = { ...before, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort };
+  const changed: Record<string, unknown> = {};
+  for (const key of Object.keys(after) as (keyof EditedSettings)[]) {
+    if (!sameData(base[key], after[key])) changed[key] = after[key];
+  }
+  return changed as CommandInput<'setSettings'>;
+}
