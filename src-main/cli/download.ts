@@ -5,7 +5,7 @@ import { parseCliArgs } from './parse-cli-args';
 import { engineTuning, parsePositiveNumber, transferOptions, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
-const help = `usage: shoal download <file.torrent> -o <dir> [--port N] [--seed-ratio R] [--json]
+const help = `usage: shoal download <file.torrent> -o <dir> [--port N] [--seed-ratio R] [--state-dir D] [--json]
 
 Downloads a torrent into <dir> and exits 0 once every piece is verified (and, with
 --seed-ratio, once that much has been uploaded as well).
@@ -14,6 +14,8 @@ Downloads a torrent into <dir> and exits 0 once every piece is verified (and, wi
   --port N                   port for incoming peer connections (default: any free port)
   --seed-ratio R             keep seeding until uploaded / size reaches R
   --announce-interval SECS   ask the trackers for peers this often, whatever they say
+  --state-dir DIR            keep the session (progress, totals) here; run again with the
+                             same folder to carry on after a stop or a crash
   --json                     one JSON object per line: progress, then a summary`;
 
 export const command: Command = {

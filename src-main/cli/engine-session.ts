@@ -11,6 +11,8 @@ export interface EngineSessionOptions {
   readonly saveDir: string;
   readonly listenPort?: number;
   readonly announceInterval?: number;
+  /** Keep the session here, and pick up what an earlier run saved; absent: nothing is saved. */
+  readonly stateDir?: string;
 }
 
 /**
@@ -44,7 +46,12 @@ export class EngineSession {
     // Bundled as dist/cli.js beside dist/engine-worker.js. Port 0 first: the port the user asked
     // for is then taken through the contract, which answers "already in use" as a clean error.
     const workerPath = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
-    const engine = startEngineWorker(workerPath, { stateDir: saveDir, downloadDir: saveDir, listenPort: 0 });
+    const engine = startEngineWorker(workerPath, {
+      downloadDir: saveDir,
+      downloadDirGiven: true,
+      listenPort: 0,
+      ...(options.stateDir !== undefined ? { stateDir: resolve(options.stateDir) } : {}),
+    });
     try {
       const api = engine.api;
       await api.invoke('hello', { protocolVersion: PROTOCOL_VERSION });
@@ -52,9 +59,13 @@ export class EngineSession {
         ...(options.listenPort !== undefined ? { listenPort: options.listenPort } : {}),
         ...(options.announceInterval !== undefined ? { announceInterval: options.announceInterval } : {}),
       });
-      const added = await api.invoke('addTorrent', {
-        source: { kind: 'torrent', data: new Uint8Array(data), fileName: basename(options.torrentPath) },
-        savePath: saveDir,
+      const source = { kind: 'torrent' as const, data: new Uint8Array(data), fileName: basename(options.torrentPath) };
+      const added = await api.invoke('addTorrent', { source, savePath: saveDir }).catch(async (err: unknown) => {
+        // Restored from the state folder by an earlier run: carry on with it where it was.
+        if (!(err instanceof ShoalError && err.code === 'already-exists')) throw err;
+        const known = await api.invoke('inspectTorrent', { data: source.data });
+        await api.invoke('resume', { infoHashes: [known.infoHash] });
+        return { infoHash: known.infoHash, name: known.name };
       });
       const session = new EngineSession(engine, added.infoHash, added.name);
       session.#follow();
@@ -86,13 +97,8 @@ export class EngineSession {
     });
   }
 
-  /** Stops the torrent (trackers hear `stopped`) and the engine. */
+  /** Stops the engine cleanly: trackers hear `stopped`, and the session is saved when it has a state folder. */
   async stop(): Promise<void> {
-    try {
-      await this.#api.invoke('pause', { infoHashes: [this.infoHash] });
-    } catch {
-      // The engine is already gone; nothing left to tell the trackers.
-    }
     await this.#engine.stop();
   }
 

@@ -5,7 +5,7 @@ import { parseCliArgs } from './parse-cli-args';
 import { engineTuning, transferOptions, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
-const help = `usage: shoal seed <file.torrent> --data <dir> [--port N]
+const help = `usage: shoal seed <file.torrent> --data <dir> [--port N] [--state-dir D]
 
 Checks the data in <dir> against the torrent, then seeds it until interrupted (Ctrl-C or
 SIGTERM), telling the trackers it stopped on the way out. Missing pieces are downloaded.
@@ -13,6 +13,8 @@ SIGTERM), telling the trackers it stopped on the way out. Missing pieces are dow
   --data DIR                 the folder that holds the torrent's data
   --port N                   port for incoming peer connections (default: any free port)
   --announce-interval SECS   ask the trackers for peers this often, whatever they say
+  --state-dir DIR            keep the session (progress, totals) here; run again with the
+                             same folder to carry on after a stop or a crash
   --json                     one JSON object per line: progress, then a summary`;
 
 export const command: Command = {

@@ -92,6 +92,7 @@ export function createServeCommand(deps: ServeDeps): Command {
       const data: EngineWorkerData = {
         downloadDir: await ensureDir(resolve(values['download-dir'] ?? join(homedir(), 'Downloads')), '--download-dir'),
         stateDir: await ensureDir(resolve(values['state-dir'] ?? defaultStateDir()), '--state-dir'),
+        ...(values['download-dir'] !== undefined ? { downloadDirGiven: true } : {}),
       };
 
       let server: Awaited<ReturnType<typeof startServeServer>> | undefined;
@@ -100,7 +101,7 @@ export function createServeCommand(deps: ServeDeps): Command {
       const supervisor = new EngineSupervisor({
         spawn: () => deps.startEngine(data),
         onRestarted: (reason) => {
-          const message = `The engine stopped (${reason}) and was restarted.`;
+          const message = `The engine stopped (${reason}) and was restarted; your torrents were restored from the saved session.`;
           console.error(`shoal serve: ${message}`);
           server?.publish({ name: 'notice', payload: { kind: 'engine-restarted', message } });
         },

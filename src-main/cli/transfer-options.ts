@@ -6,16 +6,23 @@ import type { EngineSessionOptions } from './engine-session';
 /** The options both commands take, beside their own. */
 export const transferOptions = {
   port: { type: 'string' },
+  'state-dir': { type: 'string' },
   'announce-interval': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The engine settings those options ask for. */
-export function engineTuning(values: { port?: string; 'announce-interval'?: string }): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval'> {
+export function engineTuning(values: { port?: string; 'announce-interval'?: string; 'state-dir'?: string }): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir'> {
   const listenPort = parsePortOption(values.port);
   const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
-  return { ...(listenPort !== undefined ? { listenPort } : {}), ...(announceInterval !== undefined ? { announceInterval } : {}) };
+  const stateDir = values['state-dir'];
+  if (stateDir === '') throw new ShoalError('invalid-input', '--state-dir needs a folder');
+  return {
+    ...(listenPort !== undefined ? { listenPort } : {}),
+    ...(announceInterval !== undefined ? { announceInterval } : {}),
+    ...(stateDir !== undefined ? { stateDir } : {}),
+  };
 }
 
 function parsePortOption(text: string | undefined): number | undefined {

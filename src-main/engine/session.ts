@@ -12,13 +12,18 @@ import {
   type SubscriptionTab,
   type TorrentSummary,
 } from '../../src-shared/contract';
-import { ShoalError } from '../../src-shared/errors';
+import { isShoalError, ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
 import { PeerListener } from './listener';
 import { parseMagnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrent } from './metainfo/parse-torrent';
 import { ShareLimitGuard } from './share-limit-guard';
+import { SaveScheduler } from './persistence/save-scheduler';
+import type { SavedMagnet } from './persistence/saved-session';
+import { SessionStore, type LoadedSession, type SessionSnapshot, type StoredEntry, type StoredTorrent } from './persistence/session-store';
+import { resumeOf, torrentRecord } from './persistence/torrent-record';
+import type { ResumeData } from './storage/storage';
 import { Torrent } from './torrent';
 import { TorrentQueue } from './torrent-queue';
 import * as views from './torrent-views';
@@ -34,6 +39,10 @@ export interface SessionOptions {
   readonly maxConnectionsPerTorrent?: number;
   /** Milliseconds between torrent list updates (only changed rows are sent). */
   readonly listIntervalMs?: number;
+  /** Where the session is kept and restored from; absent: nothing is saved. */
+  readonly stateDir?: string;
+  /** `downloadDir` was named for this run (command line), so it wins over the saved one. */
+  readonly downloadDirGiven?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -65,6 +74,13 @@ export class Session implements EngineApi {
     inactiveSeedingSeconds: (infoHash) => this.#activity.inactiveSeedingSeconds(infoHash, Date.now()),
     reached: (t, action) => this.#onShareLimitReached(t, action),
   });
+  #store: SessionStore | undefined;
+  #saves: SaveScheduler | undefined;
+  #lastSaveError: string | undefined;
+  /** Saved entries that could not be restored, kept so the next save does not drop them. */
+  readonly #unrestored: StoredEntry[] = [];
+  /** What went wrong while restoring, told to each front end as it connects. */
+  readonly #startupNotices: EventPayload<'notice'>[] = [];
 
   private constructor(options: SessionOptions) {
     this.#o = options;
@@ -80,6 +96,7 @@ export class Session implements EngineApi {
   /** Starts a session listening for peers. A port in use rejects with ShoalError 'port-in-use'. */
   static async start(options: SessionOptions): Promise<Session> {
     const session = new Session(options);
+    const saved = options.stateDir !== undefined ? await session.#load(options.stateDir) : undefined;
     try {
       await session.#listen(session.#settings.listenPort);
     } catch (err) {
@@ -89,6 +106,7 @@ export class Session implements EngineApi {
       options.log?.(`port ${DEFAULT_PORT} is in use; listening on ${session.listenPort} instead`);
     }
     session.#settings.listenPort = session.listenPort;
+    if (saved) await session.#restore(saved);
     session.#timers.push(
       setInterval(() => session.#emitList(), options.listIntervalMs ?? 500),
       setInterval(() => session.#emitStatsAndDetail(), 1000),
@@ -108,9 +126,17 @@ export class Session implements EngineApi {
   /** Stops every torrent (announcing `stopped`), closes files and the listening socket. */
   async close(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
+    this.#saves?.stop();
     await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
     await this.#listener?.close();
     await this.#tracker?.close();
+    // Last, so the files are closed and the totals final.
+    await this.#saves?.now();
+  }
+
+  /** Saves the session now (tests, and the CLI before it exits). */
+  async save(): Promise<void> {
+    await this.#saves?.now();
   }
 
   // --- commands ----------------------------------------------------------------------------
@@ -138,6 +164,7 @@ export class Session implements EngineApi {
     this.#queue.add(torrent.infoHash, !input.paused);
     this.#applyQueue();
     this.#emitList();
+    this.#saves?.soon();
     return { infoHash: torrent.infoHash, name: metainfo.name };
   }
 
@@ -162,6 +189,7 @@ export class Session implements EngineApi {
     this.#applyQueue();
     await paused;
     this.#emitList();
+    this.#saves?.soon();
     return {};
   }
 
@@ -172,6 +200,7 @@ export class Session implements EngineApi {
     }
     this.#applyQueue();
     this.#emitList();
+    this.#saves?.soon();
     return {};
   }
 
@@ -190,17 +219,20 @@ export class Session implements EngineApi {
     this.#applyQueue();
     await removed;
     this.#emitList();
+    this.#saves?.soon();
     return {};
   }
 
   async setFilePriorities(input: CommandInput<'setFilePriorities'>): Promise<CommandOutput<'setFilePriorities'>> {
     const [torrent] = this.#find([input.infoHash]);
     torrent!.setFilePriorities(input.files);
+    this.#saves?.soon();
     return {};
   }
 
   async setTorrentOptions(input: CommandInput<'setTorrentOptions'>): Promise<CommandOutput<'setTorrentOptions'>> {
     for (const t of this.#find(input.infoHashes)) t.setOptions(input.options);
+    this.#saves?.soon();
     return {};
   }
 
@@ -208,6 +240,7 @@ export class Session implements EngineApi {
     this.#queue.move(this.#find(input.infoHashes).map((t) => t.infoHash), input.to);
     this.#applyQueue();
     this.#emitList();
+    this.#saves?.soon();
     return {};
   }
 
@@ -251,6 +284,7 @@ export class Session implements EngineApi {
       else this.#settings.announceInterval = announceInterval;
     }
     this.#applyQueue();
+    this.#saves?.soon();
     return { ...this.#settings };
   }
 
@@ -258,12 +292,97 @@ export class Session implements EngineApi {
     this.#listeners.add(listener);
     // The contract: a new listener hears the whole list first, after onEvent returns.
     queueMicrotask(() => {
-      if (this.#listeners.has(listener)) listener({ name: 'torrents', payload: this.#fullList() });
+      if (!this.#listeners.has(listener)) return;
+      listener({ name: 'torrents', payload: this.#fullList() });
+      for (const notice of this.#startupNotices) listener({ name: 'notice', payload: notice });
     });
     return () => this.#listeners.delete(listener);
   }
 
   // --- internals ---------------------------------------------------------------------------
+
+  /** Reads the state folder; saved settings apply except what this run was given explicitly. */
+  async #load(stateDir: string): Promise<LoadedSession> {
+    this.#store = new SessionStore(stateDir);
+    const loaded = await this.#store.load();
+    const { downloadDir, listenPort, ...rest } = loaded.settings;
+    this.#settings = {
+      ...this.#settings,
+      ...rest,
+      ...(downloadDir !== undefined && !this.#o.downloadDirGiven ? { downloadDir } : {}),
+      ...(listenPort !== undefined && this.#o.listenPort === undefined ? { listenPort } : {}),
+    };
+    return loaded;
+  }
+
+  /** Brings back the saved torrents in their order; what fails is told and kept for the next save. */
+  async #restore(loaded: LoadedSession): Promise<void> {
+    const store = this.#store!;
+    for (const problem of loaded.problems) this.#tellAtStart(problem);
+    for (const entry of loaded.entries) {
+      try {
+        if (entry.kind === 'magnet') await this.#restoreMagnet(entry);
+        else this.#restoreTorrent(entry);
+      } catch (err) {
+        this.#unrestored.push(entry);
+        const what = entry.kind === 'magnet' ? `The magnet link ${entry.uri.slice(0, 80)}` : `"${entry.metainfo.name}"`;
+        this.#tellAtStart(`${what} could not be restored (${err instanceof Error ? err.message.replace(/\.$/, '') : String(err)}); it stays saved.`);
+      }
+    }
+    this.#applyQueue();
+    if (this.#settings.trackerEnabled) {
+      await this.#applyTracker(true, this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT).catch((err: unknown) => {
+        this.#tellAtStart(`The embedded tracker could not start again: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    }
+    this.#saves = new SaveScheduler(
+      () => this.#snapshot().then((snapshot) => store.save(snapshot)),
+      (err) => this.#onSaveError(err),
+    );
+  }
+
+  #restoreTorrent(entry: StoredTorrent): void {
+    const r = entry.record;
+    const resume = resumeOf(r);
+    const torrent = this.#create(entry.metainfo, r.savePath, { addedAt: r.addedAt, ...(resume ? { resume } : {}) });
+    torrent.carryOver(r.totals, r.seedingSeconds);
+    torrent.completedAt = r.completedAt;
+    torrent.setOptions(r.options);
+    if (r.priorities.length === entry.metainfo.files.length && r.priorities.some((p) => p !== 'normal')) {
+      torrent.setFilePriorities(r.priorities.map((priority, index) => ({ index, priority })));
+    }
+    this.#torrents.set(torrent.infoHash, torrent);
+    this.#queue.add(torrent.infoHash, !r.paused);
+  }
+
+  async #restoreMagnet(entry: SavedMagnet): Promise<void> {
+    await this.addTorrent({ source: { kind: 'magnet', uri: entry.uri }, savePath: entry.savePath, paused: entry.paused });
+  }
+
+  async #snapshot(): Promise<SessionSnapshot> {
+    const entries: SessionSnapshot['entries'][number][] = [];
+    // In queue order, which restoring keeps.
+    for (const infoHash of this.#queue.positions().keys()) {
+      const t = this.#torrents.get(infoHash);
+      if (t) entries.push({ kind: 'torrent', record: await torrentRecord(t), metainfo: t.metainfo });
+    }
+    entries.push(...this.#unrestored);
+    return { settings: this.#settings, entries };
+  }
+
+  #onSaveError(err: unknown): void {
+    const message = `The session could not be saved: ${err instanceof Error ? err.message : String(err)}`;
+    this.#o.log?.(message);
+    // Every 30 s the same failure would come back; say it once until it changes.
+    if (message === this.#lastSaveError) return;
+    this.#lastSaveError = message;
+    this.#emit({ name: 'notice', payload: { kind: 'error', message, code: isShoalError(err) ? err.code : 'io' } });
+  }
+
+  #tellAtStart(message: string): void {
+    this.#o.log?.(message);
+    this.#startupNotices.push({ kind: 'error', message });
+  }
 
   /** Starts, moves or stops the embedded tracker; on failure nothing changes. */
   async #applyTracker(enabled: boolean, port: number): Promise<void> {
@@ -321,8 +440,9 @@ export class Session implements EngineApi {
     }
   }
 
-  #create(metainfo: Metainfo, savePath: string): Torrent {
+  #create(metainfo: Metainfo, savePath: string, restored: { addedAt?: number; resume?: ResumeData } = {}): Torrent {
     return new Torrent({
+      ...restored,
       metainfo,
       savePath,
       peerId: this.peerId,
@@ -331,6 +451,7 @@ export class Session implements EngineApi {
       ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
       events: {
         finished: (t) => {
+          this.#saves?.soon();
           this.#emit({ name: 'notice', payload: { kind: 'torrent-finished', message: `${t.metainfo.name} finished downloading`, infoHash: t.infoHash } });
           // Its download slot is free for the next in the queue; as a seed it may have to wait.
           this.#applyQueue();

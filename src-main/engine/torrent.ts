@@ -5,7 +5,7 @@ import { isShoalError, ShoalError } from '../../src-shared/errors';
 import type { Metainfo } from './metainfo/metainfo';
 import { fileEdgePieces } from './picker/file-edges';
 import { PiecePicker } from './picker/piece-picker';
-import { Storage } from './storage/storage';
+import { Storage, type ResumeData } from './storage/storage';
 import { Swarm } from './swarm/swarm';
 import type { SwarmPeer } from './swarm/swarm-peer';
 import { Announcer } from './tracker/announcer';
@@ -19,6 +19,8 @@ export interface TorrentInit {
   /** Seconds between announces whatever trackers ask; undefined follows the trackers. */
   readonly announceIntervalSec?: number;
   readonly addedAt?: number;
+  /** Saved verified pieces and file stamps: the first check trusts them where the files did not change. */
+  readonly resume?: ResumeData;
   readonly events: TorrentEvents;
 }
 
@@ -68,6 +70,7 @@ export class Torrent {
   #checked = false;
   #running = false;
   #finishedSent = false;
+  #resume: ResumeData | undefined;
   readonly #o: TorrentInit;
   readonly #trackerErrors = new Map<string, string>();
 
@@ -78,6 +81,7 @@ export class Torrent {
     this.infoHash = m.infoHashHex;
     this.savePath = options.savePath;
     this.addedAt = options.addedAt ?? Date.now();
+    this.#resume = options.resume;
     this.filePriorities = m.files.map(() => 'normal');
     // Opening storage checks every path stays inside the save folder.
     this.storage = Storage.open(m, options.savePath);
@@ -164,9 +168,11 @@ export class Torrent {
       if (!this.#checked) {
         this.#setState('checking');
         this.checkProgress = 0;
-        const have = await this.storage.check((done, total) => {
+        const progress = (done: number, total: number): void => {
           this.checkProgress = total > 0 ? done / total : 1;
-        });
+        };
+        const have = this.#resume ? await this.storage.resume(this.#resume, progress) : await this.storage.check(progress);
+        this.#resume = undefined;
         for (let i = 0; i < have.size; i++) if (have.has(i)) this.picker.pieceVerified(i);
         this.#checked = true;
         if (!this.#running) return; // paused while checking
@@ -197,6 +203,16 @@ export class Torrent {
     await this.announcer.stop();
     await this.storage.close();
     if (deleteFiles) await this.#deleteData();
+  }
+
+  /**
+   * What to save for fast resume: the saved data not yet used, the verified pieces once the data
+   * was checked, and null before that (an unchecked torrent's empty bitfield must never be
+   * trusted, or a restart would skip its data on disk).
+   */
+  async resumeData(): Promise<ResumeData | null> {
+    if (this.#resume) return this.#resume;
+    return this.#checked ? this.storage.resumeData() : null;
   }
 
   get options(): TorrentOptions {

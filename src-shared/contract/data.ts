@@ -62,8 +62,8 @@ export const torrentSummarySchema = z.object({
 
 /** Bytes per second each way; 0 means no limit. */
 export const speedLimitSchema = z.object({
-  down: z.int().min(0).max(1 << 40),
-  up: z.int().min(0).max(1 << 40),
+  down: z.int().min(0).max(2 ** 40),
+  up: z.int().min(0).max(2 ** 40),
 });
 
 /** When the alternative speed limits apply by themselves: these days (0 = Sunday), from one minute of the day to another (wrapping past midnight when `to` < `from`). */

@@ -1,5 +1,6 @@
 // A stand-in engine worker for engine-worker.test.ts: speaks just enough of the MessagePort
-// envelope to answer `hello`, reports its workerData, and crashes on `pause`.
+// envelope to answer `hello`, reports its workerData, crashes on `pause`, and exits cleanly when
+// asked on its control port.
 import { parentPort, workerData } from 'node:worker_threads';
 
 parentPort.on('message', (message) => {
@@ -11,3 +12,4 @@ parentPort.on('message', (message) => {
     parentPort.postMessage({ type: 'result', id: message.id, output: {} });
   }
 });
+workerData.control.once('message', () => process.exit(0));

@@ -1,0 +1,121 @@
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EventPayload, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
+import { tempDir } from '../testing/processes';
+import { contentDir, readTorrent } from './metainfo/test-fixtures';
+import { Session, type SessionOptions } from './session';
+
+const alice = '722fe65b2aa26d14f35b4ad627d20236e481d924';
+let dir: { path: string; remove(): Promise<void> };
+let running: Session[] = [];
+
+beforeEach(async () => {
+  dir = await tempDir('restore');
+});
+afterEach(async () => {
+  await Promise.all(running.map((s) => s.close()));
+  running = [];
+  await dir.remove();
+});
+
+async function start(options: Partial<SessionOptions> = {}): Promise<Session> {
+  const session = await Session.start({ downloadDir: join(dir.path, 'dl'), stateDir: join(dir.path, 'state'), listenPort: 0, listenHost: '127.0.0.1', ...options });
+  running.push(session);
+  return session;
+}
+
+async function stop(session: Session): Promise<void> {
+  running = running.filter((s) => s !== session);
+  await session.close();
+}
+
+/** The first full list and any notices a new front end hears. */
+async function connect(session: Session): Promise<{ rows: TorrentSummary[]; notices: EventPayload<'notice'>[] }> {
+  const events: ShoalEvent[] = [];
+  session.onEvent((e) => events.push(e));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const list = events.find((e) => e.name === 'torrents');
+  return {
+    rows: list?.name === 'torrents' ? list.payload.changed : [],
+    notices: events.flatMap((e) => (e.name === 'notice' ? [e.payload] : [])),
+  };
+}
+
+describe('Session persistence', { timeout: 15_000 }, () => {
+  it('restores torrents, their options and the settings after a clean close', async () => {
+    const first = await start();
+    const savePath = join(dir.path, 'elsewhere');
+    await first.addTorrent({ source: { kind: 'torrent', data: readTorrent('alice.torrent') }, savePath, paused: true });
+    await first.addTorrent({ source: { kind: 'torrent', data: readTorrent('numbers.torrent') }, paused: true });
+    await first.setTorrentOptions({ infoHashes: [alice], options: { sequential: true, speedLimit: { down: 1000, up: 2000 } } });
+    await first.setSettings({ theme: 'dark', downloadDir: join(dir.path, 'chosen') });
+    await stop(first);
+
+    const second = await start();
+    const { rows, notices } = await connect(second);
+    expect(notices).toEqual([]);
+    expect(rows.map((r) => [r.name, r.state, r.savePath])).toEqual([
+      ['alice.txt', 'paused', savePath],
+      ['numbers', 'paused', join(dir.path, 'dl')],
+    ]);
+    expect(second.torrent(alice)?.options).toMatchObject({ sequential: true, speedLimit: { down: 1000, up: 2000 } });
+    expect(await second.getSettings()).toMatchObject({ theme: 'dark', downloadDir: join(dir.path, 'chosen') });
+    await stop(second);
+
+    // A download folder given for this run wins over the saved one.
+    const third = await start({ downloadDirGiven: true });
+    expect((await third.getSettings()).downloadDir).toBe(join(dir.path, 'dl'));
+  });
+
+  it('carries whole-life totals and seeding time over, and resumes a complete torrent as seeding without a full check', async () => {
+    const data = join(dir.path, 'data');
+    await mkdir(data);
+    await copyFile(join(contentDir, 'alice.txt'), join(data, 'alice.txt'));
+    const first = await start();
+    await first.addTorrent({ source: { kind: 'torrent', data: readTorrent('alice.torrent') }, savePath: data });
+    await vi.waitFor(() => expect(first.torrent(alice)?.state).toBe('seeding'));
+    await stop(first);
+    const statePath = join(dir.path, 'state', 'torrents', `${alice}.json`);
+    const saved = JSON.parse(await readFile(statePath, 'utf8')) as { resume: { have: string }; totals: object; seedingSeconds: number };
+    expect(Buffer.from(saved.resume.have, 'base64')).toEqual(Buffer.from([0xff, 0xc0]));
+    await writeFile(statePath, JSON.stringify({ ...saved, totals: { uploaded: 500, downloaded: 700, wasted: 9 }, seedingSeconds: 3600 }));
+
+    const second = await start();
+    const restored = second.torrent(alice)!;
+    expect(restored.totals).toEqual({ uploaded: 500, downloaded: 700, wasted: 9 });
+    expect(restored.seedingTime).toBeGreaterThanOrEqual(3600);
+    await vi.waitFor(() => expect(restored.state).toBe('seeding'));
+  });
+
+  it('keeps a saved magnet link it cannot restore yet, and says so', async () => {
+    const state = join(dir.path, 'state');
+    await mkdir(state, { recursive: true });
+    const magnet = { kind: 'magnet', uri: `magnet:?xt=urn:btih:${alice}&dn=alice.txt`, savePath: dir.path, paused: false, addedAt: 1 };
+    await writeFile(join(state, 'session.json'), JSON.stringify({ version: 2, settings: {}, torrents: [magnet] }));
+    const session = await start();
+    const { notices } = await connect(session);
+    expect(notices).toEqual([{ kind: 'error', message: expect.stringMatching(/^The magnet link magnet:\?xt=urn:btih:722f.* could not be restored \(.*\); it stays saved\.$/) }]);
+    await session.save();
+    expect(JSON.parse(await readFile(join(state, 'session.json'), 'utf8'))).toMatchObject({ torrents: [magnet] });
+  });
+
+  it('tells each front end that a damaged session file was set aside', async () => {
+    const state = join(dir.path, 'state');
+    await mkdir(state, { recursive: true });
+    await writeFile(join(state, 'session.json'), 'not json at all');
+    const session = await start();
+    const { notices } = await connect(session);
+    expect(notices).toEqual([{ kind: 'error', message: expect.stringContaining('The saved session list could not be read (it is not valid JSON)') }]);
+    expect((await readdir(state)).filter((n) => n.startsWith('session.json.bad-'))).toHaveLength(1);
+  });
+
+  it('saves nothing without a state folder', async () => {
+    const session = await Session.start({ downloadDir: join(dir.path, 'dl'), listenPort: 0, listenHost: '127.0.0.1' });
+    running.push(session);
+    await session.addTorrent({ source: { kind: 'torrent', data: readTorrent('alice.torrent') }, paused: true });
+    await stop(session);
+    expect(await readdir(dir.path)).toEqual(['dl']);
+    expect(await readdir(join(dir.path, 'dl'))).toEqual([]);
+  });
+});
