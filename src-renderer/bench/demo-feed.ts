@@ -60,7 +60,7 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
       addedAt: now - Math.floor(random() * 90 * 86400_000),
       error: state === 'error' ? 'No space left on the download disk.' : null,
       savePath: settings.downloadDir,
-      queuePosition: state === 'queued' ? i : null,
+      queuePosition: i + 1,
     });
   }
 

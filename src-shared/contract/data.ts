@@ -56,7 +56,7 @@ export const torrentSummarySchema = z.object({
   addedAt: timestamp,
   error: text.nullable(),
   savePath: path,
-  /** Place in the queue, 0 at the head (the UI shows it from 1); null for a torrent outside the queue. */
+  /** 1-based place in the session's queue order; null for a torrent outside it. */
   queuePosition: count.nullable(),
 });
 

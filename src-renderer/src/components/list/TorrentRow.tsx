@@ -48,7 +48,7 @@ export const TorrentRow = memo(function TorrentRow({ infoHash, rowIndex, top, on
       onMouseDown={(e) => onPointer(e, infoHash)}
       data-state={t.state}
     >
-      <div role="gridcell" className="cell end muted">{t.queuePosition === null ? '' : t.queuePosition + 1}</div>
+      <div role="gridcell" className="cell end muted">{t.queuePosition ?? ''}</div>
       <div role="gridcell" className="cell name" title={t.error ?? t.name}>
         <span className={`dot ${t.state}`} aria-hidden="true" />
         <span className="ellipsis">{t.name}</span>

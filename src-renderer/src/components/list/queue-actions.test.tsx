@@ -15,10 +15,10 @@ async function withQueue(api = new FakeApi()) {
   app.emit('torrents', {
     full: true,
     changed: [
-      summary(1, { name: 'alpha', state: 'queued', queuePosition: 2 }),
-      summary(2, { name: 'bravo', queuePosition: 0 }),
+      summary(1, { name: 'alpha', state: 'queued', queuePosition: 3 }),
+      summary(2, { name: 'bravo', queuePosition: 1 }),
       summary(3, { name: 'charlie', state: 'seeding', progress: 1, queuePosition: null }),
-      summary(4, { name: 'delta', queuePosition: 1 }),
+      summary(4, { name: 'delta', queuePosition: 2 }),
     ],
     removed: [],
   });
@@ -26,7 +26,7 @@ async function withQueue(api = new FakeApi()) {
 }
 
 describe('queue column and moves', () => {
-  it('shows positions from 1 and sorts by them, torrents outside the queue last', async () => {
+  it('shows the engine’s 1-based positions and sorts by them, torrents outside the queue last', async () => {
     await withQueue();
     fireEvent.click(within(screen.getByRole('columnheader', { name: 'Queue position' })).getByRole('button'));
     expect(positions()).toEqual(['1 bravo', '2 delta', '3 alpha', ' charlie']);
@@ -117,7 +117,7 @@ describe('recheck and move data', () => {
     ]);
 
     // While the engine moves the data, the list says so.
-    app.emit('torrents', { full: false, changed: [summary(1, { name: 'alpha', state: 'moving', queuePosition: 2 })], removed: [] });
+    app.emit('torrents', { full: false, changed: [summary(1, { name: 'alpha', state: 'moving', queuePosition: 3 })], removed: [] });
     expect(within(row('alpha')).getByText('Moving')).toBeTruthy();
   });
 
