@@ -41,7 +41,20 @@ describe('parseMagnet', () => {
       length: 163783,
       trackers: ['http://127.0.0.1:8000/announce', 'udp://127.0.0.1:9'],
       webSeeds: ['http://127.0.0.1/alice.txt'],
+      peers: [{ host: '127.0.0.1', port: 6881 }],
     });
+  });
+
+  it('reads x.pe peers (IPv4, [IPv6], host names), dropping duplicates and malformed ones', () => {
+    const m = parseMagnet(
+      `magnet:?xt=urn:btih:${hex}&x.pe=127.0.0.1:6881&x.pe=%5B::1%5D:7000&x.pe=Peer.Example:80&x.pe=127.0.0.1:6881` +
+        '&x.pe=127.0.0.1&x.pe=127.0.0.1:0&x.pe=127.0.0.1:70000&x.pe=::1:5&x.pe=a%20b:1',
+    );
+    expect(m.peers).toEqual([
+      { host: '127.0.0.1', port: 6881 },
+      { host: '::1', port: 7000 },
+      { host: 'peer.example', port: 80 },
+    ]);
   });
 
   it('takes the v1 hash of a hybrid magnet and ignores bad trackers and lengths', () => {
@@ -79,8 +92,8 @@ describe('parseMagnet', () => {
 describe('formatMagnet', () => {
   it('writes the hash first and percent-encodes the rest', () => {
     const m = parseMagnet(`magnet:?xt=urn:btih:${hex}`);
-    expect(formatMagnet({ ...m, name: 'a b&c', trackers: ['http://127.0.0.1/a?x=1&y=2'], webSeeds: [] })).toBe(
-      `magnet:?xt=urn:btih:${hex}&dn=a%20b%26c&tr=http%3A%2F%2F127.0.0.1%2Fa%3Fx%3D1%26y%3D2`,
+    expect(formatMagnet({ ...m, name: 'a b&c', trackers: ['http://127.0.0.1/a?x=1&y=2'], webSeeds: [], peers: [{ host: '::1', port: 9 }] })).toBe(
+      `magnet:?xt=urn:btih:${hex}&dn=a%20b%26c&tr=http%3A%2F%2F127.0.0.1%2Fa%3Fx%3D1%26y%3D2&x.pe=%5B%3A%3A1%5D%3A9`,
     );
   });
 
@@ -92,8 +105,12 @@ describe('formatMagnet', () => {
         length: fc.maxSafeNat(),
         trackers: fc.uniqueArray(fc.webUrl({ withQueryParameters: true, withFragments: true }), { maxLength: 4 }),
         webSeeds: fc.uniqueArray(fc.webUrl(), { maxLength: 3 }),
+        peers: fc.uniqueArray(
+          fc.record({ host: fc.oneof(fc.ipV4(), fc.ipV6()), port: fc.integer({ min: 1, max: 65535 }) }),
+          { maxLength: 3, selector: (p) => `${p.host}|${p.port}` },
+        ),
       },
-      { requiredKeys: ['infoHash', 'trackers', 'webSeeds'] },
+      { requiredKeys: ['infoHash', 'trackers', 'webSeeds', 'peers'] },
     );
     fc.assert(
       fc.property(magnet, (m) => {

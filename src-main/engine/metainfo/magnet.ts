@@ -1,4 +1,5 @@
 import { ShoalError } from '../../../src-shared/errors';
+import type { PeerAddress } from '../tracker/tracker-types';
 import { v2OnlyMessage } from './parse-torrent';
 
 /** What a magnet URI says about a torrent; everything but the info-hash is optional. */
@@ -14,11 +15,15 @@ export interface Magnet {
   readonly trackers: readonly string[];
   /** `ws` web seeds (BEP 19), in order, duplicates removed. */
   readonly webSeeds: readonly string[];
+  /** `x.pe` peers to dial (BEP 9), in order, duplicates and malformed ones dropped. */
+  readonly peers: readonly PeerAddress[];
 }
 
 // Real magnets are a few hundred bytes; this bounds the work done on a pasted blob.
 const maxUriLength = 64 * 1024;
 const base32Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** Enough for any real magnet; bounds what a pasted link can make us dial. */
+const maxPeers = 200;
 
 function invalid(sentence: string): never {
   throw new ShoalError('invalid-magnet', `Invalid magnet link: ${sentence}.`);
@@ -36,6 +41,7 @@ export function parseMagnet(uri: string): Magnet {
   let length: number | undefined;
   const trackers = new Set<string>();
   const webSeeds = new Set<string>();
+  const peers = new Map<string, PeerAddress>();
   for (const pair of text.slice('magnet:?'.length).split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
@@ -63,6 +69,11 @@ export function parseMagnet(uri: string): Magnet {
       case 'ws':
         if (URL.canParse(value)) webSeeds.add(value);
         break;
+      case 'x.pe': {
+        const peer = parsePeer(value);
+        if (peer && peers.size < maxPeers) peers.set(formatPeer(peer), peer);
+        break;
+      }
     }
   }
   if (infoHash === undefined) {
@@ -76,6 +87,7 @@ export function parseMagnet(uri: string): Magnet {
     ...(length !== undefined && { length }),
     trackers: [...trackers],
     webSeeds: [...webSeeds],
+    peers: [...peers.values()],
   };
 }
 
@@ -86,7 +98,20 @@ export function formatMagnet(magnet: Magnet): string {
   if (magnet.length !== undefined) parts.push(`xl=${magnet.length}`);
   for (const tr of magnet.trackers) parts.push(`tr=${encodeURIComponent(tr)}`);
   for (const ws of magnet.webSeeds) parts.push(`ws=${encodeURIComponent(ws)}`);
+  for (const peer of magnet.peers) parts.push(`x.pe=${encodeURIComponent(formatPeer(peer))}`);
   return `magnet:?${parts.join('&')}`;
+}
+
+/** `host:port`, `[v6]:port`; a host name is kept for the dialer to resolve. */
+function parsePeer(text: string): PeerAddress | undefined {
+  const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/i.exec(text);
+  const port = Number(m?.[3]);
+  if (!m || !(port >= 1 && port <= 65535)) return undefined;
+  return { host: (m[1] ?? m[2])!.toLowerCase(), port };
+}
+
+function formatPeer(peer: PeerAddress): string {
+  return peer.host.includes(':') ? `[${peer.host}]:${peer.port}` : `${peer.host}:${peer.port}`;
 }
 
 function decode(value: string, key: string): string {
