@@ -8,7 +8,9 @@ import type { Storage } from '../storage/storage';
 import type { BlockRef } from '../wire/messages';
 import { PeerConnection } from '../wire/peer-connection';
 import type { ReceivedHandshake } from '../wire/read-handshake';
+import { UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
 import { Choker } from './choker';
+import { MetadataResponder } from './metadata-responder';
 import { PeerRegistry, type PeerAddress } from './peer-registry';
 import { SmartBan } from './smart-ban';
 import { SwarmPeer, type PeerSource } from './swarm-peer';
@@ -194,8 +196,9 @@ export class Swarm {
       this.registry.connected(address);
       this.#o.picker.addPeer(peer);
       if (this.#readingPaused) conn.pauseReading();
-      this.#greet(peer);
-      this.#listen(peer);
+      const metadata = new MetadataResponder(conn, this.#o.metainfo.infoBytes);
+      this.#greet(peer, metadata);
+      this.#listen(peer, metadata);
     });
     conn.once('close', (reason, error) => {
       this.#dialing.delete(conn);
@@ -215,18 +218,21 @@ export class Swarm {
     });
   }
 
-  #greet(peer: SwarmPeer): void {
+  #greet(peer: SwarmPeer, metadata: MetadataResponder): void {
     const { conn } = peer;
-    if (conn.extensionProtocol) conn.sendExtendedHandshake({ m: {}, v: 'Shoal 0.1.0', reqq: MAX_QUEUED_REQUESTS });
+    if (conn.extensionProtocol) conn.sendExtendedHandshake({ ...metadata.handshakeFields(), v: 'Shoal 0.1.0', reqq: MAX_QUEUED_REQUESTS });
     const have = this.#o.storage.have;
     if (conn.fastExtension && have.complete) conn.sendHaveAll();
     else if (conn.fastExtension && have.count === 0) conn.sendHaveNone();
     else if (have.count > 0) conn.sendBitfield(have.bytes);
   }
 
-  #listen(peer: SwarmPeer): void {
+  #listen(peer: SwarmPeer, metadata: MetadataResponder): void {
     const { conn } = peer;
     const picker = this.#o.picker;
+    conn.on('extended', (id, payload) => {
+      if (id === UT_METADATA_LOCAL_ID) metadata.handle(payload);
+    });
     conn.on('bitfield', (bytes) => {
       const bits = new Bitfield(this.#o.metainfo.pieceCount, bytes);
       peer.has = bits;

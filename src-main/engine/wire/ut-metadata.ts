@@ -8,6 +8,8 @@ export const METADATA_PIECE_SIZE = 16 * 1024;
 export const MAX_METADATA_SIZE = 16 * 1024 * 1024;
 /** The extension name in the BEP 10 `m` dictionary. */
 export const UT_METADATA = 'ut_metadata';
+/** The id we ask peers to send `ut_metadata` messages on (our BEP 10 `m` entry). */
+export const UT_METADATA_LOCAL_ID = 2;
 
 export type MetadataMessage =
   | { readonly type: 'request'; readonly piece: number }
