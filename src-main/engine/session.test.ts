@@ -1,13 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ShoalEvent } from '../../src-shared/contract';
-import { freePort, tempDir } from '../testing/processes';
+import type { ShoalEvent, TorrentSummary } from '../../src-shared/contract';
+import { freePort, tempDir, waitFor } from '../testing/processes';
 import { Session } from './session';
 
 const fixtures = fileURLToPath(new URL('../../../shared/fixtures/torrents/', import.meta.url));
+const content = fileURLToPath(new URL('../../../shared/fixtures/content/', import.meta.url));
 
 let session: Session;
 let dir: { path: string; remove(): Promise<void> };
@@ -52,10 +53,59 @@ describe('Session', () => {
     await expect(session.pause({ infoHashes: ['0'.repeat(40)] })).rejects.toMatchObject({ code: 'not-found' });
   });
 
-  it('says plainly that magnet links cannot be downloaded yet, and previews them', async () => {
+  it('previews a magnet link from what the link says', async () => {
     const uri = 'magnet:?xt=urn:btih:722fe65b2aa26d14f35b4ad627d20236e481d924&dn=alice.txt';
-    await expect(session.addTorrent({ source: { kind: 'magnet', uri } })).rejects.toMatchObject({ code: 'unsupported-torrent', message: expect.stringMatching(/^alice\.txt: magnet links need/) });
     expect(await session.inspectTorrent({ uri })).toEqual({ infoHash: '722fe65b2aa26d14f35b4ad627d20236e481d924', name: 'alice.txt', length: null, files: [] });
+  });
+
+  it('adds a magnet as a metadata row that turns into a torrent with the data of a Shoal seeder (x.pe)', async () => {
+    const seedDir = await tempDir('seeder');
+    const seeder = await Session.start({ downloadDir: seedDir.path, listenPort: 0, listenHost: '127.0.0.1' });
+    try {
+      await copyFile(join(content, 'alice.txt'), join(seedDir.path, 'alice.txt'));
+      const { infoHash } = await seeder.addTorrent({ source: { kind: 'torrent', data: await torrent('alice.torrent') } });
+      await waitFor('the seeder to check its data', () => (seeder.torrent(infoHash)?.state === 'seeding' ? true : undefined), 10_000, 20);
+
+      const rows: TorrentSummary[] = [];
+      session.onEvent((e) => {
+        if (e.name === 'torrents') rows.push(...e.payload.changed);
+      });
+      const uri = `magnet:?xt=urn:btih:${infoHash}&dn=..%2FMy%20Alice&xl=163783&x.pe=127.0.0.1:${seeder.listenPort}`;
+      const added = await session.addTorrent({ source: { kind: 'magnet', uri }, savePath: join(dir.path, 'here') });
+      expect(added).toEqual({ infoHash, name: '.._My Alice' });
+      expect(rows[0]).toMatchObject({ infoHash, name: '.._My Alice', state: 'metadata', length: 163783, progress: 0, savePath: join(dir.path, 'here') });
+      await expect(session.addTorrent({ source: { kind: 'magnet', uri } })).rejects.toMatchObject({ code: 'already-exists' });
+      await expect(session.addTorrent({ source: { kind: 'torrent', data: await torrent('alice.torrent') } })).rejects.toMatchObject({ code: 'already-exists' });
+
+      await waitFor('the magnet to download', () => (session.torrent(infoHash)?.state === 'seeding' ? true : undefined), 15_000, 50);
+      expect(session.magnet(infoHash)).toBeUndefined();
+      expect(session.torrent(infoHash)!.savePath).toBe(join(dir.path, 'here'));
+      expect(await readFile(join(dir.path, 'here', 'alice.txt'))).toEqual(await readFile(join(content, 'alice.txt')));
+      await waitFor('the list to say so', () => (rows.some((r) => r.infoHash === infoHash && r.state === 'seeding') ? true : undefined), 5000, 20);
+      expect(rows.filter((r) => r.infoHash === infoHash).at(-1)).toMatchObject({ name: 'alice.txt', length: 163783, progress: 1 });
+    } finally {
+      await seeder.close();
+      await seedDir.remove();
+    }
+  });
+
+  it('pauses, resumes and removes a magnet still fetching its metadata, and refuses bad links', async () => {
+    const hash = 'ab'.repeat(20);
+    const added = await session.addTorrent({ source: { kind: 'magnet', uri: `magnet:?xt=urn:btih:${hash}` }, paused: true });
+    expect(added).toEqual({ infoHash: hash, name: hash });
+    expect(session.magnet(hash)?.state).toBe('paused');
+    await session.resume({ infoHashes: [hash] });
+    expect(session.magnet(hash)?.state).toBe('metadata');
+    await expect(session.setFilePriorities({ infoHash: hash, files: [{ index: 0, priority: 'skip' }] })).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(/still fetching its metadata/),
+    });
+    await session.pause({ infoHashes: [hash] });
+    expect(session.magnet(hash)?.state).toBe('paused');
+    await session.remove({ infoHashes: [hash], deleteFiles: true });
+    expect(session.magnet(hash)).toBeUndefined();
+    await expect(session.pause({ infoHashes: [hash] })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(session.addTorrent({ source: { kind: 'magnet', uri: 'magnet:?xt=urn:btih:123' } })).rejects.toMatchObject({ code: 'invalid-magnet' });
   });
 
   it('previews a multi-file torrent with its files', async () => {

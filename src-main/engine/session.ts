@@ -15,7 +15,9 @@ import {
 import { isShoalError, ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
 import { PeerListener } from './listener';
-import { parseMagnet } from './metainfo/magnet';
+import { MetadataFetch } from './magnet/metadata-fetch';
+import { metadataSummary } from './magnet/metadata-views';
+import { formatMagnet, parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrent } from './metainfo/parse-torrent';
 import { ShareLimitGuard } from './share-limit-guard';
@@ -24,6 +26,7 @@ import type { SavedMagnet } from './persistence/saved-session';
 import { SessionStore, type LoadedSession, type SessionSnapshot, type StoredEntry, type StoredTorrent } from './persistence/session-store';
 import { resumeOf, torrentRecord } from './persistence/torrent-record';
 import type { ResumeData } from './storage/storage';
+import type { PeerAddress } from './swarm/peer-registry';
 import { Torrent } from './torrent';
 import { TorrentQueue } from './torrent-queue';
 import * as views from './torrent-views';
@@ -57,6 +60,8 @@ const DEFAULT_TRACKER_PORT = 6969;
 export class Session implements EngineApi {
   readonly peerId = generatePeerId();
   readonly #torrents = new Map<string, Torrent>();
+  /** Magnet links still fetching their metadata; each becomes a Torrent once it arrives. */
+  readonly #magnets = new Map<string, MetadataFetch>();
   readonly #listeners = new Set<(event: ShoalEvent) => void>();
   /** What each torrent's row looked like when last sent, to send only changed rows. */
   readonly #sentRows = new Map<string, string>();
@@ -123,11 +128,17 @@ export class Session implements EngineApi {
     return this.#torrents.get(infoHash);
   }
 
+  /** A magnet link still fetching its metadata. */
+  magnet(infoHash: string): MetadataFetch | undefined {
+    return this.#magnets.get(infoHash);
+  }
+
   /** Stops every torrent (announcing `stopped`), closes files and the listening socket. */
   async close(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
     this.#saves?.stop();
     await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
+    await Promise.all([...this.#magnets.values()].map((f) => f.stop()));
     await this.#listener?.close();
     await this.#tracker?.close();
     // Last, so the files are closed and the totals final.
@@ -142,20 +153,10 @@ export class Session implements EngineApi {
   // --- commands ----------------------------------------------------------------------------
 
   async addTorrent(input: CommandInput<'addTorrent'>): Promise<CommandOutput<'addTorrent'>> {
-    if (input.source.kind === 'magnet') {
-      const magnet = parseMagnet(input.source.uri);
-      throw new ShoalError(
-        'unsupported-torrent',
-        `${magnet.name ?? magnet.infoHashHex}: magnet links need the metadata exchange with peers, which Shoal cannot do yet; open the .torrent file instead`,
-      );
-    }
+    if (input.source.kind === 'magnet') return this.#addMagnet(parseMagnet(input.source.uri), input);
     const metainfo = parseTorrent(input.source.data, input.source.fileName ? { fallbackName: stripExtension(input.source.fileName) } : {});
-    if (this.#torrents.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
-    const savePath = input.savePath ?? this.#settings.downloadDir;
-    if (!isAbsolute(savePath)) throw new ShoalError('invalid-input', `the save folder must be an absolute path, not "${savePath}"`);
-    await mkdir(savePath, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-      throw new ShoalError(err.code === 'EACCES' || err.code === 'EPERM' ? 'permission-denied' : 'io', `cannot create the save folder ${savePath}: ${err.message}`);
-    });
+    if (this.#torrents.has(metainfo.infoHashHex) || this.#magnets.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
+    const savePath = await this.#prepareSavePath(input.savePath);
     const torrent = this.#create(metainfo, savePath);
     if (input.skipFiles && input.skipFiles.length > 0) {
       torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));
@@ -183,9 +184,9 @@ export class Session implements EngineApi {
   }
 
   async pause(input: CommandInput<'pause'>): Promise<CommandOutput<'pause'>> {
-    const found = this.#find(input.infoHashes);
+    const { torrents: found, magnets } = this.#findAny(input.infoHashes);
     for (const t of found) this.#queue.leave(t.infoHash);
-    const paused = Promise.all(found.map((t) => t.pause()));
+    const paused = Promise.all([...found.map((t) => t.pause()), ...magnets.map((f) => f.pause())]);
     this.#applyQueue();
     await paused;
     this.#emitList();
@@ -194,10 +195,12 @@ export class Session implements EngineApi {
   }
 
   async resume(input: CommandInput<'resume'>): Promise<CommandOutput<'resume'>> {
-    for (const t of this.#find(input.infoHashes)) {
+    const { torrents, magnets } = this.#findAny(input.infoHashes);
+    for (const t of torrents) {
       this.#shareLimits.resumedByHand(t);
       this.#queue.join(t.infoHash);
     }
+    for (const f of magnets) f.start();
     this.#applyQueue();
     this.#emitList();
     this.#saves?.soon();
@@ -205,9 +208,10 @@ export class Session implements EngineApi {
   }
 
   async remove(input: CommandInput<'remove'>): Promise<CommandOutput<'remove'>> {
-    const found = this.#find(input.infoHashes);
-    for (const t of found) {
+    const { torrents: found, magnets } = this.#findAny(input.infoHashes);
+    for (const t of [...found, ...magnets]) {
       this.#torrents.delete(t.infoHash);
+      this.#magnets.delete(t.infoHash);
       this.#sentRows.delete(t.infoHash);
       this.#removedSinceLastList.add(t.infoHash);
       if (this.#subscription?.infoHash === t.infoHash) this.#subscription = null;
@@ -215,7 +219,7 @@ export class Session implements EngineApi {
       this.#activity.forget(t.infoHash);
       this.#shareLimits.forget(t.infoHash);
     }
-    const removed = Promise.all(found.map((t) => t.remove(input.deleteFiles)));
+    const removed = Promise.all([...found.map((t) => t.remove(input.deleteFiles)), ...magnets.map((f) => f.stop())]);
     this.#applyQueue();
     await removed;
     this.#emitList();
@@ -356,7 +360,7 @@ export class Session implements EngineApi {
   }
 
   async #restoreMagnet(entry: SavedMagnet): Promise<void> {
-    await this.addTorrent({ source: { kind: 'magnet', uri: entry.uri }, savePath: entry.savePath, paused: entry.paused });
+    await this.#addMagnet(parseMagnet(entry.uri), { savePath: entry.savePath, paused: entry.paused }, entry.addedAt);
   }
 
   async #snapshot(): Promise<SessionSnapshot> {
@@ -365,6 +369,9 @@ export class Session implements EngineApi {
     for (const infoHash of this.#queue.positions().keys()) {
       const t = this.#torrents.get(infoHash);
       if (t) entries.push({ kind: 'torrent', record: await torrentRecord(t), metainfo: t.metainfo });
+    }
+    for (const f of this.#magnets.values()) {
+      entries.push({ kind: 'magnet', uri: formatMagnet(f.magnet), savePath: f.savePath, paused: f.state === 'paused', addedAt: f.addedAt });
     }
     entries.push(...this.#unrestored);
     return { settings: this.#settings, entries };
@@ -402,6 +409,8 @@ export class Session implements EngineApi {
 
   async #listen(port: number): Promise<void> {
     this.#listener = await PeerListener.listen(port, this.#o.listenHost ?? '0.0.0.0', (infoHash, socket, received) => {
+      const magnet = this.#magnets.get(infoHash);
+      if (magnet) return magnet.accept(socket, received);
       const torrent = this.#torrents.get(infoHash);
       if (!torrent || (torrent.state !== 'downloading' && torrent.state !== 'seeding')) return false;
       torrent.swarm.accept(socket, received);
@@ -440,6 +449,63 @@ export class Session implements EngineApi {
     }
   }
 
+  /** The save folder asked for (or the default), checked absolute and created. */
+  async #prepareSavePath(asked: string | undefined): Promise<string> {
+    const savePath = asked ?? this.#settings.downloadDir;
+    if (!isAbsolute(savePath)) throw new ShoalError('invalid-input', `the save folder must be an absolute path, not "${savePath}"`);
+    await mkdir(savePath, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      throw new ShoalError(err.code === 'EACCES' || err.code === 'EPERM' ? 'permission-denied' : 'io', `cannot create the save folder ${savePath}: ${err.message}`);
+    });
+    return savePath;
+  }
+
+  /** A magnet link's row, in state 'metadata' until its info dictionary arrives from peers. */
+  async #addMagnet(magnet: Magnet, input: { savePath?: string; paused?: boolean }, addedAt?: number): Promise<CommandOutput<'addTorrent'>> {
+    const known = this.#torrents.get(magnet.infoHashHex)?.metainfo.name ?? this.#magnets.get(magnet.infoHashHex)?.name;
+    if (known !== undefined) throw new ShoalError('already-exists', `"${known}" is already in the list`);
+    const savePath = await this.#prepareSavePath(input.savePath);
+    const fetch = new MetadataFetch({
+      magnet,
+      savePath,
+      ...(addedAt !== undefined ? { addedAt } : {}),
+      peerId: this.peerId,
+      listenPort: this.listenPort,
+      maxConnections: this.#settings.maxConnectionsPerTorrent,
+      ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
+      events: {
+        ready: (f, metainfo, peers) => this.#metadataArrived(f, metainfo, peers),
+        failed: (f, error) => this.#emit({ name: 'notice', payload: { kind: 'error', message: `${f.name}: ${error.message}`, infoHash: f.infoHash, code: error.code } }),
+        log: (f, message) => this.#o.log?.(`${f.name}: ${message}`),
+      },
+    });
+    this.#magnets.set(fetch.infoHash, fetch);
+    if (!input.paused) fetch.start();
+    this.#emitList();
+    this.#saves?.soon();
+    return { infoHash: fetch.infoHash, name: fetch.name };
+  }
+
+  /** The magnet's row becomes a torrent with the same info-hash, save folder and peers, in the queue's last place. */
+  #metadataArrived(fetch: MetadataFetch, metainfo: Metainfo, peers: readonly PeerAddress[]): void {
+    if (this.#magnets.get(fetch.infoHash) !== fetch) return; // removed meanwhile
+    let torrent: Torrent;
+    try {
+      torrent = this.#create(metainfo, fetch.savePath, { addedAt: fetch.addedAt });
+    } catch (err) {
+      fetch.fail(isShoalError(err) ? err : new ShoalError('internal', String(err)));
+      return;
+    }
+    // Known before the swarm starts, so it dials them once the data is checked.
+    torrent.swarm.registry.add(peers);
+    this.#magnets.delete(fetch.infoHash);
+    this.#torrents.set(torrent.infoHash, torrent);
+    this.#o.log?.(`${metainfo.name}: metadata received from peers`);
+    this.#queue.add(torrent.infoHash, true);
+    this.#applyQueue();
+    this.#emitList();
+    this.#saves?.soon();
+  }
+
   #create(metainfo: Metainfo, savePath: string, restored: { addedAt?: number; resume?: ResumeData } = {}): Torrent {
     return new Torrent({
       ...restored,
@@ -470,9 +536,23 @@ export class Session implements EngineApi {
   #find(infoHashes: readonly string[]): Torrent[] {
     return infoHashes.map((hash) => {
       const t = this.#torrents.get(hash);
+      const fetching = this.#magnets.get(hash);
+      if (fetching) throw new ShoalError('invalid-input', `"${fetching.name}" is still fetching its metadata; try again once it has arrived`);
       if (!t) throw new ShoalError('not-found', `no torrent with info-hash ${hash}`);
       return t;
     });
+  }
+
+  /** Torrents and magnets still fetching metadata, for the commands that apply to both. */
+  #findAny(infoHashes: readonly string[]): { torrents: Torrent[]; magnets: MetadataFetch[] } {
+    const torrents: Torrent[] = [];
+    const magnets: MetadataFetch[] = [];
+    for (const hash of infoHashes) {
+      const fetching = this.#magnets.get(hash);
+      if (fetching) magnets.push(fetching);
+      else torrents.push(...this.#find([hash]));
+    }
+    return { torrents, magnets };
   }
 
   #emit(event: ShoalEvent): void {
@@ -481,7 +561,9 @@ export class Session implements EngineApi {
 
   #rows(): TorrentSummary[] {
     const positions = this.#queue.positions();
-    return [...this.#torrents.values()].map((t) => views.summary(t, positions.get(t.infoHash) ?? null));
+    const rows = [...this.#torrents.values()].map((t) => views.summary(t, positions.get(t.infoHash) ?? null));
+    for (const f of this.#magnets.values()) rows.push(metadataSummary(f));
+    return rows;
   }
 
   #fullList(): EventPayload<'torrents'> {
@@ -514,6 +596,7 @@ export class Session implements EngineApi {
       up += r.up;
       connected += t.swarm.peers.length;
     }
+    for (const f of this.#magnets.values()) connected += f.peerCount;
     const dir = this.#settings.downloadDir;
     const freeSpace = await statfs(dir).then(
       (s) => s.bavail * s.bsize,
@@ -526,6 +609,9 @@ export class Session implements EngineApi {
   #emitDetail(): void {
     const sub = this.#subscription;
     if (!sub) return;
+    const fetching = this.#magnets.get(sub.infoHash);
+    // Before the metadata only the trackers are known.
+    if (fetching && sub.tab === 'trackers') this.#emit({ name: 'detail', payload: { infoHash: fetching.infoHash, trackers: views.announcerTrackers(fetching.announcer) } });
     const t = this.#torrents.get(sub.infoHash);
     if (!t) return;
     const payload: EventPayload<'detail'> = { infoHash: t.infoHash };

@@ -3,6 +3,7 @@ import { Bitfield } from '../../src-shared/bitfield';
 import { formatMagnet } from './metainfo/magnet';
 import { shareRatio } from './policy/share-limits';
 import type { Torrent } from './torrent';
+import type { Announcer } from './tracker/announcer';
 import { clientFromPeerId } from './wire/peer-id';
 
 /** What the contract shows of a torrent: built on demand, only for what the UI looks at. */
@@ -75,7 +76,7 @@ export function general(t: Torrent): GeneralInfo {
     ratio: ratio(t),
     availability: t.picker.distributedCopies(),
     swarm: swarmHealth(t),
-    magnet: formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, name: m.name, length: m.length, trackers: m.trackers.flat(), webSeeds: m.urlList }),
+    magnet: formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, name: m.name, length: m.length, trackers: m.trackers.flat(), webSeeds: m.urlList, peers: [] }),
     seedingTime: t.seedingTime,
     options: t.options,
   };
@@ -148,7 +149,12 @@ export function files(t: Torrent): FileInfo[] {
 }
 
 export function trackers(t: Torrent): TrackerInfo[] {
-  return t.announcer.statuses().map((s) => ({
+  return announcerTrackers(t.announcer);
+}
+
+/** The Trackers tab of anything that announces (a torrent, or a magnet fetching its metadata). */
+export function announcerTrackers(announcer: Announcer): TrackerInfo[] {
+  return announcer.statuses().map((s) => ({
     url: s.url,
     tier: s.tier,
     status: s.state === 'announcing' ? 'updating' : s.state === 'unsupported' ? 'disabled' : s.state,
