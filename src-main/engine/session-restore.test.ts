@@ -88,16 +88,24 @@ describe('Session persistence', { timeout: 15_000 }, () => {
     await vi.waitFor(() => expect(restored.state).toBe('seeding'));
   });
 
-  it('keeps a saved magnet link it cannot restore yet, and says so', async () => {
+  it('restores saved magnet links still fetching their metadata, paused or not, and saves them back', async () => {
     const state = join(dir.path, 'state');
     await mkdir(state, { recursive: true });
-    const magnet = { kind: 'magnet', uri: `magnet:?xt=urn:btih:${alice}&dn=alice.txt`, savePath: dir.path, paused: false, addedAt: 1 };
-    await writeFile(join(state, 'session.json'), JSON.stringify({ version: 2, settings: {}, torrents: [magnet] }));
+    const other = 'ab'.repeat(20);
+    const magnets = [
+      { kind: 'magnet', uri: `magnet:?xt=urn:btih:${alice}&dn=alice.txt`, savePath: dir.path, paused: false, addedAt: 1 },
+      { kind: 'magnet', uri: `magnet:?xt=urn:btih:${other}&x.pe=127.0.0.1%3A1`, savePath: join(dir.path, 'elsewhere'), paused: true, addedAt: 2 },
+    ];
+    await writeFile(join(state, 'session.json'), JSON.stringify({ version: 2, settings: {}, torrents: magnets }));
     const session = await start();
-    const { notices } = await connect(session);
-    expect(notices).toEqual([{ kind: 'error', message: expect.stringMatching(/^The magnet link magnet:\?xt=urn:btih:722f.* could not be restored \(.*\); it stays saved\.$/) }]);
+    const { rows, notices } = await connect(session);
+    expect(notices).toEqual([]);
+    expect(rows.map((r) => [r.infoHash, r.name, r.state, r.savePath, r.addedAt])).toEqual([
+      [alice, 'alice.txt', 'metadata', dir.path, 1],
+      [other, other, 'paused', join(dir.path, 'elsewhere'), 2],
+    ]);
     await session.save();
-    expect(JSON.parse(await readFile(join(state, 'session.json'), 'utf8'))).toMatchObject({ torrents: [magnet] });
+    expect(JSON.parse(await readFile(join(state, 'session.json'), 'utf8'))).toMatchObject({ torrents: magnets });
   });
 
   it('tells each front end that a damaged session file was set aside', async () => {
