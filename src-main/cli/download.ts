@@ -2,15 +2,18 @@ import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { EngineSession } from './engine-session';
 import { parseCliArgs } from './parse-cli-args';
-import { engineTuning, parsePositiveNumber, transferOptions, untilInterrupted } from './transfer-options';
+import { engineTuning, parseFileList, parsePositiveNumber, transferOptions, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
-const help = `usage: shoal download <file.torrent> -o <dir> [--port N] [--seed-ratio R] [--state-dir D] [--json]
+const help = `usage: shoal download <file.torrent> -o <dir> [--skip N,N...] [--port N] [--seed-ratio R] [--state-dir D] [--json]
 
-Downloads a torrent into <dir> and exits 0 once every piece is verified (and, with
+Downloads a torrent into <dir> and exits 0 once every wanted piece is verified (and, with
 --seed-ratio, once that much has been uploaded as well).
 
   -o, --out DIR              where the data goes
+  --skip N,N...              files not to download, numbered as 'shoal info' shows them; they
+                             are never created (bytes of pieces they share with wanted files
+                             go to a hidden .<info-hash>.parts file in <dir>)
   --port N                   port for incoming peer connections (default: any free port)
   --seed-ratio R             keep seeding until uploaded / size reaches R
   --announce-interval SECS   ask the trackers for peers this often, whatever they say
@@ -23,7 +26,7 @@ export const command: Command = {
     const { values, positionals } = parseCliArgs(
       'download',
       argv,
-      { out: { type: 'string', short: 'o' }, 'seed-ratio': { type: 'string' }, ...transferOptions },
+      { out: { type: 'string', short: 'o' }, 'seed-ratio': { type: 'string' }, skip: { type: 'string' }, ...transferOptions },
       true,
     );
     if (values.help) {
@@ -34,9 +37,10 @@ export const command: Command = {
     if (!values.out) throw new ShoalError('invalid-input', `-o <dir> is required: where should the data go?`);
     const seedRatio = parsePositiveNumber('--seed-ratio', values['seed-ratio']);
     const tuning = engineTuning(values);
+    const skipFiles = parseFileList('--skip', values.skip);
 
     const startedAt = Date.now();
-    const session = await EngineSession.start({ torrentPath: positionals[0]!, saveDir: values.out, ...tuning });
+    const session = await EngineSession.start({ torrentPath: positionals[0]!, saveDir: values.out, ...tuning, ...(skipFiles ? { skipFiles } : {}) });
     const { mode, out } = reportTarget(values.json ?? false);
     const stopReporting = startReporting(session, mode, out);
     const done = session.until((row) => row.state === 'seeding' && (seedRatio === undefined || row.ratio >= seedRatio));

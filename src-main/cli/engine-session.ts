@@ -13,6 +13,8 @@ export interface EngineSessionOptions {
   readonly announceInterval?: number;
   /** Keep the session here, and pick up what an earlier run saved; absent: nothing is saved. */
   readonly stateDir?: string;
+  /** Indexes of files not to download. */
+  readonly skipFiles?: readonly number[];
 }
 
 /**
@@ -60,10 +62,12 @@ export class EngineSession {
         ...(options.announceInterval !== undefined ? { announceInterval: options.announceInterval } : {}),
       });
       const source = { kind: 'torrent' as const, data: new Uint8Array(data), fileName: basename(options.torrentPath) };
-      const added = await api.invoke('addTorrent', { source, savePath: saveDir }).catch(async (err: unknown) => {
+      const skip = options.skipFiles ?? [];
+      const added = await api.invoke('addTorrent', { source, savePath: saveDir, ...(skip.length > 0 ? { skipFiles: [...skip] } : {}) }).catch(async (err: unknown) => {
         // Restored from the state folder by an earlier run: carry on with it where it was.
         if (!(err instanceof ShoalError && err.code === 'already-exists')) throw err;
         const known = await api.invoke('inspectTorrent', { data: source.data });
+        if (skip.length > 0) await api.invoke('setFilePriorities', { infoHash: known.infoHash, files: skip.map((index) => ({ index, priority: 'skip' as const })) });
         await api.invoke('resume', { infoHashes: [known.infoHash] });
         return { infoHash: known.infoHash, name: known.name };
       });

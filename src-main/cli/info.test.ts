@@ -59,7 +59,8 @@ describe('shoal info', () => {
     expect(text).toMatch(/^Info-hash: +114ead6243792ba56297edbb9a78dfba84d4fc00$/m);
     expect(text).toMatch(/^Size: +12 bytes$/m);
     expect(text).toMatch(/^Files \(6\):$/m);
-    expect(text).toMatch(/^ {2}big numbers\/10\.txt {2}\(2 bytes\)$/m);
+    expect(text).toMatch(/^ {4}1 {2}big numbers\/10\.txt {2}\(2 bytes\)$/m);
+    expect(text).toMatch(/^ {4}6 {2}small numbers\/3\.txt {2}\(3 bytes\)$/m);
     expect(await shoal('info', join(torrentsDir, 'alice.torrent'))).toBe(0);
     expect(stdout.join('\n')).toMatch(/^Size: +159\.9 KiB \(163,783 bytes\)$/m);
   });

@@ -95,8 +95,10 @@ function describeTorrent(m: Metainfo): string {
   if (m.source !== undefined) lines.push(`Source:      ${m.source}`);
   lines.push('', 'Trackers:', ...(m.trackers.length > 0 ? m.trackers.map((tier, i) => `  tier ${i + 1}: ${tier.join(', ')}`) : ['  (none)']));
   if (m.urlList.length > 0) lines.push('', 'Web seeds:', ...m.urlList.map((u) => `  ${u}`));
-  const shown = m.files.filter((f) => !f.pad);
-  lines.push('', `Files (${shown.length}):`, ...shown.map((f) => `  ${f.path.join('/')}  (${formatBytes(f.length)})`));
+  // Numbered from 1 by position in the torrent (pad files keep their numbers, unshown), as
+  // `shoal download --skip` takes them.
+  const shown = m.files.flatMap((f, i) => (f.pad ? [] : [`  ${String(i + 1).padStart(3)}  ${f.path.join('/')}  (${formatBytes(f.length)})`]));
+  lines.push('', `Files (${shown.length}):`, ...shown);
   return lines.join('\n');
 }
 

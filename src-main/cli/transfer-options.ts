@@ -47,6 +47,20 @@ function parseSecondsOption(option: string, text: string | undefined): number | 
   return value;
 }
 
+/**
+ * The files `--skip` names: numbers as `shoal info` prints them (1 for the first file), comma
+ * separated; returned as the contract's indexes (from 0), without repeats.
+ */
+export function parseFileList(option: string, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map((part) => part.trim());
+  const numbers = parts.map((part) => (/^\d{1,6}$/.test(part) ? Number(part) : NaN));
+  if (numbers.some((n) => !(n >= 1))) {
+    throw new ShoalError('invalid-input', `${option} takes file numbers as 'shoal info' prints them, separated by commas (like 2,3), not "${text}"`);
+  }
+  return [...new Set(numbers)].map((n) => n - 1);
+}
+
 /** Resolves on the first SIGINT or SIGTERM. */
 export function untilInterrupted(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {

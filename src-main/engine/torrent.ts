@@ -230,10 +230,10 @@ export class Torrent {
   }
 
   setFilePriorities(changes: readonly { index: number; priority: FilePriority }[]): void {
-    for (const { index, priority } of changes) {
-      if (index >= this.filePriorities.length) throw new ShoalError('invalid-input', `the torrent has no file ${index + 1}`);
-      this.filePriorities[index] = priority;
-    }
+    // All checked before any is applied, so a bad index changes nothing.
+    const bad = changes.find(({ index }) => index >= this.filePriorities.length);
+    if (bad) throw new ShoalError('invalid-input', `the torrent has no file ${bad.index + 1}`);
+    for (const { index, priority } of changes) this.filePriorities[index] = priority;
     const m = this.metainfo;
     const piecePriority = new Uint8Array(m.pieceCount);
     m.files.forEach((file, i) => {
