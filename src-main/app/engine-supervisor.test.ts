@@ -41,7 +41,7 @@ describe('EngineSupervisor', { timeout: 5_000 }, () => {
     const { supervisor, engines, restarted } = supervise();
     const seen: number[] = [];
     supervisor.on('stats', (s) => seen.push(s.downRate));
-    const stats = (downRate: number) => ({ downRate, upRate: 0, connectedPeers: 0, freeSpace: null, downloadDir: '/' });
+    const stats = (downRate: number) => ({ downRate, upRate: 0, connectedPeers: 0, freeSpace: null, downloadDir: '/', altSpeedActive: false });
     engines[0]!.emit('stats', stats(1));
     engines[0]!.crash('it crashed: boom');
     await vi.waitFor(() => expect(engines).toHaveLength(2));

@@ -303,7 +303,7 @@ describe('IPC relay', { timeout: 5_000 }, () => {
     const hello = await invokeFromPage(window, 'hello', { protocolVersion: PROTOCOL_VERSION });
     expect(hello).toMatchObject({ ok: true, output: { protocolVersion: PROTOCOL_VERSION } });
     expect(window.webContents.sentOn(channels.event('torrents'))).toEqual([{ full: true, changed: [row], removed: [] }]);
-    const stats = { downRate: 1, upRate: 2, connectedPeers: 3, freeSpace: null, downloadDir: '/d' };
+    const stats = { downRate: 1, upRate: 2, connectedPeers: 3, freeSpace: null, downloadDir: '/d', altSpeedActive: false };
     engine().emit('stats', stats);
     expect(window.webContents.sentOn(channels.event('stats'))).toEqual([stats]);
     expect(await invokeFromPage(window, 'hello', { protocolVersion: 999 })).toMatchObject({
@@ -327,7 +327,7 @@ describe('engine supervision', { timeout: 5_000 }, () => {
       expect.objectContaining({ kind: 'engine-restarted' }),
     );
     // The new engine's events reach the page through the same relay.
-    const stats = { downRate: 5, upRate: 6, connectedPeers: 7, freeSpace: 8, downloadDir: '/d' };
+    const stats = { downRate: 5, upRate: 6, connectedPeers: 7, freeSpace: 8, downloadDir: '/d', altSpeedActive: false };
     engines[1]!.emit('stats', stats);
     expect(window.webContents.sentOn(channels.event('stats'))).toEqual([stats]);
   });
@@ -395,7 +395,7 @@ describe('desktop integration', { timeout: 5_000 }, () => {
   it('shows global rates in the tray tooltip', async () => {
     await startApp(deps());
     const tray = FakeTray.instances[0]!;
-    engine().emit('stats', { downRate: 1.5 * 1024 * 1024, upRate: 2048, connectedPeers: 12, freeSpace: null, downloadDir: '/d' });
+    engine().emit('stats', { downRate: 1.5 * 1024 * 1024, upRate: 2048, connectedPeers: 12, freeSpace: null, downloadDir: '/d', altSpeedActive: false });
     expect(tray.tooltip).toContain('1.5 MiB/s');
     expect(tray.tooltip).toContain('2.0 KiB/s');
     expect(tray.tooltip).toContain('12 peers');

@@ -14,6 +14,8 @@ import {
 } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
+import { altSpeedScheduled } from './bandwidth/alt-speed-schedule';
+import { BandwidthLimiter } from './bandwidth/bandwidth-limiter';
 import { PeerListener } from './listener';
 import { MetadataFetch } from './magnet/metadata-fetch';
 import { metadataSummary } from './magnet/metadata-views';
@@ -71,6 +73,7 @@ export class Session implements EngineApi {
   #tracker: TrackerServer | undefined;
   #subscription: { infoHash: string; tab: SubscriptionTab } | null = null;
   readonly #timers: NodeJS.Timeout[] = [];
+  readonly #bandwidth = new BandwidthLimiter();
   readonly #o: SessionOptions;
   readonly #queue = new TorrentQueue();
   readonly #activity = new TransferActivity();
@@ -116,7 +119,10 @@ export class Session implements EngineApi {
       setInterval(() => session.#emitList(), options.listIntervalMs ?? 500),
       setInterval(() => session.#emitStatsAndDetail(), 1000),
       setInterval(() => session.#policyTick(), 1000),
+      // The schedule is in whole minutes.
+      setInterval(() => session.#applySpeedLimits(), 60_000),
     );
+    session.#applySpeedLimits();
     return session;
   }
 
@@ -289,6 +295,7 @@ export class Session implements EngineApi {
     }
     this.#applyQueue();
     this.#saves?.soon();
+    this.#applySpeedLimits();
     return { ...this.#settings };
   }
 
@@ -389,6 +396,15 @@ export class Session implements EngineApi {
   #tellAtStart(message: string): void {
     this.#o.log?.(message);
     this.#startupNotices.push({ kind: 'error', message });
+  }
+
+  /** The alternative limits apply when switched on by hand or by the schedule. */
+  #altSpeedActive(): boolean {
+    return this.#settings.altSpeedEnabled || altSpeedScheduled(this.#settings.altSpeedSchedule, new Date());
+  }
+
+  #applySpeedLimits(): void {
+    this.#bandwidth.setLimit(this.#altSpeedActive() ? this.#settings.altSpeedLimit : this.#settings.speedLimit);
   }
 
   /** Starts, moves or stops the embedded tracker; on failure nothing changes. */
@@ -514,6 +530,7 @@ export class Session implements EngineApi {
       peerId: this.peerId,
       listenPort: this.listenPort,
       maxConnections: this.#settings.maxConnectionsPerTorrent,
+      bandwidth: this.#bandwidth.forTorrent(),
       ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
       events: {
         finished: (t) => {
@@ -602,7 +619,7 @@ export class Session implements EngineApi {
       (s) => s.bavail * s.bsize,
       () => null,
     );
-    this.#emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir } });
+    this.#emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#altSpeedActive() } });
     this.#emitDetail();
   }
 

@@ -2,6 +2,7 @@ import { rm, rmdir } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { defaultTorrentOptions, type FilePriority, type TorrentOptions, type TorrentState } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
+import { BandwidthLimiter, type TorrentBandwidth } from './bandwidth/bandwidth-limiter';
 import type { Metainfo } from './metainfo/metainfo';
 import { fileEdgePieces } from './picker/file-edges';
 import { PiecePicker } from './picker/piece-picker';
@@ -21,6 +22,8 @@ export interface TorrentInit {
   readonly addedAt?: number;
   /** Saved verified pieces and file stamps: the first check trusts them where the files did not change. */
   readonly resume?: ResumeData;
+  /** The torrent's speed limits from the session's limiter; unlimited and on its own if absent. */
+  readonly bandwidth?: TorrentBandwidth;
   readonly events: TorrentEvents;
 }
 
@@ -55,6 +58,7 @@ export class Torrent {
   readonly picker: PiecePicker<SwarmPeer>;
   readonly swarm: Swarm;
   readonly announcer: Announcer;
+  readonly bandwidth: TorrentBandwidth;
   readonly filePriorities: FilePriority[];
   completedAt: number | null = null;
   error: string | null = null;
@@ -86,6 +90,7 @@ export class Torrent {
     // Opening storage checks every path stays inside the save folder.
     this.storage = Storage.open(m, options.savePath);
     this.picker = new PiecePicker({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
+    this.bandwidth = options.bandwidth ?? new BandwidthLimiter().forTorrent();
     this.swarm = new Swarm({
       metainfo: m,
       storage: this.storage,
@@ -93,6 +98,7 @@ export class Torrent {
       peerId: options.peerId,
       listenPort: options.listenPort,
       maxConnections: options.maxConnections,
+      bandwidth: this.bandwidth,
       events: {
         complete: () => this.#onComplete(),
         needPeers: () => this.announcer.announceNow(),
@@ -222,6 +228,7 @@ export class Torrent {
   /** Changes some options; the others keep their values. */
   setOptions(changes: Partial<TorrentOptions>): void {
     this.#options = { ...this.#options, ...changes };
+    if (changes.speedLimit !== undefined) this.bandwidth.setLimit(changes.speedLimit);
     if (changes.sequential !== undefined) this.picker.sequential = changes.sequential;
     if (changes.firstLastPiecesFirst !== undefined) {
       const m = this.metainfo;

@@ -88,12 +88,12 @@ describe('MessagePort transport', { timeout: 5000 }, () => {
     );
     await new Promise((r) => setTimeout(r, 20));
     engine.emit({ name: 'torrents', payload: { full: false, changed: [fakeSummary({ progress: 0.5 })], removed: [] } });
-    engine.emit({ name: 'stats', payload: { downRate: 1, upRate: 2, connectedPeers: 3, freeSpace: null, downloadDir: '/d' } });
+    engine.emit({ name: 'stats', payload: { downRate: 1, upRate: 2, connectedPeers: 3, freeSpace: null, downloadDir: '/d', altSpeedActive: false } });
     await got;
     await new Promise((r) => setTimeout(r, 20));
     expect(seen[0]).toMatchObject({ full: true, changed: [{ progress: 0.25 }] });
     expect(seen[1]).toMatchObject({ full: false, changed: [{ progress: 0.5 }] });
-    expect(stats).toEqual([{ downRate: 1, upRate: 2, connectedPeers: 3, freeSpace: null, downloadDir: '/d' }]);
+    expect(stats).toEqual([{ downRate: 1, upRate: 2, connectedPeers: 3, freeSpace: null, downloadDir: '/d', altSpeedActive: false }]);
   });
 
   it('drops events that break the contract and reports them', async () => {

@@ -206,7 +206,7 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
       up += upRate;
     }
     api.emit('torrents', { full: false, changed, removed: [] });
-    api.emit('stats', { downRate: down, upRate: up, connectedPeers: 2345, freeSpace: 412 * 1024 * 1024 * 1024, downloadDir: currentSettings.downloadDir });
+    api.emit('stats', { downRate: down, upRate: up, connectedPeers: 2345, freeSpace: 412 * 1024 * 1024 * 1024, downloadDir: currentSettings.downloadDir, altSpeedActive: currentSettings.altSpeedEnabled });
     sendDetail();
   }
 

@@ -255,7 +255,7 @@ describe('notices, status bar and theme', () => {
 
   it('shows global rates, peers and free space', async () => {
     const app = await renderApp();
-    app.emit('stats', { downRate: 3 * 1024 * 1024, upRate: 512, connectedPeers: 42, freeSpace: 5 * 1024 ** 3, downloadDir: '/d' });
+    app.emit('stats', { downRate: 3 * 1024 * 1024, upRate: 512, connectedPeers: 42, freeSpace: 5 * 1024 ** 3, downloadDir: '/d', altSpeedActive: false });
     const bar = screen.getByRole('contentinfo', { name: 'Status bar' });
     expect(bar.textContent).toContain('↓ 3.00 MiB/s');
     expect(bar.textContent).toContain('↑ 512 B/s');

@@ -197,6 +197,8 @@ export const globalStatsSchema = z.object({
   /** Bytes free at the download folder, null when unknown. */
   freeSpace: count.nullable(),
   downloadDir: path,
+  /** The alternative speed limits apply now (switched on by hand or by the schedule). */
+  altSpeedActive: z.boolean(),
 });
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);

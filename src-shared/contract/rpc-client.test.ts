@@ -49,7 +49,7 @@ describe('RpcClient', () => {
       throw new Error('boom');
     });
     const off = rpc.on('stats', (s) => got.push(s.downRate));
-    const stats = { type: 'event', name: 'stats', payload: { downRate: 5, upRate: 0, connectedPeers: 0, freeSpace: null, downloadDir: '/' } };
+    const stats = { type: 'event', name: 'stats', payload: { downRate: 5, upRate: 0, connectedPeers: 0, freeSpace: null, downloadDir: '/', altSpeedActive: false } };
     expect(() => rpc.receive(stats)).toThrow('boom');
     expect(got).toEqual([5]);
     off();

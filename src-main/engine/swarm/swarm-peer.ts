@@ -20,15 +20,19 @@ export class SwarmPeer {
   suspectBytes = 0;
   /** We sent `interested` (kept exact: only sent on change). */
   interested = false;
+  /** Serves the peer's queue; waits in the upload limit's queue while that is shut. */
+  readonly serveWhenAllowed: () => void;
 
   constructor(
     readonly conn: PeerConnection,
     readonly address: PeerAddress,
     readonly source: PeerSource,
     pieceCount: number,
+    serve: (peer: SwarmPeer) => void,
   ) {
     this.key = addressKey(address);
     this.has = new Bitfield(pieceCount);
+    this.serveWhenAllowed = () => serve(this);
   }
 
   get isSeed(): boolean {

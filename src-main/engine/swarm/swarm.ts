@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { Bitfield } from '../../../src-shared/bitfield';
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
+import type { TorrentBandwidth } from '../bandwidth/bandwidth-limiter';
 import type { Metainfo } from '../metainfo/metainfo';
 import { BLOCK_SIZE, type PiecePicker } from '../picker/piece-picker';
 import { requestDepth } from '../picker/request-depth';
@@ -27,6 +28,8 @@ export interface SwarmOptions {
   readonly maxHalfOpen?: number;
   /** Regular upload slots (plus one optimistic). */
   readonly uploadSlots?: number;
+  /** The torrent's speed limits (with the global ones behind them). */
+  readonly bandwidth: TorrentBandwidth;
   readonly events: SwarmEvents;
 }
 
@@ -161,7 +164,7 @@ export class Swarm {
   // --- connections -------------------------------------------------------------------------
 
   #connOptions() {
-    return { infoHash: this.#o.metainfo.infoHash, peerId: this.#o.peerId, pieceCount: this.#o.metainfo.pieceCount };
+    return { infoHash: this.#o.metainfo.infoHash, peerId: this.#o.peerId, pieceCount: this.#o.metainfo.pieceCount, readGate: this.#o.bandwidth.down };
   }
 
   #dial(): void {
@@ -191,7 +194,7 @@ export class Swarm {
         return;
       }
       this.#peerIds.add(id);
-      peer = new SwarmPeer(conn, address, source, this.#o.metainfo.pieceCount);
+      peer = new SwarmPeer(conn, address, source, this.#o.metainfo.pieceCount, (p) => this.#serve(p));
       this.#peers.set(peer.key, peer);
       this.registry.connected(address);
       this.#o.picker.addPeer(peer);
@@ -208,6 +211,7 @@ export class Swarm {
           this.#o.events.log(`${peer.key} disconnected mid-piece (${reason}); its ${outstanding} requests go to other peers`);
         }
         this.#peers.delete(peer.key);
+        this.#o.bandwidth.up.cancel(peer.serveWhenAllowed);
         this.#peerIds.delete(hex(conn.peerHandshake!.peerId));
         this.#o.picker.peerGone(peer);
         this.#refillAll();
@@ -306,7 +310,11 @@ export class Swarm {
     const rate = conn.downloadRate();
     const reqq = conn.peerExtendedHandshake?.reqq;
     const snubbed = picker.isSnubbed(peer);
-    const depth = snubbed ? requestDepth(rate, { snubbed, reqq }) : Math.max(requestDepth(rate, { reqq }), Math.min(INITIAL_DEPTH, reqq ?? INITIAL_DEPTH));
+    let depth = snubbed ? requestDepth(rate, { snubbed, reqq }) : Math.max(requestDepth(rate, { reqq }), Math.min(INITIAL_DEPTH, reqq ?? INITIAL_DEPTH));
+    // Under a download limit no peer can deliver faster than it: more requests would only wait
+    // long enough to look like timeouts, and leave endgame too little to share out.
+    const limit = this.#o.bandwidth.down.rate;
+    if (limit > 0) depth = Math.min(depth, requestDepth(limit, { snubbed, reqq }));
     // Top up in batches, not one request per block received: each send is a system call.
     const room = depth - picker.outstanding(peer);
     if (room <= 0 || (room < depth / 4 && picker.outstanding(peer) > 0)) return;
@@ -456,11 +464,20 @@ export class Swarm {
     this.#serve(peer);
   }
 
-  /** Sends queued blocks while the socket keeps up; resumes on `drain`. */
+  /**
+   * Sends queued blocks while the socket keeps up (resumes on `drain`) and the upload limit allows
+   * (resumes when it does; protocol messages never wait for it).
+   */
   #serve(peer: SwarmPeer): void {
     const { conn } = peer;
     if (peer.serving || peer.uploadQueue.length === 0 || conn.writableLength > UPLOAD_HIGH_WATER || !conn.isOpen) return;
+    const limit = this.#o.bandwidth.up;
+    if (!limit.open) {
+      limit.wait(peer.serveWhenAllowed);
+      return;
+    }
     const block = peer.uploadQueue.shift()!;
+    limit.consume(block.length);
     peer.serving = true;
     this.#o.storage.readBlock(block.index, block.begin, block.length).then(
       (data) => {

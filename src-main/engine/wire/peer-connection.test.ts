@@ -1,5 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BandwidthLimiter } from '../bandwidth/bandwidth-limiter';
 import { encodeExtendedHandshake } from './extended-handshake';
 import { encodeHandshake } from './handshake';
 import { encodeMessage } from './messages';
@@ -172,6 +173,35 @@ describe('PeerConnection over loopback', () => {
     conn.resumeReading();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(seen).toEqual([3]);
+    conn.close('test over');
+  });
+
+  it('reads no faster than its read gate allows, while what it sends goes out at once', { timeout: 8000 }, async () => {
+    const KiB = 1024;
+    const block = new Uint8Array(16 * KiB);
+    let fromUs = 0;
+    const { port } = await listen((sock) => {
+      sock.once('data', () => {
+        sock.write(encodeHandshake(infoHash, generatePeerId()));
+        // 4 MiB of blocks at once: unlimited, they would all be read in well under a second.
+        for (let i = 0; i < 256; i++) sock.write(encodeMessage({ type: 'piece', index: 0, begin: 0, block }));
+        sock.on('data', (chunk: Buffer) => (fromUs += chunk.length));
+      });
+    });
+    const gate = new BandwidthLimiter().forTorrent();
+    gate.setLimit({ down: 256 * KiB, up: 0 });
+    const conn = track(PeerConnection.dial({ host: '127.0.0.1', port, infoHash, peerId: generatePeerId(), pieceCount: 10, readGate: gate.down }));
+    let received = 0;
+    conn.on('piece', (_i, _b, data) => (received += data.length));
+    await once(conn, 'handshake');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Two seconds at 256 KiB/s, plus the first burst (64 KiB) and one socket read of debt.
+    expect(received).toBeGreaterThan(400 * KiB);
+    expect(received).toBeLessThan(700 * KiB);
+    const before = fromUs;
+    conn.sendHave(3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fromUs - before).toBe(9);
     conn.close('test over');
   });
 

@@ -22,6 +22,17 @@ export interface PeerConnectionOptions {
   readonly keepAliveMs?: number;
   /** Close after this long without receiving anything (default 3 min). */
   readonly idleTimeoutMs?: number;
+  /** Every byte read is counted here; reading stops while it is shut (a download speed limit). */
+  readonly readGate?: ReadGate;
+}
+
+/** A download speed limit as the connection sees it (`BandwidthGate` in ../bandwidth). */
+export interface ReadGate {
+  /** Counts bytes read; false when the limit is now reached. */
+  consume(bytes: number): boolean;
+  /** Calls `resume` once bytes may be read again. */
+  wait(resume: () => void): void;
+  cancel(resume: () => void): void;
 }
 
 export interface DialOptions extends PeerConnectionOptions {
@@ -101,6 +112,8 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   readonly #decoder: MessageDecoder;
   readonly #ours: HandshakeExtensions;
   #readingPaused = false;
+  /** Reading stopped until the read gate opens. */
+  #throttled = false;
   #lastReceivedAt = Date.now();
   #lastSentAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
@@ -337,6 +350,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.#state = 'closed';
     this.#closeReason = reason;
     clearInterval(this.#timer);
+    this.options.readGate?.cancel(this.#unthrottle);
     this.#decoder.stop();
     this.#socket.destroy();
     this.emit('close', reason, error);
@@ -362,7 +376,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     if (this.#state !== 'open') return;
     this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     if (leftover.length > 0) this.#onData(leftover);
-    if (this.#state === 'open' && !this.#readingPaused) this.#socket.resume();
+    if (this.#state === 'open' && !this.#readingPaused && !this.#throttled) this.#socket.resume();
   }
 
   /**
@@ -377,8 +391,13 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   resumeReading(): void {
     if (!this.#readingPaused) return;
     this.#readingPaused = false;
-    if (this.#state === 'open') this.#socket.resume();
+    if (this.#state === 'open' && !this.#throttled) this.#socket.resume();
   }
+
+  readonly #unthrottle = (): void => {
+    this.#throttled = false;
+    if (this.#state === 'open' && !this.#readingPaused) this.#socket.resume();
+  };
 
   #onData(chunk: Uint8Array): void {
     this.bytesReceived += chunk.length;
@@ -388,6 +407,14 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     } catch (err) {
       // A listener's bug or a peer's bad message: either way this connection cannot go on.
       this.close(isShoalError(err) ? `protocol error: ${err.message}` : 'internal error', err instanceof Error ? err : undefined);
+      return;
+    }
+    const gate = this.options.readGate;
+    if (gate && !gate.consume(chunk.length) && this.#state === 'open' && !this.#throttled) {
+      // Bytes already read cannot be refused; the limit holds by reading no more until it allows.
+      this.#throttled = true;
+      this.#socket.pause();
+      gate.wait(this.#unthrottle);
     }
   }
 

@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventPayload } from '../../src-shared/contract';
+import { tempDir } from '../testing/processes';
+import { Session } from './session';
+
+const fixtures = fileURLToPath(new URL('../../../shared/fixtures/torrents/', import.meta.url));
+
+let session: Session;
+let dir: { path: string; remove(): Promise<void> };
+
+beforeEach(async () => {
+  dir = await tempDir('session-speed');
+  session = await Session.start({ downloadDir: dir.path, listenPort: 0, listenHost: '127.0.0.1' });
+});
+
+afterEach(async () => {
+  await session.close();
+  await dir.remove();
+});
+
+async function addAlice(): Promise<string> {
+  const data = await readFile(join(fixtures, 'alice.torrent'));
+  return (await session.addTorrent({ source: { kind: 'torrent', data }, paused: true })).infoHash;
+}
+
+function nextStats(): Promise<EventPayload<'stats'>> {
+  return new Promise((resolve) => {
+    const off = session.onEvent((e) => {
+      if (e.name !== 'stats') return;
+      off();
+      resolve(e.payload);
+    });
+  });
+}
+
+const everyDayAllDay = { enabled: true, days: [0, 1, 2, 3, 4, 5, 6], fromMinute: 0, toMinute: 0 };
+
+describe('Session speed limits', () => {
+  it('applies the global limits to every torrent, and a tighter per-torrent limit on top', async () => {
+    const hash = await addAlice();
+    const gates = session.torrent(hash)!.bandwidth;
+    expect([gates.down.rate, gates.up.rate]).toEqual([0, 0]);
+    await session.setSettings({ speedLimit: { down: 100_000, up: 50_000 } });
+    expect([gates.down.rate, gates.up.rate]).toEqual([100_000, 50_000]);
+    await session.setTorrentOptions({ infoHashes: [hash], options: { speedLimit: { down: 20_000, up: 80_000 } } });
+    // Down: the torrent's own limit is tighter; up: the global one still is.
+    expect([gates.down.rate, gates.up.rate]).toEqual([20_000, 50_000]);
+    expect(session.torrent(hash)!.options.speedLimit).toEqual({ down: 20_000, up: 80_000 });
+    await session.setSettings({ speedLimit: { down: 0, up: 0 } });
+    expect([gates.down.rate, gates.up.rate]).toEqual([20_000, 80_000]);
+  });
+
+  it('switches to the alternative limits by hand, and says so in the stats', async () => {
+    const hash = await addAlice();
+    const gates = session.torrent(hash)!.bandwidth;
+    await session.setSettings({ speedLimit: { down: 100_000, up: 0 }, altSpeedLimit: { down: 10_000, up: 5_000 } });
+    expect((await nextStats()).altSpeedActive).toBe(false);
+    await session.setSettings({ altSpeedEnabled: true });
+    expect([gates.down.rate, gates.up.rate]).toEqual([10_000, 5_000]);
+    expect((await nextStats()).altSpeedActive).toBe(true);
+    await session.setSettings({ altSpeedEnabled: false });
+    expect([gates.down.rate, gates.up.rate]).toEqual([100_000, 0]);
+  });
+
+  it('switches to the alternative limits when the schedule says so', async () => {
+    const hash = await addAlice();
+    const gates = session.torrent(hash)!.bandwidth;
+    await session.setSettings({ speedLimit: { down: 100_000, up: 0 }, altSpeedLimit: { down: 10_000, up: 0 }, altSpeedSchedule: everyDayAllDay });
+    expect(gates.down.rate).toBe(10_000);
+    expect((await nextStats()).altSpeedActive).toBe(true);
+    await session.setSettings({ altSpeedSchedule: { ...everyDayAllDay, enabled: false } });
+    expect(gates.down.rate).toBe(100_000);
+    expect((await nextStats()).altSpeedActive).toBe(false);
+  });
+});
