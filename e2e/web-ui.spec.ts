@@ -71,6 +71,8 @@ function row(page: Page, name: string) {
 async function screenshots(page: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
+    // Let the buttons' colour transitions finish, or the picture mixes both themes.
+    await page.waitForTimeout(200);
     await page.screenshot({ path: join(shots, `${name}-${scheme}.png`) });
   }
   await page.emulateMedia({ colorScheme: 'light' });
@@ -150,4 +152,17 @@ test('adds, downloads, inspects, pauses, resumes and removes torrents', async ({
   await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
   await expect(alice).toHaveCount(0);
   await expect(row(page, 'folder')).toBeVisible();
+
+  // Settings: a global download limit is saved by the engine and shown beside the rate.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await expect(settings.getByRole('textbox', { name: 'Download folder' })).toHaveValue(join(work.path, 'downloads'));
+  await settings.getByRole('textbox', { name: 'Download limit', exact: true }).fill('512');
+  await screenshots(page, 'settings');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings).toHaveCount(0);
+  await expect(page.getByRole('contentinfo', { name: 'Status bar' })).toContainText('max 512 KiB/s');
+  await page.keyboard.press('Control+,');
+  await expect(page.getByRole('dialog', { name: 'Settings' }).getByRole('textbox', { name: 'Download limit', exact: true })).toHaveValue('512');
+  await page.keyboard.press('Escape');
 });

@@ -22,7 +22,7 @@ export function AltSpeedToggle() {
 
   return (
     <button type="button" className={enabled ? 'alt-speed on' : 'alt-speed'} aria-pressed={enabled} disabled={!ready} onClick={() => void toggle()} aria-label="Alternative speed limits" title="Alternative speed limits: on or off by hand">
-      <span aria-hidden="true">🐢 Alt. speed</span>
+      <span aria-hidden="true">Alt. speed</span>
     </button>
   );
 }
