@@ -70,11 +70,13 @@ export interface Peer {
  * aria2c seeding `torrent` from `dataDir`. It re-announces every second, so it learns of new
  * leechers and dials them (Transmission never dials 127.0.0.1 peers itself).
  */
-export async function startAria2Seeder(torrent: string, dataDir: string, options: { uploadLimit?: string } = {}): Promise<Peer> {
+export async function startAria2Seeder(torrent: string, dataDir: string, options: { uploadLimit?: string; rpcPort?: number } = {}): Promise<Peer> {
   const port = await freePort();
   const tmp = await tempDir('aria2-seed');
   const args = [...aria2Common(dataDir, port, tmp.path), '-V', '--seed-ratio=0.0', '--bt-tracker-interval=1', '--bt-seed-unverified=false'];
   if (options.uploadLimit) args.push(`--max-overall-upload-limit=${options.uploadLimit}`);
+  // JSON-RPC on 127.0.0.1 only, for tests that ask aria2 what it sent (see aria2Uploaded).
+  if (options.rpcPort) args.push('--enable-rpc=true', `--rpc-listen-port=${options.rpcPort}`, '--rpc-listen-all=false');
   const proc = startProcess('aria2c', [...args, torrent]);
   return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
 }
@@ -126,4 +128,14 @@ export async function startTransmissionLeecher(torrent: string, outDir: string):
   await transmissionSettings(cfg, outDir, port, rpcPort, null, true);
   const proc = startProcess('transmission-cli', ['-g', cfg, '-w', outDir, '-p', String(port), torrent], { env: { HOME: tmp.path } });
   return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
+}
+
+/** Bytes an aria2c started with `rpcPort` has uploaded for its one torrent. */
+export async function aria2Uploaded(rpcPort: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${rpcPort}/jsonrpc`, {
+    method: 'POST',
+    body: JSON.stringify({ jsonrpc: '2.0', id: '1', method: 'aria2.tellActive', params: [['uploadLength']] }),
+  });
+  const reply = (await res.json()) as { result?: { uploadLength: string }[] };
+  return reply.result?.reduce((sum, d) => sum + Number(d.uploadLength), 0) ?? 0;
 }
