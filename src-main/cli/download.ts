@@ -5,10 +5,11 @@ import { parseCliArgs } from './parse-cli-args';
 import { engineTuning, parseFileList, parsePositiveNumber, transferOptions, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
-const help = `usage: shoal download <file.torrent> -o <dir> [--skip N,N...] [--port N] [--seed-ratio R] [--state-dir D] [--json]
+const help = `usage: shoal download <file.torrent | magnet-link> -o <dir> [--skip N,N...] [--port N] [--seed-ratio R] [--state-dir D] [--json]
 
 Downloads a torrent into <dir> and exits 0 once every wanted piece is verified (and, with
---seed-ratio, once that much has been uploaded as well).
+--seed-ratio, once that much has been uploaded as well). A magnet link (quote it in the
+shell) first fetches the torrent's metadata from the peers its trackers and x.pe name.
 
   -o, --out DIR              where the data goes
   --skip N,N...              files not to download, numbered as 'shoal info' shows them; they
@@ -33,14 +34,14 @@ export const command: Command = {
       console.log(help);
       return 0;
     }
-    if (positionals.length !== 1) throw new ShoalError('invalid-input', `give exactly one .torrent file (see 'shoal download --help')`);
+    if (positionals.length !== 1) throw new ShoalError('invalid-input', `give exactly one .torrent file or magnet link (see 'shoal download --help')`);
     if (!values.out) throw new ShoalError('invalid-input', `-o <dir> is required: where should the data go?`);
     const seedRatio = parsePositiveNumber('--seed-ratio', values['seed-ratio']);
     const tuning = engineTuning(values);
     const skipFiles = parseFileList('--skip', values.skip);
 
     const startedAt = Date.now();
-    const session = await EngineSession.start({ torrentPath: positionals[0]!, saveDir: values.out, ...tuning, ...(skipFiles ? { skipFiles } : {}) });
+    const session = await EngineSession.start({ target: positionals[0]!, saveDir: values.out, ...tuning, ...(skipFiles ? { skipFiles } : {}) });
     const { mode, out } = reportTarget(values.json ?? false);
     const stopReporting = startReporting(session, mode, out);
     const done = session.until((row) => row.state === 'seeding' && (seedRatio === undefined || row.ratio >= seedRatio));

@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROTOCOL_VERSION, type EventPayload, type GeneralInfo, type ShoalApi, type TorrentSummary } from '../../src-shared/contract';
+import { PROTOCOL_VERSION, type CommandInput, type EventPayload, type GeneralInfo, type ShoalApi, type TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { startEngineWorker } from '../app/engine-worker';
 import type { EngineConnection } from '../app/engine-supervisor';
 
 export interface EngineSessionOptions {
-  readonly torrentPath: string;
+  /** A .torrent file's path, or a magnet link. */
+  readonly target: string;
   readonly saveDir: string;
   readonly listenPort?: number;
   readonly announceInterval?: number;
@@ -25,7 +26,7 @@ export class EngineSession {
   row: TorrentSummary | undefined;
   general: GeneralInfo | undefined;
   readonly infoHash: string;
-  readonly name: string;
+  readonly #addedAs: string;
   readonly #engine: EngineConnection;
   readonly #api: ShoalApi;
   readonly #waiters = new Set<() => void>();
@@ -36,14 +37,17 @@ export class EngineSession {
     this.#engine = engine;
     this.#api = engine.api;
     this.infoHash = infoHash;
-    this.name = name;
+    this.#addedAs = name;
+  }
+
+  /** The torrent's name: a magnet's turns from its `dn` (or info-hash) into the real one once the metadata is in. */
+  get name(): string {
+    return this.row?.name ?? this.#addedAs;
   }
 
   /** Starts the engine worker, applies the options and adds the torrent. */
   static async start(options: EngineSessionOptions): Promise<EngineSession> {
-    const data = await readFile(options.torrentPath).catch((err: NodeJS.ErrnoException) => {
-      throw new ShoalError(err.code === 'ENOENT' ? 'not-found' : 'io', `cannot read ${options.torrentPath}: ${err.code ?? err.message}`);
-    });
+    const source = await readSource(options.target);
     const saveDir = resolve(options.saveDir);
     // Bundled as dist/cli.js beside dist/engine-worker.js. Port 0 first: the port the user asked
     // for is then taken through the contract, which answers "already in use" as a clean error.
@@ -61,12 +65,11 @@ export class EngineSession {
         ...(options.listenPort !== undefined ? { listenPort: options.listenPort } : {}),
         ...(options.announceInterval !== undefined ? { announceInterval: options.announceInterval } : {}),
       });
-      const source = { kind: 'torrent' as const, data: new Uint8Array(data), fileName: basename(options.torrentPath) };
       const skip = options.skipFiles ?? [];
       const added = await api.invoke('addTorrent', { source, savePath: saveDir, ...(skip.length > 0 ? { skipFiles: [...skip] } : {}) }).catch(async (err: unknown) => {
         // Restored from the state folder by an earlier run: carry on with it where it was.
         if (!(err instanceof ShoalError && err.code === 'already-exists')) throw err;
-        const known = await api.invoke('inspectTorrent', { data: source.data });
+        const known = await api.invoke('inspectTorrent', source.kind === 'magnet' ? { uri: source.uri } : { data: source.data });
         if (skip.length > 0) await api.invoke('setFilePriorities', { infoHash: known.infoHash, files: skip.map((index) => ({ index, priority: 'skip' as const })) });
         await api.invoke('resume', { infoHashes: [known.infoHash] });
         return { infoHash: known.infoHash, name: known.name };
@@ -127,4 +130,13 @@ export class EngineSession {
       wake();
     });
   }
+}
+
+/** What `addTorrent` takes for a .torrent path or a magnet link (checked by the engine). */
+async function readSource(target: string): Promise<CommandInput<'addTorrent'>['source']> {
+  if (/^magnet:/i.test(target)) return { kind: 'magnet', uri: target };
+  const data = await readFile(target).catch((err: NodeJS.ErrnoException) => {
+    throw new ShoalError(err.code === 'ENOENT' ? 'not-found' : 'io', `cannot read ${target}: ${err.code ?? err.message}`);
+  });
+  return { kind: 'torrent', data: new Uint8Array(data), fileName: basename(target) };
 }

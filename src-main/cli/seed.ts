@@ -35,7 +35,7 @@ export const command: Command = {
 
     const startedAt = Date.now();
     const interrupted = untilInterrupted();
-    const session = await EngineSession.start({ torrentPath: positionals[0]!, saveDir: values.data, ...tuning });
+    const session = await EngineSession.start({ target: positionals[0]!, saveDir: values.data, ...tuning });
     const { mode, out } = reportTarget(values.json ?? false);
     try {
       const checked = await Promise.race([session.until((row) => row.state !== 'checking'), interrupted.then(() => undefined)]);

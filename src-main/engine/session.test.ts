@@ -1,4 +1,4 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, cp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,26 @@ describe('Session', () => {
       expect(await readFile(join(dir.path, 'here', 'alice.txt'))).toEqual(await readFile(join(content, 'alice.txt')));
       await waitFor('the list to say so', () => (rows.some((r) => r.infoHash === infoHash && r.state === 'seeding') ? true : undefined), 5000, 20);
       expect(rows.filter((r) => r.infoHash === infoHash).at(-1)).toMatchObject({ name: 'alice.txt', length: 163783, progress: 1 });
+    } finally {
+      await seeder.close();
+      await seedDir.remove();
+    }
+  });
+
+  it('skips the files asked for once the file list of a magnet is known, and says when some do not exist', async () => {
+    const seedDir = await tempDir('seeder');
+    const seeder = await Session.start({ downloadDir: seedDir.path, listenPort: 0, listenHost: '127.0.0.1' });
+    try {
+      await cp(join(content, 'numbers'), join(seedDir.path, 'numbers'), { recursive: true });
+      const { infoHash } = await seeder.addTorrent({ source: { kind: 'torrent', data: await torrent('numbers.torrent') } });
+      await waitFor('the seeder to check its data', () => (seeder.torrent(infoHash)?.state === 'seeding' ? true : undefined), 10_000, 20);
+      const notices: string[] = [];
+      session.onEvent((e) => e.name === 'notice' && e.payload.kind === 'error' && notices.push(e.payload.message));
+      const uri = `magnet:?xt=urn:btih:${infoHash}&x.pe=127.0.0.1:${seeder.listenPort}`;
+      await session.addTorrent({ source: { kind: 'magnet', uri }, skipFiles: [1, 7] });
+      await waitFor('the magnet to download', () => (session.torrent(infoHash)?.state === 'seeding' ? true : undefined), 15_000, 50);
+      expect(session.torrent(infoHash)!.filePriorities).toEqual(['normal', 'skip', 'normal']);
+      expect(notices).toEqual(['numbers has 3 files, so some of the files asked to be skipped do not exist; the others are skipped']);
     } finally {
       await seeder.close();
       await seedDir.remove();

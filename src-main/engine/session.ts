@@ -476,7 +476,7 @@ export class Session implements EngineApi {
   }
 
   /** A magnet link's row, in state 'metadata' until its info dictionary arrives from peers. */
-  async #addMagnet(magnet: Magnet, input: { savePath?: string; paused?: boolean }, addedAt?: number): Promise<CommandOutput<'addTorrent'>> {
+  async #addMagnet(magnet: Magnet, input: { savePath?: string; paused?: boolean; skipFiles?: readonly number[] }, addedAt?: number): Promise<CommandOutput<'addTorrent'>> {
     const known = this.#torrents.get(magnet.infoHashHex)?.metainfo.name ?? this.#magnets.get(magnet.infoHashHex)?.name;
     if (known !== undefined) throw new ShoalError('already-exists', `"${known}" is already in the list`);
     const savePath = await this.#prepareSavePath(input.savePath);
@@ -484,6 +484,7 @@ export class Session implements EngineApi {
       magnet,
       savePath,
       ...(addedAt !== undefined ? { addedAt } : {}),
+      ...(input.skipFiles ? { skipFiles: input.skipFiles } : {}),
       peerId: this.peerId,
       listenPort: this.listenPort,
       maxConnections: this.#settings.maxConnectionsPerTorrent,
@@ -510,6 +511,13 @@ export class Session implements EngineApi {
     } catch (err) {
       fetch.fail(isShoalError(err) ? err : new ShoalError('internal', String(err)));
       return;
+    }
+    const files = metainfo.files.length;
+    const skip = fetch.skipFiles.filter((index) => index < files);
+    if (skip.length > 0) torrent.setFilePriorities(skip.map((index) => ({ index, priority: 'skip' as const })));
+    if (skip.length < fetch.skipFiles.length) {
+      const message = `${metainfo.name} has ${files} file${files === 1 ? '' : 's'}, so some of the files asked to be skipped do not exist; the others are skipped`;
+      this.#emit({ name: 'notice', payload: { kind: 'error', message, infoHash: fetch.infoHash, code: 'invalid-input' } });
     }
     // Known before the swarm starts, so it dials them once the data is checked.
     torrent.swarm.registry.add(peers);

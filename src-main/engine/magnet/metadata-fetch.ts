@@ -20,6 +20,8 @@ export interface MetadataFetchInit {
   /** Seconds between announces whatever trackers ask; undefined follows the trackers. */
   readonly announceIntervalSec?: number;
   readonly addedAt?: number;
+  /** Files (by index) the user chose not to download, applied once the file list is known. */
+  readonly skipFiles?: readonly number[];
   /** Request timing (tests shorten it). */
   readonly scheduling?: MetadataSchedulerOptions;
   readonly events: MetadataFetchEvents;
@@ -57,6 +59,7 @@ export class MetadataFetch {
   readonly name: string;
   readonly savePath: string;
   readonly addedAt: number;
+  readonly skipFiles: readonly number[];
   readonly announcer: Announcer;
   error: string | null = null;
   readonly #o: MetadataFetchInit;
@@ -78,6 +81,7 @@ export class MetadataFetch {
     this.name = sanitizeComponent(m.name ?? '') ?? m.infoHashHex;
     this.savePath = init.savePath;
     this.addedAt = init.addedAt ?? Date.now();
+    this.skipFiles = init.skipFiles ?? [];
     this.#scheduler = new MetadataScheduler(m.infoHash, init.scheduling);
     this.#registry.addSelf({ host: '127.0.0.1', port: init.listenPort });
     this.announcer = new Announcer({
