@@ -81,4 +81,14 @@ describe('Torrent.setOptions drives the picker', () => {
     expect(await torrent.storage.writeBlock(9, 0, new Uint8Array(16384))).toBe('failed');
     expect(existsSync(torrent.storage.filePaths[0]!)).toBe(false);
   });
+
+  it('removing with its files removes the parts file too', async () => {
+    const torrent = make();
+    open.splice(open.indexOf(torrent), 1);
+    torrent.setFilePriorities([{ index: 0, priority: 'skip' }]);
+    await torrent.storage.writeBlock(9, 0, new Uint8Array(16384));
+    expect(existsSync(torrent.storage.partsPath)).toBe(true);
+    await torrent.remove(true);
+    expect(existsSync(torrent.storage.partsPath)).toBe(false);
+  });
 });
