@@ -54,7 +54,7 @@ export function useTorrentActions(): TorrentActions {
         if (ids.length > 0) await run('moveInQueue', { infoHashes: ids, to });
       },
       recheck: async () => {
-        const ids = selected();
+        const ids = selectedInOrder();
         if (ids.length > 0) await run('recheck', { infoHashes: ids });
       },
       askMoveStorage: () => store.getState().setRelocating(selectedInOrder()),

@@ -1,10 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useRef } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { nextSort } from '../../store/list-view';
 import { clickSelect, moveCursor, selectAll } from '../../store/selection';
 import { useShoal, useShoalStore } from '../../store/store';
 import { useTorrentActions } from '../use-torrent-actions';
 import { columns, gridTemplate, rowHeight } from './columns';
+import { RowMenu } from './RowMenu';
 import { rowDomId, TorrentRow } from './TorrentRow';
 
 const headerHeight = 32;
@@ -19,6 +20,11 @@ export function TorrentList() {
   const total = useShoal((s) => s.counts.all);
   const actions = useTorrentActions();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const closeMenu = useCallback(() => {
+    setMenu(null);
+    scrollRef.current?.focus();
+  }, []);
 
   // A new key function would make the virtualizer recompute every row's position on each render.
   const getItemKey = useCallback((i: number) => visible[i] ?? i, [visible]);
@@ -46,6 +52,17 @@ export function TorrentList() {
     },
     [store],
   );
+
+  const onContextMenu = (e: React.MouseEvent) => {
+    const rowEl = (e.target as Element).closest('[role="row"][aria-selected]');
+    if (!rowEl) return;
+    e.preventDefault();
+    const infoHash = rowEl.id.slice(rowDomId('').length);
+    const s = store.getState();
+    // Right-clicking outside the selection acts on that row alone, as file managers do.
+    if (!s.selection.selected.has(infoHash)) s.setSelection(clickSelect(s.selection, s.visible, infoHash, { toggle: false, range: false }));
+    setMenu({ x: e.clientX, y: e.clientY });
+  };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     // Keys pressed on a header button are that button's, not the list's.
@@ -83,6 +100,10 @@ export function TorrentList() {
     } else if (e.key === ' ') {
       e.preventDefault();
       void actions.togglePause();
+    } else if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+      e.preventDefault();
+      const rect = (at >= 0 ? document.getElementById(rowDomId(ids[at]!)) : null)?.getBoundingClientRect();
+      if (s.selection.selected.size > 0) setMenu({ x: (rect?.left ?? 0) + 40, y: rect?.bottom ?? 0 });
     } else if (e.key === 'Escape') {
       s.setSelection({ selected: new Set(), anchor: null, cursor: s.selection.cursor });
     }
@@ -101,6 +122,7 @@ export function TorrentList() {
       aria-activedescendant={cursorRendered ? rowDomId(cursor) : undefined}
       tabIndex={0}
       onKeyDown={onKeyDown}
+      onContextMenu={onContextMenu}
     >
       <div role="rowgroup" className="list-head" style={{ height: headerHeight }}>
         <div role="row" aria-rowindex={1} className="row head" style={{ gridTemplateColumns: gridTemplate }}>
@@ -136,6 +158,7 @@ export function TorrentList() {
           )}
         </div>
       )}
+      {menu && <RowMenu x={menu.x} y={menu.y} onClose={closeMenu} />}
     </div>
   );
 }

@@ -132,3 +132,45 @@ describe('recheck and move data', () => {
     expect(screen.getByRole('alert').textContent).toContain('The folder /mnt/ro is read-only.');
   });
 });
+
+describe('context menu', () => {
+  it('acts on the right-clicked row when it was not selected, and on the selection when it was', async () => {
+    const app = await withQueue();
+    fireEvent.mouseDown(row('alpha'));
+    fireEvent.contextMenu(within(row('delta')).getByText('delta'));
+    expect(row('delta').getAttribute('aria-selected')).toBe('true');
+    expect(row('alpha').getAttribute('aria-selected')).toBe('false');
+    const menu = screen.getByRole('menu', { name: 'Torrent actions menu' });
+    expect(document.activeElement).toBe(within(menu).getByRole('menuitem', { name: 'Resume' }));
+    await act(async () => fireEvent.click(within(menu).getByRole('menuitem', { name: 'Move to top of queue' })));
+    expect(screen.queryByRole('menu')).toBeNull();
+
+    fireEvent.mouseDown(row('bravo'), { ctrlKey: true });
+    fireEvent.contextMenu(row('bravo'));
+    await act(async () => fireEvent.click(screen.getByRole('menuitem', { name: 'Recheck' })));
+    expect(app.api.callsOf('moveInQueue')).toEqual([{ infoHashes: [hashOf(4)], to: 'top' }]);
+    expect(app.api.callsOf('recheck')).toEqual([{ infoHashes: [hashOf(2), hashOf(4)] }]);
+  });
+
+  it('opens from the keyboard, moves with arrows and closes with Escape, back on the list', async () => {
+    await withQueue();
+    const grid = screen.getByRole('grid', { name: 'Torrents' });
+    fireEvent.mouseDown(row('alpha'));
+    fireEvent.keyDown(grid, { key: 'F10', shiftKey: true });
+    const menu = screen.getByRole('menu');
+    fireEvent.keyDown(menu, { key: 'ArrowUp' });
+    expect(document.activeElement?.textContent).toBe('Remove…');
+    fireEvent.keyDown(menu, { key: 'ArrowDown' });
+    expect(document.activeElement?.textContent).toBe('Resume');
+    fireEvent.keyDown(menu, { key: 'Escape' });
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(grid);
+  });
+
+  it('opens the move dialog from the menu', async () => {
+    await withQueue();
+    fireEvent.contextMenu(row('charlie'));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Move data…' }));
+    expect(screen.getByRole('dialog', { name: 'Move data' }).textContent).toContain('“charlie”');
+  });
+});

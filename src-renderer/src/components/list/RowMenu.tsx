@@ -1,0 +1,76 @@
+import { useEffect, useRef } from 'react';
+import { createPortal } from 'react-dom';
+import { useTorrentActions, type TorrentActions } from '../use-torrent-actions';
+
+interface Item {
+  label: string;
+  run(actions: TorrentActions): void;
+}
+
+// The same actions as the toolbar, where the pointer is.
+const items: readonly (Item | 'sep')[] = [
+  { label: 'Resume', run: (a) => void a.resume() },
+  { label: 'Pause', run: (a) => void a.pause() },
+  'sep',
+  { label: 'Move to top of queue', run: (a) => void a.moveInQueue('top') },
+  { label: 'Move up in queue', run: (a) => void a.moveInQueue('up') },
+  { label: 'Move down in queue', run: (a) => void a.moveInQueue('down') },
+  { label: 'Move to bottom of queue', run: (a) => void a.moveInQueue('bottom') },
+  'sep',
+  { label: 'Recheck', run: (a) => void a.recheck() },
+  { label: 'Move data…', run: (a) => a.askMoveStorage() },
+  { label: 'Remove…', run: (a) => a.askRemove() },
+];
+
+/** The list's context menu for the selected torrents: arrows move between items, Escape or a click elsewhere closes it. */
+export function RowMenu({ x, y, onClose }: { x: number; y: number; onClose(): void }) {
+  const actions = useTorrentActions();
+  const ref = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const onDown = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) onClose();
+    };
+    window.addEventListener('mousedown', onDown);
+    return () => window.removeEventListener('mousedown', onDown);
+  }, [onClose]);
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const all = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const at = all.indexOf(document.activeElement as HTMLElement);
+    const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
+    if (e.key === 'Escape' || e.key === 'Tab') {
+      e.preventDefault();
+      onClose();
+    } else if (step !== 0 && all.length > 0) {
+      e.preventDefault();
+      all[(at + step + all.length) % all.length]!.focus();
+    }
+  };
+
+  // On <body>: the list's containment would clip a fixed-position menu drawn inside it.
+  return createPortal(
+    <div ref={ref} className="menu" role="menu" aria-label="Torrent actions menu" style={{ left: x, top: y }} onKeyDown={onKeyDown}>
+      {items.map((item, i) =>
+        item === 'sep' ? (
+          <div key={i} role="separator" className="menu-sep" />
+        ) : (
+          <button
+            key={item.label}
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            onClick={() => {
+              onClose();
+              item.run(actions);
+            }}
+          >
+            {item.label}
+          </button>
+        ),
+      )}
+    </div>,
+    document.body,
+  );
+}
