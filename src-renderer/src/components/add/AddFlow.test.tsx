@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ShoalError } from '../../../../src-shared/errors';
 import { FakeApi } from '../../testing/fake-api';
 import { defaultSettings, renderApp } from '../../testing/render-app';
+import { summary } from '../../testing/torrents';
 
 afterEach(cleanup);
 
@@ -77,6 +78,38 @@ describe('adding a magnet', () => {
     fireEvent.change(within(dialog).getByRole('textbox', { name: 'Magnet link' }), { target: { value: 'magnet:?dn=x' } });
     await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Continue' })));
     expect(within(dialog).getByRole('alert').textContent).toBe('The magnet link has no info-hash.');
+  });
+});
+
+describe('a magnet after it is added', () => {
+  it('shows the row fetching its metadata, then the torrent it turns into', async () => {
+    // What the engine previews of a magnet: only what the link says.
+    const app = await renderApp(apiWithPreview().respond('inspectTorrent', () => ({ infoHash: hash, name: 'album', length: null, files: [] })));
+    fireEvent.keyDown(window, { key: 'u', ctrlKey: true });
+    const uri = `magnet:?xt=urn:btih:${hash}&dn=album`;
+    fireEvent.change(screen.getByRole('textbox', { name: 'Magnet link' }), { target: { value: uri } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
+    const add = screen.getByRole('dialog', { name: 'Add torrent' });
+    expect(add.textContent).toContain('Unknown until the metadata arrives');
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
+
+    const row = { infoHash: hash, name: 'album', length: 0, progress: 0, state: 'metadata' as const, eta: null, peers: { connected: 1, seeds: 0 } };
+    app.emit('torrents', { full: false, changed: [summary(1, row)], removed: [] });
+    expect(screen.getByRole('row', { name: /album/ }).textContent).toContain('Metadata');
+    app.emit('torrents', { full: false, changed: [summary(1, { ...row, name: 'album (2024)', length: 3000, state: 'downloading' })], removed: [] });
+    expect(screen.queryByText('Metadata')).toBeNull();
+    expect(screen.getByRole('row', { name: /album \(2024\)/ }).textContent).toContain('Downloading');
+  });
+
+  it('keeps the add dialog with the engine’s sentence when the engine refuses the magnet', async () => {
+    const api = apiWithPreview().respond('addTorrent', () => Promise.reject(new ShoalError('already-exists', '"album" is already in the list')));
+    await renderApp(api);
+    fireEvent.keyDown(window, { key: 'u', ctrlKey: true });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Magnet link' }), { target: { value: `magnet:?xt=urn:btih:${hash}` } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
+    const add = screen.getByRole('dialog', { name: 'Add torrent' });
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
+    expect(within(add).getByRole('alert').textContent).toBe('"album" is already in the list');
   });
 });
 
