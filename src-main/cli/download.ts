@@ -2,21 +2,22 @@ import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { EngineSession } from './engine-session';
 import { parseCliArgs } from './parse-cli-args';
-import { engineTuning, parseFileList, parsePositiveNumber, transferOptions, untilInterrupted } from './transfer-options';
+import { engineTuning, parseFileList, transferOptions, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
-const help = `usage: shoal download <file.torrent | magnet-link> -o <dir> [--skip N,N...] [--port N] [--seed-ratio R] [--state-dir D] [--json]
+const help = `usage: shoal download <file.torrent | magnet-link> -o <dir> [--skip N,N...] [--port N] [--seed-ratio R] [--seed-time MINUTES] [--state-dir D] [--json]
 
 Downloads a torrent into <dir> and exits 0 once every wanted piece is verified (and, with
---seed-ratio, once that much has been uploaded as well). A magnet link (quote it in the
-shell) first fetches the torrent's metadata from the peers its trackers and x.pe name.
+--seed-ratio or --seed-time, once seeding reached the first of them). A magnet link (quote it
+in the shell) first fetches the torrent's metadata from the peers its trackers and x.pe name.
 
   -o, --out DIR              where the data goes
   --skip N,N...              files not to download, numbered as 'shoal info' shows them; they
                              are never created (bytes of pieces they share with wanted files
                              go to a hidden .<info-hash>.parts file in <dir>)
   --port N                   port for incoming peer connections (default: any free port)
-  --seed-ratio R             keep seeding until uploaded / size reaches R
+  --seed-ratio R             then seed until uploaded / downloaded reaches R
+  --seed-time MINUTES        then seed this long (fractions allowed)
   --announce-interval SECS   ask the trackers for peers this often, whatever they say
   --state-dir DIR            keep the session (progress, totals) here; run again with the
                              same folder to carry on after a stop or a crash
@@ -27,7 +28,7 @@ export const command: Command = {
     const { values, positionals } = parseCliArgs(
       'download',
       argv,
-      { out: { type: 'string', short: 'o' }, 'seed-ratio': { type: 'string' }, skip: { type: 'string' }, ...transferOptions },
+      { out: { type: 'string', short: 'o' }, skip: { type: 'string' }, ...transferOptions },
       true,
     );
     if (values.help) {
@@ -36,7 +37,6 @@ export const command: Command = {
     }
     if (positionals.length !== 1) throw new ShoalError('invalid-input', `give exactly one .torrent file or magnet link (see 'shoal download --help')`);
     if (!values.out) throw new ShoalError('invalid-input', `-o <dir> is required: where should the data go?`);
-    const seedRatio = parsePositiveNumber('--seed-ratio', values['seed-ratio']);
     const tuning = engineTuning(values);
     const skipFiles = parseFileList('--skip', values.skip);
 
@@ -44,7 +44,8 @@ export const command: Command = {
     const session = await EngineSession.start({ target: positionals[0]!, saveDir: values.out, ...tuning, ...(skipFiles ? { skipFiles } : {}) });
     const { mode, out } = reportTarget(values.json ?? false);
     const stopReporting = startReporting(session, mode, out);
-    const done = session.until((row) => row.state === 'seeding' && (seedRatio === undefined || row.ratio >= seedRatio));
+    // With share limits the engine pauses the torrent when seeding is over; without, done is complete.
+    const done = tuning.shareLimits ? session.untilShareLimit() : session.until((row) => row.state === 'seeding');
     const interrupted = untilInterrupted();
     try {
       const outcome = await Promise.race([done.then(() => 'done' as const), interrupted]);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROTOCOL_VERSION, type CommandInput, type EventPayload, type GeneralInfo, type ShoalApi, type TorrentSummary } from '../../src-shared/contract';
+import { PROTOCOL_VERSION, type CommandInput, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { startEngineWorker } from '../app/engine-worker';
 import type { EngineConnection } from '../app/engine-supervisor';
@@ -16,6 +16,8 @@ export interface EngineSessionOptions {
   readonly stateDir?: string;
   /** Indexes of files not to download. */
   readonly skipFiles?: readonly number[];
+  /** Share limits for the session (the CLI's `--seed-ratio`, `--seed-time`). */
+  readonly shareLimits?: ShareLimits;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface EngineSessionOptions {
 export class EngineSession {
   row: TorrentSummary | undefined;
   general: GeneralInfo | undefined;
+  /** The engine stopped the torrent at its share limits. */
+  shareLimitReached = false;
   readonly infoHash: string;
   readonly #addedAs: string;
   readonly #engine: EngineConnection;
@@ -64,6 +68,7 @@ export class EngineSession {
       await api.invoke('setSettings', {
         ...(options.listenPort !== undefined ? { listenPort: options.listenPort } : {}),
         ...(options.announceInterval !== undefined ? { announceInterval: options.announceInterval } : {}),
+        ...(options.shareLimits !== undefined ? { shareLimits: options.shareLimits } : {}),
       });
       const skip = options.skipFiles ?? [];
       const added = await api.invoke('addTorrent', { source, savePath: saveDir, ...(skip.length > 0 ? { skipFiles: [...skip] } : {}) }).catch(async (err: unknown) => {
@@ -82,6 +87,11 @@ export class EngineSession {
       await engine.stop();
       throw err;
     }
+  }
+
+  /** Resolves once the share limits paused the torrent (its row then has the final totals). */
+  untilShareLimit(): Promise<TorrentSummary> {
+    return this.until((row) => this.shareLimitReached && row.state === 'paused');
   }
 
   /** Resolves once `done` holds for the torrent's row; rejects if the torrent fails or the engine dies. */
@@ -123,6 +133,7 @@ export class EngineSession {
     });
     this.#api.on('notice', (notice) => {
       if (notice.infoHash === this.infoHash && notice.kind === 'error') this.#notice = notice;
+      if (notice.infoHash === this.infoHash && notice.kind === 'ratio-reached') this.shareLimitReached = true;
       wake();
     });
     void this.#engine.exited.then((why) => {

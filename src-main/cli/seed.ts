@@ -5,13 +5,16 @@ import { parseCliArgs } from './parse-cli-args';
 import { engineTuning, transferOptions, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
-const help = `usage: shoal seed <file.torrent> --data <dir> [--port N] [--state-dir D]
+const help = `usage: shoal seed <file.torrent> --data <dir> [--port N] [--seed-ratio R] [--seed-time MINUTES] [--state-dir D]
 
 Checks the data in <dir> against the torrent, then seeds it until interrupted (Ctrl-C or
-SIGTERM), telling the trackers it stopped on the way out. Missing pieces are downloaded.
+SIGTERM) or, exiting 0, until the first of --seed-ratio and --seed-time is reached; the
+trackers hear it stopped on the way out. Missing pieces are downloaded.
 
   --data DIR                 the folder that holds the torrent's data
   --port N                   port for incoming peer connections (default: any free port)
+  --seed-ratio R             stop once uploaded / size (or / downloaded) reaches R
+  --seed-time MINUTES        stop after seeding this long (fractions allowed)
   --announce-interval SECS   ask the trackers for peers this often, whatever they say
   --state-dir DIR            keep the session (progress, totals) here; run again with the
                              same folder to carry on after a stop or a crash
@@ -45,7 +48,7 @@ export const command: Command = {
         out.write(`${session.name}: data verified, seeding (Ctrl-C to stop)\n`);
       }
       const stopReporting = startReporting(session, mode, out);
-      await interrupted;
+      await (tuning.shareLimits ? Promise.race([interrupted, session.untilShareLimit()]) : interrupted);
       stopReporting();
       printSummary(session, mode, out, startedAt);
       return 0;

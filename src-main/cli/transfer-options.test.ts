@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFileList } from './transfer-options';
+import { engineTuning, parseFileList } from './transfer-options';
 
 describe('parseFileList', () => {
   it("turns 'shoal info' numbers into contract indexes, once each", () => {
@@ -10,5 +10,29 @@ describe('parseFileList', () => {
 
   it.each(['', '0', '1,,2', 'a', '-1', '1.5', '2-3'])('rejects %j with one sentence', (text) => {
     expect(() => parseFileList('--skip', text)).toThrow(/^--skip takes file numbers as 'shoal info' prints them/);
+  });
+});
+
+describe('engineTuning', () => {
+  it('turns --seed-ratio and --seed-time into share limits that pause at the first reached', () => {
+    expect(engineTuning({ 'seed-ratio': '1', 'seed-time': '0.25' }).shareLimits).toEqual({
+      ratio: 1,
+      seedingTimeMinutes: 0.25,
+      inactiveSeedingTimeMinutes: null,
+      match: 'any',
+      action: 'pause',
+    });
+    expect(engineTuning({ 'seed-time': '2' }).shareLimits).toMatchObject({ ratio: null, seedingTimeMinutes: 2 });
+  });
+
+  it('sets no share limits without those options', () => {
+    expect(engineTuning({ port: '6881' })).toEqual({ listenPort: 6881 });
+  });
+
+  it('refuses values that are not positive numbers, or too large, in one sentence', () => {
+    expect(() => engineTuning({ 'seed-ratio': '-1' })).toThrow('--seed-ratio must be a positive number, not "-1"');
+    expect(() => engineTuning({ 'seed-time': 'soon' })).toThrow('--seed-time must be a positive number, not "soon"');
+    expect(() => engineTuning({ 'seed-time': '0' })).toThrow('--seed-time must be a positive number, not "0"');
+    expect(() => engineTuning({ 'seed-ratio': '2000000' })).toThrow('--seed-ratio must be at most 1000000, not "2000000"');
   });
 });

@@ -1,3 +1,4 @@
+import type { ShareLimits } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import type { EngineSessionOptions } from './engine-session';
 
@@ -8,21 +9,46 @@ export const transferOptions = {
   port: { type: 'string' },
   'state-dir': { type: 'string' },
   'announce-interval': { type: 'string' },
+  'seed-ratio': { type: 'string' },
+  'seed-time': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+interface TransferValues {
+  port?: string;
+  'state-dir'?: string;
+  'announce-interval'?: string;
+  'seed-ratio'?: string;
+  'seed-time'?: string;
+}
+
 /** The engine settings those options ask for. */
-export function engineTuning(values: { port?: string; 'announce-interval'?: string; 'state-dir'?: string }): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir'> {
+export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits'> {
   const listenPort = parsePortOption(values.port);
   const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
   const stateDir = values['state-dir'];
   if (stateDir === '') throw new ShoalError('invalid-input', '--state-dir needs a folder');
+  const shareLimits = shareLimitsOption(values);
   return {
     ...(listenPort !== undefined ? { listenPort } : {}),
     ...(announceInterval !== undefined ? { announceInterval } : {}),
     ...(stateDir !== undefined ? { stateDir } : {}),
+    ...(shareLimits !== undefined ? { shareLimits } : {}),
   };
+}
+
+/** The largest seeding time the engine takes, in minutes (about 190 years). */
+const MAX_SEED_MINUTES = 100_000_000;
+
+/** `--seed-ratio` and `--seed-time` as the engine's share limits: whichever comes first pauses the torrent. */
+function shareLimitsOption(values: TransferValues): ShareLimits | undefined {
+  const ratio = parsePositiveNumber('--seed-ratio', values['seed-ratio']);
+  const minutes = parsePositiveNumber('--seed-time', values['seed-time']);
+  if (ratio === undefined && minutes === undefined) return undefined;
+  if (ratio !== undefined && ratio > 1_000_000) throw new ShoalError('invalid-input', `--seed-ratio must be at most 1000000, not "${values['seed-ratio']}"`);
+  if (minutes !== undefined && minutes > MAX_SEED_MINUTES) throw new ShoalError('invalid-input', `--seed-time must be at most ${MAX_SEED_MINUTES} minutes, not "${values['seed-time']}"`);
+  return { ratio: ratio ?? null, seedingTimeMinutes: minutes ?? null, inactiveSeedingTimeMinutes: null, match: 'any', action: 'pause' };
 }
 
 function parsePortOption(text: string | undefined): number | undefined {

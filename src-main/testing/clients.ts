@@ -82,10 +82,12 @@ export async function startAria2Seeder(torrent: string, dataDir: string, options
 }
 
 /** aria2c downloading `torrent` into `outDir`; `exited` resolves when it is complete (seed-time 0). */
-export async function startAria2Leecher(torrent: string, outDir: string): Promise<Peer> {
+export async function startAria2Leecher(torrent: string, outDir: string, options: { downloadLimit?: string } = {}): Promise<Peer> {
   const port = await freePort();
   const tmp = await tempDir('aria2-leech');
-  const proc = startProcess('aria2c', [...aria2Common(outDir, port, tmp.path), '--seed-time=0', '--bt-tracker-interval=1', torrent]);
+  const args = [...aria2Common(outDir, port, tmp.path), '--seed-time=0', '--bt-tracker-interval=1'];
+  if (options.downloadLimit) args.push(`--max-download-limit=${options.downloadLimit}`);
+  const proc = startProcess('aria2c', [...args, torrent]);
   return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
 }
 
