@@ -479,3 +479,48 @@ describe('PiecePicker bookkeeping', () => {
     expect(seconds).toBeLessThan(20);
   });
 });
+
+describe('PiecePicker.resetTo (recheck)', () => {
+  it('wants again the pieces that no longer verify and keeps the others', () => {
+    const p = picker({ pieceCount: 4 });
+    for (let i = 0; i < 4; i++) p.pieceVerified(i);
+    expect(p.wantedRemaining).toBe(0);
+    p.resetTo(bits(4, [0, 1, 3]));
+    expect(p.have.has(2)).toBe(false);
+    expect(p.have.count).toBe(3);
+    expect(p.wantedRemaining).toBe(1);
+    expect(p.wants(2)).toBe(true);
+    p.peerHaveAll('a');
+    expect(p.pick('a', 10).map((r) => r.index)).toEqual([2]);
+    expect(p.isInteresting('a')).toBe(true);
+  });
+
+  it('takes in pieces found on disk and starts pieces in progress over', () => {
+    const p = picker({ pieceCount: 3, pieceLength: 32 * KIB, lastPieceLength: 32 * KIB });
+    p.peerHaveAll('a');
+    const first = p.pick('a', 1)[0]!;
+    p.blockReceived('a', first.index, first.begin, first.length);
+    p.resetTo(bits(3, [1]));
+    expect(p.outstanding('a')).toBe(0);
+    expect(p.have.has(1)).toBe(true);
+    expect(p.wantedRemaining).toBe(2);
+    // Every block of the two missing pieces is asked for again, the one received before included.
+    const again = p.pick('a', 10);
+    expect(again.map((r) => `${r.index}:${r.begin}`).sort()).toEqual(['0:0', '0:16384', '2:0', '2:16384']);
+  });
+
+  it('leaves a lost piece of a skipped file unwanted', () => {
+    const p = picker({ pieceCount: 2 });
+    p.pieceVerified(0);
+    p.pieceVerified(1);
+    p.setPriority(1, 0);
+    p.resetTo(bits(2, [0]));
+    expect(p.have.has(1)).toBe(false);
+    expect(p.wants(1)).toBe(false);
+    expect(p.wantedRemaining).toBe(0);
+  });
+
+  it('refuses a bitfield of another size', () => {
+    expect(() => picker({ pieceCount: 2 }).resetTo(bits(3, []))).toThrow(RangeError);
+  });
+});

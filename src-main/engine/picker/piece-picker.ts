@@ -235,6 +235,26 @@ export class PiecePicker<P> {
     return [...contributors];
   }
 
+  /**
+   * The data was checked again (recheck, or a move of the files): exactly the pieces in `have`
+   * are ours. A piece that no longer verifies is wanted again, and pieces in progress start over,
+   * since their blocks on disk were forgotten with the check. Outstanding requests are dropped.
+   */
+  resetTo(have: Bitfield): void {
+    if (have.size !== this.pieceCount) throw new RangeError(`the bitfield has ${have.size} pieces, the torrent ${this.pieceCount}`);
+    for (const ps of this.#peers.values()) ps.outstanding.clear();
+    for (const p of [...this.#partials.values()]) this.#dropPartial(p);
+    for (let i = 0; i < this.pieceCount; i++) {
+      if (have.has(i)) {
+        if (this.#state[i] !== HAVE) this.pieceVerified(i);
+      } else if (this.#state[i] === HAVE) {
+        this.have.clear(i);
+        this.#state[i] = this.#priority[i] === 0 ? SKIPPED : CANDIDATE;
+        this.#refresh(i);
+      }
+    }
+  }
+
   // ── peers and availability ───────────────────────────────────────────────────────────────
 
   /** Registers a peer that has told us nothing yet (same as `have none`). */
