@@ -1,12 +1,19 @@
+import type { Settings } from '../api/contract';
 import { useCommand } from '../api/use-command';
 import { useShoal, useShoalStore } from '../store/store';
+
+function enabledOf(settings: Settings | null): boolean {
+  return settings?.altSpeedEnabled ?? false;
+}
 
 /** Switches the alternative speed limits on and off by hand; pressed while they apply. */
 export function AltSpeedToggle() {
   const store = useShoalStore();
   const run = useCommand();
-  const enabled = useShoal((s) => s.settings?.altSpeedEnabled ?? false);
+  const enabled = useShoal((s) => enabledOf(s.settings));
   const ready = useShoal((s) => s.settings !== null);
+  // On by the schedule while the hand switch is off: shown as on, the switch itself not pressed.
+  const scheduled = useShoal((s) => !enabledOf(s.settings) && (s.stats?.altSpeedActive ?? false));
 
   const toggle = async () => {
     const s = store.getState();
@@ -21,8 +28,17 @@ export function AltSpeedToggle() {
   };
 
   return (
-    <button type="button" className={enabled ? 'alt-speed on' : 'alt-speed'} aria-pressed={enabled} disabled={!ready} onClick={() => void toggle()} aria-label="Alternative speed limits" title="Alternative speed limits: on or off by hand">
-      <span aria-hidden="true">Alt. speed</span>
+    <button
+      type="button"
+      className={enabled || scheduled ? 'alt-speed on' : 'alt-speed'}
+      aria-pressed={enabled}
+      disabled={!ready}
+      onClick={() => void toggle()}
+      aria-label="Alternative speed limits"
+      aria-description={scheduled ? 'On by the schedule' : undefined}
+      title={scheduled ? 'Alternative speed limits: on by the schedule' : 'Alternative speed limits: on or off by hand'}
+    >
+      <span aria-hidden="true">{scheduled ? 'Alt. speed (scheduled)' : 'Alt. speed'}</span>
     </button>
   );
 }

@@ -3,9 +3,16 @@ import { useShoal } from '../store/store';
 import { AltSpeedToggle } from './AltSpeedToggle';
 import { TrackerToggle } from './TrackerToggle';
 
-/** The limit in force each way (0: none): the alternative one while it is switched on. */
+/**
+ * The limit in force each way (0: none): the alternative one while it applies, switched on by
+ * hand here or by the schedule, which only the engine's clock knows (stats say so).
+ */
 function useActiveLimit(way: 'down' | 'up'): number {
-  return useShoal((s) => (s.settings === null ? 0 : (s.settings.altSpeedEnabled ? s.settings.altSpeedLimit : s.settings.speedLimit)[way]));
+  return useShoal((s) => {
+    if (s.settings === null) return 0;
+    const alt = s.settings.altSpeedEnabled || (s.stats?.altSpeedActive ?? false);
+    return (alt ? s.settings.altSpeedLimit : s.settings.speedLimit)[way];
+  });
 }
 
 function Limit({ bytesPerSecond, what }: { bytesPerSecond: number; what: string }) {

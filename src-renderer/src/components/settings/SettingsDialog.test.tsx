@@ -135,6 +135,19 @@ describe('alternative speed limits in the status bar', () => {
     expect(bar.textContent).toContain('max 20.0 KiB/s');
   });
 
+  it('shows the alternative limits in force when the engine’s schedule turned them on', async () => {
+    const app = await renderApp(engine({ ...defaultSettings, speedLimit: { down: 4 * 1024 * 1024, up: 0 }, altSpeedLimit: { down: 100 * 1024, up: 0 } }));
+    const bar = screen.getByRole('contentinfo', { name: 'Status bar' });
+    app.emit('stats', { downRate: 0, upRate: 0, connectedPeers: 0, freeSpace: null, downloadDir: '/d', altSpeedActive: true });
+    const toggle = within(bar).getByRole('button', { name: 'Alternative speed limits' });
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(toggle.getAttribute('aria-description')).toBe('On by the schedule');
+    expect(bar.textContent).toContain('max 100 KiB/s');
+    app.emit('stats', { downRate: 0, upRate: 0, connectedPeers: 0, freeSpace: null, downloadDir: '/d', altSpeedActive: false });
+    expect(bar.textContent).toContain('max 4.00 MiB/s');
+    expect(toggle.getAttribute('aria-description')).toBeNull();
+  });
+
   it('puts the switch back and shows the error when the engine refuses', async () => {
     const api = engine().respond('setSettings', () => Promise.reject(new Error('Speed limits are not ready yet.')));
     await renderApp(api);
