@@ -135,7 +135,7 @@ export class MetadataFetch {
     await this.announcer.stop();
   }
 
-  /** Stops for good (removed from the list, or the metadata arrived). */
+  /** Stops for good (removed from the list), telling the trackers. */
   async stop(): Promise<void> {
     this.#done = true;
     this.#state = 'paused';
@@ -258,7 +258,10 @@ export class MetadataFetch {
       return;
     }
     const peers = this.#knownPeers();
-    void this.stop();
+    this.#done = true;
+    this.#disconnect('the metadata is in; the torrent takes over');
+    // No `stopped`: the torrent announces `started` as the same peer, and a late `stopped` would undo it.
+    void this.announcer.stop({ quietly: true });
     this.#o.events.ready(this, metainfo, peers);
   }
 

@@ -92,6 +92,15 @@ describe('Announcer', () => {
     ]);
   });
 
+  it('sends no stopped when stopped quietly (another announcer carries on)', async () => {
+    const t = { a: new FakeTracker(ok()) };
+    const { announcer } = make(t, [['a']]);
+    announcer.start();
+    await until(() => t.a.calls.length === 1);
+    await announcer.stop({ quietly: true });
+    expect(t.a.calls.map((c) => c.event)).toEqual(['started']);
+  });
+
   it('echoes a tracker id and keeps the same key on every announce', async () => {
     const t = { a: new FakeTracker(ok([], { trackerId: 'T1' })) };
     const { announcer } = make(t, [['a']]);

@@ -151,8 +151,12 @@ export class Announcer {
     else if (this.#nextAnnounce === undefined || this.#nextAnnounce > earliest) this.#schedule(earliest - Date.now());
   }
 
-  /** Stops announcing and sends `stopped` to every tracker that had `started`, waiting at most `stopTimeoutMs`. */
-  async stop(): Promise<void> {
+  /**
+   * Stops announcing and sends `stopped` to every tracker that had `started`, waiting at most
+   * `stopTimeoutMs`. `quietly` skips the `stopped`: another announcer carries on for the same
+   * peer (a magnet's metadata fetch handing over to its torrent).
+   */
+  async stop(options: { quietly?: boolean } = {}): Promise<void> {
     if (!this.#active) return;
     this.#active = false;
     clearTimeout(this.#timer);
@@ -160,7 +164,7 @@ export class Announcer {
     this.#nextAnnounce = undefined;
     this.#abort.abort();
     await this.#running?.catch(() => undefined);
-    const owed = this.#tiers.flat().filter((e) => e.started && e.client);
+    const owed = options.quietly ? [] : this.#tiers.flat().filter((e) => e.started && e.client);
     if (owed.length === 0) return;
     const limitMs = this.#options.stopTimeoutMs ?? 5000;
     const limit = AbortSignal.timeout(limitMs);
