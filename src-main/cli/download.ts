@@ -5,7 +5,8 @@ import { parseCliArgs } from './parse-cli-args';
 import { engineTuning, parseFileList, transferOptions, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
-const help = `usage: shoal download <file.torrent | magnet-link> -o <dir> [--skip N,N...] [--port N] [--seed-ratio R] [--seed-time MINUTES] [--state-dir D] [--json]
+const help = `usage: shoal download <file.torrent | magnet-link> -o <dir> [--skip N,N...] [--port N] [--seed-ratio R] [--seed-time MINUTES]
+       [--download-limit RATE] [--upload-limit RATE] [--state-dir D] [--json]
 
 Downloads a torrent into <dir> and exits 0 once every wanted piece is verified (and, with
 --seed-ratio or --seed-time, once seeding reached the first of them). A magnet link (quote it
@@ -19,6 +20,8 @@ in the shell) first fetches the torrent's metadata from the peers its trackers a
   --seed-ratio R             then seed until uploaded / downloaded reaches R
   --seed-time MINUTES        then seed this long (fractions allowed)
   --announce-interval SECS   ask the trackers for peers this often, whatever they say
+  --download-limit RATE      receive at most RATE bytes a second: 500K, 1M, 1.5MiB (0: none)
+  --upload-limit RATE        send at most RATE bytes a second
   --state-dir DIR            keep the session (progress, totals) here; run again with the
                              same folder to carry on after a stop or a crash
   --json                     one JSON object per line: progress, then a summary`;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROTOCOL_VERSION, type CommandInput, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type TorrentSummary } from '../../src-shared/contract';
+import { PROTOCOL_VERSION, type CommandInput, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type SpeedLimit, type TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { startEngineWorker } from '../app/engine-worker';
 import type { EngineConnection } from '../app/engine-supervisor';
@@ -12,6 +12,8 @@ export interface EngineSessionOptions {
   readonly saveDir: string;
   readonly listenPort?: number;
   readonly announceInterval?: number;
+  /** Global speed limits, bytes a second (0: none). */
+  readonly speedLimit?: SpeedLimit;
   /** Keep the session here, and pick up what an earlier run saved; absent: nothing is saved. */
   readonly stateDir?: string;
   /** Indexes of files not to download. */
@@ -69,6 +71,7 @@ export class EngineSession {
         ...(options.listenPort !== undefined ? { listenPort: options.listenPort } : {}),
         ...(options.announceInterval !== undefined ? { announceInterval: options.announceInterval } : {}),
         ...(options.shareLimits !== undefined ? { shareLimits: options.shareLimits } : {}),
+        ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
       });
       const skip = options.skipFiles ?? [];
       const added = await api.invoke('addTorrent', { source, savePath: saveDir, ...(skip.length > 0 ? { skipFiles: [...skip] } : {}) }).catch(async (err: unknown) => {

@@ -36,3 +36,15 @@ describe('engineTuning', () => {
     expect(() => engineTuning({ 'seed-ratio': '2000000' })).toThrow('--seed-ratio must be at most 1000000, not "2000000"');
   });
 });
+
+describe('engineTuning speed limits', () => {
+  it('asks for no limits when neither option is given, and no limit for the one left out', () => {
+    expect(engineTuning({}).speedLimit).toBeUndefined();
+    expect(engineTuning({ 'download-limit': '1MiB' }).speedLimit).toEqual({ down: 1024 * 1024, up: 0 });
+    expect(engineTuning({ 'upload-limit': '512K' }).speedLimit).toEqual({ down: 0, up: 512 * 1024 });
+  });
+
+  it('names the option whose value is bad', () => {
+    expect(() => engineTuning({ 'download-limit': '1M', 'upload-limit': 'lots' })).toThrow(/^--upload-limit must be a speed/);
+  });
+});

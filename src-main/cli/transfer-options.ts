@@ -1,6 +1,7 @@
-import type { ShareLimits } from '../../src-shared/contract';
+import type { ShareLimits, SpeedLimit } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import type { EngineSessionOptions } from './engine-session';
+import { parseRate } from './parse-rate';
 
 /** Option parsing shared by `shoal download` and `shoal seed`. */
 
@@ -11,6 +12,8 @@ export const transferOptions = {
   'announce-interval': { type: 'string' },
   'seed-ratio': { type: 'string' },
   'seed-time': { type: 'string' },
+  'download-limit': { type: 'string' },
+  'upload-limit': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -21,21 +24,33 @@ interface TransferValues {
   'announce-interval'?: string;
   'seed-ratio'?: string;
   'seed-time'?: string;
+  'download-limit'?: string;
+  'upload-limit'?: string;
 }
 
 /** The engine settings those options ask for. */
-export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits'> {
+export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits' | 'speedLimit'> {
   const listenPort = parsePortOption(values.port);
   const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
   const stateDir = values['state-dir'];
   if (stateDir === '') throw new ShoalError('invalid-input', '--state-dir needs a folder');
   const shareLimits = shareLimitsOption(values);
+  const speedLimit = speedLimitOption(values);
   return {
+    ...(speedLimit !== undefined ? { speedLimit } : {}),
     ...(listenPort !== undefined ? { listenPort } : {}),
     ...(announceInterval !== undefined ? { announceInterval } : {}),
     ...(stateDir !== undefined ? { stateDir } : {}),
     ...(shareLimits !== undefined ? { shareLimits } : {}),
   };
+}
+
+/** `--download-limit` and `--upload-limit`; one of them given, the other is no limit, whatever an earlier run saved. */
+function speedLimitOption(values: TransferValues): SpeedLimit | undefined {
+  const down = values['download-limit'];
+  const up = values['upload-limit'];
+  if (down === undefined && up === undefined) return undefined;
+  return { down: down === undefined ? 0 : parseRate('--download-limit', down), up: up === undefined ? 0 : parseRate('--upload-limit', up) };
 }
 
 /** The largest seeding time the engine takes, in minutes (about 190 years). */
