@@ -1,10 +1,11 @@
-// `shoal download 'magnet:?…'` against real seeders on 127.0.0.1: aria2c (which serves the metadata
-// over BEP 9) found through opentracker, and another Shoal named by the link's x.pe.
+// Magnet links against real clients on 127.0.0.1: `shoal download 'magnet:?…'` from aria2c (which
+// serves the metadata over BEP 9) found through opentracker and from another Shoal named by x.pe;
+// and aria2c resolving a magnet link from a Shoal seeder.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseTorrent } from '../engine/metainfo/parse-torrent';
-import { mktorrent, startAria2Seeder, startOpentracker, type Tracker } from '../testing/clients';
+import { mktorrent, startAria2Leecher, startAria2Seeder, startOpentracker, type Tracker } from '../testing/clients';
 import { freePort, stopAll, tempDir, waitFor, type RunningProcess } from '../testing/processes';
 import { compareTrees, exitOf, startShoal, writePayload } from '../testing/shoal-cli';
 
@@ -41,7 +42,8 @@ beforeAll(async () => {
   trackerPort = await freePort();
   fixtures.set('aria2', await makeFixture('aria2', { 'from aria2.bin': 3 * MiB + 4321 }, [`http://127.0.0.1:${trackerPort}/announce`]));
   fixtures.set('shoal', await makeFixture('shoal', { 'from-shoal/a.bin': 2 * MiB + 17, 'from-shoal/b/c.bin': 1 * MiB - 3 }, []));
-  tracker = await startOpentracker([fixtures.get('aria2')!.infoHash], trackerPort);
+  fixtures.set('served', await makeFixture('served', { 'served.bin': 3 * MiB - 1 }, [`http://127.0.0.1:${trackerPort}/announce`]));
+  tracker = await startOpentracker([fixtures.get('aria2')!.infoHash, fixtures.get('served')!.infoHash], trackerPort);
 }, 60_000);
 
 afterEach(async () => {
@@ -95,6 +97,21 @@ describe('shoal download of a magnet link', () => {
     const magnet = `magnet:?xt=urn:btih:${f.infoHash}&x.pe=127.0.0.1:${port}`;
     const lines = await downloadMagnet(f, magnet, 60_000, () => seeder.output().slice(-2000));
     expect(lines.find((l) => l.type === 'summary')).toMatchObject({ state: 'seeding', name: 'from-shoal' });
+  }, 90_000);
+
+  it('serves the metadata to aria2c, which resolves a magnet link from a Shoal seeder', async () => {
+    const f = fixtures.get('served')!;
+    const seeder = keep(startShoal(['seed', f.torrent, '--data', f.dataDir, '--announce-interval', '1']));
+    await waitFor('the Shoal seeder to check its data', () => (seeder.output().includes('seeding (Ctrl-C to stop)') ? true : undefined), 20_000);
+    const out = await tempDir('aria2-magnet');
+    cleanups.push(() => out.remove());
+    const leecher = await startAria2Leecher(`magnet:?xt=urn:btih:${f.infoHash}&tr=${encodeURIComponent(tracker.httpUrl)}`, out.path);
+    cleanups.push(() => leecher.stop());
+    const code = await exitOf(leecher.process, 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- the Shoal seeder said:\n${seeder.output().slice(-2000)}`);
+    });
+    expect(code, leecher.process.output()).toBe(0);
+    expect(await compareTrees(f.payload, join(out.path, f.name))).toEqual([]);
   }, 90_000);
 
   it('refuses an invalid magnet link with a one-sentence error', async () => {
