@@ -7,6 +7,7 @@ import { BLOCK_SIZE, type PiecePicker } from '../picker/piece-picker';
 import { requestDepth } from '../picker/request-depth';
 import type { Storage } from '../storage/storage';
 import type { BlockRef } from '../wire/messages';
+import { BlockPool } from '../wire/block-pool';
 import { PeerConnection } from '../wire/peer-connection';
 import type { ReceivedHandshake } from '../wire/read-handshake';
 import { UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
@@ -73,6 +74,12 @@ const DISK_BACKLOG_HIGH = 8 * 1024 * 1024;
 const DISK_BACKLOG_LOW = 2 * 1024 * 1024;
 /** A peer that sent this many bytes of pieces that failed, alone, is banned. */
 const BAN_AFTER_SUSPECT_BYTES = 4 * 1024 * 1024;
+/**
+ * Received blocks of every torrent are copied into buffers reused once written, so a fast
+ * download does not leave the collector tens of MiB of dead blocks; as many are kept as the
+ * disk backlog can hold.
+ */
+const blockPool = new BlockPool(BLOCK_SIZE, DISK_BACKLOG_HIGH);
 
 /**
  * The connections of one torrent: dialling and accepting peers, asking for blocks the picker
@@ -164,7 +171,7 @@ export class Swarm {
   // --- connections -------------------------------------------------------------------------
 
   #connOptions() {
-    return { infoHash: this.#o.metainfo.infoHash, peerId: this.#o.peerId, pieceCount: this.#o.metainfo.pieceCount, readGate: this.#o.bandwidth.down };
+    return { infoHash: this.#o.metainfo.infoHash, peerId: this.#o.peerId, pieceCount: this.#o.metainfo.pieceCount, readGate: this.#o.bandwidth.down, blocks: blockPool };
   }
 
   #dial(): void {
@@ -336,6 +343,7 @@ export class Swarm {
     }
     if (!result.wanted) {
       this.totals.wasted += block.length;
+      blockPool.release(block);
       this.#fill(peer);
       return;
     }
@@ -346,11 +354,13 @@ export class Swarm {
     this.#addBacklog(block.length);
     this.#o.storage.writeBlock(index, begin, block).then(
       (outcome) => {
+        blockPool.release(block);
         this.#addBacklog(-block.length);
         if (outcome === 'verified') void this.#onPieceVerified(index);
         else if (outcome === 'failed') void this.#onPieceFailed(index);
       },
       (err: unknown) => {
+        blockPool.release(block);
         this.#addBacklog(-block.length);
         this.#onStorageError(err);
       },

@@ -1,4 +1,5 @@
 import { ShoalError } from '../../../src-shared/errors';
+import type { BlockPool } from './block-pool';
 import { MAX_BLOCK_SIZE, MessageId, type WireMessage } from './messages';
 
 /** Bitfield cap while the piece count is still unknown (magnet links): 8 Mi pieces. */
@@ -7,9 +8,8 @@ const MAX_UNKNOWN_BITFIELD = 1 << 20;
 const MAX_EXTENDED = 256 * 1024;
 /** Messages we do not know are skipped, but only if small. */
 const MAX_UNKNOWN = 64 * 1024;
-/** Chunks this small are copied together, so a peer trickling bytes cannot pile up chunk objects. */
-const SMALL_CHUNK = 512;
-const STAGING_SIZE = 16 * 1024;
+/** Room kept for a partial message: a 16 KiB block with its header. Larger messages grow it for a while. */
+const PARTIAL_SIZE = 16 * 1024 + 13;
 
 const FIXED_LENGTH: Record<number, number> = {
   [MessageId.choke]: 1,
@@ -28,93 +28,116 @@ const FIXED_LENGTH: Record<number, number> = {
 };
 
 /**
- * Splits a byte stream into peer wire messages, whatever the TCP segmentation. Chunks are queued,
- * never concatenated: a message inside one chunk is a view into it, a message across chunks costs
- * one copy. A length prefix is checked against its message type's cap as soon as the id byte is
- * in, so a hostile peer cannot make us buffer more than one legal message.
+ * Splits a byte stream into peer wire messages, whatever the TCP segmentation. Complete messages
+ * are read in place from the chunk given to `push`; only the unfinished message at its end is
+ * copied aside. So the caller may reuse the chunk's memory as soon as `push` returns (a socket
+ * reading into one static buffer), and a hostile peer cannot make us keep more than one legal
+ * message: its length prefix is checked against its type's cap as soon as the id byte is in.
  *
- * Payloads (`block`, `bytes`, `payload`) are views into received chunks; we never reuse those.
+ * Payloads (`block`, `bytes`, `payload`) are the receiver's own copies; blocks come from the
+ * `BlockPool` when one is given, and belong to the receiver until it releases them.
  */
 export class MessageDecoder {
-  #chunks: Uint8Array[] = [];
-  #head = 0;
-  #offset = 0;
-  #buffered = 0;
+  /** The start of a message whose end has not arrived yet. */
+  #partial = new Uint8Array(PARTIAL_SIZE);
+  #partialLength = 0;
   #stopped = false;
-  #staging: Uint8Array | undefined;
-  #stagingUsed = 0;
-  /** Where the last queued chunk starts in `#staging`, or -1 when it is not a staging view. */
-  #stagingViewStart = -1;
 
   /**
    * @param onMessage called for each complete message, in order; may call `stop()`.
    * @param pieceCount when known, bitfield lengths and piece indexes are checked exactly.
+   * @param blocks where block payloads are copied to; plain allocations without it.
    */
   constructor(
     private readonly onMessage: (msg: WireMessage) => void,
     public pieceCount?: number,
+    private readonly blocks?: BlockPool,
   ) {}
 
   /** Bytes received but not yet part of a complete message. */
   get buffered(): number {
-    return this.#buffered;
+    return this.#partialLength;
   }
 
   /** Drops what is buffered and ignores further input (the connection is closing). */
   stop(): void {
     this.#stopped = true;
-    this.#chunks = [];
-    this.#head = 0;
-    this.#offset = 0;
-    this.#buffered = 0;
-    this.#staging = undefined;
-    this.#stagingViewStart = -1;
+    this.#partialLength = 0;
+    this.#partial = EMPTY;
   }
 
-  /** Feeds received bytes. Throws a `ShoalError('protocol')` on a malformed or oversized message. */
+  /**
+   * Feeds received bytes; `chunk` is not kept past the call. Throws a `ShoalError('protocol')` on
+   * a malformed or oversized message.
+   */
   push(chunk: Uint8Array): void {
-    if (this.#stopped || chunk.length === 0) return;
-    this.#enqueue(chunk);
-    this.#buffered += chunk.length;
-    while (!this.#stopped && this.#buffered >= 4) {
-      const length = this.#peekU32();
+    if (this.#stopped) return;
+    let at = this.#partialLength > 0 ? this.#continuePartial(chunk) : 0;
+    if (this.#partialLength > 0) return;
+    while (!this.#stopped) {
+      const left = chunk.length - at;
+      if (left < 4) break;
+      const length = readU32(chunk, at);
       if (length === 0) {
-        this.#skip(4);
+        at += 4;
         this.onMessage({ type: 'keepAlive' });
         continue;
       }
-      if (this.#buffered < 5) return;
-      const id = this.#peekByte(4);
+      if (left < 5) break;
+      const id = chunk[at + 4]!;
       this.#checkLength(id, length);
-      if (this.#buffered < 4 + length) return;
-      this.#skip(4);
-      const body = this.#take(length);
-      const msg = this.#parse(id, body);
+      if (left < 4 + length) break;
+      const msg = this.#parse(id, chunk.subarray(at + 4, at + 4 + length));
+      at += 4 + length;
       if (msg) this.onMessage(msg);
     }
+    if (!this.#stopped && at < chunk.length) this.#keep(chunk.subarray(at));
   }
 
-  #enqueue(chunk: Uint8Array): void {
-    if (chunk.length > SMALL_CHUNK) {
-      this.#chunks.push(chunk);
-      this.#stagingViewStart = -1;
-      return;
+  /** Adds the start of `chunk` to the partial message; returns how many bytes of `chunk` it took. */
+  #continuePartial(chunk: Uint8Array): number {
+    let at = 0;
+    // The header first: the length prefix and, unless it is a keep-alive, the id byte.
+    while (this.#partialLength < 5 && at < chunk.length && !(this.#partialLength === 4 && readU32(this.#partial, 0) === 0)) {
+      this.#partial[this.#partialLength++] = chunk[at++]!;
     }
-    if (!this.#staging || this.#stagingUsed + chunk.length > this.#staging.length) {
-      this.#staging = new Uint8Array(STAGING_SIZE);
-      this.#stagingUsed = 0;
-      this.#stagingViewStart = -1;
+    if (this.#partialLength < 4) return at;
+    const length = readU32(this.#partial, 0);
+    if (length === 0) {
+      this.#partialLength = 0;
+      this.onMessage({ type: 'keepAlive' });
+      return at;
     }
-    // Append only: views of bytes already queued or delivered stay valid.
-    this.#staging.set(chunk, this.#stagingUsed);
-    const end = this.#stagingUsed + chunk.length;
-    if (this.#stagingViewStart >= 0) {
-      this.#chunks[this.#chunks.length - 1] = this.#staging.subarray(this.#stagingViewStart, end);
-    } else {
-      this.#stagingViewStart = this.#stagingUsed;
-      this.#chunks.push(this.#staging.subarray(this.#stagingUsed, end));
-    }
-    this.#stagingUsed = end;
+    if (this.#partialLength < 5) return at;
+    const id = this.#partial[4]!;
+    this.#checkLength(id, length);
+    this.#reserve(4 + length);
+    const take = Math.min(4 + length - this.#partialLength, chunk.length - at);
+    this.#partial.set(chunk.subarray(at, at + take), this.#partialLength);
+    this.#partialLength += take;
+    at += take;
+    if (this.#partialLength < 4 + length) return at;
+    this.#partialLength = 0;
+    const msg = this.#parse(id, this.#partial.subarray(4, 4 + length));
+    // A large message (a big bitfield) grew the buffer; do not keep that much per connection.
+    if (this.#partial.length > PARTIAL_SIZE) this.#partial = new Uint8Array(PARTIAL_SIZE);
+    if (msg) this.onMessage(msg);
+    return at;
+  }
+
+  /** Copies an unfinished message aside (`push` already checked its header if the id is in). */
+  #keep(rest: Uint8Array): void {
+    if (rest.length >= 5) this.#reserve(4 + readU32(rest, 0));
+    this.#partial.set(rest, 0);
+    this.#partialLength = rest.length;
+  }
+
+  /** Makes room for a message of `bytes` (already checked against its cap), keeping what is there. */
+  #reserve(bytes: number): void {
+    if (this.#partial.length >= bytes) return;
+    const bigger = new Uint8Array(bytes);
+    bigger.set(this.#partial.subarray(0, this.#partialLength));
+    this.#partial = bigger;
   }
 
   #checkLength(id: number, length: number): void {
@@ -169,13 +192,13 @@ export class MessageDecoder {
         return { type, index, begin, length };
       }
       case MessageId.piece:
-        return { type: 'piece', index: this.#index(b, 1), begin: readU32(b, 5), block: b.subarray(9) };
+        return { type: 'piece', index: this.#index(b, 1), begin: readU32(b, 5), block: this.#copyBlock(b.subarray(9)) };
       case MessageId.bitfield:
-        return { type: 'bitfield', bytes: b.subarray(1) };
+        return { type: 'bitfield', bytes: b.slice(1) };
       case MessageId.port:
         return { type: 'port', port: (b[1]! << 8) | b[2]! };
       case MessageId.extended:
-        return { type: 'extended', id: b[1]!, payload: b.subarray(2) };
+        return { type: 'extended', id: b[1]!, payload: b.slice(2) };
       default:
         // BEP 3: unknown messages are ignored (their size was capped above).
         return undefined;
@@ -188,67 +211,10 @@ export class MessageDecoder {
     return index;
   }
 
-  #peekByte(k: number): number {
-    let i = this.#head;
-    let at = this.#offset + k;
-    while (at >= this.#chunks[i]!.length) {
-      at -= this.#chunks[i]!.length;
-      i++;
-    }
-    return this.#chunks[i]![at]!;
-  }
-
-  #peekU32(): number {
-    const c = this.#chunks[this.#head]!;
-    if (c.length - this.#offset >= 4) return readU32(c, this.#offset);
-    return ((this.#peekByte(0) << 24) | (this.#peekByte(1) << 16) | (this.#peekByte(2) << 8) | this.#peekByte(3)) >>> 0;
-  }
-
-  #skip(n: number): void {
-    this.#buffered -= n;
-    while (n > 0) {
-      const c = this.#chunks[this.#head]!;
-      const left = c.length - this.#offset;
-      if (n < left) {
-        this.#offset += n;
-        return;
-      }
-      n -= left;
-      this.#advanceChunk();
-    }
-  }
-
-  #take(n: number): Uint8Array {
-    const first = this.#chunks[this.#head]!;
-    if (first.length - this.#offset >= n) {
-      const view = first.subarray(this.#offset, this.#offset + n);
-      this.#skip(n);
-      return view;
-    }
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const c = this.#chunks[this.#head]!;
-      const part = Math.min(n - filled, c.length - this.#offset);
-      out.set(c.subarray(this.#offset, this.#offset + part), filled);
-      filled += part;
-      this.#skip(part);
-    }
-    return out;
-  }
-
-  #advanceChunk(): void {
-    this.#chunks[this.#head] = EMPTY; // let the consumed chunk be collected
-    this.#head++;
-    this.#offset = 0;
-    if (this.#head === this.#chunks.length) {
-      this.#chunks.length = 0;
-      this.#head = 0;
-      this.#stagingViewStart = -1;
-    } else if (this.#head > 64) {
-      this.#chunks = this.#chunks.slice(this.#head);
-      this.#head = 0;
-    }
+  #copyBlock(data: Uint8Array): Uint8Array {
+    const block = this.blocks ? this.blocks.acquire(data.length) : new Uint8Array(data.length);
+    block.set(data);
+    return block;
   }
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isShoalError } from '../../../src-shared/errors';
+import { BlockPool } from './block-pool';
 import { MessageDecoder } from './message-decoder';
 import { encodeMessage, encodePieceHeader, encodeRequests, type WireMessage } from './messages';
 
@@ -112,6 +113,50 @@ describe('message codec', () => {
     for (let i = 0; i < stream.length; i += 7) chunks.push(stream.subarray(i, i + 7));
     const [msg] = decodeAll(chunks);
     expect(msg?.type === 'piece' && [...msg.block]).toEqual([...block]);
+  });
+});
+
+describe('message decoder and a reused read buffer', () => {
+  it('keeps every message intact when each chunk is overwritten right after push', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 200 }), (cuts) => {
+        const sent: WireMessage[] = [
+          { type: 'bitfield', bytes: Uint8Array.from([0xff, 0x80]) },
+          { type: 'piece', index: 1, begin: 0, block: Uint8Array.from({ length: 50 }, (_, i) => i) },
+          { type: 'keepAlive' },
+          { type: 'extended', id: 1, payload: Uint8Array.from([9, 8, 7]) },
+          { type: 'piece', index: 2, begin: 16, block: Uint8Array.from({ length: 33 }, (_, i) => 255 - i) },
+        ];
+        const stream = Uint8Array.from(sent.flatMap((m) => [...encodeMessage(m)]));
+        const out: WireMessage[] = [];
+        const d = new MessageDecoder((m) => out.push(m));
+        const readBuffer = new Uint8Array(64);
+        let at = 0;
+        for (let i = 0; at < stream.length; i++) {
+          const n = Math.min(cuts[i % cuts.length]!, stream.length - at);
+          readBuffer.set(stream.subarray(at, at + n));
+          d.push(readBuffer.subarray(0, n));
+          readBuffer.fill(0xee); // the next read lands here
+          at += n;
+        }
+        expect(d.buffered).toBe(0);
+        expect(out.map(plain)).toEqual(sent.map(plain));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('copies blocks into the pool it was given', () => {
+    const pool = new BlockPool(4, 64);
+    const recycled = pool.acquire(4);
+    pool.release(recycled);
+    const blocks: Uint8Array[] = [];
+    const d = new MessageDecoder((m) => m.type === 'piece' && blocks.push(m.block), undefined, pool);
+    d.push(encodeMessage({ type: 'piece', index: 0, begin: 0, block: Uint8Array.from([1, 2, 3, 4]) }));
+    d.push(encodeMessage({ type: 'piece', index: 0, begin: 4, block: Uint8Array.from([5, 6]) }));
+    expect(blocks[0]).toBe(recycled);
+    expect([...blocks[0]!]).toEqual([1, 2, 3, 4]);
+    expect([...blocks[1]!]).toEqual([5, 6]);
   });
 });
 

@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
+import type { BlockPool } from './block-pool';
 import { encodeExtendedHandshake, parseExtendedHandshake, type ExtendedHandshake } from './extended-handshake';
 import { encodeHandshake, HANDSHAKE_LENGTH, type Handshake, type HandshakeExtensions } from './handshake';
 import { MessageDecoder } from './message-decoder';
 import { encodeMessage, encodePieceHeader, encodeRequests, MAX_BLOCK_SIZE, type BlockRef, type WireMessage } from './messages';
 import { RateMeter } from './rate-meter';
-import { DEFAULT_HANDSHAKE_TIMEOUT_MS, readHandshake, type ReceivedHandshake } from './read-handshake';
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeReader, type ReceivedHandshake } from './read-handshake';
 
 export interface PeerConnectionOptions {
   /** The torrent this connection is for. */
@@ -22,6 +23,8 @@ export interface PeerConnectionOptions {
   readonly keepAliveMs?: number;
   /** Close after this long without receiving anything (default 3 min). */
   readonly idleTimeoutMs?: number;
+  /** Where received blocks are copied to; the `piece` listener releases them when done. */
+  readonly blocks?: BlockPool;
   /** Every byte read is counted here; reading stops while it is shut (a download speed limit). */
   readonly readGate?: ReadGate;
 }
@@ -59,6 +62,7 @@ export interface PeerConnectionEvents {
   haveAll: [];
   haveNone: [];
   request: [block: BlockRef];
+  /** `block` is the listener's own copy, from the `blocks` pool when one was given. */
   piece: [index: number, begin: number, block: Uint8Array];
   cancel: [block: BlockRef];
   reject: [block: BlockRef];
@@ -77,6 +81,8 @@ export interface PeerConnectionEvents {
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_KEEP_ALIVE_MS = 90_000;
 const DEFAULT_IDLE_TIMEOUT_MS = 180_000;
+/** As large as libuv's own read size, so a fast peer needs no more reads than before. */
+const sharedReadBuffer = new Uint8Array(64 * 1024);
 
 type State = 'connecting' | 'handshaking' | 'open' | 'closed';
 
@@ -114,6 +120,9 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
   #readingPaused = false;
   /** Reading stopped until the read gate opens. */
   #throttled = false;
+  /** Set while a dialled connection waits for the peer's handshake. */
+  #handshakeReader: HandshakeReader | undefined;
+  #handshakeTimer: NodeJS.Timeout | undefined;
   #lastReceivedAt = Date.now();
   #lastSentAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
@@ -131,25 +140,33 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       fast: options.extensions?.fast ?? true,
       dht: options.extensions?.dht ?? false,
     };
-    this.#decoder = new MessageDecoder((m) => this.#onMessage(m), options.pieceCount);
+    this.#decoder = new MessageDecoder((m) => this.#onMessage(m), options.pieceCount, options.blocks);
     socket.setNoDelay(true); // we batch our own writes; Nagle only delays requests
     socket.on('error', (err) => this.close(`network error: ${err.message}`, new ShoalError('network', `Connection to the peer failed: ${err.message}.`)));
-    socket.on('close', () => this.close('the peer closed the connection'));
+    socket.on('close', () =>
+      this.close(
+        'the peer closed the connection',
+        this.#state === 'handshaking' ? new ShoalError('network', 'The peer closed the connection during the handshake.') : undefined,
+      ),
+    );
     socket.on('drain', () => this.emit('drain'));
   }
 
   /** Dials a peer, sends our handshake and waits for theirs. Failures arrive as a `close` event. */
   static dial(options: DialOptions): PeerConnection {
-    const socket = new Socket();
-    const conn = new PeerConnection(socket, 'connecting', options);
+    let socket: Socket;
     try {
-      socket.connect({ host: options.host, port: options.port });
+      // Reads land in one buffer shared by every dialled connection (read callbacks run one at a
+      // time), so receiving allocates nothing; the decoder copies out what it keeps.
+      socket = connect({ host: options.host, port: options.port, onread: { buffer: sharedReadBuffer, callback: (length) => conn.#onRead(length) } });
     } catch {
       // A tracker or PEX can hand out a port out of range; that is this peer's failure, not ours.
+      const failed = new PeerConnection(new Socket(), 'connecting', options);
       const error = new ShoalError('network', `Cannot connect to ${options.host}:${options.port}: not a valid address.`);
-      setImmediate(() => conn.close('invalid address', error));
-      return conn;
+      setImmediate(() => failed.close('invalid address', error));
+      return failed;
     }
+    const conn = new PeerConnection(socket, 'connecting', options);
     const connectTimer = setTimeout(
       () => conn.close('connect timed out', new ShoalError('network', `Could not connect to the peer at ${options.host}:${options.port} in time.`)),
       options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -158,11 +175,12 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       clearTimeout(connectTimer);
       if (conn.#state === 'closed') return;
       conn.#state = 'handshaking';
-      conn.#write(encodeHandshake(options.infoHash, options.peerId, conn.#ours));
-      readHandshake(socket, options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS).then(
-        (received) => conn.#opened(received),
-        (err: unknown) => conn.close('handshake failed', err instanceof Error ? err : undefined),
+      conn.#handshakeReader = new HandshakeReader();
+      conn.#handshakeTimer = setTimeout(
+        () => conn.close('handshake failed', new ShoalError('network', 'The peer did not complete the handshake in time.')),
+        options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       );
+      conn.#write(encodeHandshake(options.infoHash, options.peerId, conn.#ours));
     });
     socket.once('close', () => clearTimeout(connectTimer));
     return conn;
@@ -351,6 +369,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.#closeReason = reason;
     clearInterval(this.#timer);
     this.options.readGate?.cancel(this.#unthrottle);
+    clearTimeout(this.#handshakeTimer);
     this.#decoder.stop();
     this.#socket.destroy();
     this.emit('close', reason, error);
@@ -374,6 +393,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
       return;
     }
     if (this.#state !== 'open') return;
+    // Dialled sockets read through `#onRead` and never emit 'data'.
     this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     if (leftover.length > 0) this.#onData(leftover);
     if (this.#state === 'open' && !this.#readingPaused && !this.#throttled) this.#socket.resume();
@@ -398,6 +418,26 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.#throttled = false;
     if (this.#state === 'open' && !this.#readingPaused) this.#socket.resume();
   };
+  /** A read of a dialled socket: `length` bytes in the shared buffer, which the next read reuses. */
+  #onRead(length: number): boolean {
+    const bytes = sharedReadBuffer.subarray(0, length);
+    if (this.#handshakeReader === undefined) {
+      if (this.#state === 'open') this.#onData(bytes);
+      return true;
+    }
+    let received: ReceivedHandshake | undefined;
+    try {
+      received = this.#handshakeReader.push(bytes);
+    } catch (err) {
+      this.close('handshake failed', err instanceof Error ? err : undefined);
+      return false;
+    }
+    if (received === undefined) return true;
+    this.#handshakeReader = undefined;
+    clearTimeout(this.#handshakeTimer);
+    this.#opened(received);
+    return true;
+  }
 
   #onData(chunk: Uint8Array): void {
     this.bytesReceived += chunk.length;

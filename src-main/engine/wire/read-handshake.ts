@@ -11,6 +11,28 @@ export interface ReceivedHandshake {
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 20_000;
 
 /**
+ * Collects a peer's 68-byte handshake from whatever reads it arrives in, checking each byte as it
+ * comes. Throws a `ShoalError('protocol')` on a malformed handshake.
+ */
+export class HandshakeReader {
+  readonly #buf = new Uint8Array(HANDSHAKE_LENGTH);
+  #filled = 0;
+
+  /**
+   * Feeds received bytes; returns the handshake once complete, with a view of the bytes of
+   * `chunk` that followed it (valid as long as `chunk` is).
+   */
+  push(chunk: Uint8Array): ReceivedHandshake | undefined {
+    const take = Math.min(chunk.length, HANDSHAKE_LENGTH - this.#filled);
+    this.#buf.set(chunk.subarray(0, take), this.#filled);
+    this.#filled += take;
+    checkHandshakePrefix(this.#buf.subarray(0, this.#filled));
+    if (this.#filled < HANDSHAKE_LENGTH) return undefined;
+    return { handshake: parseHandshake(this.#buf), leftover: chunk.subarray(take) };
+  }
+}
+
+/**
  * Reads a peer's 68-byte handshake from `socket` and leaves the socket paused with no listeners of
  * ours, ready to be handed to a `PeerConnection`. On a bad handshake, a timeout or a closed socket
  * it rejects with a `ShoalError` and destroys the socket.
@@ -19,8 +41,7 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 20_000;
  */
 export function readHandshake(socket: Socket, timeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS): Promise<ReceivedHandshake> {
   return new Promise((resolve, reject) => {
-    const buf = new Uint8Array(HANDSHAKE_LENGTH);
-    let filled = 0;
+    const reader = new HandshakeReader();
     const finish = (err: ShoalError | undefined, result?: ReceivedHandshake): void => {
       clearTimeout(timer);
       socket.off('data', onData);
@@ -36,13 +57,9 @@ export function readHandshake(socket: Socket, timeoutMs = DEFAULT_HANDSHAKE_TIME
       }
     };
     const onData = (chunk: Buffer): void => {
-      const take = Math.min(chunk.length, HANDSHAKE_LENGTH - filled);
-      buf.set(chunk.subarray(0, take), filled);
-      filled += take;
       try {
-        checkHandshakePrefix(buf.subarray(0, filled));
-        if (filled < HANDSHAKE_LENGTH) return;
-        finish(undefined, { handshake: parseHandshake(buf), leftover: chunk.subarray(take) });
+        const received = reader.push(chunk);
+        if (received) finish(undefined, received);
       } catch (err) {
         finish(isShoalError(err) ? err : new ShoalError('protocol', 'The peer sent a malformed handshake.'));
       }
