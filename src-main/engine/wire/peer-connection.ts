@@ -418,6 +418,7 @@ export class PeerConnection extends EventEmitter<PeerConnectionEvents> {
     this.#throttled = false;
     if (this.#state === 'open' && !this.#readingPaused) this.#socket.resume();
   };
+
   /** A read of a dialled socket: `length` bytes in the shared buffer, which the next read reuses. */
   #onRead(length: number): boolean {
     const bytes = sharedReadBuffer.subarray(0, length);
