@@ -27,6 +27,7 @@ import { SaveScheduler } from './persistence/save-scheduler';
 import type { SavedMagnet } from './persistence/saved-session';
 import { SessionStore, type LoadedSession, type SessionSnapshot, type StoredEntry, type StoredTorrent } from './persistence/session-store';
 import { resumeOf, torrentRecord } from './persistence/torrent-record';
+import { torrentFilePairs, undoMove } from './storage/move-files';
 import type { ResumeData } from './storage/storage';
 import type { PeerAddress } from './swarm/peer-registry';
 import { Torrent } from './torrent';
@@ -254,12 +255,46 @@ export class Session implements EngineApi {
     return {};
   }
 
-  async recheck(_input: CommandInput<'recheck'>): Promise<CommandOutput<'recheck'>> {
-    throw new ShoalError('internal', 'recheck is not built yet');
+  /** Starts checking the torrents' data again; each shows 'checking' with its progress until done. */
+  async recheck(input: CommandInput<'recheck'>): Promise<CommandOutput<'recheck'>> {
+    const torrents = this.#find(input.infoHashes);
+    // All or none: a busy one refuses the command before any check starts.
+    for (const t of torrents) t.assertIdle();
+    for (const t of torrents) {
+      // A failed check stops the torrent and the 'failed' event tells the user.
+      t.recheck().then(
+        () => this.#afterTask(t),
+        () => this.#afterTask(t),
+      );
+    }
+    this.#emitList();
+    return {};
   }
 
-  async moveStorage(_input: CommandInput<'moveStorage'>): Promise<CommandOutput<'moveStorage'>> {
-    throw new ShoalError('internal', 'moving storage is not built yet');
+  /** Starts moving a torrent's data; it shows 'moving' with the share of bytes moved until done. */
+  async moveStorage(input: CommandInput<'moveStorage'>): Promise<CommandOutput<'moveStorage'>> {
+    const t = this.#find([input.infoHash])[0]!;
+    const to = resolve(input.savePath);
+    if (to === resolve(t.savePath)) throw new ShoalError('invalid-input', `"${t.metainfo.name}" is already in ${to}`);
+    t.assertIdle();
+    const from = t.savePath;
+    // The move waits for each save it needs: the interrupted-move record first, the new place last.
+    const persist = (): Promise<void> => this.#saves?.required() ?? Promise.resolve();
+    t.moveStorage(to, persist).then(
+      () => {
+        this.#o.log?.(`${t.metainfo.name}: data moved from ${from} to ${to}`);
+        this.#afterTask(t);
+      },
+      (err: unknown) => {
+        if (this.#torrents.get(t.infoHash) !== t) return; // removed meanwhile
+        const error = isShoalError(err) ? err : new ShoalError('io', String(err));
+        const message = `${t.metainfo.name} was not moved and stays in ${from}: ${error.message.replace(/\.$/, '')}.`;
+        this.#emit({ name: 'notice', payload: { kind: 'error', message, infoHash: t.infoHash, code: error.code } });
+        this.#afterTask(t);
+      },
+    );
+    this.#emitList();
+    return {};
   }
 
   async subscribe(input: CommandInput<'subscribe'>): Promise<CommandOutput<'subscribe'>> {
@@ -333,7 +368,7 @@ export class Session implements EngineApi {
     for (const entry of loaded.entries) {
       try {
         if (entry.kind === 'magnet') await this.#restoreMagnet(entry);
-        else this.#restoreTorrent(entry);
+        else await this.#restoreTorrent(entry);
       } catch (err) {
         this.#unrestored.push(entry);
         const what = entry.kind === 'magnet' ? `The magnet link ${entry.uri.slice(0, 80)}` : `"${entry.metainfo.name}"`;
@@ -352,8 +387,9 @@ export class Session implements EngineApi {
     );
   }
 
-  #restoreTorrent(entry: StoredTorrent): void {
+  async #restoreTorrent(entry: StoredTorrent): Promise<void> {
     const r = entry.record;
+    if (r.movingTo !== undefined) await this.#undoMove(entry);
     const resume = resumeOf(r);
     const torrent = this.#create(entry.metainfo, r.savePath, { addedAt: r.addedAt, ...(resume ? { resume } : {}) });
     torrent.carryOver(r.totals, r.seedingSeconds);
@@ -364,6 +400,26 @@ export class Session implements EngineApi {
     }
     this.#torrents.set(torrent.infoHash, torrent);
     this.#queue.add(torrent.infoHash, !r.paused);
+  }
+
+  /** A move was cut short by the end of the last run: the data is used at the old place and the partial copy removed. */
+  async #undoMove(entry: StoredTorrent): Promise<void> {
+    const { savePath, movingTo } = entry.record;
+    const name = entry.metainfo.name;
+    try {
+      await undoMove(torrentFilePairs(entry.metainfo, savePath, movingTo!), savePath, movingTo!);
+      this.#o.log?.(`${name}: the move to ${movingTo} did not finish; the data stays in ${savePath}`);
+    } catch (err) {
+      this.#tellAtStart(`"${name}" was being moved to ${movingTo} when Shoal stopped; its data stays in ${savePath}, but the partial copy there could not be removed (${err instanceof Error ? err.message : String(err)}).`);
+    }
+  }
+
+  /** A recheck or a move ended: the queue and share limits see the torrent's new state, which is saved. */
+  #afterTask(t: Torrent): void {
+    if (this.#torrents.get(t.infoHash) !== t) return;
+    this.#applyQueue();
+    this.#emitList();
+    this.#saves?.soon();
   }
 
   async #restoreMagnet(entry: SavedMagnet): Promise<void> {

@@ -31,7 +31,8 @@ function swarmHealth(t: Torrent): SwarmInfo {
 export function summary(t: Torrent, queuePosition: number | null = null): TorrentSummary {
   const r = rates(t);
   const left = t.bytesLeft;
-  const progress = t.state === 'checking' ? t.checkProgress : t.metainfo.length > 0 ? t.bytesDone / t.metainfo.length : 1;
+  const busy = t.state === 'checking' || t.state === 'moving';
+  const progress = busy ? t.checkProgress : t.metainfo.length > 0 ? t.bytesDone / t.metainfo.length : 1;
   const peers = t.swarm.peers;
   return {
     infoHash: t.infoHash,

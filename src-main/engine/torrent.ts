@@ -6,6 +6,7 @@ import { BandwidthLimiter, type TorrentBandwidth } from './bandwidth/bandwidth-l
 import type { Metainfo } from './metainfo/metainfo';
 import { fileEdgePieces } from './picker/file-edges';
 import { PiecePicker } from './picker/piece-picker';
+import { moveFiles, torrentFilePairs, type MovedFiles, type MoveOps } from './storage/move-files';
 import { Storage, type ResumeData } from './storage/storage';
 import { Swarm } from './swarm/swarm';
 import type { SwarmPeer } from './swarm/swarm-peer';
@@ -52,9 +53,7 @@ const PRIORITY_VALUE: Record<FilePriority, number> = { skip: 0, normal: 1, high:
 export class Torrent {
   readonly metainfo: Metainfo;
   readonly infoHash: string;
-  readonly savePath: string;
   readonly addedAt: number;
-  readonly storage: Storage;
   readonly picker: PiecePicker<SwarmPeer>;
   readonly swarm: Swarm;
   readonly announcer: Announcer;
@@ -62,8 +61,15 @@ export class Torrent {
   readonly filePriorities: FilePriority[];
   completedAt: number | null = null;
   error: string | null = null;
-  /** Fraction of the on-disk check done, while checking. */
+  /** Fraction of the on-disk check done while checking, of the bytes moved while moving. */
   checkProgress = 0;
+  #savePath: string;
+  #storage: Storage;
+  /** A check or a move under way: the torrent does not trade until it ends. */
+  #task: { readonly done: Promise<void>; readonly abort: AbortController } | null = null;
+  /** What the torrent shows after a task when it is not to run: paused by the user or waiting in the queue. */
+  #stoppedAs: 'paused' | 'queued' = 'paused';
+  #movingTo: string | null = null;
   #options: TorrentOptions = defaultTorrentOptions;
   /** Transfer totals from earlier sessions, which this session's add to. */
   #earlier: TransferTotals = { uploaded: 0, downloaded: 0, wasted: 0 };
@@ -83,12 +89,12 @@ export class Torrent {
     const m = options.metainfo;
     this.metainfo = m;
     this.infoHash = m.infoHashHex;
-    this.savePath = options.savePath;
+    this.#savePath = options.savePath;
     this.addedAt = options.addedAt ?? Date.now();
     this.#resume = options.resume;
     this.filePriorities = m.files.map(() => 'normal');
     // Opening storage checks every path stays inside the save folder.
-    this.storage = Storage.open(m, options.savePath);
+    this.#storage = Storage.open(m, options.savePath);
     this.picker = new PiecePicker({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
     this.bandwidth = options.bandwidth ?? new BandwidthLimiter().forTorrent();
     this.swarm = new Swarm({
@@ -125,6 +131,31 @@ export class Torrent {
 
   get state(): TorrentState {
     return this.#state;
+  }
+
+  get savePath(): string {
+    return this.#savePath;
+  }
+
+  get storage(): Storage {
+    return this.#storage;
+  }
+
+  /** The folder a move under way goes to; saved, so a restart can clean up after an interrupted move. */
+  get movingTo(): string | null {
+    return this.#movingTo;
+  }
+
+  /** Stopped by the user (or a share limit), as opposed to running, waiting in the queue or failed. */
+  get paused(): boolean {
+    return this.#task ? !this.#running && this.#stoppedAs === 'paused' : this.#state === 'paused';
+  }
+
+  /** Throws the sentence for the user while a check or a move is under way. */
+  assertIdle(): void {
+    if (this.#task) {
+      throw new ShoalError('invalid-input', `"${this.metainfo.name}" is still ${this.#state === 'moving' ? 'moving' : 'checking'} its data; try again once that is done`);
+    }
   }
 
   /** Bytes uploaded, downloaded and wasted over the torrent's whole life, earlier sessions included. */
@@ -170,31 +201,38 @@ export class Torrent {
     if (this.#running) return;
     this.#running = true;
     this.error = null;
-    try {
-      if (!this.#checked) {
-        this.#setState('checking');
-        this.checkProgress = 0;
-        const progress = (done: number, total: number): void => {
-          this.checkProgress = total > 0 ? done / total : 1;
-        };
-        const have = this.#resume ? await this.storage.resume(this.#resume, progress) : await this.storage.check(progress);
-        this.#resume = undefined;
-        for (let i = 0; i < have.size; i++) if (have.has(i)) this.picker.pieceVerified(i);
-        this.#checked = true;
-        if (!this.#running) return; // paused while checking
-      }
-      this.#finishedSent = this.isComplete;
-      if (this.isComplete && this.completedAt === null) this.completedAt = Date.now();
-      this.#setState(this.isComplete ? 'seeding' : 'downloading');
-      this.swarm.start();
-      this.announcer.start();
-    } catch (err) {
-      this.#fail(isShoalError(err) ? err : new ShoalError('io', `Checking the data failed: ${err instanceof Error ? err.message : String(err)}.`));
-    }
+    if (this.#task) return; // it trades once the task ends
+    if (this.#checked) this.#trade();
+    else await this.#exclusive('checking', (signal) => this.#check(signal), 'fail').catch(() => undefined);
+  }
+
+  /**
+   * Hashes every piece again, the parts file's too; afterwards exactly the pieces on disk count and
+   * the others are wanted again. Trading stops meanwhile and resumes if the torrent is meant to run.
+   */
+  recheck(): Promise<void> {
+    this.#resume = undefined;
+    return this.#exclusive('checking', (signal) => this.#check(signal), 'fail');
+  }
+
+  /**
+   * Moves the data to the absolute folder `savePath`, keeping its layout, and reopens storage there.
+   * `persist` saves the torrent: it is called with `movingTo` set before any file moves, and with
+   * the new save path once every file is there, before the old copies are deleted; if either
+   * fails, the data stays whole at the old place. On failure the torrent carries on where it was.
+   */
+  moveStorage(savePath: string, persist: () => Promise<void>, ops?: MoveOps): Promise<void> {
+    return this.#exclusive('moving', (signal) => this.#move(savePath, persist, signal, ops), 'carry-on');
   }
 
   /** Stops trading; 'queued' says it waits for a slot in the queue rather than for the user. */
   async pause(as: 'paused' | 'queued' = 'paused'): Promise<void> {
+    if (this.#task) {
+      // The task finishes first; then the torrent stays stopped.
+      this.#running = false;
+      this.#stoppedAs = as;
+      return;
+    }
     if (!this.#running && this.#state === as) return;
     this.#running = false;
     this.#setState(as);
@@ -205,6 +243,12 @@ export class Torrent {
   /** Stops everything and closes the files; with `deleteFiles`, removes the torrent's data too. */
   async remove(deleteFiles: boolean): Promise<void> {
     this.#running = false;
+    const task = this.#task;
+    if (task) {
+      // A move cut short puts its files back first, so what is deleted (or kept) is whole.
+      task.abort.abort();
+      await task.done.catch(() => undefined);
+    }
     this.swarm.stop();
     await this.announcer.stop();
     await this.storage.close();
@@ -257,6 +301,98 @@ export class Torrent {
     this.swarm.refreshInterest();
     if (this.isComplete) this.#onComplete();
     else if (this.#state === 'seeding') this.#setState('downloading');
+  }
+
+  #trade(): void {
+    this.#finishedSent = this.isComplete;
+    if (this.isComplete && this.completedAt === null) this.completedAt = Date.now();
+    this.#setState(this.isComplete ? 'seeding' : 'downloading');
+    this.swarm.start();
+    this.announcer.start();
+  }
+
+  /**
+   * Runs a check or a move alone: trading stops, the state shows the task, and afterwards the
+   * torrent trades again if it is meant to run (the user or the queue may start or pause it
+   * meanwhile). A failed check stops the torrent on the error; a failed move carries on as before.
+   */
+  async #exclusive(state: 'checking' | 'moving', work: (signal: AbortSignal) => Promise<void>, onFailure: 'fail' | 'carry-on'): Promise<void> {
+    this.assertIdle();
+    const abort = new AbortController();
+    if (this.#state === 'queued' || this.#state === 'paused') this.#stoppedAs = this.#state;
+    this.swarm.stop();
+    this.#setState(state);
+    this.checkProgress = 0;
+    const done = (async () => {
+      await this.announcer.stop();
+      await work(abort.signal);
+    })();
+    this.#task = { done, abort };
+    try {
+      await done;
+    } catch (err) {
+      this.#task = null;
+      const verb = state === 'moving' ? 'Moving' : 'Checking';
+      const error = isShoalError(err) ? err : new ShoalError('io', `${verb} the data failed: ${err instanceof Error ? err.message : String(err)}.`);
+      if (abort.signal.aborted) throw error;
+      if (onFailure === 'fail') this.#fail(error);
+      else this.#afterTask();
+      throw error;
+    }
+    this.#task = null;
+    if (!abort.signal.aborted) this.#afterTask();
+  }
+
+  #afterTask(): void {
+    if (this.#running) this.#trade();
+    else this.#setState(this.#stoppedAs);
+  }
+
+  async #check(signal: AbortSignal): Promise<void> {
+    const progress = (done: number, total: number): void => {
+      this.checkProgress = total > 0 ? done / total : 1;
+    };
+    const resume = this.#resume;
+    const have = resume ? await this.storage.resume(resume, progress, signal) : await this.storage.check(progress, signal);
+    this.#resume = undefined;
+    this.picker.resetTo(have);
+    this.#checked = true;
+  }
+
+  async #move(savePath: string, persist: () => Promise<void>, signal: AbortSignal, ops: MoveOps | undefined): Promise<void> {
+    const from = this.#savePath;
+    const old = this.#storage;
+    // Opening checks every path stays inside the new folder before anything moves.
+    const next = Storage.open(this.metainfo, savePath, { have: old.have });
+    await old.close();
+    let moved: MovedFiles;
+    this.#movingTo = savePath;
+    try {
+      await persist();
+      const progress = (done: number, total: number): void => {
+        this.checkProgress = total > 0 ? done / total : 1;
+      };
+      moved = await moveFiles({ files: torrentFilePairs(this.metainfo, from, savePath), fromDir: from, toDir: savePath, onProgress: progress, signal, ...(ops ? { ops } : {}) });
+    } catch (err) {
+      this.#movingTo = null;
+      await this.#useStorage(Storage.open(this.metainfo, from, { have: old.have }));
+      throw err;
+    }
+    this.#movingTo = null;
+    this.#savePath = savePath;
+    await this.#useStorage(next);
+    // Until the new place is saved, a restart goes back to the old one, which must still be whole.
+    await persist();
+    await moved.commit();
+  }
+
+  /** Reads and writes go through `storage` from now on; pieces in progress start over. */
+  async #useStorage(storage: Storage): Promise<void> {
+    this.#storage = storage;
+    this.swarm.useStorage(storage);
+    const skipped = this.filePriorities.flatMap((priority, i) => (priority === 'skip' ? [i] : []));
+    if (skipped.length > 0) await storage.setSkippedFiles(skipped);
+    this.picker.resetTo(storage.have);
   }
 
   #setState(next: TorrentState): void {

@@ -42,6 +42,7 @@ export const torrentSummarySchema = z.object({
   infoHash: infoHashSchema,
   name,
   length: count,
+  /** Verified share of the data; while 'checking', the share checked; while 'moving', the share of bytes moved. */
   progress: fraction,
   state: torrentStateSchema,
   downRate: rate,

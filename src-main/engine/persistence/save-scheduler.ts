@@ -35,6 +35,13 @@ export class SaveScheduler {
     return this.#running;
   }
 
+  /** Saves now like `now`, but a failure rejects to the caller too: for steps that must not go on unsaved. */
+  required(): Promise<void> {
+    const saved = this.#running.then(() => this.#save());
+    this.#running = saved.catch(this.#onError);
+    return saved;
+  }
+
   /** No more timed saves; the caller makes the last one with `now()`. */
   stop(): void {
     this.#stopped = true;

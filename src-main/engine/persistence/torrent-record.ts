@@ -10,7 +10,7 @@ export async function torrentRecord(t: Torrent): Promise<SavedTorrent> {
     version: CURRENT_VERSION,
     infoHash: t.infoHash,
     savePath: t.savePath,
-    paused: t.state === 'paused',
+    paused: t.paused,
     priorities: [...t.filePriorities],
     options: t.options,
     totals: { uploaded: totals.uploaded, downloaded: totals.downloaded, wasted: totals.wasted },
@@ -18,6 +18,7 @@ export async function torrentRecord(t: Torrent): Promise<SavedTorrent> {
     addedAt: t.addedAt,
     completedAt: t.completedAt,
     resume: resume && { have: Buffer.from(resume.have).toString('base64'), files: [...resume.files] },
+    ...(t.movingTo !== null ? { movingTo: t.movingTo } : {}),
   };
 }
 

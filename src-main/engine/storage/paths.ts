@@ -33,6 +33,11 @@ export function filePaths(metainfo: Metainfo, downloadDir: string): string[] {
   });
 }
 
+/** The hidden file in `downloadDir` holding skipped files' bytes of shared pieces (see PartsFile). */
+export function partsPath(metainfo: Metainfo, downloadDir: string): string {
+  return path.join(path.resolve(downloadDir), `.${metainfo.infoHashHex}.parts`);
+}
+
 /** `child` is strictly below `parent` (both absolute and normalized). */
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);

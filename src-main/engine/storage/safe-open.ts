@@ -58,6 +58,18 @@ export class SafeOpener {
     }
   }
 
+  /**
+   * The real path to use for `file` (an absolute path below the root), its folders created and
+   * checked as `open` does: for renaming or creating a file there without following a planted link.
+   */
+  async pathFor(file: string): Promise<string> {
+    if (!isInside(this.root, file)) {
+      throw new ShoalError('invalid-torrent', `refusing to use ${file}: it is outside the download folder`);
+    }
+    const dir = await this.#safeDir(path.dirname(file), true, file);
+    return path.join(dir!, path.basename(file));
+  }
+
   /** The real path of `dir` after checking every level below the root; `undefined` if missing. */
   async #safeDir(dir: string, create: boolean, file: string): Promise<string | undefined> {
     const realRoot = await this.#root(create, file);

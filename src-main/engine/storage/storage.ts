@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { Bitfield } from '../../../src-shared/bitfield';
 import { ShoalError } from '../../../src-shared/errors';
 import type { Metainfo } from '../metainfo/metainfo';
 import { checkFiles, type CheckProgress } from './check';
 import { BLOCK_SIZE, PieceLayout } from './layout';
-import { filePaths } from './paths';
+import { filePaths, partsPath } from './paths';
 import { PartsFile } from './parts-file';
 import { PieceWriter, type WriteOutcome } from './piece-writer';
 import { piecesToRecheck, stampFiles, type ResumeData } from './resume';
@@ -69,7 +68,7 @@ export class Storage {
     this.have = new Bitfield(metainfo.pieceCount, options.have?.bytes);
     this.#hashes = metainfo.pieceHashes;
     const opener = new SafeOpener(downloadDir, options.openFile ?? openFile);
-    this.partsPath = path.join(opener.root, `.${metainfo.infoHashHex}.parts`);
+    this.partsPath = partsPath(metainfo, opener.root);
     const parts = new PartsFile(opener, this.partsPath, metainfo.pieceLength, metainfo.pieceCount);
     this.#files = new TorrentFiles(this.layout, this.filePaths, opener, options.maxOpenFiles, parts);
     this.#writer = new PieceWriter(this.layout, this.#files, metainfo.pieceHashes, this.have);
@@ -169,6 +168,8 @@ export class Storage {
     await this.#writer.idle();
     this.#writer.reset();
     this.#cache.clear();
+    // An open handle would still read a file deleted or replaced since.
+    await this.#files.closeIdleHandles();
     const found = await checkFiles(this.layout, this.#files, this.#hashes, onProgress, signal);
     for (let i = 0; i < this.have.size; i++) {
       if (found.has(i)) this.have.set(i);

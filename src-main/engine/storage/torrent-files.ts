@@ -246,6 +246,11 @@ export class TorrentFiles {
     }
   }
 
+  /** Closes the idle file handles, so the next reads see the files as they are now (replaced or deleted ones too). */
+  async closeIdleHandles(): Promise<void> {
+    for (let file = 0; file < this.#layout.fileCount; file++) await this.#pool.closeFile(file);
+  }
+
   async close(): Promise<void> {
     await this.#pool.closeAll();
     await this.#parts?.close();

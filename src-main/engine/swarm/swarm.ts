@@ -89,6 +89,7 @@ export class Swarm {
   readonly registry: PeerRegistry;
   readonly totals: SwarmTotals = { downloaded: 0, uploaded: 0, wasted: 0, hashFailures: 0 };
   readonly #o: SwarmOptions;
+  #storage: Storage;
   readonly #peers = new Map<string, SwarmPeer>();
   readonly #peerIds = new Set<string>();
   readonly #dialing = new Set<PeerConnection>();
@@ -105,6 +106,7 @@ export class Swarm {
 
   constructor(options: SwarmOptions) {
     this.#o = options;
+    this.#storage = options.storage;
     this.registry = new PeerRegistry();
     this.registry.addSelf({ host: '127.0.0.1', port: options.listenPort });
     this.#choker = new Choker({ slots: options.uploadSlots ?? 8, optimisticEvery: OPTIMISTIC_EVERY_ROUNDS });
@@ -136,6 +138,11 @@ export class Swarm {
     clearInterval(this.#timer);
     for (const conn of this.#dialing) conn.close('torrent stopped');
     for (const peer of this.#peers.values()) peer.conn.close('torrent stopped');
+  }
+
+  /** The torrent's data moved: serve and write through `storage` from now on (call while stopped). */
+  useStorage(storage: Storage): void {
+    this.#storage = storage;
   }
 
   /** Addresses from a tracker (or the user). */
@@ -232,7 +239,7 @@ export class Swarm {
   #greet(peer: SwarmPeer, metadata: MetadataResponder): void {
     const { conn } = peer;
     if (conn.extensionProtocol) conn.sendExtendedHandshake({ ...metadata.handshakeFields(), v: 'Shoal 0.1.0', reqq: MAX_QUEUED_REQUESTS });
-    const have = this.#o.storage.have;
+    const have = this.#storage.have;
     if (conn.fastExtension && have.complete) conn.sendHaveAll();
     else if (conn.fastExtension && have.count === 0) conn.sendHaveNone();
     else if (have.count > 0) conn.sendBitfield(have.bytes);
@@ -288,7 +295,7 @@ export class Swarm {
 
   #afterHaveChange(peer: SwarmPeer): void {
     // Two seeds have nothing to trade.
-    if (peer.isSeed && this.#o.storage.have.complete) {
+    if (peer.isSeed && this.#storage.have.complete) {
       peer.conn.close('both sides are seeds');
       return;
     }
@@ -352,7 +359,7 @@ export class Swarm {
     senders.set(begin / BLOCK_SIZE, peer.key);
     this.#fill(peer);
     this.#addBacklog(block.length);
-    this.#o.storage.writeBlock(index, begin, block).then(
+    this.#storage.writeBlock(index, begin, block).then(
       (outcome) => {
         blockPool.release(block);
         this.#addBacklog(-block.length);
@@ -392,7 +399,7 @@ export class Swarm {
     if (this.complete) {
       for (const peer of this.#peers.values()) {
         this.#setInterested(peer, false);
-        if (peer.isSeed && this.#o.storage.have.complete) peer.conn.close('both sides are seeds');
+        if (peer.isSeed && this.#storage.have.complete) peer.conn.close('both sides are seeds');
       }
       this.#o.events.complete();
     }
@@ -429,7 +436,7 @@ export class Swarm {
   /** The blocks of a piece as they are on disk now (for smart ban), or null if unreadable. */
   async #readPieceBlocks(index: number): Promise<Uint8Array[] | null> {
     try {
-      const data = await this.#o.storage.readPiece(index);
+      const data = await this.#storage.readPiece(index);
       const blocks: Uint8Array[] = [];
       for (let at = 0; at < data.length; at += BLOCK_SIZE) blocks.push(data.subarray(at, at + BLOCK_SIZE));
       return blocks;
@@ -462,7 +469,7 @@ export class Swarm {
 
   #onRequest(peer: SwarmPeer, block: BlockRef): void {
     const { conn } = peer;
-    if (conn.amChoking || !this.#o.storage.have.has(block.index)) {
+    if (conn.amChoking || !this.#storage.have.has(block.index)) {
       if (conn.fastExtension) conn.sendReject(block);
       return;
     }
@@ -489,7 +496,7 @@ export class Swarm {
     const block = peer.uploadQueue.shift()!;
     limit.consume(block.length);
     peer.serving = true;
-    this.#o.storage.readBlock(block.index, block.begin, block.length).then(
+    this.#storage.readBlock(block.index, block.begin, block.length).then(
       (data) => {
         peer.serving = false;
         if (!conn.isOpen || conn.amChoking) return;
@@ -525,7 +532,7 @@ export class Swarm {
   }
 
   #rechoke(): void {
-    const seeding = this.#o.storage.have.complete;
+    const seeding = this.#storage.have.complete;
     const now = Date.now();
     const candidates = [...this.#peers.values()].map((p) => ({
       id: p.key,
