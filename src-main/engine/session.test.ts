@@ -114,6 +114,12 @@ describe('Session', () => {
     const added = await session.addTorrent({ source: { kind: 'magnet', uri: `magnet:?xt=urn:btih:${hash}` }, paused: true });
     expect(added).toEqual({ infoHash: hash, name: hash });
     expect(session.magnet(hash)?.state).toBe('paused');
+    const details: ShoalEvent[] = [];
+    session.onEvent((e) => e.name === 'detail' && details.push(e));
+    await session.subscribe({ infoHash: hash, tab: 'general' });
+    await session.subscribe({ infoHash: hash, tab: 'pieces' });
+    expect(details).toHaveLength(1); // nothing to show of the pieces yet
+    expect(details[0]).toMatchObject({ payload: { infoHash: hash, general: { name: hash, pieceCount: 0, magnet: `magnet:?xt=urn:btih:${hash}` } } });
     await session.resume({ infoHashes: [hash] });
     expect(session.magnet(hash)?.state).toBe('metadata');
     await expect(session.setFilePriorities({ infoHash: hash, files: [{ index: 0, priority: 'skip' }] })).rejects.toMatchObject({

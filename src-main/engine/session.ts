@@ -18,7 +18,7 @@ import { altSpeedScheduled } from './bandwidth/alt-speed-schedule';
 import { BandwidthLimiter } from './bandwidth/bandwidth-limiter';
 import { PeerListener } from './listener';
 import { MetadataFetch } from './magnet/metadata-fetch';
-import { metadataSummary } from './magnet/metadata-views';
+import { metadataDetail, metadataSummary } from './magnet/metadata-views';
 import { formatMagnet, parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrent } from './metainfo/parse-torrent';
@@ -691,8 +691,8 @@ export class Session implements EngineApi {
     const sub = this.#subscription;
     if (!sub) return;
     const fetching = this.#magnets.get(sub.infoHash);
-    // Before the metadata only the trackers are known.
-    if (fetching && sub.tab === 'trackers') this.#emit({ name: 'detail', payload: { infoHash: fetching.infoHash, trackers: views.announcerTrackers(fetching.announcer) } });
+    const before = fetching && metadataDetail(fetching, sub.tab);
+    if (before) this.#emit({ name: 'detail', payload: before });
     const t = this.#torrents.get(sub.infoHash);
     if (!t) return;
     const payload: EventPayload<'detail'> = { infoHash: t.infoHash };
