@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventPayload } from '../../src-shared/contract';
 import { tempDir } from '../testing/processes';
 import { Session } from './session';
@@ -74,5 +74,26 @@ describe('Session speed limits', () => {
     await session.setSettings({ altSpeedSchedule: { ...everyDayAllDay, enabled: false } });
     expect(gates.down.rate).toBe(100_000);
     expect((await nextStats()).altSpeedActive).toBe(false);
+  });
+
+  it('looks at the schedule again every minute', async () => {
+    // Monday 07:59:30 local time; the window opens at 08:00.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'], now: new Date(2026, 2, 2, 7, 59, 30) });
+    const own = await Session.start({ downloadDir: dir.path, listenPort: 0, listenHost: '127.0.0.1' });
+    try {
+      const data = await readFile(join(fixtures, 'alice.torrent'));
+      const { infoHash } = await own.addTorrent({ source: { kind: 'torrent', data }, paused: true });
+      const gates = own.torrent(infoHash)!.bandwidth;
+      const mondayMorning = { enabled: true, days: [1], fromMinute: 8 * 60, toMinute: 9 * 60 };
+      await own.setSettings({ speedLimit: { down: 100_000, up: 0 }, altSpeedLimit: { down: 10_000, up: 0 }, altSpeedSchedule: mondayMorning });
+      expect(gates.down.rate).toBe(100_000);
+      vi.advanceTimersByTime(60_000);
+      expect(gates.down.rate).toBe(10_000);
+      vi.advanceTimersByTime(60 * 60_000);
+      expect(gates.down.rate).toBe(100_000);
+    } finally {
+      await own.close();
+      vi.useRealTimers();
+    }
   });
 });

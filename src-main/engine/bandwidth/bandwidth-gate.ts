@@ -14,11 +14,6 @@ export class BandwidthGate {
     this.#queue = queue;
   }
 
-  /** No bucket limits: callers may skip the gate altogether. */
-  get unlimited(): boolean {
-    return this.#buckets.every((b) => b.unlimited);
-  }
-
   /** The tightest limit in bytes a second, 0 when none. */
   get rate(): number {
     let rate = 0;

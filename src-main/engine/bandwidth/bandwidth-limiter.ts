@@ -20,10 +20,6 @@ export class BandwidthLimiter {
     this.#up = new TokenBucket(0, { now: this.#now });
   }
 
-  get limit(): SpeedLimit {
-    return { down: this.#down.rate, up: this.#up.rate };
-  }
-
   setLimit(limit: SpeedLimit): void {
     const downChanged = setRate(this.#down, limit.down);
     const upChanged = setRate(this.#up, limit.up);
@@ -53,10 +49,6 @@ export class TorrentBandwidth {
     this.#upQueue = globalUp.queue;
     this.down = new BandwidthGate([this.#down, globalDown.bucket], globalDown.queue);
     this.up = new BandwidthGate([this.#up, globalUp.bucket], globalUp.queue);
-  }
-
-  get limit(): SpeedLimit {
-    return { down: this.#down.rate, up: this.#up.rate };
   }
 
   setLimit(limit: SpeedLimit): void {
