@@ -23,6 +23,8 @@ interface FakePeer {
   readonly address: PeerAddress;
   /** Metadata pieces it was asked for. */
   readonly asked: number[];
+  /** Connections it accepted. */
+  connections(): number;
   stop(): Promise<void>;
 }
 
@@ -39,7 +41,9 @@ afterEach(async () => {
 /** A peer that offers the metadata over BEP 9 and answers requests as `behaviour` says. */
 async function fakePeer(info: Uint8Array, infoHash: Uint8Array, behaviour: Behaviour): Promise<FakePeer> {
   const asked: number[] = [];
+  let connections = 0;
   const server = createServer((socket) => {
+    connections++;
     readHandshake(socket).then((received) => {
       const conn = PeerConnection.accept(socket, received, { infoHash, peerId: generatePeerId() });
       conns.push(conn);
@@ -64,7 +68,7 @@ async function fakePeer(info: Uint8Array, infoHash: Uint8Array, behaviour: Behav
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  return { address: { host: '127.0.0.1', port }, asked, stop: () => new Promise((r) => server.close(() => r())) };
+  return { address: { host: '127.0.0.1', port }, asked, connections: () => connections, stop: () => new Promise((r) => server.close(() => r())) };
 }
 
 interface Run {
@@ -169,6 +173,20 @@ describe('MetadataFetch', () => {
     const { metainfo } = await within(run.ready, 5000);
     expect(Buffer.from(metainfo.infoBytes).equals(info)).toBe(true);
     expect(silent.asked.length).toBeGreaterThan(0);
+  });
+
+  it('dials nobody once the metadata is in, though more peers are known', async () => {
+    const { info, infoHash } = makeInfo();
+    const peers = await Promise.all(Array.from({ length: 12 }, () => fakePeer(info, infoHash, 'honest')));
+    const run = startFetch(infoHash, peers);
+    const { peers: handed } = await within(run.ready, 5000);
+    const total = () => peers.reduce((n, p) => n + p.connections(), 0);
+    const atReady = total();
+    expect(atReady).toBeLessThan(12); // eight dials at once: some peers were never needed
+    await new Promise((r) => setTimeout(r, 300));
+    expect(total()).toBe(atReady);
+    expect(run.fetch.peerCount).toBe(0);
+    expect(handed).toHaveLength(12); // the torrent gets them all
   });
 
   it('disconnects every peer when paused', async () => {

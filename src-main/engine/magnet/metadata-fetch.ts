@@ -155,7 +155,7 @@ export class MetadataFetch {
   accept(socket: Socket, received: ReceivedHandshake): boolean {
     const host = normalizeHost(socket.remoteAddress ?? '');
     const address = { host, port: socket.remotePort ?? 0 };
-    if (this.#state !== 'metadata' || this.#registry.isBanned(address) || this.#peers.size + this.#dialing.size >= this.#o.maxConnections) return false;
+    if (!this.#active || this.#registry.isBanned(address) || this.#peers.size + this.#dialing.size >= this.#o.maxConnections) return false;
     this.#attach(PeerConnection.accept(socket, received, this.#connOptions()), address);
     return true;
   }
@@ -173,8 +173,13 @@ export class MetadataFetch {
     if (this.#registry.add(addresses) > 0) this.#dial();
   }
 
+  /** Fetching now: started, not paused, and not yet done. */
+  get #active(): boolean {
+    return this.#state === 'metadata' && !this.#done;
+  }
+
   #dial(): void {
-    if (this.#state !== 'metadata') return;
+    if (!this.#active) return;
     const room = Math.min(this.#o.maxConnections - this.#peers.size - this.#dialing.size, MAX_HALF_OPEN - this.#dialing.size);
     for (const address of this.#registry.takeDialable(room)) {
       const conn = PeerConnection.dial({ ...this.#connOptions(), host: address.host, port: address.port, connectTimeoutMs: 5000 });
@@ -193,7 +198,7 @@ export class MetadataFetch {
         conn.close('connected to ourselves');
         return;
       }
-      if (this.#state !== 'metadata' || this.#peers.has(key)) {
+      if (!this.#active || this.#peers.has(key)) {
         conn.close('not needed');
         return;
       }
@@ -267,7 +272,7 @@ export class MetadataFetch {
 
   /** Sends what the scheduler says to send now. */
   #request(): void {
-    if (this.#state !== 'metadata') return;
+    if (!this.#active) return;
     for (const { peer, piece } of this.#scheduler.next()) {
       const p = this.#peers.get(peer);
       const theirs = p?.conn.peerExtendedHandshake?.m[UT_METADATA];
