@@ -319,7 +319,8 @@ export class Torrent {
   async #exclusive(state: 'checking' | 'moving', work: (signal: AbortSignal) => Promise<void>, onFailure: 'fail' | 'carry-on'): Promise<void> {
     this.assertIdle();
     const abort = new AbortController();
-    if (this.#state === 'queued' || this.#state === 'paused') this.#stoppedAs = this.#state;
+    // A torrent not running now (paused, queued, failed) comes back stopped; pause() may change that meanwhile.
+    this.#stoppedAs = this.#state === 'queued' ? 'queued' : 'paused';
     this.swarm.stop();
     this.#setState(state);
     this.checkProgress = 0;
