@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROTOCOL_VERSION, type CommandInput, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type SpeedLimit, type TorrentSummary } from '../../src-shared/contract';
+import { defaultLimitSettings, PROTOCOL_VERSION, type CommandInput, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type SpeedLimit, type TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { startEngineWorker } from '../app/engine-worker';
 import type { EngineConnection } from '../app/engine-supervisor';
@@ -70,7 +70,6 @@ export class EngineSession {
       await api.invoke('setSettings', {
         ...(options.listenPort !== undefined ? { listenPort: options.listenPort } : {}),
         ...(options.announceInterval !== undefined ? { announceInterval: options.announceInterval } : {}),
-        ...(options.shareLimits !== undefined ? { shareLimits: options.shareLimits } : {}),
         ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
       });
       const skip = options.skipFiles ?? [];
@@ -79,9 +78,13 @@ export class EngineSession {
         if (!(err instanceof ShoalError && err.code === 'already-exists')) throw err;
         const known = await api.invoke('inspectTorrent', source.kind === 'magnet' ? { uri: source.uri } : { data: source.data });
         if (skip.length > 0) await api.invoke('setFilePriorities', { infoHash: known.infoHash, files: skip.map((index) => ({ index, priority: 'skip' as const })) });
+        // Resuming past the limits would keep it seeding for good (the engine's rule for a
+        // resume by hand); this run's limits apply to it afresh instead, set just below.
+        if (options.shareLimits !== undefined) await api.invoke('setSettings', { shareLimits: defaultLimitSettings.shareLimits });
         await api.invoke('resume', { infoHashes: [known.infoHash] });
         return { infoHash: known.infoHash, name: known.name };
       });
+      if (options.shareLimits !== undefined) await api.invoke('setSettings', { shareLimits: options.shareLimits });
       const session = new EngineSession(engine, added.infoHash, added.name);
       session.#follow();
       await api.invoke('subscribe', { infoHash: added.infoHash, tab: 'general' });

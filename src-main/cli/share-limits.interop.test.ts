@@ -132,4 +132,18 @@ describe('shoal seed stops at its share limits', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(aria.process.child.exitCode, aria.process.output()).toBeNull();
   }, 90_000);
+
+  it('run again on the same state folder past its limit, stops at once instead of seeding for good', async () => {
+    const f = fixtures.get('time')!;
+    const state = await tempDir('state');
+    cleanups.push(() => state.remove());
+    const args = ['seed', f.torrent, '--data', f.dataDir, '--seed-time', '0.05', '--state-dir', state.path, '--json'];
+    const first = keep(startShoal(args));
+    expect(await exitOf(first, 30_000)).toBe(0);
+    expect(summaryOf(first).state).toBe('paused');
+    // Restored paused past its limit: resuming it must not count as the user's "keep seeding".
+    const again = keep(startShoal(args));
+    expect(await exitOf(again, 15_000)).toBe(0);
+    expect(summaryOf(again).state).toBe('paused');
+  }, 60_000);
 });
