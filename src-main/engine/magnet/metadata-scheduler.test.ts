@@ -85,6 +85,19 @@ describe('MetadataScheduler', () => {
   });
   }
 
+  it('follows the size most peers announce, so one peer lying about it cannot hold the fetch', () => {
+    const { s } = scheduler();
+    s.addPeer('liar', info.length + 5);
+    expect(s.next().map((r) => r.peer)).toEqual(['liar', 'liar']);
+    s.addPeer('a', info.length);
+    s.addPeer('b', info.length);
+    const requests = s.next();
+    expect(new Set(requests.map((r) => r.peer))).toEqual(new Set(['a', 'b']));
+    let outcome;
+    for (const r of requests) outcome = s.received(r.peer, r.piece, info.length, piece(r.piece));
+    expect(Buffer.from(outcome!.info!).equals(info)).toBe(true);
+  });
+
   it('convicts a peer whose data contradicts the size it announced', () => {
     const { s } = scheduler();
     s.addPeer('a', info.length);

@@ -146,14 +146,18 @@ export class MetadataScheduler {
     }
   }
 
-  /** The assembler for the size most live peers announce; rebuilt when that size changes. */
+  /**
+   * The assembler for the size most live peers announce, rebuilt (losing its pieces) only when
+   * another size has more: one peer lying about the size cannot hold the fetch to itself.
+   */
   #ensureAssembler(): MetadataAssembler | undefined {
     const votes = new Map<number, number>();
     for (const size of this.#sizes.values()) votes.set(size, (votes.get(size) ?? 0) + 1);
-    if (this.#assembler && votes.has(this.#assembler.size)) return this.#assembler;
     let best: number | undefined;
     for (const [size, n] of votes) if (best === undefined || n > votes.get(best)!) best = size;
-    this.#assembler = best === undefined ? undefined : new MetadataAssembler(this.#infoHash, best);
+    // No peer offers it right now: keep what was fetched for when they come back.
+    if (best === undefined || (this.#assembler && (votes.get(this.#assembler.size) ?? 0) >= votes.get(best)!)) return this.#assembler;
+    this.#assembler = new MetadataAssembler(this.#infoHash, best);
     this.#senders.clear();
     this.#outstanding.clear();
     return this.#assembler;
