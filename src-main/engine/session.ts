@@ -288,7 +288,8 @@ export class Session implements EngineApi {
       (err: unknown) => {
         if (this.#torrents.get(t.infoHash) !== t) return; // removed meanwhile
         const error = isShoalError(err) ? err : new ShoalError('io', String(err));
-        const message = `${t.metainfo.name} was not moved and stays in ${from}: ${error.message.replace(/\.$/, '')}.`;
+        const reason = error.message.replace(/\.$/, '');
+        const message = t.savePath === from ? `${t.metainfo.name} was not moved and stays in ${from}: ${reason}.` : `${t.metainfo.name}: ${reason}.`;
         this.#emit({ name: 'notice', payload: { kind: 'error', message, infoHash: t.infoHash, code: error.code } });
         this.#afterTask(t);
       },

@@ -383,7 +383,10 @@ export class Torrent {
     this.#savePath = savePath;
     await this.#useStorage(next);
     // Until the new place is saved, a restart goes back to the old one, which must still be whole.
-    await persist();
+    await persist().catch((err: unknown) => {
+      const code = isShoalError(err) ? err.code : 'io';
+      throw new ShoalError(code, `the data is now in ${savePath}, but that could not be saved, so the old copy in ${from} was kept`);
+    });
     await moved.commit();
   }
 
