@@ -108,6 +108,28 @@ describe('Session persistence', { timeout: 15_000 }, () => {
     expect(JSON.parse(await readFile(join(state, 'session.json'), 'utf8'))).toMatchObject({ torrents: magnets });
   });
 
+  it('saves a magnet whose metadata arrived as the torrent it became, and restores that', async () => {
+    const seedDir = join(dir.path, 'seed');
+    await mkdir(seedDir, { recursive: true });
+    await copyFile(join(contentDir, 'alice.txt'), join(seedDir, 'alice.txt'));
+    const seeder = await start({ stateDir: join(dir.path, 'seeder-state'), downloadDir: seedDir });
+    await seeder.addTorrent({ source: { kind: 'torrent', data: readTorrent('alice.torrent') } });
+    await vi.waitFor(() => expect(seeder.torrent(alice)?.state).toBe('seeding'), { timeout: 5000 });
+
+    const first = await start();
+    const savePath = join(dir.path, 'from-magnet');
+    await first.addTorrent({ source: { kind: 'magnet', uri: `magnet:?xt=urn:btih:${alice}&x.pe=127.0.0.1:${seeder.listenPort}` }, savePath });
+    await vi.waitFor(() => expect(first.torrent(alice)?.state).toBe('seeding'), { timeout: 10_000 });
+    await stop(first);
+    await stop(seeder);
+
+    const second = await start();
+    const { rows } = await connect(second);
+    expect(rows.map((r) => [r.infoHash, r.name, r.savePath, r.length])).toEqual([[alice, 'alice.txt', savePath, 163783]]);
+    expect(second.magnet(alice)).toBeUndefined();
+    await vi.waitFor(() => expect(second.torrent(alice)?.state).toBe('seeding'), { timeout: 5000 });
+  });
+
   it('tells each front end that a damaged session file was set aside', async () => {
     const state = join(dir.path, 'state');
     await mkdir(state, { recursive: true });

@@ -72,6 +72,7 @@ describe('Session', () => {
       });
       const uri = `magnet:?xt=urn:btih:${infoHash}&dn=..%2FMy%20Alice&xl=163783&x.pe=127.0.0.1:${seeder.listenPort}`;
       const added = await session.addTorrent({ source: { kind: 'magnet', uri }, savePath: join(dir.path, 'here') });
+      await session.setTorrentOptions({ infoHashes: [infoHash], options: { sequential: true } });
       expect(added).toEqual({ infoHash, name: '.._My Alice' });
       expect(rows[0]).toMatchObject({ infoHash, name: '.._My Alice', state: 'metadata', length: 163783, progress: 0, savePath: join(dir.path, 'here') });
       await expect(session.addTorrent({ source: { kind: 'magnet', uri } })).rejects.toMatchObject({ code: 'already-exists' });
@@ -80,6 +81,7 @@ describe('Session', () => {
       await waitFor('the magnet to download', () => (session.torrent(infoHash)?.state === 'seeding' ? true : undefined), 15_000, 50);
       expect(session.magnet(infoHash)).toBeUndefined();
       expect(session.torrent(infoHash)!.savePath).toBe(join(dir.path, 'here'));
+      expect(session.torrent(infoHash)!.options.sequential).toBe(true); // set while fetching the metadata
       expect(await readFile(join(dir.path, 'here', 'alice.txt'))).toEqual(await readFile(join(content, 'alice.txt')));
       await waitFor('the list to say so', () => (rows.some((r) => r.infoHash === infoHash && r.state === 'seeding') ? true : undefined), 5000, 20);
       expect(rows.filter((r) => r.infoHash === infoHash).at(-1)).toMatchObject({ name: 'alice.txt', length: 163783, progress: 1 });
@@ -122,6 +124,8 @@ describe('Session', () => {
     expect(details[0]).toMatchObject({ payload: { infoHash: hash, general: { name: hash, pieceCount: 0, magnet: `magnet:?xt=urn:btih:${hash}` } } });
     await session.resume({ infoHashes: [hash] });
     expect(session.magnet(hash)?.state).toBe('metadata');
+    await session.setTorrentOptions({ infoHashes: [hash], options: { sequential: true } });
+    expect(session.magnet(hash)?.options).toMatchObject({ sequential: true, firstLastPiecesFirst: false });
     await expect(session.setFilePriorities({ infoHash: hash, files: [{ index: 0, priority: 'skip' }] })).rejects.toMatchObject({
       code: 'invalid-input',
       message: expect.stringMatching(/still fetching its metadata/),

@@ -242,7 +242,9 @@ export class Session implements EngineApi {
   }
 
   async setTorrentOptions(input: CommandInput<'setTorrentOptions'>): Promise<CommandOutput<'setTorrentOptions'>> {
-    for (const t of this.#find(input.infoHashes)) t.setOptions(input.options);
+    const { torrents, magnets } = this.#findAny(input.infoHashes);
+    for (const t of torrents) t.setOptions(input.options);
+    for (const f of magnets) f.setOptions(input.options);
     this.#saves?.soon();
     return {};
   }
@@ -569,6 +571,7 @@ export class Session implements EngineApi {
       fetch.fail(isShoalError(err) ? err : new ShoalError('internal', String(err)));
       return;
     }
+    torrent.setOptions(fetch.options);
     const files = metainfo.files.length;
     const skip = fetch.skipFiles.filter((index) => index < files);
     if (skip.length > 0) torrent.setFilePriorities(skip.map((index) => ({ index, priority: 'skip' as const })));

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { defaultTorrentOptions, type TorrentOptions } from '../../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
 import type { Magnet } from '../metainfo/magnet';
 import { metainfoFromMagnet } from '../metainfo/magnet-metadata';
@@ -70,6 +71,7 @@ export class MetadataFetch {
   /** Dialable addresses seen, newest last, for the handover. */
   readonly #learned = new Map<string, PeerAddress>();
   #state: MetadataFetchState = 'paused';
+  #options: TorrentOptions = defaultTorrentOptions;
   #timer: NodeJS.Timeout | undefined;
   #done = false;
 
@@ -98,6 +100,15 @@ export class MetadataFetch {
 
   get state(): MetadataFetchState {
     return this.#state;
+  }
+
+  /** The torrent's own options, kept for the torrent it becomes. */
+  get options(): TorrentOptions {
+    return this.#options;
+  }
+
+  setOptions(changes: Partial<TorrentOptions>): void {
+    this.#options = { ...this.#options, ...changes };
   }
 
   /** Connected peers (whether or not they offer the metadata). */

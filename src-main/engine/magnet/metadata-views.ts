@@ -1,4 +1,4 @@
-import { defaultTorrentOptions, type EventPayload, type GeneralInfo, type SubscriptionTab, type TorrentSummary } from '../../../src-shared/contract';
+import { type EventPayload, type GeneralInfo, type SubscriptionTab, type TorrentSummary } from '../../../src-shared/contract';
 import { formatMagnet } from '../metainfo/magnet';
 import { announcerTrackers } from '../torrent-views';
 import type { MetadataFetch } from './metadata-fetch';
@@ -57,7 +57,7 @@ function metadataGeneral(f: MetadataFetch): GeneralInfo {
     swarm: swarmHealth(f),
     magnet: formatMagnet(f.magnet),
     seedingTime: 0,
-    options: defaultTorrentOptions,
+    options: f.options,
   };
 }
 

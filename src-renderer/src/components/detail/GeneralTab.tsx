@@ -56,7 +56,10 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
         <dl className="kv">
           <dt>Size</dt>
           <dd>
-            {formatBytes(general.length)} ({general.pieceCount.toLocaleString()} × {formatBytes(general.pieceLength)})
+            {/* A magnet still fetching its metadata has no pieces yet. */}
+            {general.pieceCount > 0
+              ? `${formatBytes(general.length)} (${general.pieceCount.toLocaleString()} × ${formatBytes(general.pieceLength)})`
+              : 'Unknown until the metadata arrives'}
           </dd>
           <dt>Info-hash</dt>
           <dd className="mono selectable">{general.infoHash}</dd>
