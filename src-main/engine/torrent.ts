@@ -382,10 +382,10 @@ export class Torrent {
     this.#movingTo = null;
     this.#savePath = savePath;
     await this.#useStorage(next);
-    // Until the new place is saved, a restart goes back to the old one, which must still be whole.
+    // Until the new place is saved, a restart goes back to the old one: copied sources stay until then.
     await persist().catch((err: unknown) => {
       const code = isShoalError(err) ? err.code : 'io';
-      throw new ShoalError(code, `the data is now in ${savePath}, but that could not be saved, so the old copy in ${from} was kept`);
+      throw new ShoalError(code, `the data is now in ${savePath}, but saving that failed; until a save succeeds, a restart brings it back to ${from}`);
     });
     await moved.commit();
   }
