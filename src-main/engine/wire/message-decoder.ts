@@ -8,7 +8,7 @@ const MAX_UNKNOWN_BITFIELD = 1 << 20;
 const MAX_EXTENDED = 256 * 1024;
 /** Messages we do not know are skipped, but only if small. */
 const MAX_UNKNOWN = 64 * 1024;
-/** Room kept for a partial message: a 16 KiB block with its header. Larger messages grow it for a while. */
+/** Room for a partial message once one arrives: a 16 KiB block with its header. Larger messages get larger room for a while. */
 const PARTIAL_SIZE = 16 * 1024 + 13;
 
 const FIXED_LENGTH: Record<number, number> = {
@@ -38,8 +38,8 @@ const FIXED_LENGTH: Record<number, number> = {
  * `BlockPool` when one is given, and belong to the receiver until it releases them.
  */
 export class MessageDecoder {
-  /** The start of a message whose end has not arrived yet. */
-  #partial = new Uint8Array(PARTIAL_SIZE);
+  /** The start of a message whose end has not arrived yet (no room at all until one does). */
+  #partial = EMPTY;
   #partialLength = 0;
   #stopped = false;
 
@@ -120,14 +120,14 @@ export class MessageDecoder {
     this.#partialLength = 0;
     const msg = this.#parse(id, this.#partial.subarray(4, 4 + length));
     // A large message (a big bitfield) grew the buffer; do not keep that much per connection.
-    if (this.#partial.length > PARTIAL_SIZE) this.#partial = new Uint8Array(PARTIAL_SIZE);
+    if (this.#partial.length > PARTIAL_SIZE) this.#partial = EMPTY;
     if (msg) this.onMessage(msg);
     return at;
   }
 
   /** Copies an unfinished message aside (`push` already checked its header if the id is in). */
   #keep(rest: Uint8Array): void {
-    if (rest.length >= 5) this.#reserve(4 + readU32(rest, 0));
+    this.#reserve(rest.length >= 5 ? 4 + readU32(rest, 0) : rest.length);
     this.#partial.set(rest, 0);
     this.#partialLength = rest.length;
   }
@@ -135,7 +135,7 @@ export class MessageDecoder {
   /** Makes room for a message of `bytes` (already checked against its cap), keeping what is there. */
   #reserve(bytes: number): void {
     if (this.#partial.length >= bytes) return;
-    const bigger = new Uint8Array(bytes);
+    const bigger = new Uint8Array(Math.max(bytes, PARTIAL_SIZE));
     bigger.set(this.#partial.subarray(0, this.#partialLength));
     this.#partial = bigger;
   }
