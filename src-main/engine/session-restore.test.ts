@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventPayload, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
+import { defaultTorrentOptions, type EventPayload, type ShoalEvent, type TorrentSummary } from '../../src-shared/contract';
 import { tempDir } from '../testing/processes';
 import { contentDir, readTorrent } from './metainfo/test-fixtures';
 import { Session, type SessionOptions } from './session';
@@ -88,13 +88,21 @@ describe('Session persistence', { timeout: 15_000 }, () => {
     await vi.waitFor(() => expect(restored.state).toBe('seeding'));
   });
 
-  it('restores saved magnet links still fetching their metadata, paused or not, and saves them back', async () => {
+  it('restores saved magnet links still fetching their metadata, paused or not, with their options and skipped files, and saves them back', async () => {
     const state = join(dir.path, 'state');
     await mkdir(state, { recursive: true });
     const other = 'ab'.repeat(20);
     const magnets = [
       { kind: 'magnet', uri: `magnet:?xt=urn:btih:${alice}&dn=alice.txt`, savePath: dir.path, paused: false, addedAt: 1 },
-      { kind: 'magnet', uri: `magnet:?xt=urn:btih:${other}&x.pe=127.0.0.1%3A1`, savePath: join(dir.path, 'elsewhere'), paused: true, addedAt: 2 },
+      {
+        kind: 'magnet',
+        uri: `magnet:?xt=urn:btih:${other}&x.pe=127.0.0.1%3A1`,
+        savePath: join(dir.path, 'elsewhere'),
+        paused: true,
+        addedAt: 2,
+        options: { ...defaultTorrentOptions, sequential: true, speedLimit: { down: 1000, up: 0 } },
+        skipFiles: [1, 3],
+      },
     ];
     await writeFile(join(state, 'session.json'), JSON.stringify({ version: 2, settings: {}, torrents: magnets }));
     const session = await start();
@@ -104,6 +112,8 @@ describe('Session persistence', { timeout: 15_000 }, () => {
       [alice, 'alice.txt', 'metadata', dir.path, 1],
       [other, other, 'paused', join(dir.path, 'elsewhere'), 2],
     ]);
+    expect(session.magnet(other)?.options).toMatchObject({ sequential: true, speedLimit: { down: 1000, up: 0 } });
+    expect(session.magnet(other)?.skipFiles).toEqual([1, 3]);
     await session.save();
     expect(JSON.parse(await readFile(join(state, 'session.json'), 'utf8'))).toMatchObject({ torrents: magnets });
   });

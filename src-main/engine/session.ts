@@ -426,7 +426,12 @@ export class Session implements EngineApi {
   }
 
   async #restoreMagnet(entry: SavedMagnet): Promise<void> {
-    await this.#addMagnet(parseMagnet(entry.uri), { savePath: entry.savePath, paused: entry.paused }, entry.addedAt);
+    await this.#addMagnet(
+      parseMagnet(entry.uri),
+      { savePath: entry.savePath, paused: entry.paused, ...(entry.skipFiles ? { skipFiles: entry.skipFiles } : {}) },
+      entry.addedAt,
+    );
+    if (entry.options) this.#magnets.get(parseMagnet(entry.uri).infoHashHex)?.setOptions(entry.options);
   }
 
   async #snapshot(): Promise<SessionSnapshot> {
@@ -437,7 +442,15 @@ export class Session implements EngineApi {
       if (t) entries.push({ kind: 'torrent', record: await torrentRecord(t), metainfo: t.metainfo });
     }
     for (const f of this.#magnets.values()) {
-      entries.push({ kind: 'magnet', uri: formatMagnet(f.magnet), savePath: f.savePath, paused: f.state === 'paused', addedAt: f.addedAt });
+      entries.push({
+        kind: 'magnet',
+        uri: formatMagnet(f.magnet),
+        savePath: f.savePath,
+        paused: f.state === 'paused',
+        addedAt: f.addedAt,
+        options: f.options,
+        ...(f.skipFiles.length > 0 ? { skipFiles: [...f.skipFiles] } : {}),
+      });
     }
     entries.push(...this.#unrestored);
     return { settings: this.#settings, entries };

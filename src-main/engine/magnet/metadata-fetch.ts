@@ -5,7 +5,7 @@ import type { Magnet } from '../metainfo/magnet';
 import { metainfoFromMagnet } from '../metainfo/magnet-metadata';
 import type { Metainfo } from '../metainfo/metainfo';
 import { sanitizeComponent } from '../metainfo/sanitize-path';
-import { addressKey, PeerRegistry, type PeerAddress } from '../swarm/peer-registry';
+import { addressKey, normalizeHost, PeerRegistry, type PeerAddress } from '../swarm/peer-registry';
 import { Announcer } from '../tracker/announcer';
 import { PeerConnection } from '../wire/peer-connection';
 import type { ReceivedHandshake } from '../wire/read-handshake';
@@ -318,9 +318,4 @@ export class MetadataFetch {
     const port = conn.peerExtendedHandshake?.p;
     return port ? { host: address.host, port } : undefined;
   }
-}
-
-/** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) is the IPv4 address. */
-function normalizeHost(host: string): string {
-  return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
 }

@@ -54,6 +54,9 @@ export const savedMagnetSchema = z.object({
   savePath: absolutePathSchema,
   paused: z.boolean(),
   addedAt: count,
+  /** Set before the metadata arrived; absent in files from before they were kept (defaults then). */
+  options: torrentOptionsSchema.optional(),
+  skipFiles: z.array(count.max(limits.files - 1)).max(limits.files).optional(),
 });
 
 export const savedIndexSchema = z.object({

@@ -26,6 +26,11 @@ export interface PeerRegistryOptions {
   readonly now?: () => number;
 }
 
+/** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) is the IPv4 address. */
+export function normalizeHost(host: string): string {
+  return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
+}
+
 export const addressKey = (a: PeerAddress): string => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
 
 export class PeerRegistry {

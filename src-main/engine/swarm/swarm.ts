@@ -13,7 +13,7 @@ import type { ReceivedHandshake } from '../wire/read-handshake';
 import { UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
 import { Choker } from './choker';
 import { MetadataResponder } from './metadata-responder';
-import { PeerRegistry, type PeerAddress } from './peer-registry';
+import { normalizeHost, PeerRegistry, type PeerAddress } from './peer-registry';
 import { SmartBan } from './smart-ban';
 import { SwarmPeer, type PeerSource } from './swarm-peer';
 
@@ -556,11 +556,6 @@ export class Swarm {
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
-
-/** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) is the IPv4 address. */
-function normalizeHost(host: string): string {
-  return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
 }
 
 function parseKey(key: string): PeerAddress | undefined {
