@@ -42,12 +42,14 @@ export const command: Command = {
     const interrupted = untilInterrupted();
     const session = await EngineSession.start({ target: positionals[0]!, saveDir: values.data, ...tuning });
     const { mode, out } = reportTarget(values.json ?? false);
+    // Plain sentences never go into the JSON stream.
+    const say = (line: string): void => void (mode === 'json' ? process.stderr : out).write(line);
     try {
       const checked = await Promise.race([session.until((row) => row.state !== 'checking'), interrupted.then(() => undefined)]);
       if (checked && checked.state !== 'seeding') {
-        out.write(`${session.name}: the data in ${values.data} is ${(checked.progress * 100).toFixed(1)}% complete; fetching the rest while seeding\n`);
+        say(`${session.name}: the data in ${values.data} is ${(checked.progress * 100).toFixed(1)}% complete; fetching the rest while seeding\n`);
       } else if (checked) {
-        out.write(`${session.name}: data verified, seeding (Ctrl-C to stop)\n`);
+        say(`${session.name}: data verified, seeding (Ctrl-C to stop)\n`);
       }
       const stopReporting = startReporting(session, mode, out);
       await (tuning.shareLimits ? Promise.race([interrupted, session.untilShareLimit()]) : interrupted);

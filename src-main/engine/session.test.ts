@@ -1,3 +1,4 @@
+import bencode from 'bencode';
 import { copyFile, cp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -141,9 +142,23 @@ describe('Session', () => {
   it('previews a multi-file torrent with its files', async () => {
     const preview = await session.inspectTorrent({ data: await torrent('numbers.torrent') });
     expect(preview.files).toEqual([
-      { path: '1.txt', length: 1 },
-      { path: '2.txt', length: 2 },
-      { path: '3.txt', length: 3 },
+      { index: 0, path: '1.txt', length: 1 },
+      { index: 1, path: '2.txt', length: 2 },
+      { index: 2, path: '3.txt', length: 3 },
+    ]);
+  });
+
+  it('leaves pad files out of a preview but numbers the others as the torrent does', async () => {
+    const files = [
+      { length: 10, path: [new TextEncoder().encode('x.txt')] },
+      { length: 16_374, path: [new TextEncoder().encode('.pad'), new TextEncoder().encode('16374')], attr: new TextEncoder().encode('p') },
+      { length: 5, path: [new TextEncoder().encode('y.txt')] },
+    ];
+    const data = bencode.encode({ info: { name: 'padded', 'piece length': 16_384, pieces: new Uint8Array(40), files } });
+    const preview = await session.inspectTorrent({ data });
+    expect(preview.files).toEqual([
+      { index: 0, path: 'x.txt', length: 10 },
+      { index: 2, path: 'y.txt', length: 5 },
     ]);
   });
 

@@ -186,7 +186,7 @@ export class Session implements EngineApi {
       infoHash: m.infoHashHex,
       name: m.name,
       length: m.length,
-      files: m.files.filter((f) => !f.pad).map((f) => ({ path: f.path.join('/'), length: f.length })),
+      files: m.files.flatMap((f, index) => (f.pad ? [] : [{ index, path: f.path.join('/'), length: f.length }])),
     };
   }
 

@@ -52,7 +52,8 @@ export const commands = {
       infoHash: infoHashSchema,
       name,
       length: z.int().min(0).nullable(),
-      files: z.array(z.object({ path, length: z.int().min(0) })).max(limits.files),
+      /** Pad files left out; `index` is the file's number in the torrent, as skipFiles and setFilePriorities take it. */
+      files: z.array(z.object({ index: fileIndex, path, length: z.int().min(0) })).max(limits.files),
     }),
   },
   pause: { input: z.strictObject({ infoHashes: infoHashList }), output: done },

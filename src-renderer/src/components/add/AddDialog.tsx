@@ -39,7 +39,8 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
   const add = async () => {
     setBusy(true);
     setError(null);
-    const skipFiles = preview.files.map((_, i) => i).filter((i) => !wanted.has(i));
+    // Positions in the list are not file numbers when pad files were left out of it.
+    const skipFiles = preview.files.flatMap((f, i) => (wanted.has(i) ? [] : [f.index]));
     try {
       await api.invoke('addTorrent', {
         source,

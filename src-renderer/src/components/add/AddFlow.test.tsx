@@ -13,8 +13,9 @@ const preview = {
   name: 'album',
   length: 3000,
   files: [
-    { path: 'album/a.flac', length: 1000 },
-    { path: 'album/b.flac', length: 2000 },
+    { index: 0, path: 'album/a.flac', length: 1000 },
+    // File 1 is a pad file, which the preview leaves out.
+    { index: 2, path: 'album/b.flac', length: 2000 },
   ],
 };
 
@@ -129,7 +130,7 @@ describe('adding .torrent files', () => {
     await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
 
     expect(app.api.callsOf('addTorrent')).toEqual([
-      { source: { kind: 'torrent', data: Uint8Array.from([100, 52, 58]), fileName: 'album.torrent' }, savePath: '/mnt/music', paused: true, skipFiles: [1] },
+      { source: { kind: 'torrent', data: Uint8Array.from([100, 52, 58]), fileName: 'album.torrent' }, savePath: '/mnt/music', paused: true, skipFiles: [2] },
     ]);
     expect(screen.queryByRole('dialog')).toBeNull();
   });
