@@ -78,7 +78,7 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
     infoHash: 'c9e15763f722f23e98a29decdfae341b98d53056',
     name: 'debian-12.5.0-amd64-netinst.iso',
     length: 659 * MiB,
-    files: [{ path: 'debian-12.5.0-amd64-netinst.iso', length: 659 * MiB }],
+    files: [{ index: 0, path: 'debian-12.5.0-amd64-netinst.iso', length: 659 * MiB }],
   }));
 
   // The pieces map of the subscribed torrent: have grows, a window is in flight, availability varies.
