@@ -1,13 +1,11 @@
 // Speed limits against real peers on 127.0.0.1: `shoal download --download-limit` from an
 // unlimited aria2c seeder, and `shoal seed --upload-limit` to an unlimited aria2c leecher, each
 // held to 1 MiB/s within ±10% over 20 s (issue #6's acceptance), measured from the JSON lines.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseTorrent } from '../engine/metainfo/parse-torrent';
-import { mktorrent, startAria2Leecher, startAria2Seeder, startOpentracker, type Tracker } from '../testing/clients';
-import { freePort, stopAll, tempDir, waitFor, type RunningProcess } from '../testing/processes';
-import { startShoal, writePayload } from '../testing/shoal-cli';
+import { describe, expect, it } from 'vitest';
+import { startAria2Leecher, startAria2Seeder } from '../testing/clients';
+import { useInteropLab } from '../testing/interop-lab';
+import { waitFor, type RunningProcess } from '../testing/processes';
+import { startShoal } from '../testing/shoal-cli';
 
 const MiB = 1024 * 1024;
 const LIMIT = MiB;
@@ -17,44 +15,10 @@ const WINDOW_S = 20;
 /** Bigger than the warm-up and window at the limit, so the transfer is still going at the end. */
 const SIZE = 40 * MiB;
 
-interface Fixture {
-  readonly dataDir: string;
-  readonly torrent: string;
-}
-
-let work: { path: string; remove(): Promise<void> };
-let tracker: Tracker;
-const fixtures = new Map<string, Fixture>();
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  work = await tempDir('speed-interop');
-  const port = await freePort();
-  const hashes: string[] = [];
-  for (const name of ['down', 'up']) {
-    const dataDir = join(work.path, `data-${name}`);
-    await writePayload(dataDir, { [`${name}.bin`]: SIZE });
-    const torrent = await mktorrent(join(dataDir, `${name}.bin`), join(work.path, `${name}.torrent`), { announce: [`http://127.0.0.1:${port}/announce`], pieceLengthLog2: 18 });
-    hashes.push(parseTorrent(await readFile(torrent)).infoHashHex);
-    fixtures.set(name, { dataDir, torrent });
-  }
-  tracker = await startOpentracker(hashes, port);
-}, 60_000);
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
+const lab = useInteropLab('speed-interop', {
+  down: { files: { 'down.bin': SIZE }, pieceLengthLog2: 18 },
+  up: { files: { 'up.bin': SIZE }, pieceLengthLog2: 18 },
 });
-
-afterAll(async () => {
-  await tracker?.stop();
-  await stopAll();
-  await work?.remove();
-});
-
-function keep<T extends { stop(): Promise<void> }>(thing: T): T {
-  cleanups.push(() => thing.stop());
-  return thing;
-}
 
 interface Progress {
   readonly downloaded: number;
@@ -92,22 +56,19 @@ async function measuredRate(proc: RunningProcess, field: keyof Progress, others:
 
 describe('speed limits with real peers', () => {
   it('holds a 1 MiB/s download limit within 10% over 20 s against a fast aria2c seeder', { timeout: 120_000 }, async () => {
-    const f = fixtures.get('down')!;
-    const seeder = keep(await startAria2Seeder(f.torrent, f.dataDir));
-    const out = await tempDir('speed-out');
-    cleanups.push(() => out.remove());
-    const shoal = keep(startShoal(['download', f.torrent, '-o', out.path, '--download-limit', '1MiB', '--json']));
+    const f = lab.torrent('down');
+    const seeder = lab.keep(await startAria2Seeder(f.torrent, f.dataDir));
+    const out = await lab.scratch('speed-out');
+    const shoal = lab.keep(startShoal(['download', f.torrent, '-o', out, '--download-limit', '1MiB', '--json']));
     const rate = await measuredRate(shoal, 'downloaded', () => `aria2c printed:\n${seeder.process.output().slice(-1500)}`);
     expect(rate, `${(rate / MiB).toFixed(3)} MiB/s`).toBeGreaterThan(LIMIT * 0.9);
     expect(rate, `${(rate / MiB).toFixed(3)} MiB/s`).toBeLessThan(LIMIT * 1.1);
   });
 
   it('holds a 1 MiB/s upload limit within 10% over 20 s against an aria2c leecher', { timeout: 120_000 }, async () => {
-    const f = fixtures.get('up')!;
-    const shoal = keep(startShoal(['seed', f.torrent, '--data', f.dataDir, '--upload-limit', '1M', '--announce-interval', '1', '--json']));
-    const out = await tempDir('speed-leech');
-    cleanups.push(() => out.remove());
-    const leecher = keep(await startAria2Leecher(f.torrent, out.path));
+    const f = lab.torrent('up');
+    const shoal = lab.keep(startShoal(['seed', f.torrent, '--data', f.dataDir, '--upload-limit', '1M', '--announce-interval', '1', '--json']));
+    const leecher = lab.keep(await startAria2Leecher(f.torrent, await lab.scratch('speed-leech')));
     const rate = await measuredRate(shoal, 'uploaded', () => `aria2c printed:\n${leecher.process.output().slice(-1500)}`);
     expect(rate, `${(rate / MiB).toFixed(3)} MiB/s`).toBeGreaterThan(LIMIT * 0.9);
     expect(rate, `${(rate / MiB).toFixed(3)} MiB/s`).toBeLessThan(LIMIT * 1.1);
