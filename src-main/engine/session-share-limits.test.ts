@@ -111,3 +111,34 @@ describe('share limits in a Session', () => {
     expect(other.torrent(infoHash)!.state).toBe('downloading');
   });
 });
+
+describe('share limits across a restart', () => {
+  it('keeps a torrent resumed by hand past its limits seeding after a restart, until the limits change', async () => {
+    const stateDir = join(dir.path, 'state');
+    const start = async (): Promise<Session> => {
+      const session = await Session.start({ downloadDir: join(dir.path, 'dl'), stateDir, listenPort: 0, listenHost: '127.0.0.1', listIntervalMs: 50 });
+      sessions.push(session);
+      return session;
+    };
+    const first = await start();
+    await first.setSettings({ shareLimits: limits({ seedingTimeMinutes: 0 }) });
+    const { data, dataDir } = await makeTorrent();
+    const { infoHash } = await first.addTorrent({ source: { kind: 'torrent', data }, savePath: dataDir });
+    const torrent = first.torrent(infoHash)!;
+    await waitFor('the limit to pause the seed', () => (torrent.state === 'paused' ? true : undefined), 10_000, 20);
+    await first.resume({ infoHashes: [infoHash] });
+    await waitFor('the seed to run again', () => (torrent.state === 'seeding' ? true : undefined), 10_000, 20);
+    await first.close();
+    sessions.splice(sessions.indexOf(first), 1);
+
+    const second = await start();
+    const restored = second.torrent(infoHash)!;
+    await waitFor('the restored seed to run', () => (restored.state === 'seeding' ? true : undefined), 10_000, 20);
+    // Limits are checked every second: two checks later it still seeds.
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    expect(restored.state).toBe('seeding');
+
+    await second.setSettings({ shareLimits: limits({ seedingTimeMinutes: 0, match: 'all' }) });
+    await waitFor('the changed limits to pause it', () => (restored.state === 'paused' ? true : undefined), 10_000, 20);
+  }, 30_000);
+});

@@ -401,6 +401,7 @@ export class Session implements EngineApi {
     if (r.priorities.length === entry.metainfo.files.length && r.priorities.some((p) => p !== 'normal')) {
       torrent.setFilePriorities(r.priorities.map((priority, index) => ({ index, priority })));
     }
+    if (r.limitsWaived) this.#shareLimits.restoreWaiver(torrent.infoHash, r.limitsWaived);
     this.#torrents.set(torrent.infoHash, torrent);
     this.#queue.add(torrent.infoHash, !r.paused);
   }
@@ -439,7 +440,7 @@ export class Session implements EngineApi {
     // In queue order, which restoring keeps.
     for (const infoHash of this.#queue.positions().keys()) {
       const t = this.#torrents.get(infoHash);
-      if (t) entries.push({ kind: 'torrent', record: await torrentRecord(t), metainfo: t.metainfo });
+      if (t) entries.push({ kind: 'torrent', record: await torrentRecord(t, this.#shareLimits.waived(t.infoHash)), metainfo: t.metainfo });
     }
     for (const f of this.#magnets.values()) {
       entries.push({

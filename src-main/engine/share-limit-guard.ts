@@ -59,6 +59,16 @@ export class ShareLimitGuard<T extends GuardedTorrent> {
     else this.#waived.delete(t.infoHash);
   }
 
+  /** The limits a hand resume waived, to save with the torrent. */
+  waived(infoHash: string): ShareLimits | undefined {
+    return this.#waived.get(infoHash);
+  }
+
+  /** Brings back a saved waiver: the user's choice outlives a restart. */
+  restoreWaiver(infoHash: string, limits: ShareLimits): void {
+    this.#waived.set(infoHash, limits);
+  }
+
   forget(infoHash: string): void {
     this.#waived.delete(infoHash);
   }

@@ -4,6 +4,7 @@ import {
   filePrioritySchema,
   infoHashSchema,
   settingsSchema,
+  shareLimitsSchema,
   torrentOptionsSchema,
 } from '../../../src-shared/contract/data';
 import { limits } from '../../../src-shared/contract/limits';
@@ -46,6 +47,8 @@ export const savedTorrentSchema = z.object({
   resume: savedResumeSchema.nullable(),
   /** A move to this folder had started and not finished: its partial copy is removed on restore. */
   movingTo: absolutePathSchema.optional(),
+  /** The user resumed it past these share limits: it seeds on until the limits that apply change. */
+  limitsWaived: shareLimitsSchema.optional(),
 });
 
 export const savedMagnetSchema = z.object({

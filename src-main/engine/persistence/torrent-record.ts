@@ -1,9 +1,10 @@
+import type { ShareLimits } from '../../../src-shared/contract';
 import type { ResumeData } from '../storage/storage';
 import type { Torrent } from '../torrent';
 import { CURRENT_VERSION, type SavedTorrent } from './saved-session';
 
 /** What is saved of a torrent. */
-export async function torrentRecord(t: Torrent): Promise<SavedTorrent> {
+export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | undefined): Promise<SavedTorrent> {
   const resume = await t.resumeData();
   const totals = t.totals;
   return {
@@ -19,6 +20,7 @@ export async function torrentRecord(t: Torrent): Promise<SavedTorrent> {
     completedAt: t.completedAt,
     resume: resume && { have: Buffer.from(resume.have).toString('base64'), files: [...resume.files] },
     ...(t.movingTo !== null ? { movingTo: t.movingTo } : {}),
+    ...(limitsWaived ? { limitsWaived } : {}),
   };
 }
 
