@@ -32,6 +32,33 @@ function blocksOf(storage: Storage, content: Buffer): { piece: number; begin: nu
   return out;
 }
 
+/**
+ * Real files with a hook run before every read or write (`write` and `writev` alike), for tests
+ * that slow, hold or fail the disk. `file` is the path the handle was opened for.
+ */
+function hookedFiles(hooks: { beforeRead?: (file: string) => unknown; beforeWrite?: (file: string) => unknown }): OpenFile {
+  return async (p, flags, mode) => {
+    const real = await openFile(p, flags, mode);
+    return {
+      read: async (...a) => {
+        await hooks.beforeRead?.(p);
+        return real.read(...a);
+      },
+      stat: () => real.stat(),
+      truncate: (n) => real.truncate(n),
+      close: () => real.close(),
+      write: async (...a) => {
+        await hooks.beforeWrite?.(p);
+        return real.write(...a);
+      },
+      writev: async (...a) => {
+        await hooks.beforeWrite?.(p);
+        return real.writev(...a);
+      },
+    };
+  };
+}
+
 async function writeAll(storage: Storage, content: Buffer, order?: (blocks: ReturnType<typeof blocksOf>) => ReturnType<typeof blocksOf>) {
   const blocks = blocksOf(storage, content);
   const outcomes = await Promise.all((order ? order(blocks) : blocks).map((b) => storage.writeBlock(b.piece, b.begin, b.data)));
@@ -203,24 +230,7 @@ describe('Storage writing', () => {
     const { metainfo, content } = buildTorrent({ name: 'slow', pieceLength: 65536, files });
     let seed = 1;
     const delay = () => new Promise((r) => setTimeout(r, (seed = (seed * 48271) % 2147483647) % 8));
-    const slow: OpenFile = async (p, flags, mode) => {
-      const real = await openFile(p, flags, mode);
-      return {
-        read: (...a) => real.read(...a),
-        stat: () => real.stat(),
-        truncate: (n) => real.truncate(n),
-        close: () => real.close(),
-        write: async (...a) => {
-          await delay();
-          return real.write(...a);
-        },
-        writev: async (...a) => {
-          await delay();
-          return real.writev(...a);
-        },
-      };
-    };
-    const storage = Storage.open(metainfo, dir, { openFile: slow });
+    const storage = Storage.open(metainfo, dir, { openFile: hookedFiles({ beforeWrite: delay }) });
     // Blocks in reverse, so the last block handed over is the first of each piece and its write
     // tends to finish before the others.
     const outcomes = await writeAll(storage, content, (b) => b.reverse());
@@ -235,21 +245,12 @@ describe('Storage writing', () => {
     const readGate = new Promise<void>((r) => (releaseRead = r));
     let readStarted!: () => void;
     const reading = new Promise<void>((r) => (readStarted = r));
-    const gated: OpenFile = async (p, flags, mode) => {
-      const real = await openFile(p, flags, mode);
-      return {
-        read: async (...a) => {
-          readStarted();
-          await readGate;
-          return real.read(...a);
-        },
-        stat: () => real.stat(),
-        truncate: (n) => real.truncate(n),
-        close: () => real.close(),
-        write: (...a) => real.write(...a),
-        writev: (...a) => real.writev(...a),
-      };
-    };
+    const gated = hookedFiles({
+      beforeRead: () => {
+        readStarted();
+        return readGate;
+      },
+    });
     const storage = Storage.open(metainfo, dir, { openFile: gated });
     // Second block first, so completing the piece needs a read-back.
     expect(await storage.writeBlock(0, 16384, content.subarray(16384))).toBe('stored');
@@ -287,24 +288,7 @@ describe('Storage writing', () => {
       ],
     });
     const gates = new Map<string, () => void>();
-    const gated: OpenFile = async (p, flags, mode) => {
-      const real = await openFile(p, flags, mode);
-      const hold = () => new Promise<void>((r) => gates.set(path.basename(p), r));
-      return {
-        read: (...a) => real.read(...a),
-        stat: () => real.stat(),
-        truncate: (n) => real.truncate(n),
-        close: () => real.close(),
-        write: async (...a) => {
-          await hold();
-          return real.write(...a);
-        },
-        writev: async (...a) => {
-          await hold();
-          return real.writev(...a);
-        },
-      };
-    };
+    const gated = hookedFiles({ beforeWrite: (p) => new Promise<void>((r) => gates.set(path.basename(p), r)) });
     const storage = Storage.open(metainfo, dir, { openFile: gated });
     const first = storage.writeBlock(0, 0, content.subarray(0, 16384));
     await vi.waitFor(() => expect(gates.has('one')).toBe(true));
@@ -353,23 +337,11 @@ describe('Storage disk errors', () => {
   /** Real files whose writes fail with `code` once `failAfter` writes went through. */
   function failingWrites(code: string, failAfter = 0): OpenFile {
     let writes = 0;
-    return async (p, flags, mode) => {
-      const real = await openFile(p, flags, mode);
-      return {
-        read: (...args) => real.read(...args),
-        stat: () => real.stat(),
-        truncate: (n) => real.truncate(n),
-        close: () => real.close(),
-        write: async (...args) => {
-          if (writes++ >= failAfter) throw Object.assign(new Error(`${code}: simulated`), { code });
-          return real.write(...args);
-        },
-        writev: async (...args) => {
-          if (writes++ >= failAfter) throw Object.assign(new Error(`${code}: simulated`), { code });
-          return real.writev(...args);
-        },
-      };
-    };
+    return hookedFiles({
+      beforeWrite: () => {
+        if (writes++ >= failAfter) throw Object.assign(new Error(`${code}: simulated`), { code });
+      },
+    });
   }
 
   it('turns ENOSPC into disk-full naming the file, and loses nothing already verified', async () => {
@@ -388,23 +360,11 @@ describe('Storage disk errors', () => {
   it('a block whose write failed can be written again once the disk has room', async () => {
     const { metainfo, content } = buildTorrent({ name: 'retry.bin', pieceLength: 32768, files: [{ path: ['retry.bin'], length: 32768 }] });
     let full = true;
-    const open: OpenFile = async (p, flags, mode) => {
-      const real = await openFile(p, flags, mode);
-      return {
-        read: (...a) => real.read(...a),
-        stat: () => real.stat(),
-        truncate: (n) => real.truncate(n),
-        close: () => real.close(),
-        write: async (...a) => {
-          if (full) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
-          return real.write(...a);
-        },
-        writev: async (...a) => {
-          if (full) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
-          return real.writev(...a);
-        },
-      };
-    };
+    const open = hookedFiles({
+      beforeWrite: () => {
+        if (full) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+      },
+    });
     const storage = Storage.open(metainfo, dir, { openFile: open });
     await expect(storage.writeBlock(0, 0, content.subarray(0, 16384))).rejects.toMatchObject({ code: 'disk-full' });
     full = false;
