@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { channels, PROTOCOL_VERSION, type TorrentSummary } from '../../src-shared/contract';
+import { channels, PROTOCOL_VERSION } from '../../src-shared/contract';
+import { fakeSummary } from '../transport/testing/fake-engine';
 import { ShoalError } from '../../src-shared/errors';
 import type { IpcReply } from './bridge';
 import { menuActionChannel } from './menu-actions';
@@ -296,8 +297,8 @@ describe('IPC relay', { timeout: 5_000 }, () => {
   it('replays the full torrent list on hello and then streams engine events', async () => {
     await startApp(deps());
     const window = onlyWindow();
-    const row = summary('1'.repeat(40));
-    engine().emit('torrents', { full: true, changed: [row, summary('2'.repeat(40))], removed: [] });
+    const row = fakeSummary({ infoHash: '1'.repeat(40) });
+    engine().emit('torrents', { full: true, changed: [row, fakeSummary({ infoHash: '2'.repeat(40) })], removed: [] });
     engine().emit('torrents', { full: false, changed: [], removed: ['2'.repeat(40)] });
     expect(window.webContents.sentOn(channels.event('torrents'))).toEqual([]);
     const hello = await invokeFromPage(window, 'hello', { protocolVersion: PROTOCOL_VERSION });
@@ -438,25 +439,3 @@ describe('desktop integration', { timeout: 5_000 }, () => {
     expect(fake.dialog.messageBoxes).toHaveLength(0);
   });
 });
-
-function summary(infoHash: string): TorrentSummary {
-  return {
-    infoHash,
-    name: `t-${infoHash.slice(0, 4)}`,
-    length: 1000,
-    progress: 0.5,
-    state: 'downloading',
-    downRate: 10,
-    upRate: 0,
-    downloaded: 500,
-    uploaded: 0,
-    ratio: 0,
-    eta: 50,
-    peers: { connected: 1, seeds: 1 },
-    swarm: { seeders: null, leechers: null, completed: null },
-    addedAt: 1,
-    error: null,
-    savePath: '/d',
-    queuePosition: null,
-  };
-}

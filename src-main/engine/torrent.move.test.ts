@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/processes';
 import { fileMoveOps, type MoveOps } from './storage/move-files';
 import { buildTorrent } from './storage/test-torrent';
-import { Torrent } from './torrent';
+import { quietTorrent } from './test-torrent-instance';
+import type { Torrent } from './torrent';
 
 let dir: { path: string; remove(): Promise<void> };
 let content: Buffer;
@@ -27,14 +28,7 @@ async function onDisk(): Promise<Torrent> {
   content = built.content;
   await mkdir(join(dir.path, 'old', 'three', 'sub'), { recursive: true });
   for (const [i, name] of NAMES.entries()) await writeFile(join(dir.path, 'old', 'three', name), content.subarray(i * 4 * PIECE, (i + 1) * 4 * PIECE));
-  const torrent = new Torrent({
-    metainfo: built.metainfo,
-    savePath: join(dir.path, 'old'),
-    peerId: new Uint8Array(20),
-    listenPort: 6881,
-    maxConnections: 10,
-    events: { finished: () => undefined, failed: () => undefined, log: () => undefined, uploaded: () => undefined },
-  });
+  const torrent = quietTorrent(built.metainfo, join(dir.path, 'old'));
   open.push(torrent);
   return torrent;
 }

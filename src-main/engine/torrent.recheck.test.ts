@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/processes';
 import { buildTorrent } from './storage/test-torrent';
-import { Torrent } from './torrent';
+import { quietTorrent } from './test-torrent-instance';
+import type { Torrent } from './torrent';
 
 let dir: { path: string; remove(): Promise<void> };
 const open: Torrent[] = [];
@@ -26,14 +27,7 @@ async function seeded(): Promise<Torrent> {
   });
   await mkdir(join(dir.path, 'three'));
   for (let i = 0; i < 3; i++) await writeFile(join(dir.path, 'three', 'abc'[i]!), content.subarray(i * 4 * PIECE, (i + 1) * 4 * PIECE));
-  const torrent = new Torrent({
-    metainfo,
-    savePath: dir.path,
-    peerId: new Uint8Array(20),
-    listenPort: 6881,
-    maxConnections: 10,
-    events: { finished: () => undefined, failed: () => undefined, log: () => undefined, uploaded: () => undefined },
-  });
+  const torrent = quietTorrent(metainfo, dir.path);
   open.push(torrent);
   return torrent;
 }

@@ -1,5 +1,5 @@
 /** Plausible torrent summaries for tests and the UI bench. */
-import type { TorrentSummary } from '../api/contract';
+import { defaultTorrentOptions, type GeneralInfo, type TorrentSummary } from '../api/contract';
 
 export function hashOf(n: number): string {
   return n.toString(16).padStart(40, '0');
@@ -24,6 +24,34 @@ export function summary(n: number, over: Partial<TorrentSummary> = {}): TorrentS
     error: null,
     savePath: '/downloads',
     queuePosition: null,
+    ...over,
+  };
+}
+
+/** The General tab's data for torrent 1 ("alpha", four 256-byte pieces), with `over` on top. */
+export function generalInfo(over: Partial<GeneralInfo> = {}): GeneralInfo {
+  return {
+    infoHash: hashOf(1),
+    name: 'alpha',
+    savePath: '/downloads',
+    length: 1024,
+    pieceLength: 256,
+    pieceCount: 4,
+    private: false,
+    comment: null,
+    createdBy: null,
+    creationDate: null,
+    addedAt: 0,
+    completedAt: null,
+    downloaded: 0,
+    uploaded: 0,
+    wasted: 0,
+    ratio: 0,
+    availability: 1,
+    swarm: { seeders: null, leechers: null, completed: null },
+    magnet: 'magnet:?xt=urn:btih:' + hashOf(1),
+    seedingTime: 0,
+    options: defaultTorrentOptions,
     ...over,
   };
 }

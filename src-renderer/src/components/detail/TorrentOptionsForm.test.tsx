@@ -3,34 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultTorrentOptions, type GeneralInfo, type TorrentOptions } from '../../api/contract';
 import { FakeApi } from '../../testing/fake-api';
 import { renderApp } from '../../testing/render-app';
-import { hashOf, summary } from '../../testing/torrents';
+import { generalInfo, hashOf, summary } from '../../testing/torrents';
 
 afterEach(cleanup);
 
 function general(options: TorrentOptions, seedingTime = 0): GeneralInfo {
-  return {
-    infoHash: hashOf(1),
-    name: 'alpha',
-    savePath: '/downloads',
-    length: 1024,
-    pieceLength: 256,
-    pieceCount: 4,
-    private: false,
-    comment: null,
-    createdBy: null,
-    creationDate: null,
-    addedAt: 0,
-    completedAt: null,
-    downloaded: 0,
-    uploaded: 0,
-    wasted: 0,
-    ratio: 0,
-    availability: 1,
-    swarm: { seeders: null, leechers: null, completed: null },
-    magnet: 'magnet:?xt=urn:btih:' + hashOf(1),
-    seedingTime,
-    options,
-  };
+  return generalInfo({ options, seedingTime });
 }
 
 async function showOptions(api = new FakeApi(), options: TorrentOptions = defaultTorrentOptions, seedingTime = 0) {

@@ -1,0 +1,15 @@
+// Test helper: a Torrent on its own, with nobody listening to its events, for tests of the
+// torrent's lifecycle (no session, no listening socket).
+import type { Metainfo } from './metainfo/metainfo';
+import { Torrent } from './torrent';
+
+export function quietTorrent(metainfo: Metainfo, savePath: string): Torrent {
+  return new Torrent({
+    metainfo,
+    savePath,
+    peerId: new Uint8Array(20),
+    listenPort: 6881,
+    maxConnections: 10,
+    events: { finished: () => undefined, failed: () => undefined, log: () => undefined, uploaded: () => undefined },
+  });
+}
