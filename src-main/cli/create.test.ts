@@ -1,36 +1,14 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { contentDir } from '../engine/metainfo/test-fixtures';
 import { parseTorrent } from '../engine/metainfo/parse-torrent';
-import { runCli } from './run';
+import { useCliCapture } from '../testing/cli-capture';
 
-let stdout: string[];
-let stderr: string[];
-let terminal: string[];
-let dir: string;
+const cli = useCliCapture('shoal-create-cli-');
+const { stdout, stderr, terminal } = cli;
+const shoal = cli.run;
 let n = 0;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'shoal-create-cli-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
-async function shoal(...argv: string[]): Promise<number> {
-  stdout = [];
-  stderr = [];
-  terminal = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void stdout.push(line));
-  vi.spyOn(console, 'error').mockImplementation((line: string) => void stderr.push(line));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => terminal.push(String(chunk)) > 0);
-  return runCli(argv);
-}
 
 async function withStderrTTY<T>(isTTY: boolean, run: () => Promise<T>): Promise<T> {
   const original = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
@@ -43,7 +21,7 @@ async function withStderrTTY<T>(isTTY: boolean, run: () => Promise<T>): Promise<
   }
 }
 
-const out = (): string => join(dir, `out-${++n}.torrent`);
+const out = (): string => join(cli.dir, `out-${++n}.torrent`);
 
 describe('shoal create', () => {
   it('writes a torrent with tracker tiers, web seeds, private, comment and source, and says what it made', async () => {
@@ -91,7 +69,7 @@ describe('shoal create', () => {
   const failures: [string, () => string[], RegExp][] = [
     ['no output', () => [join(contentDir, 'alice.txt')], /^error: Say where to write the torrent with -o FILE/],
     ['no path', () => ['-o', out()], /^error: Give exactly one file or folder/],
-    ['a missing path', () => [join(dir, 'nothing-here'), '-o', out()], /^error: '.*nothing-here' does not exist\.$/],
+    ['a missing path', () => [join(cli.dir, 'nothing-here'), '-o', out()], /^error: '.*nothing-here' does not exist\.$/],
     ['a piece length that is not a number', () => [join(contentDir, 'alice.txt'), '-o', out(), '-l', 'big'], /^error: --piece-length must be a number of bytes/],
     ['a piece length that is not a power of two', () => [join(contentDir, 'alice.txt'), '-o', out(), '-l', '100000'], /^error: The piece length must be a power of two from 16384 to 268435456 bytes, not 100000\.$/],
     ['a tracker that is not a URL', () => [join(contentDir, 'alice.txt'), '-o', out(), '-t', 'nope'], /^error: The tracker 'nope' is not a URL\.$/],

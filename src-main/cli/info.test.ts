@@ -1,32 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readManifest, torrentsDir } from '../engine/metainfo/test-fixtures';
-import { runCli } from './run';
+import { useCliCapture } from '../testing/cli-capture';
 
-let stdout: string[];
-let stderr: string[];
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'shoal-info-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
-async function shoal(...argv: string[]): Promise<number> {
-  stdout = [];
-  stderr = [];
-  vi.spyOn(console, 'log').mockImplementation((line: string) => void stdout.push(line));
-  vi.spyOn(console, 'error').mockImplementation((line: string) => void stderr.push(line));
-  return runCli(argv);
-}
+const cli = useCliCapture('shoal-info-');
+const { stdout, stderr } = cli;
+const shoal = cli.run;
 
 describe('shoal info --json agrees with the fixtures manifest', () => {
   for (const t of readManifest()) {
@@ -80,10 +61,10 @@ describe('shoal info', () => {
   });
 
   const failures: [string, () => Promise<string[]>, RegExp][] = [
-    ['a missing file', async () => [join(dir, 'missing.torrent')], /^error: '.*missing\.torrent' does not exist\.$/],
+    ['a missing file', async () => [join(cli.dir, 'missing.torrent')], /^error: '.*missing\.torrent' does not exist\.$/],
     ['a file that is not bencode', async () => [await file('junk.torrent', 'hello world')], /^error: The torrent file is damaged: unexpected byte 0x68 at byte 0\.$/],
     ['a truncated torrent', async () => [await file('cut.torrent', 'd4:infod4:name')], /^error: The torrent file is damaged: it ends early/],
-    ['a folder', async () => [dir], /^error: '.*' is not a file\.$/],
+    ['a folder', async () => [cli.dir], /^error: '.*' is not a file\.$/],
     ['a bad magnet link', async () => ['magnet:?xt=urn:btih:1234'], /^error: Invalid magnet link: its info-hash must be 40 hex digits or 32 base32 characters\.$/],
     ['no argument', async () => [], /^error: Give exactly one \.torrent file or magnet link/],
     ['an unknown option', async () => ['--frob', 'x'], /^error: Unknown option '--frob'/],
@@ -98,7 +79,7 @@ describe('shoal info', () => {
   }
 
   it('refuses a FIFO without waiting for a writer', { timeout: 5_000 }, async () => {
-    const fifo = join(dir, 'pipe.torrent');
+    const fifo = join(cli.dir, 'pipe.torrent');
     execFileSync('mkfifo', [fifo]);
     expect(await shoal('info', fifo)).toBe(1);
     expect(stderr[0]).toMatch(/is not a file/);
@@ -106,7 +87,7 @@ describe('shoal info', () => {
 });
 
 async function file(name: string, content: string): Promise<string> {
-  const path = join(dir, name);
+  const path = join(cli.dir, name);
   await writeFile(path, content);
   return path;
 }
