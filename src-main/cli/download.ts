@@ -2,7 +2,7 @@ import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { EngineSession } from './engine-session';
 import { parseCliArgs } from './parse-cli-args';
-import { engineTuning, parseFileList, transferOptions, untilInterrupted } from './transfer-options';
+import { engineTuning, parseFileList, transferOptions, transferOptionsHelp, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
 const help = `usage: shoal download <file.torrent | magnet-link> -o <dir> [--skip N,N...] [--port N] [--seed-ratio R] [--seed-time MINUTES]
@@ -16,15 +16,9 @@ in the shell) first fetches the torrent's metadata from the peers its trackers a
   --skip N,N...              files not to download, numbered as 'shoal info' shows them; they
                              are never created (bytes of pieces they share with wanted files
                              go to a hidden .<info-hash>.parts file in <dir>)
-  --port N                   port for incoming peer connections (default: any free port)
   --seed-ratio R             then seed until uploaded / downloaded reaches R
   --seed-time MINUTES        then seed this long (fractions allowed)
-  --announce-interval SECS   ask the trackers for peers this often, whatever they say
-  --download-limit RATE      receive at most RATE bytes a second: 500K, 1M, 1.5MiB (0: none)
-  --upload-limit RATE        send at most RATE bytes a second
-  --state-dir DIR            keep the session (progress, totals) here; run again with the
-                             same folder to carry on after a stop or a crash
-  --json                     one JSON object per line: progress, then a summary`;
+${transferOptionsHelp}`;
 
 export const command: Command = {
   async run(argv) {

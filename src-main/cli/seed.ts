@@ -2,7 +2,7 @@ import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { EngineSession } from './engine-session';
 import { parseCliArgs } from './parse-cli-args';
-import { engineTuning, transferOptions, untilInterrupted } from './transfer-options';
+import { engineTuning, transferOptions, transferOptionsHelp, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
 const help = `usage: shoal seed <file.torrent> --data <dir> [--port N] [--seed-ratio R] [--seed-time MINUTES] [--upload-limit RATE] [--state-dir D]
@@ -12,15 +12,9 @@ SIGTERM) or, exiting 0, until the first of --seed-ratio and --seed-time is reach
 trackers hear it stopped on the way out. Missing pieces are downloaded.
 
   --data DIR                 the folder that holds the torrent's data
-  --port N                   port for incoming peer connections (default: any free port)
   --seed-ratio R             stop once uploaded / size (or / downloaded) reaches R
   --seed-time MINUTES        stop after seeding this long (fractions allowed)
-  --announce-interval SECS   ask the trackers for peers this often, whatever they say
-  --download-limit RATE      receive at most RATE bytes a second: 500K, 1M, 1.5MiB (0: none)
-  --upload-limit RATE        send at most RATE bytes a second
-  --state-dir DIR            keep the session (progress, totals) here; run again with the
-                             same folder to carry on after a stop or a crash
-  --json                     one JSON object per line: progress, then a summary`;
+${transferOptionsHelp}`;
 
 export const command: Command = {
   async run(argv) {

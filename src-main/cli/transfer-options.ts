@@ -18,6 +18,15 @@ export const transferOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Help lines for the options both commands take and describe alike. */
+export const transferOptionsHelp = `  --port N                   port for incoming peer connections (default: any free port)
+  --announce-interval SECS   ask the trackers for peers this often, whatever they say
+  --download-limit RATE      receive at most RATE bytes a second: 500K, 1M, 1.5MiB (0: none)
+  --upload-limit RATE        send at most RATE bytes a second
+  --state-dir DIR            keep the session (progress, totals) here; run again with the
+                             same folder to carry on after a stop or a crash
+  --json                     one JSON object per line: progress, then a summary`;
+
 interface TransferValues {
   port?: string;
   'state-dir'?: string;
