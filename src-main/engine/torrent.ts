@@ -12,8 +12,8 @@ import { Swarm } from './swarm/swarm';
 import type { SwarmPeer } from './swarm/swarm-peer';
 import { Announcer } from './tracker/announcer';
 
-export interface TorrentInit {
-  readonly metainfo: Metainfo;
+/** Where a torrent's data goes and how it meets peers: the same for a magnet still fetching its metadata. */
+export interface TradingInit {
   readonly savePath: string;
   readonly peerId: Uint8Array;
   readonly listenPort: number;
@@ -21,6 +21,10 @@ export interface TorrentInit {
   /** Seconds between announces whatever trackers ask; undefined follows the trackers. */
   readonly announceIntervalSec?: number;
   readonly addedAt?: number;
+}
+
+export interface TorrentInit extends TradingInit {
+  readonly metainfo: Metainfo;
   /** Saved verified pieces and file stamps: the first check trusts them where the files did not change. */
   readonly resume?: ResumeData;
   /** The torrent's speed limits from the session's limiter; unlimited and on its own if absent. */

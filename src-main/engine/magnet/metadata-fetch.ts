@@ -7,20 +7,14 @@ import type { Metainfo } from '../metainfo/metainfo';
 import { sanitizeComponent } from '../metainfo/sanitize-path';
 import { addressKey, normalizeHost, PeerRegistry, type PeerAddress } from '../swarm/peer-registry';
 import { Announcer } from '../tracker/announcer';
+import type { TradingInit } from '../torrent';
 import { PeerConnection } from '../wire/peer-connection';
 import type { ReceivedHandshake } from '../wire/read-handshake';
 import { encodeMetadataMessage, MAX_METADATA_SIZE, parseMetadataMessage, UT_METADATA, UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
 import { MetadataScheduler, type MetadataSchedulerOptions } from './metadata-scheduler';
 
-export interface MetadataFetchInit {
+export interface MetadataFetchInit extends TradingInit {
   readonly magnet: Magnet;
-  readonly savePath: string;
-  readonly peerId: Uint8Array;
-  readonly listenPort: number;
-  readonly maxConnections: number;
-  /** Seconds between announces whatever trackers ask; undefined follows the trackers. */
-  readonly announceIntervalSec?: number;
-  readonly addedAt?: number;
   /** Files (by index) the user chose not to download, applied once the file list is known. */
   readonly skipFiles?: readonly number[];
   /** Request timing (tests shorten it). */
