@@ -3,6 +3,7 @@ import { absolutePathSchema } from '../api/contract';
 import { useCommand } from '../api/use-command';
 import { useShoal, useShoalStore } from '../store/store';
 import { Dialog } from './Dialog';
+import { InlineError } from './InlineError';
 
 /**
  * Asks for the folder to move the selected torrents' data to. Typed, not browsed: the web UI
@@ -71,11 +72,7 @@ function MoveStorageForm({ ids }: { ids: readonly string[] }) {
           }}
         />
       </label>
-      {error !== null && (
-        <p role="alert" className="inline-error">
-          {error}
-        </p>
-      )}
+      <InlineError message={error} />
     </Dialog>
   );
 }

@@ -4,6 +4,7 @@ import type { CommandOutput } from '../../api/contract';
 import { formatBytes } from '../../format';
 import { useShoal } from '../../store/store';
 import { Dialog } from '../Dialog';
+import { InlineError } from '../InlineError';
 import type { AddSource } from './add-source';
 
 export type Preview = CommandOutput<'inspectTorrent'>;
@@ -112,11 +113,7 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
         <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} />
         Start paused
       </label>
-      {error !== null && (
-        <p role="alert" className="inline-error">
-          {error}
-        </p>
-      )}
+      <InlineError message={error} />
     </Dialog>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Dialog } from '../Dialog';
+import { InlineError } from '../InlineError';
 import { isMagnet } from './add-source';
 
 interface MagnetDialogProps {
@@ -54,11 +55,7 @@ export function MagnetDialog({ onSubmit, onClose }: MagnetDialogProps) {
           }}
         />
       </label>
-      {error !== null && (
-        <p role="alert" className="inline-error">
-          {error}
-        </p>
-      )}
+      <InlineError message={error} />
     </Dialog>
   );
 }

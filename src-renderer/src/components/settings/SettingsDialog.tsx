@@ -3,6 +3,7 @@ import { errorMessage, useApi } from '../../api/api-context';
 import type { Settings, Theme } from '../../api/contract';
 import { useShoal, useShoalStore } from '../../store/store';
 import { Dialog } from '../Dialog';
+import { InlineError } from '../InlineError';
 import { CheckField, RateField, SelectField, ShareLimitsFields, TextField } from './fields';
 import { changedSettings, parseSettingsDraft, settingsDraft, type SettingsDraft } from './settings-form';
 
@@ -164,11 +165,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           {errorCount === 1 ? 'One field needs fixing' : `${errorCount} fields need fixing`} before the settings can be saved.
         </p>
       )}
-      {failure !== null && (
-        <p role="alert" className="inline-error">
-          {failure}
-        </p>
-      )}
+      <InlineError message={failure} />
     </Dialog>
   );
 }
