@@ -19,15 +19,13 @@ import { BandwidthLimiter } from './bandwidth/bandwidth-limiter';
 import { PeerListener } from './listener';
 import { MetadataFetch } from './magnet/metadata-fetch';
 import { metadataDetail, metadataSummary } from './magnet/metadata-views';
-import { formatMagnet, parseMagnet, type Magnet } from './metainfo/magnet';
+import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrent } from './metainfo/parse-torrent';
 import { ShareLimitGuard } from './share-limit-guard';
-import { SaveScheduler } from './persistence/save-scheduler';
 import type { SavedMagnet } from './persistence/saved-session';
-import { SessionStore, type LoadedSession, type SessionSnapshot, type StoredEntry, type StoredTorrent } from './persistence/session-store';
-import { resumeOf, torrentRecord } from './persistence/torrent-record';
-import { torrentFilePairs, undoMove } from './storage/move-files';
+import { restoredSettings, SessionPersistence } from './persistence/session-persistence';
+import type { LoadedSession } from './persistence/session-store';
 import type { ResumeData } from './storage/storage';
 import type { PeerAddress } from './swarm/peer-registry';
 import { Torrent } from './torrent';
@@ -83,13 +81,8 @@ export class Session implements EngineApi {
     inactiveSeedingSeconds: (infoHash) => this.#activity.inactiveSeedingSeconds(infoHash, Date.now()),
     reached: (t, action) => this.#onShareLimitReached(t, action),
   });
-  #store: SessionStore | undefined;
-  #saves: SaveScheduler | undefined;
-  #lastSaveError: string | undefined;
-  /** Saved entries that could not be restored, kept so the next save does not drop them. */
-  readonly #unrestored: StoredEntry[] = [];
-  /** What went wrong while restoring, told to each front end as it connects. */
-  readonly #startupNotices: EventPayload<'notice'>[] = [];
+  /** The saved session; absent when nothing is saved. */
+  #persist: SessionPersistence | undefined;
 
   private constructor(options: SessionOptions) {
     this.#o = options;
@@ -105,7 +98,10 @@ export class Session implements EngineApi {
   /** Starts a session listening for peers. A port in use rejects with ShoalError 'port-in-use'. */
   static async start(options: SessionOptions): Promise<Session> {
     const session = new Session(options);
-    const saved = options.stateDir !== undefined ? await session.#load(options.stateDir) : undefined;
+    const persist = options.stateDir !== undefined ? new SessionPersistence({ stateDir: options.stateDir, ...(options.log ? { log: options.log } : {}), notice: (payload) => session.#emit({ name: 'notice', payload }) }) : undefined;
+    session.#persist = persist;
+    const saved = await persist?.load();
+    if (saved) session.#settings = restoredSettings(session.#settings, saved.settings, { downloadDir: options.downloadDirGiven === true, listenPort: options.listenPort !== undefined });
     try {
       await session.#listen(session.#settings.listenPort);
     } catch (err) {
@@ -115,7 +111,7 @@ export class Session implements EngineApi {
       options.log?.(`port ${DEFAULT_PORT} is in use; listening on ${session.listenPort} instead`);
     }
     session.#settings.listenPort = session.listenPort;
-    if (saved) await session.#restore(saved);
+    if (persist && saved) await session.#restore(persist, saved);
     session.#timers.push(
       setInterval(() => session.#emitList(), options.listIntervalMs ?? 500),
       setInterval(() => session.#emitStatsAndDetail(), 1000),
@@ -143,18 +139,18 @@ export class Session implements EngineApi {
   /** Stops every torrent (announcing `stopped`), closes files and the listening socket. */
   async close(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
-    this.#saves?.stop();
+    this.#persist?.stop();
     await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
     await Promise.all([...this.#magnets.values()].map((f) => f.stop()));
     await this.#listener?.close();
     await this.#tracker?.close();
     // Last, so the files are closed and the totals final.
-    await this.#saves?.now();
+    await this.#persist?.now();
   }
 
   /** Saves the session now (tests, and the CLI before it exits). */
   async save(): Promise<void> {
-    await this.#saves?.now();
+    await this.#persist?.now();
   }
 
   // --- commands ----------------------------------------------------------------------------
@@ -172,7 +168,7 @@ export class Session implements EngineApi {
     this.#queue.add(torrent.infoHash, !input.paused);
     this.#applyQueue();
     this.#emitList();
-    this.#saves?.soon();
+    this.#persist?.soon();
     return { infoHash: torrent.infoHash, name: metainfo.name };
   }
 
@@ -197,7 +193,7 @@ export class Session implements EngineApi {
     this.#applyQueue();
     await paused;
     this.#emitList();
-    this.#saves?.soon();
+    this.#persist?.soon();
     return {};
   }
 
@@ -210,7 +206,7 @@ export class Session implements EngineApi {
     for (const f of magnets) f.start();
     this.#applyQueue();
     this.#emitList();
-    this.#saves?.soon();
+    this.#persist?.soon();
     return {};
   }
 
@@ -230,14 +226,14 @@ export class Session implements EngineApi {
     this.#applyQueue();
     await removed;
     this.#emitList();
-    this.#saves?.soon();
+    this.#persist?.soon();
     return {};
   }
 
   async setFilePriorities(input: CommandInput<'setFilePriorities'>): Promise<CommandOutput<'setFilePriorities'>> {
     const [torrent] = this.#find([input.infoHash]);
     torrent!.setFilePriorities(input.files);
-    this.#saves?.soon();
+    this.#persist?.soon();
     return {};
   }
 
@@ -245,7 +241,7 @@ export class Session implements EngineApi {
     const { torrents, magnets } = this.#findAny(input.infoHashes);
     for (const t of torrents) t.setOptions(input.options);
     for (const f of magnets) f.setOptions(input.options);
-    this.#saves?.soon();
+    this.#persist?.soon();
     return {};
   }
 
@@ -253,7 +249,7 @@ export class Session implements EngineApi {
     this.#queue.move(this.#find(input.infoHashes).map((t) => t.infoHash), input.to);
     this.#applyQueue();
     this.#emitList();
-    this.#saves?.soon();
+    this.#persist?.soon();
     return {};
   }
 
@@ -281,7 +277,7 @@ export class Session implements EngineApi {
     t.assertIdle();
     const from = t.savePath;
     // The move waits for each save it needs: the interrupted-move record first, the new place last.
-    const persist = (): Promise<void> => this.#saves?.required() ?? Promise.resolve();
+    const persist = (): Promise<void> => this.#persist?.required() ?? Promise.resolve();
     t.moveStorage(to, persist).then(
       () => {
         this.#o.log?.(`${t.metainfo.name}: data moved from ${from} to ${to}`);
@@ -332,7 +328,7 @@ export class Session implements EngineApi {
       else this.#settings.announceInterval = announceInterval;
     }
     this.#applyQueue();
-    this.#saves?.soon();
+    this.#persist?.soon();
     this.#applySpeedLimits();
     return { ...this.#settings };
   }
@@ -343,79 +339,38 @@ export class Session implements EngineApi {
     queueMicrotask(() => {
       if (!this.#listeners.has(listener)) return;
       listener({ name: 'torrents', payload: this.#fullList() });
-      for (const notice of this.#startupNotices) listener({ name: 'notice', payload: notice });
+      for (const notice of this.#persist?.startupNotices ?? []) listener({ name: 'notice', payload: notice });
     });
     return () => this.#listeners.delete(listener);
   }
 
   // --- internals ---------------------------------------------------------------------------
 
-  /** Reads the state folder; saved settings apply except what this run was given explicitly. */
-  async #load(stateDir: string): Promise<LoadedSession> {
-    this.#store = new SessionStore(stateDir);
-    const loaded = await this.#store.load();
-    const { downloadDir, listenPort, ...rest } = loaded.settings;
-    this.#settings = {
-      ...this.#settings,
-      ...rest,
-      ...(downloadDir !== undefined && !this.#o.downloadDirGiven ? { downloadDir } : {}),
-      ...(listenPort !== undefined && this.#o.listenPort === undefined ? { listenPort } : {}),
-    };
-    return loaded;
-  }
-
-  /** Brings back the saved torrents in their order; what fails is told and kept for the next save. */
-  async #restore(loaded: LoadedSession): Promise<void> {
-    const store = this.#store!;
-    for (const problem of loaded.problems) this.#tellAtStart(problem);
-    for (const entry of loaded.entries) {
-      try {
-        if (entry.kind === 'magnet') await this.#restoreMagnet(entry);
-        else await this.#restoreTorrent(entry);
-      } catch (err) {
-        this.#unrestored.push(entry);
-        const what = entry.kind === 'magnet' ? `The magnet link ${entry.uri.slice(0, 80)}` : `"${entry.metainfo.name}"`;
-        this.#tellAtStart(`${what} could not be restored (${err instanceof Error ? err.message.replace(/\.$/, '') : String(err)}); it stays saved.`);
-      }
-    }
+  /** Brings back the saved torrents in their order, then saves from here on. */
+  async #restore(persist: SessionPersistence, loaded: LoadedSession): Promise<void> {
+    await persist.restore(loaded, {
+      torrent: async (entry) => {
+        const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#create(metainfo, savePath, restored));
+        if (entry.record.limitsWaived) this.#shareLimits.restoreWaiver(torrent.infoHash, entry.record.limitsWaived);
+        this.#torrents.set(torrent.infoHash, torrent);
+        this.#queue.add(torrent.infoHash, !entry.record.paused);
+      },
+      magnet: (entry) => this.#restoreMagnet(entry),
+    });
     this.#applyQueue();
     if (this.#settings.trackerEnabled) {
       await this.#applyTracker(true, this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT).catch((err: unknown) => {
-        this.#tellAtStart(`The embedded tracker could not start again: ${err instanceof Error ? err.message : String(err)}`);
+        persist.tellAtStart(`The embedded tracker could not start again: ${err instanceof Error ? err.message : String(err)}`);
       });
     }
-    this.#saves = new SaveScheduler(
-      () => this.#snapshot().then((snapshot) => store.save(snapshot)),
-      (err) => this.#onSaveError(err),
-    );
-  }
-
-  async #restoreTorrent(entry: StoredTorrent): Promise<void> {
-    const r = entry.record;
-    if (r.movingTo !== undefined) await this.#undoMove(entry);
-    const resume = resumeOf(r);
-    const torrent = this.#create(entry.metainfo, r.savePath, { addedAt: r.addedAt, ...(resume ? { resume } : {}) });
-    torrent.carryOver(r.totals, r.seedingSeconds);
-    torrent.completedAt = r.completedAt;
-    torrent.setOptions(r.options);
-    if (r.priorities.length === entry.metainfo.files.length && r.priorities.some((p) => p !== 'normal')) {
-      torrent.setFilePriorities(r.priorities.map((priority, index) => ({ index, priority })));
-    }
-    if (r.limitsWaived) this.#shareLimits.restoreWaiver(torrent.infoHash, r.limitsWaived);
-    this.#torrents.set(torrent.infoHash, torrent);
-    this.#queue.add(torrent.infoHash, !r.paused);
-  }
-
-  /** A move was cut short by the end of the last run: the data is used at the old place and the partial copy removed. */
-  async #undoMove(entry: StoredTorrent): Promise<void> {
-    const { savePath, movingTo } = entry.record;
-    const name = entry.metainfo.name;
-    try {
-      await undoMove(torrentFilePairs(entry.metainfo, savePath, movingTo!), savePath, movingTo!);
-      this.#o.log?.(`${name}: the move to ${movingTo} did not finish; the data stays in ${savePath}`);
-    } catch (err) {
-      this.#tellAtStart(`"${name}" was being moved to ${movingTo} when Shoal stopped; its data stays in ${savePath}, but the partial copy there could not be removed (${err instanceof Error ? err.message : String(err)}).`);
-    }
+    persist.startSaving(() => ({
+      settings: this.#settings,
+      torrents: [...this.#queue.positions().keys()].flatMap((infoHash) => {
+        const torrent = this.#torrents.get(infoHash);
+        return torrent ? [{ torrent, waived: this.#shareLimits.waived(infoHash) }] : [];
+      }),
+      magnets: [...this.#magnets.values()],
+    }));
   }
 
   /** A recheck or a move ended: the queue and share limits see the torrent's new state, which is saved. */
@@ -423,7 +378,7 @@ export class Session implements EngineApi {
     if (this.#torrents.get(t.infoHash) !== t) return;
     this.#applyQueue();
     this.#emitList();
-    this.#saves?.soon();
+    this.#persist?.soon();
   }
 
   async #restoreMagnet(entry: SavedMagnet): Promise<void> {
@@ -433,42 +388,6 @@ export class Session implements EngineApi {
       entry.addedAt,
     );
     if (entry.options) this.#magnets.get(parseMagnet(entry.uri).infoHashHex)?.setOptions(entry.options);
-  }
-
-  async #snapshot(): Promise<SessionSnapshot> {
-    const entries: SessionSnapshot['entries'][number][] = [];
-    // In queue order, which restoring keeps.
-    for (const infoHash of this.#queue.positions().keys()) {
-      const t = this.#torrents.get(infoHash);
-      if (t) entries.push({ kind: 'torrent', record: await torrentRecord(t, this.#shareLimits.waived(t.infoHash)), metainfo: t.metainfo });
-    }
-    for (const f of this.#magnets.values()) {
-      entries.push({
-        kind: 'magnet',
-        uri: formatMagnet(f.magnet),
-        savePath: f.savePath,
-        paused: f.state === 'paused',
-        addedAt: f.addedAt,
-        options: f.options,
-        ...(f.skipFiles.length > 0 ? { skipFiles: [...f.skipFiles] } : {}),
-      });
-    }
-    entries.push(...this.#unrestored);
-    return { settings: this.#settings, entries };
-  }
-
-  #onSaveError(err: unknown): void {
-    const message = `The session could not be saved: ${err instanceof Error ? err.message : String(err)}`;
-    this.#o.log?.(message);
-    // Every 30 s the same failure would come back; say it once until it changes.
-    if (message === this.#lastSaveError) return;
-    this.#lastSaveError = message;
-    this.#emit({ name: 'notice', payload: { kind: 'error', message, code: isShoalError(err) ? err.code : 'io' } });
-  }
-
-  #tellAtStart(message: string): void {
-    this.#o.log?.(message);
-    this.#startupNotices.push({ kind: 'error', message });
   }
 
   /** The alternative limits apply when switched on by hand or by the schedule. */
@@ -571,7 +490,7 @@ export class Session implements EngineApi {
     this.#magnets.set(fetch.infoHash, fetch);
     if (!input.paused) fetch.start();
     this.#emitList();
-    this.#saves?.soon();
+    this.#persist?.soon();
     return { infoHash: fetch.infoHash, name: fetch.name };
   }
 
@@ -601,7 +520,7 @@ export class Session implements EngineApi {
     this.#queue.add(torrent.infoHash, true);
     this.#applyQueue();
     this.#emitList();
-    this.#saves?.soon();
+    this.#persist?.soon();
   }
 
   #create(metainfo: Metainfo, savePath: string, restored: { addedAt?: number; resume?: ResumeData } = {}): Torrent {
@@ -616,7 +535,7 @@ export class Session implements EngineApi {
       ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
       events: {
         finished: (t) => {
-          this.#saves?.soon();
+          this.#persist?.soon();
           this.#emit({ name: 'notice', payload: { kind: 'torrent-finished', message: `${t.metainfo.name} finished downloading`, infoHash: t.infoHash } });
           // Its download slot is free for the next in the queue; as a seed it may have to wait.
           this.#applyQueue();
