@@ -33,7 +33,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'node_modules', 'electron', 'package.json'), '{ "type": "module", "main": "index.js" }\n');
   await copyFile(here('./testing/bundle-smoke/electron.mjs'), join(dir, 'node_modules', 'electron', 'index.js'));
   await copyFile(here('./testing/bundle-smoke/driver.mjs'), join(dir, 'driver.mjs'));
-  await copyFile(here('./testing/tiny-engine-worker.mjs'), join(dir, 'engine-worker.js'));
+  await copyFile(here('../host/testing/tiny-engine-worker.mjs'), join(dir, 'engine-worker.js'));
 }, 60_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { app } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outsideAsar } from './asar-path';
-import { startEngineWorker } from './engine-worker';
+import { startEngineWorker } from '../host/engine-worker';
 import { startApp } from './start-app';
 
 const distDir = fileURLToPath(new URL('.', import.meta.url));

@@ -16,7 +16,7 @@ import {
 import { ShoalError } from '../../src-shared/errors';
 import type { IpcReply } from './bridge';
 import { menuActionChannel, type MenuAction } from './menu-actions';
-import { TorrentListReplay } from './torrent-list-replay';
+import { TorrentListReplay } from '../host/torrent-list-replay';
 
 type Notice = EventPayload<'notice'>;
 

@@ -8,7 +8,7 @@ import { ShoalError } from '../../src-shared/errors';
 import type { IpcReply } from './bridge';
 import { menuActionChannel } from './menu-actions';
 import { startApp, type AppDeps } from './start-app';
-import { FakeEngine } from './testing/fake-engine';
+import { FakeEngine } from '../host/testing/fake-engine';
 import {
   fake,
   FakeBrowserWindow,

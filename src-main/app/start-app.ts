@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { isShoalError } from '../../src-shared/errors';
 import { appId } from './app-id';
 import { buildAppMenu } from './app-menu';
-import { EngineSupervisor, type EngineConnection, type SupervisorOptions } from './engine-supervisor';
+import { EngineSupervisor, type EngineConnection, type SupervisorOptions } from '../host/engine-supervisor';
 import { notifyFinished } from './finished-notification';
 import { offerMagnetHandler } from './magnet-handler-offer';
 import { chooseTorrentFiles } from './open-dialog';

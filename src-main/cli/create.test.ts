@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentDir } from '../engine/metainfo/test-fixtures';
+import { contentDir } from '../testing/shared-fixtures';
 import { parseTorrent } from '../engine/metainfo/parse-torrent';
 import { useCliCapture } from '../testing/cli-capture';
 

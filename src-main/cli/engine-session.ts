@@ -3,8 +3,8 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultLimitSettings, PROTOCOL_VERSION, type CommandInput, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type SpeedLimit, type TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
-import { startEngineWorker } from '../app/engine-worker';
-import type { EngineConnection } from '../app/engine-supervisor';
+import { startEngineWorker } from '../host/engine-worker';
+import type { EngineConnection } from '../host/engine-supervisor';
 
 export interface EngineSessionOptions {
   /** A .torrent file's path, or a magnet link. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readManifest, torrentsDir } from '../engine/metainfo/test-fixtures';
+import { readManifest, torrentsDir } from '../testing/shared-fixtures';
 import { useCliCapture } from '../testing/cli-capture';
 
 const cli = useCliCapture('shoal-info-');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../src-shared/contract';
 import { tempDir, waitFor } from '../testing/processes';
-import { contentDir, readTorrent } from './metainfo/test-fixtures';
+import { contentDir, readTorrent } from '../testing/shared-fixtures';
 import { Session } from './session';
 
 const alice = '722fe65b2aa26d14f35b4ad627d20236e481d924';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultTorrentOptions, type EventPayload, type ShoalEvent, type TorrentSummary } from '../../src-shared/contract';
 import { tempDir } from '../testing/processes';
-import { contentDir, readTorrent } from './metainfo/test-fixtures';
+import { contentDir, readTorrent } from '../testing/shared-fixtures';
 import { Session, type SessionOptions } from './session';
 
 const alice = '722fe65b2aa26d14f35b4ad627d20236e481d924';

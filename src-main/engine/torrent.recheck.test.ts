@@ -2,8 +2,8 @@ import { mkdir, open as openFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/processes';
-import { buildTorrent } from './storage/test-torrent';
-import { quietTorrent } from './test-torrent-instance';
+import { buildTorrent } from '../testing/build-torrent';
+import { quietTorrent } from '../testing/quiet-torrent';
 import type { Torrent } from './torrent';
 
 let dir: { path: string; remove(): Promise<void> };

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/processes';
-import { buildTorrent } from './storage/test-torrent';
+import { buildTorrent } from '../testing/build-torrent';
 import type { SwarmPeer } from './swarm/swarm-peer';
-import { quietTorrent } from './test-torrent-instance';
+import { quietTorrent } from '../testing/quiet-torrent';
 import type { Torrent } from './torrent';
 
 let dir: { path: string; remove(): Promise<void> };

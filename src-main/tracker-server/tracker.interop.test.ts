@@ -18,7 +18,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { HttpTrackerClient } from '../engine/tracker/http-tracker-client';
 import { UdpTrackerClient } from '../engine/tracker/udp-tracker-client';
 import type { ScrapeReply, TrackerClient } from '../engine/tracker/tracker-types';
-import { freePort, killGroup, removeBuiltCli, spawnGroup, startShoalTracker, waitUntil } from '../engine/tracker/interop-support';
+import { freePort, killGroup, removeBuiltCli, spawnGroup, startShoalTracker, waitUntil } from '../testing/interop-support';
 
 const run = promisify(execFile);
 let tracker: ChildProcess | undefined;

@@ -14,7 +14,7 @@ import {
 } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 // Shared with the Electron shell, which greets each new window the same way.
-import { TorrentListReplay } from '../app/torrent-list-replay';
+import { TorrentListReplay } from '../host/torrent-list-replay';
 
 export interface WsRelayOptions {
   /** Largest frame accepted from a client; larger ones close the connection (1009). */

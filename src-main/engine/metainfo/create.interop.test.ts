@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTorrent } from './create';
 import { parseTorrent } from './parse-torrent';
-import { contentDir } from './test-fixtures';
+import { contentDir } from '../../testing/shared-fixtures';
 
 const run = promisify(execFile);
 const toolTimeout = { timeout: 15_000, killSignal: 'SIGKILL' as const };

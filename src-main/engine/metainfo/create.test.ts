@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
 import { autoPieceLength, createTorrent } from './create';
 import { parseTorrent } from './parse-torrent';
-import { contentDir, readManifest } from './test-fixtures';
+import { contentDir, readManifest } from '../../testing/shared-fixtures';
 import { decodeBencode, field, isDict } from './bdecode';
 
 let dir: string;

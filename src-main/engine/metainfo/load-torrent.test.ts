@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTorrentFile } from './load-torrent';
-import { torrentsDir } from './test-fixtures';
+import { torrentsDir } from '../../testing/shared-fixtures';
 
 let dir: string;
 beforeAll(async () => {

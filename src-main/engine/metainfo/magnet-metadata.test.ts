@@ -3,7 +3,7 @@ import { ShoalError } from '../../../src-shared/errors';
 import { parseMagnet } from './magnet';
 import { metainfoFromMagnet } from './magnet-metadata';
 import { parseTorrent } from './parse-torrent';
-import { readTorrent } from './test-fixtures';
+import { readTorrent } from '../../testing/shared-fixtures';
 
 describe('metainfoFromMagnet', () => {
   const leaves = parseTorrent(readTorrent('leaves.torrent'));

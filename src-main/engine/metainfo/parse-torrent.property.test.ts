@@ -9,7 +9,7 @@ import { ShoalError } from '../../../src-shared/errors';
 import { decodeBencode, type BValue } from './bdecode';
 import type { Metainfo } from './metainfo';
 import { parseTorrent } from './parse-torrent';
-import { readTorrent, torrentsDir } from './test-fixtures';
+import { readTorrent, torrentsDir } from '../../testing/shared-fixtures';
 
 // Generous for a busy CI machine; a hang or a quadratic blow-up would take far longer.
 const perInputMs = 2_000;

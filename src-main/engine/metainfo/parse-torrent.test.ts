@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
 import { parseTorrent, v2OnlyMessage } from './parse-torrent';
-import { readManifest, readTorrent } from './test-fixtures';
+import { readManifest, readTorrent } from '../../testing/shared-fixtures';
 
 const enc = (value: unknown): Uint8Array => bencode.encode(value);
 const hashes = (count: number): Uint8Array => new Uint8Array(20 * count);

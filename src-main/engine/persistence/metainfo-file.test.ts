@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTorrent } from '../metainfo/parse-torrent';
-import { readManifest, readTorrent } from '../metainfo/test-fixtures';
+import { readManifest, readTorrent } from '../../testing/shared-fixtures';
 import { encodeMetainfo } from './metainfo-file';
 
 describe('encodeMetainfo', () => {

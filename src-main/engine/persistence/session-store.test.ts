@@ -2,7 +2,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultLimitSettings, defaultTorrentOptions, type Settings } from '../../../src-shared/contract/data';
-import { readTorrent } from '../metainfo/test-fixtures';
+import { readTorrent } from '../../testing/shared-fixtures';
 import { parseTorrent } from '../metainfo/parse-torrent';
 import { tempDir } from '../../testing/processes';
 import type { SavedMagnet, SavedTorrent } from './saved-session';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PieceLayout } from './layout';
-import { buildTorrent } from './test-torrent';
+import { buildTorrent } from '../../testing/build-torrent';
 
 describe('PieceLayout', () => {
   const { metainfo } = buildTorrent({

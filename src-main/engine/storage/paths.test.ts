@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
 import { filePaths, isInside } from './paths';
-import { buildTorrent, type FileSpec } from './test-torrent';
+import { buildTorrent, type FileSpec } from '../../testing/build-torrent';
 
 const root = path.resolve('/downloads');
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReadCache } from './read-cache';
 import { Storage } from './storage';
-import { buildTorrent } from './test-torrent';
+import { buildTorrent } from '../../testing/build-torrent';
 
 describe('ReadCache', () => {
   const fill = (value: number) => async (into: Buffer) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PieceLayout } from './layout';
 import { regionTargets } from './region-targets';
-import { buildTorrent } from './test-torrent';
+import { buildTorrent } from '../../testing/build-torrent';
 
 describe('regionTargets', () => {
   // Pieces of 16 KiB: a 0–20000 (pieces 0–1), empty, pad 20000–32768 (rest of piece 1),

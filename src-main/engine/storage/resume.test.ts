@@ -6,7 +6,7 @@ import { tempDir } from '../../testing/processes';
 import { PieceLayout } from './layout';
 import { piecesToRecheck, type ResumeData } from './resume';
 import { Storage } from './storage';
-import { buildTorrent } from './test-torrent';
+import { buildTorrent } from '../../testing/build-torrent';
 
 let dir: { path: string; remove(): Promise<void> };
 beforeEach(async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SafeOpener } from './safe-open';
 import { Storage } from './storage';
-import { buildTorrent } from './test-torrent';
+import { buildTorrent } from '../../testing/build-torrent';
 
 let base: string;
 let downloads: string;

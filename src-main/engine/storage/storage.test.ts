@@ -8,7 +8,7 @@ import { ShoalError } from '../../../src-shared/errors';
 import type { Metainfo } from '../metainfo/metainfo';
 import { openFile, type OpenFile } from './safe-open';
 import { Storage } from './storage';
-import { buildTorrent } from './test-torrent';
+import { buildTorrent } from '../../testing/build-torrent';
 
 let dir: string;
 beforeEach(async () => {

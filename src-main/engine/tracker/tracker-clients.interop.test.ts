@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { killGroup, removeBuiltCli, startOpentracker, startShoalTracker } from './interop-support';
-import { trackerConformanceSuite } from './tracker-conformance';
+import { killGroup, removeBuiltCli, startOpentracker, startShoalTracker } from '../../testing/interop-support';
+import { trackerConformanceSuite } from '../../testing/tracker-conformance';
 
 trackerConformanceSuite('shoal tracker', async () => {
   const tracker = await startShoalTracker();

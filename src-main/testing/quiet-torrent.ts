@@ -1,7 +1,7 @@
 // Test helper: a Torrent on its own, with nobody listening to its events, for tests of the
 // torrent's lifecycle (no session, no listening socket).
-import type { Metainfo } from './metainfo/metainfo';
-import { Torrent } from './torrent';
+import type { Metainfo } from '../engine/metainfo/metainfo';
+import { Torrent } from '../engine/torrent';
 
 export function quietTorrent(metainfo: Metainfo, savePath: string): Torrent {
   return new Torrent({

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const fixturesDir = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
+export const fixturesDir = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
 export const torrentsDir = `${fixturesDir}torrents/`;
 export const contentDir = `${fixturesDir}content/`;
 

@@ -4,11 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Announcer } from './announcer';
-import { HttpTrackerClient } from './http-tracker-client';
+import { Announcer } from '../engine/tracker/announcer';
+import { HttpTrackerClient } from '../engine/tracker/http-tracker-client';
 import { freePort } from './interop-support';
-import { UdpTrackerClient } from './udp-tracker-client';
-import type { AnnounceEventName, AnnounceRequest, PeerAddress, TrackerClient } from './tracker-types';
+import { UdpTrackerClient } from '../engine/tracker/udp-tracker-client';
+import type { AnnounceEventName, AnnounceRequest, PeerAddress, TrackerClient } from '../engine/tracker/tracker-types';
 
 export interface TrackerUnderTest {
   readonly httpAnnounceUrl: string;

@@ -3,8 +3,8 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-export { freePort } from '../../testing/processes';
-import { freePort } from '../../testing/processes';
+export { freePort } from './processes';
+import { freePort } from './processes';
 
 /** Spawns a command as the leader of a new process group, so `killGroup` ends it and its children. */
 export function spawnGroup(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
@@ -96,7 +96,7 @@ export function buildCli(): Promise<string> {
     const { tmpdir } = await import('node:os');
     const out = join(await mkdtemp(join(tmpdir(), 'shoal-cli-')), 'cli.mjs');
     await build({
-      entryPoints: [new URL('../../cli.ts', import.meta.url).pathname],
+      entryPoints: [new URL('../cli.ts', import.meta.url).pathname],
       outfile: out,
       bundle: true,
       platform: 'node',

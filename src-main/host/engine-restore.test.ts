@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION, type TorrentSummary } from '../../src-shared/contract';
-import { readTorrent } from '../engine/metainfo/test-fixtures';
+import { readTorrent } from '../testing/shared-fixtures';
 import { tempDir } from '../testing/processes';
 import { EngineSupervisor } from './engine-supervisor';
 import { startEngineWorker, type EngineWorkerData } from './engine-worker';

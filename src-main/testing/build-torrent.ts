@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Metainfo, TorrentFile } from '../metainfo/metainfo';
+import type { Metainfo, TorrentFile } from '../engine/metainfo/metainfo';
 
 /** A file of a hand-built test torrent. */
 export interface FileSpec {
