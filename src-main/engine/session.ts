@@ -14,24 +14,20 @@ import {
 } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
-import { altSpeedScheduled } from './bandwidth/alt-speed-schedule';
-import { BandwidthLimiter } from './bandwidth/bandwidth-limiter';
 import { PeerListener } from './listener';
 import { MetadataFetch } from './magnet/metadata-fetch';
 import { metadataDetail, metadataSummary } from './magnet/metadata-views';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrent } from './metainfo/parse-torrent';
-import { ShareLimitGuard } from './share-limit-guard';
 import type { SavedMagnet } from './persistence/saved-session';
 import { restoredSettings, SessionPersistence } from './persistence/session-persistence';
+import { SessionPolicy } from './policy/session-policy';
 import type { LoadedSession } from './persistence/session-store';
 import type { ResumeData } from './storage/storage';
 import type { PeerAddress } from './swarm/peer-registry';
 import { Torrent } from './torrent';
-import { TorrentQueue } from './torrent-queue';
 import * as views from './torrent-views';
-import { TransferActivity } from './transfer-activity';
 import { generatePeerId } from './wire/peer-id';
 
 export interface SessionOptions {
@@ -72,14 +68,12 @@ export class Session implements EngineApi {
   #tracker: TrackerServer | undefined;
   #subscription: { infoHash: string; tab: SubscriptionTab } | null = null;
   readonly #timers: NodeJS.Timeout[] = [];
-  readonly #bandwidth = new BandwidthLimiter();
   readonly #o: SessionOptions;
-  readonly #queue = new TorrentQueue();
-  readonly #activity = new TransferActivity();
-  readonly #shareLimits = new ShareLimitGuard<Torrent>({
-    globalLimits: () => this.#settings.shareLimits,
-    inactiveSeedingSeconds: (infoHash) => this.#activity.inactiveSeedingSeconds(infoHash, Date.now()),
-    reached: (t, action) => this.#onShareLimitReached(t, action),
+  /** Queue, share limits and speed limits. */
+  readonly #policy = new SessionPolicy<Torrent>({
+    settings: () => this.#settings,
+    torrents: this.#torrents,
+    shareLimitReached: (t, action) => this.#onShareLimitReached(t, action),
   });
   /** The saved session; absent when nothing is saved. */
   #persist: SessionPersistence | undefined;
@@ -115,11 +109,11 @@ export class Session implements EngineApi {
     session.#timers.push(
       setInterval(() => session.#emitList(), options.listIntervalMs ?? 500),
       setInterval(() => session.#emitStatsAndDetail(), 1000),
-      setInterval(() => session.#policyTick(), 1000),
+      setInterval(() => session.#policy.tick(), 1000),
       // The schedule is in whole minutes.
-      setInterval(() => session.#applySpeedLimits(), 60_000),
+      setInterval(() => session.#policy.applySpeedLimits(), 60_000),
     );
-    session.#applySpeedLimits();
+    session.#policy.applySpeedLimits();
     return session;
   }
 
@@ -165,8 +159,8 @@ export class Session implements EngineApi {
       torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));
     }
     this.#torrents.set(torrent.infoHash, torrent);
-    this.#queue.add(torrent.infoHash, !input.paused);
-    this.#applyQueue();
+    this.#policy.add(torrent.infoHash, !input.paused);
+    this.#policy.applyQueue();
     this.#emitList();
     this.#persist?.soon();
     return { infoHash: torrent.infoHash, name: metainfo.name };
@@ -188,9 +182,9 @@ export class Session implements EngineApi {
 
   async pause(input: CommandInput<'pause'>): Promise<CommandOutput<'pause'>> {
     const { torrents: found, magnets } = this.#findAny(input.infoHashes);
-    for (const t of found) this.#queue.leave(t.infoHash);
+    for (const t of found) this.#policy.leave(t.infoHash);
     const paused = Promise.all([...found.map((t) => t.pause()), ...magnets.map((f) => f.pause())]);
-    this.#applyQueue();
+    this.#policy.applyQueue();
     await paused;
     this.#emitList();
     this.#persist?.soon();
@@ -199,12 +193,9 @@ export class Session implements EngineApi {
 
   async resume(input: CommandInput<'resume'>): Promise<CommandOutput<'resume'>> {
     const { torrents, magnets } = this.#findAny(input.infoHashes);
-    for (const t of torrents) {
-      this.#shareLimits.resumedByHand(t);
-      this.#queue.join(t.infoHash);
-    }
+    for (const t of torrents) this.#policy.resumedByHand(t);
     for (const f of magnets) f.start();
-    this.#applyQueue();
+    this.#policy.applyQueue();
     this.#emitList();
     this.#persist?.soon();
     return {};
@@ -218,12 +209,10 @@ export class Session implements EngineApi {
       this.#sentRows.delete(t.infoHash);
       this.#removedSinceLastList.add(t.infoHash);
       if (this.#subscription?.infoHash === t.infoHash) this.#subscription = null;
-      this.#queue.remove(t.infoHash);
-      this.#activity.forget(t.infoHash);
-      this.#shareLimits.forget(t.infoHash);
+      this.#policy.forget(t.infoHash);
     }
     const removed = Promise.all([...found.map((t) => t.remove(input.deleteFiles)), ...magnets.map((f) => f.stop())]);
-    this.#applyQueue();
+    this.#policy.applyQueue();
     await removed;
     this.#emitList();
     this.#persist?.soon();
@@ -246,8 +235,8 @@ export class Session implements EngineApi {
   }
 
   async moveInQueue(input: CommandInput<'moveInQueue'>): Promise<CommandOutput<'moveInQueue'>> {
-    this.#queue.move(this.#find(input.infoHashes).map((t) => t.infoHash), input.to);
-    this.#applyQueue();
+    this.#policy.move(this.#find(input.infoHashes).map((t) => t.infoHash), input.to);
+    this.#policy.applyQueue();
     this.#emitList();
     this.#persist?.soon();
     return {};
@@ -327,9 +316,9 @@ export class Session implements EngineApi {
       if (announceInterval === null) delete this.#settings.announceInterval;
       else this.#settings.announceInterval = announceInterval;
     }
-    this.#applyQueue();
+    this.#policy.applyQueue();
     this.#persist?.soon();
-    this.#applySpeedLimits();
+    this.#policy.applySpeedLimits();
     return { ...this.#settings };
   }
 
@@ -351,13 +340,13 @@ export class Session implements EngineApi {
     await persist.restore(loaded, {
       torrent: async (entry) => {
         const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#create(metainfo, savePath, restored));
-        if (entry.record.limitsWaived) this.#shareLimits.restoreWaiver(torrent.infoHash, entry.record.limitsWaived);
+        if (entry.record.limitsWaived) this.#policy.restoreWaiver(torrent.infoHash, entry.record.limitsWaived);
         this.#torrents.set(torrent.infoHash, torrent);
-        this.#queue.add(torrent.infoHash, !entry.record.paused);
+        this.#policy.add(torrent.infoHash, !entry.record.paused);
       },
       magnet: (entry) => this.#restoreMagnet(entry),
     });
-    this.#applyQueue();
+    this.#policy.applyQueue();
     if (this.#settings.trackerEnabled) {
       await this.#applyTracker(true, this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT).catch((err: unknown) => {
         persist.tellAtStart(`The embedded tracker could not start again: ${err instanceof Error ? err.message : String(err)}`);
@@ -365,9 +354,9 @@ export class Session implements EngineApi {
     }
     persist.startSaving(() => ({
       settings: this.#settings,
-      torrents: [...this.#queue.positions().keys()].flatMap((infoHash) => {
+      torrents: [...this.#policy.positions().keys()].flatMap((infoHash) => {
         const torrent = this.#torrents.get(infoHash);
-        return torrent ? [{ torrent, waived: this.#shareLimits.waived(infoHash) }] : [];
+        return torrent ? [{ torrent, waived: this.#policy.waived(infoHash) }] : [];
       }),
       magnets: [...this.#magnets.values()],
     }));
@@ -376,7 +365,7 @@ export class Session implements EngineApi {
   /** A recheck or a move ended: the queue and share limits see the torrent's new state, which is saved. */
   #afterTask(t: Torrent): void {
     if (this.#torrents.get(t.infoHash) !== t) return;
-    this.#applyQueue();
+    this.#policy.applyQueue();
     this.#emitList();
     this.#persist?.soon();
   }
@@ -388,15 +377,6 @@ export class Session implements EngineApi {
       entry.addedAt,
     );
     if (entry.options) this.#magnets.get(parseMagnet(entry.uri).infoHashHex)?.setOptions(entry.options);
-  }
-
-  /** The alternative limits apply when switched on by hand or by the schedule. */
-  #altSpeedActive(): boolean {
-    return this.#settings.altSpeedEnabled || altSpeedScheduled(this.#settings.altSpeedSchedule, new Date());
-  }
-
-  #applySpeedLimits(): void {
-    this.#bandwidth.setLimit(this.#altSpeedActive() ? this.#settings.altSpeedLimit : this.#settings.speedLimit);
   }
 
   /** Starts, moves or stops the embedded tracker; on failure nothing changes. */
@@ -426,31 +406,14 @@ export class Session implements EngineApi {
     });
   }
 
-  /** Lets the queue's first torrents run up to the queue limits; the others wait as 'queued'. */
-  #applyQueue(): void {
-    const { stalledMinutes } = this.#settings.queue;
-    const now = Date.now();
-    this.#queue.apply(this.#torrents, this.#settings.queue, (t) => this.#activity.stalled(t, stalledMinutes, now));
-  }
-
-  /** Once a second: what moved, seeding-time limits, and the queue (stalled torrents give their slot away). */
-  #policyTick(): void {
-    const now = Date.now();
-    for (const t of this.#torrents.values()) {
-      this.#activity.sample(t, now);
-      this.#shareLimits.check(t);
-    }
-    this.#applyQueue();
-  }
-
   #onShareLimitReached(t: Torrent, action: ShareLimitAction): void {
     const done = action === 'pause' ? 'paused' : 'removed';
     this.#emit({ name: 'notice', payload: { kind: 'ratio-reached', message: `${t.metainfo.name} reached its share limits and was ${done}`, infoHash: t.infoHash } });
     this.#o.log?.(`${t.metainfo.name}: share limits reached; ${done}`);
     if (action === 'pause') {
-      this.#queue.leave(t.infoHash);
+      this.#policy.leave(t.infoHash);
       void t.pause();
-      this.#applyQueue();
+      this.#policy.applyQueue();
       this.#emitList();
     } else {
       void this.remove({ infoHashes: [t.infoHash], deleteFiles: action === 'remove-with-files' });
@@ -517,8 +480,8 @@ export class Session implements EngineApi {
     this.#magnets.delete(fetch.infoHash);
     this.#torrents.set(torrent.infoHash, torrent);
     this.#o.log?.(`${metainfo.name}: metadata received from peers`);
-    this.#queue.add(torrent.infoHash, true);
-    this.#applyQueue();
+    this.#policy.add(torrent.infoHash, true);
+    this.#policy.applyQueue();
     this.#emitList();
     this.#persist?.soon();
   }
@@ -531,22 +494,22 @@ export class Session implements EngineApi {
       peerId: this.peerId,
       listenPort: this.listenPort,
       maxConnections: this.#settings.maxConnectionsPerTorrent,
-      bandwidth: this.#bandwidth.forTorrent(),
+      bandwidth: this.#policy.bandwidth.forTorrent(),
       ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
       events: {
         finished: (t) => {
           this.#persist?.soon();
           this.#emit({ name: 'notice', payload: { kind: 'torrent-finished', message: `${t.metainfo.name} finished downloading`, infoHash: t.infoHash } });
           // Its download slot is free for the next in the queue; as a seed it may have to wait.
-          this.#applyQueue();
+          this.#policy.applyQueue();
         },
         failed: (t, error) => {
           this.#emit({ name: 'notice', payload: { kind: 'error', message: `${t.metainfo.name}: ${error.message}`, infoHash: t.infoHash, code: error.code } });
-          this.#queue.leave(t.infoHash);
-          this.#applyQueue();
+          this.#policy.leave(t.infoHash);
+          this.#policy.applyQueue();
         },
         log: (t, message) => this.#o.log?.(`${t.metainfo.name}: ${message}`),
-        uploaded: (t) => this.#shareLimits.check(t),
+        uploaded: (t) => this.#policy.uploaded(t),
       },
     });
   }
@@ -578,7 +541,7 @@ export class Session implements EngineApi {
   }
 
   #rows(): TorrentSummary[] {
-    const positions = this.#queue.positions();
+    const positions = this.#policy.positions();
     const rows = [...this.#torrents.values()].map((t) => views.summary(t, positions.get(t.infoHash) ?? null));
     for (const f of this.#magnets.values()) rows.push(metadataSummary(f));
     return rows;
@@ -620,7 +583,7 @@ export class Session implements EngineApi {
       (s) => s.bavail * s.bsize,
       () => null,
     );
-    this.#emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#altSpeedActive() } });
+    this.#emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#policy.altSpeedActive() } });
     this.#emitDetail();
   }
 

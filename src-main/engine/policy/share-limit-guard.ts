@@ -1,5 +1,5 @@
-import type { ShareLimitAction, ShareLimits, TorrentOptions, TorrentState } from '../../src-shared/contract';
-import { sameShareLimits, shareLimitReached, shareRatio, type SeedingFigures, type ShareTotals } from './policy/share-limits';
+import type { ShareLimitAction, ShareLimits, TorrentOptions, TorrentState } from '../../../src-shared/contract';
+import { sameShareLimits, shareLimitReached, shareRatio, type SeedingFigures, type ShareTotals } from './share-limits';
 
 /** What the guard needs to see of a torrent, and the one thing it does to it. */
 export interface GuardedTorrent {

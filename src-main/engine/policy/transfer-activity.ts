@@ -1,5 +1,5 @@
-import type { TorrentState } from '../../src-shared/contract';
-import type { ShareTotals } from './policy/share-limits';
+import type { TorrentState } from '../../../src-shared/contract';
+import type { ShareTotals } from './share-limits';
 
 /** What activity needs to see of a torrent. */
 export interface ActivitySource {

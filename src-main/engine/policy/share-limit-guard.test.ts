@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLimitSettings, type ShareLimitAction, type ShareLimits, type TorrentState } from '../../src-shared/contract';
+import { defaultLimitSettings, type ShareLimitAction, type ShareLimits, type TorrentState } from '../../../src-shared/contract';
 import { ShareLimitGuard, type GuardedTorrent } from './share-limit-guard';
 
 const SIZE = 1000;

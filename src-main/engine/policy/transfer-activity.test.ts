@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TorrentState } from '../../src-shared/contract';
+import type { TorrentState } from '../../../src-shared/contract';
 import { TransferActivity, type ActivitySource } from './transfer-activity';
 
 const t0 = 1_000_000;

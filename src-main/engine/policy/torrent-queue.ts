@@ -1,5 +1,5 @@
-import type { QueueSettings, TorrentState } from '../../src-shared/contract';
-import { decideQueue, moveInOrder, type QueueMove } from './policy/queue';
+import type { QueueSettings, TorrentState } from '../../../src-shared/contract';
+import { decideQueue, moveInOrder, type QueueMove } from './queue';
 
 /** What the queue needs of a torrent. */
 export interface QueuedTorrent {

@@ -1,0 +1,117 @@
+import type { Settings, ShareLimitAction, ShareLimits } from '../../../src-shared/contract';
+import { altSpeedScheduled } from '../bandwidth/alt-speed-schedule';
+import { BandwidthLimiter } from '../bandwidth/bandwidth-limiter';
+import type { QueueMove } from './queue';
+import { ShareLimitGuard, type GuardedTorrent } from './share-limit-guard';
+import { TorrentQueue, type QueuedTorrent } from './torrent-queue';
+import { TransferActivity, type ActivitySource } from './transfer-activity';
+
+/** What the session's rules need of a torrent. */
+export type PolicyTorrent = QueuedTorrent & GuardedTorrent & ActivitySource;
+
+export interface SessionPolicyOptions<T extends PolicyTorrent> {
+  /** The session's settings as they are now (queue limits, share limits, speed limits and schedule). */
+  readonly settings: () => Settings;
+  /** Every torrent of the session, by info-hash. */
+  readonly torrents: ReadonlyMap<string, T>;
+  /** A seed reached its share limits and stopped serving: the session carries out the action. */
+  readonly shareLimitReached: (torrent: T, action: ShareLimitAction) => void;
+}
+
+/**
+ * The session's rules over its torrents, wired together: the queue (which run, with stalled ones
+ * giving their slot away), the share limits (with the inactivity they need), and which speed
+ * limit applies now (the alternative one by hand or by schedule).
+ */
+export class SessionPolicy<T extends PolicyTorrent> {
+  /** Shared by every torrent; each takes its part with `forTorrent()`. */
+  readonly bandwidth = new BandwidthLimiter();
+  readonly #o: SessionPolicyOptions<T>;
+  readonly #queue = new TorrentQueue();
+  readonly #activity = new TransferActivity();
+  readonly #shareLimits: ShareLimitGuard<T>;
+
+  constructor(options: SessionPolicyOptions<T>) {
+    this.#o = options;
+    this.#shareLimits = new ShareLimitGuard<T>({
+      globalLimits: () => options.settings().shareLimits,
+      inactiveSeedingSeconds: (infoHash) => this.#activity.inactiveSeedingSeconds(infoHash, Date.now()),
+      reached: (t, action) => options.shareLimitReached(t, action),
+    });
+  }
+
+  /** A new torrent takes the queue's last place; `start`: it runs once it has a slot. Call `applyQueue` after. */
+  add(infoHash: string, start: boolean): void {
+    this.#queue.add(infoHash, start);
+  }
+
+  /** Paused by hand, by a share limit or by an error: out of the queue until resumed. */
+  leave(infoHash: string): void {
+    this.#queue.leave(infoHash);
+  }
+
+  /** The user resumed it: back in the queue, and past its share limits it keeps seeding until they change. */
+  resumedByHand(t: T): void {
+    this.#shareLimits.resumedByHand(t);
+    this.#queue.join(t.infoHash);
+  }
+
+  /** The torrent left the session. */
+  forget(infoHash: string): void {
+    this.#queue.remove(infoHash);
+    this.#activity.forget(infoHash);
+    this.#shareLimits.forget(infoHash);
+  }
+
+  move(infoHashes: readonly string[], to: QueueMove): void {
+    this.#queue.move(infoHashes, to);
+  }
+
+  /** Each torrent's 1-based place in the queue, in queue order. */
+  positions(): Map<string, number> {
+    return this.#queue.positions();
+  }
+
+  /** Lets the queue's first torrents run up to the queue limits; the others wait as 'queued'. */
+  applyQueue(): void {
+    const queue = this.#o.settings().queue;
+    const now = Date.now();
+    this.#queue.apply(this.#o.torrents, queue, (t) => this.#activity.stalled(t, queue.stalledMinutes, now));
+  }
+
+  /** Once a second: what moved, seeding-time limits, and the queue (stalled torrents give their slot away). */
+  tick(): void {
+    const now = Date.now();
+    for (const t of this.#o.torrents.values()) {
+      this.#activity.sample(t, now);
+      this.#shareLimits.check(t);
+    }
+    this.applyQueue();
+  }
+
+  /** A block went out: the ratio must hold to within a piece, so it is checked now, not on the tick. */
+  uploaded(t: T): void {
+    this.#shareLimits.check(t);
+  }
+
+  /** The limits a hand resume waived, to save with the torrent. */
+  waived(infoHash: string): ShareLimits | undefined {
+    return this.#shareLimits.waived(infoHash);
+  }
+
+  restoreWaiver(infoHash: string, limits: ShareLimits): void {
+    this.#shareLimits.restoreWaiver(infoHash, limits);
+  }
+
+  /** The alternative limits apply when switched on by hand or by the schedule. */
+  altSpeedActive(): boolean {
+    const settings = this.#o.settings();
+    return settings.altSpeedEnabled || altSpeedScheduled(settings.altSpeedSchedule, new Date());
+  }
+
+  /** Sets the session-wide limit that applies now; the schedule is in whole minutes, so a minute's timer keeps it true. */
+  applySpeedLimits(): void {
+    const settings = this.#o.settings();
+    this.bandwidth.setLimit(this.altSpeedActive() ? settings.altSpeedLimit : settings.speedLimit);
+  }
+}
