@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
 import { Announcer, type AnnouncerOptions } from './announcer';
 import type { AnnounceReply, AnnounceRequest, PeerAddress, ScrapeReply, TrackerClient } from './tracker-types';
@@ -25,8 +25,16 @@ const until = async (check: () => boolean) => {
   if (!check()) throw new Error('condition never held');
 };
 
+/** The engine wants peers; the early announce goes out once the 30 s floor has passed. */
+async function announceEarly(a: Announcer): Promise<void> {
+  vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  a.announceNow();
+  await vi.advanceTimersByTimeAsync(30_000);
+}
+
 let announcer: Announcer | undefined;
 afterEach(async () => {
+  vi.useRealTimers();
   await announcer?.stop();
   announcer = undefined;
 });
@@ -81,7 +89,7 @@ describe('Announcer', () => {
     announcer.completed();
     announcer.completed();
     await until(() => t.a.calls.length === 2);
-    announcer.announceNow();
+    await announceEarly(announcer);
     await until(() => t.a.calls.length === 3);
     await announcer.stop();
     expect(t.a.calls.map((c) => [c.event, c.left])).toEqual([
@@ -106,7 +114,7 @@ describe('Announcer', () => {
     const { announcer } = make(t, [['a']]);
     announcer.start();
     await until(() => t.a.calls.length === 1);
-    announcer.announceNow();
+    await announceEarly(announcer);
     await until(() => t.a.calls.length === 2);
     expect(t.a.calls[0]!.trackerId).toBeUndefined();
     expect(t.a.calls[1]!.trackerId).toBe('T1');

@@ -4,6 +4,11 @@ import { HttpTrackerClient, type HttpTrackerOptions } from './http-tracker-clien
 import { UdpTrackerClient, type UdpTrackerOptions } from './udp-tracker-client';
 import type { AnnounceEventName, AnnounceReply, PeerAddress, ScrapeReply, TrackerClient } from './tracker-types';
 
+/** The least time between an answer and an early announce, when the tracker gives no `min interval`. */
+const MIN_EARLY_GAP_SEC = 30;
+/** At most one announce pulled forward (`announceNow`) in this long. */
+const EARLY_ANNOUNCE_EVERY_MS = 10 * 60_000;
+
 export interface TransferStats {
   readonly uploaded: number;
   readonly downloaded: number;
@@ -96,6 +101,9 @@ export class Announcer {
   #nextAnnounce: number | undefined;
   #minIntervalMs = 0;
   #lastSuccess = 0;
+  /** When the last early announce (asked for by `announceNow`) went or is due to go out. */
+  #lastEarly = -Infinity;
+  #earlyWanted = false;
   #failures = 0;
   #running: Promise<void> | undefined;
   #again = false;
@@ -143,12 +151,25 @@ export class Announcer {
     if (this.#active) this.#trigger();
   }
 
-  /** Announce as soon as the tracker's `min interval` allows (the engine wants peers). */
+  /**
+   * The engine wants peers: pull the next announce forward, politely. It waits for the tracker's
+   * `min interval` (at least 30 s) after the last answer, and at most one announce in ten minutes
+   * is pulled forward, so a torrent short of peers (it asks on every swarm tick) costs a tracker
+   * that gave no `min interval` one extra announce, not one a second. Before the first answer,
+   * and while failures back off, the schedule stands as it is.
+   */
   announceNow(): void {
     if (!this.#active) return;
-    const earliest = this.#lastSuccess + this.#minIntervalMs;
-    if (Date.now() >= earliest) this.#trigger();
-    else if (this.#nextAnnounce === undefined || this.#nextAnnounce > earliest) this.#schedule(earliest - Date.now());
+    if (this.#running) {
+      this.#earlyWanted = true; // decided once the announce under way has answered
+      return;
+    }
+    if (this.#lastSuccess === 0) return;
+    const override = this.#options.intervalOverrideSec !== undefined;
+    const earliest = Math.max(this.#lastSuccess + this.#minIntervalMs, override ? 0 : this.#lastEarly + EARLY_ANNOUNCE_EVERY_MS);
+    if (this.#nextAnnounce !== undefined && this.#nextAnnounce <= earliest) return;
+    this.#lastEarly = Math.max(earliest, Date.now());
+    this.#schedule(earliest - Date.now());
   }
 
   /**
@@ -254,6 +275,9 @@ export class Announcer {
       if (this.#again && this.#active) {
         this.#again = false;
         this.#trigger();
+      } else if (this.#earlyWanted) {
+        this.#earlyWanted = false;
+        this.announceNow();
       }
     });
   }
@@ -329,7 +353,7 @@ export class Announcer {
     // Guard against trackers that ask for absurdly short or long intervals.
     const override = this.#options.intervalOverrideSec;
     const interval = override ?? Math.min(Math.max(reply.interval, 10), 6 * 3600);
-    this.#minIntervalMs = override !== undefined ? override * 1000 : Math.min(Math.max(reply.minInterval ?? 0, 0), interval) * 1000;
+    this.#minIntervalMs = override !== undefined ? override * 1000 : Math.min(Math.max(reply.minInterval ?? 0, MIN_EARLY_GAP_SEC), interval) * 1000;
     if (reply.peers.length > 0) this.#options.onPeers?.(reply.peers);
     this.#schedule(interval * 1000);
     // `completed` still owed (the download finished during a `started`): announce again at once.
