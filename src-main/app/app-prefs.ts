@@ -1,5 +1,6 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { writeFileAtomic } from '../engine/fs/atomic-file';
 
 /** The shell's own small memory, kept apart from the engine's session state. */
 const appPrefsSchema = z.object({
@@ -25,9 +26,7 @@ export async function readAppPrefs(path: string): Promise<AppPrefs> {
   }
 }
 
-/** Writes via a temp file and rename so a crash never leaves half a file. */
+/** Written atomically, so a crash never leaves half a file. */
 export async function writeAppPrefs(path: string, prefs: AppPrefs): Promise<void> {
-  const temp = `${path}.tmp`;
-  await writeFile(temp, `${JSON.stringify(prefs, null, 2)}\n`);
-  await rename(temp, path);
+  await writeFileAtomic(path, `${JSON.stringify(prefs, null, 2)}\n`);
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiContext } from './api/api-context';
-import { bindStore } from './api/bind-store';
+import { bindStore } from './store/bind-store';
 import type { ShoalApi } from './api/contract';
 import { AddFlow } from './components/add/AddFlow';
 import { ConfirmRemove } from './components/ConfirmRemove';

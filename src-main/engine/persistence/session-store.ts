@@ -4,7 +4,7 @@ import type { Settings } from '../../../src-shared/contract';
 import { ShoalError } from '../../../src-shared/errors';
 import type { Metainfo } from '../metainfo/metainfo';
 import { parseTorrent } from '../metainfo/parse-torrent';
-import { readIfExists, setAside, syncFolder, writeFileAtomic } from './atomic-file';
+import { readIfExists, setAside, syncFolder, writeFileAtomic } from '../fs/atomic-file';
 import { encodeMetainfo } from './metainfo-file';
 import { migrateIndex, migrateTorrent } from './migrations';
 import { CURRENT_VERSION, savedIndexSchema, savedTorrentSchema, type SavedIndex, type SavedMagnet, type SavedTorrent } from './saved-session';

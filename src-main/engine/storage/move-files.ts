@@ -2,7 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ShoalError } from '../../../src-shared/errors';
-import { syncFolder } from '../persistence/atomic-file';
+import { syncFolder } from '../fs/atomic-file';
 import { errnoCode, fileError } from './file-errors';
 import type { Metainfo } from '../metainfo/metainfo';
 import { filePaths, isInside, partsPath } from './paths';

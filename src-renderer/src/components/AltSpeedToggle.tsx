@@ -1,5 +1,5 @@
 import type { Settings } from '../api/contract';
-import { useCommand } from '../api/use-command';
+import { useCommand } from '../store/use-command';
 import { useShoal, useShoalStore } from '../store/store';
 
 function enabledOf(settings: Settings | null): boolean {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useCommand } from '../api/use-command';
+import { useCommand } from '../store/use-command';
 import { useShoal, useShoalStore } from '../store/store';
 import { Dialog } from './Dialog';
 

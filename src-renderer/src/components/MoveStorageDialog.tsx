@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { absolutePathSchema } from '../api/contract';
-import { useCommand } from '../api/use-command';
+import { useCommand } from '../store/use-command';
 import { useShoal, useShoalStore } from '../store/store';
 import { Dialog } from './Dialog';
 import { InlineError } from './InlineError';

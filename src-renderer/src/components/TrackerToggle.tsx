@@ -1,4 +1,4 @@
-import { useCommand } from '../api/use-command';
+import { useCommand } from '../store/use-command';
 import { useShoal, useShoalStore } from '../store/store';
 
 /**

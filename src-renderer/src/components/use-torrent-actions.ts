@@ -1,7 +1,7 @@
 /** Actions on the selected torrents, shared by the toolbar, the list's keyboard and its context menu. */
 import { useMemo } from 'react';
 import type { CommandInput } from '../api/contract';
-import { useCommand } from '../api/use-command';
+import { useCommand } from '../store/use-command';
 import { useShoalStore } from '../store/store';
 
 export type QueueMove = CommandInput<'moveInQueue'>['to'];

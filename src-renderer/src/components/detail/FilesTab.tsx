@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { FileInfo, FilePriority } from '../../api/contract';
-import { useCommand } from '../../api/use-command';
+import { useCommand } from '../../store/use-command';
 import { formatBytes, formatPercent } from '../../format';
 import { buildFileTree, flattenTree } from './file-tree';
 import { useFixedRows } from './use-fixed-rows';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { defaultLimitSettings, type TorrentOptions } from '../../api/contract';
-import { useCommand } from '../../api/use-command';
+import { useCommand } from '../../store/use-command';
 import { useShoal, useShoalStore } from '../../store/store';
 import { CheckField, RateField, ShareLimitsFields } from '../settings/fields';
 import { optionsDraft, parseOptionsDraft, type OptionsDraft } from './options-form';

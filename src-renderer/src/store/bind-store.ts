@@ -1,7 +1,7 @@
 /** Wires a ShoalApi's events into the store and loads the initial settings. */
-import type { ShoalStore } from '../store/store';
-import { errorMessage } from './api-context';
-import type { ShoalApi } from './contract';
+import type { ShoalStore } from './store';
+import { errorMessage } from '../api/api-context';
+import type { ShoalApi } from '../api/contract';
 
 /** Returns the function that detaches every handler. */
 export function bindStore(api: ShoalApi, store: ShoalStore): () => void {

@@ -1,8 +1,8 @@
 /** Runs a command and turns a rejection into a visible, dismissable error instead of a silent failure. */
 import { useCallback } from 'react';
-import { useShoalStore } from '../store/store';
-import { errorMessage, useApi } from './api-context';
-import type { CommandInput, CommandName, CommandOutput } from './contract';
+import { useShoalStore } from './store';
+import { errorMessage, useApi } from '../api/api-context';
+import type { CommandInput, CommandName, CommandOutput } from '../api/contract';
 
 export type RunCommand = <C extends CommandName>(name: C, input: CommandInput<C>) => Promise<CommandOutput<C> | undefined>;
 
