@@ -2,8 +2,8 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../../testing/processes';
-import { buildTorrent } from '../storage/test-torrent';
-import { quietTorrent } from '../test-torrent-instance';
+import { buildTorrent } from '../../testing/build-torrent';
+import { quietTorrent } from '../../testing/quiet-torrent';
 import type { Torrent } from '../torrent';
 
 // A torrent with no peers asks for more on every swarm tick. Trackers that give no `min interval`
