@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+"""A scriptable libtorrent (python3-libtorrent, Debian 12) peer for interop tests and benchmarks.
+
+Run with Debian's /usr/bin/python3 (the pyenv shim has no libtorrent). Usage:
+
+    libtorrent-peer.py '<json config>'
+
+config: {"port": 0, "dht": true, "pex": false, "lsd": false, "encryption": false,
+         "dht_nodes": [["127.0.0.1", 6881]], "interface": "127.0.0.1",
+         "torrents": [{"torrent": "/path/x.torrent" | "magnet": "magnet:?...", "save_path": "/dir"}]}
+
+Every line on stdout is one JSON object. The first is {"event": "ready", "port": N} once listening.
+Each line on stdin is one JSON command; each gets exactly one JSON reply line:
+    {"cmd": "status"}                          -> {"dht_nodes": n, "torrents": [...]}
+    {"cmd": "add", "torrent"|"magnet": ..., "save_path": ...} -> {"info_hash": hex}
+    {"cmd": "add_dht_node", "host": h, "port": p} -> {"ok": true}
+    {"cmd": "get_peers", "info_hash": hex, "timeout": s} -> {"ms": t, "peers": [[ip, port]], "messages_out": n}
+    {"cmd": "announce", "info_hash": hex, "port": p} -> {"ok": true} (our torrent: its DHT announce now)
+    {"cmd": "quit"}                            -> {"ok": true}, then exit
+Loopback DHT needs libtorrent's IP restrictions and node-id checks off and no default routers.
+"""
+import json
+import queue
+import sys
+import threading
+import time
+
+import libtorrent as lt
+
+SOURCES = {1: 'tracker', 2: 'dht', 4: 'pex', 8: 'lsd', 16: 'resume', 32: 'incoming'}
+
+
+def out(obj):
+    sys.stdout.write(json.dumps(obj) + '\n')
+    sys.stdout.flush()
+
+
+def make_session(cfg):
+    iface = cfg.get('interface', '127.0.0.1')
+    enc = lt.enc_policy.enabled if cfg.get('encryption') else lt.enc_policy.disabled
+    settings = {
+        'listen_interfaces': '%s:%d' % (iface, cfg.get('port', 0)),
+        'enable_dht': bool(cfg.get('dht', True)),
+        'enable_lsd': bool(cfg.get('lsd', False)),
+        'enable_upnp': False,
+        'enable_natpmp': False,
+        'enable_outgoing_utp': False,
+        'enable_incoming_utp': False,
+        'allow_multiple_connections_per_ip': True,
+        'out_enc_policy': enc,
+        'in_enc_policy': lt.enc_policy.enabled,
+        'dht_bootstrap_nodes': '',
+        'dht_restrict_routing_ips': False,
+        'dht_restrict_search_ips': False,
+        'dht_enforce_node_id': False,
+        'dht_prefer_verified_node_ids': False,
+        'alert_mask': lt.alert_category.status | lt.alert_category.error | lt.alert_category.dht
+        | lt.alert_category.dht_operation | lt.alert_category.stats | lt.alert_category.peer,
+    }
+    if 'lsd_interval' in cfg:
+        settings['local_service_announce_interval'] = int(cfg['lsd_interval'])
+    # No default plugins, so ut_pex is on only when asked for.
+    ses = lt.session(settings, 0)
+    for ext in ['ut_metadata', 'smart_ban'] + (['ut_pex'] if cfg.get('pex', False) else []):
+        ses.add_extension(ext)
+    return ses
+
+
+def add_torrent(ses, spec):
+    if 'magnet' in spec:
+        atp = lt.parse_magnet_uri(spec['magnet'])
+    else:
+        atp = lt.add_torrent_params()
+        atp.ti = lt.torrent_info(spec['torrent'])
+    atp.save_path = spec['save_path']
+    h = ses.add_torrent(atp)
+    return str(h.info_hash())
+
+
+def torrent_status(h):
+    st = h.status()
+    peers = []
+    try:
+        for p in h.get_peer_info():
+            sources = [name for bit, name in SOURCES.items() if p.source & bit]
+            peers.append({'ip': p.ip[0], 'port': p.ip[1], 'sources': sources})
+    except RuntimeError:
+        pass
+    return {
+        'info_hash': str(st.info_hashes.v1) if hasattr(st, 'info_hashes') else str(st.info_hash),
+        'progress': st.progress,
+        'state': str(st.state),
+        'is_seeding': st.is_seeding,
+        'has_metadata': st.has_metadata,
+        'num_peers': st.num_peers,
+        'total_done': st.total_done,
+        'peers': peers,
+    }
+
+
+def stdin_reader(q):
+    for line in sys.stdin:
+        line = line.strip()
+        if line:
+            q.put(line)
+    q.put(None)
+
+
+class Peer:
+    def __init__(self, cfg):
+        self.ses = make_session(cfg)
+        self.stats = {}
+        self.lookup = None  # the get_peers in flight: {'info_hash', 'peers', 'started'}
+        self.lookup_done = False
+
+    def handle(self, a):
+        if isinstance(a, lt.session_stats_alert):
+            self.stats = {'dht_nodes': a.values['dht.dht_nodes'], 'messages_out': a.values['dht.dht_messages_out']}
+        elif isinstance(a, lt.dht_get_peers_reply_alert) and self.lookup is not None:
+            if str(a.info_hash) == self.lookup['info_hash']:
+                self.lookup['peers'].update((ep[0], ep[1]) for ep in a.peers())
+        elif isinstance(a, lt.dht_stats_alert) and self.lookup is not None:
+            # libtorrent posts no end-of-lookup alert for get_peers (one reply alert per answering
+            # node): the lookup is over once a get_peers traversal was seen running and is gone.
+            running = any(r.get('type') == 'get_peers' for r in a.active_requests)
+            if running:
+                self.lookup['seen'] = True
+            elif self.lookup.get('seen') or time.time() - self.lookup['started'] > 0.5:
+                self.lookup_done = True
+
+    def pump(self, ms):
+        self.ses.wait_for_alert(ms)
+        for a in self.ses.pop_alerts():
+            self.handle(a)
+
+    def fresh_stats(self):
+        self.stats = {}
+        self.ses.post_session_stats()
+        deadline = time.time() + 5
+        while not self.stats and time.time() < deadline:
+            self.pump(50)
+        return self.stats
+
+    def get_peers(self, info_hash, timeout):
+        out0 = self.fresh_stats().get('messages_out', 0)
+        started = time.time()
+        self.lookup = {'info_hash': info_hash, 'peers': set(), 'started': started}
+        self.lookup_done = False
+        self.ses.dht_get_peers(lt.sha1_hash(bytes.fromhex(info_hash)))
+        while not self.lookup_done and time.time() - started < timeout:
+            self.pump(5)
+            if time.time() - started > 0.01:
+                self.ses.post_dht_stats()
+        ms = (time.time() - started) * 1000
+        peers = sorted(self.lookup['peers'])
+        self.lookup = None
+        sent = self.fresh_stats().get('messages_out', 0) - out0
+        return {'ms': ms, 'peers': [list(p) for p in peers], 'messages_out': sent, 'timed_out': not self.lookup_done}
+
+
+def main():
+    cfg = json.loads(sys.argv[1])
+    peer = Peer(cfg)
+    ses = peer.ses
+    for t in cfg.get('torrents', []):
+        add_torrent(ses, t)
+    deadline = time.time() + 10
+    while ses.listen_port() == 0 and time.time() < deadline:
+        time.sleep(0.05)
+    for host, port in cfg.get('dht_nodes', []):
+        ses.add_dht_node((host, int(port)))
+    out({'event': 'ready', 'port': ses.listen_port()})
+
+    q = queue.Queue()
+    threading.Thread(target=stdin_reader, args=(q,), daemon=True).start()
+    while True:
+        peer.pump(0)
+        try:
+            line = q.get(timeout=0.05)
+        except queue.Empty:
+            continue
+        if line is None:
+            break
+        cmd = json.loads(line)
+        name = cmd.get('cmd')
+        if name == 'status':
+            nodes = peer.fresh_stats().get('dht_nodes', 0)
+            out({'dht_nodes': nodes, 'torrents': [torrent_status(h) for h in ses.get_torrents()]})
+        elif name == 'add':
+            out({'info_hash': add_torrent(ses, cmd)})
+        elif name == 'add_dht_node':
+            ses.add_dht_node((cmd['host'], int(cmd['port'])))
+            out({'ok': True})
+        elif name == 'announce':
+            h = ses.find_torrent(lt.sha1_hash(bytes.fromhex(cmd['info_hash'])))
+            if h.is_valid():
+                h.force_dht_announce()
+            else:
+                ses.dht_announce(lt.sha1_hash(bytes.fromhex(cmd['info_hash'])), int(cmd.get('port', 0)))
+            out({'ok': True})
+        elif name == 'get_peers':
+            out(peer.get_peers(cmd['info_hash'], float(cmd.get('timeout', 10))))
+        elif name == 'quit':
+            out({'ok': True})
+            break
+        else:
+            out({'error': 'unknown command %r' % name})
+
+
+if __name__ == '__main__':
+    main()
