@@ -8,6 +8,8 @@ import type { AnnounceEventName, AnnounceReply, PeerAddress, ScrapeReply, Tracke
 const MIN_EARLY_GAP_SEC = 30;
 /** At most one announce pulled forward (`announceNow`) in this long. */
 const EARLY_ANNOUNCE_EVERY_MS = 10 * 60_000;
+/** A tracker silent this long no longer keeps the next ones (and tiers) waiting. */
+const FALL_THROUGH_MS = 3000;
 
 export interface TransferStats {
   readonly uploaded: number;
@@ -85,6 +87,8 @@ interface Entry {
   trackerId?: string;
   /** This tracker has our `started`, so it is owed a `stopped`. */
   started: boolean;
+  /** A request to it is under way (perhaps from an earlier round, still retrying). */
+  asking: boolean;
 }
 
 /**
@@ -130,7 +134,7 @@ export class Announcer {
           } catch {
             client = undefined;
           }
-          return { url, tier, client, state: client ? 'not contacted' : 'unsupported', started: false };
+          return { url, tier, client, state: client ? 'not contacted' : 'unsupported', started: false, asking: false };
         }),
       ),
     );
@@ -289,39 +293,68 @@ export class Announcer {
     this.#timer.unref();
   }
 
+  /**
+   * One announce round. Trackers are asked in BEP 12 order, but one that has not answered within
+   * `FALL_THROUGH_MS` no longer holds up the rest (a silent UDP tracker retries for minutes): the
+   * round moves on and the slow request carries on beside it. The first answer wins the round;
+   * a later one still counts for its tracker and brings its peers.
+   */
   async #cycle(): Promise<void> {
     this.#nextAnnounce = undefined;
+    const round = { won: false };
+    const slow: Promise<boolean>[] = [];
     for (const tier of this.#tiers) {
-      for (let i = 0; i < tier.length; i++) {
-        const entry = tier[i]!;
-        if (!entry.client) continue;
-        if (!this.#active) return;
-        const event = this.#eventFor(entry);
-        entry.state = 'announcing';
-        this.#changed();
-        let reply: AnnounceReply;
-        try {
-          reply = await entry.client.announce(this.#request(entry, event), this.#abort.signal);
-        } catch (err) {
-          if (!this.#active) return;
-          entry.state = 'error';
-          entry.message = err instanceof ShoalError ? err.message : 'The tracker request failed.';
-          this.#changed();
-          continue;
-        }
-        if (!this.#active) return;
-        this.#succeeded(entry, event, reply);
-        // BEP 12: a tracker that answers moves to the front of its tier.
-        tier.splice(i, 1);
-        tier.unshift(entry);
-        return;
+      for (const entry of [...tier]) {
+        if (round.won || !this.#active) return;
+        if (!entry.client || entry.asking) continue;
+        const answered = this.#ask(entry, tier, round);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), FALL_THROUGH_MS)));
+        const first = await Promise.race([answered, late]);
+        clearTimeout(timer);
+        if (first === true) return;
+        if (first === 'late') slow.push(answered);
       }
     }
+    // Every tracker failed or is slow: the slow ones may still answer.
+    if (slow.length > 0 && (await firstTrue(slow))) return;
+    if (round.won || !this.#active) return;
     // Every tracker failed: back off.
     const delay = Math.min((this.#options.retryBaseMs ?? 30_000) * 2 ** this.#failures, this.#options.maxRetryMs ?? 1_800_000);
     this.#failures = Math.min(this.#failures + 1, 30);
-    if (this.#active) this.#schedule(delay);
+    this.#schedule(delay);
     this.#changed();
+  }
+
+  /** Announces to one tracker; true if it answered (and its answer was taken in). */
+  async #ask(entry: Entry, tier: Entry[], round: { won: boolean }): Promise<boolean> {
+    const event = this.#eventFor(entry);
+    entry.state = 'announcing';
+    entry.asking = true;
+    this.#changed();
+    let reply: AnnounceReply;
+    try {
+      reply = await entry.client!.announce(this.#request(entry, event), this.#abort.signal);
+    } catch (err) {
+      if (!this.#active) return false;
+      entry.state = 'error';
+      entry.message = err instanceof ShoalError ? err.message : 'The tracker request failed.';
+      this.#changed();
+      return false;
+    } finally {
+      entry.asking = false;
+    }
+    if (!this.#active) return false;
+    this.#took(entry, event, reply);
+    if (!round.won) {
+      round.won = true;
+      this.#scheduleAfter(reply);
+    }
+    // BEP 12: a tracker that answers moves to the front of its tier.
+    tier.splice(tier.indexOf(entry), 1);
+    tier.unshift(entry);
+    this.#changed();
+    return true;
   }
 
   #eventFor(entry: Entry): AnnounceEventName {
@@ -330,10 +363,9 @@ export class Announcer {
     return 'none';
   }
 
-  #succeeded(entry: Entry, event: AnnounceEventName, reply: AnnounceReply): void {
+  /** Takes in one tracker's answer: its row, its peers, and whether `completed` is still owed. */
+  #took(entry: Entry, event: AnnounceEventName, reply: AnnounceReply): void {
     const now = Date.now();
-    this.#failures = 0;
-    this.#lastSuccess = now;
     entry.started = true;
     // A tracker that learns of us after completion needs no `completed`: its `started` told it left=0.
     if (event === 'completed' || (event === 'started' && this.#completedPending && this.#options.stats().left === 0)) {
@@ -350,15 +382,20 @@ export class Announcer {
     if (reply.incomplete !== undefined) entry.leechers = reply.incomplete;
     if (reply.downloaded !== undefined) entry.completed = reply.downloaded;
     if (reply.complete !== undefined || reply.incomplete !== undefined) entry.countsAt = now;
+    if (reply.peers.length > 0) this.#options.onPeers?.(reply.peers);
+  }
+
+  /** The round's first answer sets when to announce next. */
+  #scheduleAfter(reply: AnnounceReply): void {
+    this.#failures = 0;
+    this.#lastSuccess = Date.now();
     // Guard against trackers that ask for absurdly short or long intervals.
     const override = this.#options.intervalOverrideSec;
     const interval = override ?? Math.min(Math.max(reply.interval, 10), 6 * 3600);
     this.#minIntervalMs = override !== undefined ? override * 1000 : Math.min(Math.max(reply.minInterval ?? 0, MIN_EARLY_GAP_SEC), interval) * 1000;
-    if (reply.peers.length > 0) this.#options.onPeers?.(reply.peers);
     this.#schedule(interval * 1000);
     // `completed` still owed (the download finished during a `started`): announce again at once.
     if (this.#completedPending) this.#again = true;
-    this.#changed();
   }
 
   #request(entry: Entry, event: AnnounceEventName) {
@@ -380,6 +417,19 @@ export class Announcer {
   #changed(): void {
     this.#options.onChange?.();
   }
+}
+
+/** Resolves true as soon as one of `answers` does, false once all have resolved false. */
+function firstTrue(answers: readonly Promise<boolean>[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    let left = answers.length;
+    for (const a of answers) {
+      void a.then((ok) => {
+        if (ok) resolve(true);
+        else if (--left === 0) resolve(false);
+      });
+    }
+  });
 }
 
 /** Fisher–Yates, in place. */
