@@ -39,6 +39,22 @@ describe('SafeOpener', () => {
     expect((await fs.readFile(path.join(downloads, 'later', 'pack', 'sub', 'deep', 'file.bin'))).equals(content)).toBe(true);
   });
 
+  it('writes nothing outside when a folder it already wrote into is swapped for a link mid-download', async () => {
+    const files = Array.from({ length: 200 }, (_, i) => ({ path: ['d', `f${i}`], length: 16384 }));
+    const { metainfo, content } = buildTorrent({ name: 'pack', pieceLength: 16384, files, multiFile: true });
+    const storage = Storage.open(metainfo, downloads, { maxOpenFiles: 4 });
+    for (let i = 0; i < 10; i++) expect(await storage.writeBlock(i, 0, content.subarray(i * 16384, (i + 1) * 16384))).toBe('verified');
+    // The race: the folder the download writes into becomes a link to somewhere else.
+    await fs.rename(path.join(downloads, 'pack', 'd'), path.join(base, 'moved-away'));
+    await fs.symlink(outside, path.join(downloads, 'pack', 'd'));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 190 }, (_, k) => storage.writeBlock(10 + k, 0, content.subarray((10 + k) * 16384, (11 + k) * 16384))),
+    );
+    await storage.close();
+    expect(await fs.readdir(outside)).toEqual([]);
+    expect(outcomes.every((o) => o.status === 'rejected' && (o.reason as { code?: string }).code === 'permission-denied')).toBe(true);
+  });
+
   it('refuses a folder symlink inside the download folder that points outside, creating nothing there', async () => {
     const { metainfo, content } = torrent();
     await fs.mkdir(path.join(downloads, 'pack'));

@@ -1,4 +1,4 @@
-import { constants, type Stats } from 'node:fs';
+import { constants, existsSync, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ShoalError } from '../../../src-shared/errors';
@@ -20,16 +20,29 @@ export type OpenFile = (path: string, flags: number, mode: number) => Promise<St
 export const openFile: OpenFile = (file, flags, mode) => fs.open(file, flags, mode);
 
 /**
- * Opens files strictly inside one folder. Directories are created one level at a time and each
- * existing one is checked, so a symbolic link planted inside the folder that points outside it is
- * refused instead of followed; the file itself is opened with O_NOFOLLOW.
+ * On Linux `/proc/self/fd/N/name` is looked up inside the directory that descriptor N holds, as
+ * openat(2) would: a folder swapped for a link after it was opened cannot redirect the lookup.
+ */
+const BY_DESCRIPTOR = process.platform === 'linux' && existsSync('/proc/self/fd');
+const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY;
+
+/** An open folder below the root, named so a file can be opened in it (close when done). */
+interface OpenDir {
+  /** A path to the folder that cannot be redirected by a link planted above it. */
+  readonly at: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens files strictly inside one folder. Every open walks from the root one folder at a time,
+ * each opened without following links (a link is followed only when it leads to a folder still
+ * inside), and the file itself is opened with O_NOFOLLOW in the last folder reached. Nothing is
+ * cached between opens, so a folder swapped for a link mid-download is caught at the next open.
  */
 export class SafeOpener {
   readonly root: string;
   readonly #open: OpenFile;
   #realRoot: string | undefined;
-  /** Directories already checked (real root–based), so only the first open per folder walks it. */
-  readonly #checked = new Set<string>();
 
   constructor(downloadDir: string, open: OpenFile = openFile) {
     this.root = path.resolve(downloadDir);
@@ -46,15 +59,16 @@ export class SafeOpener {
     if (!isInside(this.root, file)) {
       throw new ShoalError('invalid-torrent', `refusing to use ${file}: it is outside the download folder`);
     }
-    const dir = await this.#safeDir(path.dirname(file), writable, file);
+    const dir = await this.#openDir(path.dirname(file), writable, file);
     if (dir === undefined) return undefined;
-    const target = path.join(dir, path.basename(file));
     const flags = (writable ? constants.O_RDWR | constants.O_CREAT : constants.O_RDONLY) | constants.O_NOFOLLOW;
     try {
-      return await this.#open(target, flags, 0o666);
+      return await this.#open(path.join(dir.at, path.basename(file)), flags, 0o666);
     } catch (err) {
       if (!writable && errnoCode(err) === 'ENOENT') return undefined;
       throw fileError(err, action, file);
+    } finally {
+      await dir.close();
     }
   }
 
@@ -66,19 +80,86 @@ export class SafeOpener {
     if (!isInside(this.root, file)) {
       throw new ShoalError('invalid-torrent', `refusing to use ${file}: it is outside the download folder`);
     }
-    const dir = await this.#safeDir(path.dirname(file), true, file);
-    return path.join(dir!, path.basename(file));
+    const dir = (await this.#openDir(path.dirname(file), true, file))!;
+    try {
+      return path.join(BY_DESCRIPTOR ? await fs.readlink(dir.at) : dir.at, path.basename(file));
+    } finally {
+      await dir.close();
+    }
   }
 
-  /** The real path of `dir` after checking every level below the root; `undefined` if missing. */
-  async #safeDir(dir: string, create: boolean, file: string): Promise<string | undefined> {
+  /** Opens `dir` after checking every level below the root; `undefined` if it is missing. */
+  async #openDir(dir: string, create: boolean, file: string): Promise<OpenDir | undefined> {
     const realRoot = await this.#root(create, file);
     if (realRoot === undefined) return undefined;
     const rel = path.relative(this.root, dir);
+    const components = rel === '' ? [] : rel.split(path.sep);
+    if (!BY_DESCRIPTOR) {
+      const at = await this.#checkedPath(realRoot, components, create, file);
+      return at === undefined ? undefined : { at, close: async () => undefined };
+    }
+    let handle = await fs.open(realRoot, DIR_FLAGS).catch((err: unknown) => {
+      throw fileError(err, 'opening', file);
+    });
+    try {
+      let shown = realRoot;
+      for (const component of components) {
+        shown = path.join(shown, component);
+        const next = await this.#step(realRoot, `/proc/self/fd/${handle.fd}/${component}`, shown, create, file);
+        if (next === undefined) {
+          await handle.close();
+          return undefined;
+        }
+        await handle.close();
+        handle = next;
+      }
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    const opened = handle;
+    return { at: `/proc/self/fd/${opened.fd}`, close: () => opened.close() };
+  }
+
+  /** One level down from an open folder: `at` names the child through the parent's descriptor. */
+  async #step(realRoot: string, at: string, shown: string, create: boolean, file: string): Promise<fs.FileHandle | undefined> {
+    const nofollow = () => fs.open(at, DIR_FLAGS | constants.O_NOFOLLOW);
+    try {
+      return await nofollow();
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === 'ENOENT') {
+        if (!create) return undefined;
+        await fs.mkdir(at).catch((e: unknown) => {
+          if (errnoCode(e) !== 'EEXIST') throw fileError(e, 'creating', shown);
+        });
+        return nofollow().catch((e: unknown) => {
+          throw errnoCode(e) === 'ENOENT' ? new ShoalError('io', `the folder ${shown} vanished while ${file} was being created`) : notAFolder(e, shown, file);
+        });
+      }
+      if (code !== 'ENOTDIR' || !(await fs.lstat(at)).isSymbolicLink()) throw notAFolder(err, shown, file);
+    }
+    // A link: followed only to a folder inside, judged by where the opened folder really is.
+    let target: fs.FileHandle;
+    try {
+      target = await fs.open(at, DIR_FLAGS);
+    } catch (err) {
+      if (!create && errnoCode(err) === 'ENOENT') return undefined;
+      throw notAFolder(err, shown, file);
+    }
+    const real = await fs.readlink(`/proc/self/fd/${target.fd}`);
+    if (real !== realRoot && !isInside(realRoot, real)) {
+      await target.close();
+      throw linkOutside(shown, file);
+    }
+    return target;
+  }
+
+  /** Without descriptor paths: the real path of the folder, each level checked now (not cached). */
+  async #checkedPath(realRoot: string, components: readonly string[], create: boolean, file: string): Promise<string | undefined> {
     let current = realRoot;
-    for (const component of rel === '' ? [] : rel.split(path.sep)) {
+    for (const component of components) {
       current = path.join(current, component);
-      if (this.#checked.has(current)) continue;
       let stats = await lstatOrUndefined(current, file);
       if (stats === undefined) {
         if (!create) return undefined;
@@ -98,15 +179,12 @@ export class SafeOpener {
           if (!create && errnoCode(err) === 'ENOENT') return undefined;
           throw fileError(err, 'opening', current);
         }
-        if (real !== realRoot && !isInside(realRoot, real)) {
-          throw new ShoalError('permission-denied', `refusing to use ${file}: the link ${current} leads outside the download folder`);
-        }
+        if (real !== realRoot && !isInside(realRoot, real)) throw linkOutside(current, file);
         stats = await fs.stat(current).catch((err: unknown) => {
           throw fileError(err, 'opening', current);
         });
       }
       if (!stats.isDirectory()) throw new ShoalError('io', `cannot use ${file}: ${current} is a file, not a folder`);
-      this.#checked.add(current);
     }
     return current;
   }
@@ -123,6 +201,14 @@ export class SafeOpener {
       throw fileError(err, 'creating', file);
     }
   }
+}
+
+function linkOutside(link: string, file: string): ShoalError {
+  return new ShoalError('permission-denied', `refusing to use ${file}: the link ${link} leads outside the download folder`);
+}
+
+function notAFolder(err: unknown, folder: string, file: string): ShoalError {
+  return errnoCode(err) === 'ENOTDIR' ? new ShoalError('io', `cannot use ${file}: ${folder} is a file, not a folder`) : fileError(err, 'opening', folder);
 }
 
 async function lstatOrUndefined(p: string, file: string): Promise<Stats | undefined> {
