@@ -262,7 +262,9 @@ describe('PiecePicker bookkeeping', () => {
     deliver(p, 'a', fromA);
     const last = p.blockReceived('b', fromB[0]!.index, fromB[0]!.begin, fromB[0]!.length);
     expect(last.pieceComplete).toBe(true);
-    expect(p.pieceFailed(0).sort()).toEqual(['a', 'b']);
+    expect(p.blockSenders(0)).toEqual(['a', 'a', 'b']);
+    p.pieceFailed(0);
+    expect(p.blockSenders(0)).toEqual([]);
     expect(p.wants(0)).toBe(true);
     expect(p.have.has(0)).toBe(false);
     expect(p.pick('b', 5)).toHaveLength(3);

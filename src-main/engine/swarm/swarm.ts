@@ -95,8 +95,6 @@ export class Swarm {
   readonly #dialing = new Set<PeerConnection>();
   readonly #choker: Choker;
   readonly #smartBan = new SmartBan();
-  /** Who sent each block of pieces in progress: piece → block → peer key. */
-  readonly #senders = new Map<number, Map<number, string>>();
   readonly #ourPeerId: string;
   #timer: NodeJS.Timeout | undefined;
   #ticks = 0;
@@ -354,9 +352,6 @@ export class Swarm {
       this.#fill(peer);
       return;
     }
-    let senders = this.#senders.get(index);
-    if (!senders) this.#senders.set(index, (senders = new Map()));
-    senders.set(begin / BLOCK_SIZE, peer.key);
     this.#fill(peer);
     this.#addBacklog(block.length);
     this.#storage.writeBlock(index, begin, block).then(
@@ -388,7 +383,6 @@ export class Swarm {
   async #onPieceVerified(index: number): Promise<void> {
     const picker = this.#o.picker;
     picker.pieceVerified(index);
-    this.#senders.delete(index);
     if (this.#smartBan.isSuspect(index)) {
       const blocks = await this.#readPieceBlocks(index);
       if (blocks) for (const key of this.#smartBan.passed(index, blocks)) this.#ban(key, `sent corrupt data for piece ${index}`);
@@ -407,8 +401,11 @@ export class Swarm {
 
   async #onPieceFailed(index: number): Promise<void> {
     const picker = this.#o.picker;
-    const senders = this.#senders.get(index) ?? new Map<number, string>();
-    this.#senders.delete(index);
+    // The picker's record of who sent each block; it lasts until `pieceFailed` below.
+    const senders = new Map<number, string>();
+    picker.blockSenders(index).forEach((peer, block) => {
+      if (peer) senders.set(block, peer.key);
+    });
     const size = index === this.#o.metainfo.pieceCount - 1 ? this.#o.metainfo.lastPieceLength : this.#o.metainfo.pieceLength;
     this.totals.wasted += size;
     this.totals.hashFailures++;
