@@ -81,6 +81,9 @@ describe('bdecode accepts well-formed bencode', () => {
     const [abc] = bdecode(input, { limits }) as Uint8Array[];
     expect(abc!.buffer).toBe(input.buffer);
     expect(text(abc)).toBe('abc');
+    const [fromBuffer] = bdecode(Buffer.from('l3:abce'), { limits }) as Uint8Array[];
+    expect(Buffer.isBuffer(fromBuffer)).toBe(false);
+    expect(fromBuffer).toEqual(abc);
   });
 
   it('accepts non-canonical numbers only when asked to, as libtorrent does', () => {

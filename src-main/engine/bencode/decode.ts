@@ -241,7 +241,8 @@ export function bdecodeDetailed(bytes: Uint8Array, options: DecodeOptions): Deco
       value = readInteger();
     } else if (c >= ZERO && c <= NINE) {
       const len = readLength(); // read first: `pos += readLength()` would add to the old pos
-      value = bytes.subarray(pos, pos + len);
+      // A plain Uint8Array view even when given a Buffer, so values look the same whatever the source.
+      value = new Uint8Array(bytes.buffer, bytes.byteOffset + pos, len);
       pos += len;
     } else {
       fail('malformed', pos, `unexpected byte 0x${c.toString(16)} at byte ${pos}`);

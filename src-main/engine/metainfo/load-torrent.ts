@@ -2,10 +2,9 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ShoalError } from '../../../src-shared/errors';
-import { torrentLimits } from './bencode-scan';
 import { fsError } from './fs-error';
 import type { Metainfo } from './metainfo';
-import { parseTorrent } from './parse-torrent';
+import { parseTorrent, torrentLimits } from './parse-torrent';
 
 /**
  * Reads and parses a .torrent file. A torrent without `info.name` is named after the file, as

@@ -6,7 +6,6 @@ import fc from 'fast-check';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
-import { decodeBencode, type BValue } from './bdecode';
 import type { Metainfo } from './metainfo';
 import { parseTorrent } from './parse-torrent';
 import { readTorrent, torrentsDir } from '../../testing/shared-fixtures';
@@ -145,28 +144,5 @@ describe('parseTorrent under random and mutated input', () => {
     );
     // The generator must also reach the success path, or the consistency checks test nothing.
     expect(accepted).toBeGreaterThan(100);
-  });
-});
-
-describe('the decoder against the bencode package', () => {
-  const key = fc.string({ maxLength: 8 }).filter((k) => k !== '__proto__');
-  const { value } = fc.letrec<{ value: unknown }>((tie) => ({
-    value: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      fc.maxSafeInteger(),
-      fc.uint8Array({ maxLength: 16 }),
-      fc.array(tie('value'), { maxLength: 5 }),
-      fc.dictionary(key, tie('value'), { maxKeys: 5 }),
-    ),
-  }));
-
-  it('accepts every canonical encoding and decodes it to the same value', { timeout: 60_000 }, () => {
-    fc.assert(
-      fc.property(value, (v) => {
-        const encoded = bencode.encode(v);
-        expect(decodeBencode(encoded).value).toEqual(bencode.decode(encoded) as BValue);
-      }),
-      { numRuns: 2_000 },
-    );
   });
 });

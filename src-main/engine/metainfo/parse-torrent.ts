@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ShoalError } from '../../../src-shared/errors';
-import { decodeBencode, field, isDict, type BDict, type BValue } from './bdecode';
+import { asText, bdecodeDetailed, BencodeError, isDict, type BDict, type BencodeLimits, type BValue, type Decoded } from '../bencode';
 import type { Metainfo, TorrentFile } from './metainfo';
 import { makePathsUnique, sanitizeComponent, sanitizePath } from './sanitize-path';
 
@@ -15,21 +15,47 @@ export interface ParseTorrentOptions {
 
 export const v2OnlyMessage = 'BitTorrent v2-only torrents are not supported yet';
 
+/** Bounds that keep a hostile file from hanging the decoder or exhausting memory. */
+export const torrentLimits: BencodeLimits = {
+  // The largest real torrents (millions of pieces) stay well below this.
+  maxBytes: 32 * 1024 * 1024,
+  // A torrent nests five deep; extensions add a few more.
+  maxDepth: 64,
+  // About 150 bytes each once decoded: this caps decoding near 150 MB even for a hostile file.
+  maxValues: 1_000_000,
+  // `pieces` is the one large string; the whole-file bound covers it.
+  maxStringBytes: 32 * 1024 * 1024,
+  maxIntegerDigits: 16,
+};
+
 /** Larger pieces exist nowhere in practice and would make every piece buffer huge. */
 export const maxPieceLength = 256 * 1024 * 1024;
 // A 1 ms timestamp is ~1e12 while seconds stay below 1e11 until the year 5138.
 const millisecondsThreshold = 1e11;
-const utf8 = new TextDecoder('utf-8');
 
 function invalid(sentence: string): never {
   throw new ShoalError('invalid-torrent', `Invalid torrent: ${sentence}.`);
 }
 
+/**
+ * Unsorted keys are accepted because real torrents have them; the info-hash is taken from the
+ * original bytes of `info` anyway.
+ */
+function decodeTorrent(bytes: Uint8Array): Decoded {
+  try {
+    return bdecodeDetailed(bytes, { limits: torrentLimits, unsortedKeys: true, spans: [['info']] });
+  } catch (err) {
+    if (err instanceof BencodeError) throw new ShoalError('invalid-torrent', `The torrent file is damaged: ${err.message}.`);
+    throw err;
+  }
+}
+
 /** Decodes and validates a .torrent file (BEP 3, 12, 19, 27, 47; hybrid v1/v2 through its v1 part). */
 export function parseTorrent(bytes: Uint8Array, options: ParseTorrentOptions = {}): Metainfo {
-  const { value: root, info: span } = decodeBencode(bytes);
+  const { value: root, spans } = decodeTorrent(bytes);
+  const span = spans[0];
   if (!isDict(root)) invalid('it is not a bencoded dictionary');
-  const info = field(root, 'info');
+  const info = root.get('info');
   if (info === undefined || !span) invalid('it has no info dictionary');
   if (!isDict(info)) invalid('its info is not a dictionary');
 
@@ -38,13 +64,13 @@ export function parseTorrent(bytes: Uint8Array, options: ParseTorrentOptions = {
   const infoHash = new Uint8Array(createHash('sha1').update(infoBytes).digest());
   const infoHashHex = Buffer.from(infoHash).toString('hex');
 
-  const pieceLength = field(info, 'piece length');
+  const pieceLength = info.get('piece length');
   if (typeof pieceLength !== 'number') invalid("its info has no 'piece length' integer");
   if (pieceLength <= 0) invalid(`its piece length ${pieceLength} is not positive`);
   if (pieceLength > maxPieceLength) invalid(`its piece length ${pieceLength} is larger than 256 MiB`);
 
   const name =
-    sanitizeComponent(text(field(info, 'name')) ?? '') ??
+    sanitizeComponent(asText(info.get('name')) ?? '') ??
     sanitizeComponent(options.fallbackName ?? '') ??
     infoHashHex;
   const { files, multiFile } = readFiles(info, name);
@@ -52,7 +78,7 @@ export function parseTorrent(bytes: Uint8Array, options: ParseTorrentOptions = {
   const length = last.offset + last.length;
   if (length === 0) invalid('its total length is 0');
 
-  const pieceHashes = field(info, 'pieces');
+  const pieceHashes = info.get('pieces');
   if (!(pieceHashes instanceof Uint8Array)) invalid("its info has no 'pieces' byte string");
   if (pieceHashes.length % 20 !== 0) {
     invalid(`its piece hashes are ${pieceHashes.length} bytes long, not a multiple of 20`);
@@ -62,11 +88,11 @@ export function parseTorrent(bytes: Uint8Array, options: ParseTorrentOptions = {
     invalid(`it has ${pieceHashes.length / 20} piece hashes but its length needs ${pieceCount}`);
   }
 
-  const privateFlag = field(info, 'private');
-  const comment = text(field(root, 'comment'));
-  const createdBy = text(field(root, 'created by'));
-  const creationDate = readDate(field(root, 'creation date'));
-  const source = text(field(info, 'source'));
+  const privateFlag = info.get('private');
+  const comment = asText(root.get('comment'));
+  const createdBy = asText(root.get('created by'));
+  const creationDate = readDate(root.get('creation date'));
+  const source = asText(info.get('source'));
   return {
     infoHash,
     infoHashHex,
@@ -80,7 +106,7 @@ export function parseTorrent(bytes: Uint8Array, options: ParseTorrentOptions = {
     files,
     multiFile,
     trackers: readTrackers(root),
-    urlList: readUrlList(field(root, 'url-list')),
+    urlList: readUrlList(root.get('url-list')),
     // BEP 27 says 1; any other non-zero value is read as private too, to err on the side of privacy.
     private: typeof privateFlag === 'number' && privateFlag !== 0,
     ...(comment !== undefined && { comment }),
@@ -92,10 +118,10 @@ export function parseTorrent(bytes: Uint8Array, options: ParseTorrentOptions = {
 
 // Hybrid torrents carry a complete v1 description beside the v2 one; we load that part.
 function checkVersion(info: BDict): void {
-  const version = field(info, 'meta version');
-  const hasV1 = field(info, 'pieces') !== undefined && (field(info, 'length') !== undefined || field(info, 'files') !== undefined);
+  const version = info.get('meta version');
+  const hasV1 = info.get('pieces') !== undefined && (info.get('length') !== undefined || info.get('files') !== undefined);
   if (version === undefined || version === 1) {
-    if (!hasV1 && field(info, 'file tree') !== undefined) throw new ShoalError('unsupported-torrent', v2OnlyMessage);
+    if (!hasV1 && info.get('file tree') !== undefined) throw new ShoalError('unsupported-torrent', v2OnlyMessage);
     return;
   }
   if (version === 2) {
@@ -107,8 +133,8 @@ function checkVersion(info: BDict): void {
 }
 
 function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile: boolean } {
-  const single = field(info, 'length');
-  const list = field(info, 'files');
+  const single = info.get('length');
+  const list = info.get('files');
   if (single !== undefined && list !== undefined) invalid("its info has both 'length' and 'files'");
   if (list === undefined) {
     if (typeof single !== 'number') invalid("its info has neither a 'length' integer nor a 'files' list");
@@ -125,20 +151,20 @@ function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile
   list.forEach((entry, i) => {
     const label = `file ${i + 1}`;
     if (!isDict(entry)) invalid(`${label} is not a dictionary`);
-    const length = field(entry, 'length');
+    const length = entry.get('length');
     if (typeof length !== 'number') invalid(`${label} has no length`);
     if (length < 0) invalid(`${label} has a negative length`);
     total += length;
     if (!Number.isSafeInteger(total)) invalid('its total length is too large');
-    const path = field(entry, 'path');
+    const path = entry.get('path');
     if (!Array.isArray(path) || path.length === 0) invalid(`${label} has no path`);
     const parts = path.map((part) => {
-      const s = text(part);
+      const s = asText(part);
       if (s === undefined) invalid(`${label} has a path component that is not a string`);
       return s;
     });
     paths.push(sanitizePath(parts));
-    const attr = text(field(entry, 'attr'));
+    const attr = asText(entry.get('attr'));
     pads.push(attr !== undefined && attr.includes('p'));
     lengths.push(length);
   });
@@ -157,7 +183,7 @@ function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile
 function readTrackers(root: BDict): string[][] {
   const seen = new Set<string>();
   const tiers: string[][] = [];
-  const list = field(root, 'announce-list');
+  const list = root.get('announce-list');
   if (Array.isArray(list)) {
     for (const tier of list) {
       if (!Array.isArray(tier)) continue;
@@ -173,7 +199,7 @@ function readTrackers(root: BDict): string[][] {
   }
   // BEP 12: a usable announce-list replaces announce.
   if (tiers.length === 0) {
-    const announce = url(field(root, 'announce'));
+    const announce = url(root.get('announce'));
     if (announce !== undefined) tiers.push([announce]);
   }
   return tiers;
@@ -185,13 +211,10 @@ function readUrlList(value: BValue | undefined): string[] {
 }
 
 function url(value: BValue | undefined): string | undefined {
-  const s = text(value)?.trim();
+  const s = asText(value)?.trim();
   return s !== undefined && s !== '' && URL.canParse(s) ? s : undefined;
 }
 
-function text(value: BValue | undefined): string | undefined {
-  return value instanceof Uint8Array ? utf8.decode(value) : undefined;
-}
 
 function readDate(value: BValue | undefined): Date | undefined {
   if (typeof value !== 'number' || value <= 0) return undefined;
