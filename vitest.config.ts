@@ -13,6 +13,14 @@ export default defineConfig({
         },
       },
       {
+        // Coverage-guided fuzzing of every parser (src-main/testing/fuzz/README.md).
+        test: {
+          name: 'fuzz',
+          include: ['src-main/testing/fuzz/*.fuzz.ts'],
+          environment: 'node',
+        },
+      },
+      {
         test: {
           name: 'renderer',
           include: ['src-renderer/**/*.test.{ts,tsx}'],
