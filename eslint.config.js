@@ -23,16 +23,5 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
   },
-  {
-    // The contract is shared by Node and the browser: it may import neither.
-    files: ['src-shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'electron', 'react', 'react-dom'] }],
-    },
-  },
-  {
-    // The engine runs in plain Node, never inside Electron.
-    files: ['src-main/engine/**/*.ts', 'src-main/tracker-server/**/*.ts', 'src-main/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
-  },
+  // Which folder may import which: src-main/tools/check-walls.mjs, run first by `npm run lint`.
 );

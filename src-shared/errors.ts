@@ -33,3 +33,8 @@ export class ShoalError extends Error {
 export function isShoalError(value: unknown): value is ShoalError {
   return value instanceof ShoalError;
 }
+
+/** An error as it arrived over a transport (`{ code, message }`), as a ShoalError again. */
+export function fromWireError(error: { code: ErrorCode; message: string }): ShoalError {
+  return new ShoalError(error.code, error.message);
+}

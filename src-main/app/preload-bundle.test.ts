@@ -9,19 +9,30 @@ import type { ShoalBridge } from './bridge';
  * A sandboxed preload may `require` only a few Electron-provided modules, so the bundle must
  * carry everything else itself. Bundled the way build.mjs does, then run in a bare context.
  */
+async function bundlePreload(): Promise<Uint8Array> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./preload.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['electron'],
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.contents;
+}
+
 describe('preload bundle', { timeout: 30_000 }, () => {
+  it('carries names and channels, not the schemas: under 60 KB', async () => {
+    // Every window parses the preload before the page loads; the contract's schemas (zod,
+    // msgpack) made it ~830 KB.
+    const bytes = await bundlePreload();
+    expect(bytes.byteLength).toBeLessThan(60 * 1024);
+  });
+
   it('runs with nothing but electron to require, and exposes window.shoal', async () => {
-    const result = await build({
-      entryPoints: [fileURLToPath(new URL('./preload.ts', import.meta.url))],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      external: ['electron'],
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = result.outputFiles[0]!.text;
+    const code = new TextDecoder().decode(await bundlePreload());
 
     const required: string[] = [];
     const exposed = new Map<string, unknown>();

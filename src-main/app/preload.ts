@@ -1,18 +1,13 @@
 // Runs in the sandboxed preload (bundled to dist/preload.cjs): the only bridge between the
 // untrusted renderer and the main process. It exposes functions, never ipcRenderer itself.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import {
-  channels,
-  fromWireError,
-  isCommandName,
-  isEventName,
-  PROTOCOL_VERSION,
-  type CommandInput,
-  type CommandName,
-  type CommandOutput,
-  type EventName,
-  type EventPayload,
-} from '../../src-shared/contract';
+// Names and channels only: the schemas (zod, msgpack) stay out of the preload bundle.
+import { channels } from '../../src-shared/contract/channels';
+import type { CommandInput, CommandOutput } from '../../src-shared/contract/commands';
+import type { EventPayload } from '../../src-shared/contract/events';
+import { PROTOCOL_VERSION } from '../../src-shared/contract/limits';
+import { isCommandName, isEventName, type CommandName, type EventName } from '../../src-shared/contract/names';
+import { fromWireError } from '../../src-shared/errors';
 import type { IpcReply, ShoalBridge } from './bridge';
 import { isMenuAction, menuActionChannel, type MenuAction } from './menu-actions';
 

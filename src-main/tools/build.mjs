@@ -12,7 +12,7 @@ const esmBanner = "import { createRequire as __createRequire } from 'node:module
 
 const nodeBundles = [
   { entry: 'src-main/cli.ts', outfile: 'cli.js', format: 'esm', shebang: true },
-  { entry: 'src-main/engine/worker.ts', outfile: 'engine-worker.js', format: 'esm' },
+  { entry: 'src-main/host/worker-entry.ts', outfile: 'engine-worker.js', format: 'esm' },
   { entry: 'src-main/app/main.ts', outfile: 'app.js', format: 'esm' },
   // Sandboxed preloads must be CommonJS.
   { entry: 'src-main/app/preload.ts', outfile: 'preload.cjs', format: 'cjs' },

@@ -1,5 +1,6 @@
-import type { CommandInput, CommandName, CommandOutput } from './commands';
-import type { EventName, EventPayload, ShoalEvent } from './events';
+import type { CommandInput, CommandOutput } from './commands';
+import type { EventPayload, ShoalEvent } from './events';
+import type { CommandName, EventName } from './names';
 
 /**
  * What every front end (renderer, CLI) talks to, whatever the transport. Failed commands reject

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channels } from './channels';
-import { commandNames } from './commands';
-import { eventNames } from './events';
+import { commandNames, eventNames } from './names';
 
 describe('channels', () => {
   it('derive names from the contract', () => {

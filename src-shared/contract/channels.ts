@@ -1,5 +1,4 @@
-import { commandNames, type CommandName } from './commands';
-import { eventNames, type EventName } from './events';
+import { commandNames, eventNames, type CommandName, type EventName } from './names';
 
 /** Electron IPC channel names, derived from the contract so no channel string is typed twice. */
 export const channels = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commands, commandNames } from './commands';
+import { commands } from './commands';
+import { commandNames } from './names';
 import { limits } from './limits';
 
 const hash = 'a'.repeat(40);

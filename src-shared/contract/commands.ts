@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { limits } from './limits';
+import type { CommandName } from './names';
 import {
   absolutePathSchema,
   bytesSchema,
@@ -90,15 +91,8 @@ export const commands = {
   },
   getSettings: { input: empty, output: settingsSchema },
   setSettings: { input: settingsSchema.partial().strict(), output: settingsSchema },
-} as const;
-
-export type CommandName = keyof typeof commands;
-export const commandNames = Object.keys(commands) as CommandName[];
+} as const satisfies { readonly [C in CommandName]: { readonly input: z.ZodType; readonly output: z.ZodType } };
 
 export type CommandInput<C extends CommandName> = z.infer<(typeof commands)[C]['input']>;
 export type CommandOutput<C extends CommandName> = z.infer<(typeof commands)[C]['output']>;
 export type SubscriptionTab = NonNullable<CommandInput<'subscribe'>['tab']>;
-
-export function isCommandName(value: unknown): value is CommandName {
-  return typeof value === 'string' && Object.hasOwn(commands, value);
-}

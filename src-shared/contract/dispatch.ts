@@ -1,6 +1,7 @@
 import { ShoalError } from '../errors';
 import type { EngineApi } from './api';
-import { commands, isCommandName, type CommandOutput } from './commands';
+import { commands, type CommandOutput } from './commands';
+import { isCommandName } from './names';
 import { PROTOCOL_VERSION } from './limits';
 import { describeInvalid, requestMessageSchema, toWireError, type ServerMessage } from './messages';
 import { APP_VERSION } from './version';

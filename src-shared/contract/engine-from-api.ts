@@ -1,6 +1,6 @@
 import type { EngineApi, EngineCommandName, ShoalApi } from './api';
-import { commandNames } from './commands';
-import { eventNames, type ShoalEvent } from './events';
+import type { ShoalEvent } from './events';
+import { commandNames, eventNames } from './names';
 
 /**
  * Views a connected client as an engine, so a relay (the WebSocket server in front of the engine

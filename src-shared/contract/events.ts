@@ -11,6 +11,7 @@ import {
   trackerInfoSchema,
 } from './data';
 import { errorCodes } from '../errors';
+import type { EventName } from './names';
 
 /** Everything the engine pushes to front ends, as snapshots rather than per-change chatter. */
 export const events = {
@@ -37,15 +38,9 @@ export const events = {
     infoHash: infoHashSchema.optional(),
     code: z.enum(errorCodes).optional(),
   }),
-} as const;
+} as const satisfies { readonly [E in EventName]: z.ZodType };
 
-export type EventName = keyof typeof events;
-export const eventNames = Object.keys(events) as EventName[];
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 
 /** One event as a tagged value, for code that handles every kind (transports, relays). */
 export type ShoalEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
-
-export function isEventName(value: unknown): value is EventName {
-  return typeof value === 'string' && Object.hasOwn(events, value);
-}

@@ -2,6 +2,7 @@ export * from './limits';
 export * from './data';
 export * from './commands';
 export * from './events';
+export * from './names';
 export * from './channels';
 export type * from './api';
 export * from './messages';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorCodes, isShoalError, ShoalError, type ErrorCode } from '../errors';
+import { errorCodes, isShoalError } from '../errors';
 import { limits } from './limits';
 
 /**
@@ -46,10 +46,6 @@ export function toWireError(err: unknown): WireError {
   if (err instanceof z.ZodError) return { code: 'invalid-input', message: truncate(describeInvalid('input', err)) };
   const detail = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: truncate(`unexpected engine error: ${detail}`) };
-}
-
-export function fromWireError(error: { code: ErrorCode; message: string }): ShoalError {
-  return new ShoalError(error.code, error.message);
 }
 
 function truncate(text: string): string {

@@ -1,8 +1,10 @@
 import { ShoalError } from '../errors';
 import type { ShoalApi } from './api';
-import { commands, type CommandInput, type CommandName, type CommandOutput } from './commands';
-import { events, isEventName, type EventName, type EventPayload } from './events';
-import { describeInvalid, fromWireError, serverMessageSchema, type RequestMessage } from './messages';
+import { fromWireError } from '../errors';
+import { commands, type CommandInput, type CommandOutput } from './commands';
+import { events, type EventPayload } from './events';
+import { describeInvalid, serverMessageSchema, type RequestMessage } from './messages';
+import { isEventName, type CommandName, type EventName } from './names';
 
 interface Pending {
   name: CommandName;

@@ -2,7 +2,7 @@
 import { MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { serveEngineOnPort } from '../transport/port-server';
-import { Session } from './session';
+import { Session } from '../engine/session';
 
 const dataSchema = z.object({
   /** Absent: nothing is saved (a one-off CLI download). */
@@ -14,7 +14,7 @@ const dataSchema = z.object({
   control: z.instanceof(MessagePort).optional(),
 });
 
-if (!parentPort) throw new Error('worker.ts runs only as a worker thread');
+if (!parentPort) throw new Error('worker-entry.ts runs only as a worker thread');
 const port = parentPort;
 const data = dataSchema.parse(workerData);
 const session = await Session.start({
