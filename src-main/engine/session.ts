@@ -14,6 +14,7 @@ import {
 } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
+import { ListFeed } from './list-feed';
 import { PeerListener } from './listener';
 import { MetadataFetch } from './magnet/metadata-fetch';
 import { metadataDetail, metadataSummary } from './magnet/metadata-views';
@@ -60,9 +61,12 @@ export class Session implements EngineApi {
   /** Magnet links still fetching their metadata; each becomes a Torrent once it arrives. */
   readonly #magnets = new Map<string, MetadataFetch>();
   readonly #listeners = new Set<(event: ShoalEvent) => void>();
-  /** What each torrent's row looked like when last sent, to send only changed rows. */
-  readonly #sentRows = new Map<string, string>();
-  readonly #removedSinceLastList = new Set<string>();
+  /** The torrent list: the whole of it for a new front end, then the rows marked as changed. */
+  readonly #feed = new ListFeed({
+    row: (infoHash) => this.#row(infoHash),
+    rows: () => this.#rows(),
+    send: (payload) => this.#emit({ name: 'torrents', payload }),
+  });
   #settings: Settings;
   #listener: PeerListener | undefined;
   #tracker: TrackerServer | undefined;
@@ -107,7 +111,7 @@ export class Session implements EngineApi {
     session.#settings.listenPort = session.listenPort;
     if (persist && saved) await session.#restore(persist, saved);
     session.#timers.push(
-      setInterval(() => session.#emitList(), options.listIntervalMs ?? 500),
+      setInterval(() => session.#feed.flush(), options.listIntervalMs ?? 500),
       setInterval(() => session.#emitStatsAndDetail(), 1000),
       setInterval(() => session.#policy.tick(), 1000),
       // The schedule is in whole minutes.
@@ -159,9 +163,10 @@ export class Session implements EngineApi {
       torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));
     }
     this.#torrents.set(torrent.infoHash, torrent);
+    this.#feed.mark(torrent.infoHash);
     this.#policy.add(torrent.infoHash, !input.paused);
     this.#policy.applyQueue();
-    this.#emitList();
+    this.#feed.flush();
     this.#persist?.soon();
     return { infoHash: torrent.infoHash, name: metainfo.name };
   }
@@ -186,7 +191,7 @@ export class Session implements EngineApi {
     const paused = Promise.all([...found.map((t) => t.pause()), ...magnets.map((f) => f.pause())]);
     this.#policy.applyQueue();
     await paused;
-    this.#emitList();
+    this.#feed.flush();
     this.#persist?.soon();
     return {};
   }
@@ -196,7 +201,7 @@ export class Session implements EngineApi {
     for (const t of torrents) this.#policy.resumedByHand(t);
     for (const f of magnets) f.start();
     this.#policy.applyQueue();
-    this.#emitList();
+    this.#feed.flush();
     this.#persist?.soon();
     return {};
   }
@@ -206,15 +211,15 @@ export class Session implements EngineApi {
     for (const t of [...found, ...magnets]) {
       this.#torrents.delete(t.infoHash);
       this.#magnets.delete(t.infoHash);
-      this.#sentRows.delete(t.infoHash);
-      this.#removedSinceLastList.add(t.infoHash);
+      this.#feed.remove(t.infoHash);
       if (this.#subscription?.infoHash === t.infoHash) this.#subscription = null;
       this.#policy.forget(t.infoHash);
     }
     const removed = Promise.all([...found.map((t) => t.remove(input.deleteFiles)), ...magnets.map((f) => f.stop())]);
+    this.#queueMoved();
     this.#policy.applyQueue();
     await removed;
-    this.#emitList();
+    this.#feed.flush();
     this.#persist?.soon();
     return {};
   }
@@ -236,8 +241,9 @@ export class Session implements EngineApi {
 
   async moveInQueue(input: CommandInput<'moveInQueue'>): Promise<CommandOutput<'moveInQueue'>> {
     this.#policy.move(this.#find(input.infoHashes).map((t) => t.infoHash), input.to);
+    this.#queueMoved();
     this.#policy.applyQueue();
-    this.#emitList();
+    this.#feed.flush();
     this.#persist?.soon();
     return {};
   }
@@ -254,7 +260,7 @@ export class Session implements EngineApi {
         () => this.#afterTask(t),
       );
     }
-    this.#emitList();
+    this.#feed.flush();
     return {};
   }
 
@@ -281,7 +287,7 @@ export class Session implements EngineApi {
         this.#afterTask(t);
       },
     );
-    this.#emitList();
+    this.#feed.flush();
     return {};
   }
 
@@ -327,7 +333,7 @@ export class Session implements EngineApi {
     // The contract: a new listener hears the whole list first, after onEvent returns.
     queueMicrotask(() => {
       if (!this.#listeners.has(listener)) return;
-      listener({ name: 'torrents', payload: this.#fullList() });
+      listener({ name: 'torrents', payload: this.#feed.full() });
       for (const notice of this.#persist?.startupNotices ?? []) listener({ name: 'notice', payload: notice });
     });
     return () => this.#listeners.delete(listener);
@@ -342,6 +348,7 @@ export class Session implements EngineApi {
         const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#create(metainfo, savePath, restored));
         if (entry.record.limitsWaived) this.#policy.restoreWaiver(torrent.infoHash, entry.record.limitsWaived);
         this.#torrents.set(torrent.infoHash, torrent);
+        this.#feed.mark(torrent.infoHash);
         this.#policy.add(torrent.infoHash, !entry.record.paused);
       },
       magnet: (entry) => this.#restoreMagnet(entry),
@@ -366,7 +373,7 @@ export class Session implements EngineApi {
   #afterTask(t: Torrent): void {
     if (this.#torrents.get(t.infoHash) !== t) return;
     this.#policy.applyQueue();
-    this.#emitList();
+    this.#feed.flush();
     this.#persist?.soon();
   }
 
@@ -414,7 +421,7 @@ export class Session implements EngineApi {
       this.#policy.leave(t.infoHash);
       void t.pause();
       this.#policy.applyQueue();
-      this.#emitList();
+      this.#feed.flush();
     } else {
       void this.remove({ infoHashes: [t.infoHash], deleteFiles: action === 'remove-with-files' });
     }
@@ -448,11 +455,13 @@ export class Session implements EngineApi {
         ready: (f, metainfo, peers) => this.#metadataArrived(f, metainfo, peers),
         failed: (f, error) => this.#emit({ name: 'notice', payload: { kind: 'error', message: `${f.name}: ${error.message}`, infoHash: f.infoHash, code: error.code } }),
         log: (f, message) => this.#o.log?.(`${f.name}: ${message}`),
+        changed: (f) => this.#feed.mark(f.infoHash),
       },
     });
     this.#magnets.set(fetch.infoHash, fetch);
+    this.#feed.mark(fetch.infoHash);
     if (!input.paused) fetch.start();
-    this.#emitList();
+    this.#feed.flush();
     this.#persist?.soon();
     return { infoHash: fetch.infoHash, name: fetch.name };
   }
@@ -479,10 +488,11 @@ export class Session implements EngineApi {
     torrent.swarm.registry.add(peers);
     this.#magnets.delete(fetch.infoHash);
     this.#torrents.set(torrent.infoHash, torrent);
+    this.#feed.mark(torrent.infoHash);
     this.#o.log?.(`${metainfo.name}: metadata received from peers`);
     this.#policy.add(torrent.infoHash, true);
     this.#policy.applyQueue();
-    this.#emitList();
+    this.#feed.flush();
     this.#persist?.soon();
   }
 
@@ -510,6 +520,7 @@ export class Session implements EngineApi {
         },
         log: (t, message) => this.#o.log?.(`${t.metainfo.name}: ${message}`),
         uploaded: (t) => this.#policy.uploaded(t),
+        changed: (t) => this.#feed.mark(t.infoHash),
       },
     });
   }
@@ -540,30 +551,20 @@ export class Session implements EngineApi {
     for (const listener of this.#listeners) listener(event);
   }
 
+  /** Queue places shifted: every row shows its new one. */
+  #queueMoved(): void {
+    for (const infoHash of this.#torrents.keys()) this.#feed.mark(infoHash);
+  }
+
+  #row(infoHash: string): TorrentSummary | undefined {
+    const t = this.#torrents.get(infoHash);
+    if (t) return views.summary(t, this.#policy.positions().get(infoHash) ?? null);
+    const f = this.#magnets.get(infoHash);
+    return f && metadataSummary(f);
+  }
+
   #rows(): TorrentSummary[] {
-    const positions = this.#policy.positions();
-    const rows = [...this.#torrents.values()].map((t) => views.summary(t, positions.get(t.infoHash) ?? null));
-    for (const f of this.#magnets.values()) rows.push(metadataSummary(f));
-    return rows;
-  }
-
-  #fullList(): EventPayload<'torrents'> {
-    return { full: true, changed: this.#rows(), removed: [] };
-  }
-
-  /** Sends the rows that changed since the last list update, and the torrents removed. */
-  #emitList(): void {
-    const changed: TorrentSummary[] = [];
-    for (const row of this.#rows()) {
-      const text = JSON.stringify(row);
-      if (this.#sentRows.get(row.infoHash) !== text) {
-        changed.push(row);
-        this.#sentRows.set(row.infoHash, text);
-      }
-    }
-    const removed = [...this.#removedSinceLastList];
-    this.#removedSinceLastList.clear();
-    if (changed.length > 0 || removed.length > 0) this.#emit({ name: 'torrents', payload: { full: false, changed, removed } });
+    return [...this.#torrents.keys(), ...this.#magnets.keys()].map((infoHash) => this.#row(infoHash)!);
   }
 
   async #emitStatsAndDetail(): Promise<void> {

@@ -40,6 +40,8 @@ export interface TorrentEvents {
   log(torrent: Torrent, message: string): void;
   /** A block went out to a peer: share limits are checked as upload happens, not on a tick. */
   uploaded(torrent: Torrent): void;
+  /** Something the torrent's list row shows changed (state, progress, totals, peers, trackers' counts, save folder). */
+  changed(torrent: Torrent): void;
 }
 
 export interface TransferTotals {
@@ -87,6 +89,8 @@ export class Torrent {
   #resume: ResumeData | undefined;
   readonly #o: TorrentInit;
   readonly #trackerErrors = new Map<string, string>();
+  /** The trackers' counts last told as a change; most tracker answers leave them as they were. */
+  #healthSeen = '';
 
   constructor(options: TorrentInit) {
     this.#o = options;
@@ -114,7 +118,11 @@ export class Torrent {
         needPeers: () => this.announcer.announceNow(),
         storageError: (error) => this.#fail(error),
         log: (message) => options.events.log(this, message),
-        uploaded: () => options.events.uploaded(this),
+        uploaded: () => {
+          options.events.changed(this);
+          options.events.uploaded(this);
+        },
+        changed: () => options.events.changed(this),
       },
     });
     this.announcer = new Announcer({
@@ -129,7 +137,10 @@ export class Torrent {
         left: this.bytesLeft,
       }),
       onPeers: (peers) => this.swarm.addPeers(peers),
-      onChange: () => this.#logTrackerErrors(),
+      onChange: () => {
+        this.#healthChanged();
+        this.#logTrackerErrors();
+      },
     });
   }
 
@@ -205,6 +216,7 @@ export class Torrent {
     if (this.#running) return;
     this.#running = true;
     this.error = null;
+    this.#o.events.changed(this);
     if (this.#task) return; // it trades once the task ends
     if (this.#checked) this.#trade();
     else await this.#exclusive('checking', (signal) => this.#check(signal), 'fail').catch(() => undefined);
@@ -354,9 +366,7 @@ export class Torrent {
   }
 
   async #check(signal: AbortSignal): Promise<void> {
-    const progress = (done: number, total: number): void => {
-      this.checkProgress = total > 0 ? done / total : 1;
-    };
+    const progress = (done: number, total: number): void => this.#progress(done, total);
     const resume = this.#resume;
     const have = resume ? await this.storage.resume(resume, progress, signal) : await this.storage.check(progress, signal);
     this.#resume = undefined;
@@ -374,9 +384,7 @@ export class Torrent {
     this.#movingTo = savePath;
     try {
       await persist();
-      const progress = (done: number, total: number): void => {
-        this.checkProgress = total > 0 ? done / total : 1;
-      };
+      const progress = (done: number, total: number): void => this.#progress(done, total);
       moved = await moveFiles({ files: torrentFilePairs(this.metainfo, from, savePath), fromDir: from, toDir: savePath, onProgress: progress, signal, ...(ops ? { ops } : {}) });
     } catch (err) {
       this.#movingTo = null;
@@ -385,6 +393,7 @@ export class Torrent {
     }
     this.#movingTo = null;
     this.#savePath = savePath;
+    this.#o.events.changed(this);
     await this.#useStorage(next);
     // Until the new place is saved, a restart goes back to the old one: copied sources stay until then.
     await persist().catch((err: unknown) => {
@@ -403,13 +412,23 @@ export class Torrent {
     this.picker.resetTo(storage.have);
   }
 
+  /** A check's or a move's progress. */
+  #progress(done: number, total: number): void {
+    const progress = total > 0 ? done / total : 1;
+    if (progress === this.checkProgress) return;
+    this.checkProgress = progress;
+    this.#o.events.changed(this);
+  }
+
   #setState(next: TorrentState): void {
     if (next === 'seeding' && this.#seedingSince === null) this.#seedingSince = Date.now();
     if (next !== 'seeding' && this.#seedingSince !== null) {
       this.#seedingMsBefore += Date.now() - this.#seedingSince;
       this.#seedingSince = null;
     }
+    if (next === this.#state) return;
     this.#state = next;
+    this.#o.events.changed(this);
   }
 
   #onComplete(): void {
@@ -422,6 +441,14 @@ export class Torrent {
       this.announcer.completed();
     }
     this.#o.events.finished(this);
+  }
+
+  #healthChanged(): void {
+    const h = this.announcer.health();
+    const seen = h ? `${h.seeders} ${h.leechers} ${h.downloaded}` : '';
+    if (seen === this.#healthSeen) return;
+    this.#healthSeen = seen;
+    this.#o.events.changed(this);
   }
 
   /** Says once per new message when a tracker fails, so a dead tracker is visible, not silent. */
@@ -440,6 +467,7 @@ export class Torrent {
 
   #fail(error: ShoalError): void {
     if (this.#state === 'error') return;
+    // The row shows the message; #setState below marks it changed.
     this.error = error.message;
     this.#running = false;
     this.#setState('error');

@@ -100,6 +100,7 @@ function startFetch(infoHash: Uint8Array, peers: readonly FakePeer[]): Run {
       ready: (_f, metainfo, handed) => resolveReady({ metainfo, peers: handed }),
       failed: (_f, error) => log.push(`failed: ${error.message}`),
       log: (_f, message) => log.push(message),
+      changed: () => undefined,
     },
   });
   fetches.push(fetch);

@@ -28,6 +28,8 @@ export interface MetadataFetchEvents {
   /** The metadata verified but is not a torrent Shoal can use. */
   failed(fetch: MetadataFetch, error: ShoalError): void;
   log(fetch: MetadataFetch, message: string): void;
+  /** Something its list row shows changed (state, error, peers, trackers' counts). */
+  changed(fetch: MetadataFetch): void;
 }
 
 export type MetadataFetchState = 'metadata' | 'paused' | 'error';
@@ -88,6 +90,7 @@ export class MetadataFetch {
       ...(init.announceIntervalSec !== undefined ? { intervalOverrideSec: init.announceIntervalSec } : {}),
       stats: () => ({ uploaded: 0, downloaded: 0, left: m.length ?? UNKNOWN_LEFT }),
       onPeers: (peers) => this.#addPeers(peers),
+      onChange: () => init.events.changed(this),
     });
     this.#addPeers(m.peers);
   }
@@ -127,6 +130,7 @@ export class MetadataFetch {
     if (this.#state === 'metadata' || this.#done) return;
     this.#state = 'metadata';
     this.error = null;
+    this.#o.events.changed(this);
     this.#timer = setInterval(() => this.#tick(), TICK_MS);
     this.#timer.unref();
     this.announcer.start();
@@ -136,6 +140,7 @@ export class MetadataFetch {
   async pause(): Promise<void> {
     if (this.#state === 'paused') return;
     this.#state = 'paused';
+    this.#o.events.changed(this);
     this.#disconnect('paused');
     await this.announcer.stop();
   }
@@ -153,6 +158,7 @@ export class MetadataFetch {
     void this.stop();
     this.error = error.message;
     this.#state = 'error';
+    this.#o.events.changed(this);
     this.#o.events.failed(this, error);
   }
 
@@ -213,6 +219,7 @@ export class MetadataFetch {
       }
       joined = true;
       this.#peers.set(key, { conn, address });
+      this.#o.events.changed(this);
       this.#registry.connected(address);
       conn.sendExtendedHandshake({ m: { [UT_METADATA]: UT_METADATA_LOCAL_ID }, v: 'Shoal 0.1.0' });
     });
@@ -244,6 +251,7 @@ export class MetadataFetch {
       this.#dialing.delete(conn);
       if (joined && this.#peers.get(key)?.conn === conn) {
         this.#peers.delete(key);
+        this.#o.events.changed(this);
         this.#scheduler.removePeer(key);
         this.#request();
       }

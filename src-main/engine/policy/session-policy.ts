@@ -68,7 +68,7 @@ export class SessionPolicy<T extends PolicyTorrent> {
   }
 
   /** Each torrent's 1-based place in the queue, in queue order. */
-  positions(): Map<string, number> {
+  positions(): ReadonlyMap<string, number> {
     return this.#queue.positions();
   }
 

@@ -20,15 +20,21 @@ const RUNNING: ReadonlySet<TorrentState> = new Set(['checking', 'downloading', '
 export class TorrentQueue {
   #order: string[] = [];
   readonly #members = new Set<string>();
+  /** `positions()` until the order changes: the list asks for one torrent's place at a time. */
+  #positions: Map<string, number> | null = null;
 
   /** A new torrent goes to the end of the order; `member`: it should run when it can. */
   add(infoHash: string, member: boolean): void {
-    if (!this.#order.includes(infoHash)) this.#order.push(infoHash);
+    if (!this.#order.includes(infoHash)) {
+      this.#order.push(infoHash);
+      this.#positions = null;
+    }
     if (member) this.#members.add(infoHash);
   }
 
   remove(infoHash: string): void {
     this.#order = this.#order.filter((h) => h !== infoHash);
+    this.#positions = null;
     this.#members.delete(infoHash);
   }
 
@@ -42,11 +48,13 @@ export class TorrentQueue {
 
   move(infoHashes: readonly string[], to: QueueMove): void {
     this.#order = moveInOrder(this.#order, new Set(infoHashes), to);
+    this.#positions = null;
   }
 
   /** Each torrent's 1-based place in the session's order (paused ones keep theirs for when they resume). */
-  positions(): Map<string, number> {
-    return new Map(this.#order.map((infoHash, i) => [infoHash, i + 1]));
+  positions(): ReadonlyMap<string, number> {
+    this.#positions ??= new Map(this.#order.map((infoHash, i) => [infoHash, i + 1]));
+    return this.#positions;
   }
 
   /** Starts the torrents that have a slot and holds the others as 'queued'. */

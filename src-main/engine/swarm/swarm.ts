@@ -45,6 +45,8 @@ export interface SwarmEvents {
   log(message: string): void;
   /** A block went out (already counted in `totals.uploaded`): share limits are checked per block. */
   uploaded(bytes: number): void;
+  /** What the torrent's list row shows of the swarm changed: a peer came or left or became a seed, a block arrived, a piece verified. */
+  changed(): void;
 }
 
 /** Per-torrent transfer totals, payload bytes. */
@@ -208,6 +210,7 @@ export class Swarm {
       this.#peerIds.add(id);
       peer = new SwarmPeer(conn, address, source, this.#o.metainfo.pieceCount, (p) => this.#serve(p));
       this.#peers.set(peer.key, peer);
+      this.#o.events.changed();
       this.registry.connected(address);
       this.#o.picker.addPeer(peer);
       if (this.#readingPaused) conn.pauseReading();
@@ -223,6 +226,7 @@ export class Swarm {
           this.#o.events.log(`${peer.key} disconnected mid-piece (${reason}); its ${outstanding} requests go to other peers`);
         }
         this.#peers.delete(peer.key);
+        this.#o.events.changed();
         this.#o.bandwidth.up.cancel(peer.serveWhenAllowed);
         this.#peerIds.delete(hex(conn.peerHandshake!.peerId));
         this.#o.picker.peerGone(peer);
@@ -252,18 +256,22 @@ export class Swarm {
     conn.on('bitfield', (bytes) => {
       const bits = new Bitfield(this.#o.metainfo.pieceCount, bytes);
       peer.has = bits;
+      this.#o.events.changed();
       picker.peerBitfield(peer, bits);
       this.#afterHaveChange(peer);
     });
     conn.on('have', (index) => {
       if (peer.has.has(index)) return;
       peer.has.set(index);
+      // Only the have that completes a peer's pieces changes what the row shows (its seeds).
+      if (peer.isSeed) this.#o.events.changed();
       picker.peerHave(peer, index);
       if (!peer.interested && picker.wants(index)) this.#setInterested(peer, true);
       this.#afterHaveChange(peer);
     });
     conn.on('haveAll', () => {
       peer.has.setAll();
+      this.#o.events.changed();
       picker.peerHaveAll(peer);
       this.#afterHaveChange(peer);
     });
@@ -341,6 +349,7 @@ export class Swarm {
   #onBlock(peer: SwarmPeer, index: number, begin: number, block: Uint8Array): void {
     const picker = this.#o.picker;
     this.totals.downloaded += block.length;
+    this.#o.events.changed();
     const result = picker.blockReceived(peer, index, begin, block.length);
     for (const cancel of result.cancels) {
       const other = cancel.peer;
@@ -383,6 +392,7 @@ export class Swarm {
   async #onPieceVerified(index: number): Promise<void> {
     const picker = this.#o.picker;
     picker.pieceVerified(index);
+    this.#o.events.changed();
     if (this.#smartBan.isSuspect(index)) {
       const blocks = await this.#readPieceBlocks(index);
       if (blocks) for (const key of this.#smartBan.passed(index, blocks)) this.#ban(key, `sent corrupt data for piece ${index}`);

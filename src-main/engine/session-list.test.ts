@@ -1,0 +1,61 @@
+import { copyFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { EventPayload } from '../../src-shared/contract';
+import { tempDir, waitFor } from '../testing/processes';
+import { Session } from './session';
+import { contentDir, torrentsDir } from '../testing/shared-fixtures';
+
+let session: Session;
+let dir: { path: string; remove(): Promise<void> };
+
+beforeEach(async () => {
+  dir = await tempDir('session-list');
+  session = await Session.start({ downloadDir: dir.path, listenPort: 0, listenHost: '127.0.0.1', listIntervalMs: 20 });
+});
+
+afterEach(async () => {
+  await session.close();
+  await dir.remove();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+it('sends a new front end the whole list, then only the rows that changed, each change once, and removals', async () => {
+  const alice = await session.addTorrent({ source: { kind: 'torrent', data: await readFile(join(torrentsDir, 'alice.torrent')) }, paused: true });
+  const numbers = await session.addTorrent({ source: { kind: 'torrent', data: await readFile(join(torrentsDir, 'numbers.torrent')) }, paused: true });
+  const lists: EventPayload<'torrents'>[] = [];
+  session.onEvent((e) => {
+    if (e.name === 'torrents') lists.push(e.payload);
+  });
+
+  // Ten list intervals in which nothing changes: the whole list, and nothing after it.
+  await sleep(200);
+  expect(lists).toHaveLength(1);
+  expect(lists[0]!.full).toBe(true);
+  expect(lists[0]!.changed.map((r) => [r.name, r.state, r.queuePosition])).toEqual([
+    [alice.name, 'paused', 1],
+    [numbers.name, 'paused', 2],
+  ]);
+
+  // One torrent checks its data and seeds: only its rows, and no row twice in a row unchanged.
+  await copyFile(join(contentDir, 'alice.txt'), join(dir.path, 'alice.txt'));
+  await session.resume({ infoHashes: [alice.infoHash] });
+  await waitFor('alice to seed in the list', () => (lists.some((l) => l.changed.some((r) => r.state === 'seeding')) ? true : undefined), 10_000, 20);
+  await sleep(200);
+  const changes = lists.slice(1);
+  const rows = changes.flatMap((l) => l.changed);
+  expect(rows.every((r) => r.infoHash === alice.infoHash)).toBe(true);
+  expect(rows.at(-1)).toMatchObject({ state: 'seeding', progress: 1 });
+  rows.slice(1).forEach((row, i) => expect(row).not.toEqual(rows[i]));
+  const settled = lists.length;
+  await sleep(200);
+  expect(lists).toHaveLength(settled);
+
+  // A removal is sent once; the other torrent's row follows because its place in the queue moved up.
+  await session.remove({ infoHashes: [alice.infoHash], deleteFiles: false });
+  await sleep(100);
+  const afterRemove = lists.slice(settled);
+  expect(afterRemove.flatMap((l) => l.removed)).toEqual([alice.infoHash]);
+  expect(afterRemove.flatMap((l) => l.changed).map((r) => [r.infoHash, r.queuePosition])).toEqual([[numbers.infoHash, 1]]);
+});
