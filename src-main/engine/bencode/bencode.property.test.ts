@@ -92,8 +92,9 @@ describe('bencode agrees with the npm bencode package', () => {
   });
 
   it('accepts every encoding of the oracle, Unicode keys included, with unsorted keys allowed (as for torrents)', () => {
-    // The oracle sorts keys as UTF-16 text, which is not byte order beyond the BMP.
-    const key = fc.string({ unit: 'grapheme', maxLength: 8 }).filter((k) => k !== '__proto__');
+    // The oracle sorts keys as UTF-16 text, which is not byte order beyond the BMP, and names a key
+    // holding U+FFFD in hex (its test for invalid UTF-8).
+    const key = fc.string({ unit: 'grapheme', maxLength: 8 }).filter((k) => k !== '__proto__' && !k.includes('\uFFFD'));
     const { text } = fc.letrec<{ text: Plain }>((tie) => ({
       text: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
