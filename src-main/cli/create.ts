@@ -6,6 +6,7 @@ import { createTorrent } from '../engine/metainfo/create';
 import { fsError } from '../engine/metainfo/fs-error';
 import { parseTorrent } from '../engine/metainfo/parse-torrent';
 import { terminalProgressBar } from './progress-bar';
+import { terminalText } from './terminal-text';
 
 const help = `usage: shoal create <path> -o <out.torrent> [options]
 
@@ -79,7 +80,7 @@ export const command: Command = {
     }
     await writeNew(output, bytes);
     const m = parseTorrent(bytes);
-    console.log(`created ${output}: ${m.name}, info-hash ${m.infoHashHex}, ${m.pieceCount} piece${m.pieceCount === 1 ? '' : 's'} of ${m.pieceLength} bytes`);
+    console.log(`created ${terminalText(output)}: ${terminalText(m.name)}, info-hash ${m.infoHashHex}, ${m.pieceCount} piece${m.pieceCount === 1 ? '' : 's'} of ${m.pieceLength} bytes`);
     return 0;
   },
 };

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bencode } from '../engine/bencode';
 import { readManifest, torrentsDir } from '../testing/shared-fixtures';
 import { useCliCapture } from '../testing/cli-capture';
 
@@ -83,6 +84,68 @@ describe('shoal info', () => {
     execFileSync('mkfifo', [fifo]);
     expect(await shoal('info', fifo)).toBe(1);
     expect(stderr[0]).toMatch(/is not a file/);
+  });
+});
+
+describe('shoal info with hostile text in the torrent', () => {
+  // Escape sequences that would set the window title, clear the screen, move the cursor (C1 CSI)
+  // or reorder the line (bidi override); newlines that would forge lines of their own.
+  const hostile = {
+    name: 'movie\x1b]0;pwned\x07.mkv',
+    comment: 'nice\x1b[2J\nerror: forged line',
+    createdBy: 'tool\r\x9b31m',
+    source: 'src\u202egpj.exe',
+    file: 'a\nFiles (0):',
+    tracker: 'http://t/\x1b[1Aannounce',
+  };
+  // eslint-disable-next-line no-control-regex
+  const controls = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  it('escapes control characters in every field of a .torrent', async () => {
+    const path = join(cli.dir, 'hostile.torrent');
+    const info = { files: [{ length: 1, path: [hostile.file] }], name: hostile.name, 'piece length': 16384, pieces: new Uint8Array(20) };
+    await writeFile(path, bencode({ announce: hostile.tracker, comment: hostile.comment, 'created by': hostile.createdBy, info: { ...info, source: hostile.source }, 'url-list': hostile.tracker }));
+    expect(await shoal('info', path)).toBe(0);
+    const text = stdout.join('\n');
+    expect(text).not.toMatch(controls);
+    // Names and paths are made safe file names by the parser already.
+    expect(text).toMatch(/^Name: +movie_\]0;pwned_\.mkv$/m);
+    expect(text).toMatch(/^Comment: +nice\\x1b\[2J\\nerror: forged line$/m);
+    expect(text).toMatch(/^Created by: +tool\\r\\u009b31m$/m);
+    expect(text).toMatch(/^Source: +src\\u202egpj\.exe$/m);
+    expect(text).toMatch(/^ +1 {2}a_Files \(0\)_ {2}\(1 bytes\)$/m);
+    expect(text).toMatch(/^ {2}tier 1: http:\/\/t\/\\x1b\[1Aannounce$/m);
+    expect(text).toMatch(/^ {2}http:\/\/t\/\\x1b\[1Aannounce$/m);
+    expect(text.split('\n').filter((line) => line.startsWith('Files ('))).toHaveLength(1);
+  });
+
+  it("escapes control characters in a magnet's name and trackers", async () => {
+    const magnet = `magnet:?xt=urn:btih:${'ab'.repeat(20)}&dn=${encodeURIComponent(hostile.comment)}&tr=${encodeURIComponent(hostile.tracker)}`;
+    expect(await shoal('info', magnet)).toBe(0);
+    const text = stdout.join('\n');
+    expect(text).not.toMatch(controls);
+    expect(text).toMatch(/^Name: +nice\\x1b\[2J\\nerror: forged line$/m);
+    expect(text).toMatch(/^ {2}http:\/\/t\/\\x1b\[1Aannounce$/m);
+  });
+
+  it('quotes a repeated key of a damaged torrent on one line of bounded length', async () => {
+    const long = 'k'.repeat(1 << 20);
+    const forged = await file('forged.torrent', 'd3:a\ne0:3:a\ne0:e');
+    const huge = await file('huge-key.torrent', `d${long.length}:${long}0:${long.length}:${long}0:e`);
+    for (const path of [forged, huge]) {
+      expect(await shoal('info', path)).toBe(1);
+      expect(stderr).toHaveLength(1);
+      expect(stderr[0]).toMatch(/^error: The torrent file is damaged: the dictionary at byte 0 has the key '.*' twice\.$/);
+      expect(stderr[0]).not.toMatch(controls);
+      expect(stderr[0]!.length).toBeLessThan(300);
+    }
+  });
+
+  it('escapes an error sentence that carries outside text', async () => {
+    expect(await shoal('info', join(cli.dir, 'no\x1b[2Jsuch\n.torrent'))).toBe(1);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).not.toMatch(controls);
+    expect(stderr[0]).toContain('no\\x1b[2Jsuch\\n.torrent');
   });
 });
 

@@ -4,6 +4,7 @@ import { parseCliArgs } from './parse-cli-args';
 import { loadTorrentFile } from '../engine/metainfo/load-torrent';
 import { parseMagnet, type Magnet } from '../engine/metainfo/magnet';
 import type { Metainfo } from '../engine/metainfo/metainfo';
+import { terminalText as shown } from './terminal-text';
 
 const help = `usage: shoal info [--json] <file.torrent | magnet-uri>
 
@@ -83,30 +84,30 @@ export const command: Command = {
 
 function describeTorrent(m: Metainfo): string {
   const lines = [
-    `Name:        ${m.name}`,
+    `Name:        ${shown(m.name)}`,
     `Info-hash:   ${m.infoHashHex}`,
     `Size:        ${formatSize(m.length)}`,
     `Pieces:      ${m.pieceCount.toLocaleString('en-US')} × ${formatBytes(m.pieceLength)}`,
     `Private:     ${m.private ? 'yes' : 'no'}`,
   ];
   if (m.creationDate) lines.push(`Created:     ${m.creationDate.toISOString()}`);
-  if (m.createdBy !== undefined) lines.push(`Created by:  ${m.createdBy}`);
-  if (m.comment !== undefined) lines.push(`Comment:     ${m.comment}`);
-  if (m.source !== undefined) lines.push(`Source:      ${m.source}`);
-  lines.push('', 'Trackers:', ...(m.trackers.length > 0 ? m.trackers.map((tier, i) => `  tier ${i + 1}: ${tier.join(', ')}`) : ['  (none)']));
-  if (m.urlList.length > 0) lines.push('', 'Web seeds:', ...m.urlList.map((u) => `  ${u}`));
+  if (m.createdBy !== undefined) lines.push(`Created by:  ${shown(m.createdBy)}`);
+  if (m.comment !== undefined) lines.push(`Comment:     ${shown(m.comment)}`);
+  if (m.source !== undefined) lines.push(`Source:      ${shown(m.source)}`);
+  lines.push('', 'Trackers:', ...(m.trackers.length > 0 ? m.trackers.map((tier, i) => `  tier ${i + 1}: ${shown(tier.join(', '))}`) : ['  (none)']));
+  if (m.urlList.length > 0) lines.push('', 'Web seeds:', ...m.urlList.map((u) => `  ${shown(u)}`));
   // Numbered from 1 by position in the torrent (pad files keep their numbers, unshown), as
   // `shoal download --skip` takes them.
-  const shown = m.files.flatMap((f, i) => (f.pad ? [] : [`  ${String(i + 1).padStart(3)}  ${f.path.join('/')}  (${formatBytes(f.length)})`]));
-  lines.push('', `Files (${shown.length}):`, ...shown);
+  const files = m.files.flatMap((f, i) => (f.pad ? [] : [`  ${String(i + 1).padStart(3)}  ${shown(f.path.join('/'))}  (${formatBytes(f.length)})`]));
+  lines.push('', `Files (${files.length}):`, ...files);
   return lines.join('\n');
 }
 
 function describeMagnet(m: Magnet): string {
-  const lines = [`Name:        ${m.name ?? '(unknown until the metadata arrives)'}`, `Info-hash:   ${m.infoHashHex}`];
+  const lines = [`Name:        ${m.name === undefined ? '(unknown until the metadata arrives)' : shown(m.name)}`, `Info-hash:   ${m.infoHashHex}`];
   if (m.length !== undefined) lines.push(`Size:        ${formatSize(m.length)}`);
-  lines.push('', 'Trackers:', ...(m.trackers.length > 0 ? m.trackers.map((t) => `  ${t}`) : ['  (none)']));
-  if (m.webSeeds.length > 0) lines.push('', 'Web seeds:', ...m.webSeeds.map((u) => `  ${u}`));
+  lines.push('', 'Trackers:', ...(m.trackers.length > 0 ? m.trackers.map((t) => `  ${shown(t)}`) : ['  (none)']));
+  if (m.webSeeds.length > 0) lines.push('', 'Web seeds:', ...m.webSeeds.map((u) => `  ${shown(u)}`));
   return lines.join('\n');
 }
 

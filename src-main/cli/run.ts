@@ -1,5 +1,6 @@
 import { isShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
+import { terminalLine } from './terminal-text';
 
 const commands: Record<string, () => Promise<Command>> = {
   create: () => import('./create').then((m) => m.command),
@@ -26,7 +27,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   const load = commands[name];
   if (!load) {
-    console.error(`error: unknown command '${name}'\n\n${usage}`);
+    console.error(`error: unknown command '${terminalLine(name, 100)}'\n\n${usage}`);
     return 1;
   }
   try {
@@ -35,7 +36,7 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     // Only errors that carry a human sentence reach the user as such; anything else is a bug.
     if (isShoalError(err)) {
-      console.error(`error: ${err.message}`);
+      console.error(`error: ${terminalLine(err.message)}`);
       return 1;
     }
     throw err;

@@ -4,6 +4,7 @@ import { EngineSession } from './engine-session';
 import { parseCliArgs } from './parse-cli-args';
 import { engineTuning, transferOptions, transferOptionsHelp, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
+import { terminalText } from './terminal-text';
 
 const help = `usage: shoal seed <file.torrent> --data <dir> [--port N] [--seed-ratio R] [--seed-time MINUTES] [--upload-limit RATE] [--state-dir D]
 
@@ -41,9 +42,9 @@ export const command: Command = {
     try {
       const checked = await Promise.race([session.until((row) => row.state !== 'checking'), interrupted.then(() => undefined)]);
       if (checked && checked.state !== 'seeding') {
-        say(`${session.name}: the data in ${values.data} is ${(checked.progress * 100).toFixed(1)}% complete; fetching the rest while seeding\n`);
+        say(`${terminalText(session.name)}: the data in ${terminalText(values.data)} is ${(checked.progress * 100).toFixed(1)}% complete; fetching the rest while seeding\n`);
       } else if (checked) {
-        say(`${session.name}: data verified, seeding (Ctrl-C to stop)\n`);
+        say(`${terminalText(session.name)}: data verified, seeding (Ctrl-C to stop)\n`);
       }
       const stopReporting = startReporting(session, mode, out);
       await (tuning.shareLimits ? Promise.race([interrupted, session.untilShareLimit()]) : interrupted);

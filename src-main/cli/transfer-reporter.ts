@@ -1,4 +1,5 @@
 import type { EngineSession } from './engine-session';
+import { terminalText } from './terminal-text';
 import { formatBytes, progressBarLine, statusLine } from './transfer-status';
 
 export type ReportMode = 'terminal' | 'lines' | 'json';
@@ -41,7 +42,7 @@ export function startReporting(session: EngineSession, mode: ReportMode, out: Ou
     } else if (mode === 'terminal') {
       out.write(`\r${progressBarLine(row, out.columns ?? 80)}\x1b[K`);
     } else {
-      out.write(`${session.name}: ${statusLine(row)}\n`);
+      out.write(`${terminalText(session.name)}: ${statusLine(row)}\n`);
     }
   }, EVERY_MS[mode]);
   timer.unref();
@@ -74,7 +75,7 @@ export function printSummary(session: EngineSession, mode: ReportMode, out: Outp
     return;
   }
   out.write(
-    `${session.name}: ${summary.state}, downloaded ${formatBytes(summary.downloaded)}, uploaded ${formatBytes(summary.uploaded)}, ` +
+    `${terminalText(session.name)}: ${summary.state}, downloaded ${formatBytes(summary.downloaded)}, uploaded ${formatBytes(summary.uploaded)}, ` +
       `wasted ${formatBytes(summary.wasted)}, ${summary.peersSeen} peers seen, ${summary.seconds.toFixed(1)} s\n`,
   );
 }

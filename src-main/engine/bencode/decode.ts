@@ -293,7 +293,12 @@ function compareBytes(b: Uint8Array, aStart: number, aEnd: number, bStart: numbe
   return aEnd - aStart - (bEnd - bStart);
 }
 
-/** A key as it can be shown in a sentence: printable ASCII as is, anything else in hex. */
+/** Longer keys are cut when quoted, so a sentence stays one short line whatever the input holds. */
+const maxQuotedKey = 64;
+
+/** A key as it can be shown in a sentence: printable ASCII as is, anything else in hex, long ones cut. */
 function printable(key: string): string {
-  return /^[\x20-\x7e]*$/.test(key) ? key : Buffer.from(key, 'latin1').toString('hex');
+  const head = key.slice(0, maxQuotedKey);
+  const text = /^[\x20-\x7e]*$/.test(head) ? head : Buffer.from(head, 'latin1').toString('hex');
+  return key.length > maxQuotedKey ? `${text}… (${key.length} bytes)` : text;
 }
