@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { request as httpRequest, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,6 +193,45 @@ describe('shoal serve over WebSocket', { timeout: 10_000 }, () => {
     text.send('{"type":"request"}');
     expect(await textClosed).toBe(4003);
     expect(engine.calls).toEqual([]);
+  });
+
+  it('refuses a 20 MiB frame of nested arrays, before and after hello, without the memory it would take', async () => {
+    await start();
+    // Another process sends, so this one's memory is the server's alone.
+    const sender = `
+      const { WebSocket } = require('ws');
+      const { encode } = require('@msgpack/msgpack');
+      // 20 MiB of one-element arrays, each inside the last: a depth no message of ours comes near.
+      const nested = Buffer.alloc(20 * 1024 * 1024, 0x91);
+      nested[nested.length - 1] = 0xc0;
+      const ws = new WebSocket(process.env.URL, { headers: { cookie: process.env.COOKIE }, origin: process.env.ORIGIN });
+      ws.on('open', () => {
+        if (process.env.GREET !== '1') return process.stdout.write('go\\n', () => ws.send(nested));
+        ws.send(encode({ type: 'request', id: 1, name: 'hello', input: { protocolVersion: Number(process.env.VERSION) } }));
+        ws.once('message', () => process.stdout.write('go\\n', () => ws.send(nested)));
+      });
+      ws.on('close', (code) => { process.stdout.write(code + '\\n'); process.exit(0); });
+    `;
+    for (const greet of ['0', '1']) {
+      const env = { ...process.env, URL: wsUrl(), COOKIE: cookie, ORIGIN: ownOrigin(), GREET: greet, VERSION: String(PROTOCOL_VERSION) };
+      const child = spawn(process.execPath, ['-e', sender], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+      cleanups.push(() => child.kill());
+      let out = '';
+      let before = 0;
+      let peak = 0;
+      let sampler: NodeJS.Timeout | undefined;
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (sampler === undefined && out.includes('go')) {
+          before = peak = process.memoryUsage().rss;
+          sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2);
+        }
+      });
+      await new Promise((resolve) => child.on('exit', resolve));
+      clearInterval(sampler);
+      expect(out.trim().split('\n')).toEqual(['go', greet === '1' ? '4003' : '4002']);
+      expect(peak - before).toBeLessThan(50 * 1024 * 1024);
+    }
   });
 
   it('round-trips commands and pushes events to the browser client', async () => {

@@ -39,6 +39,9 @@ export const closeCodes = { protocolMismatch: 4001, helloRequired: 4002, unreada
 
 type Phase = 'new' | 'greeting' | 'ready';
 
+/** A `hello` is a few dozen bytes; before one is answered nothing larger is even decoded. */
+const MAX_HELLO_BYTES = 1024;
+
 interface Client {
   socket: WebSocket;
   phase: Phase;
@@ -122,6 +125,14 @@ export function createWsRelay(engine: EngineApi, options: WsRelayOptions = {}): 
   };
 
   const onMessage = (client: Client, data: RawData, isBinary: boolean): void => {
+    if (client.phase === 'greeting') {
+      refuse(client, null, new ShoalError('protocol', 'wait for the hello reply'), closeCodes.helloRequired);
+      return;
+    }
+    if (client.phase === 'new' && isBinary && byteLength(data) > MAX_HELLO_BYTES) {
+      refuse(client, null, new ShoalError('protocol', 'the first message must be hello'), closeCodes.helloRequired);
+      return;
+    }
     let raw: unknown;
     try {
       if (!isBinary) throw new ShoalError('protocol', 'only binary msgpack frames are accepted');
@@ -131,7 +142,6 @@ export function createWsRelay(engine: EngineApi, options: WsRelayOptions = {}): 
       return;
     }
     if (client.phase === 'new') void greet(client, raw);
-    else if (client.phase === 'greeting') refuse(client, null, new ShoalError('protocol', 'wait for the hello reply'), closeCodes.helloRequired);
     else void serveRequest(client, raw);
   };
 
@@ -159,6 +169,10 @@ export function createWsRelay(engine: EngineApi, options: WsRelayOptions = {}): 
       server.close();
     },
   };
+}
+
+function byteLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((sum, part) => sum + part.byteLength, 0) : data.byteLength;
 }
 
 function toBytes(data: RawData): Uint8Array {

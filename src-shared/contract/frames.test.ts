@@ -34,4 +34,15 @@ describe('msgpack frames', () => {
     const frame = new Uint8Array([0x81, 0xa9, ...Array.from('__proto__', (c) => c.charCodeAt(0)), 0x01]);
     expect(() => decodeFrame(frame)).toThrow(expect.objectContaining({ code: 'protocol' }));
   });
+
+  it('refuse nesting deeper than 32 levels and more arrays and maps than a file list holds, before decoding', () => {
+    const nest = (levels: number) => new Uint8Array([...Array<number>(levels).fill(0x91), 0x01]);
+    expect(decodeFrame(nest(32))).toBeDefined();
+    expect(() => decodeFrame(nest(33))).toThrow(expect.objectContaining({ code: 'protocol', message: expect.stringMatching(/nested deeper than 32/) }));
+    // Three arrays of a million empty maps each: 3 million objects in 3 MiB.
+    const third = new Uint8Array(5 + limits.files).fill(0x80);
+    third.set([0xdd, 0, 0x10, 0, 0]);
+    const frame = new Uint8Array([0x93, ...third, ...third, ...third]);
+    expect(() => decodeFrame(frame)).toThrow(expect.objectContaining({ code: 'protocol', message: expect.stringMatching(/arrays and maps/) }));
+  });
 });
