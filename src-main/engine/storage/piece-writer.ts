@@ -18,7 +18,10 @@ export type WriteOutcome = 'stored' | 'duplicate' | 'verified' | 'failed';
 const READBACK_CHUNK = 1024 * 1024;
 
 interface PieceInProgress {
-  /** One byte per block: 1 once a write of it has started (and not failed). */
+  /**
+   * One byte per block: 1 once a write of it has started (and not failed). The picker keeps its
+   * own map of blocks received (see `PartialPiece.received`); this one guards the hashed bytes.
+   */
   readonly received: Uint8Array;
   receivedCount: number;
   /** Writes started and not yet settled. */
@@ -56,12 +59,6 @@ export class PieceWriter {
   /** Pieces with some blocks written and not yet verified. */
   get piecesInProgress(): number {
     return this.#pieces.size;
-  }
-
-  /** Whether block `block` of `piece` is already written (or being written). */
-  hasBlock(piece: number, block: number): boolean {
-    if (this.#have.has(piece)) return true;
-    return this.#pieces.get(piece)?.received[block] === 1;
   }
 
   /**

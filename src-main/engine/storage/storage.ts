@@ -90,11 +90,6 @@ export class Storage {
     return this.#writer.piecesInProgress;
   }
 
-  /** Whether block `begin` of `piece` is already written or being written (endgame bookkeeping). */
-  hasBlock(piece: number, begin: number): boolean {
-    return this.#writer.hasBlock(piece, begin / this.layout.blockSize);
-  }
-
   /**
    * Writes a block received from a peer (aligned to the block size, exactly one block long;
    * otherwise ShoalError 'protocol'). The block that completes a piece resolves `verified` or
