@@ -408,8 +408,7 @@ export class Session implements EngineApi {
       if (magnet) return magnet.accept(socket, received);
       const torrent = this.#torrents.get(infoHash);
       if (!torrent || (torrent.state !== 'downloading' && torrent.state !== 'seeding')) return false;
-      torrent.swarm.accept(socket, received);
-      return true;
+      return torrent.swarm.accept(socket, received);
     });
   }
 
@@ -485,7 +484,7 @@ export class Session implements EngineApi {
       this.#emit({ name: 'notice', payload: { kind: 'error', message, infoHash: fetch.infoHash, code: 'invalid-input' } });
     }
     // Known before the swarm starts, so it dials them once the data is checked.
-    torrent.swarm.registry.add(peers);
+    torrent.swarm.registry.add(peers, 'tracker');
     this.#magnets.delete(fetch.infoHash);
     this.#torrents.set(torrent.infoHash, torrent);
     this.#feed.mark(torrent.infoHash);
@@ -576,7 +575,7 @@ export class Session implements EngineApi {
       const r = views.rates(t);
       down += r.down;
       up += r.up;
-      connected += t.swarm.peers.length;
+      connected += t.peers.length;
     }
     for (const f of this.#magnets.values()) connected += f.peerCount;
     const dir = this.#settings.downloadDir;

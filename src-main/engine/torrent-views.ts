@@ -11,7 +11,7 @@ import { clientFromPeerId } from './wire/peer-id';
 export function rates(t: Torrent, now = Date.now()): { down: number; up: number } {
   let down = 0;
   let up = 0;
-  for (const p of t.swarm.peers) {
+  for (const p of t.peers) {
     down += p.conn.downloadRate(now);
     up += p.conn.uploadRate(now);
   }
@@ -33,7 +33,7 @@ export function summary(t: Torrent, queuePosition: number | null = null): Torren
   const left = t.bytesLeft;
   const busy = t.state === 'checking' || t.state === 'moving';
   const progress = busy ? t.checkProgress : t.metainfo.length > 0 ? t.bytesDone / t.metainfo.length : 1;
-  const peers = t.swarm.peers;
+  const peers = t.peers;
   return {
     infoHash: t.infoHash,
     name: t.metainfo.name,
@@ -90,7 +90,7 @@ export function pieces(t: Torrent): PiecesInfo {
   for (let i = 0; i < n; i++) {
     availability[i] = Math.min(255, t.picker.availability(i));
   }
-  for (const peer of t.swarm.peers) {
+  for (const peer of t.peers) {
     for (const { block } of t.picker.requestsOf(peer)) downloading.set(block.index);
   }
   return { pieceCount: n, have: new Uint8Array(t.storage.have.bytes), downloading: downloading.bytes, availability };
@@ -99,7 +99,7 @@ export function pieces(t: Torrent): PiecesInfo {
 export function peers(t: Torrent): PeerInfo[] {
   const now = Date.now();
   const n = t.metainfo.pieceCount;
-  return t.swarm.peers.map((p) => {
+  return t.peers.map((p) => {
     const c = p.conn;
     let flags = '';
     if (p.interested) flags += c.peerChoking ? 'd' : 'D';

@@ -9,7 +9,9 @@ import { PiecePicker } from './picker/piece-picker';
 import { moveFiles, torrentFilePairs, type MovedFiles, type MoveOps } from './storage/move-files';
 import { Storage, type ResumeData } from './storage/storage';
 import { Swarm } from './swarm/swarm';
-import type { SwarmPeer } from './swarm/swarm-peer';
+import type { PeerAddress } from './swarm/peer-registry';
+import type { PeerSource, SwarmPeer } from './swarm/swarm-peer';
+import { Trading } from './swarm/trading';
 import { Announcer } from './tracker/announcer';
 
 /** Where a torrent's data goes and how it meets peers: the same for a magnet still fetching its metadata. */
@@ -71,6 +73,7 @@ export class Torrent {
   checkProgress = 0;
   #savePath: string;
   #storage: Storage;
+  readonly #trading: Trading;
   /** A check or a move under way: the torrent does not trade until it ends. */
   #task: { readonly done: Promise<void>; readonly abort: AbortController } | null = null;
   /** What the torrent shows after a task when it is not to run: paused by the user or waiting in the queue. */
@@ -106,16 +109,23 @@ export class Torrent {
     this.picker = new PiecePicker({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
     this.bandwidth = options.bandwidth ?? new BandwidthLimiter().forTorrent();
     this.swarm = new Swarm({
-      metainfo: m,
-      storage: this.storage,
-      picker: this.picker,
+      infoHash: m.infoHash,
       peerId: options.peerId,
       listenPort: options.listenPort,
       maxConnections: options.maxConnections,
+      events: {
+        needPeers: () => this.announcer.announceNow(),
+        log: (message) => options.events.log(this, message),
+      },
+    });
+    this.#trading = new Trading({
+      swarm: this.swarm,
+      metainfo: m,
+      storage: this.storage,
+      picker: this.picker,
       bandwidth: this.bandwidth,
       events: {
         complete: () => this.#onComplete(),
-        needPeers: () => this.announcer.announceNow(),
         storageError: (error) => this.#fail(error),
         log: (message) => options.events.log(this, message),
         uploaded: () => {
@@ -136,7 +146,7 @@ export class Torrent {
         downloaded: this.swarm.totals.downloaded,
         left: this.bytesLeft,
       }),
-      onPeers: (peers) => this.swarm.addPeers(peers),
+      onPeers: (peers) => this.addPeers(peers, 'tracker'),
       onChange: () => {
         this.#healthChanged();
         this.#logTrackerErrors();
@@ -159,6 +169,21 @@ export class Torrent {
   /** The folder a move under way goes to; saved, so a restart can clean up after an interrupted move. */
   get movingTo(): string | null {
     return this.#movingTo;
+  }
+
+  /** The peers trading with us now. */
+  get peers(): readonly SwarmPeer[] {
+    return this.#trading.peers;
+  }
+
+  /** Addresses of peers to dial, heard of from `source`, whichever phase the torrent is in. */
+  addPeers(addresses: readonly PeerAddress[], source: PeerSource): void {
+    this.swarm.addPeers(addresses, source);
+  }
+
+  /** Stops serving at once (a share limit was reached): every peer choked, every queued request dropped. */
+  chokeAll(): void {
+    this.#trading.chokeAll();
   }
 
   /** Stopped by the user (or a share limit), as opposed to running, waiting in the queue or failed. */
@@ -314,7 +339,7 @@ export class Torrent {
     this.picker.setPriorities(piecePriority);
     const skipped = this.filePriorities.flatMap((priority, i) => (priority === 'skip' ? [i] : []));
     this.storage.setSkippedFiles(skipped).catch((err: unknown) => this.#fail(isShoalError(err) ? err : new ShoalError('io', String(err))));
-    this.swarm.refreshInterest();
+    this.#trading.refreshInterest();
     if (this.isComplete) this.#onComplete();
     else if (this.#state === 'seeding') this.#setState('downloading');
   }
@@ -323,7 +348,7 @@ export class Torrent {
     this.#finishedSent = this.isComplete;
     if (this.isComplete && this.completedAt === null) this.completedAt = Date.now();
     this.#setState(this.isComplete ? 'seeding' : 'downloading');
-    this.swarm.start();
+    this.swarm.start(this.#trading);
     this.announcer.start();
   }
 
@@ -406,7 +431,7 @@ export class Torrent {
   /** Reads and writes go through `storage` from now on; pieces in progress start over. */
   async #useStorage(storage: Storage): Promise<void> {
     this.#storage = storage;
-    this.swarm.useStorage(storage);
+    this.#trading.useStorage(storage);
     const skipped = this.filePriorities.flatMap((priority, i) => (priority === 'skip' ? [i] : []));
     if (skipped.length > 0) await storage.setSkippedFiles(skipped);
     this.picker.resetTo(storage.have);

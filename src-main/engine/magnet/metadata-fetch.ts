@@ -181,7 +181,7 @@ export class MetadataFetch {
       this.#learned.set(addressKey(a), a);
       if (this.#learned.size > MAX_HANDOVER) this.#learned.delete(this.#learned.keys().next().value!);
     }
-    if (this.#registry.add(addresses) > 0) this.#dial();
+    if (this.#registry.add(addresses, 'tracker') > 0) this.#dial();
   }
 
   /** Fetching now: started, not paused, and not yet done. */

@@ -13,7 +13,7 @@ class FakeTorrent implements GuardedTorrent {
   seedingTime = 0;
   options: { shareLimits: ShareLimits | null } = { shareLimits: null };
   chokes = 0;
-  readonly swarm = { chokeAll: () => void this.chokes++ };
+  readonly chokeAll = (): void => void this.chokes++;
 }
 
 function setup(global: ShareLimits) {

@@ -9,7 +9,7 @@ export interface GuardedTorrent {
   readonly bytesDone: number;
   readonly seedingTime: number;
   readonly options: Pick<TorrentOptions, 'shareLimits'>;
-  readonly swarm: { chokeAll(): void };
+  chokeAll(): void;
 }
 
 export interface ShareLimitGuardOptions<T extends GuardedTorrent> {
@@ -48,7 +48,7 @@ export class ShareLimitGuard<T extends GuardedTorrent> {
     }
     if (!shareLimitReached(limits, this.#figures(t))) return;
     // Stop serving before anything else can send another block.
-    t.swarm.chokeAll();
+    t.chokeAll();
     this.#o.reached(t, limits.action);
   }
 

@@ -6,7 +6,7 @@ const a = (port: number, host = '10.0.0.1') => ({ host, port });
 describe('PeerRegistry', () => {
   it('hands out each known address once until it disconnects', () => {
     const reg = new PeerRegistry();
-    expect(reg.add([a(1), a(2), a(1)])).toBe(2);
+    expect(reg.add([a(1), a(2), a(1)], 'tracker')).toBe(2);
     expect(reg.takeDialable(10)).toEqual([a(1), a(2)]);
     expect(reg.takeDialable(10)).toEqual([]);
   });
@@ -14,7 +14,7 @@ describe('PeerRegistry', () => {
   it('backs off failed addresses exponentially and forgets them after the last try', () => {
     let now = 0;
     const reg = new PeerRegistry({ retryBaseMs: 1000, maxFailures: 3, now: () => now });
-    reg.add([a(1)]);
+    reg.add([a(1)], 'tracker');
     reg.takeDialable(1);
     reg.disconnected(a(1), true);
     now = 999;
@@ -32,27 +32,27 @@ describe('PeerRegistry', () => {
 
   it('bans a whole host, but only one port on loopback where every test peer lives', () => {
     const reg = new PeerRegistry();
-    reg.add([a(1), a(2), a(1, '127.0.0.1'), a(2, '127.0.0.1')]);
+    reg.add([a(1), a(2), a(1, '127.0.0.1'), a(2, '127.0.0.1')], 'tracker');
     reg.ban(a(1));
     reg.ban(a(1, '127.0.0.1'));
     expect(reg.isBanned(a(9))).toBe(true);
     expect(reg.isBanned(a(2, '127.0.0.1'))).toBe(false);
-    expect(reg.add([a(3), a(1, '127.0.0.1')])).toBe(0);
+    expect(reg.add([a(3), a(1, '127.0.0.1')], 'tracker')).toBe(0);
     expect(reg.takeDialable(10)).toEqual([a(2, '127.0.0.1')]);
   });
 
   it('never dials our own listening address and ignores port 0', () => {
     const reg = new PeerRegistry();
     reg.addSelf(a(6881, '127.0.0.1'));
-    expect(reg.add([a(6881, '127.0.0.1'), a(0)])).toBe(0);
+    expect(reg.add([a(6881, '127.0.0.1'), a(0)], 'tracker')).toBe(0);
   });
 
   it('stays within its bound, evicting failed addresses first', () => {
     const reg = new PeerRegistry({ maxKnown: 2 });
-    reg.add([a(1), a(2)]);
+    reg.add([a(1), a(2)], 'tracker');
     reg.takeDialable(1);
     reg.disconnected(a(1), true);
-    expect(reg.add([a(3), a(4)])).toBe(1);
+    expect(reg.add([a(3), a(4)], 'tracker')).toBe(1);
     expect(reg.known).toBe(2);
     expect(reg.seen).toBe(3);
   });

@@ -4,6 +4,7 @@
  * bounded number in all so a hostile tracker cannot grow it without end.
  */
 import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerSource } from './swarm-peer';
 
 export type { PeerAddress };
 
@@ -11,6 +12,8 @@ type Status = 'idle' | 'connecting' | 'connected';
 
 interface Entry {
   readonly address: PeerAddress;
+  /** Where we first heard of it. */
+  readonly source: PeerSource;
   status: Status;
   failures: number;
   retryAt: number;
@@ -66,15 +69,15 @@ export class PeerRegistry {
     this.#entries.delete(addressKey(address));
   }
 
-  /** Adds addresses to dial later; returns how many were new. */
-  add(addresses: Iterable<PeerAddress>): number {
+  /** Adds addresses to dial later, heard of from `source`; returns how many were new. */
+  add(addresses: Iterable<PeerAddress>, source: PeerSource): number {
     let added = 0;
     for (const address of addresses) {
       const key = addressKey(address);
       if (this.#entries.has(key) || this.#banned.has(banKey(address)) || this.#self.has(key)) continue;
       if (address.port < 1 || address.port > 65535) continue;
       if (this.#entries.size >= this.#maxKnown && !this.#evictOne()) break;
-      this.#entries.set(key, { address, status: 'idle', failures: 0, retryAt: 0 });
+      this.#entries.set(key, { address, source, status: 'idle', failures: 0, retryAt: 0 });
       this.#seen++;
       added++;
     }
@@ -114,20 +117,28 @@ export class PeerRegistry {
       entry.status = 'connected';
       entry.failures = 0;
     } else if (this.#entries.size < this.#maxKnown) {
-      this.#entries.set(key, { address, status: 'connected', failures: 0, retryAt: 0 });
+      this.#entries.set(key, { address, source: 'incoming', status: 'connected', failures: 0, retryAt: 0 });
       this.#seen++;
     }
   }
 
-  /** The connection ended (or the dial failed, `failed`); the address may be dialled again later. */
-  disconnected(address: PeerAddress, failed: boolean): void {
+  /** Where the address came from; 'tracker' for one not (or no longer) known. */
+  sourceOf(address: PeerAddress): PeerSource {
+    return this.#entries.get(addressKey(address))?.source ?? 'tracker';
+  }
+
+  /**
+   * The connection ended (or the dial failed, `failed`); the address may be dialled again later,
+   * or at once with `soon` (we ended it only to hand the torrent to its next phase).
+   */
+  disconnected(address: PeerAddress, failed: boolean, soon = false): void {
     const key = addressKey(address);
     const entry = this.#entries.get(key);
     if (!entry) return;
     entry.status = 'idle';
     if (!failed) {
       entry.failures = 0;
-      entry.retryAt = this.#now() + this.#retryBaseMs;
+      entry.retryAt = soon ? 0 : this.#now() + this.#retryBaseMs;
       return;
     }
     entry.failures++;

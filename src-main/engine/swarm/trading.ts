@@ -1,0 +1,404 @@
+import { Bitfield } from '../../../src-shared/bitfield';
+import { isShoalError, ShoalError } from '../../../src-shared/errors';
+import type { TorrentBandwidth } from '../bandwidth/bandwidth-limiter';
+import type { Metainfo } from '../metainfo/metainfo';
+import { BLOCK_SIZE, type PiecePicker } from '../picker/piece-picker';
+import { requestDepth } from '../picker/request-depth';
+import type { Storage } from '../storage/storage';
+import { BlockPool } from '../wire/block-pool';
+import type { PeerConnection } from '../wire/peer-connection';
+import { UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
+import { MetadataResponder } from './metadata-responder';
+import type { PeerAddress } from './peer-registry';
+import { SmartBan } from './smart-ban';
+import type { PeerExchange, Swarm } from './swarm';
+import { SwarmPeer, type PeerSource } from './swarm-peer';
+import { MAX_QUEUED_REQUESTS, Uploader } from './uploader';
+
+export interface TradingOptions {
+  /** The torrent's swarm: its totals, and bans. */
+  readonly swarm: Swarm;
+  readonly metainfo: Metainfo;
+  readonly storage: Storage;
+  readonly picker: PiecePicker<SwarmPeer>;
+  /** Regular upload slots (plus one optimistic). */
+  readonly uploadSlots?: number;
+  /** The torrent's speed limits (with the global ones behind them). */
+  readonly bandwidth: TorrentBandwidth;
+  readonly events: TradingEvents;
+}
+
+export interface TradingEvents {
+  /** Every wanted piece is verified. */
+  complete(): void;
+  /** Storage failed (disk full, no permission): the torrent should stop with this message. */
+  storageError(error: ShoalError): void;
+  /** Something worth a line in a log: a hash failure, a snub. */
+  log(message: string): void;
+  /** A block went out (already counted in `totals.uploaded`): share limits are checked per block. */
+  uploaded(bytes: number): void;
+  /** What the torrent's list row shows of the swarm changed: a peer came or left or became a seed, a block arrived, a piece verified. */
+  changed(): void;
+}
+
+const TICK_MS = 1000;
+const CHOKE_EVERY_TICKS = 10;
+const SNUB_AFTER_MS = 60_000;
+/** Requests kept out with a peer before its rate is known. */
+const INITIAL_DEPTH = 64;
+/**
+ * Block bytes received and not yet on disk above which we stop reading from peers, and below
+ * which we read again: memory stays bounded when the disk is slower than the network.
+ */
+const DISK_BACKLOG_HIGH = 8 * 1024 * 1024;
+const DISK_BACKLOG_LOW = 2 * 1024 * 1024;
+/** A peer that sent this many bytes of pieces that failed, alone, is banned. */
+const BAN_AFTER_SUSPECT_BYTES = 4 * 1024 * 1024;
+/**
+ * Received blocks of every torrent are copied into buffers reused once written, so a fast
+ * download does not leave the collector tens of MiB of dead blocks; as many are kept as the
+ * disk backlog can hold.
+ */
+const blockPool = new BlockPool(BLOCK_SIZE, DISK_BACKLOG_HIGH);
+
+/**
+ * The swarm's peers once the torrent has its metainfo: asking for blocks the picker chooses,
+ * serving blocks from storage, and banning peers that send bad data.
+ */
+export class Trading implements PeerExchange {
+  readonly tickMs = TICK_MS;
+  readonly #o: TradingOptions;
+  #storage: Storage;
+  readonly #peers = new Map<string, SwarmPeer>();
+  readonly #byConn = new Map<PeerConnection, SwarmPeer>();
+  readonly #uploader: Uploader;
+  readonly #smartBan = new SmartBan();
+  #ticks = 0;
+  #stopped = true;
+  #diskBacklog = 0;
+  #readingPaused = false;
+
+  constructor(options: TradingOptions) {
+    this.#o = options;
+    this.#storage = options.storage;
+    this.#uploader = new Uploader({
+      peers: () => this.#peers.values(),
+      storage: () => this.#storage,
+      bandwidth: options.bandwidth,
+      uploadSlots: options.uploadSlots ?? 8,
+      totals: options.swarm.totals,
+      uploaded: (bytes) => options.events.uploaded(bytes),
+      storageError: (err) => this.#onStorageError(err),
+    });
+  }
+
+  get peers(): readonly SwarmPeer[] {
+    return [...this.#peers.values()];
+  }
+
+  get complete(): boolean {
+    return this.#o.picker.wantedRemaining === 0;
+  }
+
+  get wantsPeers(): boolean {
+    return !this.complete;
+  }
+
+  /** The torrent's data moved: serve and write through `storage` from now on (call while stopped). */
+  useStorage(storage: Storage): void {
+    this.#storage = storage;
+  }
+
+  /** Stops serving at once (a share limit was reached): every peer choked, every queued request dropped. */
+  chokeAll(): void {
+    this.#uploader.chokeAll();
+  }
+
+  /** Our piece priorities changed: interest may have changed both ways. */
+  refreshInterest(): void {
+    for (const peer of this.#peers.values()) this.#updateInterest(peer);
+  }
+
+  connectionOptions() {
+    return { pieceCount: this.#o.metainfo.pieceCount, readGate: this.#o.bandwidth.down, blocks: blockPool };
+  }
+
+  started(): void {
+    this.#stopped = false;
+  }
+
+  stopping(): void {
+    this.#stopped = true;
+  }
+
+  joined(conn: PeerConnection, address: PeerAddress, source: PeerSource): void {
+    const peer = new SwarmPeer(conn, address, source, this.#o.metainfo.pieceCount, (p) => this.#uploader.serve(p));
+    this.#peers.set(peer.key, peer);
+    this.#byConn.set(conn, peer);
+    this.#o.events.changed();
+    this.#o.picker.addPeer(peer);
+    if (this.#readingPaused) conn.pauseReading();
+    const metadata = new MetadataResponder(conn, this.#o.metainfo.infoBytes);
+    this.#greet(peer, metadata);
+    this.#listen(peer, metadata);
+  }
+
+  left(conn: PeerConnection, reason: string): void {
+    const peer = this.#byConn.get(conn);
+    this.#byConn.delete(conn);
+    if (!peer || this.#peers.get(peer.key) !== peer) return;
+    const outstanding = this.#o.picker.outstanding(peer);
+    if (outstanding > 0 && !this.#stopped) {
+      this.#o.events.log(`${peer.key} disconnected mid-piece (${reason}); its ${outstanding} requests go to other peers`);
+    }
+    this.#peers.delete(peer.key);
+    this.#o.events.changed();
+    this.#o.bandwidth.up.cancel(peer.serveWhenAllowed);
+    this.#o.picker.peerGone(peer);
+    this.#refillAll();
+  }
+
+  tick(): void {
+    this.#ticks++;
+    const picker = this.#o.picker;
+    for (const peer of picker.stalledPeers(Date.now(), SNUB_AFTER_MS)) {
+      picker.snubbed(peer);
+      this.#o.events.log(`${peer.key} is snubbing us`);
+    }
+    if (this.#ticks % CHOKE_EVERY_TICKS === 0) this.#uploader.rechoke();
+    for (const peer of this.#peers.values()) {
+      if (peer.interested && !this.complete) this.#updateInterest(peer);
+      this.#fill(peer);
+    }
+  }
+
+  // --- connections -------------------------------------------------------------------------
+
+  #greet(peer: SwarmPeer, metadata: MetadataResponder): void {
+    const { conn } = peer;
+    if (conn.extensionProtocol) conn.sendExtendedHandshake({ ...metadata.handshakeFields(), v: 'Shoal 0.1.0', reqq: MAX_QUEUED_REQUESTS });
+    const have = this.#storage.have;
+    if (conn.fastExtension && have.complete) conn.sendHaveAll();
+    else if (conn.fastExtension && have.count === 0) conn.sendHaveNone();
+    else if (have.count > 0) conn.sendBitfield(have.bytes);
+  }
+
+  #listen(peer: SwarmPeer, metadata: MetadataResponder): void {
+    const { conn } = peer;
+    const picker = this.#o.picker;
+    conn.on('extended', (id, payload) => {
+      if (id === UT_METADATA_LOCAL_ID) metadata.handle(payload);
+    });
+    conn.on('bitfield', (bytes) => {
+      const bits = new Bitfield(this.#o.metainfo.pieceCount, bytes);
+      peer.has = bits;
+      this.#o.events.changed();
+      picker.peerBitfield(peer, bits);
+      this.#afterHaveChange(peer);
+    });
+    conn.on('have', (index) => {
+      if (peer.has.has(index)) return;
+      peer.has.set(index);
+      // Only the have that completes a peer's pieces changes what the row shows (its seeds).
+      if (peer.isSeed) this.#o.events.changed();
+      picker.peerHave(peer, index);
+      if (!peer.interested && picker.wants(index)) this.#setInterested(peer, true);
+      this.#afterHaveChange(peer);
+    });
+    conn.on('haveAll', () => {
+      peer.has.setAll();
+      this.#o.events.changed();
+      picker.peerHaveAll(peer);
+      this.#afterHaveChange(peer);
+    });
+    conn.on('haveNone', () => picker.peerHaveNone(peer));
+    conn.on('unchoke', () => this.#fill(peer));
+    conn.on('choke', () => {
+      // Without the fast extension a choke silently discards our requests (BEP 3).
+      if (!conn.fastExtension) picker.dropRequests(peer);
+      this.#refillAll();
+    });
+    conn.on('reject', (block) => {
+      picker.rejected(peer, block);
+      this.#fill(peer);
+    });
+    conn.on('piece', (index, begin, block) => this.#onBlock(peer, index, begin, block));
+    conn.on('interested', () => this.#uploader.onInterested(peer));
+    conn.on('notInterested', () => {
+      if (!conn.amChoking) conn.choke();
+    });
+    conn.on('request', (block) => this.#uploader.onRequest(peer, block));
+    conn.on('cancel', (block) => this.#uploader.onCancel(peer, block));
+    conn.on('drain', () => this.#uploader.serve(peer));
+  }
+
+  #afterHaveChange(peer: SwarmPeer): void {
+    // Two seeds have nothing to trade.
+    if (peer.isSeed && this.#storage.have.complete) {
+      peer.conn.close('both sides are seeds');
+      return;
+    }
+    if (!peer.interested) this.#updateInterest(peer);
+    if (peer.interested) this.#fill(peer);
+  }
+
+  #updateInterest(peer: SwarmPeer): void {
+    this.#setInterested(peer, !this.complete && this.#o.picker.isInteresting(peer));
+  }
+
+  #setInterested(peer: SwarmPeer, interested: boolean): void {
+    if (peer.interested === interested) return;
+    peer.interested = interested;
+    if (interested) peer.conn.interested();
+    else peer.conn.notInterested();
+  }
+
+  // --- downloading -------------------------------------------------------------------------
+
+  /** Tops up the peer's request pipeline to cover its bandwidth-delay product. */
+  #fill(peer: SwarmPeer): void {
+    const { conn } = peer;
+    if (this.#stopped || conn.peerChoking || !peer.interested || !conn.isOpen) return;
+    const picker = this.#o.picker;
+    const rate = conn.downloadRate();
+    const reqq = conn.peerExtendedHandshake?.reqq;
+    const snubbed = picker.isSnubbed(peer);
+    let depth = snubbed ? requestDepth(rate, { snubbed, reqq }) : Math.max(requestDepth(rate, { reqq }), Math.min(INITIAL_DEPTH, reqq ?? INITIAL_DEPTH));
+    // Under a download limit no peer can deliver faster than it: more requests would only wait
+    // long enough to look like timeouts, and leave endgame too little to share out.
+    const limit = this.#o.bandwidth.down.rate;
+    if (limit > 0) depth = Math.min(depth, requestDepth(limit, { snubbed, reqq }));
+    // Top up in batches, not one request per block received: each send is a system call.
+    const room = depth - picker.outstanding(peer);
+    if (room <= 0 || (room < depth / 4 && picker.outstanding(peer) > 0)) return;
+    const blocks = picker.pick(peer, room);
+    if (blocks.length > 0) conn.sendRequests(blocks);
+  }
+
+  #refillAll(): void {
+    for (const peer of this.#peers.values()) this.#fill(peer);
+  }
+
+  #onBlock(peer: SwarmPeer, index: number, begin: number, block: Uint8Array): void {
+    const picker = this.#o.picker;
+    const totals = this.#o.swarm.totals;
+    totals.downloaded += block.length;
+    this.#o.events.changed();
+    const result = picker.blockReceived(peer, index, begin, block.length);
+    for (const cancel of result.cancels) {
+      const other = cancel.peer;
+      if (other.conn.isOpen) other.conn.sendCancel(cancel.block);
+    }
+    if (!result.wanted) {
+      totals.wasted += block.length;
+      blockPool.release(block);
+      this.#fill(peer);
+      return;
+    }
+    this.#fill(peer);
+    this.#addBacklog(block.length);
+    this.#storage.writeBlock(index, begin, block).then(
+      (outcome) => {
+        blockPool.release(block);
+        this.#addBacklog(-block.length);
+        if (outcome === 'verified') void this.#onPieceVerified(index);
+        else if (outcome === 'failed') void this.#onPieceFailed(index);
+      },
+      (err: unknown) => {
+        blockPool.release(block);
+        this.#addBacklog(-block.length);
+        this.#onStorageError(err);
+      },
+    );
+  }
+
+  #addBacklog(bytes: number): void {
+    this.#diskBacklog += bytes;
+    const pause = this.#readingPaused ? this.#diskBacklog > DISK_BACKLOG_LOW : this.#diskBacklog > DISK_BACKLOG_HIGH;
+    if (pause === this.#readingPaused) return;
+    this.#readingPaused = pause;
+    for (const p of this.#peers.values()) {
+      if (pause) p.conn.pauseReading();
+      else p.conn.resumeReading();
+    }
+  }
+
+  async #onPieceVerified(index: number): Promise<void> {
+    const picker = this.#o.picker;
+    picker.pieceVerified(index);
+    this.#o.events.changed();
+    if (this.#smartBan.isSuspect(index)) {
+      const blocks = await this.#readPieceBlocks(index);
+      if (blocks) for (const key of this.#smartBan.passed(index, blocks)) this.#ban(key, `sent corrupt data for piece ${index}`);
+    }
+    for (const peer of this.#peers.values()) {
+      if (!peer.has.has(index)) peer.conn.sendHave(index);
+    }
+    if (this.complete) {
+      for (const peer of this.#peers.values()) {
+        this.#setInterested(peer, false);
+        if (peer.isSeed && this.#storage.have.complete) peer.conn.close('both sides are seeds');
+      }
+      this.#o.events.complete();
+    }
+  }
+
+  async #onPieceFailed(index: number): Promise<void> {
+    const picker = this.#o.picker;
+    // The picker's record of who sent each block; it lasts until `pieceFailed` below.
+    const senders = new Map<number, string>();
+    picker.blockSenders(index).forEach((peer, block) => {
+      if (peer) senders.set(block, peer.key);
+    });
+    const size = index === this.#o.metainfo.pieceCount - 1 ? this.#o.metainfo.lastPieceLength : this.#o.metainfo.pieceLength;
+    const totals = this.#o.swarm.totals;
+    totals.wasted += size;
+    totals.hashFailures++;
+    const contributors = new Set(senders.values());
+    this.#o.events.log(`piece ${index} failed its hash check (sent by ${[...contributors].join(', ')})`);
+    if (contributors.size === 1) {
+      // One sender: the bad data is certainly theirs.
+      const [only] = contributors;
+      this.#ban(only!, `sent piece ${index}, which failed its hash check`);
+    } else {
+      // Several senders: remember who sent what, and judge once the piece passes.
+      const blocks = await this.#readPieceBlocks(index);
+      if (blocks) this.#smartBan.failed(index, senders, blocks);
+      for (const key of contributors) {
+        const peer = this.#peers.get(key);
+        if (!peer) continue;
+        peer.suspectBytes += size;
+        if (peer.suspectBytes >= BAN_AFTER_SUSPECT_BYTES) this.#ban(key, 'took part in too many pieces that failed');
+      }
+    }
+    picker.pieceFailed(index);
+    this.#refillAll();
+  }
+
+  /** The blocks of a piece as they are on disk now (for smart ban), or null if unreadable. */
+  async #readPieceBlocks(index: number): Promise<Uint8Array[] | null> {
+    try {
+      const data = await this.#storage.readPiece(index);
+      const blocks: Uint8Array[] = [];
+      for (let at = 0; at < data.length; at += BLOCK_SIZE) blocks.push(data.subarray(at, at + BLOCK_SIZE));
+      return blocks;
+    } catch {
+      return null;
+    }
+  }
+
+  #ban(key: string, why: string): void {
+    const address = this.#peers.get(key)?.address ?? parseKey(key);
+    if (address) this.#o.swarm.ban(address, why);
+  }
+
+  #onStorageError(err: unknown): void {
+    const error = isShoalError(err) ? err : new ShoalError('io', `Writing to disk failed: ${err instanceof Error ? err.message : String(err)}.`);
+    this.#o.events.storageError(error);
+  }
+}
+
+function parseKey(key: string): PeerAddress | undefined {
+  const m = /^\[?(.+?)\]?:(\d+)$/.exec(key);
+  return m ? { host: m[1]!, port: Number(m[2]) } : undefined;
+}
