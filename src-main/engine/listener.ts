@@ -5,8 +5,19 @@ import { readHandshake, type ReceivedHandshake } from './wire/read-handshake';
 /** Hands an incoming connection to the torrent its handshake names; false refuses it. */
 export type IncomingRouter = (infoHashHex: string, socket: Socket, received: ReceivedHandshake) => boolean;
 
-/** Handshakes read at once; beyond this, new connections are dropped (a flood costs us little). */
+/**
+ * Handshakes read at once. When all are taken, the oldest gives way if it has had a second (an
+ * honest peer's handshake arrives in one round trip); otherwise the new connection is dropped.
+ */
 const MAX_PENDING_HANDSHAKES = 64;
+const EVICTABLE_AFTER_MS = 1000;
+/** Pending handshakes one address may hold, so a few hosts cannot take every slot above. */
+const MAX_PENDING_PER_ADDRESS = 4;
+/**
+ * An honest peer sends its 68 bytes at once; one that drips them holds a slot, so it gets this
+ * long, not the 20 s a handshake may take once we have answered.
+ */
+const INCOMING_HANDSHAKE_MS = 5000;
 
 /**
  * The session's one listening socket for peers. It reads each incoming handshake before anything
@@ -14,7 +25,10 @@ const MAX_PENDING_HANDSHAKES = 64;
  */
 export class PeerListener {
   readonly #server: Server;
-  #pending = 0;
+  /** Sockets whose handshake is awaited, oldest first, with when they connected. */
+  readonly #pending = new Map<Socket, number>();
+  /** Pending handshakes by remote address. */
+  readonly #pendingFrom = new Map<string, number>();
 
   private constructor(server: Server) {
     this.#server = server;
@@ -47,21 +61,37 @@ export class PeerListener {
   }
 
   #accept(socket: Socket, route: IncomingRouter): void {
-    if (this.#pending >= MAX_PENDING_HANDSHAKES) {
+    const address = socket.remoteAddress ?? '';
+    const fromAddress = this.#pendingFrom.get(address) ?? 0;
+    if (fromAddress >= MAX_PENDING_PER_ADDRESS || (this.#pending.size >= MAX_PENDING_HANDSHAKES && !this.#evictOldest())) {
       socket.destroy();
       return;
     }
-    this.#pending++;
+    this.#pending.set(socket, Date.now());
+    this.#pendingFrom.set(address, fromAddress + 1);
+    const done = () => {
+      this.#pending.delete(socket);
+      const left = this.#pendingFrom.get(address)! - 1;
+      if (left === 0) this.#pendingFrom.delete(address);
+      else this.#pendingFrom.set(address, left);
+    };
     socket.on('error', () => undefined);
-    readHandshake(socket).then(
+    readHandshake(socket, INCOMING_HANDSHAKE_MS).then(
       (received) => {
-        this.#pending--;
+        done();
         const infoHash = Buffer.from(received.handshake.infoHash).toString('hex');
         if (!route(infoHash, socket, received)) socket.destroy();
       },
-      () => {
-        this.#pending--; // readHandshake already destroyed the socket
-      },
+      () => done(), // readHandshake already destroyed the socket
     );
+  }
+
+  /** Drops the longest-pending handshake if it has had its chance; false if none has. */
+  #evictOldest(): boolean {
+    const [oldest, since] = this.#pending.entries().next().value ?? [];
+    if (oldest === undefined || since === undefined || Date.now() - since < EVICTABLE_AFTER_MS) return false;
+    this.#pending.delete(oldest); // its handshake read ends with the socket and settles its counts
+    oldest.destroy();
+    return true;
   }
 }
