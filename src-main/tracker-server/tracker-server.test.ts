@@ -2,7 +2,8 @@ import { request } from 'node:http';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeTrackerReply, isDict, type TDict } from '../engine/tracker/tracker-bdecode';
+import { isDict, type BDict } from '../engine/bencode';
+import { decodeTrackerReply } from '../engine/tracker/http-tracker-client';
 import { ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer, type TrackerServerOptions } from './tracker-server';
 
@@ -31,7 +32,7 @@ function get(path: string): Promise<{ status: number; type: string; body: Buffer
   });
 }
 
-async function getDict(path: string): Promise<TDict> {
+async function getDict(path: string): Promise<BDict> {
   const value = decodeTrackerReply((await get(path)).body);
   if (!isDict(value)) throw new Error('not a dictionary');
   return value;
@@ -73,13 +74,13 @@ describe('HTTP tracker', () => {
     await start();
     await getDict(announcePath({ port: '1001', peer_id: esc(Buffer.alloc(20, 0x41)) }));
     const withIds = await getDict(announcePath({ port: '1002', compact: '0' }));
-    const peers = withIds.get('peers') as TDict[];
+    const peers = withIds.get('peers') as BDict[];
     expect(peers).toHaveLength(1);
     expect(peers[0]!.get('ip')).toEqual(Buffer.from('127.0.0.1'));
     expect(peers[0]!.get('port')).toBe(1001);
     expect(peers[0]!.get('peer id')).toEqual(Buffer.alloc(20, 0x41));
     const without = await getDict(announcePath({ port: '1002', compact: '0', no_peer_id: '1' }));
-    expect((without.get('peers') as TDict[])[0]!.has('peer id')).toBe(false);
+    expect((without.get('peers') as BDict[])[0]!.has('peer id')).toBe(false);
   });
 
   it('caps numwant at 50 and lists IPv6 peers in peers6', async () => {
@@ -123,10 +124,10 @@ describe('HTTP tracker', () => {
     await getDict(announcePath({ port: '1' }));
     await getDict(announcePath({ port: '2', left: '0', event: 'completed' }));
     await getDict(announcePath({ port: '3', info_hash: esc(hashB) }));
-    const files = (await getDict(`/scrape?info_hash=${esc(hashA)}&info_hash=${esc(hashB)}`)).get('files') as TDict;
+    const files = (await getDict(`/scrape?info_hash=${esc(hashA)}&info_hash=${esc(hashB)}`)).get('files') as BDict;
     expect(files.get(hashA.toString('latin1'))).toEqual(new Map([['complete', 1], ['downloaded', 1], ['incomplete', 1]]));
     expect(files.get(hashB.toString('latin1'))).toEqual(new Map([['complete', 0], ['downloaded', 0], ['incomplete', 1]]));
-    const all = (await getDict('/scrape')).get('files') as TDict;
+    const all = (await getDict('/scrape')).get('files') as BDict;
     expect(all.size).toBe(2);
     const bad = await getDict(`/scrape?info_hash=${esc(Buffer.alloc(5))}`);
     expect(String(bad.get('failure reason'))).toMatch(/20 bytes/);
@@ -136,7 +137,7 @@ describe('HTTP tracker', () => {
     const s = await start({ allow: new Set([hashA.toString('hex')]) });
     expect((await getDict(announcePath())).has('interval')).toBe(true);
     expect(String((await getDict(announcePath({ info_hash: esc(hashB) }))).get('failure reason'))).toMatch(/not registered/);
-    const files = (await getDict(`/scrape?info_hash=${esc(hashB)}`)).get('files') as TDict;
+    const files = (await getDict(`/scrape?info_hash=${esc(hashB)}`)).get('files') as BDict;
     expect(files.size).toBe(0);
     expect(s.store.swarmCount).toBe(1);
   });

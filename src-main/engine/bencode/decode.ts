@@ -108,7 +108,7 @@ export function bdecode(bytes: Uint8Array, options: DecodeOptions): BValue {
 /**
  * Decodes the bencoded value at the start of `bytes` within `options.limits`. Iterative, so deep
  * nesting cannot overflow the stack; every count is checked before anything is built from it.
- * Byte strings are views into `bytes`. Throws a `BencodeError` for anything malformed.
+ * Byte strings are views into `bytes` (`subarray`: Buffers when `bytes` is one). Throws a `BencodeError` for anything malformed.
  */
 export function bdecodeDetailed(bytes: Uint8Array, options: DecodeOptions): Decoded {
   const { limits } = options;
@@ -241,8 +241,7 @@ export function bdecodeDetailed(bytes: Uint8Array, options: DecodeOptions): Deco
       value = readInteger();
     } else if (c >= ZERO && c <= NINE) {
       const len = readLength(); // read first: `pos += readLength()` would add to the old pos
-      // A plain Uint8Array view even when given a Buffer, so values look the same whatever the source.
-      value = new Uint8Array(bytes.buffer, bytes.byteOffset + pos, len);
+      value = bytes.subarray(pos, pos + len);
       pos += len;
     } else {
       fail('malformed', pos, `unexpected byte 0x${c.toString(16)} at byte ${pos}`);

@@ -12,12 +12,12 @@
  * Failures are a `BencodeError` whose message is one sentence about "it" (the input) with a
  * `reason` and byte `offset`; callers wrap it in their own words.
  *
- * Values — numbers, byte strings (`Uint8Array` views into the input: copy what you keep from a
- * large buffer), lists, and dictionaries as `Map`s keyed by *binary strings* (one character per
- * key byte): `dict.get('info')` for ASCII keys, `binaryKey(infoHash)` for binary ones,
- * `Buffer.from(key, 'latin1')` back to bytes, `Buffer.from(key, 'latin1').toString('utf8')` for
- * UTF-8 text keys such as a v2 `file tree`'s. `isDict`, `isList`, `asInt`, `asBytes`, `asText`
- * read them without casts.
+ * Values — numbers, byte strings (`subarray` views into the input, so Buffers when it is one:
+ * copy what you keep of a large buffer), lists, and dictionaries as `Map`s keyed by *binary
+ * strings* (one character per key byte): `dict.get('info')` for ASCII keys, `binaryKey(infoHash)`
+ * for binary ones, `Buffer.from(key, 'latin1')` back to bytes, and
+ * `Buffer.from(key, 'latin1').toString('utf8')` for UTF-8 text keys such as a v2 `file tree`'s.
+ * `isDict`, `isList`, `asInt`, `asBytes`, `asText` read them without casts.
  *
  * Encoding — `bencode(value)` writes canonical bencode (keys sorted as bytes) of a `BEncodable`:
  * any `BValue`, plus text (UTF-8) and plain objects with ASCII keys for building messages.

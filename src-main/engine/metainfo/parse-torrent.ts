@@ -51,7 +51,9 @@ function decodeTorrent(bytes: Uint8Array): Decoded {
 }
 
 /** Decodes and validates a .torrent file (BEP 3, 12, 19, 27, 47; hybrid v1/v2 through its v1 part). */
-export function parseTorrent(bytes: Uint8Array, options: ParseTorrentOptions = {}): Metainfo {
+export function parseTorrent(input: Uint8Array, options: ParseTorrentOptions = {}): Metainfo {
+  // A plain view, so a Metainfo holds the same kind of bytes whether a Buffer or not was given.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const { value: root, spans } = decodeTorrent(bytes);
   const span = spans[0];
   if (!isDict(root)) invalid('it is not a bencoded dictionary');

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
 import { decodeCompactPeers } from './compact-peers';
-import { asBytes, asInt, decodeTrackerReply, isDict, type TDict, type TValue } from './tracker-bdecode';
+import { asBytes, asInt, bdecode, binaryKey, BencodeError, isDict, type BDict, type BencodeErrorReason, type BencodeLimits, type BValue } from '../bencode';
 import { maxPeersPerReply, type AnnounceReply, type AnnounceRequest, type PeerAddress, type ScrapeReply, type TrackerClient } from './tracker-types';
 
 export interface HttpTrackerOptions {
@@ -48,7 +48,7 @@ export class HttpTrackerClient implements TrackerClient {
     return parseScrapeReply(reply, infoHash);
   }
 
-  async #get(url: string, signal?: AbortSignal): Promise<TDict> {
+  async #get(url: string, signal?: AbortSignal): Promise<BDict> {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let body: Buffer;
@@ -66,7 +66,7 @@ export class HttpTrackerClient implements TrackerClient {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       throw new ShoalError('network', `The tracker cannot be reached (${cause ?? (err as Error).message}).`);
     }
-    const value = decodeTrackerReply(body);
+    const value = decodeTrackerReply(body, this.#maxReplyBytes);
     if (!isDict(value)) throw new ShoalError('protocol', 'The tracker sent a reply that is not a dictionary.');
     const failure = asBytes(value.get('failure reason'));
     if (failure) throw new ShoalError('network', `The tracker refused the request: ${cleanText(failure)}`);
@@ -98,10 +98,41 @@ async function readBounded(response: Response, max: number): Promise<Buffer> {
   return Buffer.concat(chunks, total);
 }
 
+// What the tracker said, in the words its users have seen in errors so far.
+const malformed: Record<BencodeErrorReason, string> = {
+  empty: 'empty reply',
+  'too-long': 'reply too long',
+  truncated: 'unexpected end',
+  malformed: 'unexpected byte',
+  'non-canonical': 'bad integer',
+  'too-large': 'number out of range',
+  'too-deep': 'nesting too deep',
+  'too-many-values': 'too many items',
+  'duplicate-key': 'duplicate key',
+  'unsorted-keys': 'unsorted keys',
+  'forbidden-key': 'forbidden key',
+  trailing: 'trailing data',
+};
+
+/**
+ * Decodes a tracker reply: exactly one value, depth and item counts capped so a hostile tracker
+ * can neither blow the stack nor make us build millions of objects. Unsorted keys are tolerated
+ * (many trackers send them); a scrape's binary info-hash keys stay exact.
+ */
+export function decodeTrackerReply(body: Uint8Array, maxBytes = 1 << 20): BValue {
+  const limits: BencodeLimits = { maxBytes, maxDepth: 16, maxValues: 100_000, maxStringBytes: maxBytes, maxIntegerDigits: 16 };
+  try {
+    return bdecode(body, { limits, unsortedKeys: true });
+  } catch (err) {
+    if (!(err instanceof BencodeError)) throw err;
+    throw new ShoalError('protocol', `The tracker sent a malformed reply (${malformed[err.reason]} at byte ${err.offset}).`);
+  }
+}
+
 /** Tracker text shown to users: printable, one line, bounded. */
-export function cleanText(bytes: Buffer): string {
+export function cleanText(bytes: Uint8Array): string {
   // eslint-disable-next-line no-control-regex
-  return bytes.toString('utf8').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 200);
 }
 
 function withQuery(url: string, query: string): string {
@@ -127,12 +158,12 @@ export function scrapeUrlFor(announceUrl: string): string | undefined {
   return `${path.slice(0, slash + 1)}scrape${announceUrl.slice(slash + 1 + 'announce'.length)}`;
 }
 
-function optionalCount(dict: TDict, key: string): number | undefined {
+function optionalCount(dict: BDict, key: string): number | undefined {
   const value = asInt(dict.get(key));
   return value !== undefined && value >= 0 ? value : undefined;
 }
 
-export function parseAnnounceReply(dict: TDict): AnnounceReply {
+export function parseAnnounceReply(dict: BDict): AnnounceReply {
   const interval = asInt(dict.get('interval'));
   if (interval === undefined || interval < 0) throw new ShoalError('protocol', 'The tracker sent an announce reply without a valid interval.');
   const peers: PeerAddress[] = [];
@@ -153,13 +184,13 @@ export function parseAnnounceReply(dict: TDict): AnnounceReply {
     ...(incomplete !== undefined && { incomplete }),
     ...(downloaded !== undefined && { downloaded }),
     ...(warning && { warning: cleanText(warning) }),
-    ...(trackerId && { trackerId: trackerId.toString('latin1') }),
+    ...(trackerId && { trackerId: latin1(trackerId) }),
   };
 }
 
-function readPeers(value: TValue | undefined, family: 4 | 6, out: PeerAddress[]): void {
+function readPeers(value: BValue | undefined, family: 4 | 6, out: PeerAddress[]): void {
   if (value === undefined) return;
-  if (Buffer.isBuffer(value)) {
+  if (value instanceof Uint8Array) {
     decodeCompactPeers(value, family, out);
     return;
   }
@@ -168,17 +199,18 @@ function readPeers(value: TValue | undefined, family: 4 | 6, out: PeerAddress[])
   for (const item of value) {
     if (out.length >= maxPeersPerReply) return;
     if (!isDict(item)) continue;
-    const ip = asBytes(item.get('ip'))?.toString('latin1');
+    const ipBytes = asBytes(item.get('ip'));
+    const ip = ipBytes && latin1(ipBytes);
     const port = asInt(item.get('port'));
     if (ip === undefined || isIP(ip) === 0 || port === undefined || port < 1 || port > 65535) continue;
     out.push({ host: ip, port });
   }
 }
 
-export function parseScrapeReply(dict: TDict, infoHash: Uint8Array): ScrapeReply {
+export function parseScrapeReply(dict: BDict, infoHash: Uint8Array): ScrapeReply {
   const files = dict.get('files');
   if (!isDict(files)) throw new ShoalError('protocol', 'The tracker sent a scrape reply without a files dictionary.');
-  const entry = files.get(Buffer.from(infoHash).toString('latin1'));
+  const entry = files.get(binaryKey(infoHash));
   if (entry === undefined) return { complete: 0, incomplete: 0, downloaded: 0 };
   if (!isDict(entry)) throw new ShoalError('protocol', 'The tracker sent a scrape entry that is not a dictionary.');
   return {
@@ -186,4 +218,8 @@ export function parseScrapeReply(dict: TDict, infoHash: Uint8Array): ScrapeReply
     incomplete: optionalCount(entry, 'incomplete') ?? 0,
     downloaded: optionalCount(entry, 'downloaded') ?? 0,
   };
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }

@@ -1,6 +1,6 @@
 // An HTTP tracker's announce and scrape replies, as its body arrives.
-import { decodeTrackerReply, isDict } from '../../../engine/tracker/tracker-bdecode';
-import { parseAnnounceReply, parseScrapeReply } from '../../../engine/tracker/http-tracker-client';
+import { isDict } from '../../../engine/bencode';
+import { decodeTrackerReply, parseAnnounceReply, parseScrapeReply } from '../../../engine/tracker/http-tracker-client';
 import type { FuzzTarget } from '../target';
 
 const infoHash = new Uint8Array(20).fill(0x61);
