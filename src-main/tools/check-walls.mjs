@@ -3,8 +3,8 @@
 //
 //   node src-main/tools/check-walls.mjs [--root <repo>]
 //
-// Exits 1 and prints one line per import that crosses a wall; `--root` points it at another
-// tree (its test feeds it a made-up one).
+// Exits 1 and prints one line per import that crosses a wall, and per Node-side tsconfig that
+// lists the DOM lib; `--root` points it at another tree (its test feeds it a made-up one).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -165,7 +165,24 @@ export function checkWalls(root) {
     graph.set(from, edges);
   }
   breaches.push(...preloadBreaches(graph));
+  breaches.push(...domLibBreaches(root));
   return { files: files.length, breaches };
+}
+
+/** Node-side code and the contract compile without the DOM lib, so a browser global is an error. */
+function domLibBreaches(root) {
+  const breaches = [];
+  for (const project of ['src-main/tsconfig.json', 'src-shared/tsconfig.json']) {
+    let text;
+    try {
+      text = readFileSync(join(root, project), 'utf8');
+    } catch {
+      continue;
+    }
+    const lib = ts.parseConfigFileTextToJson(project, text).config?.compilerOptions?.lib ?? [];
+    if (lib.some((name) => /^dom/i.test(name))) breaches.push(`${project}: compiles without the DOM lib (it lists ${lib.join(', ')})`);
+  }
+  return breaches;
 }
 
 /** Follows the preload's value imports; any path to zod or msgpack is a breach. */

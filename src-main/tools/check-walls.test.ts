@@ -34,6 +34,7 @@ const tree: Record<string, string> = {
   // The preload reaches zod through a local module: refused at the preload, with the chain.
   'src-main/app/preload.ts': "import type { Schema } from '../../src-shared/contract/schemas';\nimport { channel } from './channel';\n",
   'src-main/app/channel.ts': "import { schemas } from '../../src-shared/contract/schemas';\nexport const channel = schemas;\n",
+  'src-main/tsconfig.json': '{ "compilerOptions": { "lib": ["ES2022", "DOM"] } }\n',
   // Allowed: each layer importing downward, tests importing test support, type-only preload imports.
   'src-shared/contract/schemas.ts': "import { z } from 'zod';\nexport const schemas = z.object({});\n",
   'src-main/app/menu.ts': "import { startEngineWorker } from '../host/engine-worker';\nexport const buildMenu = startEngineWorker;\n",
@@ -65,6 +66,7 @@ const refused = [
   'src-main/engine/fixture-user.ts:1',
   'src-main/serve/helper.ts:1',
   'src-main/app/preload.ts',
+  'src-main/tsconfig.json',
 ];
 
 const made: string[] = [];
@@ -103,6 +105,7 @@ describe('check-walls', { timeout: 60_000 }, () => {
       Object.entries(tree).filter(([path]) => !refused.some((r) => r.split(':')[0] === path) && path !== 'src-main/app/channel.ts'),
     );
     // A type-only import of the schemas vanishes from the bundle, so the preload may have it.
+    allowed['src-main/tsconfig.json'] = '{ "compilerOptions": { "lib": ["ES2022"] } }\n';
     allowed['src-main/app/preload.ts'] = "import type { Schema } from '../../src-shared/contract/schemas';\n";
     const result = await runCheck(await writeTree(allowed));
     expect(result.stderr).toBe('');
