@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { channels, PROTOCOL_VERSION } from '../../src-shared/contract';
-import { fakeSummary } from '../transport/testing/fake-engine';
+import { fakeSummary } from '../testing/summary-row';
 import { ShoalError } from '../../src-shared/errors';
 import type { IpcReply } from './bridge';
 import { menuActionChannel } from './menu-actions';

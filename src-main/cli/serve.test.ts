@@ -11,7 +11,8 @@ import type { EngineConnection } from '../host/engine-supervisor';
 import type { EngineWorkerData } from '../host/engine-worker';
 import { connectEnginePort } from '../transport/port-client';
 import { serveEngineOnPort } from '../transport/port-server';
-import { createFakeEngine, fakeHash, type FakeEngine } from '../transport/testing/fake-engine';
+import { fakeHash } from '../testing/summary-row';
+import { createFakeEngine, type FakeEngine } from '../transport/testing/fake-engine';
 import { createServeCommand } from './serve';
 
 let dir: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventPayload, TorrentSummary } from '../../src-shared/contract';
-import { fakeSummary } from '../transport/testing/fake-engine';
+import { fakeSummary } from '../testing/summary-row';
 import { ListFeed } from './list-feed';
 
 const a = 'a'.repeat(40);

@@ -8,7 +8,8 @@ import { WebSocket } from 'ws';
 import { decode } from '@msgpack/msgpack';
 import { encodeFrame, PROTOCOL_VERSION, type EventPayload } from '../../src-shared/contract';
 import { connectWebSocket, type ShoalWebSocketClient, type WebSocketLike } from '../../src-renderer/src/transport/ws-client';
-import { createFakeEngine, fakeHash, fakeSummary, type FakeEngine } from '../transport/testing/fake-engine';
+import { fakeHash, fakeSummary } from '../testing/summary-row';
+import { createFakeEngine, type FakeEngine } from '../transport/testing/fake-engine';
 import type { WsRelayOptions } from '../transport/ws-relay';
 import { startServeServer, type ServeServer } from './serve-server';
 

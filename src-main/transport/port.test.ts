@@ -4,7 +4,8 @@ import { ShoalError } from '../../src-shared/errors';
 import { PROTOCOL_VERSION, type EventPayload } from '../../src-shared/contract';
 import { serveEngineOnPort } from './port-server';
 import { connectEnginePort, type EnginePortClient } from './port-client';
-import { createFakeEngine, fakeHash, fakeSummary, type FakeEngine } from './testing/fake-engine';
+import { fakeHash, fakeSummary } from '../testing/summary-row';
+import { createFakeEngine, type FakeEngine } from './testing/fake-engine';
 
 let ports: MessagePort[] = [];
 afterEach(() => {

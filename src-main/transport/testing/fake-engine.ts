@@ -1,5 +1,6 @@
 import { ShoalError } from '../../../src-shared/errors';
 import { defaultLimitSettings, type EngineApi, type Settings, type ShoalEvent, type TorrentSummary } from '../../../src-shared/contract';
+import { fakeHash, fakeSummary } from '../../testing/summary-row';
 
 /** An in-process engine for transport tests: answers from memory and lets a test push events. */
 export interface FakeEngine extends EngineApi {
@@ -7,31 +8,6 @@ export interface FakeEngine extends EngineApi {
   readonly calls: [string, unknown][];
   emit(event: ShoalEvent): void;
   listenerCount(): number;
-}
-
-export const fakeHash = '0123456789abcdef0123456789abcdef01234567';
-
-export function fakeSummary(overrides: Partial<TorrentSummary> = {}): TorrentSummary {
-  return {
-    infoHash: fakeHash,
-    name: 'fixture',
-    length: 1024,
-    progress: 0.25,
-    state: 'downloading',
-    downRate: 100,
-    upRate: 5,
-    downloaded: 256,
-    uploaded: 10,
-    ratio: 0.04,
-    eta: 8,
-    peers: { connected: 1, seeds: 1 },
-    swarm: { seeders: 1, leechers: 0, completed: null },
-    addedAt: 1_700_000_000_000,
-    error: null,
-    savePath: '/downloads',
-    queuePosition: null,
-    ...overrides,
-  };
 }
 
 export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): FakeEngine {
