@@ -1,23 +1,20 @@
-import { mkdir, statfs } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import {
   defaultLimitSettings,
   type CommandInput,
   type CommandOutput,
   type EngineApi,
-  type EventPayload,
   type Settings,
   type ShareLimitAction,
   type ShoalEvent,
-  type SubscriptionTab,
   type TorrentSummary,
 } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
-import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
 import { ListFeed } from './list-feed';
-import { PeerListener } from './listener';
 import { MetadataFetch } from './magnet/metadata-fetch';
-import { metadataDetail, metadataSummary } from './magnet/metadata-views';
+import { metadataSummary } from './magnet/metadata-views';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrent } from './metainfo/parse-torrent';
@@ -27,9 +24,12 @@ import { SessionPolicy } from './policy/session-policy';
 import type { LoadedSession } from './persistence/session-store';
 import type { ResumeData } from './storage/storage';
 import type { PeerAddress } from './swarm/peer-registry';
+import { DEFAULT_PORT, DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
+import { StatusFeed } from './status-feed';
 import { Torrent } from './torrent';
 import * as views from './torrent-views';
 import { generatePeerId } from './wire/peer-id';
+import type { ReceivedHandshake } from './wire/read-handshake';
 
 export interface SessionOptions {
   readonly downloadDir: string;
@@ -46,9 +46,6 @@ export interface SessionOptions {
   readonly downloadDirGiven?: boolean;
   readonly log?: (line: string) => void;
 }
-
-const DEFAULT_PORT = 6881;
-const DEFAULT_TRACKER_PORT = 6969;
 
 /**
  * The engine's face: every torrent, the listening socket, settings, and the event stream the
@@ -68,9 +65,16 @@ export class Session implements EngineApi {
     send: (payload) => this.#emit({ name: 'torrents', payload }),
   });
   #settings: Settings;
-  #listener: PeerListener | undefined;
-  #tracker: TrackerServer | undefined;
-  #subscription: { infoHash: string; tab: SubscriptionTab } | null = null;
+  readonly #sockets: SessionSockets;
+  /** Stats and the subscribed torrent's detail, once a second. */
+  readonly #status = new StatusFeed({
+    torrents: this.#torrents,
+    magnets: this.#magnets,
+    downloadDir: () => this.#settings.downloadDir,
+    altSpeedActive: () => this.#policy.altSpeedActive(),
+    heard: () => this.#listeners.size > 0,
+    emit: (event) => this.#emit(event),
+  });
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #o: SessionOptions;
   /** Queue, share limits and speed limits. */
@@ -84,6 +88,7 @@ export class Session implements EngineApi {
 
   private constructor(options: SessionOptions) {
     this.#o = options;
+    this.#sockets = new SessionSockets(options.listenHost ?? '0.0.0.0', (infoHash, socket, received) => this.#accept(infoHash, socket, received));
     this.#settings = {
       downloadDir: resolve(options.downloadDir),
       listenPort: options.listenPort ?? DEFAULT_PORT,
@@ -100,19 +105,12 @@ export class Session implements EngineApi {
     session.#persist = persist;
     const saved = await persist?.load();
     if (saved) session.#settings = restoredSettings(session.#settings, saved.settings, { downloadDir: options.downloadDirGiven === true, listenPort: options.listenPort !== undefined });
-    try {
-      await session.#listen(session.#settings.listenPort);
-    } catch (err) {
-      // Only the default port gives way; a port the user asked for must be theirs or an error.
-      if (options.listenPort !== undefined || !(err instanceof ShoalError && err.code === 'port-in-use')) throw err;
-      await session.#listen(0);
-      options.log?.(`port ${DEFAULT_PORT} is in use; listening on ${session.listenPort} instead`);
-    }
+    await session.#sockets.listen(session.#settings.listenPort, options.listenPort !== undefined, options.log);
     session.#settings.listenPort = session.listenPort;
     if (persist && saved) await session.#restore(persist, saved);
     session.#timers.push(
       setInterval(() => session.#feed.flush(), options.listIntervalMs ?? 500),
-      setInterval(() => session.#emitStatsAndDetail(), 1000),
+      setInterval(() => void session.#status.tick(), 1000),
       setInterval(() => session.#policy.tick(), 1000),
       // The schedule is in whole minutes.
       setInterval(() => session.#policy.applySpeedLimits(), 60_000),
@@ -122,7 +120,7 @@ export class Session implements EngineApi {
   }
 
   get listenPort(): number {
-    return this.#listener?.port ?? 0;
+    return this.#sockets.port;
   }
 
   torrent(infoHash: string): Torrent | undefined {
@@ -140,8 +138,7 @@ export class Session implements EngineApi {
     this.#persist?.stop();
     await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
     await Promise.all([...this.#magnets.values()].map((f) => f.stop()));
-    await this.#listener?.close();
-    await this.#tracker?.close();
+    await this.#sockets.close();
     // Last, so the files are closed and the totals final.
     await this.#persist?.now();
   }
@@ -212,7 +209,7 @@ export class Session implements EngineApi {
       this.#torrents.delete(t.infoHash);
       this.#magnets.delete(t.infoHash);
       this.#feed.remove(t.infoHash);
-      if (this.#subscription?.infoHash === t.infoHash) this.#subscription = null;
+      this.#status.forget(t.infoHash);
       this.#policy.forget(t.infoHash);
     }
     const removed = Promise.all([...found.map((t) => t.remove(input.deleteFiles)), ...magnets.map((f) => f.stop())]);
@@ -292,8 +289,7 @@ export class Session implements EngineApi {
   }
 
   async subscribe(input: CommandInput<'subscribe'>): Promise<CommandOutput<'subscribe'>> {
-    this.#subscription = input.infoHash !== null && input.tab !== null ? { infoHash: input.infoHash, tab: input.tab } : null;
-    this.#emitDetail();
+    this.#status.subscribe(input.infoHash, input.tab);
     return {};
   }
 
@@ -305,17 +301,8 @@ export class Session implements EngineApi {
     if (input.downloadDir !== undefined && !isAbsolute(input.downloadDir)) {
       throw new ShoalError('invalid-input', `the download folder must be an absolute path, not "${input.downloadDir}"`);
     }
-    if (input.listenPort !== undefined && input.listenPort !== this.#settings.listenPort) {
-      const old = this.#listener;
-      await old?.close();
-      try {
-        await this.#listen(input.listenPort);
-      } catch (err) {
-        if (old) await this.#listen(this.#settings.listenPort).catch(() => undefined);
-        throw err;
-      }
-    }
-    await this.#applyTracker(input.trackerEnabled ?? this.#settings.trackerEnabled ?? false, input.trackerPort ?? this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT);
+    if (input.listenPort !== undefined && input.listenPort !== this.#settings.listenPort) await this.#sockets.movePort(input.listenPort, this.#settings.listenPort);
+    await this.#sockets.applyTracker(input.trackerEnabled ?? this.#settings.trackerEnabled ?? false, input.trackerPort ?? this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT);
     const { announceInterval, ...rest } = input;
     this.#settings = { ...this.#settings, ...rest };
     if (announceInterval !== undefined) {
@@ -355,7 +342,7 @@ export class Session implements EngineApi {
     });
     this.#policy.applyQueue();
     if (this.#settings.trackerEnabled) {
-      await this.#applyTracker(true, this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT).catch((err: unknown) => {
+      await this.#sockets.applyTracker(true, this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT).catch((err: unknown) => {
         persist.tellAtStart(`The embedded tracker could not start again: ${err instanceof Error ? err.message : String(err)}`);
       });
     }
@@ -386,30 +373,13 @@ export class Session implements EngineApi {
     if (entry.options) this.#magnets.get(parseMagnet(entry.uri).infoHashHex)?.setOptions(entry.options);
   }
 
-  /** Starts, moves or stops the embedded tracker; on failure nothing changes. */
-  async #applyTracker(enabled: boolean, port: number): Promise<void> {
-    const running = this.#tracker;
-    if (enabled && running && running.httpPort === port) return;
-    if (!enabled && !running) return;
-    if (enabled) {
-      // Peers elsewhere must reach a tracker, so it listens on every interface.
-      const next = await startTrackerServer({ http: { host: '0.0.0.0', port }, udp: { host: '0.0.0.0', port } });
-      await running?.close();
-      this.#tracker = next;
-    } else {
-      await running?.close();
-      this.#tracker = undefined;
-    }
-  }
-
-  async #listen(port: number): Promise<void> {
-    this.#listener = await PeerListener.listen(port, this.#o.listenHost ?? '0.0.0.0', (infoHash, socket, received) => {
-      const magnet = this.#magnets.get(infoHash);
-      if (magnet) return magnet.accept(socket, received);
-      const torrent = this.#torrents.get(infoHash);
-      if (!torrent || (torrent.state !== 'downloading' && torrent.state !== 'seeding')) return false;
-      return torrent.swarm.accept(socket, received);
-    });
+  /** An incoming peer goes to the torrent its handshake names, if that one trades now. */
+  #accept(infoHash: string, socket: Socket, received: ReceivedHandshake): boolean {
+    const magnet = this.#magnets.get(infoHash);
+    if (magnet) return magnet.accept(socket, received);
+    const torrent = this.#torrents.get(infoHash);
+    if (!torrent || (torrent.state !== 'downloading' && torrent.state !== 'seeding')) return false;
+    return torrent.swarm.accept(socket, received);
   }
 
   #onShareLimitReached(t: Torrent, action: ShareLimitAction): void {
@@ -564,56 +534,6 @@ export class Session implements EngineApi {
 
   #rows(): TorrentSummary[] {
     return [...this.#torrents.keys(), ...this.#magnets.keys()].map((infoHash) => this.#row(infoHash)!);
-  }
-
-  async #emitStatsAndDetail(): Promise<void> {
-    if (this.#listeners.size === 0) return;
-    let down = 0;
-    let up = 0;
-    let connected = 0;
-    for (const t of this.#torrents.values()) {
-      const r = views.rates(t);
-      down += r.down;
-      up += r.up;
-      connected += t.peers.length;
-    }
-    for (const f of this.#magnets.values()) connected += f.peerCount;
-    const dir = this.#settings.downloadDir;
-    const freeSpace = await statfs(dir).then(
-      (s) => s.bavail * s.bsize,
-      () => null,
-    );
-    this.#emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#policy.altSpeedActive() } });
-    this.#emitDetail();
-  }
-
-  #emitDetail(): void {
-    const sub = this.#subscription;
-    if (!sub) return;
-    const fetching = this.#magnets.get(sub.infoHash);
-    const before = fetching && metadataDetail(fetching, sub.tab);
-    if (before) this.#emit({ name: 'detail', payload: before });
-    const t = this.#torrents.get(sub.infoHash);
-    if (!t) return;
-    const payload: EventPayload<'detail'> = { infoHash: t.infoHash };
-    switch (sub.tab) {
-      case 'general':
-        payload.general = views.general(t);
-        break;
-      case 'pieces':
-        payload.pieces = views.pieces(t);
-        break;
-      case 'peers':
-        payload.peers = views.peers(t);
-        break;
-      case 'files':
-        payload.files = views.files(t);
-        break;
-      case 'trackers':
-        payload.trackers = views.trackers(t);
-        break;
-    }
-    this.#emit({ name: 'detail', payload });
   }
 }
 

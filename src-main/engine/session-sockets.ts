@@ -1,0 +1,75 @@
+import { ShoalError } from '../../src-shared/errors';
+import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
+import { PeerListener, type IncomingRouter } from './listener';
+
+export const DEFAULT_PORT = 6881;
+export const DEFAULT_TRACKER_PORT = 6969;
+
+/** The session's listening sockets: the one port for peers, and the embedded tracker when it runs. */
+export class SessionSockets {
+  readonly #host: string;
+  readonly #route: IncomingRouter;
+  #listener: PeerListener | undefined;
+  #tracker: TrackerServer | undefined;
+
+  constructor(host: string, route: IncomingRouter) {
+    this.#host = host;
+    this.#route = route;
+  }
+
+  /** The port peers reach us on; 0 while not listening. */
+  get port(): number {
+    return this.#listener?.port ?? 0;
+  }
+
+  /**
+   * Listens for peers on `port`. Only the default port gives way (to any free port, said in the
+   * log): a port the user asked for (`asked`) must be theirs or an error.
+   */
+  async listen(port: number, asked: boolean, log?: (line: string) => void): Promise<void> {
+    try {
+      await this.#listen(port);
+    } catch (err) {
+      if (asked || !(err instanceof ShoalError && err.code === 'port-in-use')) throw err;
+      await this.#listen(0);
+      log?.(`port ${DEFAULT_PORT} is in use; listening on ${this.port} instead`);
+    }
+  }
+
+  /** Moves to another port; if that fails, listens on `current` again and rethrows. */
+  async movePort(port: number, current: number): Promise<void> {
+    const old = this.#listener;
+    await old?.close();
+    try {
+      await this.#listen(port);
+    } catch (err) {
+      if (old) await this.#listen(current).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Starts, moves or stops the embedded tracker; on failure nothing changes. */
+  async applyTracker(enabled: boolean, port: number): Promise<void> {
+    const running = this.#tracker;
+    if (enabled && running && running.httpPort === port) return;
+    if (!enabled && !running) return;
+    if (enabled) {
+      // Peers elsewhere must reach a tracker, so it listens on every interface.
+      const next = await startTrackerServer({ http: { host: '0.0.0.0', port }, udp: { host: '0.0.0.0', port } });
+      await running?.close();
+      this.#tracker = next;
+    } else {
+      await running?.close();
+      this.#tracker = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#listener?.close();
+    await this.#tracker?.close();
+  }
+
+  async #listen(port: number): Promise<void> {
+    this.#listener = await PeerListener.listen(port, this.#host, this.#route);
+  }
+}

@@ -1,0 +1,83 @@
+import { statfs } from 'node:fs/promises';
+import type { EventPayload, ShoalEvent, SubscriptionTab } from '../../src-shared/contract';
+import type { MetadataFetch } from './magnet/metadata-fetch';
+import { metadataDetail } from './magnet/metadata-views';
+import type { Torrent } from './torrent';
+import * as views from './torrent-views';
+
+export interface StatusFeedOptions {
+  readonly torrents: ReadonlyMap<string, Torrent>;
+  readonly magnets: ReadonlyMap<string, MetadataFetch>;
+  readonly downloadDir: () => string;
+  readonly altSpeedActive: () => boolean;
+  /** Someone hears the events; without anyone, nothing is built. */
+  readonly heard: () => boolean;
+  readonly emit: (event: ShoalEvent) => void;
+}
+
+/** The once-a-second events: the session's totals for the status bar, and the subscribed torrent's open tab. */
+export class StatusFeed {
+  readonly #o: StatusFeedOptions;
+  #subscription: { infoHash: string; tab: SubscriptionTab } | null = null;
+
+  constructor(options: StatusFeedOptions) {
+    this.#o = options;
+  }
+
+  /** The tab the front end shows (null: none); its detail goes out at once. */
+  subscribe(infoHash: string | null, tab: SubscriptionTab | null): void {
+    this.#subscription = infoHash !== null && tab !== null ? { infoHash, tab } : null;
+    this.#emitDetail();
+  }
+
+  /** The torrent left the session: its detail stops. */
+  forget(infoHash: string): void {
+    if (this.#subscription?.infoHash === infoHash) this.#subscription = null;
+  }
+
+  async tick(): Promise<void> {
+    if (!this.#o.heard()) return;
+    let down = 0;
+    let up = 0;
+    let connected = 0;
+    for (const t of this.#o.torrents.values()) {
+      const r = views.rates(t);
+      down += r.down;
+      up += r.up;
+      connected += t.peers.length;
+    }
+    for (const f of this.#o.magnets.values()) connected += f.peerCount;
+    const dir = this.#o.downloadDir();
+    const freeSpace = await statfs(dir).then(
+      (s) => s.bavail * s.bsize,
+      () => null,
+    );
+    this.#o.emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#o.altSpeedActive() } });
+    this.#emitDetail();
+  }
+
+  #emitDetail(): void {
+    const sub = this.#subscription;
+    if (!sub) return;
+    const fetching = this.#o.magnets.get(sub.infoHash);
+    const before = fetching && metadataDetail(fetching, sub.tab);
+    if (before) this.#o.emit({ name: 'detail', payload: before });
+    const t = this.#o.torrents.get(sub.infoHash);
+    if (t) this.#o.emit({ name: 'detail', payload: detail(t, sub.tab) });
+  }
+}
+
+function detail(t: Torrent, tab: SubscriptionTab): EventPayload<'detail'> {
+  switch (tab) {
+    case 'general':
+      return { infoHash: t.infoHash, general: views.general(t) };
+    case 'pieces':
+      return { infoHash: t.infoHash, pieces: views.pieces(t) };
+    case 'peers':
+      return { infoHash: t.infoHash, peers: views.peers(t) };
+    case 'files':
+      return { infoHash: t.infoHash, files: views.files(t) };
+    case 'trackers':
+      return { infoHash: t.infoHash, trackers: views.trackers(t) };
+  }
+}
