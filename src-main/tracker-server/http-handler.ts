@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bencode, failureBody, type BValue } from './bencode-writer';
+import { bencode, binaryKey, type BEncodable } from '../engine/bencode';
 import { ipBytes, ipText } from './ip-bytes';
 import { parseRawQuery, QueryError, type RawQuery } from './raw-query';
 import { statusPage } from './status-page';
@@ -40,7 +40,12 @@ export function handleHttp(config: HttpTrackerConfig, req: IncomingMessage, res:
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: Buffer): void {
+/** `d14:failure reason…e`: what a client shows its user when we refuse a request. */
+function failureBody(reason: string): Uint8Array {
+  return bencode({ 'failure reason': reason });
+}
+
+function send(res: ServerResponse, status: number, type: string, body: Uint8Array): void {
   res.writeHead(status, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' });
   res.end(body);
 }
@@ -73,7 +78,7 @@ function twentyBytes(query: RawQuery, name: string): Buffer {
 
 const events: Record<string, AnnounceEvent> = { '': 'none', empty: 'none', started: 'started', completed: 'completed', stopped: 'stopped' };
 
-function announce(config: HttpTrackerConfig, query: RawQuery, remote: string | undefined): Buffer {
+function announce(config: HttpTrackerConfig, query: RawQuery, remote: string | undefined): Uint8Array {
   const infoHash = twentyBytes(query, 'info_hash');
   const peerId = twentyBytes(query, 'peer_id');
   const port = integer(query, 'port', undefined, 65535);
@@ -92,7 +97,7 @@ function announce(config: HttpTrackerConfig, query: RawQuery, remote: string | u
 
   const outcome = config.store.announce({ infoHash, peerId, ip, port, left, event }, config.now());
   if (!outcome.ok) return failureBody(outcome.reason);
-  const reply = new Map<string, BValue>([
+  const reply = new Map<string, BEncodable>([
     ['complete', outcome.counts.complete],
     ['incomplete', outcome.counts.incomplete],
     ['downloaded', outcome.counts.downloaded],
@@ -124,10 +129,10 @@ function compactList(list: FamilyList, self: PeerEntry | undefined, want: number
   return out;
 }
 
-function dictionaryPeer(peer: PeerEntry, noPeerId: boolean): BValue {
+function dictionaryPeer(peer: PeerEntry, noPeerId: boolean): BEncodable {
   const list = peer.family === 4 ? peer.swarm.v4 : peer.swarm.v6;
   const at = peer.slot * list.size;
-  const dict = new Map<string, BValue>([
+  const dict = new Map<string, BEncodable>([
     ['ip', ipText(list.compact.subarray(at, at + list.size - 2))],
     ['port', list.compact.readUInt16BE(at + list.size - 2)],
   ]);
@@ -135,19 +140,19 @@ function dictionaryPeer(peer: PeerEntry, noPeerId: boolean): BValue {
   return dict;
 }
 
-function scrape(config: HttpTrackerConfig, query: RawQuery): Buffer {
+function scrape(config: HttpTrackerConfig, query: RawQuery): Uint8Array {
   const requested = query.get('info_hash') ?? [];
   if (requested.length > config.maxScrape) throw new QueryError(`A scrape may name at most ${config.maxScrape} torrents.`);
-  const files = new Map<Buffer, BValue>();
-  const entry = (c: { complete: number; incomplete: number; downloaded: number }): BValue =>
-    new Map<string, BValue>([
-      ['complete', c.complete],
-      ['downloaded', c.downloaded],
-      ['incomplete', c.incomplete],
-    ]);
+  // Keyed by the raw 20-byte info-hashes.
+  const files = new Map<string, BEncodable>();
+  const entry = (c: { complete: number; incomplete: number; downloaded: number }): BEncodable => ({
+    complete: c.complete,
+    downloaded: c.downloaded,
+    incomplete: c.incomplete,
+  });
   if (requested.length === 0) {
     for (const swarm of config.store.swarms(config.maxScrape)) {
-      files.set(Buffer.from(swarm.hex, 'hex'), entry({ complete: swarm.seeders, incomplete: swarm.leechers, downloaded: swarm.downloaded }));
+      files.set(binaryKey(Buffer.from(swarm.hex, 'hex')), entry({ complete: swarm.seeders, incomplete: swarm.leechers, downloaded: swarm.downloaded }));
     }
   } else {
     const seen = new Set<string>();
@@ -156,8 +161,8 @@ function scrape(config: HttpTrackerConfig, query: RawQuery): Buffer {
       const hex = hash.toString('hex');
       if (seen.has(hex) || !config.store.isAllowed(hex)) continue;
       seen.add(hex);
-      files.set(hash, entry(config.store.counts(hex)));
+      files.set(binaryKey(hash), entry(config.store.counts(hex)));
     }
   }
-  return bencode(new Map([['files', files]]));
+  return bencode({ files });
 }
