@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { EngineSession } from './engine-session';
 import { parseCliArgs } from './parse-cli-args';
+import { terminalText } from './terminal-text';
 import { engineTuning, parseFileList, transferOptions, transferOptionsHelp, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 
@@ -47,6 +49,9 @@ export const command: Command = {
     try {
       const outcome = await Promise.race([done.then(() => 'done' as const), interrupted]);
       stopReporting();
+      if (outcome === 'done' && mode !== 'json' && session.downloadedThisRun === 0) {
+        out.write(`${terminalText(session.name)}: the data in ${terminalText(resolve(values.out))} is complete; nothing to download.\n`);
+      }
       printSummary(session, mode, out, startedAt);
       return outcome === 'done' ? 0 : 130;
     } finally {

@@ -5,6 +5,7 @@ import { defaultLimitSettings, PROTOCOL_VERSION, type CommandInput, type EventPa
 import { ShoalError } from '../../src-shared/errors';
 import { startEngineWorker } from '../host/engine-worker';
 import type { EngineConnection } from '../host/engine-supervisor';
+import { TorrentListReplay } from '../host/torrent-list-replay';
 
 export interface EngineSessionOptions {
   /** A .torrent file's path, or a magnet link. */
@@ -38,6 +39,8 @@ export class EngineSession {
   readonly #waiters = new Set<() => void>();
   #notice: EventPayload<'notice'> | undefined;
   #engineGone: string | undefined;
+  /** Bytes the torrent had downloaded (over all runs) when this run first saw its row. */
+  #downloadedBefore: number | undefined;
 
   private constructor(engine: EngineConnection, infoHash: string, name: string) {
     this.#engine = engine;
@@ -64,6 +67,10 @@ export class EngineSession {
       listenPort: 0,
       ...(options.stateDir !== undefined ? { stateDir: resolve(options.stateDir) } : {}),
     });
+    // Rows come only when they change: a torrent restored from the state folder may have
+    // reached its final state (seeding) before it is added below, and never change again.
+    const rows = new TorrentListReplay();
+    const stopRows = engine.api.on('torrents', (update) => rows.apply(update));
     try {
       const api = engine.api;
       await api.invoke('hello', { protocolVersion: PROTOCOL_VERSION });
@@ -86,13 +93,20 @@ export class EngineSession {
       });
       if (options.shareLimits !== undefined) await api.invoke('setSettings', { shareLimits: options.shareLimits });
       const session = new EngineSession(engine, added.infoHash, added.name);
-      session.#follow();
+      session.#follow(rows.snapshot().changed.find((row) => row.infoHash === added.infoHash));
+      stopRows();
       await api.invoke('subscribe', { infoHash: added.infoHash, tab: 'general' });
       return session;
     } catch (err) {
+      stopRows();
       await engine.stop();
       throw err;
     }
+  }
+
+  /** Bytes downloaded by this run (0 when the data was complete before it began). */
+  get downloadedThisRun(): number {
+    return (this.row?.downloaded ?? 0) - (this.#downloadedBefore ?? 0);
   }
 
   /** Resolves once the share limits paused the torrent (its row then has the final totals). */
@@ -125,13 +139,18 @@ export class EngineSession {
     await this.#engine.stop();
   }
 
-  #follow(): void {
+  #follow(known: TorrentSummary | undefined): void {
     const wake = (): void => {
       for (const waiter of [...this.#waiters]) waiter();
     };
+    const take = (row: TorrentSummary): void => {
+      this.row = row;
+      this.#downloadedBefore ??= row.downloaded;
+    };
+    if (known) take(known);
     this.#api.on('torrents', (update) => {
       const row = update.changed.find((r) => r.infoHash === this.infoHash);
-      if (row) this.row = row;
+      if (row) take(row);
       wake();
     });
     this.#api.on('detail', (detail) => {
