@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShoalError } from '../../src-shared/errors';
 import { HttpTrackerClient } from '../engine/tracker/http-tracker-client';
 import { UdpTrackerClient } from '../engine/tracker/udp-tracker-client';
-import { buildCli, removeBuiltCli } from '../testing/interop-support';
+import { buildCli, removeBuiltCli } from '../testing/shoal-cli';
 import { command, parseEndpoint } from './tracker';
 
 describe('parseEndpoint', () => {

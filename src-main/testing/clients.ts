@@ -14,23 +14,33 @@ export interface Tracker {
 }
 
 /**
- * Debian's opentracker is built with an allow-list and chroots into `-d`, so the list is written
- * inside that folder and named from its root.
+ * Debian's opentracker on 127.0.0.1, TCP and UDP on one port. That build requires an allow-list,
+ * and as root it chroots into `-d` (then runs as nobody), so the list is written inside that
+ * folder and named from its root.
  */
 export async function startOpentracker(infoHashesHex: readonly string[], port?: number): Promise<Tracker> {
   const dir = await tempDir('opentracker');
   await chmod(dir.path, 0o755);
   await writeFile(join(dir.path, 'allow'), infoHashesHex.map((h) => `${h}\n`).join(''), { mode: 0o644 });
   port ??= await freePort();
-  const proc = startProcess('opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-w', '/allow', '-d', dir.path]);
-  await waitFor('opentracker to answer', async () => {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/scrape`);
-      return res.ok ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 10_000, 100);
+  const chroots = process.getuid?.() === 0;
+  const allowList = chroots ? '/allow' : join(dir.path, 'allow');
+  const proc = startProcess('opentracker', ['-i', '127.0.0.1', '-p', String(port), '-P', String(port), '-w', allowList, '-d', dir.path]);
+  try {
+    await waitFor('opentracker to answer', async () => {
+      if (proc.child.exitCode !== null) throw new Error(`opentracker exited: ${proc.output().slice(-2000)}`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/scrape`, { signal: AbortSignal.timeout(1000) });
+        return res.ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 10_000, 100);
+  } catch (err) {
+    await proc.stop();
+    await dir.remove();
+    throw err;
+  }
   return {
     httpUrl: `http://127.0.0.1:${port}/announce`,
     udpUrl: `udp://127.0.0.1:${port}/announce`,

@@ -1,10 +1,11 @@
 // Test support: the built CLI (dist/cli.js) as a real process, the way users and benchmarks run it.
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startProcess, type RunningProcess } from './processes';
+import { startProcess, waitFor, type RunningProcess } from './processes';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -12,6 +13,66 @@ export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.ur
 export function startShoal(args: readonly string[]): RunningProcess {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run 'npm run build' first`);
   return startProcess(process.execPath, [cliPath, ...args]);
+}
+
+let bundledCli: Promise<string> | undefined;
+
+/**
+ * Bundles the CLI once per test file (as `npm run build` would) into a temporary folder, for
+ * tests that run without a build.
+ */
+export function buildCli(): Promise<string> {
+  bundledCli ??= (async () => {
+    const { build } = await import('esbuild');
+    const out = join(await mkdtemp(join(tmpdir(), 'shoal-cli-')), 'cli.mjs');
+    await build({
+      entryPoints: [fileURLToPath(new URL('../cli.ts', import.meta.url))],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      external: ['electron'],
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    return out;
+  })();
+  return bundledCli;
+}
+
+/** Removes what `buildCli` made (call from afterAll). */
+export async function removeBuiltCli(): Promise<void> {
+  const built = bundledCli;
+  bundledCli = undefined;
+  const cli = await built?.catch(() => undefined);
+  if (cli) await rm(dirname(cli), { recursive: true, force: true });
+}
+
+export interface ShoalTrackerProcess {
+  readonly httpAnnounceUrl: string;
+  readonly udpAnnounceUrl: string;
+  readonly process: RunningProcess;
+}
+
+/** Runs `shoal tracker` (bundled by `buildCli`) on free ports and waits until it prints its URLs. */
+export async function startShoalTracker(extraArgs: readonly string[] = []): Promise<ShoalTrackerProcess> {
+  const proc = startProcess(process.execPath, [await buildCli(), 'tracker', '--http', '127.0.0.1:0', '--udp', '127.0.0.1:0', ...extraArgs]);
+  try {
+    return await waitFor(
+      'shoal tracker to print its URLs',
+      () => {
+        if (proc.child.exitCode !== null) throw new Error(`shoal tracker exited: ${proc.output().slice(-2000)}`);
+        const http = /(http:\/\/127\.0\.0\.1:\d+\/announce)/.exec(proc.output())?.[1];
+        const udp = /(udp:\/\/127\.0\.0\.1:\d+\/announce)/.exec(proc.output())?.[1];
+        return http && udp ? { httpAnnounceUrl: http, udpAnnounceUrl: udp, process: proc } : undefined;
+      },
+      15_000,
+      50,
+    );
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
 }
 
 /** Waits for a started CLI to exit within `timeoutMs`, else stops it and fails with its output. */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Announcer } from '../engine/tracker/announcer';
 import { HttpTrackerClient } from '../engine/tracker/http-tracker-client';
-import { freePort } from './interop-support';
+import { freePort } from './processes';
 import { UdpTrackerClient } from '../engine/tracker/udp-tracker-client';
 import type { AnnounceEventName, AnnounceRequest, PeerAddress, TrackerClient } from '../engine/tracker/tracker-types';
 

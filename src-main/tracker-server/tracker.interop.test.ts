@@ -9,7 +9,7 @@
  * entry point or routing table aria2's DHT has nobody to talk to.
  */
 import { randomBytes } from 'node:crypto';
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,16 +18,17 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { HttpTrackerClient } from '../engine/tracker/http-tracker-client';
 import { UdpTrackerClient } from '../engine/tracker/udp-tracker-client';
 import type { ScrapeReply, TrackerClient } from '../engine/tracker/tracker-types';
-import { freePort, killGroup, removeBuiltCli, spawnGroup, startShoalTracker, waitUntil } from '../testing/interop-support';
+import { freePort, startProcess, waitFor, type RunningProcess } from '../testing/processes';
+import { removeBuiltCli, startShoalTracker } from '../testing/shoal-cli';
 
 const run = promisify(execFile);
-let tracker: ChildProcess | undefined;
+let tracker: RunningProcess | undefined;
 let dir: string | undefined;
-const children: ChildProcess[] = [];
+const children: RunningProcess[] = [];
 
 afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => killGroup(c)));
-  await killGroup(tracker);
+  await Promise.all(children.splice(0).map((c) => c.stop()));
+  await tracker?.stop();
   tracker = undefined;
   if (dir) await rm(dir, { recursive: true, force: true });
   dir = undefined;
@@ -41,8 +42,8 @@ async function infoHashOf(torrent: string): Promise<Buffer> {
   return Buffer.from(hex, 'hex');
 }
 
-function startSeeder(torrent: string, data: string, tmp: string, port: number, udpPort: number | undefined): ChildProcess {
-  return spawnGroup('aria2c', [
+function startSeeder(torrent: string, data: string, tmp: string, port: number, udpPort: number | undefined): RunningProcess {
+  return startProcess('aria2c', [
     '--interface=127.0.0.1', '--disable-ipv6=true',
     ...(udpPort === undefined ? ['--enable-dht=false'] : ['--enable-dht=true', `--dht-listen-port=${udpPort}`]),
     '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
@@ -55,7 +56,7 @@ function startSeeder(torrent: string, data: string, tmp: string, port: number, u
   ]);
 }
 
-async function startLeecher(torrent: string, out: string, tmp: string, port: number): Promise<ChildProcess> {
+async function startLeecher(torrent: string, out: string, tmp: string, port: number): Promise<RunningProcess> {
   const config = join(tmp, 'config');
   await mkdir(config, { recursive: true });
   await mkdir(out, { recursive: true });
@@ -68,13 +69,13 @@ async function startLeecher(torrent: string, out: string, tmp: string, port: num
     'message-level': 1,
   };
   await writeFile(join(config, 'settings.json'), JSON.stringify(settings));
-  return spawnGroup('transmission-cli', ['-g', config, '-w', out, '-p', String(port), torrent], { env: { ...process.env, HOME: tmp } });
+  return startProcess('transmission-cli', ['-g', config, '-w', out, '-p', String(port), torrent], { env: { HOME: tmp } });
 }
 
 async function swarmTransfer(protocol: 'http' | 'udp'): Promise<void> {
   dir = await mkdtemp(join(tmpdir(), `shoal-tracker-interop-${protocol}-`));
   const shoal = await startShoalTracker(['--interval', '30']);
-  tracker = shoal.child;
+  tracker = shoal.process;
   const announce = protocol === 'http' ? shoal.httpAnnounceUrl : shoal.udpAnnounceUrl;
   const client: TrackerClient = protocol === 'http' ? new HttpTrackerClient(announce, { timeoutMs: 2000 }) : new UdpTrackerClient(announce, { retryBaseMs: 300, maxRetries: 2 });
 
@@ -85,21 +86,22 @@ async function swarmTransfer(protocol: 'http' | 'udp'): Promise<void> {
   await run('mktorrent', ['-p', '-a', announce, '-l', '16', '-o', torrent, join(dir, 'seed', 'payload.bin')]);
   const infoHash = await infoHashOf(torrent);
   const scrape = () => client.scrape(infoHash);
+  // A scrape that fails (a lost UDP datagram) is one more poll, not a failed test.
   const when = (test: (s: ScrapeReply) => boolean) => async () => {
-    const s = await scrape();
-    return test(s) ? s : undefined;
+    const s = await scrape().catch(() => undefined);
+    return s && test(s) ? s : undefined;
   };
 
   await mkdir(join(dir, 'seed-tmp'));
   const seederUdp = protocol === 'udp' ? await freePort() : undefined;
   children.push(startSeeder(torrent, join(dir, 'seed'), join(dir, 'seed-tmp'), await freePort(), seederUdp));
-  await waitUntil(when((s) => s.complete === 1), 20_000, 'the seeder to announce');
+  await waitFor('the seeder to announce', when((s) => s.complete === 1), 20_000, 100);
 
   children.push(await startLeecher(torrent, join(dir, 'out'), join(dir, 'leech-tmp'), await freePort()));
-  const during = await waitUntil(when((s) => s.incomplete === 1), 20_000, 'the leecher to announce', 50);
+  const during = await waitFor('the leecher to announce', when((s) => s.incomplete === 1), 20_000, 50);
   expect(during).toMatchObject({ complete: 1, incomplete: 1 });
 
-  const after = await waitUntil(when((s) => s.complete === 2), 45_000, 'the leecher to complete', 200);
+  const after = await waitFor('the leecher to complete', when((s) => s.complete === 2), 45_000, 200);
   expect(after).toEqual({ complete: 2, incomplete: 0, downloaded: 1 });
   expect((await readFile(join(dir, 'out', 'payload.bin'))).equals(payload)).toBe(true);
 }
