@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import {
@@ -30,6 +29,7 @@ import { Torrent } from './torrent';
 import * as views from './torrent-views';
 import { generatePeerId } from './wire/peer-id';
 import type { ReceivedHandshake } from './wire/read-handshake';
+import { makeFolder } from './storage/make-folder';
 
 export interface SessionOptions {
   readonly downloadDir: string;
@@ -400,9 +400,7 @@ export class Session implements EngineApi {
   async #prepareSavePath(asked: string | undefined): Promise<string> {
     const savePath = asked ?? this.#settings.downloadDir;
     if (!isAbsolute(savePath)) throw new ShoalError('invalid-input', `the save folder must be an absolute path, not "${savePath}"`);
-    await mkdir(savePath, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-      throw new ShoalError(err.code === 'EACCES' || err.code === 'EPERM' ? 'permission-denied' : 'io', `cannot create the save folder ${savePath}: ${err.message}`);
-    });
+    await makeFolder(savePath, 'the save folder');
     return savePath;
   }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ShoalError } from '../../../src-shared/errors';
 import { errnoCode, fileError } from './file-errors';
 import { isInside } from './paths';
+import { makeFolder } from './make-folder';
 
 /** The slice of `fs.promises.FileHandle` storage uses; tests inject failing ones. */
 export interface StorageFile {
@@ -193,7 +194,7 @@ export class SafeOpener {
     if (this.#realRoot !== undefined) return this.#realRoot;
     try {
       // The download folder is the user's choice and trusted; only what lies below it is checked.
-      if (create) await fs.mkdir(this.root, { recursive: true });
+      if (create) await makeFolder(this.root, 'the download folder');
       this.#realRoot = await fs.realpath(this.root);
       return this.#realRoot;
     } catch (err) {

@@ -127,6 +127,13 @@ describe('HttpTrackerClient', () => {
     expect((await refusal(`http://127.0.0.1:${closedPort}/announce`)).message).toMatch(/cannot be reached \(ECONNREFUSED\)/);
   });
 
+  it('says a tracker that redirects in a loop does so, and what to do', async () => {
+    const url = await fake((req, res) => res.writeHead(302, { location: req.url ?? '/' }).end());
+    const err = await refusal(url);
+    expect(err.code).toBe('network');
+    expect(err.message).toBe("The tracker redirects in a loop (more than 20 redirects); its address may be out of date: check it with the torrent's source or remove it.");
+  });
+
   it('scrapes through the announce→scrape URL, reading binary info-hash keys', async () => {
     const key = Buffer.from(request.infoHash);
     const url = await fake(

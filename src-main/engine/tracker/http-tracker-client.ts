@@ -63,8 +63,12 @@ export class HttpTrackerClient implements TrackerClient {
       if (err instanceof ShoalError) throw err;
       if (timeout.aborted) throw new ShoalError('network', `The tracker did not answer within ${Math.round(this.#timeoutMs / 1000)} s.`);
       if (signal?.aborted) throw new ShoalError('network', 'The tracker request was cancelled.');
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw new ShoalError('network', `The tracker cannot be reached (${cause ?? (err as Error).message}).`);
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      // fetch follows up to 20 redirects, then fails with only this cause to tell why.
+      if (cause?.message === 'redirect count exceeded') {
+        throw new ShoalError('network', "The tracker redirects in a loop (more than 20 redirects); its address may be out of date: check it with the torrent's source or remove it.");
+      }
+      throw new ShoalError('network', `The tracker cannot be reached (${cause?.code ?? cause?.message ?? (err as Error).message}).`);
     }
     const value = decodeTrackerReply(body, this.#maxReplyBytes);
     if (!isDict(value)) throw new ShoalError('protocol', 'The tracker sent a reply that is not a dictionary.');
