@@ -1,5 +1,5 @@
-import bencode from 'bencode';
-import { ShoalError } from '../../../src-shared/errors';
+import { asText, bencode, isDict, type BEncodable, type BValue } from '../bencode';
+import { decodeExtensionDict } from './extension-dict';
 
 /** BEP 10 extended handshake (extended message id 0). Only the fields we use are kept. */
 export interface ExtendedHandshake {
@@ -18,13 +18,15 @@ export interface ExtendedHandshake {
 }
 
 export function encodeExtendedHandshake(h: ExtendedHandshake): Uint8Array {
-  const dict: Record<string, unknown> = { m: { ...h.m } };
-  if (h.v !== undefined) dict.v = h.v;
-  if (h.p !== undefined) dict.p = h.p;
-  if (h.reqq !== undefined) dict.reqq = h.reqq;
-  if (h.yourip !== undefined) dict.yourip = h.yourip;
-  if (h.metadataSize !== undefined) dict.metadata_size = h.metadataSize;
-  return bencode.encode(dict);
+  const dict: Record<string, BEncodable | undefined> = {
+    m: { ...h.m },
+    v: h.v,
+    p: h.p,
+    reqq: h.reqq,
+    yourip: h.yourip,
+    metadata_size: h.metadataSize,
+  };
+  return bencode(dict);
 }
 
 /**
@@ -32,28 +34,23 @@ export function encodeExtendedHandshake(h: ExtendedHandshake): Uint8Array {
  * since clients disagree on details; a payload that is not a bencoded dictionary is an error.
  */
 export function parseExtendedHandshake(payload: Uint8Array): ExtendedHandshake {
-  let decoded: unknown;
-  try {
-    decoded = bencode.decode(payload);
-  } catch {
-    throw new ShoalError('protocol', 'The peer sent an extended handshake that is not valid bencode.');
-  }
-  if (!isDict(decoded)) throw new ShoalError('protocol', 'The peer sent an extended handshake that is not a dictionary.');
+  const { dict: decoded } = decodeExtensionDict(payload, 'an extended handshake');
   const m: Record<string, number> = Object.create(null) as Record<string, number>;
-  const rawM = own(decoded, 'm');
+  const rawM = decoded.get('m');
   if (isDict(rawM)) {
-    for (const [name, id] of Object.entries(rawM)) {
-      if (typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= 255) m[name] = id;
+    for (const [name, id] of rawM) {
+      // Extension names are text; keys arrive as one character per byte.
+      if (typeof id === 'number' && id >= 0 && id <= 255) m[Buffer.from(name, 'latin1').toString('utf8')] = id;
     }
   }
-  const v = own(decoded, 'v');
-  const p = uint(own(decoded, 'p'), 0xffff);
-  const reqq = uint(own(decoded, 'reqq'), 0xffffffff);
-  const yourip = own(decoded, 'yourip');
-  const metadataSize = uint(own(decoded, 'metadata_size'), Number.MAX_SAFE_INTEGER);
+  const v = asText(decoded.get('v'));
+  const p = uint(decoded.get('p'), 0xffff);
+  const reqq = uint(decoded.get('reqq'), 0xffffffff);
+  const yourip = decoded.get('yourip');
+  const metadataSize = uint(decoded.get('metadata_size'), Number.MAX_SAFE_INTEGER);
   return {
     m,
-    ...(v instanceof Uint8Array ? { v: new TextDecoder().decode(v).slice(0, 100) } : {}),
+    ...(v !== undefined ? { v: v.slice(0, 100) } : {}),
     ...(p !== undefined && p > 0 ? { p } : {}),
     ...(reqq !== undefined && reqq > 0 ? { reqq } : {}),
     ...(yourip instanceof Uint8Array && (yourip.length === 4 || yourip.length === 16) ? { yourip: yourip.slice() } : {}),
@@ -61,14 +58,6 @@ export function parseExtendedHandshake(payload: Uint8Array): ExtendedHandshake {
   };
 }
 
-function isDict(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
-}
-
-function own(dict: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(dict, key) ? dict[key] : undefined;
-}
-
-function uint(value: unknown, max: number): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : undefined;
+function uint(value: BValue | undefined, max: number): number | undefined {
+  return typeof value === 'number' && value >= 0 && value <= max ? value : undefined;
 }

@@ -1,6 +1,7 @@
-import bencode from 'bencode';
 import { createHash } from 'node:crypto';
 import { ShoalError } from '../../../src-shared/errors';
+import { bencode } from '../bencode';
+import { decodeExtensionDict } from './extension-dict';
 
 /** BEP 9: the info dictionary travels in 16 KiB pieces. */
 export const METADATA_PIECE_SIZE = 16 * 1024;
@@ -21,9 +22,9 @@ const MSG_TYPE = { request: 0, data: 1, reject: 2 } as const;
 /** The payload of a `ut_metadata` extended message. */
 export function encodeMetadataMessage(m: MetadataMessage): Uint8Array {
   const dict: Record<string, number> = { msg_type: MSG_TYPE[m.type], piece: m.piece };
-  if (m.type !== 'data') return bencode.encode(dict);
+  if (m.type !== 'data') return bencode(dict);
   dict.total_size = m.totalSize;
-  const head = bencode.encode(dict);
+  const head = bencode(dict);
   const out = new Uint8Array(head.length + m.data.length);
   out.set(head);
   out.set(m.data, head.length);
@@ -31,26 +32,17 @@ export function encodeMetadataMessage(m: MetadataMessage): Uint8Array {
 }
 
 export function parseMetadataMessage(payload: Uint8Array): MetadataMessage {
-  let dict: unknown;
-  let dictLength: number;
-  try {
-    // The piece data follows the dictionary, so find where the dictionary ends first.
-    dictLength = bencodeValueEnd(payload);
-    dict = bencode.decode(payload.subarray(0, dictLength));
-  } catch {
-    throw bad('is not valid bencode');
-  }
-  if (typeof dict !== 'object' || dict === null || Array.isArray(dict) || dict instanceof Uint8Array) throw bad('is not a dictionary');
-  const d = dict as Record<string, unknown>;
-  const type = own(d, 'msg_type');
-  const piece = own(d, 'piece');
+  // The piece data follows the dictionary.
+  const { dict: d, end: dictLength } = decodeExtensionDict(payload, 'a metadata message');
+  const type = d.get('msg_type');
+  const piece = d.get('piece');
   if (typeof piece !== 'number' || !Number.isInteger(piece) || piece < 0 || piece >= MAX_METADATA_SIZE / METADATA_PIECE_SIZE) {
     throw bad('names no valid piece');
   }
   if (type === MSG_TYPE.request) return { type: 'request', piece };
   if (type === MSG_TYPE.reject) return { type: 'reject', piece };
   if (type !== MSG_TYPE.data) throw bad('has an unknown type');
-  const totalSize = own(d, 'total_size');
+  const totalSize = d.get('total_size');
   if (typeof totalSize !== 'number' || !Number.isInteger(totalSize) || totalSize <= 0 || totalSize > MAX_METADATA_SIZE) {
     throw bad('has no valid total size');
   }
@@ -118,40 +110,6 @@ export class MetadataAssembler {
     }
     return this.#buffer;
   }
-}
-
-/** Index just past the bencoded value at the start of `b`; iterative, nesting bounded. */
-function bencodeValueEnd(b: Uint8Array): number {
-  let i = 0;
-  let depth = 0;
-  do {
-    const c = b[i];
-    if (c === undefined) throw new Error('truncated');
-    if (c === 0x64 || c === 0x6c) {
-      if (++depth > 16) throw new Error('too deep');
-      i++;
-    } else if (c === 0x65) {
-      if (depth-- === 0) throw new Error('stray end');
-      i++;
-    } else if (c === 0x69) {
-      const end = b.indexOf(0x65, i + 1);
-      if (end < 0) throw new Error('truncated integer');
-      i = end + 1;
-    } else if (c >= 0x30 && c <= 0x39) {
-      const colon = b.indexOf(0x3a, i);
-      if (colon < 0 || colon - i > 10) throw new Error('bad string length');
-      const length = Number(new TextDecoder().decode(b.subarray(i, colon)));
-      if (!Number.isSafeInteger(length) || colon + 1 + length > b.length) throw new Error('truncated string');
-      i = colon + 1 + length;
-    } else {
-      throw new Error('not bencode');
-    }
-  } while (depth > 0);
-  return i;
-}
-
-function own(dict: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(dict, key) ? dict[key] : undefined;
 }
 
 function bad(what: string): ShoalError {

@@ -1,6 +1,7 @@
-import bencode from 'bencode';
 import { isIPv4, isIPv6 } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
+import { bencode, type BValue } from '../bencode';
+import { decodeExtensionDict } from './extension-dict';
 
 /** The extension name in the BEP 10 `m` dictionary. */
 export const UT_PEX = 'ut_pex';
@@ -37,24 +38,15 @@ export function encodePexMessage(m: PexMessage): Uint8Array {
   }
   const drop6 = dropped.filter((p) => isPlainIPv6(p.host));
   if (drop6.length > 0) dict.dropped6 = compact(drop6, 16);
-  return bencode.encode(dict);
+  return bencode(dict);
 }
 
 /** Reads a peer's PEX message; malformed lists are a protocol error, port 0 entries are skipped. */
 export function parsePexMessage(payload: Uint8Array): PexMessage {
-  let dict: unknown;
-  try {
-    dict = bencode.decode(payload);
-  } catch {
-    throw new ShoalError('protocol', 'The peer sent a PEX message that is not valid bencode.');
-  }
-  if (typeof dict !== 'object' || dict === null || Array.isArray(dict) || dict instanceof Uint8Array) {
-    throw new ShoalError('protocol', 'The peer sent a PEX message that is not a dictionary.');
-  }
-  const d = dict as Record<string, unknown>;
+  const { dict: d } = decodeExtensionDict(payload, 'a PEX message');
   return {
-    added: [...peers(own(d, 'added'), own(d, 'added.f'), 4), ...peers(own(d, 'added6'), own(d, 'added6.f'), 16)],
-    dropped: [...peers(own(d, 'dropped'), undefined, 4), ...peers(own(d, 'dropped6'), undefined, 16)],
+    added: [...peers(d.get('added'), d.get('added.f'), 4), ...peers(d.get('added6'), d.get('added6.f'), 16)],
+    dropped: [...peers(d.get('dropped'), undefined, 4), ...peers(d.get('dropped6'), undefined, 16)],
   };
 }
 
@@ -85,7 +77,7 @@ function compact(list: readonly PexPeer[], addressLength: 4 | 16): Uint8Array {
   return out;
 }
 
-function peers(list: unknown, flags: unknown, addressLength: 4 | 16): PexPeer[] {
+function peers(list: BValue | undefined, flags: BValue | undefined, addressLength: 4 | 16): PexPeer[] {
   if (list === undefined) return [];
   const size = addressLength + 2;
   if (!(list instanceof Uint8Array) || list.length % size !== 0 || list.length / size > MAX_PEERS_PER_LIST) {
@@ -120,8 +112,4 @@ function ipv6Text(b: Uint8Array): string {
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((b[i]! << 8) | b[i + 1]!).toString(16));
   return groups.join(':');
-}
-
-function own(dict: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(dict, key) ? dict[key] : undefined;
 }
