@@ -98,6 +98,25 @@ describe('shoal serve over HTTP', { timeout: 10_000 }, () => {
     expect((await get('/', { cookie: 'shoal_session=nope' })).status).toBe(401);
   });
 
+  it('slows wrong tokens down after a few tries, and lets the right one in once the wait is over', async () => {
+    await start();
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await get(`/?token=guess-number-${i}`)).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+    // While the wait lasts nothing is checked, the right token neither (else guessing goes on).
+    const waiting = await get(`/?token=${token}`);
+    expect(waiting.status).toBe(429);
+    expect(await upgradeStatus(rawSocket({ cookie }))).toBe(429);
+    const retryAfter = Number(waiting.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    await new Promise((r) => setTimeout(r, retryAfter * 1000 + 100));
+    expect((await get(`/?token=${token}`)).status).toBe(303);
+    // The right token clears the slate: the next mistake is one of the free ones again.
+    expect((await get('/?token=one-more-wrong-guess')).status).toBe(401);
+  });
+
   it('trades the token for an HttpOnly SameSite=Strict cookie and drops it from the URL', async () => {
     const s = await start();
     expect(s.loginUrl).toBe(`${s.origin.href}?token=${token}`);

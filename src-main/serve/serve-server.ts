@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { ShoalError } from '../../src-shared/errors';
 import type { EngineApi, ShoalEvent } from '../../src-shared/contract';
 import { createWsRelay, type WsRelayOptions } from '../transport/ws-relay';
-import { credentialOf, sessionCookie } from './auth';
+import { cookieValue, credentialOf, sessionCookie, sessionCookieName, type Credential } from './auth';
+import { LoginBackoff } from './login-backoff';
 import { securityHeaders } from './security-headers';
 import { sendStaticFile } from './static-files';
 
@@ -52,6 +53,19 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     /^[A-Za-z0-9.:[\]-]{1,300}$/.test(host) &&
     (!loopback || [...loopbackNames].some((name) => host === `${name}:${port}`));
 
+  // Guessing a weak --token is slowed per address; while one waits, its tokens are not even checked.
+  const backoff = new LoginBackoff();
+  const authorize = (request: IncomingMessage, url: URL): Credential | { waitMs: number } => {
+    const address = request.socket.remoteAddress ?? '';
+    const waitMs = backoff.waitMs(address, Date.now());
+    if (waitMs > 0) return { waitMs };
+    const credential = credentialOf(request, url, options.token);
+    if (credential) backoff.succeeded(address);
+    else if (url.searchParams.has('token') || cookieValue(request.headers.cookie, sessionCookieName) !== null) backoff.failed(address, Date.now());
+    return credential;
+  };
+  const retryAfter = (waitMs: number): string => String(Math.ceil(waitMs / 1000));
+
   const requestUrl = (request: IncomingMessage): URL | null => {
     try {
       return new URL(request.url ?? '/', origin);
@@ -70,7 +84,11 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     // The page may have been opened under any name this server answers to; its socket goes there too.
     const headers = securityHeaders(host);
     const plain = { ...headers, 'Content-Type': 'text/plain; charset=utf-8' };
-    const credential = credentialOf(request, url, options.token);
+    const credential = authorize(request, url);
+    if (credential !== null && typeof credential === 'object') {
+      response.writeHead(429, { ...plain, 'Retry-After': retryAfter(credential.waitMs) }).end('too many wrong tokens: wait before trying again\n');
+      return;
+    }
     if (!credential) {
       response.writeHead(401, plain).end('unauthorized: open the address printed by shoal serve, which carries the token\n');
       return;
@@ -94,7 +112,9 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (!url || url.pathname !== '/ws' || !hostAllowed(request.headers.host)) return refuse('404 Not Found');
-    if (!credentialOf(request, url, options.token)) return refuse('401 Unauthorized');
+    const credential = authorize(request, url);
+    if (credential !== null && typeof credential === 'object') return refuse(`429 Too Many Requests\r\nRetry-After: ${retryAfter(credential.waitMs)}`);
+    if (!credential) return refuse('401 Unauthorized');
     if (request.headers.origin !== `http://${request.headers.host}`) return refuse('403 Forbidden');
     relay.handleUpgrade(request, socket, head);
   };
