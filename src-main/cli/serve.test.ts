@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import type { EventPayload } from '../../src-shared/contract';
 import { connectWebSocket, type ShoalWebSocketClient, type WebSocketLike } from '../../src-renderer/src/transport/ws-client';
 import type { EngineConnection } from '../host/engine-supervisor';
-import type { EngineWorkerData } from '../host/engine-worker';
+import type { EngineWorkerData } from '../host/worker-data';
 import { connectEnginePort } from '../transport/port-client';
 import { serveEngineOnPort } from '../transport/port-server';
 import { fakeHash } from '../testing/summary-row';

@@ -7,7 +7,8 @@ import { PROTOCOL_VERSION, type TorrentSummary } from '../../src-shared/contract
 import { readTorrent } from '../testing/shared-fixtures';
 import { tempDir } from '../testing/processes';
 import { EngineSupervisor } from './engine-supervisor';
-import { startEngineWorker, type EngineWorkerData } from './engine-worker';
+import { startEngineWorker } from './engine-worker';
+import type { EngineWorkerData } from './worker-data';
 
 const engine = fileURLToPath(new URL('../../dist/engine-worker.js', import.meta.url));
 const crashing = fileURLToPath(new URL('./testing/crashing-engine-worker.mjs', import.meta.url));

@@ -1,18 +1,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { connectEnginePort } from '../transport/port-client';
 import type { EngineConnection } from './engine-supervisor';
-
-/** What the engine worker receives as `workerData`. */
-export interface EngineWorkerData {
-  /** Where the engine keeps and restores its session (Electron's userData folder); absent: nothing is saved. */
-  stateDir?: string;
-  /** The download folder to use until the user picks one in the settings. */
-  downloadDir: string;
-  /** `downloadDir` was named on the command line, so it wins over the saved setting. */
-  downloadDirGiven?: boolean;
-  /** Port for peers; absent: 6881, or any free port when that one is taken. */
-  listenPort?: number;
-}
+import type { EngineWorkerData } from './worker-data';
 
 const YOUNG_GENERATION_MB = 8;
 /** How long a clean exit (torrents stopped, trackers told, session saved) may take before the worker is ended. */
