@@ -1,6 +1,6 @@
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startFakeUdpTracker, udpTrackerReply, type FakeUdpTracker } from '../../testing/fake-udp-tracker';
 import { tempDir } from '../../testing/processes';
 import { buildTorrent } from '../../testing/build-torrent';
 import { quietTorrent } from '../../testing/quiet-torrent';
@@ -13,7 +13,7 @@ import type { Torrent } from '../torrent';
 let dir: { path: string; remove(): Promise<void> };
 let torrent: Torrent | undefined;
 let http: Server | undefined;
-let udp: Socket | undefined;
+let udp: FakeUdpTracker | undefined;
 beforeEach(async () => {
   dir = await tempDir('politeness');
 });
@@ -23,7 +23,7 @@ afterEach(async () => {
   torrent = undefined;
   await new Promise((r) => (http ? http.close(r) : r(undefined)));
   http = undefined;
-  await new Promise((r) => (udp ? udp.close(() => r(undefined)) : r(undefined)));
+  await udp?.close();
   udp = undefined;
   await dir.remove();
 });
@@ -42,25 +42,14 @@ async function httpTracker(interval: number, announces: number[]): Promise<strin
 
 /** A BEP 15 tracker: connect, then announce replies with `interval` and no peers. */
 async function udpTracker(interval: number, announces: number[]): Promise<string> {
-  udp = createSocket('udp4');
-  udp.on('message', (packet: Buffer, from: RemoteInfo) => {
-    const action = packet.readUInt32BE(8);
-    const transaction = packet.readUInt32BE(12);
-    const reply = Buffer.alloc(action === 0 ? 16 : 20);
-    reply.writeUInt32BE(action, 0);
-    reply.writeUInt32BE(transaction, 4);
-    if (action === 0) reply.write('conn-id!', 8, 'latin1');
-    else {
-      if (packet.readUInt32BE(80) === 3) return; // `stopped` is not counted
+  udp = await startFakeUdpTracker((packet) => {
+    if (packet.readUInt32BE(8) === 1) {
+      if (packet.readUInt32BE(80) === 3) return undefined; // `stopped` is not counted
       announces.push(Date.now());
-      reply.writeUInt32BE(interval, 8);
-      reply.writeUInt32BE(1, 12);
-      reply.writeUInt32BE(0, 16);
     }
-    udp!.send(reply, from.port, from.address);
+    return udpTrackerReply(packet, { interval });
   });
-  await new Promise<void>((r) => udp!.bind(0, '127.0.0.1', () => r()));
-  return `udp://127.0.0.1:${udp.address().port}/announce`;
+  return udp.url;
 }
 
 /** Lets real I/O run until no announce is in flight (fake timers stop nothing but timers). */
