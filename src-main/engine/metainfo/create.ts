@@ -1,5 +1,5 @@
-import bencode from 'bencode';
 import { ShoalError } from '../../../src-shared/errors';
+import { bencode, type BEncodable } from '../bencode';
 import { listSourceFiles } from './file-list';
 import { maxPieceLength } from './parse-torrent';
 import { hashPieces } from './piece-hasher';
@@ -52,13 +52,13 @@ export async function createTorrent(path: string, options: CreateTorrentOptions 
     ...(options.signal && { signal: options.signal }),
   });
 
-  const info: Record<string, unknown> = { name: source.name, 'piece length': pieceLength, pieces };
+  const info: Record<string, BEncodable> = { name: source.name, 'piece length': pieceLength, pieces };
   if (source.multiFile) info['files'] = source.files.map((f) => ({ length: f.length, path: f.path }));
   else info['length'] = total;
   if (options.private) info['private'] = 1;
   if (options.source) info['source'] = options.source;
 
-  const root: Record<string, unknown> = { info };
+  const root: Record<string, BEncodable> = { info };
   // Old clients read only `announce`; BEP 12 clients read the tiers.
   if (trackers[0]?.[0] !== undefined) root['announce'] = trackers[0][0];
   if (trackers.flat().length > 1) root['announce-list'] = trackers;
@@ -67,7 +67,7 @@ export async function createTorrent(path: string, options: CreateTorrentOptions 
   root['created by'] = options.createdBy ?? 'Shoal';
   const date = options.creationDate === undefined ? new Date() : options.creationDate;
   if (date) root['creation date'] = Math.floor(date.getTime() / 1000);
-  return bencode.encode(root);
+  return bencode(root);
 }
 
 function checkUrl(url: string, what: string): string {

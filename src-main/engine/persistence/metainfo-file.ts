@@ -1,4 +1,4 @@
-import bencode from 'bencode';
+import { bencode, type BEncodable } from '../bencode';
 import type { Metainfo } from '../metainfo/metainfo';
 
 /**
@@ -8,16 +8,16 @@ import type { Metainfo } from '../metainfo/metainfo';
  */
 export function encodeMetainfo(m: Metainfo): Uint8Array {
   // Keys in bencode's sorted order; `info` is spliced in raw rather than re-encoded.
-  const before: Record<string, unknown> = {};
+  const before: Record<string, BEncodable> = {};
   if (m.trackers.length > 0) before['announce-list'] = m.trackers;
   if (m.comment !== undefined) before['comment'] = m.comment;
   if (m.createdBy !== undefined) before['created by'] = m.createdBy;
   // Seconds, as BEP 3 says, unless the original carried milliseconds (which the parser accepts).
   const ms = m.creationDate?.getTime();
   if (ms !== undefined) before['creation date'] = ms % 1000 === 0 ? ms / 1000 : ms;
-  const after: Record<string, unknown> = m.urlList.length > 0 ? { 'url-list': m.urlList } : {};
-  const head = bencode.encode(before);
-  const tail = bencode.encode(after);
+  const after: Record<string, BEncodable> = m.urlList.length > 0 ? { 'url-list': m.urlList } : {};
+  const head = bencode(before);
+  const tail = bencode(after);
   const key = new TextEncoder().encode('4:info');
   // Both dictionaries' own 'd'…'e' are dropped; one pair wraps the whole.
   return Buffer.concat([head.subarray(0, head.length - 1), key, m.infoBytes, tail.subarray(1)]);
