@@ -64,6 +64,13 @@ export class SessionSockets {
     }
   }
 
+  /** Starts the tracker the saved settings had running; a failure is told, and the session starts anyway. */
+  async restartTracker(port: number | undefined, tell: (message: string) => void): Promise<void> {
+    await this.applyTracker(true, port ?? DEFAULT_TRACKER_PORT).catch((err: unknown) => {
+      tell(`The embedded tracker could not start again: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
   async close(): Promise<void> {
     await this.#listener?.close();
     await this.#tracker?.close();

@@ -1,35 +1,28 @@
 import type { Socket } from 'node:net';
-import { isAbsolute, resolve } from 'node:path';
-import {
-  defaultLimitSettings,
-  type CommandInput,
-  type CommandOutput,
-  type EngineApi,
-  type Settings,
-  type ShareLimitAction,
-  type ShoalEvent,
-  type TorrentSummary,
-} from '../../src-shared/contract';
+import type { CommandInput, CommandOutput, EngineApi, Settings, ShareLimitAction, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
 import { ListFeed } from './list-feed';
 import { MetadataFetch } from './magnet/metadata-fetch';
 import { metadataSummary } from './magnet/metadata-views';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
-import { parseTorrent } from './metainfo/parse-torrent';
+import { parseTorrentFrom } from './metainfo/load-torrent';
+import { preview } from './metainfo/preview';
 import type { SavedMagnet } from './persistence/saved-session';
 import { restoredSettings, SessionPersistence } from './persistence/session-persistence';
 import { SessionPolicy } from './policy/session-policy';
 import type { LoadedSession } from './persistence/session-store';
+import { prepareSaveFolder } from './storage/save-folder';
 import type { ResumeData } from './storage/storage';
 import type { PeerAddress } from './swarm/peer-registry';
-import { DEFAULT_PORT, DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
+import { changedSettings, checkSettingsChange, initialSettings } from './session-settings';
+import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';
+import { startMove, startRecheck, type TaskHooks } from './torrent-tasks';
 import { Torrent } from './torrent';
 import * as views from './torrent-views';
 import { generatePeerId } from './wire/peer-id';
 import type { ReceivedHandshake } from './wire/read-handshake';
-import { makeFolder } from './storage/make-folder';
 
 export interface SessionOptions {
   readonly downloadDir: string;
@@ -85,17 +78,21 @@ export class Session implements EngineApi {
   });
   /** The saved session; absent when nothing is saved. */
   #persist: SessionPersistence | undefined;
+  /** Around a recheck or a move of a torrent's data. */
+  readonly #tasks: TaskHooks = {
+    ended: (t) => {
+      if (this.#has(t)) this.#settle();
+    },
+    save: () => this.#persist?.required() ?? Promise.resolve(),
+    current: (t) => this.#has(t),
+    notice: (payload) => this.#emit({ name: 'notice', payload }),
+    log: (line) => this.#o.log?.(line),
+  };
 
   private constructor(options: SessionOptions) {
     this.#o = options;
     this.#sockets = new SessionSockets(options.listenHost ?? '0.0.0.0', (infoHash, socket, received) => this.#accept(infoHash, socket, received));
-    this.#settings = {
-      downloadDir: resolve(options.downloadDir),
-      listenPort: options.listenPort ?? DEFAULT_PORT,
-      maxConnectionsPerTorrent: options.maxConnectionsPerTorrent ?? 40,
-      theme: 'system',
-      ...structuredClone(defaultLimitSettings),
-    };
+    this.#settings = initialSettings(options);
   }
 
   /** Starts a session listening for peers. A port in use rejects with ShoalError 'port-in-use'. */
@@ -152,34 +149,20 @@ export class Session implements EngineApi {
 
   async addTorrent(input: CommandInput<'addTorrent'>): Promise<CommandOutput<'addTorrent'>> {
     if (input.source.kind === 'magnet') return this.#addMagnet(parseMagnet(input.source.uri), input);
-    const metainfo = parseTorrent(input.source.data, input.source.fileName ? { fallbackName: stripExtension(input.source.fileName) } : {});
+    const metainfo = parseTorrentFrom(input.source.data, input.source.fileName);
     if (this.#torrents.has(metainfo.infoHashHex) || this.#magnets.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
-    const savePath = await this.#prepareSavePath(input.savePath);
+    const savePath = await prepareSaveFolder(input.savePath ?? this.#settings.downloadDir);
     const torrent = this.#create(metainfo, savePath);
     if (input.skipFiles && input.skipFiles.length > 0) {
       torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));
     }
-    this.#torrents.set(torrent.infoHash, torrent);
-    this.#feed.mark(torrent.infoHash);
-    this.#policy.add(torrent.infoHash, !input.paused);
-    this.#policy.applyQueue();
-    this.#feed.flush();
-    this.#persist?.soon();
+    this.#admit(torrent, !input.paused);
+    this.#settle();
     return { infoHash: torrent.infoHash, name: metainfo.name };
   }
 
   async inspectTorrent(input: CommandInput<'inspectTorrent'>): Promise<CommandOutput<'inspectTorrent'>> {
-    if ('uri' in input) {
-      const magnet = parseMagnet(input.uri);
-      return { infoHash: magnet.infoHashHex, name: magnet.name ?? magnet.infoHashHex, length: magnet.length ?? null, files: [] };
-    }
-    const m = parseTorrent(input.data);
-    return {
-      infoHash: m.infoHashHex,
-      name: m.name,
-      length: m.length,
-      files: m.files.flatMap((f, index) => (f.pad ? [] : [{ index, path: f.path.join('/'), length: f.length }])),
-    };
+    return preview(input);
   }
 
   async pause(input: CommandInput<'pause'>): Promise<CommandOutput<'pause'>> {
@@ -197,9 +180,7 @@ export class Session implements EngineApi {
     const { torrents, magnets } = this.#findAny(input.infoHashes);
     for (const t of torrents) this.#policy.resumedByHand(t);
     for (const f of magnets) f.start();
-    this.#policy.applyQueue();
-    this.#feed.flush();
-    this.#persist?.soon();
+    this.#settle();
     return {};
   }
 
@@ -239,51 +220,18 @@ export class Session implements EngineApi {
   async moveInQueue(input: CommandInput<'moveInQueue'>): Promise<CommandOutput<'moveInQueue'>> {
     this.#policy.move(this.#find(input.infoHashes).map((t) => t.infoHash), input.to);
     this.#queueMoved();
-    this.#policy.applyQueue();
-    this.#feed.flush();
-    this.#persist?.soon();
+    this.#settle();
     return {};
   }
 
-  /** Starts checking the torrents' data again; each shows 'checking' with its progress until done. */
   async recheck(input: CommandInput<'recheck'>): Promise<CommandOutput<'recheck'>> {
-    const torrents = this.#find(input.infoHashes);
-    // All or none: a busy one refuses the command before any check starts.
-    for (const t of torrents) t.assertIdle();
-    for (const t of torrents) {
-      // A failed check stops the torrent and the 'failed' event tells the user.
-      t.recheck().then(
-        () => this.#afterTask(t),
-        () => this.#afterTask(t),
-      );
-    }
+    startRecheck(this.#find(input.infoHashes), this.#tasks);
     this.#feed.flush();
     return {};
   }
 
-  /** Starts moving a torrent's data; it shows 'moving' with the share of bytes moved until done. */
   async moveStorage(input: CommandInput<'moveStorage'>): Promise<CommandOutput<'moveStorage'>> {
-    const t = this.#find([input.infoHash])[0]!;
-    const to = resolve(input.savePath);
-    if (to === resolve(t.savePath)) throw new ShoalError('invalid-input', `"${t.metainfo.name}" is already in ${to}`);
-    t.assertIdle();
-    const from = t.savePath;
-    // The move waits for each save it needs: the interrupted-move record first, the new place last.
-    const persist = (): Promise<void> => this.#persist?.required() ?? Promise.resolve();
-    t.moveStorage(to, persist).then(
-      () => {
-        this.#o.log?.(`${t.metainfo.name}: data moved from ${from} to ${to}`);
-        this.#afterTask(t);
-      },
-      (err: unknown) => {
-        if (this.#torrents.get(t.infoHash) !== t) return; // removed meanwhile
-        const error = isShoalError(err) ? err : new ShoalError('io', String(err));
-        const reason = error.message.replace(/\.$/, '');
-        const message = t.savePath === from ? `${t.metainfo.name} was not moved and stays in ${from}: ${reason}.` : `${t.metainfo.name}: ${reason}.`;
-        this.#emit({ name: 'notice', payload: { kind: 'error', message, infoHash: t.infoHash, code: error.code } });
-        this.#afterTask(t);
-      },
-    );
+    startMove(this.#find([input.infoHash])[0]!, input.savePath, this.#tasks);
     this.#feed.flush();
     return {};
   }
@@ -298,17 +246,10 @@ export class Session implements EngineApi {
   }
 
   async setSettings(input: CommandInput<'setSettings'>): Promise<CommandOutput<'setSettings'>> {
-    if (input.downloadDir !== undefined && !isAbsolute(input.downloadDir)) {
-      throw new ShoalError('invalid-input', `the download folder must be an absolute path, not "${input.downloadDir}"`);
-    }
+    checkSettingsChange(input);
     if (input.listenPort !== undefined && input.listenPort !== this.#settings.listenPort) await this.#sockets.movePort(input.listenPort, this.#settings.listenPort);
     await this.#sockets.applyTracker(input.trackerEnabled ?? this.#settings.trackerEnabled ?? false, input.trackerPort ?? this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT);
-    const { announceInterval, ...rest } = input;
-    this.#settings = { ...this.#settings, ...rest };
-    if (announceInterval !== undefined) {
-      if (announceInterval === null) delete this.#settings.announceInterval;
-      else this.#settings.announceInterval = announceInterval;
-    }
+    this.#settings = changedSettings(this.#settings, input);
     this.#policy.applyQueue();
     this.#persist?.soon();
     this.#policy.applySpeedLimits();
@@ -334,18 +275,12 @@ export class Session implements EngineApi {
       torrent: async (entry) => {
         const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#create(metainfo, savePath, restored));
         if (entry.record.limitsWaived) this.#policy.restoreWaiver(torrent.infoHash, entry.record.limitsWaived);
-        this.#torrents.set(torrent.infoHash, torrent);
-        this.#feed.mark(torrent.infoHash);
-        this.#policy.add(torrent.infoHash, !entry.record.paused);
+        this.#admit(torrent, !entry.record.paused);
       },
       magnet: (entry) => this.#restoreMagnet(entry),
     });
     this.#policy.applyQueue();
-    if (this.#settings.trackerEnabled) {
-      await this.#sockets.applyTracker(true, this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT).catch((err: unknown) => {
-        persist.tellAtStart(`The embedded tracker could not start again: ${err instanceof Error ? err.message : String(err)}`);
-      });
-    }
+    if (this.#settings.trackerEnabled) await this.#sockets.restartTracker(this.#settings.trackerPort, (message) => persist.tellAtStart(message));
     persist.startSaving(() => ({
       settings: this.#settings,
       torrents: [...this.#policy.positions().keys()].flatMap((infoHash) => {
@@ -356,14 +291,6 @@ export class Session implements EngineApi {
     }));
   }
 
-  /** A recheck or a move ended: the queue and share limits see the torrent's new state, which is saved. */
-  #afterTask(t: Torrent): void {
-    if (this.#torrents.get(t.infoHash) !== t) return;
-    this.#policy.applyQueue();
-    this.#feed.flush();
-    this.#persist?.soon();
-  }
-
   async #restoreMagnet(entry: SavedMagnet): Promise<void> {
     await this.#addMagnet(
       parseMagnet(entry.uri),
@@ -371,6 +298,11 @@ export class Session implements EngineApi {
       entry.addedAt,
     );
     if (entry.options) this.#magnets.get(parseMagnet(entry.uri).infoHashHex)?.setOptions(entry.options);
+  }
+
+  /** Still in the session: not removed (or replaced) meanwhile. */
+  #has(t: Torrent): boolean {
+    return this.#torrents.get(t.infoHash) === t;
   }
 
   /** An incoming peer goes to the torrent its handshake names, if that one trades now. */
@@ -396,19 +328,11 @@ export class Session implements EngineApi {
     }
   }
 
-  /** The save folder asked for (or the default), checked absolute and created. */
-  async #prepareSavePath(asked: string | undefined): Promise<string> {
-    const savePath = asked ?? this.#settings.downloadDir;
-    if (!isAbsolute(savePath)) throw new ShoalError('invalid-input', `the save folder must be an absolute path, not "${savePath}"`);
-    await makeFolder(savePath, 'the save folder');
-    return savePath;
-  }
-
   /** A magnet link's row, in state 'metadata' until its info dictionary arrives from peers. */
   async #addMagnet(magnet: Magnet, input: { savePath?: string; paused?: boolean; skipFiles?: readonly number[] }, addedAt?: number): Promise<CommandOutput<'addTorrent'>> {
     const known = this.#torrents.get(magnet.infoHashHex)?.metainfo.name ?? this.#magnets.get(magnet.infoHashHex)?.name;
     if (known !== undefined) throw new ShoalError('already-exists', `"${known}" is already in the list`);
-    const savePath = await this.#prepareSavePath(input.savePath);
+    const savePath = await prepareSaveFolder(input.savePath ?? this.#settings.downloadDir);
     const fetch = new MetadataFetch({
       magnet,
       savePath,
@@ -514,6 +438,20 @@ export class Session implements EngineApi {
     return { torrents, magnets };
   }
 
+  /** A new torrent joins the list and the queue's last place; `start`: it runs once it has a slot. */
+  #admit(torrent: Torrent, start: boolean): void {
+    this.#torrents.set(torrent.infoHash, torrent);
+    this.#feed.mark(torrent.infoHash);
+    this.#policy.add(torrent.infoHash, start);
+  }
+
+  /** Torrents came, went or changed state: the queue lets the right ones run, the list goes out, the session is saved soon. */
+  #settle(): void {
+    this.#policy.applyQueue();
+    this.#feed.flush();
+    this.#persist?.soon();
+  }
+
   #emit(event: ShoalEvent): void {
     for (const listener of this.#listeners) listener(event);
   }
@@ -533,9 +471,4 @@ export class Session implements EngineApi {
   #rows(): TorrentSummary[] {
     return [...this.#torrents.keys(), ...this.#magnets.keys()].map((infoHash) => this.#row(infoHash)!);
   }
-}
-
-function stripExtension(fileName: string): string {
-  const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  return base.replace(/\.torrent$/i, '');
 }

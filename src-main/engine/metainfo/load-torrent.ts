@@ -31,3 +31,9 @@ export async function loadTorrentFile(path: string): Promise<Metainfo> {
   }
   return parseTorrent(bytes, { fallbackName: basename(path).replace(/\.torrent$/i, '') });
 }
+
+/** A torrent's bytes as a front end sent them; one without `info.name` is named after its file, whatever the separators. */
+export function parseTorrentFrom(data: Uint8Array, fileName: string | undefined): Metainfo {
+  const base = fileName?.split(/[\\/]/).pop() ?? '';
+  return parseTorrent(data, base ? { fallbackName: base.replace(/\.torrent$/i, '') } : {});
+}

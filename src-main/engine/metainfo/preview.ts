@@ -1,0 +1,18 @@
+import type { CommandInput, CommandOutput } from '../../../src-shared/contract';
+import { parseMagnet } from './magnet';
+import { parseTorrent } from './parse-torrent';
+
+/** What the add dialog shows before adding: a magnet link tells only what it says; a torrent lists its files (pad files left out). */
+export function preview(input: CommandInput<'inspectTorrent'>): CommandOutput<'inspectTorrent'> {
+  if ('uri' in input) {
+    const magnet = parseMagnet(input.uri);
+    return { infoHash: magnet.infoHashHex, name: magnet.name ?? magnet.infoHashHex, length: magnet.length ?? null, files: [] };
+  }
+  const m = parseTorrent(input.data);
+  return {
+    infoHash: m.infoHashHex,
+    name: m.name,
+    length: m.length,
+    files: m.files.flatMap((f, index) => (f.pad ? [] : [{ index, path: f.path.join('/'), length: f.length }])),
+  };
+}
