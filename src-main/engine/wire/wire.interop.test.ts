@@ -1,13 +1,14 @@
 // PeerConnection against real clients (aria2c, qBittorrent/libtorrent, Transmission) seeding a
 // torrent made by mktorrent, all on 127.0.0.1 with DHT/LSD/PEX/UPnP off.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startProcess, waitFor, type RunningProcess } from '../../testing/processes';
 import type { Metainfo } from '../metainfo/metainfo';
 import { parseTorrent } from '../metainfo/parse-torrent';
 import type { BlockRef } from './messages';
@@ -24,34 +25,21 @@ let payload: Buffer;
 let torrentPath: string;
 let meta: Metainfo;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function waitForListener(port: number, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function listening(port: number): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
     });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listened on port ${port} in time`);
+    s.once('error', () => resolve(undefined));
+  });
 }
 
-/** A seeder started in its own process group, so one kill takes it and its children down. */
+/** A seeder in its own process group, so one stop takes it and its children down. */
 class Seeder {
-  #child: ChildProcess | undefined;
+  #process: RunningProcess | undefined;
   port = 0;
 
   async start(command: string, args: (port: number, rpcPort: number, home: string) => string[], setup?: (port: number, rpcPort: number, home: string) => Promise<void>): Promise<void> {
@@ -59,20 +47,12 @@ class Seeder {
     const rpcPort = await freePort();
     const home = await mkdtemp(join(dir, `${command}-`));
     await setup?.(this.port, rpcPort, home);
-    this.#child = spawn(command, args(this.port, rpcPort, home), { detached: true, stdio: 'ignore', env: { ...process.env, HOME: home } });
-    await waitForListener(this.port, Date.now() + 20_000);
+    this.#process = startProcess(command, args(this.port, rpcPort, home), { env: { HOME: home } });
+    await waitFor(`${command} to listen on port ${this.port}`, () => listening(this.port), 20_000, 100);
   }
 
   async stop(): Promise<void> {
-    const child = this.#child;
-    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      return; // already gone
-    }
-    await exited;
+    await this.#process?.stop(0);
   }
 }
 
