@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForNode } from '../../testing/bundle';
 import { makeFolder } from './make-folder';
 
 let dir: string;
@@ -40,19 +40,14 @@ describe('makeFolder', () => {
   // Node's recursive mkdir says "ENOENT … mkdir" here; the sentence must say read-only and what to do.
   it.runIf(process.platform === 'linux' && canMountReadOnly())('says the folder is under a read-only mount, not ENOENT', async () => {
     const script = join(dir, 'make-folder.mjs');
-    await build({
-      stdin: {
+    await bundleForNode(
+      {
         contents: `import { makeFolder } from ${JSON.stringify(new URL('./make-folder.ts', import.meta.url).pathname)};
           makeFolder(process.argv[2], 'the save folder').then(() => console.log('made'), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })));`,
         resolveDir: dir,
-        loader: 'ts',
       },
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      logLevel: 'warning',
-    });
+      script,
+    );
     const mount = join(dir, 'read-only');
     execFileSync('mkdir', [mount]);
     const target = join(mount, 'downloads', 'films');

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode } from '../bundle';
 import { createShared, defaultBudget, runningInput, type FindingKind, type WorkerInput, type WorkerReport } from './fuzz-protocol';
 import type { FuzzTarget } from './target';
 
@@ -61,7 +61,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   try {
     const bundle = join(scratch, `${name}.mjs`);
     const workerBundle = join(scratch, 'fuzz-worker.mjs');
-    await Promise.all([bundleFile(options.file, bundle), bundleFile(join(fuzzRoot, 'fuzz-worker.ts'), workerBundle)]);
+    await Promise.all([bundleForNode(options.file, bundle), bundleForNode(join(fuzzRoot, 'fuzz-worker.ts'), workerBundle)]);
     const target = ((await import(pathToFileURL(bundle).href)) as { default: FuzzTarget }).default;
     const corpus = options.corpusDir ? await readCorpus(options.corpusDir) : [];
     const shared = createShared();
@@ -117,10 +117,6 @@ export function describeFinding(report: FuzzReport): string {
   if (!finding) return `${report.target}: no finding`;
   const shown = finding.input.length <= 512 ? ` input (base64): ${Buffer.from(finding.input).toString('base64')}` : '';
   return `${report.target}: ${finding.kind} — ${finding.message}\nsaved as ${finding.file}.${shown}`;
-}
-
-async function bundleFile(entry: string, outfile: string): Promise<void> {
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning' });
 }
 
 async function readCorpus(dir: string): Promise<Uint8Array[]> {
