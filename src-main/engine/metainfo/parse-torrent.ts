@@ -21,12 +21,19 @@ export const torrentLimits: BencodeLimits = {
   maxBytes: 32 * 1024 * 1024,
   // A torrent nests five deep; extensions add a few more.
   maxDepth: 64,
-  // About 150 bytes each once decoded: this caps decoding near 150 MB even for a hostile file.
+  // About 110 bytes each once decoded: this caps decoding near 150 MB even for a hostile file; the
+  // whole parse, tree and Metainfo together, stays within 256 MiB (parse-torrent.limits.test.ts).
   maxValues: 1_000_000,
   // `pieces` is the one large string; the whole-file bound covers it.
   maxStringBytes: 32 * 1024 * 1024,
   maxIntegerDigits: 16,
 };
+
+/**
+ * Linux allows 4,096 bytes for a whole path; this leaves 256 of them for the save folder. A longer
+ * path would fail with ENAMETOOLONG in the middle of the download, so it is refused up front.
+ */
+export const maxPathBytes = 3840;
 
 /** Larger pieces exist nowhere in practice and would make every piece buffer huge. */
 export const maxPieceLength = 256 * 1024 * 1024;
@@ -146,6 +153,8 @@ function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile
   if (!Array.isArray(list)) invalid("its 'files' is not a list");
   if (list.length === 0) invalid('its file list is empty');
 
+  const nameBytes = Buffer.byteLength(name);
+  const known = new Map<string, string | undefined>();
   const paths: string[][] = [];
   const pads: boolean[] = [];
   const lengths: number[] = [];
@@ -160,17 +169,26 @@ function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile
     if (!Number.isSafeInteger(total)) invalid('its total length is too large');
     const path = entry.get('path');
     if (!Array.isArray(path) || path.length === 0) invalid(`${label} has no path`);
+    // Measured before any work on the parts, so a million-part path is refused at once.
+    let pathBytes = nameBytes;
+    for (const part of path) pathBytes += 1 + (part instanceof Uint8Array ? part.length : 0);
+    if (pathBytes > maxPathBytes) tooLong(label, pathBytes);
     const parts = path.map((part) => {
       const s = asText(part);
       if (s === undefined) invalid(`${label} has a path component that is not a string`);
       return s;
     });
-    paths.push(sanitizePath(parts));
+    paths.push(sanitizePath(parts, known));
     const attr = asText(entry.get('attr'));
     pads.push(attr !== undefined && attr.includes('p'));
     lengths.push(length);
   });
   makePathsUnique(paths, pads);
+  // Renaming can add a few bytes (" (1)", a leading '_'): the final paths are measured too.
+  paths.forEach((path, i) => {
+    const bytes = path.reduce((sum, part) => sum + 1 + Buffer.byteLength(part), nameBytes);
+    if (bytes > maxPathBytes) tooLong(`file ${i + 1}`, bytes);
+  });
 
   let offset = 0;
   const files = paths.map((path, i): TorrentFile => {
@@ -180,6 +198,12 @@ function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile
     return file;
   });
   return { files, multiFile: true };
+}
+
+function tooLong(label: string, bytes: number): never {
+  invalid(
+    `${label}'s path is ${bytes.toLocaleString('en-US')} bytes long, more than the ${maxPathBytes.toLocaleString('en-US')} bytes a file system leaves for a torrent's paths (4,096 with the save folder)`,
+  );
 }
 
 function readTrackers(root: BDict): string[][] {
