@@ -1,8 +1,8 @@
-import { copyFile, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTorrentFile } from './load-torrent';
+import { loadTorrentFile, parseTorrentFrom } from './load-torrent';
 import { torrentsDir } from '../../testing/shared-fixtures';
 
 let dir: string;
@@ -33,5 +33,14 @@ describe('loadTorrentFile', () => {
     await expect(loadTorrentFile(dir)).rejects.toMatchObject({ code: 'invalid-input', message: `'${dir}' is not a file.` });
     const missing = join(dir, 'missing.torrent');
     await expect(loadTorrentFile(missing)).rejects.toMatchObject({ code: 'not-found', message: `'${missing}' does not exist.` });
+  });
+});
+
+describe('parseTorrentFrom', () => {
+  it('names a torrent without info.name after the file a front end sent, with either kind of separator', async () => {
+    const data = await readFile(join(torrentsDir, 'corrupt.torrent'));
+    expect(parseTorrentFrom(data, 'C:\\Users\\me\\My Book.torrent').name).toBe('My Book');
+    expect(parseTorrentFrom(data, '/home/me/Other.Torrent').name).toBe('Other');
+    expect(parseTorrentFrom(data, undefined).infoHashHex).toBe('a8c5ba22839b4a22c99cc8197dcfcbf558ef1e09');
   });
 });
