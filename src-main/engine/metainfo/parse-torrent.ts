@@ -50,7 +50,8 @@ function invalid(sentence: string): never {
  */
 function decodeTorrent(bytes: Uint8Array): Decoded {
   try {
-    return bdecodeDetailed(bytes, { limits: torrentLimits, unsortedKeys: true, spans: [['info']] });
+    // Bytes after the top-level dictionary (a newline, padding) are ignored, as libtorrent does.
+    return bdecodeDetailed(bytes, { limits: torrentLimits, unsortedKeys: true, allowTrailing: true, spans: [['info']] });
   } catch (err) {
     if (err instanceof BencodeError) throw new ShoalError('invalid-torrent', `The torrent file is damaged: ${err.message}.`);
     throw err;
@@ -162,12 +163,17 @@ function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile
   list.forEach((entry, i) => {
     const label = `file ${i + 1}`;
     if (!isDict(entry)) invalid(`${label} is not a dictionary`);
-    const length = entry.get('length');
+    const attr = asText(entry.get('attr')) ?? '';
+    // BEP 47 as libtorrent reads it: a link needs no length (it holds no data) and a pad file no
+    // path (it is never written); both are left out of what is written to disk.
+    const symlink = attr.includes('l') && entry.get('length') === undefined;
+    const length = symlink ? 0 : entry.get('length');
     if (typeof length !== 'number') invalid(`${label} has no length`);
     if (length < 0) invalid(`${label} has a negative length`);
     total += length;
     if (!Number.isSafeInteger(total)) invalid('its total length is too large');
-    const path = entry.get('path');
+    const pad = attr.includes('p') || symlink;
+    const path = entry.get('path') ?? (attr.includes('p') ? [new TextEncoder().encode('.pad'), new TextEncoder().encode(String(length))] : undefined);
     if (!Array.isArray(path) || path.length === 0) invalid(`${label} has no path`);
     // Measured before any work on the parts, so a million-part path is refused at once.
     let pathBytes = nameBytes;
@@ -179,8 +185,7 @@ function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile
       return s;
     });
     paths.push(sanitizePath(parts, known));
-    const attr = asText(entry.get('attr'));
-    pads.push(attr !== undefined && attr.includes('p'));
+    pads.push(pad);
     lengths.push(length);
   });
   makePathsUnique(paths, pads);
