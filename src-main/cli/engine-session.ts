@@ -21,6 +21,8 @@ export interface EngineSessionOptions {
   readonly skipFiles?: readonly number[];
   /** Share limits for the session (the CLI's `--seed-ratio`, `--seed-time`). */
   readonly shareLimits?: ShareLimits;
+  /** The DHT settings `--no-dht` and `--dht-bootstrap` ask for. */
+  readonly dht?: { readonly dht?: boolean; readonly dhtBootstrap?: string[] };
 }
 
 /**
@@ -78,6 +80,7 @@ export class EngineSession {
         ...(options.listenPort !== undefined ? { listenPort: options.listenPort } : {}),
         ...(options.announceInterval !== undefined ? { announceInterval: options.announceInterval } : {}),
         ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
+        ...options.dht,
       });
       const skip = options.skipFiles ?? [];
       const added = await api.invoke('addTorrent', { source, savePath: saveDir, ...(skip.length > 0 ? { skipFiles: [...skip] } : {}) }).catch(async (err: unknown) => {

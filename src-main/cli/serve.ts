@@ -11,6 +11,7 @@ import type { EngineWorkerData } from '../host/worker-data';
 import { checkToken, generateToken } from '../serve/auth';
 import { startServeServer } from '../serve/serve-server';
 import type { Command } from './command';
+import { dhtOptions, dhtOptionsHelp, dhtSettings } from './transfer-options';
 
 const help = `usage: shoal serve [--host HOST] [--port PORT] [--token TOKEN] [--download-dir DIR] [--state-dir DIR]
 
@@ -22,7 +23,8 @@ as a cookie.
   --port PORT          HTTP and WebSocket port (default 9080; 0 picks a free one)
   --token TOKEN        the secret (8+ letters, digits or . _ ~ -); default: a random one
   --download-dir DIR   where torrents are saved (default ~/Downloads)
-  --state-dir DIR      where the session is kept (default $XDG_STATE_HOME/shoal or ~/.local/state/shoal)`;
+  --state-dir DIR      where the session is kept (default $XDG_STATE_HOME/shoal or ~/.local/state/shoal)
+${dhtOptionsHelp}`;
 
 export interface ServeDeps {
   /** Starts one engine (the worker thread in production, an in-process fake in tests). */
@@ -70,6 +72,7 @@ export function createServeCommand(deps: ServeDeps): Command {
             token: { type: 'string' },
             'download-dir': { type: 'string' },
             'state-dir': { type: 'string' },
+            ...dhtOptions,
             help: { type: 'boolean', short: 'h' },
           },
           strict: true,
@@ -85,6 +88,7 @@ export function createServeCommand(deps: ServeDeps): Command {
       const host = values.host ?? '127.0.0.1';
       const port = parsePort(values.port ?? '9080');
       const token = values.token === undefined ? generateToken() : checkToken(values.token);
+      const dht = dhtSettings(values);
       for (const file of deps.requiredFiles) {
         await access(file).catch(() => {
           throw new ShoalError('not-found', `shoal is not fully built (${file} is missing); run npm run build`);
@@ -110,6 +114,8 @@ export function createServeCommand(deps: ServeDeps): Command {
       });
       supervisor.start();
       try {
+        // Set through the contract, so they are saved and a restarted engine keeps them.
+        if (Object.keys(dht).length > 0) await supervisor.invoke('setSettings', dht);
         server = await startServeServer({ host, port, token, rendererDir: deps.rendererDir, engine: engineFromApi(supervisor) });
       } catch (err) {
         await supervisor.stop();

@@ -48,3 +48,19 @@ describe('engineTuning speed limits', () => {
     expect(() => engineTuning({ 'download-limit': '1M', 'upload-limit': 'lots' })).toThrow(/^--upload-limit must be a speed/);
   });
 });
+
+describe('engineTuning DHT options', () => {
+  it('turns --no-dht and --dht-bootstrap into the DHT settings, and asks for none without them', () => {
+    expect(engineTuning({}).dht).toBeUndefined();
+    expect(engineTuning({ 'no-dht': true }).dht).toEqual({ dht: false });
+    expect(engineTuning({ 'dht-bootstrap': '127.0.0.1:6881, [::1]:7000,router.example:1' }).dht).toEqual({
+      dht: true,
+      dhtBootstrap: ['127.0.0.1:6881', '[::1]:7000', 'router.example:1'],
+    });
+  });
+
+  it('refuses a bad node and a contradiction in one sentence', () => {
+    expect(() => engineTuning({ 'dht-bootstrap': '127.0.0.1' })).toThrow(/a DHT node is HOST:PORT .*not "127.0.0.1"/);
+    expect(() => engineTuning({ 'dht-bootstrap': '127.0.0.1:1', 'no-dht': true })).toThrow(/contradict/);
+  });
+});

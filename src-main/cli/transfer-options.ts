@@ -1,9 +1,28 @@
 import type { ShareLimits, SpeedLimit } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
+import { parseHostPort } from '../engine/dht/bootstrap-list';
 import type { EngineSessionOptions } from './engine-session';
 import { parseRate } from './parse-rate';
 
 /** Option parsing shared by `shoal download` and `shoal seed`. */
+
+/** The DHT options of download, seed and serve. */
+export const dhtOptions = {
+  'no-dht': { type: 'boolean' },
+  'dht-bootstrap': { type: 'string' },
+} as const;
+
+export const dhtOptionsHelp = `  --no-dht                   find no peers through the DHT (trackers and the magnet's peers only)
+  --dht-bootstrap HOST:PORT[,HOST:PORT...]
+                             DHT nodes to start from instead of the public routers`;
+
+/** `--no-dht` and `--dht-bootstrap` as the engine's settings; nothing when neither is given. */
+export function dhtSettings(values: { 'no-dht'?: boolean; 'dht-bootstrap'?: string }): { dht?: boolean; dhtBootstrap?: string[] } {
+  const list = values['dht-bootstrap']?.split(',').map((part) => part.trim());
+  if (list && values['no-dht']) throw new ShoalError('invalid-input', '--dht-bootstrap and --no-dht contradict each other; give one');
+  list?.forEach(parseHostPort);
+  return { ...(values['no-dht'] ? { dht: false } : {}), ...(list ? { dht: true, dhtBootstrap: list } : {}) };
+}
 
 /** The options both commands take, beside their own. */
 export const transferOptions = {
@@ -14,6 +33,7 @@ export const transferOptions = {
   'seed-time': { type: 'string' },
   'download-limit': { type: 'string' },
   'upload-limit': { type: 'string' },
+  ...dhtOptions,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -25,6 +45,7 @@ export const transferOptionsHelp = `  --port N                   port for incomi
   --upload-limit RATE        send at most RATE bytes a second
   --state-dir DIR            keep the session (progress, totals) here; run again with the
                              same folder to carry on after a stop or a crash
+${dhtOptionsHelp}
   --json                     one JSON object per line: progress, then a summary`;
 
 interface TransferValues {
@@ -35,17 +56,21 @@ interface TransferValues {
   'seed-time'?: string;
   'download-limit'?: string;
   'upload-limit'?: string;
+  'no-dht'?: boolean;
+  'dht-bootstrap'?: string;
 }
 
 /** The engine settings those options ask for. */
-export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits' | 'speedLimit'> {
+export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits' | 'speedLimit' | 'dht'> {
   const listenPort = parsePortOption(values.port);
   const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
   const stateDir = values['state-dir'];
   if (stateDir === '') throw new ShoalError('invalid-input', '--state-dir needs a folder');
   const shareLimits = shareLimitsOption(values);
   const speedLimit = speedLimitOption(values);
+  const dht = dhtSettings(values);
   return {
+    ...(Object.keys(dht).length > 0 ? { dht } : {}),
     ...(speedLimit !== undefined ? { speedLimit } : {}),
     ...(listenPort !== undefined ? { listenPort } : {}),
     ...(announceInterval !== undefined ? { announceInterval } : {}),

@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
 import type { CommandInput, CommandOutput, EngineApi, Settings, ShareLimitAction, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
+import { parseHostPort } from './dht/bootstrap-list';
+import { SessionDht, type DhtTarget } from './dht/session-dht';
 import { ListFeed } from './list-feed';
 import { MetadataFetch } from './magnet/metadata-fetch';
 import { metadataSummary } from './magnet/metadata-views';
@@ -59,6 +61,8 @@ export class Session implements EngineApi {
   });
   #settings: Settings;
   readonly #sockets: SessionSockets;
+  /** The DHT node on the UDP side of the peer port; absent when the `dht` setting is off. */
+  #dht: SessionDht | undefined;
   /** Stats and the subscribed torrent's detail, once a second. */
   readonly #status = new StatusFeed({
     torrents: this.#torrents,
@@ -104,6 +108,7 @@ export class Session implements EngineApi {
     if (saved) session.#settings = restoredSettings(session.#settings, saved.settings, { downloadDir: options.downloadDirGiven === true, listenPort: options.listenPort !== undefined });
     await session.#sockets.listen(session.#settings.listenPort, options.listenPort !== undefined, options.log);
     session.#settings.listenPort = session.listenPort;
+    await session.#applyDht();
     if (persist && saved) await session.#restore(persist, saved);
     session.#timers.push(
       setInterval(() => session.#feed.flush(), options.listIntervalMs ?? 500),
@@ -136,6 +141,7 @@ export class Session implements EngineApi {
     await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
     await Promise.all([...this.#magnets.values()].map((f) => f.stop()));
     await this.#sockets.close();
+    await this.#dht?.close();
     // Last, so the files are closed and the totals final.
     await this.#persist?.now();
   }
@@ -249,7 +255,10 @@ export class Session implements EngineApi {
     checkSettingsChange(input);
     if (input.listenPort !== undefined && input.listenPort !== this.#settings.listenPort) await this.#sockets.movePort(input.listenPort, this.#settings.listenPort);
     await this.#sockets.applyTracker(input.trackerEnabled ?? this.#settings.trackerEnabled ?? false, input.trackerPort ?? this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT);
+    input.dhtBootstrap?.forEach(parseHostPort); // a clear error before anything changes
+    const dhtChanged = input.dht !== undefined || input.dhtBootstrap !== undefined || input.listenPort !== undefined;
     this.#settings = changedSettings(this.#settings, input);
+    if (dhtChanged) await this.#applyDht();
     this.#policy.applyQueue();
     this.#persist?.soon();
     this.#policy.applySpeedLimits();
@@ -268,6 +277,29 @@ export class Session implements EngineApi {
   }
 
   // --- internals ---------------------------------------------------------------------------
+
+  /** (Re)starts the DHT on the peer port with the current settings, or stops it when `dht` is off. */
+  async #applyDht(): Promise<void> {
+    await this.#dht?.close();
+    this.#dht = undefined;
+    if (this.#settings.dht === false) return;
+    this.#dht = await SessionDht.start({
+      port: this.listenPort,
+      ...(this.#o.listenHost !== undefined ? { host: this.#o.listenHost } : {}),
+      ...(this.#o.stateDir !== undefined ? { stateDir: this.#o.stateDir } : {}),
+      ...(this.#settings.dhtBootstrap ? { bootstrap: this.#settings.dhtBootstrap } : {}),
+      targets: () => this.#dhtTargets(),
+      ...(this.#o.log ? { log: this.#o.log } : {}),
+    });
+  }
+
+  /** Every public torrent that is running, and every magnet fetching (BEP 27: private ones never use the DHT). */
+  *#dhtTargets(): Generator<DhtTarget> {
+    for (const t of this.#torrents.values()) {
+      if (!t.metainfo.private && (t.state === 'downloading' || t.state === 'seeding')) yield { infoHash: t.infoHash, announce: true, addPeers: (peers) => t.addPeers(peers, 'dht') };
+    }
+    for (const f of this.#magnets.values()) if (f.state !== 'paused') yield { infoHash: f.infoHash, announce: false, addPeers: (peers) => f.addPeers(peers) };
+  }
 
   /** Brings back the saved torrents in their order, then saves from here on. */
   async #restore(persist: SessionPersistence, loaded: LoadedSession): Promise<void> {

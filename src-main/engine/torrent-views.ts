@@ -107,6 +107,7 @@ export function peers(t: Torrent): PeerInfo[] {
     if (t.picker.isSnubbed(p)) flags += 'S';
     if (p.source === 'incoming') flags += 'I';
     if (p.source === 'tracker') flags += 'T';
+    if (p.source === 'dht') flags += 'H'; // qBittorrent's letter for DHT peers
     return {
       id: p.key,
       address: p.key,

@@ -18,12 +18,13 @@ export interface RunningProcess {
 
 const running = new Set<RunningProcess>();
 
-export function startProcess(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningProcess {
+/** `stdin`: keep the child's standard input open for commands (otherwise it reads nothing). */
+export function startProcess(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: boolean } = {}): RunningProcess {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     detached: true, // own process group, so stop() reaches its children too
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const keep = (chunk: Buffer) => {

@@ -226,6 +226,10 @@ export const settingsSchema = z.object({
   altSpeedSchedule: altSpeedScheduleSchema,
   shareLimits: shareLimitsSchema,
   queue: queueSettingsSchema,
+  /** The DHT (BEP 5) finds peers without trackers; on unless false. Private torrents never use it. */
+  dht: z.boolean().optional(),
+  /** Nodes the DHT starts from, `HOST:PORT` each; absent: the well-known public routers. */
+  dhtBootstrap: z.array(z.string().min(1).max(300)).max(64).optional(),
 });
 
 /** Defaults for the limits part of the settings: nothing limited, no share limit, qBittorrent's queue sizes. */

@@ -89,10 +89,10 @@ export class MetadataFetch {
       port: init.listenPort,
       ...(init.announceIntervalSec !== undefined ? { intervalOverrideSec: init.announceIntervalSec } : {}),
       stats: () => ({ uploaded: 0, downloaded: 0, left: m.length ?? UNKNOWN_LEFT }),
-      onPeers: (peers) => this.#addPeers(peers),
+      onPeers: (peers) => this.addPeers(peers),
       onChange: () => init.events.changed(this),
     });
-    this.#addPeers(m.peers);
+    this.addPeers(m.peers);
   }
 
   get state(): MetadataFetchState {
@@ -175,7 +175,8 @@ export class MetadataFetch {
     return { infoHash: this.magnet.infoHash, peerId: this.#o.peerId };
   }
 
-  #addPeers(addresses: readonly PeerAddress[]): void {
+  /** Peers to try for the metadata (from trackers, the magnet's `x.pe`, or the DHT). */
+  addPeers(addresses: readonly PeerAddress[]): void {
     for (const a of addresses) {
       this.#learned.delete(addressKey(a));
       this.#learned.set(addressKey(a), a);

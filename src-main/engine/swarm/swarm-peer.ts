@@ -3,8 +3,8 @@ import type { PeerConnection } from '../wire/peer-connection';
 import type { BlockRef } from '../wire/messages';
 import { addressKey, type PeerAddress } from './peer-registry';
 
-/** How we learned of a peer (a tracker, its own connection to us, the magnet link's `x.pe`), shown as a flag in the UI. */
-export type PeerSource = 'tracker' | 'incoming' | 'magnet';
+/** How we learned of a peer (a tracker, its own connection to us, the magnet link's `x.pe`, the DHT), shown as a flag in the UI. */
+export type PeerSource = 'tracker' | 'incoming' | 'magnet' | 'dht';
 
 /** One connected peer of a swarm: its connection plus what the swarm knows about it. */
 export class SwarmPeer {

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { bencode } from '../bencode';
+import type { PeerAddress } from '../tracker/tracker-types';
+import { DhtNode } from './dht-node';
+import { encodeQuery, parseMessage } from './krpc';
+import { randomId } from './node-id';
+
+/** DHT nodes on an in-memory network: datagrams are delivered on the next turn, hosts are 10.0.x.y. */
+function memoryNetwork() {
+  const nodes = new Map<string, DhtNode>();
+  const key = (a: PeerAddress) => `${a.host}:${a.port}`;
+  const started: DhtNode[] = [];
+  let count = 0;
+  return {
+    nodes,
+    add(bootstrap: PeerAddress[], extra: Partial<ConstructorParameters<typeof DhtNode>[0]> = {}): { node: DhtNode; address: PeerAddress } {
+      count++;
+      const address = { host: `10.0.${count >> 8}.${count & 255}`, port: 6881 };
+      const node = new DhtNode({
+        send: (bytes, to) => setImmediate(() => nodes.get(key(to))?.receive(bytes, address)),
+        bootstrap,
+        ...extra,
+      });
+      nodes.set(key(address), node);
+      started.push(node);
+      return { node, address };
+    },
+    close: () => started.forEach((n) => n.close()),
+  };
+}
+
+let close: (() => void) | undefined;
+afterEach(() => close?.());
+
+describe('DhtNode', () => {
+  it('bootstraps a network of 60 nodes, announces, and finds the announced peer from elsewhere', async () => {
+    const net = memoryNetwork();
+    close = net.close;
+    const first = net.add([]);
+    const others = [];
+    for (let i = 0; i < 59; i++) {
+      const n = net.add([first.address]);
+      await n.node.bootstrap();
+      others.push(n);
+    }
+    expect(others.every((n) => n.node.nodeCount > 0)).toBe(true);
+    expect(first.node.nodeCount).toBeGreaterThan(8);
+    const infoHash = randomId();
+    const announcer = others[10]!;
+    const { announced } = await announcer.node.announce(infoHash, 51413);
+    expect(announced).toBeGreaterThanOrEqual(4);
+    const found = await others[50]!.node.getPeers(infoHash);
+    expect(found.peers).toContainEqual({ host: announcer.address.host, port: 51413 });
+  });
+
+  it('answers unknown queries with error 204 and broken ones with 203', async () => {
+    const sent: Buffer[] = [];
+    const node = new DhtNode({ send: (bytes) => sent.push(bytes), bootstrap: [] });
+    close = () => node.close();
+    const from = { host: '10.9.9.9', port: 1 };
+    node.receive(Buffer.from(bencode({ t: 'ab', y: 'q', q: 'vote', a: { id: randomId(), target: randomId() } })), from);
+    node.receive(Buffer.from(bencode({ t: 'cd', y: 'q', q: 'get_peers', a: { id: randomId(), info_hash: Buffer.alloc(3), pad: 'x'.repeat(40) } })), from);
+    const replies = sent.map((b) => parseMessage(b)).filter((m) => m.y === 'e');
+    expect(replies).toEqual([
+      { y: 'e', t: Buffer.from('ab'), code: 204, message: 'Method Unknown' },
+      { y: 'e', t: Buffer.from('cd'), code: 203, message: 'Protocol Error' },
+    ]);
+  });
+
+  it('keeps peers only for announces with a token it gave that address', async () => {
+    const sent: { bytes: Buffer; to: PeerAddress }[] = [];
+    const node = new DhtNode({ send: (bytes, to) => sent.push({ bytes, to }), bootstrap: [] });
+    close = () => node.close();
+    const infoHash = randomId();
+    const asker = { host: '10.1.1.1', port: 7 };
+    node.receive(encodeQuery(Buffer.from('t1'), randomId(), { method: 'get_peers', infoHash }), asker);
+    const reply = sent.map((s) => parseMessage(s.bytes)).find((m) => m.y === 'r');
+    const token = reply?.y === 'r' ? reply.response.token : undefined;
+    expect(token).toBeDefined();
+    // The same token from another address is refused; from the asker it is taken.
+    node.receive(encodeQuery(Buffer.from('t2'), randomId(), { method: 'announce_peer', infoHash, port: 9000, impliedPort: false, token: token! }), { host: '10.1.1.2', port: 7 });
+    node.receive(encodeQuery(Buffer.from('t3'), randomId(), { method: 'announce_peer', infoHash, port: 9000, impliedPort: false, token: token! }), asker);
+    const errors = sent.map((s) => parseMessage(s.bytes)).filter((m) => m.y === 'e');
+    expect(errors.map((e) => e.t.toString())).toEqual(['t2']);
+    sent.length = 0;
+    node.receive(encodeQuery(Buffer.from('t4'), randomId(), { method: 'get_peers', infoHash }), { host: '10.1.1.3', port: 8 });
+    const values = sent.map((s) => parseMessage(s.bytes)).find((m) => m.y === 'r');
+    // An unverified asker gets no more bytes than it sent, so the single peer fits or the reply is trimmed.
+    expect(sent.every((s) => s.bytes.length <= encodeQuery(Buffer.from('t4'), randomId(), { method: 'get_peers', infoHash }).length)).toBe(true);
+    expect(values?.y === 'r' && values.response.token).toBeTruthy();
+  });
+
+  it('comes back after a restart from its saved nodes alone', async () => {
+    const net = memoryNetwork();
+    close = net.close;
+    const first = net.add([]);
+    const members = [];
+    for (let i = 0; i < 20; i++) {
+      const n = net.add([first.address]);
+      await n.node.bootstrap();
+      members.push(n);
+    }
+    const infoHash = randomId();
+    await members[3]!.node.announce(infoHash, 7777);
+    const saved = members[15]!.node.nodes();
+    expect(saved.length).toBeGreaterThan(4);
+    const restarted = net.add([], { savedNodes: saved, id: members[15]!.node.id });
+    await restarted.node.bootstrap();
+    expect(restarted.node.nodeCount).toBeGreaterThan(4);
+    const found = await restarted.node.getPeers(infoHash);
+    expect(found.peers).toContainEqual({ host: members[3]!.address.host, port: 7777 });
+  });
+});

@@ -1,0 +1,51 @@
+import { createSocket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PeerAddress } from '../tracker/tracker-types';
+import { datagramKind, PeerUdpSocket } from './peer-udp-socket';
+
+describe('datagramKind', () => {
+  it('tells KRPC from uTP by the first byte', () => {
+    expect(datagramKind(Buffer.from('d1:ad2:id20:'))).toBe('dht');
+    // uTP: type in the high nibble (ST_DATA 0 … ST_SYN 4), version 1 in the low one.
+    for (const first of [0x01, 0x11, 0x21, 0x31, 0x41]) expect(datagramKind(Buffer.from([first, 0, 0, 0]))).toBe('utp');
+    for (const first of [0x51, 0x02, 0x00, 0x65]) expect(datagramKind(Buffer.from([first]))).toBe('unknown');
+    expect(datagramKind(Buffer.alloc(0))).toBe('unknown');
+  });
+});
+
+let socket: PeerUdpSocket | undefined;
+afterEach(async () => {
+  await socket?.close();
+  socket = undefined;
+});
+
+describe('PeerUdpSocket', () => {
+  it('hands each datagram to the handler for its kind, and sends back', async () => {
+    socket = await PeerUdpSocket.bind(0, '127.0.0.1');
+    const seen: { kind: string; bytes: string; from: PeerAddress }[] = [];
+    socket.on('dht', (bytes, from) => {
+      seen.push({ kind: 'dht', bytes: bytes.toString('latin1'), from });
+      socket!.send(Buffer.from('d1:y1:re'), from);
+    });
+    socket.on('utp', (bytes, from) => seen.push({ kind: 'utp', bytes: bytes.toString('hex'), from }));
+    const client = createSocket('udp4');
+    await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
+    const answer = new Promise<string>((resolve) => client.once('message', (m) => resolve(m.toString('latin1'))));
+    const to = socket.port;
+    client.send(Buffer.from([0x41, 1, 2, 3]), to, '127.0.0.1');
+    client.send(Buffer.from([0x99]), to, '127.0.0.1'); // neither: dropped
+    client.send(Buffer.from('d1:q4:pinge'), to, '127.0.0.1');
+    expect(await answer).toBe('d1:y1:re');
+    const from = { host: '127.0.0.1', port: client.address().port };
+    expect(seen).toEqual([
+      { kind: 'utp', bytes: '41010203', from },
+      { kind: 'dht', bytes: 'd1:q4:pinge', from },
+    ]);
+    client.close();
+  });
+
+  it('reports a port in use in words', async () => {
+    socket = await PeerUdpSocket.bind(0, '127.0.0.1');
+    await expect(PeerUdpSocket.bind(socket.port, '127.0.0.1')).rejects.toThrow(/UDP port \d+ is already in use/);
+  });
+});

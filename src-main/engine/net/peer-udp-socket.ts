@@ -1,0 +1,94 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv4 } from 'node:net';
+import { ShoalError } from '../../../src-shared/errors';
+import type { PeerAddress } from '../tracker/tracker-types';
+
+/** Who a datagram on the peer port is for, from its first byte. */
+export type DatagramKind = 'dht' | 'utp' | 'unknown';
+
+/**
+ * KRPC (the DHT) is a bencoded dictionary, so it starts with `d`; a uTP packet (BEP 29) carries
+ * version 1 in the low nibble of its first byte, and its type (0–4) in the high one.
+ */
+export function datagramKind(bytes: Uint8Array): DatagramKind {
+  const first = bytes[0];
+  if (first === undefined) return 'unknown';
+  if (first === 0x64) return 'dht';
+  if ((first & 0x0f) === 1 && first >> 4 <= 4) return 'utp';
+  return 'unknown';
+}
+
+export type DatagramHandler = (bytes: Buffer, from: PeerAddress) => void;
+
+/**
+ * The session's one UDP socket on the peer port, shared by the DHT and (later) uTP: each datagram
+ * goes to the handler for its kind; datagrams with no handler are dropped. On a dual-stack host
+ * it is one IPv6 socket that also carries IPv4 (addresses are given back in plain IPv4 form).
+ */
+export class PeerUdpSocket {
+  readonly #socket: Socket;
+  readonly #handlers = new Map<DatagramKind, DatagramHandler>();
+  readonly ipv6: boolean;
+
+  private constructor(socket: Socket, ipv6: boolean) {
+    this.#socket = socket;
+    this.ipv6 = ipv6;
+    socket.on('message', (bytes, rinfo) => {
+      const handler = this.#handlers.get(datagramKind(bytes));
+      handler?.(bytes, { host: plainHost(rinfo.address), port: rinfo.port });
+    });
+    socket.on('error', () => undefined); // per-datagram errors (ICMP unreachable) mean nothing to us
+  }
+
+  /** Binds `port` on `host` (all interfaces, IPv6 and IPv4 where the host has IPv6, unless told). */
+  static async bind(port: number, host?: string): Promise<PeerUdpSocket> {
+    if (host === undefined || host === '::') {
+      try {
+        return new PeerUdpSocket(await bindSocket(createSocket({ type: 'udp6', ipv6Only: false }), port, '::'), true);
+      } catch (err) {
+        if (err instanceof ShoalError && err.code !== 'network') throw err; // the port, not IPv6, is the problem
+      }
+      host = '0.0.0.0';
+    }
+    const v4 = isIPv4(host);
+    return new PeerUdpSocket(await bindSocket(createSocket(v4 ? 'udp4' : 'udp6'), port, host), !v4);
+  }
+
+  get port(): number {
+    return this.#socket.address().port;
+  }
+
+  on(kind: Exclude<DatagramKind, 'unknown'>, handler: DatagramHandler): void {
+    this.#handlers.set(kind, handler);
+  }
+
+  send(bytes: Uint8Array, to: PeerAddress): void {
+    const host = this.ipv6 && isIPv4(to.host) ? `::ffff:${to.host}` : to.host;
+    if (!this.ipv6 && !isIPv4(host)) return; // an IPv6 node is out of reach of an IPv4 socket
+    this.#socket.send(bytes, to.port, host);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.#socket.close(() => resolve()));
+  }
+}
+
+function bindSocket(socket: Socket, port: number, host: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      socket.close();
+      if (err.code === 'EADDRINUSE') reject(new ShoalError('port-in-use', `UDP port ${port} is already in use; choose another listening port`));
+      else if (err.code === 'EACCES') reject(new ShoalError('permission-denied', `no permission to listen on UDP port ${port}`));
+      else reject(new ShoalError('network', `cannot listen on UDP port ${port}: ${err.message}`));
+    });
+    socket.bind(port, host, () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+  });
+}
+
+/** `::ffff:1.2.3.4` (IPv4 through a dual-stack socket) as `1.2.3.4`. */
+function plainHost(address: string): string {
+  return address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
+}

@@ -1,0 +1,77 @@
+// Test support: a libtorrent peer (python3-libtorrent) driven through libtorrent-peer.py, which
+// documents the JSON commands; the DHT, PEX and LSD interop tests and bench:dht use it.
+import { fileURLToPath } from 'node:url';
+import { startProcess, waitFor, type RunningProcess } from './processes';
+
+const script = fileURLToPath(new URL('./libtorrent-peer.py', import.meta.url));
+
+export interface LibtorrentConfig {
+  readonly port?: number;
+  readonly dht?: boolean;
+  readonly pex?: boolean;
+  readonly lsd?: boolean;
+  readonly dhtNodes?: readonly (readonly [string, number])[];
+  readonly interface?: string;
+  readonly torrents?: readonly ({ readonly torrent: string; readonly save_path: string } | { readonly magnet: string; readonly save_path: string })[];
+}
+
+export interface LibtorrentTorrentStatus {
+  readonly info_hash: string;
+  readonly progress: number;
+  readonly state: string;
+  readonly is_seeding: boolean;
+  readonly has_metadata: boolean;
+  readonly num_peers: number;
+  readonly total_done: number;
+  readonly peers: readonly { readonly ip: string; readonly port: number; readonly sources: readonly string[] }[];
+}
+
+export interface LibtorrentPeer {
+  /** Its listening port, TCP and UDP (its DHT node). */
+  readonly port: number;
+  readonly process: RunningProcess;
+  status(): Promise<{ dht_nodes: number; torrents: LibtorrentTorrentStatus[] }>;
+  addDhtNode(host: string, port: number): Promise<void>;
+  /** Its DHT announce of a torrent it has, now. */
+  announce(infoHash: string): Promise<void>;
+  /** A get_peers lookup of libtorrent's own, timed by it. */
+  getPeers(infoHash: string, timeoutSeconds: number): Promise<{ ms: number; peers: [string, number][]; messages_out: number; timed_out: boolean }>;
+  stop(): Promise<void>;
+}
+
+/** Starts libtorrent with the given setup; resolves once it listens. Run with Debian's /usr/bin/python3. */
+export async function startLibtorrent(config: LibtorrentConfig): Promise<LibtorrentPeer> {
+  const json = { ...config, dht_nodes: config.dhtNodes ?? [], dhtNodes: undefined };
+  const proc = startProcess('/usr/bin/python3', [script, JSON.stringify(json)], { stdin: true });
+  const lines: string[] = [];
+  let partial = '';
+  proc.child.stdout?.on('data', (chunk: Buffer) => {
+    partial += chunk.toString();
+    const parts = partial.split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts.filter((l) => l.startsWith('{')));
+  });
+  const ready = await waitFor('libtorrent to listen', () => lines.shift(), 20_000, 50).catch((err: Error) => {
+    throw new Error(`${err.message}\n${proc.output().slice(-2000)}`);
+  });
+  const { port } = JSON.parse(ready) as { port: number };
+  let queue = Promise.resolve();
+  const command = <T>(cmd: object, timeoutMs = 30_000): Promise<T> => {
+    const run = queue.then(async () => {
+      proc.child.stdin?.write(`${JSON.stringify(cmd)}\n`);
+      const line = await waitFor(`libtorrent to answer ${JSON.stringify(cmd)}`, () => lines.shift(), timeoutMs, 20);
+      return JSON.parse(line) as T;
+    });
+    queue = run.then(() => undefined, () => undefined);
+    return run;
+  };
+  return {
+    port,
+    process: proc,
+    status: () => command({ cmd: 'status' }),
+    addDhtNode: async (host, p) => void (await command({ cmd: 'add_dht_node', host, port: p })),
+    announce: async (infoHash) => void (await command({ cmd: 'announce', info_hash: infoHash })),
+    getPeers: (infoHash, timeoutSeconds) => command({ cmd: 'get_peers', info_hash: infoHash, timeout: timeoutSeconds }, (timeoutSeconds + 10) * 1000),
+    stop: () => proc.stop(),
+  };
+}
