@@ -24,6 +24,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 it('sends a new front end the whole list, then only the rows that changed, each change once, and removals', async () => {
   const alice = await session.addTorrent({ source: { kind: 'torrent', data: await readFile(join(torrentsDir, 'alice.torrent')) }, paused: true });
   const numbers = await session.addTorrent({ source: { kind: 'torrent', data: await readFile(join(torrentsDir, 'numbers.torrent')) }, paused: true });
+  const folder = await session.addTorrent({ source: { kind: 'torrent', data: await readFile(join(torrentsDir, 'folder.torrent')) }, paused: true });
   const lists: EventPayload<'torrents'>[] = [];
   session.onEvent((e) => {
     if (e.name === 'torrents') lists.push(e.payload);
@@ -36,6 +37,7 @@ it('sends a new front end the whole list, then only the rows that changed, each 
   expect(lists[0]!.changed.map((r) => [r.name, r.state, r.queuePosition])).toEqual([
     [alice.name, 'paused', 1],
     [numbers.name, 'paused', 2],
+    [folder.name, 'paused', 3],
   ]);
 
   // One torrent checks its data and seeds: only its rows, and no row twice in a row unchanged.
@@ -52,10 +54,13 @@ it('sends a new front end the whole list, then only the rows that changed, each 
   await sleep(200);
   expect(lists).toHaveLength(settled);
 
-  // A removal is sent once; the other torrent's row follows because its place in the queue moved up.
+  // A removal is sent once; the rows after it in the queue follow, since their places moved up.
+  await session.remove({ infoHashes: [folder.infoHash], deleteFiles: false });
+  await sleep(100);
+  expect(lists.slice(settled)).toEqual([{ full: false, changed: [], removed: [folder.infoHash] }]);
   await session.remove({ infoHashes: [alice.infoHash], deleteFiles: false });
   await sleep(100);
-  const afterRemove = lists.slice(settled);
+  const afterRemove = lists.slice(settled + 1);
   expect(afterRemove.flatMap((l) => l.removed)).toEqual([alice.infoHash]);
   expect(afterRemove.flatMap((l) => l.changed).map((r) => [r.infoHash, r.queuePosition])).toEqual([[numbers.infoHash, 1]]);
 });

@@ -197,10 +197,9 @@ export class Session implements EngineApi {
       this.#magnets.delete(t.infoHash);
       this.#feed.remove(t.infoHash);
       this.#status.forget(t.infoHash);
-      this.#policy.forget(t.infoHash);
+      for (const moved of this.#policy.forget(t.infoHash)) this.#feed.mark(moved);
     }
     const removed = Promise.all([...found.map((t) => t.remove(input.deleteFiles)), ...magnets.map((f) => f.stop())]);
-    this.#queueMoved();
     this.#policy.applyQueue();
     await removed;
     this.#feed.flush();
@@ -224,8 +223,7 @@ export class Session implements EngineApi {
   }
 
   async moveInQueue(input: CommandInput<'moveInQueue'>): Promise<CommandOutput<'moveInQueue'>> {
-    this.#policy.move(this.#find(input.infoHashes).map((t) => t.infoHash), input.to);
-    this.#queueMoved();
+    for (const moved of this.#policy.move(this.#find(input.infoHashes).map((t) => t.infoHash), input.to)) this.#feed.mark(moved);
     this.#settle();
     return {};
   }
@@ -486,11 +484,6 @@ export class Session implements EngineApi {
 
   #emit(event: ShoalEvent): void {
     for (const listener of this.#listeners) listener(event);
-  }
-
-  /** Queue places shifted: every row shows its new one. */
-  #queueMoved(): void {
-    for (const infoHash of this.#torrents.keys()) this.#feed.mark(infoHash);
   }
 
   #row(infoHash: string): TorrentSummary | undefined {

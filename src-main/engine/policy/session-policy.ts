@@ -56,15 +56,16 @@ export class SessionPolicy<T extends PolicyTorrent> {
     this.#queue.join(t.infoHash);
   }
 
-  /** The torrent left the session. */
-  forget(infoHash: string): void {
-    this.#queue.remove(infoHash);
+  /** The torrent left the session; returns the torrents whose place in the queue changed. */
+  forget(infoHash: string): string[] {
     this.#activity.forget(infoHash);
     this.#shareLimits.forget(infoHash);
+    return this.#queue.remove(infoHash);
   }
 
-  move(infoHashes: readonly string[], to: QueueMove): void {
-    this.#queue.move(infoHashes, to);
+  /** Returns the torrents whose place in the queue changed. */
+  move(infoHashes: readonly string[], to: QueueMove): string[] {
+    return this.#queue.move(infoHashes, to);
   }
 
   /** Each torrent's 1-based place in the queue, in queue order. */

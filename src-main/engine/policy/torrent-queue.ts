@@ -32,10 +32,10 @@ export class TorrentQueue {
     if (member) this.#members.add(infoHash);
   }
 
-  remove(infoHash: string): void {
-    this.#order = this.#order.filter((h) => h !== infoHash);
-    this.#positions = null;
+  /** Returns the torrents whose place changed. */
+  remove(infoHash: string): string[] {
     this.#members.delete(infoHash);
+    return this.#reorder(this.#order.filter((h) => h !== infoHash));
   }
 
   join(infoHash: string): void {
@@ -46,9 +46,16 @@ export class TorrentQueue {
     this.#members.delete(infoHash);
   }
 
-  move(infoHashes: readonly string[], to: QueueMove): void {
-    this.#order = moveInOrder(this.#order, new Set(infoHashes), to);
+  /** Returns the torrents whose place changed. */
+  move(infoHashes: readonly string[], to: QueueMove): string[] {
+    return this.#reorder(moveInOrder(this.#order, new Set(infoHashes), to));
+  }
+
+  #reorder(next: string[]): string[] {
+    const moved = next.filter((infoHash, i) => this.#order[i] !== infoHash);
+    this.#order = next;
     this.#positions = null;
+    return moved;
   }
 
   /** Each torrent's 1-based place in the session's order (paused ones keep theirs for when they resume). */
