@@ -1,11 +1,9 @@
 import type { Socket } from 'node:net';
 import type { CommandInput, CommandOutput, EngineApi, Settings, ShareLimitAction, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
-import { isShoalError, ShoalError } from '../../src-shared/errors';
+import { ShoalError } from '../../src-shared/errors';
 import { parseHostPort } from './dht/bootstrap-list';
 import { SessionDht, type DhtTarget } from './dht/session-dht';
 import { ListFeed } from './list-feed';
-import { MetadataFetch } from './magnet/metadata-fetch';
-import { metadataSummary } from './magnet/metadata-views';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrentFrom } from './metainfo/load-torrent';
@@ -49,9 +47,8 @@ export interface SessionOptions {
  */
 export class Session implements EngineApi {
   readonly peerId = generatePeerId();
+  /** Every torrent, magnet links still fetching their metadata too. */
   readonly #torrents = new Map<string, Torrent>();
-  /** Magnet links still fetching their metadata; each becomes a Torrent once it arrives. */
-  readonly #magnets = new Map<string, MetadataFetch>();
   readonly #listeners = new Set<(event: ShoalEvent) => void>();
   /** The torrent list: the whole of it for a new front end, then the rows marked as changed. */
   readonly #feed = new ListFeed({
@@ -66,7 +63,6 @@ export class Session implements EngineApi {
   /** Stats and the subscribed torrent's detail, once a second. */
   readonly #status = new StatusFeed({
     torrents: this.#torrents,
-    magnets: this.#magnets,
     downloadDir: () => this.#settings.downloadDir,
     altSpeedActive: () => this.#policy.altSpeedActive(),
     heard: () => this.#listeners.size > 0,
@@ -129,9 +125,10 @@ export class Session implements EngineApi {
     return this.#torrents.get(infoHash);
   }
 
-  /** A magnet link still fetching its metadata. */
-  magnet(infoHash: string): MetadataFetch | undefined {
-    return this.#magnets.get(infoHash);
+  /** A torrent added from a magnet link that is still fetching its metadata. */
+  magnet(infoHash: string): Torrent | undefined {
+    const t = this.#torrents.get(infoHash);
+    return t && !t.hasMetainfo ? t : undefined;
   }
 
   /** Stops every torrent (announcing `stopped`), closes files and the listening socket. */
@@ -139,7 +136,6 @@ export class Session implements EngineApi {
     for (const timer of this.#timers) clearInterval(timer);
     this.#persist?.stop();
     await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
-    await Promise.all([...this.#magnets.values()].map((f) => f.stop()));
     await this.#sockets.close();
     await this.#dht?.close();
     // Last, so the files are closed and the totals final.
@@ -156,9 +152,9 @@ export class Session implements EngineApi {
   async addTorrent(input: CommandInput<'addTorrent'>): Promise<CommandOutput<'addTorrent'>> {
     if (input.source.kind === 'magnet') return this.#addMagnet(parseMagnet(input.source.uri), input);
     const metainfo = parseTorrentFrom(input.source.data, input.source.fileName);
-    if (this.#torrents.has(metainfo.infoHashHex) || this.#magnets.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
+    if (this.#torrents.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
     const savePath = await prepareSaveFolder(input.savePath ?? this.#settings.downloadDir);
-    const torrent = this.#create(metainfo, savePath);
+    const torrent = this.#create({ metainfo, savePath });
     if (input.skipFiles && input.skipFiles.length > 0) {
       torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));
     }
@@ -172,9 +168,9 @@ export class Session implements EngineApi {
   }
 
   async pause(input: CommandInput<'pause'>): Promise<CommandOutput<'pause'>> {
-    const { torrents: found, magnets } = this.#findAny(input.infoHashes);
+    const found = this.#findAny(input.infoHashes);
     for (const t of found) this.#policy.leave(t.infoHash);
-    const paused = Promise.all([...found.map((t) => t.pause()), ...magnets.map((f) => f.pause())]);
+    const paused = Promise.all(found.map((t) => t.pause()));
     this.#policy.applyQueue();
     await paused;
     this.#feed.flush();
@@ -183,23 +179,24 @@ export class Session implements EngineApi {
   }
 
   async resume(input: CommandInput<'resume'>): Promise<CommandOutput<'resume'>> {
-    const { torrents, magnets } = this.#findAny(input.infoHashes);
-    for (const t of torrents) this.#policy.resumedByHand(t);
-    for (const f of magnets) f.start();
+    for (const t of this.#findAny(input.infoHashes)) {
+      // A magnet fetching its metadata is outside the queue until its metadata arrives.
+      if (t.hasMetainfo) this.#policy.resumedByHand(t);
+      else void t.start();
+    }
     this.#settle();
     return {};
   }
 
   async remove(input: CommandInput<'remove'>): Promise<CommandOutput<'remove'>> {
-    const { torrents: found, magnets } = this.#findAny(input.infoHashes);
-    for (const t of [...found, ...magnets]) {
+    const found = this.#findAny(input.infoHashes);
+    for (const t of found) {
       this.#torrents.delete(t.infoHash);
-      this.#magnets.delete(t.infoHash);
       this.#feed.remove(t.infoHash);
       this.#status.forget(t.infoHash);
       for (const moved of this.#policy.forget(t.infoHash)) this.#feed.mark(moved);
     }
-    const removed = Promise.all([...found.map((t) => t.remove(input.deleteFiles)), ...magnets.map((f) => f.stop())]);
+    const removed = Promise.all(found.map((t) => t.remove(input.deleteFiles)));
     this.#policy.applyQueue();
     await removed;
     this.#feed.flush();
@@ -215,9 +212,7 @@ export class Session implements EngineApi {
   }
 
   async setTorrentOptions(input: CommandInput<'setTorrentOptions'>): Promise<CommandOutput<'setTorrentOptions'>> {
-    const { torrents, magnets } = this.#findAny(input.infoHashes);
-    for (const t of torrents) t.setOptions(input.options);
-    for (const f of magnets) f.setOptions(input.options);
+    for (const t of this.#findAny(input.infoHashes)) t.setOptions(input.options);
     this.#persist?.soon();
     return {};
   }
@@ -294,16 +289,20 @@ export class Session implements EngineApi {
   /** Every public torrent that is running, and every magnet fetching (BEP 27: private ones never use the DHT). */
   *#dhtTargets(): Generator<DhtTarget> {
     for (const t of this.#torrents.values()) {
-      if (!t.metainfo.private && (t.state === 'downloading' || t.state === 'seeding')) yield { infoHash: t.infoHash, announce: true, addPeers: (peers) => t.addPeers(peers, 'dht') };
+      const addPeers = (peers: readonly PeerAddress[]): void => t.addPeers(peers, 'dht');
+      if (!t.hasMetainfo) {
+        if (t.state === 'metadata') yield { infoHash: t.infoHash, announce: false, addPeers };
+      } else if (!t.metainfo.private && (t.state === 'downloading' || t.state === 'seeding')) {
+        yield { infoHash: t.infoHash, announce: true, addPeers };
+      }
     }
-    for (const f of this.#magnets.values()) if (f.state !== 'paused') yield { infoHash: f.infoHash, announce: false, addPeers: (peers) => f.addPeers(peers) };
   }
 
   /** Brings back the saved torrents in their order, then saves from here on. */
   async #restore(persist: SessionPersistence, loaded: LoadedSession): Promise<void> {
     await persist.restore(loaded, {
       torrent: async (entry) => {
-        const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#create(metainfo, savePath, restored));
+        const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#create({ metainfo, savePath, ...restored }));
         if (entry.record.limitsWaived) this.#policy.restoreWaiver(torrent.infoHash, entry.record.limitsWaived);
         this.#admit(torrent, !entry.record.paused);
       },
@@ -317,7 +316,7 @@ export class Session implements EngineApi {
         const torrent = this.#torrents.get(infoHash);
         return torrent ? [{ torrent, waived: this.#policy.waived(infoHash) }] : [];
       }),
-      magnets: [...this.#magnets.values()],
+      magnets: [...this.#torrents.values()].filter((t) => !t.hasMetainfo),
     }));
   }
 
@@ -327,7 +326,7 @@ export class Session implements EngineApi {
       { savePath: entry.savePath, paused: entry.paused, ...(entry.skipFiles ? { skipFiles: entry.skipFiles } : {}) },
       entry.addedAt,
     );
-    if (entry.options) this.#magnets.get(parseMagnet(entry.uri).infoHashHex)?.setOptions(entry.options);
+    if (entry.options) this.#torrents.get(parseMagnet(entry.uri).infoHashHex)?.setOptions(entry.options);
   }
 
   /** Still in the session: not removed (or replaced) meanwhile. */
@@ -335,19 +334,15 @@ export class Session implements EngineApi {
     return this.#torrents.get(t.infoHash) === t;
   }
 
-  /** An incoming peer goes to the torrent its handshake names, if that one trades now. */
+  /** An incoming peer goes to the torrent its handshake names, if its swarm runs now (it fetches the metadata or trades). */
   #accept(infoHash: string, socket: Socket, received: ReceivedHandshake): boolean {
-    const magnet = this.#magnets.get(infoHash);
-    if (magnet) return magnet.accept(socket, received);
-    const torrent = this.#torrents.get(infoHash);
-    if (!torrent || (torrent.state !== 'downloading' && torrent.state !== 'seeding')) return false;
-    return torrent.swarm.accept(socket, received);
+    return this.#torrents.get(infoHash)?.swarm.accept(socket, received) ?? false;
   }
 
   #onShareLimitReached(t: Torrent, action: ShareLimitAction): void {
     const done = action === 'pause' ? 'paused' : 'removed';
-    this.#emit({ name: 'notice', payload: { kind: 'ratio-reached', message: `${t.metainfo.name} reached its share limits and was ${done}`, infoHash: t.infoHash } });
-    this.#o.log?.(`${t.metainfo.name}: share limits reached; ${done}`);
+    this.#emit({ name: 'notice', payload: { kind: 'ratio-reached', message: `${t.name} reached its share limits and was ${done}`, infoHash: t.infoHash } });
+    this.#o.log?.(`${t.name}: share limits reached; ${done}`);
     if (action === 'pause') {
       this.#policy.leave(t.infoHash);
       void t.pause();
@@ -358,70 +353,37 @@ export class Session implements EngineApi {
     }
   }
 
-  /** A magnet link's row, in state 'metadata' until its info dictionary arrives from peers. */
+  /** A magnet link's row, in state 'metadata' until its info dictionary arrives from peers; it joins the queue then. */
   async #addMagnet(magnet: Magnet, input: { savePath?: string; paused?: boolean; skipFiles?: readonly number[] }, addedAt?: number): Promise<CommandOutput<'addTorrent'>> {
-    const known = this.#torrents.get(magnet.infoHashHex)?.metainfo.name ?? this.#magnets.get(magnet.infoHashHex)?.name;
+    const known = this.#torrents.get(magnet.infoHashHex)?.name;
     if (known !== undefined) throw new ShoalError('already-exists', `"${known}" is already in the list`);
     const savePath = await prepareSaveFolder(input.savePath ?? this.#settings.downloadDir);
-    const fetch = new MetadataFetch({
-      magnet,
-      savePath,
-      ...(addedAt !== undefined ? { addedAt } : {}),
-      ...(input.skipFiles ? { skipFiles: input.skipFiles } : {}),
-      peerId: this.peerId,
-      listenPort: this.listenPort,
-      maxConnections: this.#settings.maxConnectionsPerTorrent,
-      ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
-      events: {
-        ready: (f, metainfo, peers) => this.#metadataArrived(f, metainfo, peers),
-        failed: (f, error) => this.#emit({ name: 'notice', payload: { kind: 'error', message: `${f.name}: ${error.message}`, infoHash: f.infoHash, code: error.code } }),
-        log: (f, message) => this.#o.log?.(`${f.name}: ${message}`),
-        changed: (f) => this.#feed.mark(f.infoHash),
-      },
-    });
-    this.#magnets.set(fetch.infoHash, fetch);
-    this.#feed.mark(fetch.infoHash);
-    if (!input.paused) fetch.start();
-    this.#feed.flush();
-    this.#persist?.soon();
-    return { infoHash: fetch.infoHash, name: fetch.name };
-  }
-
-  /** The magnet's row becomes a torrent with the same info-hash, save folder and peers, in the queue's last place. */
-  #metadataArrived(fetch: MetadataFetch, metainfo: Metainfo, peers: readonly PeerAddress[]): void {
-    if (this.#magnets.get(fetch.infoHash) !== fetch) return; // removed meanwhile
-    let torrent: Torrent;
-    try {
-      torrent = this.#create(metainfo, fetch.savePath, { addedAt: fetch.addedAt });
-    } catch (err) {
-      fetch.fail(isShoalError(err) ? err : new ShoalError('internal', String(err)));
-      return;
-    }
-    torrent.setOptions(fetch.options);
-    const files = metainfo.files.length;
-    const skip = fetch.skipFiles.filter((index) => index < files);
-    if (skip.length > 0) torrent.setFilePriorities(skip.map((index) => ({ index, priority: 'skip' as const })));
-    if (skip.length < fetch.skipFiles.length) {
-      const message = `${metainfo.name} has ${files} file${files === 1 ? '' : 's'}, so some of the files asked to be skipped do not exist; the others are skipped`;
-      this.#emit({ name: 'notice', payload: { kind: 'error', message, infoHash: fetch.infoHash, code: 'invalid-input' } });
-    }
-    // Known before the swarm starts, so it dials them once the data is checked.
-    torrent.swarm.registry.add(peers, 'tracker');
-    this.#magnets.delete(fetch.infoHash);
+    const torrent = this.#create({ magnet, savePath, ...(addedAt !== undefined ? { addedAt } : {}), ...(input.skipFiles ? { skipFiles: input.skipFiles } : {}) });
     this.#torrents.set(torrent.infoHash, torrent);
     this.#feed.mark(torrent.infoHash);
-    this.#o.log?.(`${metainfo.name}: metadata received from peers`);
-    this.#policy.add(torrent.infoHash, true);
-    this.#policy.applyQueue();
+    if (!input.paused) void torrent.start();
     this.#feed.flush();
     this.#persist?.soon();
+    return { infoHash: torrent.infoHash, name: torrent.name };
   }
 
-  #create(metainfo: Metainfo, savePath: string, restored: { addedAt?: number; resume?: ResumeData } = {}): Torrent {
+  /** A magnet's metadata arrived: it takes the queue's last place, with the same info-hash, save folder and peers. */
+  #metadataArrived(t: Torrent, ignoredSkips: readonly number[]): void {
+    if (!this.#has(t)) return;
+    if (ignoredSkips.length > 0) {
+      const files = t.metainfo.files.length;
+      const message = `${t.name} has ${files} file${files === 1 ? '' : 's'}, so some of the files asked to be skipped do not exist; the others are skipped`;
+      this.#emit({ name: 'notice', payload: { kind: 'error', message, infoHash: t.infoHash, code: 'invalid-input' } });
+    }
+    this.#o.log?.(`${t.name}: metadata received from peers`);
+    this.#feed.mark(t.infoHash);
+    this.#policy.add(t.infoHash, true);
+    this.#settle();
+  }
+
+  #create(from: ({ metainfo: Metainfo; resume?: ResumeData } | { magnet: Magnet; skipFiles?: readonly number[] }) & { savePath: string; addedAt?: number }): Torrent {
     return new Torrent({
-      ...restored,
-      metainfo,
-      savePath,
+      ...from,
       peerId: this.peerId,
       listenPort: this.listenPort,
       maxConnections: this.#settings.maxConnectionsPerTorrent,
@@ -430,42 +392,38 @@ export class Session implements EngineApi {
       events: {
         finished: (t) => {
           this.#persist?.soon();
-          this.#emit({ name: 'notice', payload: { kind: 'torrent-finished', message: `${t.metainfo.name} finished downloading`, infoHash: t.infoHash } });
+          this.#emit({ name: 'notice', payload: { kind: 'torrent-finished', message: `${t.name} finished downloading`, infoHash: t.infoHash } });
           // Its download slot is free for the next in the queue; as a seed it may have to wait.
           this.#policy.applyQueue();
         },
         failed: (t, error) => {
-          this.#emit({ name: 'notice', payload: { kind: 'error', message: `${t.metainfo.name}: ${error.message}`, infoHash: t.infoHash, code: error.code } });
+          this.#emit({ name: 'notice', payload: { kind: 'error', message: `${t.name}: ${error.message}`, infoHash: t.infoHash, code: error.code } });
           this.#policy.leave(t.infoHash);
           this.#policy.applyQueue();
         },
-        log: (t, message) => this.#o.log?.(`${t.metainfo.name}: ${message}`),
+        log: (t, message) => this.#o.log?.(`${t.name}: ${message}`),
         uploaded: (t) => this.#policy.uploaded(t),
         changed: (t) => this.#feed.mark(t.infoHash),
+        metadataArrived: (t, ignoredSkips) => this.#metadataArrived(t, ignoredSkips),
       },
     });
   }
 
+  /** The torrents of the commands that need the metainfo; a magnet still fetching it is refused with the user's sentence. */
   #find(infoHashes: readonly string[]): Torrent[] {
-    return infoHashes.map((hash) => {
-      const t = this.#torrents.get(hash);
-      const fetching = this.#magnets.get(hash);
-      if (fetching) throw new ShoalError('invalid-input', `"${fetching.name}" is still fetching its metadata; try again once it has arrived`);
-      if (!t) throw new ShoalError('not-found', `no torrent with info-hash ${hash}`);
+    return this.#findAny(infoHashes).map((t) => {
+      if (!t.hasMetainfo) throw new ShoalError('invalid-input', `"${t.name}" is still fetching its metadata; try again once it has arrived`);
       return t;
     });
   }
 
-  /** Torrents and magnets still fetching metadata, for the commands that apply to both. */
-  #findAny(infoHashes: readonly string[]): { torrents: Torrent[]; magnets: MetadataFetch[] } {
-    const torrents: Torrent[] = [];
-    const magnets: MetadataFetch[] = [];
-    for (const hash of infoHashes) {
-      const fetching = this.#magnets.get(hash);
-      if (fetching) magnets.push(fetching);
-      else torrents.push(...this.#find([hash]));
-    }
-    return { torrents, magnets };
+  /** The torrents of the commands that apply in every phase (pause, resume, remove, options). */
+  #findAny(infoHashes: readonly string[]): Torrent[] {
+    return infoHashes.map((hash) => {
+      const t = this.#torrents.get(hash);
+      if (!t) throw new ShoalError('not-found', `no torrent with info-hash ${hash}`);
+      return t;
+    });
   }
 
   /** A new torrent joins the list and the queue's last place; `start`: it runs once it has a slot. */
@@ -488,12 +446,10 @@ export class Session implements EngineApi {
 
   #row(infoHash: string): TorrentSummary | undefined {
     const t = this.#torrents.get(infoHash);
-    if (t) return views.summary(t, this.#policy.positions().get(infoHash) ?? null);
-    const f = this.#magnets.get(infoHash);
-    return f && metadataSummary(f);
+    return t && views.summary(t, this.#policy.positions().get(infoHash) ?? null);
   }
 
   #rows(): TorrentSummary[] {
-    return [...this.#torrents.keys(), ...this.#magnets.keys()].map((infoHash) => this.#row(infoHash)!);
+    return [...this.#torrents.keys()].map((infoHash) => this.#row(infoHash)!);
   }
 }

@@ -1,13 +1,10 @@
 import { statfs } from 'node:fs/promises';
 import type { EventPayload, ShoalEvent, SubscriptionTab } from '../../src-shared/contract';
-import type { MetadataFetch } from './magnet/metadata-fetch';
-import { metadataDetail } from './magnet/metadata-views';
 import type { Torrent } from './torrent';
 import * as views from './torrent-views';
 
 export interface StatusFeedOptions {
   readonly torrents: ReadonlyMap<string, Torrent>;
-  readonly magnets: ReadonlyMap<string, MetadataFetch>;
   readonly downloadDir: () => string;
   readonly altSpeedActive: () => boolean;
   /** Someone hears the events; without anyone, nothing is built. */
@@ -44,9 +41,8 @@ export class StatusFeed {
       const r = views.rates(t);
       down += r.down;
       up += r.up;
-      connected += t.peers.length;
+      connected += t.peerCount;
     }
-    for (const f of this.#o.magnets.values()) connected += f.peerCount;
     const dir = this.#o.downloadDir();
     const freeSpace = await statfs(dir).then(
       (s) => s.bavail * s.bsize,
@@ -59,11 +55,10 @@ export class StatusFeed {
   #emitDetail(): void {
     const sub = this.#subscription;
     if (!sub) return;
-    const fetching = this.#o.magnets.get(sub.infoHash);
-    const before = fetching && metadataDetail(fetching, sub.tab);
-    if (before) this.#o.emit({ name: 'detail', payload: before });
     const t = this.#o.torrents.get(sub.infoHash);
-    if (t) this.#o.emit({ name: 'detail', payload: detail(t, sub.tab) });
+    // Before the metadata, only what the link says (General) and the trackers mean something.
+    if (!t || (!t.hasMetainfo && sub.tab !== 'general' && sub.tab !== 'trackers')) return;
+    this.#o.emit({ name: 'detail', payload: detail(t, sub.tab) });
   }
 }
 

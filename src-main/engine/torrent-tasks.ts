@@ -31,20 +31,20 @@ export function startRecheck(torrents: readonly Torrent[], hooks: TaskHooks): vo
 /** Starts moving a torrent's data; it shows 'moving' with the share of bytes moved until done. */
 export function startMove(t: Torrent, savePath: string, hooks: TaskHooks): void {
   const to = resolve(savePath);
-  if (to === resolve(t.savePath)) throw new ShoalError('invalid-input', `"${t.metainfo.name}" is already in ${to}`);
+  if (to === resolve(t.savePath)) throw new ShoalError('invalid-input', `"${t.name}" is already in ${to}`);
   t.assertIdle();
   const from = t.savePath;
   // The move waits for each save it needs: the interrupted-move record first, the new place last.
   t.moveStorage(to, hooks.save).then(
     () => {
-      hooks.log?.(`${t.metainfo.name}: data moved from ${from} to ${to}`);
+      hooks.log?.(`${t.name}: data moved from ${from} to ${to}`);
       hooks.ended(t);
     },
     (err: unknown) => {
       if (!hooks.current(t)) return; // removed meanwhile
       const error = isShoalError(err) ? err : new ShoalError('io', String(err));
       const reason = error.message.replace(/\.$/, '');
-      const message = t.savePath === from ? `${t.metainfo.name} was not moved and stays in ${from}: ${reason}.` : `${t.metainfo.name}: ${reason}.`;
+      const message = t.savePath === from ? `${t.name} was not moved and stays in ${from}: ${reason}.` : `${t.name}: ${reason}.`;
       hooks.notice({ kind: 'error', message, infoHash: t.infoHash, code: error.code });
       hooks.ended(t);
     },

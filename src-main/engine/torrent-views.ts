@@ -1,9 +1,7 @@
 import type { FileInfo, GeneralInfo, PeerInfo, PiecesInfo, SwarmInfo, TorrentSummary, TrackerInfo } from '../../src-shared/contract';
 import { Bitfield } from '../../src-shared/bitfield';
-import { formatMagnet } from './metainfo/magnet';
 import { shareRatio } from './policy/share-limits';
 import type { Torrent } from './torrent';
-import type { Announcer } from './tracker/announcer';
 import { clientFromPeerId } from './wire/peer-id';
 
 /** What the contract shows of a torrent: built on demand, only for what the UI looks at. */
@@ -29,6 +27,7 @@ function swarmHealth(t: Torrent): SwarmInfo {
 }
 
 export function summary(t: Torrent, queuePosition: number | null = null): TorrentSummary {
+  if (!t.hasMetainfo) return metadataSummary(t);
   const r = rates(t);
   const left = t.bytesLeft;
   const busy = t.state === 'checking' || t.state === 'moving';
@@ -56,6 +55,7 @@ export function summary(t: Torrent, queuePosition: number | null = null): Torren
 }
 
 export function general(t: Torrent): GeneralInfo {
+  if (!t.hasMetainfo) return metadataGeneral(t);
   const m = t.metainfo;
   return {
     infoHash: t.infoHash,
@@ -77,8 +77,58 @@ export function general(t: Torrent): GeneralInfo {
     ratio: ratio(t),
     availability: t.picker.distributedCopies(),
     swarm: swarmHealth(t),
-    magnet: formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, name: m.name, length: m.length, trackers: m.trackers.flat(), webSeeds: m.urlList, peers: [] }),
+    magnet: t.magnetLink,
     seedingTime: t.seedingTime,
+    options: t.options,
+  };
+}
+
+/** A magnet's row before its metadata: what the link says, and zeros where nothing is known yet. */
+function metadataSummary(t: Torrent): TorrentSummary {
+  return {
+    infoHash: t.infoHash,
+    name: t.name,
+    // The magnet's `xl` until the metadata tells the truth.
+    length: t.length,
+    progress: 0,
+    state: t.state,
+    downRate: 0,
+    upRate: 0,
+    downloaded: 0,
+    uploaded: 0,
+    ratio: 0,
+    eta: null,
+    peers: { connected: t.peerCount, seeds: 0 },
+    swarm: swarmHealth(t),
+    addedAt: t.addedAt,
+    error: t.error,
+    savePath: t.savePath,
+    queuePosition: null,
+  };
+}
+
+function metadataGeneral(t: Torrent): GeneralInfo {
+  return {
+    infoHash: t.infoHash,
+    name: t.name,
+    savePath: t.savePath,
+    length: t.length,
+    pieceLength: 0,
+    pieceCount: 0,
+    private: false,
+    comment: null,
+    createdBy: null,
+    creationDate: null,
+    addedAt: t.addedAt,
+    completedAt: null,
+    downloaded: 0,
+    uploaded: 0,
+    wasted: 0,
+    ratio: 0,
+    availability: 0,
+    swarm: swarmHealth(t),
+    magnet: t.magnetLink,
+    seedingTime: 0,
     options: t.options,
   };
 }
@@ -151,12 +201,7 @@ export function files(t: Torrent): FileInfo[] {
 }
 
 export function trackers(t: Torrent): TrackerInfo[] {
-  return announcerTrackers(t.announcer);
-}
-
-/** The Trackers tab of anything that announces (a torrent, or a magnet fetching its metadata). */
-export function announcerTrackers(announcer: Announcer): TrackerInfo[] {
-  return announcer.statuses().map((s) => ({
+  return t.announcer.statuses().map((s) => ({
     url: s.url,
     tier: s.tier,
     status: s.state === 'announcing' ? 'updating' : s.state === 'unsupported' ? 'disabled' : s.state,

@@ -1,179 +1,157 @@
-import { rm, rmdir } from 'node:fs/promises';
-import { dirname, resolve, sep } from 'node:path';
 import { defaultTorrentOptions, type FilePriority, type TorrentOptions, type TorrentState } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
 import { BandwidthLimiter, type TorrentBandwidth } from './bandwidth/bandwidth-limiter';
+import { formatMagnet } from './metainfo/magnet';
+import { metainfoFromMagnet } from './metainfo/magnet-metadata';
 import type { Metainfo } from './metainfo/metainfo';
-import { fileEdgePieces } from './picker/file-edges';
-import { PiecePicker } from './picker/piece-picker';
-import { moveFiles, torrentFilePairs, type MovedFiles, type MoveOps } from './storage/move-files';
-import { Storage, type ResumeData } from './storage/storage';
-import { Swarm } from './swarm/swarm';
+import type { PiecePicker } from './picker/piece-picker';
+import type { MoveOps } from './storage/move-files';
+import type { ResumeData, Storage } from './storage/storage';
 import type { PeerAddress } from './swarm/peer-registry';
+import { Swarm } from './swarm/swarm';
 import type { PeerSource, SwarmPeer } from './swarm/swarm-peer';
-import { Trading } from './swarm/trading';
-import { Announcer } from './tracker/announcer';
-
-/** Where a torrent's data goes and how it meets peers: the same for a magnet still fetching its metadata. */
-export interface TradingInit {
-  readonly savePath: string;
-  readonly peerId: Uint8Array;
-  readonly listenPort: number;
-  readonly maxConnections: number;
-  /** Seconds between announces whatever trackers ask; undefined follows the trackers. */
-  readonly announceIntervalSec?: number;
-  readonly addedAt?: number;
-}
-
-export interface TorrentInit extends TradingInit {
-  readonly metainfo: Metainfo;
-  /** Saved verified pieces and file stamps: the first check trusts them where the files did not change. */
-  readonly resume?: ResumeData;
-  /** The torrent's speed limits from the session's limiter; unlimited and on its own if absent. */
-  readonly bandwidth?: TorrentBandwidth;
-  readonly events: TorrentEvents;
-}
-
-export interface TorrentEvents {
-  /** Every wanted piece is verified (sent once per download). */
-  finished(torrent: Torrent): void;
-  /** The torrent stopped on an error the user must see (disk full, no permission, …). */
-  failed(torrent: Torrent, error: ShoalError): void;
-  log(torrent: Torrent, message: string): void;
-  /** A block went out to a peer: share limits are checked as upload happens, not on a tick. */
-  uploaded(torrent: Torrent): void;
-  /** Something the torrent's list row shows changed (state, progress, totals, peers, trackers' counts, save folder). */
-  changed(torrent: Torrent): void;
-}
-
-export interface TransferTotals {
-  readonly uploaded: number;
-  readonly downloaded: number;
-  readonly wasted: number;
-}
-
-const PRIORITY_VALUE: Record<FilePriority, number> = { skip: 0, normal: 1, high: 4 };
+import { TorrentData } from './torrent-data';
+import type { TorrentInit, TransferTotals } from './torrent-init';
+import { MetadataPhase } from './torrent-metadata';
+import { afterTaskFrom, meantToRun, pausedIn, type AfterTask, type Phase, type Task } from './torrent-phase';
+import type { Announcer } from './tracker/announcer';
+import { TrackerWatch } from './tracker/tracker-watch';
 
 /**
- * One torrent's life: check what is on disk, download with the swarm while announcing, seed when
- * complete; pause, resume and remove. The UI's views of it are built in `torrent-views.ts`.
+ * One torrent's life, from the moment it is added: a magnet link first fetches its metadata
+ * with the torrent's swarm; then check what is on disk, download with the same swarm while
+ * announcing, seed when complete; pause, resume and remove. The UI's views of it are built in
+ * `torrent-views.ts`; the phases and their invariants are in STATE.md.
  */
 export class Torrent {
-  readonly metainfo: Metainfo;
   readonly infoHash: string;
   readonly addedAt: number;
-  readonly picker: PiecePicker<SwarmPeer>;
   readonly swarm: Swarm;
-  readonly announcer: Announcer;
   readonly bandwidth: TorrentBandwidth;
-  readonly filePriorities: FilePriority[];
   completedAt: number | null = null;
   error: string | null = null;
   /** Fraction of the on-disk check done while checking, of the bytes moved while moving. */
   checkProgress = 0;
   #savePath: string;
-  #storage: Storage;
-  readonly #trading: Trading;
-  /** A check or a move under way: the torrent does not trade until it ends. */
-  #task: { readonly done: Promise<void>; readonly abort: AbortController } | null = null;
-  /** What the torrent shows after a task when it is not to run: paused by the user or waiting in the queue. */
-  #stoppedAs: 'paused' | 'queued' = 'paused';
-  #movingTo: string | null = null;
+  #phase: Phase = { name: 'paused' };
+  /** The metainfo and all built on it; for a magnet link, until its metadata arrives, that phase. */
+  #body: TorrentData | MetadataPhase;
+  /** Files to skip once a magnet's file list is known. */
+  readonly #pendingSkips: readonly number[];
   #options: TorrentOptions = defaultTorrentOptions;
   /** Transfer totals from earlier sessions, which this session's add to. */
   #earlier: TransferTotals = { uploaded: 0, downloaded: 0, wasted: 0 };
   /** Seeding time before the current seeding stretch, and when that stretch began. */
   #seedingMsBefore = 0;
   #seedingSince: number | null = null;
-  #state: TorrentState = 'paused';
+  /** The data on disk was checked once: what storage says it has is true. */
   #checked = false;
-  #running = false;
   #finishedSent = false;
   #resume: ResumeData | undefined;
   readonly #o: TorrentInit;
-  readonly #trackerErrors = new Map<string, string>();
-  /** The trackers' counts last told as a change; most tracker answers leave them as they were. */
-  #healthSeen = '';
+  readonly #trackers: TrackerWatch;
 
   constructor(options: TorrentInit) {
     this.#o = options;
-    const m = options.metainfo;
-    this.metainfo = m;
-    this.infoHash = m.infoHashHex;
+    const from = 'metainfo' in options ? options.metainfo : options.magnet;
+    this.infoHash = from.infoHashHex;
     this.#savePath = options.savePath;
     this.addedAt = options.addedAt ?? Date.now();
-    this.#resume = options.resume;
-    this.filePriorities = m.files.map(() => 'normal');
-    // Opening storage checks every path stays inside the save folder.
-    this.#storage = Storage.open(m, options.savePath);
-    this.picker = new PiecePicker({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
     this.bandwidth = options.bandwidth ?? new BandwidthLimiter().forTorrent();
+    this.#trackers = new TrackerWatch({ changed: () => options.events.changed(this), log: (message) => options.events.log(this, message) });
     this.swarm = new Swarm({
-      infoHash: m.infoHash,
+      infoHash: from.infoHash,
       peerId: options.peerId,
       listenPort: options.listenPort,
       maxConnections: options.maxConnections,
-      events: {
-        needPeers: () => this.announcer.announceNow(),
-        log: (message) => options.events.log(this, message),
-      },
+      events: { needPeers: () => this.announcer.announceNow(), log: (message) => options.events.log(this, message) },
     });
-    this.#trading = new Trading({
-      swarm: this.swarm,
-      metainfo: m,
-      storage: this.storage,
-      picker: this.picker,
-      bandwidth: this.bandwidth,
-      events: {
-        complete: () => this.#onComplete(),
-        storageError: (error) => this.#fail(error),
-        log: (message) => options.events.log(this, message),
-        uploaded: () => {
-          options.events.changed(this);
-          options.events.uploaded(this);
-        },
-        changed: () => options.events.changed(this),
-      },
-    });
-    this.announcer = new Announcer({
-      tiers: m.trackers,
-      infoHash: m.infoHash,
-      peerId: options.peerId,
-      port: options.listenPort,
-      ...(options.announceIntervalSec !== undefined ? { intervalOverrideSec: options.announceIntervalSec } : {}),
-      stats: () => ({
-        uploaded: this.swarm.totals.uploaded,
-        downloaded: this.swarm.totals.downloaded,
-        left: this.bytesLeft,
-      }),
-      onPeers: (peers) => this.addPeers(peers, 'tracker'),
-      onChange: () => {
-        this.#healthChanged();
-        this.#logTrackerErrors();
-      },
-    });
+    if ('metainfo' in options) {
+      this.#resume = options.resume;
+      this.#pendingSkips = [];
+      this.#body = this.#data(options.metainfo);
+    } else {
+      this.#pendingSkips = options.skipFiles ?? [];
+      this.#body = new MetadataPhase({
+        magnet: options.magnet,
+        swarm: this.swarm,
+        peerId: options.peerId,
+        listenPort: options.listenPort,
+        ...(options.announceIntervalSec !== undefined ? { announceIntervalSec: options.announceIntervalSec } : {}),
+        ...(options.scheduling ? { scheduling: options.scheduling } : {}),
+        events: { received: (info) => this.#metadataReceived(info), changed: () => options.events.changed(this) },
+      });
+    }
   }
 
   get state(): TorrentState {
-    return this.#state;
+    return this.#phase.name;
+  }
+
+  /** The metainfo is known (a magnet link's only once its metadata arrived). */
+  get hasMetainfo(): boolean {
+    return this.#body instanceof TorrentData;
+  }
+
+  get name(): string {
+    return this.#body instanceof TorrentData ? this.#body.metainfo.name : this.#body.name;
+  }
+
+  /** Bytes in all; before the metadata, what the magnet link says (`xl`), or 0. */
+  get length(): number {
+    return this.#body instanceof TorrentData ? this.#body.metainfo.length : (this.#body.magnet.length ?? 0);
+  }
+
+  /** The torrent as a magnet link: the one it was added with while its metadata is awaited, else one built from its metainfo. */
+  get magnetLink(): string {
+    const body = this.#body;
+    if (body instanceof MetadataPhase) return formatMagnet(body.magnet);
+    const m = body.metainfo;
+    return formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, name: m.name, length: m.length, trackers: m.trackers.flat(), webSeeds: m.urlList, peers: [] });
+  }
+
+  get metainfo(): Metainfo {
+    return this.#known().metainfo;
+  }
+
+  get picker(): PiecePicker<SwarmPeer> {
+    return this.#known().picker;
+  }
+
+  get storage(): Storage {
+    return this.#known().storage;
+  }
+
+  get filePriorities(): FilePriority[] {
+    return this.#known().filePriorities;
+  }
+
+  /** Files (by index) not to download: asked for with a magnet link, or set to 'skip' since. */
+  get skipFiles(): readonly number[] {
+    return this.#body instanceof TorrentData ? this.#body.skipped : this.#pendingSkips;
+  }
+
+  get announcer(): Announcer {
+    return this.#body.announcer;
   }
 
   get savePath(): string {
     return this.#savePath;
   }
 
-  get storage(): Storage {
-    return this.#storage;
-  }
-
   /** The folder a move under way goes to; saved, so a restart can clean up after an interrupted move. */
   get movingTo(): string | null {
-    return this.#movingTo;
+    return this.#phase.name === 'moving' ? this.#phase.task.movingTo : null;
   }
 
-  /** The peers trading with us now. */
+  /** Peers connected now, in either phase. */
+  get peerCount(): number {
+    return this.#body instanceof TorrentData ? this.#body.trading.peers.length : this.#body.peerCount;
+  }
+
+  /** The peers trading with us now (none before the metainfo is known). */
   get peers(): readonly SwarmPeer[] {
-    return this.#trading.peers;
+    return this.#body instanceof TorrentData ? this.#body.trading.peers : [];
   }
 
   /** Addresses of peers to dial, heard of from `source`, whichever phase the torrent is in. */
@@ -183,19 +161,18 @@ export class Torrent {
 
   /** Stops serving at once (a share limit was reached): every peer choked, every queued request dropped. */
   chokeAll(): void {
-    this.#trading.chokeAll();
+    if (this.#body instanceof TorrentData) this.#body.trading.chokeAll();
   }
 
   /** Stopped by the user (or a share limit), as opposed to running, waiting in the queue or failed. */
   get paused(): boolean {
-    return this.#task ? !this.#running && this.#stoppedAs === 'paused' : this.#state === 'paused';
+    return pausedIn(this.#phase);
   }
 
   /** Throws the sentence for the user while a check or a move is under way. */
   assertIdle(): void {
-    if (this.#task) {
-      throw new ShoalError('invalid-input', `"${this.metainfo.name}" is still ${this.#state === 'moving' ? 'moving' : 'checking'} its data; try again once that is done`);
-    }
+    const p = this.#phase;
+    if ('task' in p) throw new ShoalError('invalid-input', `"${this.name}" is still ${p.name} its data; try again once that is done`);
   }
 
   /** Bytes uploaded, downloaded and wasted over the torrent's whole life, earlier sessions included. */
@@ -219,12 +196,7 @@ export class Torrent {
 
   /** Bytes of wanted pieces not yet verified. */
   get bytesLeft(): number {
-    const m = this.metainfo;
-    const have = this.storage.have;
-    if (have.complete) return 0;
-    // Counting per piece keeps this exact for the short last piece.
-    const left = (m.pieceCount - have.count) * m.pieceLength;
-    return have.has(m.pieceCount - 1) ? left : left - (m.pieceLength - m.lastPieceLength);
+    return this.#known().bytesLeft;
   }
 
   /** Bytes verified. */
@@ -233,18 +205,26 @@ export class Torrent {
   }
 
   get isComplete(): boolean {
-    return this.picker.wantedRemaining === 0;
+    return this.#known().isComplete;
   }
 
-  /** Starts (or resumes): check the data once, then trade. */
+  /** Starts (or resumes): fetch the metadata if it is not known, check the data once, then trade. */
   async start(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
+    const p = this.#phase;
+    if (meantToRun(p)) return;
     this.error = null;
     this.#o.events.changed(this);
-    if (this.#task) return; // it trades once the task ends
-    if (this.#checked) this.#trade();
-    else await this.#exclusive('checking', (signal) => this.#check(signal), 'fail').catch(() => undefined);
+    const body = this.#body;
+    if ('task' in p) {
+      this.#phase = { ...p, then: 'run' }; // it trades once the task ends
+    } else if (body instanceof MetadataPhase) {
+      this.#setPhase({ name: 'metadata' });
+      body.start();
+    } else if (this.#checked) {
+      this.#trade(body);
+    } else {
+      await this.#exclusive('checking', (signal) => this.#check(body, signal), 'fail', 'run').catch(() => undefined);
+    }
   }
 
   /**
@@ -252,8 +232,9 @@ export class Torrent {
    * the others are wanted again. Trading stops meanwhile and resumes if the torrent is meant to run.
    */
   recheck(): Promise<void> {
+    const data = this.#known();
     this.#resume = undefined;
-    return this.#exclusive('checking', (signal) => this.#check(signal), 'fail');
+    return this.#exclusive('checking', (signal) => this.#check(data, signal), 'fail');
   }
 
   /**
@@ -263,37 +244,55 @@ export class Torrent {
    * fails, the data stays whole at the old place. On failure the torrent carries on where it was.
    */
   moveStorage(savePath: string, persist: () => Promise<void>, ops?: MoveOps): Promise<void> {
-    return this.#exclusive('moving', (signal) => this.#move(savePath, persist, signal, ops), 'carry-on');
+    const data = this.#known();
+    const from = this.#savePath;
+    return this.#exclusive(
+      'moving',
+      (signal, task) =>
+        data.move({
+          from,
+          to: savePath,
+          persist,
+          movingTo: (dir) => (task.movingTo = dir),
+          moved: () => {
+            this.#savePath = savePath;
+            this.#o.events.changed(this);
+          },
+          progress: (done, total) => this.#progress(done, total),
+          signal,
+          ...(ops ? { ops } : {}),
+        }),
+      'carry-on',
+    );
   }
 
-  /** Stops trading; 'queued' says it waits for a slot in the queue rather than for the user. */
+  /** Stops trading (or fetching the metadata); 'queued' says it waits for a slot in the queue rather than for the user. */
   async pause(as: 'paused' | 'queued' = 'paused'): Promise<void> {
-    if (this.#task) {
-      // The task finishes first; then the torrent stays stopped.
-      this.#running = false;
-      this.#stoppedAs = as;
+    const p = this.#phase;
+    if ('task' in p) {
+      this.#phase = { ...p, then: as }; // the task finishes first; then the torrent stays stopped
       return;
     }
-    if (!this.#running && this.#state === as) return;
-    this.#running = false;
-    this.#setState(as);
-    this.swarm.stop();
+    if (p.name === as) return;
+    this.#setPhase({ name: as });
+    this.swarm.stop(p.name === 'metadata' ? 'paused' : undefined);
     await this.announcer.stop();
   }
 
   /** Stops everything and closes the files; with `deleteFiles`, removes the torrent's data too. */
   async remove(deleteFiles: boolean): Promise<void> {
-    this.#running = false;
-    const task = this.#task;
-    if (task) {
+    const p = this.#phase;
+    if ('task' in p) {
       // A move cut short puts its files back first, so what is deleted (or kept) is whole.
-      task.abort.abort();
-      await task.done.catch(() => undefined);
+      p.task.abort.abort();
+      await p.task.done.catch(() => undefined);
     }
     this.swarm.stop();
     await this.announcer.stop();
-    await this.storage.close();
-    if (deleteFiles) await this.#deleteData();
+    const body = this.#body;
+    if (!(body instanceof TorrentData)) return;
+    await body.storage.close();
+    if (deleteFiles) await body.deleteFiles(this.#savePath);
   }
 
   /**
@@ -310,46 +309,87 @@ export class Torrent {
     return this.#options;
   }
 
-  /** Changes some options; the others keep their values. */
+  /** Changes some options; the others keep their values. Those of the picker wait for the metainfo. */
   setOptions(changes: Partial<TorrentOptions>): void {
     this.#options = { ...this.#options, ...changes };
     if (changes.speedLimit !== undefined) this.bandwidth.setLimit(changes.speedLimit);
-    if (changes.sequential !== undefined) this.picker.sequential = changes.sequential;
-    if (changes.firstLastPiecesFirst !== undefined) {
-      const m = this.metainfo;
-      this.picker.setBoosted(changes.firstLastPiecesFirst ? fileEdgePieces(m.files, m.pieceLength) : []);
-    }
+    if (this.#body instanceof TorrentData) this.#body.applyOptions(changes);
   }
 
   setFilePriorities(changes: readonly { index: number; priority: FilePriority }[]): void {
-    // All checked before any is applied, so a bad index changes nothing.
-    const bad = changes.find(({ index }) => index >= this.filePriorities.length);
-    if (bad) throw new ShoalError('invalid-input', `the torrent has no file ${bad.index + 1}`);
-    for (const { index, priority } of changes) this.filePriorities[index] = priority;
-    const m = this.metainfo;
-    const piecePriority = new Uint8Array(m.pieceCount);
-    m.files.forEach((file, i) => {
-      if (file.pad || file.length === 0) return;
-      const value = PRIORITY_VALUE[this.filePriorities[i]!];
-      const first = Math.floor(file.offset / m.pieceLength);
-      const last = Math.floor((file.offset + file.length - 1) / m.pieceLength);
-      // A piece shared by several files is wanted if any of them is.
-      for (let p = first; p <= last; p++) if (value > piecePriority[p]!) piecePriority[p] = value;
-    });
-    this.picker.setPriorities(piecePriority);
-    const skipped = this.filePriorities.flatMap((priority, i) => (priority === 'skip' ? [i] : []));
-    this.storage.setSkippedFiles(skipped).catch((err: unknown) => this.#fail(isShoalError(err) ? err : new ShoalError('io', String(err))));
-    this.#trading.refreshInterest();
+    this.#known()
+      .setFilePriorities(changes)
+      .catch((err: unknown) => this.#fail(isShoalError(err) ? err : new ShoalError('io', String(err))));
     if (this.isComplete) this.#onComplete();
-    else if (this.#state === 'seeding') this.#setState('downloading');
+    else if (this.#phase.name === 'seeding') this.#setPhase({ name: 'downloading' });
   }
 
-  #trade(): void {
-    this.#finishedSent = this.isComplete;
-    if (this.isComplete && this.completedAt === null) this.completedAt = Date.now();
-    this.#setState(this.isComplete ? 'seeding' : 'downloading');
-    this.swarm.start(this.#trading);
-    this.announcer.start();
+  /** The metainfo and all built on it, or the user's sentence while a magnet's metadata is awaited. */
+  #known(): TorrentData {
+    const body = this.#body;
+    if (body instanceof MetadataPhase) throw new ShoalError('invalid-input', `"${body.name}" is still fetching its metadata; try again once it has arrived`);
+    return body;
+  }
+
+  #data(metainfo: Metainfo): TorrentData {
+    const o = this.#o;
+    return new TorrentData({
+      metainfo,
+      savePath: this.#savePath,
+      swarm: this.swarm,
+      bandwidth: this.bandwidth,
+      peerId: o.peerId,
+      listenPort: o.listenPort,
+      ...(o.announceIntervalSec !== undefined ? { announceIntervalSec: o.announceIntervalSec } : {}),
+      events: {
+        complete: () => this.#onComplete(),
+        storageError: (error) => this.#fail(error),
+        log: (message) => o.events.log(this, message),
+        uploaded: () => {
+          o.events.changed(this);
+          o.events.uploaded(this);
+        },
+        changed: () => o.events.changed(this),
+        trackersChanged: () => this.#trackers.update(this.announcer),
+        peers: (addresses) => this.addPeers(addresses, 'tracker'),
+      },
+    });
+  }
+
+  /**
+   * A magnet's info dictionary arrived: the torrent gets its metainfo, the options and skipped
+   * files asked for so far, and waits as 'queued' for the queue to start it; the swarm dials the
+   * same peers again once it trades.
+   */
+  #metadataReceived(info: Uint8Array): void {
+    const phase = this.#body;
+    if (!(phase instanceof MetadataPhase)) return;
+    let data: TorrentData;
+    try {
+      data = this.#data(metainfoFromMagnet(phase.magnet, info));
+    } catch (err) {
+      this.#fail(isShoalError(err) ? err : new ShoalError('invalid-torrent', String(err)));
+      return;
+    }
+    phase.handOver();
+    this.#body = data;
+    this.setOptions(this.#options);
+    const files = data.metainfo.files.length;
+    const skip = this.#pendingSkips.filter((index) => index < files);
+    if (skip.length > 0) this.setFilePriorities(skip.map((index) => ({ index, priority: 'skip' as const })));
+    this.#setPhase({ name: 'queued' });
+    this.#o.events.metadataArrived(
+      this,
+      this.#pendingSkips.filter((index) => index >= files),
+    );
+  }
+
+  #trade(data: TorrentData): void {
+    this.#finishedSent = data.isComplete;
+    if (data.isComplete && this.completedAt === null) this.completedAt = Date.now();
+    this.#setPhase({ name: data.isComplete ? 'seeding' : 'downloading' });
+    this.swarm.start(data.trading);
+    data.announcer.start();
   }
 
   /**
@@ -357,84 +397,46 @@ export class Torrent {
    * torrent trades again if it is meant to run (the user or the queue may start or pause it
    * meanwhile). A failed check stops the torrent on the error; a failed move carries on as before.
    */
-  async #exclusive(state: 'checking' | 'moving', work: (signal: AbortSignal) => Promise<void>, onFailure: 'fail' | 'carry-on'): Promise<void> {
+  async #exclusive(
+    name: 'checking' | 'moving',
+    work: (signal: AbortSignal, task: Task) => Promise<void>,
+    onFailure: 'fail' | 'carry-on',
+    then: AfterTask = afterTaskFrom(this.#phase),
+  ): Promise<void> {
     this.assertIdle();
     const abort = new AbortController();
-    // A torrent not running now (paused, queued, failed) comes back stopped; pause() may change that meanwhile.
-    this.#stoppedAs = this.#state === 'queued' ? 'queued' : 'paused';
+    const task: Task = { done: Promise.resolve(), abort, movingTo: null };
     this.swarm.stop();
-    this.#setState(state);
+    this.#setPhase({ name, task, then });
     this.checkProgress = 0;
-    const done = (async () => {
+    task.done = (async () => {
       await this.announcer.stop();
-      await work(abort.signal);
+      await work(abort.signal, task);
     })();
-    this.#task = { done, abort };
     try {
-      await done;
+      await task.done;
     } catch (err) {
-      this.#task = null;
-      const verb = state === 'moving' ? 'Moving' : 'Checking';
+      const verb = name === 'moving' ? 'Moving' : 'Checking';
       const error = isShoalError(err) ? err : new ShoalError('io', `${verb} the data failed: ${err instanceof Error ? err.message : String(err)}.`);
       if (abort.signal.aborted) throw error;
-      if (onFailure === 'fail') this.#fail(error);
-      else this.#afterTask();
+      if (onFailure === 'fail') this.#fail(error); // it stops once the task is over, just below
+      this.#afterTask();
       throw error;
     }
-    this.#task = null;
     if (!abort.signal.aborted) this.#afterTask();
   }
 
   #afterTask(): void {
-    if (this.#running) this.#trade();
-    else this.#setState(this.#stoppedAs);
+    const p = this.#phase;
+    if (!('then' in p)) return;
+    if (p.then === 'run') this.#trade(this.#known());
+    else this.#setPhase({ name: p.then });
   }
 
-  async #check(signal: AbortSignal): Promise<void> {
-    const progress = (done: number, total: number): void => this.#progress(done, total);
-    const resume = this.#resume;
-    const have = resume ? await this.storage.resume(resume, progress, signal) : await this.storage.check(progress, signal);
+  async #check(data: TorrentData, signal: AbortSignal): Promise<void> {
+    await data.check(this.#resume, (done, total) => this.#progress(done, total), signal);
     this.#resume = undefined;
-    this.picker.resetTo(have);
     this.#checked = true;
-  }
-
-  async #move(savePath: string, persist: () => Promise<void>, signal: AbortSignal, ops: MoveOps | undefined): Promise<void> {
-    const from = this.#savePath;
-    const old = this.#storage;
-    // Opening checks every path stays inside the new folder before anything moves.
-    const next = Storage.open(this.metainfo, savePath, { have: old.have });
-    await old.close();
-    let moved: MovedFiles;
-    this.#movingTo = savePath;
-    try {
-      await persist();
-      const progress = (done: number, total: number): void => this.#progress(done, total);
-      moved = await moveFiles({ files: torrentFilePairs(this.metainfo, from, savePath), fromDir: from, toDir: savePath, onProgress: progress, signal, ...(ops ? { ops } : {}) });
-    } catch (err) {
-      this.#movingTo = null;
-      await this.#useStorage(Storage.open(this.metainfo, from, { have: old.have }));
-      throw err;
-    }
-    this.#movingTo = null;
-    this.#savePath = savePath;
-    this.#o.events.changed(this);
-    await this.#useStorage(next);
-    // Until the new place is saved, a restart goes back to the old one: copied sources stay until then.
-    await persist().catch((err: unknown) => {
-      const code = isShoalError(err) ? err.code : 'io';
-      throw new ShoalError(code, `the data is now in ${savePath}, but saving that failed; until a save succeeds, a restart brings it back to ${from}`);
-    });
-    await moved.commit();
-  }
-
-  /** Reads and writes go through `storage` from now on; pieces in progress start over. */
-  async #useStorage(storage: Storage): Promise<void> {
-    this.#storage = storage;
-    this.#trading.useStorage(storage);
-    const skipped = this.filePriorities.flatMap((priority, i) => (priority === 'skip' ? [i] : []));
-    if (skipped.length > 0) await storage.setSkippedFiles(skipped);
-    this.picker.resetTo(storage.have);
   }
 
   /** A check's or a move's progress. */
@@ -445,19 +447,19 @@ export class Torrent {
     this.#o.events.changed(this);
   }
 
-  #setState(next: TorrentState): void {
-    if (next === 'seeding' && this.#seedingSince === null) this.#seedingSince = Date.now();
-    if (next !== 'seeding' && this.#seedingSince !== null) {
+  #setPhase(next: Phase): void {
+    if (next.name === 'seeding' && this.#seedingSince === null) this.#seedingSince = Date.now();
+    if (next.name !== 'seeding' && this.#seedingSince !== null) {
       this.#seedingMsBefore += Date.now() - this.#seedingSince;
       this.#seedingSince = null;
     }
-    if (next === this.#state) return;
-    this.#state = next;
-    this.#o.events.changed(this);
+    const changed = next.name !== this.#phase.name;
+    this.#phase = next;
+    if (changed) this.#o.events.changed(this);
   }
 
   #onComplete(): void {
-    if (this.#state === 'downloading') this.#setState('seeding');
+    if (this.#phase.name === 'downloading') this.#setPhase({ name: 'seeding' });
     if (this.#finishedSent) return;
     this.#finishedSent = true;
     this.completedAt = Date.now();
@@ -468,47 +470,19 @@ export class Torrent {
     this.#o.events.finished(this);
   }
 
-  #healthChanged(): void {
-    const h = this.announcer.health();
-    const seen = h ? `${h.seeders} ${h.leechers} ${h.downloaded}` : '';
-    if (seen === this.#healthSeen) return;
-    this.#healthSeen = seen;
-    this.#o.events.changed(this);
-  }
-
-  /** Says once per new message when a tracker fails, so a dead tracker is visible, not silent. */
-  #logTrackerErrors(): void {
-    for (const status of this.announcer.statuses()) {
-      const said = this.#trackerErrors.get(status.url);
-      if (status.state === 'error' && status.message && status.message !== said) {
-        this.#trackerErrors.set(status.url, status.message);
-        this.#o.events.log(this, `tracker ${status.url}: ${status.message}`);
-      } else if (status.state === 'working' && said !== undefined) {
-        this.#trackerErrors.delete(status.url);
-        this.#o.events.log(this, `tracker ${status.url} answers again`);
-      }
-    }
-  }
-
+  /** Stops on an error the user must see; during a check or a move, once it ends. */
   #fail(error: ShoalError): void {
-    if (this.#state === 'error') return;
-    // The row shows the message; #setState below marks it changed.
+    const p = this.#phase;
+    if (p.name === 'error' || ('then' in p && p.then === 'error')) return;
     this.error = error.message;
-    this.#running = false;
-    this.#setState('error');
-    this.swarm.stop();
-    void this.announcer.stop();
-    this.#o.events.failed(this, error);
-  }
-
-  async #deleteData(): Promise<void> {
-    const root = resolve(this.savePath);
-    for (const path of [...this.storage.filePaths, this.storage.partsPath]) await rm(path, { force: true });
-    // Remove the folders the torrent made, deepest first, only while empty and inside the save path.
-    const dirs = new Set<string>();
-    for (const path of this.storage.filePaths) {
-      for (let d = dirname(path); d.startsWith(root + sep); d = dirname(d)) dirs.add(d);
+    if ('task' in p) {
+      this.#phase = { ...p, then: 'error' }; // the task ends first
+      this.#o.events.changed(this); // the row shows the message
+    } else {
+      this.#setPhase({ name: 'error' });
+      this.swarm.stop();
+      void this.announcer.stop();
     }
-    for (const dir of [...dirs].sort((a, b) => b.length - a.length)) await rmdir(dir).catch(() => undefined);
+    this.#o.events.failed(this, error);
   }
 }

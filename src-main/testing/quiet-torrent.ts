@@ -10,6 +10,6 @@ export function quietTorrent(metainfo: Metainfo, savePath: string): Torrent {
     peerId: new Uint8Array(20),
     listenPort: 6881,
     maxConnections: 10,
-    events: { finished: () => undefined, failed: () => undefined, log: () => undefined, uploaded: () => undefined, changed: () => undefined },
+    events: { finished: () => undefined, failed: () => undefined, log: () => undefined, uploaded: () => undefined, changed: () => undefined, metadataArrived: () => undefined },
   });
 }

@@ -1,7 +1,5 @@
 import type { EventPayload, Settings, ShareLimits } from '../../../src-shared/contract';
 import { isShoalError } from '../../../src-shared/errors';
-import type { MetadataFetch } from '../magnet/metadata-fetch';
-import { formatMagnet } from '../metainfo/magnet';
 import type { Metainfo } from '../metainfo/metainfo';
 import { torrentFilePairs, undoMove } from '../storage/move-files';
 import type { ResumeData } from '../storage/storage';
@@ -23,7 +21,8 @@ export interface LiveSession {
   readonly settings: Settings;
   /** In queue order, which restoring keeps; each with the share limits a hand resume waived. */
   readonly torrents: readonly { readonly torrent: Torrent; readonly waived: ShareLimits | undefined }[];
-  readonly magnets: readonly MetadataFetch[];
+  /** Torrents added from magnet links that are still fetching their metadata. */
+  readonly magnets: readonly Torrent[];
 }
 
 /** How the session takes back each saved entry; a throw keeps the entry saved and tells the user. */
@@ -163,12 +162,12 @@ export function restoredSettings(current: Settings, saved: Partial<Settings>, gi
 }
 
 /** What is saved of a magnet link still fetching its metadata. */
-function magnetRecord(f: MetadataFetch): SavedMagnet {
+function magnetRecord(f: Torrent): SavedMagnet {
   return {
     kind: 'magnet',
-    uri: formatMagnet(f.magnet),
+    uri: f.magnetLink,
     savePath: f.savePath,
-    paused: f.state === 'paused',
+    paused: f.paused,
     addedAt: f.addedAt,
     options: f.options,
     ...(f.skipFiles.length > 0 ? { skipFiles: [...f.skipFiles] } : {}),

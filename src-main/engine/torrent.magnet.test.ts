@@ -1,15 +1,16 @@
 import bencode from 'bencode';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Magnet } from '../metainfo/magnet';
-import type { Metainfo } from '../metainfo/metainfo';
-import type { PeerAddress } from '../swarm/peer-registry';
-import { PeerConnection } from '../wire/peer-connection';
-import { generatePeerId } from '../wire/peer-id';
-import { readHandshake } from '../wire/read-handshake';
-import { encodeMetadataMessage, metadataPiece, parseMetadataMessage, UT_METADATA } from '../wire/ut-metadata';
-import { MetadataFetch } from './metadata-fetch';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir, waitFor } from '../testing/processes';
+import type { Magnet } from './metainfo/magnet';
+import type { Metainfo } from './metainfo/metainfo';
+import type { PeerAddress } from './swarm/peer-registry';
+import { Torrent } from './torrent';
+import { PeerConnection } from './wire/peer-connection';
+import { generatePeerId } from './wire/peer-id';
+import { readHandshake } from './wire/read-handshake';
+import { encodeMetadataMessage, metadataPiece, parseMetadataMessage, UT_METADATA } from './wire/ut-metadata';
 
 /** An info dictionary of four BEP 9 pieces (2,500 piece hashes are 50,000 bytes). */
 function makeInfo(): { info: Uint8Array; infoHash: Uint8Array } {
@@ -30,12 +31,18 @@ interface FakePeer {
 
 const servers: Server[] = [];
 const conns: PeerConnection[] = [];
-const fetches: MetadataFetch[] = [];
+const torrents: Torrent[] = [];
+let dir: Awaited<ReturnType<typeof tempDir>>;
+
+beforeEach(async () => {
+  dir = await tempDir('magnet');
+});
 
 afterEach(async () => {
-  for (const f of fetches.splice(0)) await f.stop();
+  for (const t of torrents.splice(0)) await t.remove(false);
   for (const c of conns.splice(0)) c.close('test over');
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await dir.remove();
 });
 
 /** A peer that offers the metadata over BEP 9 and answers requests as `behaviour` says. */
@@ -72,15 +79,17 @@ async function fakePeer(info: Uint8Array, infoHash: Uint8Array, behaviour: Behav
 }
 
 interface Run {
-  readonly fetch: MetadataFetch;
-  readonly ready: Promise<{ metainfo: Metainfo; peers: PeerAddress[] }>;
+  readonly torrent: Torrent;
+  /** The metainfo, once the metadata arrived and the torrent took it. */
+  readonly ready: Promise<Metainfo>;
   readonly log: string[];
 }
 
-function startFetch(infoHash: Uint8Array, peers: readonly FakePeer[]): Run {
+/** A torrent added from a magnet link naming `peers` (x.pe), fetching its metadata. */
+function startMagnet(infoHash: Uint8Array, peers: readonly FakePeer[]): Run {
   const log: string[] = [];
-  let resolveReady!: (value: { metainfo: Metainfo; peers: PeerAddress[] }) => void;
-  const ready = new Promise<{ metainfo: Metainfo; peers: PeerAddress[] }>((r) => (resolveReady = r));
+  let resolveReady!: (value: Metainfo) => void;
+  const ready = new Promise<Metainfo>((r) => (resolveReady = r));
   const magnet: Magnet = {
     infoHash,
     infoHashHex: Buffer.from(infoHash).toString('hex'),
@@ -89,61 +98,70 @@ function startFetch(infoHash: Uint8Array, peers: readonly FakePeer[]): Run {
     webSeeds: [],
     peers: peers.map((p) => p.address),
   };
-  const fetch = new MetadataFetch({
+  const torrent = new Torrent({
     magnet,
-    savePath: '/nowhere',
+    savePath: dir.path,
     peerId: generatePeerId(),
     listenPort: 1,
     maxConnections: 10,
     scheduling: { requestTimeoutMs: 300, cooldownMs: 200 },
     events: {
-      ready: (_f, metainfo, handed) => resolveReady({ metainfo, peers: handed }),
-      failed: (_f, error) => log.push(`failed: ${error.message}`),
-      log: (_f, message) => log.push(message),
+      finished: () => undefined,
+      failed: (_t, error) => log.push(`failed: ${error.message}`),
+      log: (_t, message) => log.push(message),
+      uploaded: () => undefined,
       changed: () => undefined,
+      metadataArrived: (t) => resolveReady(t.metainfo),
     },
   });
-  fetches.push(fetch);
-  fetch.start();
-  return { fetch, ready, log };
+  torrents.push(torrent);
+  void torrent.start();
+  return { torrent, ready, log };
 }
 
 const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not done in ${ms} ms`)), ms))]);
 
-describe('MetadataFetch', () => {
-  it('gets the metadata from two honest peers, asking both, and hands over the peers', async () => {
+describe('a torrent added from a magnet link', () => {
+  it('gets the metadata from two honest peers, asking both, and dials them again to trade', async () => {
     const { info, infoHash } = makeInfo();
     const a = await fakePeer(info, infoHash, 'honest');
     const b = await fakePeer(info, infoHash, 'honest');
-    const run = startFetch(infoHash, [a, b]);
-    expect(run.fetch.state).toBe('metadata');
-    const { metainfo, peers } = await within(run.ready, 5000);
+    const run = startMagnet(infoHash, [a, b]);
+    expect(run.torrent.state).toBe('metadata');
+    const metainfo = await within(run.ready, 5000);
     expect(metainfo.infoHashHex).toBe(Buffer.from(infoHash).toString('hex'));
     expect(Buffer.from(metainfo.infoBytes).equals(info)).toBe(true);
     expect(metainfo.name).toBe('big.bin');
     expect(a.asked.length).toBeGreaterThan(0);
     expect(b.asked.length).toBeGreaterThan(0);
     expect([...a.asked, ...b.asked].sort()).toEqual([...Array(Math.ceil(info.length / 16384)).keys()]);
-    expect(peers).toEqual(expect.arrayContaining([a.address, b.address]));
+    // The same swarm trades: both peers are dialled again at once once the (empty) data is checked.
+    expect(run.torrent.state).toBe('queued');
+    await run.torrent.start();
+    expect(run.torrent.state).toBe('downloading');
+    await waitFor('both peers to be dialled again', () => (a.connections() >= 2 && b.connections() >= 2 ? true : undefined), 5000, 20);
   });
 
   it('drops a peer that sends bad data and asks another for its pieces', async () => {
     const { info, infoHash } = makeInfo();
     const liar = await fakePeer(info, infoHash, 'lying');
     const honest = await fakePeer(info, infoHash, 'honest');
-    const run = startFetch(infoHash, [liar, honest]);
-    const { metainfo, peers } = await within(run.ready, 5000);
+    const run = startMagnet(infoHash, [liar, honest]);
+    const metainfo = await within(run.ready, 5000);
     expect(Buffer.from(metainfo.infoBytes).equals(info)).toBe(true);
     expect(liar.asked.length).toBeGreaterThan(0);
     expect(run.log).toContainEqual(expect.stringMatching(new RegExp(`^banned 127\\.0\\.0\\.1:${liar.address.port}: sent metadata`)));
-    expect(peers).not.toContainEqual(liar.address);
+    // Trading, the swarm dials the honest peer again and never the liar.
+    await run.torrent.start();
+    await waitFor('the honest peer to be dialled again', () => (honest.connections() >= 2 ? true : undefined), 5000, 20);
+    expect(liar.connections()).toBe(1);
   });
 
   it('bans a lone liar and never calls its data the metadata', async () => {
     const { info, infoHash } = makeInfo();
     const liar = await fakePeer(info, infoHash, 'lying');
-    const run = startFetch(infoHash, [liar]);
+    const run = startMagnet(infoHash, [liar]);
     let ready = false;
     void run.ready.then(() => (ready = true));
     await within(
@@ -153,15 +171,16 @@ describe('MetadataFetch', () => {
       5000,
     );
     expect(ready).toBe(false);
-    expect(run.fetch.peerCount).toBe(0);
+    expect(run.torrent.peerCount).toBe(0);
+    expect(run.torrent.hasMetainfo).toBe(false);
   });
 
   it('asks another peer for pieces one rejects', async () => {
     const { info, infoHash } = makeInfo();
     const rejecter = await fakePeer(info, infoHash, 'rejecting');
     const honest = await fakePeer(info, infoHash, 'honest');
-    const run = startFetch(infoHash, [rejecter, honest]);
-    const { metainfo } = await within(run.ready, 5000);
+    const run = startMagnet(infoHash, [rejecter, honest]);
+    const metainfo = await within(run.ready, 5000);
     expect(Buffer.from(metainfo.infoBytes).equals(info)).toBe(true);
     expect(rejecter.asked.length).toBeGreaterThan(0);
   });
@@ -170,36 +189,36 @@ describe('MetadataFetch', () => {
     const { info, infoHash } = makeInfo();
     const silent = await fakePeer(info, infoHash, 'silent');
     const honest = await fakePeer(info, infoHash, 'honest');
-    const run = startFetch(infoHash, [silent, honest]);
-    const { metainfo } = await within(run.ready, 5000);
+    const run = startMagnet(infoHash, [silent, honest]);
+    const metainfo = await within(run.ready, 5000);
     expect(Buffer.from(metainfo.infoBytes).equals(info)).toBe(true);
     expect(silent.asked.length).toBeGreaterThan(0);
   });
 
-  it('dials nobody once the metadata is in, though more peers are known', async () => {
+  it('dials nobody once the metadata is in until the torrent is started to trade, though more peers are known', async () => {
     const { info, infoHash } = makeInfo();
     const peers = await Promise.all(Array.from({ length: 12 }, () => fakePeer(info, infoHash, 'honest')));
-    const run = startFetch(infoHash, peers);
-    const { peers: handed } = await within(run.ready, 5000);
+    const run = startMagnet(infoHash, peers);
+    await within(run.ready, 5000);
     const total = () => peers.reduce((n, p) => n + p.connections(), 0);
     const atReady = total();
     expect(atReady).toBeLessThan(12); // eight dials at once: some peers were never needed
     await new Promise((r) => setTimeout(r, 300));
     expect(total()).toBe(atReady);
-    expect(run.fetch.peerCount).toBe(0);
-    expect(handed).toHaveLength(12); // the torrent gets them all
+    expect(run.torrent.peerCount).toBe(0);
+    expect(run.torrent.swarm.registry.known).toBe(12); // the torrent keeps them all, to trade with
   });
 
   it('disconnects every peer when paused', async () => {
     const { info, infoHash } = makeInfo();
     const silent = await fakePeer(info, infoHash, 'silent');
-    const run = startFetch(infoHash, [silent]);
+    const run = startMagnet(infoHash, [silent]);
     await within(new Promise<void>((r) => {
       const poll = setInterval(() => silent.asked.length > 0 && (clearInterval(poll), r()), 20);
     }), 5000);
-    expect(run.fetch.peerCount).toBe(1);
-    await run.fetch.pause();
-    expect(run.fetch.state).toBe('paused');
-    expect(run.fetch.peerCount).toBe(0);
+    expect(run.torrent.peerCount).toBe(1);
+    await run.torrent.pause();
+    expect(run.torrent.state).toBe('paused');
+    expect(run.torrent.peerCount).toBe(0);
   });
 });

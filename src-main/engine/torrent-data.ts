@@ -1,0 +1,201 @@
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import type { FilePriority, TorrentOptions } from '../../src-shared/contract';
+import { isShoalError, ShoalError } from '../../src-shared/errors';
+import type { TorrentBandwidth } from './bandwidth/bandwidth-limiter';
+import type { Metainfo } from './metainfo/metainfo';
+import { fileEdgePieces } from './picker/file-edges';
+import { PiecePicker } from './picker/piece-picker';
+import { moveFiles, torrentFilePairs, type MovedFiles, type MoveOps } from './storage/move-files';
+import { Storage, type ResumeData } from './storage/storage';
+import type { PeerAddress } from './swarm/peer-registry';
+import type { Swarm } from './swarm/swarm';
+import type { SwarmPeer } from './swarm/swarm-peer';
+import { Trading } from './swarm/trading';
+import { Announcer } from './tracker/announcer';
+
+export interface TorrentDataInit {
+  readonly metainfo: Metainfo;
+  readonly savePath: string;
+  readonly swarm: Swarm;
+  readonly bandwidth: TorrentBandwidth;
+  readonly peerId: Uint8Array;
+  readonly listenPort: number;
+  readonly announceIntervalSec?: number;
+  readonly events: TorrentDataEvents;
+}
+
+export interface TorrentDataEvents {
+  /** Every wanted piece is verified. */
+  complete(): void;
+  storageError(error: ShoalError): void;
+  log(message: string): void;
+  uploaded(): void;
+  /** What the row shows of the swarm changed. */
+  changed(): void;
+  /** The trackers' statuses may have changed. */
+  trackersChanged(): void;
+  peers(addresses: PeerAddress[]): void;
+}
+
+/** How a move goes: `persist` saves the torrent, `movingTo` and `moved` tell where the data is. */
+export interface MoveSteps {
+  readonly from: string;
+  readonly to: string;
+  persist(): Promise<void>;
+  /** The folder being copied to until the copy is whole, then null. */
+  movingTo(dir: string | null): void;
+  /** Every file is at `to`: the torrent's save path is that from now on. */
+  moved(): void;
+  progress(done: number, total: number): void;
+  readonly signal: AbortSignal;
+  readonly ops?: MoveOps;
+}
+
+const PRIORITY_VALUE: Record<FilePriority, number> = { skip: 0, normal: 1, high: 4 };
+
+/**
+ * What a torrent has once its metainfo is known (from the start, or once a magnet's metadata
+ * arrives), and the work on it: storage, the picker, trading and the announcer; the check, the
+ * move, file priorities, deleting the files.
+ */
+export class TorrentData {
+  readonly metainfo: Metainfo;
+  readonly picker: PiecePicker<SwarmPeer>;
+  readonly trading: Trading;
+  readonly announcer: Announcer;
+  readonly filePriorities: FilePriority[];
+  #storage: Storage;
+
+  /** Opens storage (checking every path stays inside the save folder) and builds the rest on it. */
+  constructor(o: TorrentDataInit) {
+    const m = o.metainfo;
+    this.metainfo = m;
+    this.filePriorities = m.files.map(() => 'normal');
+    this.#storage = Storage.open(m, o.savePath);
+    this.picker = new PiecePicker<SwarmPeer>({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
+    this.trading = new Trading({ swarm: o.swarm, metainfo: m, storage: this.#storage, picker: this.picker, bandwidth: o.bandwidth, events: o.events });
+    this.announcer = new Announcer({
+      tiers: m.trackers,
+      infoHash: m.infoHash,
+      peerId: o.peerId,
+      port: o.listenPort,
+      ...(o.announceIntervalSec !== undefined ? { intervalOverrideSec: o.announceIntervalSec } : {}),
+      stats: () => ({ uploaded: o.swarm.totals.uploaded, downloaded: o.swarm.totals.downloaded, left: this.bytesLeft }),
+      onPeers: (peers) => o.events.peers(peers),
+      onChange: () => o.events.trackersChanged(),
+    });
+  }
+
+  get storage(): Storage {
+    return this.#storage;
+  }
+
+  /** Bytes of wanted pieces not yet verified. */
+  get bytesLeft(): number {
+    const m = this.metainfo;
+    const have = this.#storage.have;
+    if (have.complete) return 0;
+    // Counting per piece keeps this exact for the short last piece.
+    const left = (m.pieceCount - have.count) * m.pieceLength;
+    return have.has(m.pieceCount - 1) ? left : left - (m.pieceLength - m.lastPieceLength);
+  }
+
+  get isComplete(): boolean {
+    return this.picker.wantedRemaining === 0;
+  }
+
+  /** Files (by index) set to 'skip'. */
+  get skipped(): number[] {
+    return this.filePriorities.flatMap((priority, i) => (priority === 'skip' ? [i] : []));
+  }
+
+  /** The options the picker follows. */
+  applyOptions(changes: Partial<TorrentOptions>): void {
+    if (changes.sequential !== undefined) this.picker.sequential = changes.sequential;
+    if (changes.firstLastPiecesFirst !== undefined) {
+      const m = this.metainfo;
+      this.picker.setBoosted(changes.firstLastPiecesFirst ? fileEdgePieces(m.files, m.pieceLength) : []);
+    }
+  }
+
+  /** Sets file priorities (all checked before any is applied, so a bad index changes nothing); storage learns the skipped files in the background. */
+  setFilePriorities(changes: readonly { index: number; priority: FilePriority }[]): Promise<void> {
+    const bad = changes.find(({ index }) => index >= this.filePriorities.length);
+    if (bad) throw new ShoalError('invalid-input', `the torrent has no file ${bad.index + 1}`);
+    for (const { index, priority } of changes) this.filePriorities[index] = priority;
+    const m = this.metainfo;
+    const piecePriority = new Uint8Array(m.pieceCount);
+    m.files.forEach((file, i) => {
+      if (file.pad || file.length === 0) return;
+      const value = PRIORITY_VALUE[this.filePriorities[i]!];
+      const first = Math.floor(file.offset / m.pieceLength);
+      const last = Math.floor((file.offset + file.length - 1) / m.pieceLength);
+      // A piece shared by several files is wanted if any of them is.
+      for (let p = first; p <= last; p++) if (value > piecePriority[p]!) piecePriority[p] = value;
+    });
+    this.picker.setPriorities(piecePriority);
+    const written = this.#storage.setSkippedFiles(this.skipped);
+    this.trading.refreshInterest();
+    return written;
+  }
+
+  /** Hashes the data on disk (trusting `resume` where the files did not change); the picker wants what is missing. */
+  async check(resume: ResumeData | undefined, progress: (done: number, total: number) => void, signal: AbortSignal): Promise<void> {
+    const have = resume ? await this.#storage.resume(resume, progress, signal) : await this.#storage.check(progress, signal);
+    this.picker.resetTo(have);
+  }
+
+  /**
+   * Moves the files to `to` keeping their layout, and reopens storage there. `persist` runs with
+   * `movingTo` set before any file moves, and again once every file is there, before the old
+   * copies are deleted; if either fails, the data stays whole at the old place.
+   */
+  async move(s: MoveSteps): Promise<void> {
+    const old = this.#storage;
+    // Opening checks every path stays inside the new folder before anything moves.
+    const next = Storage.open(this.metainfo, s.to, { have: old.have });
+    await old.close();
+    let moved: MovedFiles;
+    s.movingTo(s.to);
+    try {
+      await s.persist();
+      moved = await moveFiles({ files: torrentFilePairs(this.metainfo, s.from, s.to), fromDir: s.from, toDir: s.to, onProgress: s.progress, signal: s.signal, ...(s.ops ? { ops: s.ops } : {}) });
+    } catch (err) {
+      s.movingTo(null);
+      await this.#useStorage(Storage.open(this.metainfo, s.from, { have: old.have }));
+      throw err;
+    }
+    s.movingTo(null);
+    s.moved();
+    await this.#useStorage(next);
+    // Until the new place is saved, a restart goes back to the old one: copied sources stay until then.
+    await s.persist().catch((err: unknown) => {
+      const code = isShoalError(err) ? err.code : 'io';
+      throw new ShoalError(code, `the data is now in ${s.to}, but saving that failed; until a save succeeds, a restart brings it back to ${s.from}`);
+    });
+    await moved.commit();
+  }
+
+  /** Deletes the torrent's files and parts file, then the folders it made while they are empty. */
+  async deleteFiles(savePath: string): Promise<void> {
+    const root = resolve(savePath);
+    const storage = this.#storage;
+    for (const path of [...storage.filePaths, storage.partsPath]) await rm(path, { force: true });
+    // Deepest first, and only inside the save path.
+    const dirs = new Set<string>();
+    for (const path of storage.filePaths) {
+      for (let d = dirname(path); d.startsWith(root + sep); d = dirname(d)) dirs.add(d);
+    }
+    for (const dir of [...dirs].sort((a, b) => b.length - a.length)) await rmdir(dir).catch(() => undefined);
+  }
+
+  /** Reads and writes go through `storage` from now on; pieces in progress start over. */
+  async #useStorage(storage: Storage): Promise<void> {
+    this.#storage = storage;
+    this.trading.useStorage(storage);
+    const skipped = this.skipped;
+    if (skipped.length > 0) await storage.setSkippedFiles(skipped);
+    this.picker.resetTo(storage.have);
+  }
+}

@@ -1,0 +1,64 @@
+import type { ShoalError } from '../../src-shared/errors';
+import type { TorrentBandwidth } from './bandwidth/bandwidth-limiter';
+import type { Magnet } from './metainfo/magnet';
+import type { Metainfo } from './metainfo/metainfo';
+import type { ResumeData } from './storage/storage';
+import type { MetadataSchedulerOptions } from './swarm/metadata-scheduler';
+import type { Torrent } from './torrent';
+
+/** How a torrent is made, and what it tells whoever holds it. */
+
+/** Where a torrent's data goes and how it meets peers, in every phase. */
+interface TorrentInitBase {
+  readonly savePath: string;
+  readonly peerId: Uint8Array;
+  readonly listenPort: number;
+  readonly maxConnections: number;
+  /** Seconds between announces whatever trackers ask; undefined follows the trackers. */
+  readonly announceIntervalSec?: number;
+  readonly addedAt?: number;
+  /** The torrent's speed limits from the session's limiter; unlimited and on its own if absent. */
+  readonly bandwidth?: TorrentBandwidth;
+  readonly events: TorrentEvents;
+}
+
+/** A torrent from its metainfo, or from a magnet link, whose metadata comes from peers. */
+export type TorrentInit = TorrentInitBase &
+  (
+    | {
+        readonly metainfo: Metainfo;
+        /** Saved verified pieces and file stamps: the first check trusts them where the files did not change. */
+        readonly resume?: ResumeData;
+      }
+    | {
+        readonly magnet: Magnet;
+        /** Files (by index) the user chose not to download, applied once the file list is known. */
+        readonly skipFiles?: readonly number[];
+        /** Metadata request timing (tests shorten it). */
+        readonly scheduling?: MetadataSchedulerOptions;
+      }
+  );
+
+export interface TorrentEvents {
+  /** Every wanted piece is verified (sent once per download). */
+  finished(torrent: Torrent): void;
+  /** The torrent stopped on an error the user must see (disk full, no permission, …). */
+  failed(torrent: Torrent, error: ShoalError): void;
+  log(torrent: Torrent, message: string): void;
+  /** A block went out to a peer: share limits are checked as upload happens, not on a tick. */
+  uploaded(torrent: Torrent): void;
+  /** Something the torrent's list row shows changed (state, progress, totals, peers, trackers' counts, save folder). */
+  changed(torrent: Torrent): void;
+  /**
+   * A magnet's metadata arrived: the torrent has its metainfo now and waits, 'queued', for the
+   * queue to start it. `ignoredSkips`: files asked to be skipped that it does not have.
+   */
+  metadataArrived(torrent: Torrent, ignoredSkips: readonly number[]): void;
+}
+
+export interface TransferTotals {
+  readonly uploaded: number;
+  readonly downloaded: number;
+  readonly wasted: number;
+}
+
