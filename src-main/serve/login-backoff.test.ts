@@ -26,4 +26,13 @@ describe('LoginBackoff', () => {
     expect(b.waitMs('b', 31_000)).toBe(1000); // ten wrong at once: 32 s
     expect(b.waitMs('b', 10 * 60_000 + 1)).toBe(0);
   });
+
+  it('counts an IPv6 /64 as one guesser, and an IPv4-mapped address as its IPv4 one', () => {
+    const b = new LoginBackoff();
+    for (let i = 1; i <= 5; i++) b.failed(`2001:db8:0:7::${i.toString(16)}`, 0);
+    expect(b.waitMs('2001:0db8:0000:0007:ffff:1:2:3', 0)).toBe(1000);
+    expect(b.waitMs('2001:db8:0:8::1', 0)).toBe(0);
+    for (let i = 0; i < 5; i++) b.failed('::ffff:192.0.2.9', 0);
+    expect(b.waitMs('192.0.2.9', 0)).toBe(1000);
+  });
 });

@@ -24,6 +24,7 @@ export class LoginBackoff {
 
   /** How long `address` must still wait before its token is checked; 0: check it now. */
   waitMs(address: string, now: number): number {
+    address = guesserOf(address);
     const record = this.#records.get(address);
     if (!record) return 0;
     if (now - record.last > FORGET_AFTER_MS) {
@@ -34,6 +35,7 @@ export class LoginBackoff {
   }
 
   failed(address: string, now: number): void {
+    address = guesserOf(address);
     const record = this.#records.get(address) ?? { failures: 0, last: now, until: 0 };
     this.#records.delete(address); // re-inserted last: the map stays stalest first
     record.failures++;
@@ -44,6 +46,22 @@ export class LoginBackoff {
   }
 
   succeeded(address: string): void {
-    this.#records.delete(address);
+    this.#records.delete(guesserOf(address));
   }
+}
+
+/**
+ * Who is guessing: an IPv4 address (mapped ones too), or an IPv6 address's /64, since one host
+ * is commonly handed a whole /64 and could otherwise take a fresh address for every guess.
+ */
+function guesserOf(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail] = address.toLowerCase().split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  const front = groups(head);
+  const back = groups(tail);
+  const full = [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
+  return `${full.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
