@@ -60,6 +60,7 @@ beforeAll(async () => {
     ['halves', { 'halves.bin': 4 * MiB }, [http]],
     ['hostile', { 'hostile.bin': 4 * MiB }, [http]],
     ['dropout', { 'dropout.bin': 4 * MiB }, [http]],
+    ['unasked', { 'unasked.bin': 4 * MiB }, [http]],
     ['deadtracker', { 'dead.bin': 2 * MiB }, [deadTracker, http]],
   ];
   for (const [name, files, announce] of specs) fixtures.set(name, await makeFixture(name, files, announce));
@@ -201,6 +202,18 @@ describe('bad peers, dead trackers, busy ports', () => {
     expect(hostile.stats.blocksSent).toBeGreaterThan(0);
     expect(output).toMatch(/failed its hash check/);
     expect(output).toContain(`banned 127.0.0.1:${hostile.port}`);
+    const summary = JSON.parse(output.trim().split('\n').filter((l) => l.includes('"summary"')).pop()!) as { wasted: number };
+    expect(summary.wasted).toBeGreaterThan(0);
+  }, 100_000);
+
+  it('discards blocks nobody asked for as waste, with no hash failure and the honest requests kept', async () => {
+    const f = fixture('unasked');
+    const metainfo = parseTorrent(await readFile(f.torrent));
+    const hostile = keep(await startHostilePeer(metainfo, tracker.httpUrl, 'unrequested'));
+    keep(await startAria2Seeder(f.torrent, f.dataDir, { uploadLimit: '1M' }));
+    const output = await download(f, 80_000);
+    expect(hostile.stats.blocksSent).toBeGreaterThan(0);
+    expect(output).not.toMatch(/failed its hash check/);
     const summary = JSON.parse(output.trim().split('\n').filter((l) => l.includes('"summary"')).pop()!) as { wasted: number };
     expect(summary.wasted).toBeGreaterThan(0);
   }, 100_000);

@@ -1,5 +1,5 @@
 // Test support: a peer that claims every piece and then misbehaves, announced to a real tracker.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { Bitfield } from '../../src-shared/bitfield';
 import type { Metainfo } from '../engine/metainfo/metainfo';
@@ -8,11 +8,15 @@ import { PeerConnection } from '../engine/wire/peer-connection';
 import { readHandshake } from '../engine/wire/read-handshake';
 import { freePort } from './processes';
 
+const blockSize = 16 * 1024;
+
 export type Misbehaviour =
   /** Answers every request with random bytes. */
   | 'corrupt'
   /** Sends the first block it is asked for correctly, then drops the connection mid-piece. */
-  | 'disconnect-mid-piece';
+  | 'disconnect-mid-piece'
+  /** Claims no piece, so it is never asked for anything, and sends random blocks all the same. */
+  | 'unrequested';
 
 export interface HostilePeer {
   readonly port: number;
@@ -39,6 +43,10 @@ export async function startHostilePeer(metainfo: Metainfo, trackerUrl: string, m
         stats.connections++;
         conn.on('close', () => connections.delete(conn));
         conn.on('handshake', () => {
+          if (misbehaviour === 'unrequested') {
+            sendUnasked(conn);
+            return;
+          }
           if (conn.fastExtension) {
             conn.sendHaveAll();
           } else {
@@ -66,6 +74,18 @@ export async function startHostilePeer(metainfo: Metainfo, trackerUrl: string, m
       () => undefined,
     );
   });
+  /** A random block of random bytes every 20 ms while the connection lasts. */
+  const sendUnasked = (conn: PeerConnection): void => {
+    const timer = setInterval(() => {
+      if (!conn.isOpen) return;
+      const index = randomInt(metainfo.pieceCount);
+      const pieceBytes = Math.min(metainfo.pieceLength, metainfo.length - index * metainfo.pieceLength);
+      const begin = randomInt(Math.ceil(pieceBytes / blockSize)) * blockSize;
+      conn.sendPiece(index, begin, randomBytes(Math.min(blockSize, pieceBytes - begin)));
+      stats.blocksSent++;
+    }, 20);
+    conn.on('close', () => clearInterval(timer));
+  };
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const tracker = new HttpTrackerClient(trackerUrl);
   const announce = (event: 'started' | 'stopped') =>

@@ -297,6 +297,21 @@ describe('PiecePicker bookkeeping', () => {
     expect(p.blockReceived('a', r1!.index, r1!.begin, r1!.length).cancels).toEqual([{ peer: 'b', block: r1 }]);
   });
 
+  it('discards a block nobody asked that peer for, leaving the honest request in place', () => {
+    const p = picker({ pieceCount: 2, pieceLength: 32 * KIB, lastPieceLength: 32 * KIB });
+    p.peerHaveAll('honest');
+    p.peerHaveAll('hostile');
+    const asked = p.pick('honest', 2);
+    const piece = asked[0]!.index;
+    // The hostile peer sends the block the honest one was asked for, and one nobody was asked for.
+    for (const begin of [0, BLOCK_SIZE]) {
+      expect(p.blockReceived('hostile', piece, begin, BLOCK_SIZE)).toEqual({ wanted: false, cancels: [], pieceComplete: false });
+    }
+    expect(p.outstanding('honest')).toBe(2);
+    expect(p.pick('honest', 2)).toHaveLength(2); // the other piece: nothing of this one went back to the pool
+    expect(deliver(p, 'honest', asked)).toEqual([piece]);
+  });
+
   it('ignores rejects and timeouts for blocks that were never requested or do not exist', () => {
     const p = picker({ pieceCount: 2, pieceLength: 32 * KIB, lastPieceLength: 32 * KIB });
     p.peerHaveAll('a');

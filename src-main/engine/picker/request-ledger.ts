@@ -46,12 +46,19 @@ export interface PartialPiece<P> {
 export interface PeerRequests {
   /** Outstanding requests: block key → time requested. */
   readonly outstanding: Map<number, number>;
+  /**
+   * Requests given up on (timed out, rejected, choked), oldest first: the peer may still send
+   * them, and a block it was asked for is welcome late. Any other block from it is discarded.
+   */
+  readonly late: Set<number>;
   snubbed: boolean;
   /** When the peer last delivered a block, or when we started waiting on it. */
   lastActivity: number;
 }
 
 const NO_CANCELS: readonly Cancel<never>[] = Object.freeze([]);
+/** Given-up requests remembered per peer; a slow peer's late blocks come soon after. */
+const MAX_LATE = 256;
 const UNWANTED: BlockReceived<never> = Object.freeze({ wanted: false, cancels: NO_CANCELS, pieceComplete: false });
 
 /**
@@ -98,7 +105,7 @@ export class RequestLedger<P> {
   // ── peers ────────────────────────────────────────────────────────────────────────────────
 
   addPeer(peer: P, now: number): void {
-    if (!this.#peers.has(peer)) this.#peers.set(peer, { outstanding: new Map(), snubbed: false, lastActivity: now });
+    if (!this.#peers.has(peer)) this.#peers.set(peer, { outstanding: new Map(), late: new Set(), snubbed: false, lastActivity: now });
   }
 
   /** The peer is gone: its requests go back to the pool. */
@@ -113,7 +120,10 @@ export class RequestLedger<P> {
 
   /** Every outstanding request is forgotten (the data was checked again). */
   clearRequests(): void {
-    for (const ps of this.#peers.values()) ps.outstanding.clear();
+    for (const ps of this.#peers.values()) {
+      ps.outstanding.clear();
+      ps.late.clear();
+    }
   }
 
   // ── pieces ───────────────────────────────────────────────────────────────────────────────
@@ -192,18 +202,19 @@ export class RequestLedger<P> {
     }
   }
 
-  /** A block arrived from `peer`. */
+  /**
+   * A block arrived from `peer`. Only a block this peer was asked for is taken: anything else
+   * would be written into a piece in progress unasked and cancel the honest peer's request.
+   */
   received(peer: P, index: number, begin: number, length: number, now: number): BlockReceived<P> {
     const ps = this.#peers.get(peer);
-    if (ps) {
-      ps.snubbed = false;
-      ps.lastActivity = now;
-    }
     const p = this.#partials.get(index);
     const b = begin / BLOCK_SIZE;
-    if (!p || !Number.isInteger(b) || b < 0 || b >= p.blockCount || length !== this.#geo.blockLength(index, b)) return UNWANTED;
+    if (!ps || !p || !Number.isInteger(b) || b < 0 || b >= p.blockCount || length !== this.#geo.blockLength(index, b)) return UNWANTED;
     const key = index * this.#geo.blocksPerPiece + b;
-    ps?.outstanding.delete(key);
+    if (!ps.outstanding.delete(key) && !ps.late.delete(key)) return UNWANTED;
+    ps.snubbed = false;
+    ps.lastActivity = now;
     if (p.received[b]) {
       this.#removeRequester(p, b, peer);
       return UNWANTED;
@@ -237,6 +248,8 @@ export class RequestLedger<P> {
     if (b < 0 || b >= this.#geo.blockCount(block.index)) return;
     const key = block.index * this.#geo.blocksPerPiece + b;
     if (!ps.outstanding.delete(key)) return;
+    ps.late.add(key);
+    if (ps.late.size > MAX_LATE) ps.late.delete(ps.late.values().next().value!);
     const p = this.#partials.get(block.index);
     if (!p || p.received[b]) return;
     this.#removeRequester(p, b, peer);
