@@ -61,7 +61,7 @@ describe('PeerListener', () => {
     const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => honest(port, i + 1)));
     expect(answers).toEqual(Array(5).fill('welcome'));
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(4000); // well inside the 5 s a dripper is given
   }, 15_000);
 
   it('drops a connection whose 68 handshake bytes have not all come within 5 s', async () => {
