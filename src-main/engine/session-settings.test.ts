@@ -17,8 +17,9 @@ describe('session settings', () => {
     expect(s.theme).toBe('system'); // the old settings stay as they were
   });
 
-  it('refuse a download folder that is not absolute', () => {
+  it('refuse a download folder that is not absolute, and a DHT node that is not HOST:PORT', () => {
     expect(() => checkSettingsChange({ downloadDir: 'relative/dir' })).toThrow(expect.objectContaining({ code: 'invalid-input' }));
-    expect(() => checkSettingsChange({ downloadDir: '/absolute' })).not.toThrow();
+    expect(() => checkSettingsChange({ dhtBootstrap: ['router.example:6881', 'no-port'] })).toThrow(expect.objectContaining({ code: 'invalid-input' }));
+    expect(() => checkSettingsChange({ downloadDir: '/absolute', dhtBootstrap: ['[::1]:6881'] })).not.toThrow();
   });
 });

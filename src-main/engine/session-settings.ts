@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { defaultLimitSettings, type CommandInput, type Settings } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
+import { parseHostPort } from './dht/bootstrap-list';
 import { DEFAULT_PORT } from './session-sockets';
 
 /** A new session's settings, before the saved ones apply. */
@@ -19,6 +20,7 @@ export function checkSettingsChange(input: CommandInput<'setSettings'>): void {
   if (input.downloadDir !== undefined && !isAbsolute(input.downloadDir)) {
     throw new ShoalError('invalid-input', `the download folder must be an absolute path, not "${input.downloadDir}"`);
   }
+  input.dhtBootstrap?.forEach(parseHostPort);
 }
 
 /** The settings after a change; an `announceInterval` of null goes back to following the trackers. */

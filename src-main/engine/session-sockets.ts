@@ -1,20 +1,28 @@
 import { ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
+import { SessionDht, type SessionDhtOptions } from './dht/session-dht';
 import { PeerListener, type IncomingRouter } from './listener';
 
 export const DEFAULT_PORT = 6881;
 export const DEFAULT_TRACKER_PORT = 6969;
 
-/** The session's listening sockets: the one port for peers, and the embedded tracker when it runs. */
+export interface SessionSocketsOptions extends Omit<SessionDhtOptions, 'port' | 'bootstrap'> {
+  /** Hands an incoming peer to its torrent. */
+  readonly route: IncomingRouter;
+}
+
+/**
+ * The session's listening sockets: the one port for peers (TCP, and the DHT on its UDP side when
+ * the `dht` setting is on), and the embedded tracker when it runs.
+ */
 export class SessionSockets {
-  readonly #host: string;
-  readonly #route: IncomingRouter;
+  readonly #o: SessionSocketsOptions;
   #listener: PeerListener | undefined;
   #tracker: TrackerServer | undefined;
+  #dht: SessionDht | undefined;
 
-  constructor(host: string, route: IncomingRouter) {
-    this.#host = host;
-    this.#route = route;
+  constructor(options: SessionSocketsOptions) {
+    this.#o = options;
   }
 
   /** The port peers reach us on; 0 while not listening. */
@@ -71,12 +79,22 @@ export class SessionSockets {
     });
   }
 
+  /** (Re)starts the DHT on the peer port, or stops it when `on` is false. */
+  async applyDht(on: boolean, bootstrap: readonly string[] | undefined): Promise<void> {
+    await this.#dht?.close();
+    this.#dht = undefined;
+    if (!on) return;
+    const { route: _route, ...dht } = this.#o;
+    this.#dht = await SessionDht.start({ ...dht, port: this.port, ...(bootstrap ? { bootstrap } : {}) });
+  }
+
   async close(): Promise<void> {
     await this.#listener?.close();
     await this.#tracker?.close();
+    await this.#dht?.close();
   }
 
   async #listen(port: number): Promise<void> {
-    this.#listener = await PeerListener.listen(port, this.#host, this.#route);
+    this.#listener = await PeerListener.listen(port, this.#o.host ?? '0.0.0.0', this.#o.route);
   }
 }

@@ -1,8 +1,7 @@
 import type { Socket } from 'node:net';
 import type { CommandInput, CommandOutput, EngineApi, Settings, ShareLimitAction, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
-import { parseHostPort } from './dht/bootstrap-list';
-import { SessionDht, type DhtTarget } from './dht/session-dht';
+import type { DhtTarget } from './dht/session-dht';
 import { ListFeed } from './list-feed';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
@@ -58,8 +57,6 @@ export class Session implements EngineApi {
   });
   #settings: Settings;
   readonly #sockets: SessionSockets;
-  /** The DHT node on the UDP side of the peer port; absent when the `dht` setting is off. */
-  #dht: SessionDht | undefined;
   /** Stats and the subscribed torrent's detail, once a second. */
   readonly #status = new StatusFeed({
     torrents: this.#torrents,
@@ -91,7 +88,13 @@ export class Session implements EngineApi {
 
   private constructor(options: SessionOptions) {
     this.#o = options;
-    this.#sockets = new SessionSockets(options.listenHost ?? '0.0.0.0', (infoHash, socket, received) => this.#accept(infoHash, socket, received));
+    this.#sockets = new SessionSockets({
+      route: (infoHash, socket, received) => this.#accept(infoHash, socket, received),
+      targets: () => this.#dhtTargets(),
+      ...(options.listenHost !== undefined ? { host: options.listenHost } : {}),
+      ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
     this.#settings = initialSettings(options);
   }
 
@@ -104,7 +107,7 @@ export class Session implements EngineApi {
     if (saved) session.#settings = restoredSettings(session.#settings, saved.settings, { downloadDir: options.downloadDirGiven === true, listenPort: options.listenPort !== undefined });
     await session.#sockets.listen(session.#settings.listenPort, options.listenPort !== undefined, options.log);
     session.#settings.listenPort = session.listenPort;
-    await session.#applyDht();
+    await session.#sockets.applyDht(session.#settings.dht !== false, session.#settings.dhtBootstrap);
     if (persist && saved) await session.#restore(persist, saved);
     session.#timers.push(
       setInterval(() => session.#feed.flush(), options.listIntervalMs ?? 500),
@@ -137,7 +140,6 @@ export class Session implements EngineApi {
     this.#persist?.stop();
     await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
     await this.#sockets.close();
-    await this.#dht?.close();
     // Last, so the files are closed and the totals final.
     await this.#persist?.now();
   }
@@ -248,10 +250,9 @@ export class Session implements EngineApi {
     checkSettingsChange(input);
     if (input.listenPort !== undefined && input.listenPort !== this.#settings.listenPort) await this.#sockets.movePort(input.listenPort, this.#settings.listenPort);
     await this.#sockets.applyTracker(input.trackerEnabled ?? this.#settings.trackerEnabled ?? false, input.trackerPort ?? this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT);
-    input.dhtBootstrap?.forEach(parseHostPort); // a clear error before anything changes
     const dhtChanged = input.dht !== undefined || input.dhtBootstrap !== undefined || input.listenPort !== undefined;
     this.#settings = changedSettings(this.#settings, input);
-    if (dhtChanged) await this.#applyDht();
+    if (dhtChanged) await this.#sockets.applyDht(this.#settings.dht !== false, this.#settings.dhtBootstrap);
     this.#policy.applyQueue();
     this.#persist?.soon();
     this.#policy.applySpeedLimits();
@@ -270,21 +271,6 @@ export class Session implements EngineApi {
   }
 
   // --- internals ---------------------------------------------------------------------------
-
-  /** (Re)starts the DHT on the peer port with the current settings, or stops it when `dht` is off. */
-  async #applyDht(): Promise<void> {
-    await this.#dht?.close();
-    this.#dht = undefined;
-    if (this.#settings.dht === false) return;
-    this.#dht = await SessionDht.start({
-      port: this.listenPort,
-      ...(this.#o.listenHost !== undefined ? { host: this.#o.listenHost } : {}),
-      ...(this.#o.stateDir !== undefined ? { stateDir: this.#o.stateDir } : {}),
-      ...(this.#settings.dhtBootstrap ? { bootstrap: this.#settings.dhtBootstrap } : {}),
-      targets: () => this.#dhtTargets(),
-      ...(this.#o.log ? { log: this.#o.log } : {}),
-    });
-  }
 
   /** Every public torrent that is running, and every magnet fetching (BEP 27: private ones never use the DHT). */
   *#dhtTargets(): Generator<DhtTarget> {
