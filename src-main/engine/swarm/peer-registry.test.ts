@@ -56,4 +56,24 @@ describe('PeerRegistry', () => {
     expect(reg.known).toBe(2);
     expect(reg.seen).toBe(3);
   });
+
+  it('remembers where it first heard of each address, and an incoming peer as incoming', () => {
+    const reg = new PeerRegistry();
+    reg.add([a(1)], 'magnet');
+    reg.add([a(1), a(2)], 'dht');
+    reg.connected(a(3));
+    expect([reg.sourceOf(a(1)), reg.sourceOf(a(2)), reg.sourceOf(a(3))]).toEqual(['magnet', 'dht', 'incoming']);
+  });
+
+  it('dials again at once an address whose connection we ended only to change phase', () => {
+    let now = 0;
+    const reg = new PeerRegistry({ retryBaseMs: 1000, now: () => now });
+    reg.add([a(1), a(2)], 'tracker');
+    reg.takeDialable(2);
+    reg.disconnected(a(1), false, true);
+    reg.disconnected(a(2), false);
+    expect(reg.takeDialable(2)).toEqual([a(1)]);
+    now = 1000;
+    expect(reg.takeDialable(2)).toEqual([a(2)]);
+  });
 });

@@ -81,19 +81,6 @@ export class Swarm {
     this.#ourPeerId = hex(options.peerId);
   }
 
-  /** Connections past their handshake. */
-  get connected(): number {
-    return this.#joined.size;
-  }
-
-  get connecting(): number {
-    return this.#dialing.size;
-  }
-
-  get running(): boolean {
-    return this.#exchange !== undefined;
-  }
-
   /** Starts finding and talking to peers for `exchange`'s phase. */
   start(exchange: PeerExchange): void {
     if (this.#exchange) this.stop();
