@@ -1,7 +1,7 @@
 import { Bitfield } from '../../../src-shared/bitfield';
 import { Availability, hasPiece, type PeerPieces } from './availability';
 import { PieceGeometry, type BlockRequest } from './piece-geometry';
-import { PieceOrder } from './piece-order';
+import { PieceRanking } from './piece-ranking';
 import { RequestLedger, type BlockReceived, type PartialPiece, type PeerRequests } from './request-ledger';
 
 export { BLOCK_SIZE, type BlockRequest } from './piece-geometry';
@@ -19,27 +19,13 @@ export interface PiecePickerOptions {
   readonly random?: () => number;
 }
 
-/** Highest priority a caller can set; "first and last pieces" ranks above it. */
-export const MAX_PRIORITY = 7;
-const BOOSTED = MAX_PRIORITY + 1;
-/** Rarity counts beyond this all rank the same; keeps the bucket count small. */
-const AVAIL_CAP = 255;
-const KEYS_PER_CLASS = AVAIL_CAP + 1;
-/** Key for pieces that are not candidates for a fresh start (had, started, skipped). */
-const EXCLUDED = BOOSTED * KEYS_PER_CLASS;
-
-const CANDIDATE = 0;
-const PARTIAL = 1;
-const HAVE = 2;
-const SKIPPED = 3;
-
 /**
  * Decides which blocks to request from which peer for one torrent: random first pieces, then
  * rarest first with random tie break, started pieces first, higher priority first, optional
  * sequential order, and endgame duplicates. What peers have is counted by `Availability`, every
- * request and every received block is kept by `RequestLedger`; this class owns our side: each
- * piece's state and priority and the rarity order of the pieces nobody has started. `P` is
- * whatever identifies a peer (a connection object works).
+ * request and every received block is kept by `RequestLedger`, each piece's state and priority and
+ * the ranking of fresh pieces are `PieceRanking`'s; this class puts them together. `P` is whatever
+ * identifies a peer (a connection object works).
  *
  * Costs: availability changes are O(1) per piece; picking for a peer walks the rarity order only
  * until it finds a piece that peer has (immediately for seeds); nothing per block is O(pieces).
@@ -57,17 +43,12 @@ export class PiecePicker<P> {
   readonly #geo: PieceGeometry;
   readonly #avail: Availability<P>;
   readonly #ledger: RequestLedger<P>;
-  readonly #priority: Uint8Array;
-  readonly #boosted: Uint8Array;
-  readonly #state: Uint8Array;
+  readonly #ranking: PieceRanking;
   /** `wants(i)` as bits in wire order, so interest in a peer is a byte-wise AND with its bitfield. */
   readonly #wanted: Bitfield;
   readonly #wants = (index: number): boolean => this.wants(index);
-  #order: PieceOrder;
-  readonly #random: () => number;
   readonly #randomFirst: number;
   readonly #endgameRequesters: number;
-  #seqCursor = 0;
 
   constructor(options: PiecePickerOptions) {
     const { pieceCount, pieceLength, lastPieceLength } = options;
@@ -77,17 +58,13 @@ export class PiecePicker<P> {
     this.lastPieceLength = lastPieceLength;
     this.blocksPerPiece = this.#geo.blocksPerPiece;
     this.have = new Bitfield(pieceCount);
-    this.#priority = new Uint8Array(pieceCount).fill(1);
-    this.#boosted = new Uint8Array(pieceCount);
-    this.#state = new Uint8Array(pieceCount);
     this.#wanted = new Bitfield(pieceCount);
     this.#wanted.setAll();
-    this.#avail = new Availability(pieceCount, (index, before) => this.#availabilityChanged(index, before));
+    this.#avail = new Availability(pieceCount, (index, before) => this.#ranking.availabilityChanged(index, before));
+    this.#ranking = new PieceRanking(pieceCount, (index) => this.#avail.countOf(index), options.random ?? Math.random);
     this.#ledger = new RequestLedger(this.#geo, (index) => this.#released(index));
-    this.#random = options.random ?? Math.random;
     this.#randomFirst = options.randomFirstPieces ?? 4;
     this.#endgameRequesters = options.endgameRequesters ?? 3;
-    this.#order = new PieceOrder(pieceCount, EXCLUDED + 1, (i) => this.#keyFor(i), this.#random);
   }
 
   // ── our pieces and priorities ────────────────────────────────────────────────────────────
@@ -99,60 +76,42 @@ export class PiecePicker<P> {
 
   /** Whether we still want this piece and it is not complete. */
   wants(index: number): boolean {
-    const s = this.#state[index];
-    if (s === CANDIDATE) return true;
-    if (s !== PARTIAL) return false;
+    if (this.#ranking.isCandidate(index)) return true;
+    if (!this.#ranking.isStarted(index)) return false;
     const p = this.#ledger.partial(index)!;
-    return p.receivedCount < p.blockCount && this.#priority[index]! > 0;
+    return p.receivedCount < p.blockCount && this.#ranking.priority(index) > 0;
   }
 
   /** Pieces not yet verified that have a priority above 0. */
   get wantedRemaining(): number {
-    let n = this.#order.countBelow(EXCLUDED);
-    for (const p of this.#ledger.partials) if (this.#priority[p.index]! > 0) n++;
+    let n = this.#ranking.candidates;
+    for (const p of this.#ledger.partials) if (this.#ranking.priority(p.index) > 0) n++;
     return n;
   }
 
   /** 0 = skip, 1 = normal, up to `MAX_PRIORITY`. Pieces already started keep their blocks. */
   setPriority(index: number, priority: number): void {
     this.#geo.checkIndex(index);
-    if (!Number.isInteger(priority) || priority < 0 || priority > MAX_PRIORITY) throw new RangeError(`invalid priority ${priority}`);
-    this.#priority[index] = priority;
-    this.#refresh(index);
+    this.#ranking.setPriority(index, priority);
+    this.#syncWanted(index);
   }
 
   /** Every piece's priority at once (file priorities changed): one O(pieces) rebuild instead of many moves. */
   setPriorities(priorities: ArrayLike<number>): void {
     if (priorities.length !== this.pieceCount) throw new RangeError('one priority per piece is needed');
-    for (let i = 0; i < this.pieceCount; i++) {
-      const priority = priorities[i]!;
-      if (!Number.isInteger(priority) || priority < 0 || priority > MAX_PRIORITY) throw new RangeError(`invalid priority ${priority}`);
-    }
-    for (let i = 0; i < this.pieceCount; i++) {
-      this.#priority[i] = priorities[i]!;
-      const s = this.#state[i];
-      if (s === CANDIDATE || s === SKIPPED) this.#state[i] = this.#priority[i] === 0 ? SKIPPED : CANDIDATE;
-      this.#syncWanted(i);
-    }
-    this.#seqCursor = 0;
-    this.#order = new PieceOrder(this.pieceCount, EXCLUDED + 1, (i) => this.#keyFor(i), this.#random);
+    this.#ranking.setPriorities(priorities);
+    for (let i = 0; i < this.pieceCount; i++) this.#syncWanted(i);
   }
 
   priority(index: number): number {
-    return this.#priority[index] ?? 0;
+    return this.#ranking.priority(index);
   }
 
   /** Pieces picked before all others ("first and last pieces first"); replaces the previous set. */
   setBoosted(indexes: Iterable<number>): void {
-    const previous: number[] = [];
-    for (let i = 0; i < this.pieceCount; i++) if (this.#boosted[i]) previous.push(i);
-    this.#boosted.fill(0);
-    for (const i of previous) this.#refresh(i);
-    for (const i of indexes) {
-      this.#geo.checkIndex(i);
-      this.#boosted[i] = 1;
-      this.#refresh(i);
-    }
+    const boosted = [...indexes];
+    for (const i of boosted) this.#geo.checkIndex(i);
+    for (const i of this.#ranking.setBoosted(boosted)) this.#syncWanted(i);
   }
 
   /** Marks a piece as ours: after a hash check passed, or from resume data. */
@@ -160,9 +119,8 @@ export class PiecePicker<P> {
     this.#geo.checkIndex(index);
     this.#ledger.finish(index);
     this.have.set(index);
-    this.#state[index] = HAVE;
+    this.#ranking.markHave(index);
     this.#wanted.clear(index);
-    this.#order.setKey(index, EXCLUDED);
   }
 
   /**
@@ -191,11 +149,11 @@ export class PiecePicker<P> {
     for (const p of [...this.#ledger.partials]) this.#ledger.release(p);
     for (let i = 0; i < this.pieceCount; i++) {
       if (have.has(i)) {
-        if (this.#state[i] !== HAVE) this.pieceVerified(i);
-      } else if (this.#state[i] === HAVE) {
+        if (!this.#ranking.isHave(i)) this.pieceVerified(i);
+      } else if (this.#ranking.isHave(i)) {
         this.have.clear(i);
-        this.#state[i] = this.#priority[i] === 0 ? SKIPPED : CANDIDATE;
-        this.#refresh(i);
+        this.#ranking.markMissing(i);
+        this.#syncWanted(i);
       }
     }
   }
@@ -280,8 +238,8 @@ export class PiecePicker<P> {
 
   /** Every missing wanted block is requested, so blocks are now asked of several peers. */
   get inEndgame(): boolean {
-    if (this.#order.countBelow(EXCLUDED) > 0) return false;
-    for (const p of this.#ledger.open) if (this.#priority[p.index]! > 0) return false;
+    if (this.#ranking.candidates > 0) return false;
+    for (const p of this.#ledger.open) if (this.#ranking.priority(p.index) > 0) return false;
     return this.#ledger.partialCount > 0;
   }
 
@@ -300,8 +258,8 @@ export class PiecePicker<P> {
     while (out.length < max) {
       const partial = this.#bestPartial(pieces);
       let fresh = -1;
-      if (!partial || this.#effPriority(partial.index) < this.#topCandidatePriority()) fresh = this.#pickFresh(pieces);
-      if (partial && (fresh < 0 || this.#effPriority(partial.index) >= this.#effPriority(fresh))) {
+      if (!partial || this.#ranking.rank(partial.index) < this.#ranking.topRank()) fresh = this.#ranking.pickFresh(pieces, this.sequential, this.have.count < this.#randomFirst);
+      if (partial && (fresh < 0 || this.#ranking.rank(partial.index) >= this.#ranking.rank(fresh))) {
         this.#ledger.take(partial, peer, ps, max, out, now);
       } else if (fresh >= 0) {
         this.#ledger.take(this.#startPiece(fresh), peer, ps, max, out, now);
@@ -361,49 +319,16 @@ export class PiecePicker<P> {
 
   // ── internals ────────────────────────────────────────────────────────────────────────────
 
-  #availabilityChanged(index: number, before: number): void {
-    if (this.#state[index] === CANDIDATE && (before < AVAIL_CAP || this.#avail.countOf(index) < AVAIL_CAP)) {
-      this.#order.setKey(index, this.#keyFor(index));
-    }
-  }
-
-  #effPriority(index: number): number {
-    const prio = this.#priority[index]!;
-    if (prio === 0) return 0;
-    return this.#boosted[index] ? BOOSTED : prio;
-  }
-
-  #keyFor(index: number): number {
-    if (this.#state[index] !== CANDIDATE) return EXCLUDED;
-    return (BOOSTED - this.#effPriority(index)) * KEYS_PER_CLASS + Math.min(this.#avail.countOf(index), AVAIL_CAP);
-  }
-
-  /** Re-files a piece after its priority or boost changed. */
-  #refresh(index: number): void {
-    const s = this.#state[index];
-    if (s === CANDIDATE || s === SKIPPED) {
-      this.#state[index] = this.#priority[index] === 0 ? SKIPPED : CANDIDATE;
-      if (index < this.#seqCursor) this.#seqCursor = index;
-    }
-    this.#syncWanted(index);
-    this.#order.setKey(index, this.#keyFor(index));
-  }
-
   #syncWanted(index: number): void {
     if (this.wants(index)) this.#wanted.set(index);
     else this.#wanted.clear(index);
-  }
-
-  #topCandidatePriority(): number {
-    if (this.#order.countBelow(EXCLUDED) === 0) return 0;
-    return this.#effPriority(this.#order.order[0]!);
   }
 
   #bestPartial(pieces: PeerPieces): PartialPiece<P> | undefined {
     let best: PartialPiece<P> | undefined;
     let bestPrio = 0;
     for (const p of this.#ledger.open) {
-      const prio = this.#effPriority(p.index);
+      const prio = this.#ranking.rank(p.index);
       if (prio > bestPrio && hasPiece(pieces, p.index)) {
         best = p;
         bestPrio = prio;
@@ -412,87 +337,20 @@ export class PiecePicker<P> {
     return best;
   }
 
-  /** A piece nobody has started that the peer has, or -1. */
-  #pickFresh(pieces: PeerPieces): number {
-    const end = this.#order.countBelow(EXCLUDED);
-    if (end === 0) return -1;
-    const order = this.#order.order;
-    if (this.sequential) return this.#pickSequential(pieces);
-    if (pieces.sparse) return this.#pickFromList(pieces.sparse);
-    if (this.have.count < this.#randomFirst) {
-      // Random among the top priority class, so the first pieces are quick to share.
-      const topClass = BOOSTED - this.#effPriority(order[0]!);
-      const classEnd = this.#order.countBelow((topClass + 1) * KEYS_PER_CLASS);
-      const r = Math.floor(this.#random() * classEnd);
-      for (let k = 0; k < classEnd; k++) {
-        const i = order[(r + k) % classEnd]!;
-        if (hasPiece(pieces, i)) return i;
-      }
-      for (let p = classEnd; p < end; p++) if (hasPiece(pieces, order[p]!)) return order[p]!;
-      return -1;
-    }
-    for (let p = 0; p < end; p++) {
-      const i = order[p]!;
-      if (hasPiece(pieces, i)) return i;
-    }
-    return -1;
-  }
-
-  /** The best candidate among a few pieces: the one the order ranks first (random in the random phase). */
-  #pickFromList(list: readonly number[]): number {
-    let best = -1;
-    let bestPos = Infinity;
-    let ties = 0;
-    const randomPhase = this.have.count < this.#randomFirst;
-    for (const i of list) {
-      if (this.#state[i] !== CANDIDATE) continue;
-      const pos = this.#order.positionOf(i);
-      if (randomPhase && best >= 0 && this.#effPriority(i) === this.#effPriority(best)) {
-        // Reservoir sampling over the pieces of the best class seen so far.
-        if (this.#random() * ++ties < 1) best = i;
-        if (pos < bestPos) bestPos = pos;
-        continue;
-      }
-      if (pos < bestPos) {
-        best = i;
-        bestPos = pos;
-        ties = 1;
-      }
-    }
-    return best;
-  }
-
-  /** Lowest index first, but still highest priority (and boosted pieces) first. */
-  #pickSequential(pieces: PeerPieces): number {
-    while (this.#seqCursor < this.pieceCount && this.#state[this.#seqCursor] !== CANDIDATE) this.#seqCursor++;
-    const top = this.#topCandidatePriority();
-    let fallback = -1;
-    for (let i = this.#seqCursor; i < this.pieceCount; i++) {
-      if (this.#state[i] !== CANDIDATE || !hasPiece(pieces, i)) continue;
-      const prio = this.#effPriority(i);
-      if (prio === top) return i;
-      if (fallback < 0 || prio > this.#effPriority(fallback)) fallback = i;
-    }
-    return fallback;
-  }
-
   #pickEndgame(peer: P, pieces: PeerPieces, ps: PeerRequests, max: number, out: BlockRequest[], now: number): void {
-    const eligible = (index: number): boolean => this.#priority[index] !== 0 && hasPiece(pieces, index);
+    const eligible = (index: number): boolean => this.#ranking.priority(index) !== 0 && hasPiece(pieces, index);
     this.#ledger.takeDuplicates(peer, ps, max, out, now, this.#endgameRequesters, eligible);
   }
 
   #startPiece(index: number): PartialPiece<P> {
     const p = this.#ledger.start(index);
-    this.#state[index] = PARTIAL;
-    this.#order.setKey(index, EXCLUDED);
+    this.#ranking.markStarted(index);
     return p;
   }
 
   /** The ledger gave a piece back to the pool: it is a candidate again. */
   #released(index: number): void {
-    this.#state[index] = this.#priority[index] === 0 ? SKIPPED : CANDIDATE;
+    this.#ranking.markMissing(index);
     this.#syncWanted(index);
-    if (index < this.#seqCursor) this.#seqCursor = index;
-    this.#order.setKey(index, this.#keyFor(index));
   }
 }
