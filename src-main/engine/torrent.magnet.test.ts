@@ -1,6 +1,6 @@
 import bencode from 'bencode';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, waitFor } from '../testing/processes';
 import type { Magnet } from './metainfo/magnet';
@@ -45,36 +45,38 @@ afterEach(async () => {
   await dir.remove();
 });
 
-/** A peer that offers the metadata over BEP 9 and answers requests as `behaviour` says. */
+/** Offers the metadata over BEP 9 on `conn` and answers requests as `behaviour` says; `p`: the port it says it listens on. */
+function offerMetadata(conn: PeerConnection, info: Uint8Array, behaviour: Behaviour, asked: number[], p?: number): void {
+  conns.push(conn);
+  conn.on('handshake', () => conn.sendExtendedHandshake({ m: { [UT_METADATA]: 3 }, metadataSize: info.length, ...(p ? { p } : {}) }));
+  conn.on('extended', (id, payload) => {
+    if (id !== 3) return;
+    const message = parseMetadataMessage(payload);
+    if (message.type !== 'request') return;
+    asked.push(message.piece);
+    const reply = conn.peerExtendedHandshake!.m[UT_METADATA]!;
+    if (behaviour === 'silent') return;
+    if (behaviour === 'rejecting') {
+      conn.sendExtended(reply, encodeMetadataMessage({ type: 'reject', piece: message.piece }));
+      return;
+    }
+    const data = new Uint8Array(metadataPiece(info, message.piece)!);
+    if (behaviour === 'lying') data[0]! ^= 0xff;
+    conn.sendExtended(reply, encodeMetadataMessage({ type: 'data', piece: message.piece, totalSize: info.length, data }));
+  });
+}
+
+/** A listening peer that offers the metadata over BEP 9 and answers requests as `behaviour` says. */
 async function fakePeer(info: Uint8Array, infoHash: Uint8Array, behaviour: Behaviour): Promise<FakePeer> {
   const asked: number[] = [];
   let connections = 0;
   const server = createServer((socket) => {
     connections++;
-    readHandshake(socket).then((received) => {
-      const conn = PeerConnection.accept(socket, received, { infoHash, peerId: generatePeerId() });
-      conns.push(conn);
-      conn.on('handshake', () => conn.sendExtendedHandshake({ m: { [UT_METADATA]: 3 }, metadataSize: info.length }));
-      conn.on('extended', (id, payload) => {
-        if (id !== 3) return;
-        const message = parseMetadataMessage(payload);
-        if (message.type !== 'request') return;
-        asked.push(message.piece);
-        const reply = conn.peerExtendedHandshake!.m[UT_METADATA]!;
-        if (behaviour === 'silent') return;
-        if (behaviour === 'rejecting') {
-          conn.sendExtended(reply, encodeMetadataMessage({ type: 'reject', piece: message.piece }));
-          return;
-        }
-        const data = new Uint8Array(metadataPiece(info, message.piece)!);
-        if (behaviour === 'lying') data[0]! ^= 0xff;
-        conn.sendExtended(reply, encodeMetadataMessage({ type: 'data', piece: message.piece, totalSize: info.length, data }));
-      });
-    }, () => undefined);
+    readHandshake(socket).then((received) => offerMetadata(PeerConnection.accept(socket, received, { infoHash, peerId: generatePeerId() }), info, behaviour, asked), () => undefined);
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
+  const port = (server.address() as AddressInfo).port;
   return { address: { host: '127.0.0.1', port }, asked, connections: () => connections, stop: () => new Promise((r) => server.close(() => r())) };
 }
 
@@ -220,5 +222,23 @@ describe('a torrent added from a magnet link', () => {
     await run.torrent.pause();
     expect(run.torrent.state).toBe('paused');
     expect(run.torrent.peerCount).toBe(0);
+  });
+
+  it('dials a peer that came to it for the metadata again to trade, at the port its extended handshake names', async () => {
+    const { info, infoHash } = makeInfo();
+    const home = await fakePeer(info, infoHash, 'honest'); // where the visiting peer listens
+    const run = startMagnet(infoHash, []);
+    const door = createServer((socket) => {
+      readHandshake(socket).then((received) => run.torrent.swarm.accept(socket, received) || socket.destroy(), () => undefined);
+    });
+    servers.push(door);
+    await new Promise<void>((r) => door.listen(0, '127.0.0.1', r));
+    const visitor = PeerConnection.dial({ infoHash, peerId: generatePeerId(), host: '127.0.0.1', port: (door.address() as AddressInfo).port });
+    offerMetadata(visitor, info, 'honest', [], home.address.port);
+    const metainfo = await within(run.ready, 5000);
+    expect(Buffer.from(metainfo.infoBytes).equals(info)).toBe(true);
+    expect(home.connections()).toBe(0);
+    await run.torrent.start();
+    await waitFor('the visitor to be dialled where it listens', () => (home.connections() >= 1 ? true : undefined), 5000, 20);
   });
 });
