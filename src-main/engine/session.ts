@@ -298,10 +298,7 @@ export class Session implements EngineApi {
     if (this.#settings.trackerEnabled) await this.#sockets.restartTracker(this.#settings.trackerPort, (message) => persist.tellAtStart(message));
     persist.startSaving(() => ({
       settings: this.#settings,
-      torrents: [...this.#policy.positions().keys()].flatMap((infoHash) => {
-        const torrent = this.#torrents.get(infoHash);
-        return torrent ? [{ torrent, waived: this.#policy.waived(infoHash) }] : [];
-      }),
+      torrents: this.#policy.inQueueOrder(),
       magnets: [...this.#torrents.values()].filter((t) => !t.hasMetainfo),
     }));
   }

@@ -95,9 +95,12 @@ export class SessionPolicy<T extends PolicyTorrent> {
     this.#shareLimits.check(t);
   }
 
-  /** The limits a hand resume waived, to save with the torrent. */
-  waived(infoHash: string): ShareLimits | undefined {
-    return this.#shareLimits.waived(infoHash);
+  /** The torrents in the queue's order, each with the share limits a hand resume waived: what a save keeps. */
+  inQueueOrder(): { torrent: T; waived: ShareLimits | undefined }[] {
+    return [...this.#queue.positions().keys()].flatMap((infoHash) => {
+      const torrent = this.#o.torrents.get(infoHash);
+      return torrent ? [{ torrent, waived: this.#shareLimits.waived(infoHash) }] : [];
+    });
   }
 
   restoreWaiver(infoHash: string, limits: ShareLimits): void {
