@@ -56,9 +56,3 @@ export interface TorrentEvents {
   metadataArrived(torrent: Torrent, ignoredSkips: readonly number[]): void;
 }
 
-export interface TransferTotals {
-  readonly uploaded: number;
-  readonly downloaded: number;
-  readonly wasted: number;
-}
-

@@ -11,7 +11,8 @@ import type { PeerAddress } from './swarm/peer-registry';
 import { Swarm } from './swarm/swarm';
 import type { PeerSource, SwarmPeer } from './swarm/swarm-peer';
 import { TorrentData } from './torrent-data';
-import type { TorrentInit, TransferTotals } from './torrent-init';
+import type { TorrentInit } from './torrent-init';
+import { TorrentLifetime, type TransferTotals } from './torrent-lifetime';
 import { MetadataPhase } from './torrent-metadata';
 import { afterTaskFrom, meantToRun, pausedIn, type AfterTask, type Phase, type Task } from './torrent-phase';
 import type { Announcer } from './tracker/announcer';
@@ -39,11 +40,7 @@ export class Torrent {
   /** Files to skip once a magnet's file list is known. */
   readonly #pendingSkips: readonly number[];
   #options: TorrentOptions = defaultTorrentOptions;
-  /** Transfer totals from earlier sessions, which this session's add to. */
-  #earlier: TransferTotals = { uploaded: 0, downloaded: 0, wasted: 0 };
-  /** Seeding time before the current seeding stretch, and when that stretch began. */
-  #seedingMsBefore = 0;
-  #seedingSince: number | null = null;
+  readonly #life = new TorrentLifetime();
   /** The data on disk was checked once: what storage says it has is true. */
   #checked = false;
   #finishedSent = false;
@@ -177,21 +174,17 @@ export class Torrent {
 
   /** Bytes uploaded, downloaded and wasted over the torrent's whole life, earlier sessions included. */
   get totals(): TransferTotals {
-    const now = this.swarm.totals;
-    const e = this.#earlier;
-    return { uploaded: e.uploaded + now.uploaded, downloaded: e.downloaded + now.downloaded, wasted: e.wasted + now.wasted };
+    return this.#life.totals(this.swarm.totals);
   }
 
   /** Takes over what earlier sessions counted (from the saved session), before the torrent starts. */
   carryOver(totals: TransferTotals, seedingSeconds: number): void {
-    this.#earlier = { ...totals };
-    this.#seedingMsBefore = seedingSeconds * 1000;
+    this.#life.carryOver(totals, seedingSeconds);
   }
 
   /** Seconds spent seeding, the current stretch included. */
   get seedingTime(): number {
-    const current = this.#seedingSince === null ? 0 : Date.now() - this.#seedingSince;
-    return Math.floor((this.#seedingMsBefore + current) / 1000);
+    return this.#life.seedingTime;
   }
 
   /** Bytes of wanted pieces not yet verified. */
@@ -448,11 +441,7 @@ export class Torrent {
   }
 
   #setPhase(next: Phase): void {
-    if (next.name === 'seeding' && this.#seedingSince === null) this.#seedingSince = Date.now();
-    if (next.name !== 'seeding' && this.#seedingSince !== null) {
-      this.#seedingMsBefore += Date.now() - this.#seedingSince;
-      this.#seedingSince = null;
-    }
+    this.#life.seeding(next.name === 'seeding');
     const changed = next.name !== this.#phase.name;
     this.#phase = next;
     if (changed) this.#o.events.changed(this);
