@@ -57,6 +57,8 @@ export class Storage {
   readonly #chunkSize: number;
   /** Zero-length files are created with the first write; a failure lets the next write retry. */
   #emptyFiles: Promise<void> | undefined;
+  /** `#emptyFiles` has resolved: writes need not wait for it. */
+  #emptyFilesMade = false;
   #closed = false;
 
   private constructor(metainfo: Metainfo, downloadDir: string, options: StorageOptions) {
@@ -97,10 +99,11 @@ export class Storage {
    * errors reject with ShoalError 'disk-full' / 'permission-denied' / 'io' naming the file; the
    * block is then not counted, and nothing already verified is touched.
    */
-  async writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
-    this.#open();
-    await this.#createEmptyFiles();
-    return this.#writer.writeBlock(piece, begin, data);
+  writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
+    if (this.#closed) return Promise.reject(closedError());
+    // Straight to the writer once the empty files exist: no promise of our own per block.
+    if (this.#emptyFilesMade) return this.#writer.writeBlock(piece, begin, data);
+    return this.#createEmptyFiles().then(() => this.#writer.writeBlock(piece, begin, data));
   }
 
   /**
@@ -214,6 +217,7 @@ export class Storage {
     await this.#files.setSkipped(new Set(files));
     // A zero-length file wanted again is created with the next write or at the end.
     this.#emptyFiles = undefined;
+    this.#emptyFilesMade = false;
   }
 
   /** Call once all pieces are verified: creates empty files and cuts over-long leftovers to size. */
@@ -240,14 +244,26 @@ export class Storage {
   }
 
   #createEmptyFiles(): Promise<void> {
-    this.#emptyFiles ??= this.#files.createEmptyFiles().catch((err: unknown) => {
-      this.#emptyFiles = undefined;
-      throw err;
-    });
-    return this.#emptyFiles;
+    if (this.#emptyFiles) return this.#emptyFiles;
+    const making: Promise<void> = this.#files.createEmptyFiles().then(
+      () => {
+        // Unless files were skipped or wanted again meanwhile, which asks for a new round.
+        if (this.#emptyFiles === making) this.#emptyFilesMade = true;
+      },
+      (err: unknown) => {
+        if (this.#emptyFiles === making) this.#emptyFiles = undefined;
+        throw err;
+      },
+    );
+    this.#emptyFiles = making;
+    return making;
   }
 
   #open(): void {
-    if (this.#closed) throw new ShoalError('internal', 'the torrent storage is closed');
+    if (this.#closed) throw closedError();
   }
+}
+
+function closedError(): ShoalError {
+  return new ShoalError('internal', 'the torrent storage is closed');
 }
