@@ -12,6 +12,19 @@ export function hasPiece(pieces: PeerPieces, index: number): boolean {
   return pieces.bits === null || pieces.bits.has(index);
 }
 
+/** The peer's pieces narrowed to `among` (a few indexes: allowed-fast or suggested pieces). */
+export function narrowedTo(pieces: PeerPieces, among: readonly number[], pieceCount: number): PeerPieces {
+  const bits = new Bitfield(pieceCount);
+  const sparse: number[] = [];
+  for (const i of among) {
+    if (Number.isInteger(i) && i >= 0 && i < pieceCount && !bits.has(i) && hasPiece(pieces, i)) {
+      bits.set(i);
+      sparse.push(i);
+    }
+  }
+  return { bits, sparse };
+}
+
 /**
  * The swarm's side of the picture: which pieces each connected peer has and how many peers have
  * each piece. Seeds are counted once, not once per piece. Every change of a piece's count is

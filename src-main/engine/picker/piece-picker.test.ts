@@ -152,6 +152,22 @@ describe('PiecePicker strategy', () => {
     );
   });
 
+  it('picks only among the given pieces the peer has (allowed fast, suggestions)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 80 }), fc.array(fc.integer({ min: -2, max: 90 }), { maxLength: 12 }), (has, among) => {
+        const n = has.length;
+        const p = picker({ pieceCount: n });
+        const peerBits = bits(n, has.flatMap((h, i) => (h ? [i] : [])));
+        p.peerBitfield('x', peerBits);
+        const reqs = p.pick('x', n, Date.now(), among);
+        for (const r of reqs) expect(among.includes(r.index) && peerBits.has(r.index)).toBe(true);
+        const expected = new Set(among.filter((i) => i >= 0 && i < n && peerBits.has(i)));
+        expect(new Set(reqs.map((r) => r.index))).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('never picks a piece of priority 0, and picks higher priority first', () => {
     const p = picker({ pieceCount: 8 });
     p.peerHaveAll('s');

@@ -1,5 +1,5 @@
 import { Bitfield } from '../../../src-shared/bitfield';
-import { Availability, hasPiece, type PeerPieces } from './availability';
+import { Availability, hasPiece, narrowedTo, type PeerPieces } from './availability';
 import { PieceGeometry, type BlockRequest } from './piece-geometry';
 import { PieceRanking } from './piece-ranking';
 import { RequestLedger, type BlockReceived, type PartialPiece, type PeerRequests } from './request-ledger';
@@ -244,11 +244,12 @@ export class PiecePicker<P> {
   }
 
   /**
-   * Up to `max` new requests for the peer, never for a piece it lacks or a block it already has
-   * from us. A snubbed peer gets at most one request out at a time.
+   * Up to `max` new requests for the peer, never for a piece it lacks or a block it already has from us,
+   * only among `among` if given (BEP 6 allowed-fast or suggested pieces); one at a time if snubbed.
    */
-  pick(peer: P, max: number, now = Date.now()): BlockRequest[] {
-    const pieces = this.#avail.piecesOf(peer);
+  pick(peer: P, max: number, now = Date.now(), among?: readonly number[]): BlockRequest[] {
+    const all = this.#avail.piecesOf(peer);
+    const pieces = all && among ? narrowedTo(all, among, this.pieceCount) : all;
     const ps = this.#ledger.requestsOf(peer);
     if (!pieces || !ps) return [];
     if (ps.snubbed) max = Math.min(max, 1 - ps.outstanding.size);

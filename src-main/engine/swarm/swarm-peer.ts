@@ -20,6 +20,14 @@ export class SwarmPeer {
   suspectBytes = 0;
   /** We sent `interested` (kept exact: only sent on change). */
   interested = false;
+  /** BEP 6: pieces we serve this peer even while we choke it (empty without the fast extension). */
+  allowedFastTo: ReadonlySet<number> = new Set();
+  /** BEP 6: pieces the peer serves us while it chokes us (bounded, see `addPieceHint`). */
+  readonly allowedFastFrom: number[] = [];
+  /** BEP 6: pieces the peer suggested, latest last (bounded); asked for first while we want them. */
+  suggested: number[] = [];
+  /** Pieces we suggested to the peer, so each is suggested once. */
+  readonly suggestedTo = new Set<number>();
   /** Serves the peer's queue; waits in the upload limit's queue while that is shut. */
   readonly serveWhenAllowed: () => void;
 

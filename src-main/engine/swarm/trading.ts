@@ -2,12 +2,13 @@ import { Bitfield } from '../../../src-shared/bitfield';
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
 import type { TorrentBandwidth } from '../bandwidth/bandwidth-limiter';
 import type { Metainfo } from '../metainfo/metainfo';
-import { BLOCK_SIZE, type PiecePicker } from '../picker/piece-picker';
+import { BLOCK_SIZE, type BlockRequest, type PiecePicker } from '../picker/piece-picker';
 import { requestDepth } from '../picker/request-depth';
 import type { Storage } from '../storage/storage';
 import { BlockPool } from '../wire/block-pool';
 import type { PeerConnection } from '../wire/peer-connection';
 import { UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
+import { addPieceHint, removePieceHint } from './fast-extension';
 import { MetadataResponder } from './metadata-responder';
 import type { PeerAddress } from './peer-registry';
 import { SmartBan } from './smart-ban';
@@ -90,6 +91,7 @@ export class Trading implements PeerExchange {
       uploaded: (bytes) => options.events.uploaded(bytes),
       storageError: (err) => this.#onStorageError(err),
     });
+    this.#storage.pieceCached = (index) => this.#uploader.pieceCached(index);
   }
 
   get peers(): readonly SwarmPeer[] {
@@ -106,7 +108,9 @@ export class Trading implements PeerExchange {
 
   /** The torrent's data moved: serve and write through `storage` from now on (call while stopped). */
   useStorage(storage: Storage): void {
+    this.#storage.pieceCached = undefined;
     this.#storage = storage;
+    storage.pieceCached = (index) => this.#uploader.pieceCached(index);
   }
 
   /** Stops serving at once (a share limit was reached): every peer choked, every queued request dropped. */
@@ -125,6 +129,7 @@ export class Trading implements PeerExchange {
 
   started(): void {
     this.#stopped = false;
+    this.#uploader.resume();
   }
 
   stopping(): void {
@@ -181,6 +186,7 @@ export class Trading implements PeerExchange {
     if (conn.fastExtension && have.complete) conn.sendHaveAll();
     else if (conn.fastExtension && have.count === 0) conn.sendHaveNone();
     else if (have.count > 0) conn.sendBitfield(have.bytes);
+    this.#uploader.greet(peer, this.#o.metainfo.infoHash, this.#o.metainfo.pieceCount);
   }
 
   #listen(peer: SwarmPeer, metadata: MetadataResponder): void {
@@ -214,18 +220,28 @@ export class Trading implements PeerExchange {
     conn.on('haveNone', () => picker.peerHaveNone(peer));
     conn.on('unchoke', () => this.#fill(peer));
     conn.on('choke', () => {
-      // Without the fast extension a choke silently discards our requests (BEP 3).
+      // Without the fast extension a choke silently discards our requests (BEP 3); with it, the
+      // peer rejects those it will not serve, and its allowed-fast pieces may still be asked for.
       if (!conn.fastExtension) picker.dropRequests(peer);
       this.#refillAll();
     });
     conn.on('reject', (block) => {
       picker.rejected(peer, block);
+      // A rejected hint is not asked for again from this peer (no request, reject loop).
+      removePieceHint(peer.allowedFastFrom, block.index);
+      removePieceHint(peer.suggested, block.index);
       this.#fill(peer);
+    });
+    conn.on('allowedFast', (index) => {
+      if (addPieceHint(peer.allowedFastFrom, index, false)) this.#fill(peer);
+    });
+    conn.on('suggest', (index) => {
+      if (picker.wants(index) && addPieceHint(peer.suggested, index, true)) this.#fill(peer);
     });
     conn.on('piece', (index, begin, block) => this.#onBlock(peer, index, begin, block));
     conn.on('interested', () => this.#uploader.onInterested(peer));
     conn.on('notInterested', () => {
-      if (!conn.amChoking) conn.choke();
+      if (!conn.amChoking) this.#uploader.choke(peer);
     });
     conn.on('request', (block) => this.#uploader.onRequest(peer, block));
     conn.on('cancel', (block) => this.#uploader.onCancel(peer, block));
@@ -255,10 +271,14 @@ export class Trading implements PeerExchange {
 
   // --- downloading -------------------------------------------------------------------------
 
-  /** Tops up the peer's request pipeline to cover its bandwidth-delay product. */
+  /**
+   * Tops up the peer's request pipeline to cover its bandwidth-delay product: while it chokes us,
+   * from its allowed-fast pieces only; otherwise its suggestions first, then the picker's choice.
+   */
   #fill(peer: SwarmPeer): void {
     const { conn } = peer;
-    if (this.#stopped || conn.peerChoking || !peer.interested || !conn.isOpen) return;
+    const allowedFast = conn.peerChoking && conn.fastExtension && peer.allowedFastFrom.length > 0;
+    if (this.#stopped || (conn.peerChoking && !allowedFast) || !peer.interested || !conn.isOpen) return;
     const picker = this.#o.picker;
     const rate = conn.downloadRate();
     const reqq = conn.peerExtendedHandshake?.reqq;
@@ -271,7 +291,14 @@ export class Trading implements PeerExchange {
     // Top up in batches, not one request per block received: each send is a system call.
     const room = depth - picker.outstanding(peer);
     if (room <= 0 || (room < depth / 4 && picker.outstanding(peer) > 0)) return;
-    const blocks = picker.pick(peer, room);
+    let blocks: BlockRequest[];
+    if (allowedFast) {
+      blocks = picker.pick(peer, room, Date.now(), peer.allowedFastFrom);
+    } else {
+      if (peer.suggested.length > 0) peer.suggested = peer.suggested.filter((i) => picker.wants(i));
+      blocks = peer.suggested.length > 0 ? picker.pick(peer, room, Date.now(), peer.suggested) : [];
+      if (blocks.length < room) blocks.push(...picker.pick(peer, room - blocks.length));
+    }
     if (blocks.length > 0) conn.sendRequests(blocks);
   }
 
@@ -334,6 +361,7 @@ export class Trading implements PeerExchange {
     for (const peer of this.#peers.values()) {
       if (!peer.has.has(index)) peer.conn.sendHave(index);
     }
+    this.#uploader.pieceVerified(index);
     if (this.complete) {
       for (const peer of this.#peers.values()) {
         this.#setInterested(peer, false);

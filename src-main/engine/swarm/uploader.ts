@@ -3,6 +3,7 @@ import type { TorrentBandwidth } from '../bandwidth/bandwidth-limiter';
 import type { Storage } from '../storage/storage';
 import type { BlockRef } from '../wire/messages';
 import { Choker } from './choker';
+import { allowedFastFor } from './fast-extension';
 import type { SwarmTotals } from './swarm';
 import type { SwarmPeer } from './swarm-peer';
 
@@ -11,6 +12,8 @@ export const MAX_QUEUED_REQUESTS = 500;
 const OPTIMISTIC_EVERY_ROUNDS = 3;
 /** Queued bytes on a socket above which we stop reading blocks from disk for it. */
 const UPLOAD_HIGH_WATER = 1024 * 1024;
+/** Pieces suggested to one peer over its connection, at most. */
+const MAX_SUGGESTED = 64;
 
 export interface UploaderOptions {
   /** The peers trading now. */
@@ -30,17 +33,74 @@ export interface UploaderOptions {
 export class Uploader {
   readonly #o: UploaderOptions;
   readonly #choker: Choker;
+  /** A share limit stopped all serving (`chokeAll`): until the torrent starts again, nothing is served, allowed fast or not. */
+  #halted = false;
 
   constructor(options: UploaderOptions) {
     this.#o = options;
     this.#choker = new Choker({ slots: options.uploadSlots, optimisticEvery: OPTIMISTIC_EVERY_ROUNDS });
   }
 
-  /** Stops serving at once (a share limit was reached): every peer choked, every queued request dropped. */
+  /**
+   * Stops serving at once (a share limit was reached): every peer choked, every queued request
+   * dropped (rejected, to fast-extension peers), allowed-fast ones too, and no more served.
+   */
   chokeAll(): void {
-    for (const peer of this.#o.peers()) {
+    this.#halted = true;
+    for (const peer of this.#o.peers()) this.choke(peer);
+  }
+
+  /** The torrent (re)started: serving may go on. */
+  resume(): void {
+    this.#halted = false;
+  }
+
+  /**
+   * Chokes the peer. Its queued requests are dropped: without the fast extension the choke says
+   * so; with it, each gets a reject (BEP 6), sent after the choke so the peer does not ask again,
+   * except those for allowed-fast pieces, which we still serve.
+   */
+  choke(peer: SwarmPeer): void {
+    const { conn } = peer;
+    conn.choke();
+    if (!conn.fastExtension) {
       peer.uploadQueue.length = 0;
-      if (!peer.conn.amChoking) peer.conn.choke();
+      return;
+    }
+    const kept = peer.uploadQueue.filter((block) => this.#allowedFast(peer, block.index));
+    for (const block of peer.uploadQueue) if (!this.#allowedFast(peer, block.index)) conn.sendReject(block);
+    peer.uploadQueue.length = 0;
+    peer.uploadQueue.push(...kept);
+  }
+
+  /** The peer connected: with the fast extension it gets its allowed-fast set, as far as we have those pieces. */
+  greet(peer: SwarmPeer, infoHash: Uint8Array, pieceCount: number): void {
+    if (!peer.conn.fastExtension) return;
+    peer.allowedFastTo = allowedFastFor(infoHash, peer.conn.remoteAddress ?? peer.address.host, pieceCount);
+    const have = this.#o.storage().have;
+    for (const index of peer.allowedFastTo) if (have.has(index)) peer.conn.sendAllowedFast(index);
+  }
+
+  /** We verified a piece: peers whose allowed-fast set holds it learn they may ask for it. */
+  pieceVerified(index: number): void {
+    for (const peer of this.#o.peers()) {
+      if (peer.allowedFastTo.has(index) && peer.conn.isOpen && !peer.has.has(index)) peer.conn.sendAllowedFast(index);
+    }
+  }
+
+  /**
+   * A piece was just read into the cache while seeding: suggest it (BEP 6) to the peers we serve
+   * that lack it, so they ask for it while it is there. Each peer hears of a piece once, and of at
+   * most `MAX_SUGGESTED` pieces over the connection.
+   */
+  pieceCached(index: number): void {
+    if (!this.#o.storage().have.complete) return;
+    for (const peer of this.#o.peers()) {
+      const { conn } = peer;
+      if (!conn.fastExtension || conn.amChoking || !conn.peerInterested || !conn.isOpen) continue;
+      if (peer.has.has(index) || peer.suggestedTo.has(index) || peer.suggestedTo.size >= MAX_SUGGESTED) continue;
+      peer.suggestedTo.add(index);
+      conn.sendSuggest(index);
     }
   }
 
@@ -53,7 +113,8 @@ export class Uploader {
 
   onRequest(peer: SwarmPeer, block: BlockRef): void {
     const { conn } = peer;
-    if (conn.amChoking || !this.#o.storage().have.has(block.index)) {
+    if (!this.#servable(peer, block.index)) {
+      // BEP 6: every request we will not serve gets its reject.
       if (conn.fastExtension) conn.sendReject(block);
       return;
     }
@@ -67,7 +128,10 @@ export class Uploader {
 
   onCancel(peer: SwarmPeer, block: BlockRef): void {
     const i = peer.uploadQueue.findIndex((b) => b.index === block.index && b.begin === block.begin && b.length === block.length);
-    if (i >= 0) peer.uploadQueue.splice(i, 1);
+    if (i < 0) return;
+    peer.uploadQueue.splice(i, 1);
+    // BEP 6: a cancelled request still gets exactly one answer.
+    if (peer.conn.fastExtension) peer.conn.sendReject(block);
   }
 
   /**
@@ -91,7 +155,13 @@ export class Uploader {
       .then(
         (data) => {
           peer.serving = false;
-          if (!conn.isOpen || conn.amChoking) return;
+          if (!conn.isOpen) return;
+          if (!this.#servable(peer, block.index)) {
+            // Choked while the block was read: the queue was rejected without it, so reject it too.
+            if (conn.fastExtension) conn.sendReject(block);
+            this.serve(peer);
+            return;
+          }
           conn.sendPiece(block.index, block.begin, data);
           this.#o.totals.uploaded += data.length;
           this.#o.uploaded(data.length);
@@ -123,9 +193,18 @@ export class Uploader {
       if (unchoke.has(peer.key)) {
         if (peer.conn.amChoking) peer.conn.unchoke();
       } else if (!peer.conn.amChoking) {
-        peer.conn.choke();
-        peer.uploadQueue.length = 0;
+        this.choke(peer);
       }
     }
+  }
+
+  /** Whether we serve this piece to the peer now: we have it, and it is unchoked or the piece is allowed fast. */
+  #servable(peer: SwarmPeer, index: number): boolean {
+    if (this.#halted || !this.#o.storage().have.has(index)) return false;
+    return !peer.conn.amChoking || this.#allowedFast(peer, index);
+  }
+
+  #allowedFast(peer: SwarmPeer, index: number): boolean {
+    return !this.#halted && peer.conn.fastExtension && peer.allowedFastTo.has(index);
   }
 }

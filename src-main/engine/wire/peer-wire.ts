@@ -197,6 +197,18 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
     this.#send({ type: 'reject', ...block });
   }
 
+  /** BEP 6: "you might like this piece" (we just read it into the cache). */
+  sendSuggest(index: number): void {
+    this.#requireFast('suggest piece');
+    this.#send({ type: 'suggest', index });
+  }
+
+  /** BEP 6: the peer may request this piece even while we choke it. */
+  sendAllowedFast(index: number): void {
+    this.#requireFast('allowed fast');
+    this.#send({ type: 'allowedFast', index });
+  }
+
   sendExtendedHandshake(handshake: ExtendedHandshake): void {
     this.sendExtended(0, encodeExtendedHandshake(handshake));
   }
@@ -223,7 +235,7 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
     this.write(encodeMessage(m));
   }
 
-  /** BEP 6: have all / have none / reject only to a peer that announced the fast extension. */
+  /** BEP 6 messages go only to a peer that announced the fast extension. */
   #requireFast(what: string): void {
     if (!this.fastExtension) throw new Error(`cannot send "${what}": the fast extension was not negotiated`);
   }
