@@ -9,6 +9,8 @@ export interface WorkerInput {
   readonly bundle: string;
   readonly corpus: readonly Uint8Array[];
   readonly seconds: number;
+  /** Stop after this many inputs even if time is left (a deterministic run with a fixed seed). */
+  readonly maxInputs: number;
   readonly seed: number;
   readonly shared: SharedArrayBuffer;
 }
@@ -16,7 +18,7 @@ export interface WorkerInput {
 export type FindingKind = 'crash' | 'slow' | 'memory' | 'hang';
 
 export type WorkerReport =
-  | { type: 'finding'; kind: FindingKind; input: Uint8Array; message: string }
+  | { type: 'finding'; kind: FindingKind; input: Uint8Array; message: string; execs: number }
   | { type: 'new-input'; input: Uint8Array }
   | { type: 'done'; execs: number; corpus: number; seeds: number; features: number };
 

@@ -30,7 +30,7 @@ async function run(data: Uint8Array): Promise<boolean> {
     if (pending) await pending;
   } catch (err) {
     if (!isRefusal(target, err)) {
-      post({ type: 'finding', kind: 'crash', input: data, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      post({ type: 'finding', kind: 'crash', input: data, message: err instanceof Error ? (err.stack ?? err.message) : String(err), execs });
       return false;
     }
   } finally {
@@ -39,14 +39,14 @@ async function run(data: Uint8Array): Promise<boolean> {
   const took = performance.now() - started;
   execs++;
   if (took > maxMs) {
-    post({ type: 'finding', kind: 'slow', input: data, message: `one input took ${Math.round(took)} ms (budget ${maxMs} ms)` });
+    post({ type: 'finding', kind: 'slow', input: data, message: `one input took ${Math.round(took)} ms (budget ${maxMs} ms)`, execs });
     return false;
   }
   // External memory (Buffers) is outside the heap limit the worker runs under: check it by RSS now and then.
   if (execs % 64 === 0) {
     const grown = (process.memoryUsage.rss() - baselineRss) / 2 ** 20;
     if (grown > (target.maxHeapMb ?? defaultBudget.maxHeapMb)) {
-      post({ type: 'finding', kind: 'memory', input: data, message: `the process grew by ${Math.round(grown)} MiB` });
+      post({ type: 'finding', kind: 'memory', input: data, message: `the process grew by ${Math.round(grown)} MiB`, execs });
       return false;
     }
   }
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const seeds = corpus.length;
   const ctx = { rng, maxBytes, dictionary, other: () => rng.pick(corpus) };
   const deadline = performance.now() + input.seconds * 1000;
-  while (performance.now() < deadline) {
+  while (performance.now() < deadline && execs < input.maxInputs) {
     const candidate = mutate(rng.pick(corpus), ctx);
     if (!(await run(candidate))) return;
     if ((await probe.takeNew()) > 0) {

@@ -15,6 +15,8 @@ export interface FuzzOptions {
   /** The target's TypeScript file (default export: a FuzzTarget). */
   readonly file: string;
   readonly seconds: number;
+  /** Stop after this many inputs even if time is left. */
+  readonly maxInputs?: number;
   /** Starting inputs, one per file; new inputs are written here when `keepNewInputs`. */
   readonly corpusDir?: string;
   readonly keepNewInputs?: boolean;
@@ -65,7 +67,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const target = ((await import(pathToFileURL(bundle).href)) as { default: FuzzTarget }).default;
     const corpus = options.corpusDir ? await readCorpus(options.corpusDir) : [];
     const shared = createShared();
-    const workerInput: WorkerInput = { bundle, corpus, seconds: options.seconds, seed: options.seed ?? Date.now() >>> 0, shared };
+    const workerInput: WorkerInput = { bundle, corpus, seconds: options.seconds, maxInputs: options.maxInputs ?? Infinity, seed: options.seed ?? Date.now() >>> 0, shared };
     const worker = new Worker(workerBundle, {
       workerData: workerInput,
       resourceLimits: { maxOldGenerationSizeMb: target.maxHeapMb ?? defaultBudget.maxHeapMb },
@@ -73,7 +75,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const hangMs = 2 * (target.maxMsPerInput ?? defaultBudget.maxMsPerInput) + 1000;
     let newInputs = 0;
     const writes: Promise<unknown>[] = [];
-    const outcome = await new Promise<{ done?: Extract<WorkerReport, { type: 'done' }>; finding?: Omit<Finding, 'file'> }>((resolve) => {
+    const outcome = await new Promise<{ done?: Extract<WorkerReport, { type: 'done' }>; finding?: Omit<Finding, 'file'>; execs?: number }>((resolve) => {
       const watchdog = setInterval(() => {
         const running = runningInput(shared);
         if (running && Date.now() - running.since > hangMs) {
@@ -87,7 +89,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       };
       worker.on('message', (report: WorkerReport) => {
         if (report.type === 'done') finish({ done: report });
-        else if (report.type === 'finding') finish({ finding: { kind: report.kind, input: report.input, message: report.message } });
+        else if (report.type === 'finding') finish({ finding: { kind: report.kind, input: report.input, message: report.message }, execs: report.execs });
         else {
           newInputs++;
           if (options.keepNewInputs && options.corpusDir) writes.push(writeInput(options.corpusDir, report.input));
@@ -102,7 +104,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     });
     await worker.terminate();
     await Promise.all(writes);
-    const base = { target: name, execs: outcome.done?.execs ?? 0, seeds: outcome.done?.seeds ?? 0, corpus: outcome.done?.corpus ?? 0, features: outcome.done?.features ?? 0, newInputs };
+    const base = { target: name, execs: outcome.done?.execs ?? outcome.execs ?? 0, seeds: outcome.done?.seeds ?? 0, corpus: outcome.done?.corpus ?? 0, features: outcome.done?.features ?? 0, newInputs };
     if (!outcome.finding) return base;
     const file = await writeInput(options.findingsDir ?? join(repoRoot, 'fuzz-findings', name), outcome.finding.input, `${outcome.finding.kind}-`);
     return { ...base, finding: { ...outcome.finding, file } };
