@@ -155,7 +155,7 @@ export class Session implements EngineApi {
     if (input.source.kind === 'magnet') return this.#addMagnet(parseMagnet(input.source.uri), input);
     const metainfo = parseTorrentFrom(input.source.data, input.source.fileName);
     if (this.#torrents.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
-    const savePath = await prepareSaveFolder(input.savePath ?? this.#settings.downloadDir);
+    const savePath = await prepareSaveFolder(input.savePath ?? this.#settings.downloadDir, metainfo);
     const torrent = this.#create({ metainfo, savePath });
     if (input.skipFiles && input.skipFiles.length > 0) {
       torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));

@@ -25,6 +25,8 @@ export function fileError(err: unknown, action: FileAction, file: string): Shoal
       return new ShoalError('io', `cannot use ${file}: a folder has that name`);
     case 'ENOTDIR':
       return new ShoalError('io', `cannot use ${file}: a file stands where a folder should be`);
+    case 'ENAMETOOLONG':
+      return new ShoalError('io', `cannot use ${file}: its path is longer than the file system allows; choose a shorter save folder`);
     case 'EMFILE':
     case 'ENFILE':
       return new ShoalError('io', `too many open files while ${action} ${file}`);
