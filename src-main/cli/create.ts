@@ -6,7 +6,7 @@ import { createTorrent } from '../engine/metainfo/create';
 import { fsError } from '../engine/metainfo/fs-error';
 import { parseTorrent } from '../engine/metainfo/parse-torrent';
 import { terminalProgressBar } from './progress-bar';
-import { terminalText } from './terminal-text';
+import { terminalText } from '../host/terminal-text';
 
 const help = `usage: shoal create <path> -o <out.torrent> [options]
 

@@ -3,7 +3,7 @@ import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { EngineSession } from './engine-session';
 import { parseCliArgs } from './parse-cli-args';
-import { terminalText } from './terminal-text';
+import { terminalText } from '../host/terminal-text';
 import { engineTuning, parseFileList, transferOptions, transferOptionsHelp, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
 

@@ -4,7 +4,7 @@ import { parseCliArgs } from './parse-cli-args';
 import { loadTorrentFile } from '../engine/metainfo/load-torrent';
 import { parseMagnet, type Magnet } from '../engine/metainfo/magnet';
 import type { Metainfo } from '../engine/metainfo/metainfo';
-import { terminalText as shown } from './terminal-text';
+import { terminalText as shown } from '../host/terminal-text';
 
 const help = `usage: shoal info [--json] <file.torrent | magnet-uri>
 

@@ -1,6 +1,6 @@
 import { isShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
-import { terminalLine } from './terminal-text';
+import { terminalLine } from '../host/terminal-text';
 
 const commands: Record<string, () => Promise<Command>> = {
   create: () => import('./create').then((m) => m.command),

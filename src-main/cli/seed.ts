@@ -4,7 +4,7 @@ import { EngineSession } from './engine-session';
 import { parseCliArgs } from './parse-cli-args';
 import { engineTuning, transferOptions, transferOptionsHelp, untilInterrupted } from './transfer-options';
 import { printSummary, reportTarget, startReporting } from './transfer-reporter';
-import { terminalText } from './terminal-text';
+import { terminalText } from '../host/terminal-text';
 
 const help = `usage: shoal seed <file.torrent> --data <dir> [--port N] [--seed-ratio R] [--seed-time MINUTES] [--upload-limit RATE] [--state-dir D]
 

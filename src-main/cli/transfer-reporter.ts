@@ -1,5 +1,5 @@
 import type { EngineSession } from './engine-session';
-import { terminalText } from './terminal-text';
+import { terminalText } from '../host/terminal-text';
 import { formatBytes, progressBarLine, statusLine } from './transfer-status';
 
 export type ReportMode = 'terminal' | 'lines' | 'json';

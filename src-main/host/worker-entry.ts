@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveEngineOnPort } from '../transport/port-server';
 import { Session } from '../engine/session';
+import { terminalLine } from './terminal-text';
 import { workerDataSchema } from './worker-data';
 
 if (!parentPort) throw new Error('worker-entry.ts runs only as a worker thread');
@@ -12,7 +13,8 @@ const session = await Session.start({
   ...(data.stateDir !== undefined ? { stateDir: data.stateDir } : {}),
   ...(data.downloadDirGiven ? { downloadDirGiven: true } : {}),
   ...(data.listenPort !== undefined ? { listenPort: data.listenPort } : {}),
-  log: (line) => console.error(line),
+  // Log lines quote tracker URLs, peers' reasons and names: escaped, as everything for a terminal.
+  log: (line) => console.error(terminalLine(line)),
 });
 serveEngineOnPort(session, port);
 data.control?.once('message', () => {
