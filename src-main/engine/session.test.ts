@@ -1,11 +1,12 @@
 import bencode from 'bencode';
-import { copyFile, cp, readFile } from 'node:fs/promises';
+import { copyFile, cp, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { freePort, tempDir, waitFor } from '../testing/processes';
+import { bencode as encode } from './bencode';
 import { Session } from './session';
 
 const fixtures = fileURLToPath(new URL('../../../shared/fixtures/torrents/', import.meta.url));
@@ -185,5 +186,21 @@ describe('Session', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+});
+
+describe('Session: the save folder leaves room for the torrent', () => {
+  it("refuses a save folder too long for the torrent's longest path, before creating it", async () => {
+    // Each part of the folder is legal, and so is the torrent's path; together they pass 4,095 bytes.
+    const savePath = join(dir.path, ...Array.from({ length: 16 }, () => 'd'.repeat(240)));
+    const data = encode({ info: { files: [{ length: 1, path: ['x'.repeat(250)] }], name: 'folder', 'piece length': 16384, pieces: new Uint8Array(20) } });
+    const err = await session.addTorrent({ source: { kind: 'torrent', data }, savePath, paused: true }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'invalid-input' });
+    expect((err as Error).message).toMatch(
+      /^the save folder .+ is too long for this torrent: file 1 would have a path of 4,\d{3} bytes, more than the 4,095 a file system allows; choose a shorter save folder$/,
+    );
+    await expect(stat(savePath)).rejects.toMatchObject({ code: 'ENOENT' });
+    // Nothing was added: the same torrent goes in with a shorter folder.
+    expect(await session.addTorrent({ source: { kind: 'torrent', data }, paused: true })).toMatchObject({ name: 'folder' });
   });
 });
