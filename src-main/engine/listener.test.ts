@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PeerListener } from './listener';
+import type { IncomingEncryption } from './mse/incoming-reader';
 import { encodeHandshake } from './wire/handshake';
 
 // 80 connections that each send a valid handshake one byte a second used to fill every pending
@@ -18,6 +19,7 @@ afterEach(async () => {
 });
 
 const infoHash = Buffer.alloc(20, 7);
+const plainAllowed: IncomingEncryption = { mode: () => 'prefer', lookup: () => undefined };
 const handshake = (id: number) => encodeHandshake(infoHash, Buffer.alloc(20, id));
 
 function open(port: number, localAddress: string): Promise<Socket> {
@@ -47,7 +49,7 @@ describe('PeerListener', () => {
     listener = await PeerListener.listen(0, '127.0.0.1', (_hash, socket) => {
       socket.end('welcome');
       return true;
-    });
+    }, plainAllowed);
     const port = listener.port;
     const drippers = await Promise.all(Array.from({ length: 80 }, (_, i) => open(port, dripFrom(i))));
     const sent = drippers.map(() => 0);
@@ -65,7 +67,7 @@ describe('PeerListener', () => {
   }, 15_000);
 
   it('drops a connection whose 68 handshake bytes have not all come within 5 s', async () => {
-    listener = await PeerListener.listen(0, '127.0.0.1', () => true);
+    listener = await PeerListener.listen(0, '127.0.0.1', () => true, plainAllowed);
     const socket = await open(listener.port, '127.0.0.1');
     socket.write(handshake(1).subarray(0, 20));
     const started = Date.now();

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { ShoalError } from '../../src-shared/errors';
+import { IncomingHandshakeReader, type IncomingEncryption } from './mse/incoming-reader';
 import { readHandshake, type ReceivedHandshake } from './wire/read-handshake';
 
 /** Hands an incoming connection to the torrent its handshake names; false refuses it. */
@@ -35,10 +36,11 @@ export class PeerListener {
   }
 
   /** Listens on `port` (0: any free port). A port in use is a ShoalError 'port-in-use'. */
-  static async listen(port: number, host: string, route: IncomingRouter): Promise<PeerListener> {
+  /** `encryption` decides which of plain and encrypted (MSE) connections are taken. */
+  static async listen(port: number, host: string, route: IncomingRouter, encryption: IncomingEncryption): Promise<PeerListener> {
     const server = createServer({ pauseOnConnect: false });
     const listener = new PeerListener(server);
-    server.on('connection', (socket) => listener.#accept(socket, route));
+    server.on('connection', (socket) => listener.#accept(socket, route, encryption));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         if (err.code === 'EADDRINUSE') reject(new ShoalError('port-in-use', `port ${port} is already in use; choose another listening port`));
@@ -60,7 +62,7 @@ export class PeerListener {
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
-  #accept(socket: Socket, route: IncomingRouter): void {
+  #accept(socket: Socket, route: IncomingRouter, encryption: IncomingEncryption): void {
     const address = socket.remoteAddress ?? '';
     const fromAddress = this.#pendingFrom.get(address) ?? 0;
     if (fromAddress >= MAX_PENDING_PER_ADDRESS || (this.#pending.size >= MAX_PENDING_HANDSHAKES && !this.#evictOldest())) {
@@ -76,7 +78,9 @@ export class PeerListener {
       else this.#pendingFrom.set(address, left);
     };
     socket.on('error', () => undefined);
-    readHandshake(socket, INCOMING_HANDSHAKE_MS).then(
+    // The plain or encrypted handshake, MSE's round trips included, within the same time.
+    const reader = new IncomingHandshakeReader(encryption, (bytes) => socket.write(bytes), address);
+    readHandshake(socket, INCOMING_HANDSHAKE_MS, reader).then(
       (received) => {
         done();
         const infoHash = Buffer.from(received.handshake.infoHash).toString('hex');

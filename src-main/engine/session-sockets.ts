@@ -2,6 +2,7 @@ import { ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
 import { SessionDht, type SessionDhtOptions } from './dht/session-dht';
 import { PeerListener, type IncomingRouter } from './listener';
+import type { IncomingEncryption } from './mse/incoming-reader';
 
 export const DEFAULT_PORT = 6881;
 export const DEFAULT_TRACKER_PORT = 6969;
@@ -9,6 +10,8 @@ export const DEFAULT_TRACKER_PORT = 6969;
 export interface SessionSocketsOptions extends Omit<SessionDhtOptions, 'port' | 'bootstrap'> {
   /** Hands an incoming peer to its torrent. */
   readonly route: IncomingRouter;
+  /** Which of plain and encrypted incoming peers are taken, and how an encrypted one names its torrent. */
+  readonly encryption: IncomingEncryption;
 }
 
 /**
@@ -95,6 +98,6 @@ export class SessionSockets {
   }
 
   async #listen(port: number): Promise<void> {
-    this.#listener = await PeerListener.listen(port, this.#o.host ?? '0.0.0.0', this.#o.route);
+    this.#listener = await PeerListener.listen(port, this.#o.host ?? '0.0.0.0', this.#o.route, this.#o.encryption);
   }
 }

@@ -3,6 +3,7 @@ import type { CommandInput, CommandOutput, EngineApi, Settings, ShareLimitAction
 import { ShoalError } from '../../src-shared/errors';
 import type { DhtTarget } from './dht/session-dht';
 import { ListFeed } from './list-feed';
+import { skeyLookup } from './mse/receiver';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrentFrom } from './metainfo/load-torrent';
@@ -93,6 +94,11 @@ export class Session implements EngineApi {
       targets: () => this.#dhtTargets(),
       ...(options.listenHost !== undefined ? { host: options.listenHost } : {}),
       ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
+      encryption: {
+        mode: () => this.#settings.encryption ?? 'prefer',
+        lookup: skeyLookup(() => this.#torrents.keys()),
+        ...(options.log ? { log: options.log } : {}),
+      },
       ...(options.log ? { log: options.log } : {}),
     });
     this.#settings = initialSettings(options);
@@ -370,6 +376,7 @@ export class Session implements EngineApi {
       peerId: this.peerId,
       listenPort: this.listenPort,
       maxConnections: this.#settings.maxConnectionsPerTorrent,
+      encryption: () => this.#settings.encryption ?? 'prefer',
       bandwidth: this.#policy.bandwidth.forTorrent(),
       ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
       events: {

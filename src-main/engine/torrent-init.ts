@@ -1,3 +1,4 @@
+import type { EncryptionMode } from '../../src-shared/contract';
 import type { ShoalError } from '../../src-shared/errors';
 import type { TorrentBandwidth } from './bandwidth/bandwidth-limiter';
 import type { Magnet } from './metainfo/magnet';
@@ -14,6 +15,8 @@ interface TorrentInitBase {
   readonly peerId: Uint8Array;
   readonly listenPort: number;
   readonly maxConnections: number;
+  /** The `encryption` setting now (absent: plain handshakes only; a session always gives its setting). */
+  readonly encryption?: () => EncryptionMode;
   /** Seconds between announces whatever trackers ask; undefined follows the trackers. */
   readonly announceIntervalSec?: number;
   readonly addedAt?: number;

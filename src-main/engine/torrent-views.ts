@@ -158,11 +158,13 @@ export function peers(t: Torrent): PeerInfo[] {
     if (p.source === 'incoming') flags += 'I';
     if (p.source === 'tracker') flags += 'T';
     if (p.source === 'dht') flags += 'H'; // qBittorrent's letter for DHT peers
+    if (c.encryption !== 'none') flags += c.encryption === 'rc4' ? 'E' : 'e'; // qBittorrent's: encrypted traffic, encrypted handshake
     return {
       id: p.key,
       address: p.key,
       client: c.peerHandshake ? clientFromPeerId(c.peerHandshake.peerId) : 'unknown',
       flags,
+      encryption: c.encryption,
       progress: n > 0 ? p.has.count / n : 0,
       downRate: c.downloadRate(now),
       upRate: c.uploadRate(now),

@@ -61,6 +61,7 @@ export class Torrent {
       peerId: options.peerId,
       listenPort: options.listenPort,
       maxConnections: options.maxConnections,
+      ...(options.encryption ? { encryption: options.encryption } : {}),
       events: { needPeers: () => this.announcer.announceNow(), log: (message) => options.events.log(this, message) },
     });
     if ('metainfo' in options) {

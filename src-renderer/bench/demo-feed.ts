@@ -108,6 +108,7 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
       address: `10.${i}.${(i * 37) % 255}.${(i * 91) % 255}:${6881 + i}`,
       client: clients[i % clients.length]!,
       flags: ['D I E', 'd U T', 'D U X E', 'O H', 'U I', 'D T'][i % 6]!.replaceAll(' ', ''),
+      encryption: i % 6 === 0 || i % 6 === 2 ? ('rc4' as const) : ('none' as const),
       progress: (i * 0.137) % 1,
       downRate: i % 3 === 0 ? Math.floor(random() * 3 * MiB) : 0,
       upRate: i % 4 === 0 ? Math.floor(random() * 400 * 1024) : 0,

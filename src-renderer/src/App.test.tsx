@@ -170,11 +170,12 @@ describe('detail panel', () => {
     expect(screen.getByRole('tab', { name: 'Peers' }).getAttribute('aria-selected')).toBe('true');
     app.emit('detail', {
       infoHash: hashOf(2),
-      peers: [{ id: 'p1', address: '127.0.0.1:6881', client: 'qBittorrent 4.6', flags: 'DIE', progress: 0.25, downRate: 2048, upRate: 0, downloaded: 10, uploaded: 0 }],
+      peers: [{ id: 'p1', address: '127.0.0.1:6881', client: 'qBittorrent 4.6', flags: 'DIE', encryption: 'rc4', progress: 0.25, downRate: 2048, upRate: 0, downloaded: 10, uploaded: 0 }],
     });
     const table = within(screen.getByRole('tabpanel')).getByRole('table', { name: 'Peers' });
     expect(within(table).getByText('127.0.0.1:6881')).toBeTruthy();
     expect(within(table).getByText('2.00 KiB/s')).toBeTruthy();
+    expect(within(table).getByText('RC4')).toBeTruthy();
 
     // Details for another torrent never show under this one.
     app.emit('detail', { infoHash: hashOf(5), peers: [] });

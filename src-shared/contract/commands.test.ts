@@ -36,6 +36,7 @@ describe('command inputs', () => {
     ['unknown key in setSettings', 'setSettings', { theme: 'dark', rootPassword: 'x' }],
     ['port out of range', 'setSettings', { listenPort: 70000 }],
     ['fractional port', 'setSettings', { listenPort: 80.5 }],
+    ['unknown encryption mode', 'setSettings', { encryption: 'maybe' }],
     ['negative connections', 'setSettings', { maxConnectionsPerTorrent: -1 }],
     ['bad theme', 'setSettings', { theme: 'neon' }],
     ['empty download dir', 'setSettings', { downloadDir: '' }],

@@ -159,6 +159,8 @@ export const peerInfoSchema = z.object({
   client: z.string().max(128),
   /** qBittorrent-style letters: D/d U/u O S I E X H T … */
   flags: z.string().max(32),
+  /** Protocol encryption (MSE): RC4 throughout, the handshake only (plaintext after), or none. */
+  encryption: z.enum(['rc4', 'handshake', 'none']),
   progress: fraction,
   downRate: rate,
   upRate: rate,
@@ -204,6 +206,9 @@ export const globalStatsSchema = z.object({
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 
+/** Protocol encryption (MSE/PE): try it and accept both, accept only encrypted peers, or plain only. */
+export const encryptionModeSchema = z.enum(['prefer', 'require', 'off']);
+
 
 export const settingsSchema = z.object({
   downloadDir: absolutePathSchema,
@@ -230,6 +235,8 @@ export const settingsSchema = z.object({
   dht: z.boolean().optional(),
   /** Nodes the DHT starts from, `HOST:PORT` each; absent: the well-known public routers. */
   dhtBootstrap: z.array(z.string().min(1).max(300)).max(64).optional(),
+  /** Protocol encryption with peers; absent: 'prefer'. */
+  encryption: encryptionModeSchema.optional(),
 });
 
 /** Defaults for the limits part of the settings: nothing limited, no share limit, qBittorrent's queue sizes. */
@@ -261,6 +268,8 @@ export type TrackerStatus = z.infer<typeof trackerStatusSchema>;
 export type TrackerInfo = z.infer<typeof trackerInfoSchema>;
 export type GlobalStats = z.infer<typeof globalStatsSchema>;
 export type Theme = z.infer<typeof themeSchema>;
+export type EncryptionMode = z.infer<typeof encryptionModeSchema>;
+export type PeerEncryption = PeerInfo['encryption'];
 export type Settings = z.infer<typeof settingsSchema>;
 export type SpeedLimit = z.infer<typeof speedLimitSchema>;
 export type AltSpeedSchedule = z.infer<typeof altSpeedScheduleSchema>;

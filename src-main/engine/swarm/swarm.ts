@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { EncryptionMode } from '../../../src-shared/contract';
 import { PeerConnection, type PeerConnectionOptions } from '../wire/peer-connection';
 import type { ReceivedHandshake } from '../wire/read-handshake';
 import { addressKey, normalizeHost, PeerRegistry, type PeerAddress } from './peer-registry';
@@ -12,6 +13,8 @@ export interface SwarmOptions {
   readonly maxConnections: number;
   /** Dials under way at once. */
   readonly maxHalfOpen?: number;
+  /** The `encryption` setting now, for each dial (absent: plain handshakes only). */
+  readonly encryption?: () => EncryptionMode;
   readonly events: SwarmEvents;
 }
 
@@ -140,14 +143,17 @@ export class Swarm {
     if (!exchange) return;
     const room = this.#o.maxConnections - this.#joined.size - this.#dialing.size;
     const halfOpenRoom = (this.#o.maxHalfOpen ?? 8) - this.#dialing.size;
-    for (const address of this.registry.takeDialable(Math.min(room, halfOpenRoom))) {
-      const conn = PeerConnection.dial({ ...this.#connOptions(exchange), host: address.host, port: address.port, connectTimeoutMs: 5000 });
-      this.#dialing.add(conn);
-      this.#attach(conn, address, this.registry.sourceOf(address));
-    }
+    const encryption = this.#o.encryption?.() ?? 'off';
+    for (const address of this.registry.takeDialable(Math.min(room, halfOpenRoom))) this.#dialTo(exchange, address, encryption);
   }
 
-  #attach(conn: PeerConnection, address: PeerAddress, source: PeerSource): void {
+  #dialTo(exchange: PeerExchange, address: PeerAddress, encryption: EncryptionMode): void {
+    const conn = PeerConnection.dial({ ...this.#connOptions(exchange), host: address.host, port: address.port, connectTimeoutMs: 5000, encryption });
+    this.#dialing.add(conn);
+    this.#attach(conn, address, this.registry.sourceOf(address), encryption);
+  }
+
+  #attach(conn: PeerConnection, address: PeerAddress, source: PeerSource, dialledWith?: EncryptionMode): void {
     let joined: PeerExchange | undefined;
     let id = '';
     conn.once('handshake', (handshake) => {
@@ -171,6 +177,7 @@ export class Swarm {
     });
     conn.once('close', (reason, error) => {
       this.#dialing.delete(conn);
+      if (conn.failedInEncryptedHandshake && this.#encryptionFailed(address, dialledWith, error ?? new Error(reason))) return;
       if (joined) {
         this.#joined.delete(conn);
         this.#peerIds.delete(id);
@@ -180,6 +187,22 @@ export class Swarm {
       this.registry.disconnected(address, joined === undefined && error !== undefined, this.#redialSoon.delete(conn));
       this.#dial();
     });
+  }
+
+  /**
+   * A dial whose encrypted handshake failed: with 'prefer' the peer may speak only plaintext, so it
+   * is dialled again at once in the clear (true); with 'require' the log says why it is left.
+   */
+  #encryptionFailed(address: PeerAddress, dialledWith: EncryptionMode | undefined, error: Error): boolean {
+    const exchange = this.#exchange;
+    if (dialledWith === 'prefer' && exchange) {
+      this.#dialTo(exchange, address, 'off');
+      return true;
+    }
+    if (dialledWith === 'require') {
+      this.#o.events.log(`not connected to ${addressKey(address)}: encryption is required and the encrypted handshake failed (${error.message})`);
+    }
+    return false;
   }
 
   #tick(): void {

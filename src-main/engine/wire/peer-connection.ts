@@ -1,5 +1,8 @@
 import { connect, Socket } from 'node:net';
+import type { EncryptionMode, PeerEncryption } from '../../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
+import { MseInitiator } from '../mse/initiator';
+import type { StreamCiphers } from '../mse/mse-keys';
 import type { BlockPool } from './block-pool';
 import { encodeHandshake, HANDSHAKE_LENGTH, type HandshakeExtensions } from './handshake';
 import { MessageDecoder } from './message-decoder';
@@ -39,6 +42,11 @@ export interface DialOptions extends PeerConnectionOptions {
   readonly host: string;
   readonly port: number;
   readonly connectTimeoutMs?: number;
+  /**
+   * 'off' (the default here): a plain handshake. 'prefer': MSE offering RC4 or plaintext after it;
+   * 'require': MSE with RC4 only. Our handshake goes inside MSE's initial payload.
+   */
+  readonly encryption?: EncryptionMode;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -68,6 +76,12 @@ export class PeerConnection extends PeerWire {
   #handshakeTimer: NodeJS.Timeout | undefined;
   #lastReceivedAt = Date.now();
   #timer: NodeJS.Timeout | undefined;
+  /** Set while a dialled connection is in its MSE handshake. */
+  #mse: MseInitiator | undefined;
+  #failedInMse = false;
+  #encryption: PeerEncryption = 'none';
+  /** RC4 both ways once an MSE handshake selected it: reads are decrypted in place, writes on their way out. */
+  #ciphers: StreamCiphers | undefined;
 
   private constructor(socket: Socket, state: ConnectionState, options: PeerConnectionOptions) {
     super(socket, state, options.extensions);
@@ -112,7 +126,14 @@ export class PeerConnection extends PeerWire {
         () => conn.close('handshake failed', new ShoalError('network', 'The peer did not complete the handshake in time.')),
         options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       );
-      conn.write(encodeHandshake(options.infoHash, options.peerId, conn.ours));
+      const handshake = encodeHandshake(options.infoHash, options.peerId, conn.ours);
+      const encryption = options.encryption ?? 'off';
+      if (encryption === 'off') {
+        conn.write(handshake);
+        return;
+      }
+      conn.#mse = new MseInitiator(options.infoHash, { rc4: true, plaintext: encryption === 'prefer' }, handshake);
+      conn.write(conn.#mse.start());
     });
     socket.once('close', () => clearTimeout(connectTimer));
     return conn;
@@ -121,6 +142,10 @@ export class PeerConnection extends PeerWire {
   /** Answers an incoming connection whose handshake `readHandshake` already read. */
   static accept(socket: Socket, received: ReceivedHandshake, options: PeerConnectionOptions): PeerConnection {
     const conn = new PeerConnection(socket, 'handshaking', options);
+    if (received.mse) {
+      conn.#ciphers = received.mse.ciphers;
+      conn.#encryption = conn.#ciphers ? 'rc4' : 'handshake';
+    }
     conn.write(encodeHandshake(options.infoHash, options.peerId, conn.ours));
     // Let the caller attach listeners before the first event.
     setImmediate(() => conn.#opened(received));
@@ -133,6 +158,19 @@ export class PeerConnection extends PeerWire {
 
   get remotePort(): number | undefined {
     return this.socket.remotePort;
+  }
+
+  /** Whether MSE protects this connection: RC4 throughout, the handshake only, or not at all. */
+  get encryption(): PeerEncryption {
+    return this.#encryption;
+  }
+
+  /**
+   * A dialled connection that ended during its encrypted handshake: the peer may speak only
+   * plaintext, so a 'prefer' dial tries it again in the clear.
+   */
+  get failedInEncryptedHandshake(): boolean {
+    return this.#failedInMse;
   }
 
   /** Why the connection closed (undefined while it is not closed). */
@@ -149,6 +187,8 @@ export class PeerConnection extends PeerWire {
   close(reason: string, error?: Error): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.#failedInMse = this.#mse !== undefined;
+    this.#mse = undefined;
     this.#closeReason = reason;
     clearInterval(this.#timer);
     this.#options.readGate?.cancel(this.#unthrottle);
@@ -177,7 +217,7 @@ export class PeerConnection extends PeerWire {
     }
     if (this.state !== 'open') return;
     // Dialled sockets read through `#onRead` and never emit 'data'.
-    this.socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    this.socket.on('data', (chunk: Buffer) => this.#onData(this.#ciphers ? this.#ciphers.incoming.update(chunk) : chunk));
     if (leftover.length > 0) this.#onData(leftover);
     if (this.state === 'open' && !this.#readingPaused && !this.#throttled) this.socket.resume();
   }
@@ -204,13 +244,23 @@ export class PeerConnection extends PeerWire {
 
   /** A read of a dialled socket: `length` bytes in the shared buffer, which the next read reuses. */
   #onRead(length: number): boolean {
-    const bytes = sharedReadBuffer.subarray(0, length);
+    let bytes: Uint8Array = sharedReadBuffer.subarray(0, length);
+    this.#ciphers?.incoming.update(bytes);
     if (this.#handshakeReader === undefined) {
       if (this.state === 'open') this.#onData(bytes);
       return true;
     }
     let received: ReceivedHandshake | undefined;
     try {
+      if (this.#mse) {
+        const step = this.#mse.push(bytes);
+        if (step.send) this.write(step.send);
+        if (!step.done) return true;
+        this.#mse = undefined;
+        this.#ciphers = step.done.ciphers;
+        this.#encryption = this.#ciphers ? 'rc4' : 'handshake';
+        bytes = step.done.payload;
+      }
       received = this.#handshakeReader.push(bytes);
     } catch (err) {
       this.close('handshake failed', err instanceof Error ? err : undefined);
@@ -221,6 +271,12 @@ export class PeerConnection extends PeerWire {
     clearTimeout(this.#handshakeTimer);
     this.#opened(received);
     return true;
+  }
+
+  /** Everything we send passes here; with RC4 it is encrypted into a new buffer (the block may be the cache's). */
+  protected override write(bytes: Uint8Array): void {
+    const cipher = this.#ciphers?.outgoing;
+    super.write(cipher && this.state !== 'closed' ? cipher.update(bytes, Buffer.allocUnsafe(bytes.length)) : bytes);
   }
 
   #onData(chunk: Uint8Array): void {

@@ -1,11 +1,19 @@
 import type { Socket } from 'node:net';
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
+import type { StreamCiphers } from '../mse/mse-keys';
 import { checkHandshakePrefix, HANDSHAKE_LENGTH, parseHandshake, type Handshake } from './handshake';
 
 export interface ReceivedHandshake {
   readonly handshake: Handshake;
-  /** Bytes that followed the handshake in the same reads (often the peer's bitfield). */
+  /** Bytes that followed the handshake in the same reads (often the peer's bitfield), decrypted. */
   readonly leftover: Uint8Array;
+  /** Present when the peer came through an MSE handshake: its RC4 ciphers, or none for plaintext after it. */
+  readonly mse?: { readonly ciphers: StreamCiphers | undefined };
+}
+
+/** Turns a peer's first reads into its handshake (plain, or after an encrypted handshake). */
+export interface IncomingReader {
+  push(chunk: Uint8Array): ReceivedHandshake | undefined;
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 20_000;
@@ -14,7 +22,7 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 20_000;
  * Collects a peer's 68-byte handshake from whatever reads it arrives in, checking each byte as it
  * comes. Throws a `ShoalError('protocol')` on a malformed handshake.
  */
-export class HandshakeReader {
+export class HandshakeReader implements IncomingReader {
   readonly #buf = new Uint8Array(HANDSHAKE_LENGTH);
   #filled = 0;
 
@@ -37,11 +45,11 @@ export class HandshakeReader {
  * ours, ready to be handed to a `PeerConnection`. On a bad handshake, a timeout or a closed socket
  * it rejects with a `ShoalError` and destroys the socket.
  *
- * Incoming connections use it to learn the info-hash (which picks the torrent) before answering.
+ * Incoming connections use it to learn the info-hash (which picks the torrent) before answering;
+ * the listener's `reader` also takes encrypted (MSE) handshakes.
  */
-export function readHandshake(socket: Socket, timeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS): Promise<ReceivedHandshake> {
+export function readHandshake(socket: Socket, timeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS, reader: IncomingReader = new HandshakeReader()): Promise<ReceivedHandshake> {
   return new Promise((resolve, reject) => {
-    const reader = new HandshakeReader();
     const finish = (err: ShoalError | undefined, result?: ReceivedHandshake): void => {
       clearTimeout(timer);
       socket.off('data', onData);

@@ -1,0 +1,113 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { Rc4 } from './rc4';
+
+/** Most padding either side may send (PadA, PadB, PadC, PadD). */
+export const MAX_PAD = 512;
+/** The verification constant: eight zero bytes, which the sync on it finds once encrypted. */
+export const VC_LENGTH = 8;
+/** crypto_provide / crypto_select bits. */
+export const CRYPTO_PLAINTEXT = 0x01;
+export const CRYPTO_RC4 = 0x02;
+/** RC4 keystream bytes both sides throw away first. */
+const RC4_DROP = 1024;
+
+/** What one side accepts once the handshake is done. */
+export interface CryptoAllowed {
+  readonly rc4: boolean;
+  readonly plaintext: boolean;
+}
+
+/** The payload stream's ciphers after the handshake; absent when plaintext was selected. */
+export interface StreamCiphers {
+  /** Decrypts what the peer sends. */
+  readonly incoming: Rc4;
+  /** Encrypts what we send. */
+  readonly outgoing: Rc4;
+}
+
+export interface MseOutcome {
+  /** RC4 ciphers, or undefined when the payload goes in the clear after the handshake. */
+  readonly ciphers: StreamCiphers | undefined;
+  /** Payload bytes that came with the handshake, already decrypted (the peer's first BitTorrent bytes). */
+  readonly payload: Uint8Array;
+}
+
+/** SHA-1 of the concatenated parts: the spec's HASH(). */
+export function hash(...parts: Uint8Array[]): Uint8Array {
+  const h = createHash('sha1');
+  for (const part of parts) h.update(part);
+  return h.digest();
+}
+
+export const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
+export const REQ1 = ascii('req1');
+export const REQ2 = ascii('req2');
+export const REQ3 = ascii('req3');
+
+/** HASH('req2', SKEY): what the receiver compares every torrent against. */
+export function skeyHash(infoHash: Uint8Array): Uint8Array {
+  return hash(REQ2, infoHash);
+}
+
+/** The RC4 stream the initiator ('A') or the receiver ('B') encrypts with. */
+export function streamCipher(side: 'A' | 'B', secret: Uint8Array, infoHash: Uint8Array): Rc4 {
+  return new Rc4(hash(ascii(side === 'A' ? 'keyA' : 'keyB'), secret, infoHash), RC4_DROP);
+}
+
+/** A padding length, 0 to 512. */
+export function padLength(): number {
+  return randomInt(0, MAX_PAD + 1);
+}
+
+/** 0 to 512 random bytes, for PadA and PadB (sent in the clear). */
+export function randomPad(): Uint8Array {
+  return randomBytes(padLength());
+}
+
+export function xor20(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(20);
+  for (let i = 0; i < 20; i++) out[i] = a[i]! ^ b[i]!;
+  return out;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Index of `needle` in `hay`, or -1. Windows here are at most a few hundred bytes. */
+export function indexOf(hay: Uint8Array, needle: Uint8Array): number {
+  return Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength).indexOf(needle);
+}
+
+/** Bytes that arrive in pieces, read from the front. Its owner bounds how much it lets in. */
+export class ByteQueue {
+  #bytes: Uint8Array = new Uint8Array(0);
+
+  get length(): number {
+    return this.#bytes.length;
+  }
+
+  get bytes(): Uint8Array {
+    return this.#bytes;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.#bytes.length === 0) {
+      this.#bytes = chunk.slice(); // a read buffer may be reused for the next read
+      return;
+    }
+    const joined = new Uint8Array(this.#bytes.length + chunk.length);
+    joined.set(this.#bytes);
+    joined.set(chunk, this.#bytes.length);
+    this.#bytes = joined;
+  }
+
+  /** Removes and returns the first `n` bytes (a view: copy before keeping it past the next push). */
+  take(n: number): Uint8Array {
+    const head = this.#bytes.subarray(0, n);
+    this.#bytes = this.#bytes.subarray(n);
+    return head;
+  }
+}
