@@ -14,7 +14,7 @@ import { SessionPolicy } from './policy/session-policy';
 import type { LoadedSession } from './persistence/session-store';
 import { prepareSaveFolder } from './storage/save-folder';
 import type { ResumeData } from './storage/storage';
-import type { PeerAddress } from './swarm/peer-registry';
+import type { PeerAddress } from './net/peer-address';
 import { changedSettings, checkSettingsChange, initialSettings } from './session-settings';
 import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';

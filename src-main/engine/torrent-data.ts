@@ -8,7 +8,7 @@ import { fileEdgePieces } from './picker/file-edges';
 import { PiecePicker } from './picker/piece-picker';
 import { moveFiles, torrentFilePairs, type MovedFiles, type MoveOps } from './storage/move-files';
 import { Storage, type ResumeData } from './storage/storage';
-import type { PeerAddress } from './swarm/peer-registry';
+import type { PeerAddress } from './net/peer-address';
 import type { Swarm } from './swarm/swarm';
 import type { SwarmPeer } from './swarm/swarm-peer';
 import { Trading } from './swarm/trading';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, waitFor } from '../testing/processes';
 import type { Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
-import type { PeerAddress } from './swarm/peer-registry';
+import type { PeerAddress } from './net/peer-address';
 import { Torrent } from './torrent';
 import { PeerConnection } from './wire/peer-connection';
 import { generatePeerId } from './wire/peer-id';

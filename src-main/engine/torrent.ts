@@ -7,7 +7,7 @@ import type { Metainfo } from './metainfo/metainfo';
 import type { PiecePicker } from './picker/piece-picker';
 import type { MoveOps } from './storage/move-files';
 import type { ResumeData, Storage } from './storage/storage';
-import type { PeerAddress } from './swarm/peer-registry';
+import type { PeerAddress } from './net/peer-address';
 import { Swarm } from './swarm/swarm';
 import type { PeerSource, SwarmPeer } from './swarm/swarm-peer';
 import { TorrentData } from './torrent-data';

@@ -8,7 +8,8 @@ import { Announcer } from '../engine/tracker/announcer';
 import { HttpTrackerClient } from '../engine/tracker/http-tracker-client';
 import { freePort } from './processes';
 import { UdpTrackerClient } from '../engine/tracker/udp-tracker-client';
-import type { AnnounceEventName, AnnounceRequest, PeerAddress, TrackerClient } from '../engine/tracker/tracker-types';
+import type { PeerAddress } from '../engine/net/peer-address';
+import type { AnnounceEventName, AnnounceRequest, TrackerClient } from '../engine/tracker/tracker-types';
 
 export interface TrackerUnderTest {
   readonly httpAnnounceUrl: string;

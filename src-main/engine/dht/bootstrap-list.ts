@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 
 /** The well-known public routers a DHT node starts from when told nothing else. */
 export const DEFAULT_BOOTSTRAP: readonly string[] = ['router.bittorrent.com:6881', 'dht.transmissionbt.com:6881', 'router.utorrent.com:6881', 'dht.libtorrent.org:25401'];

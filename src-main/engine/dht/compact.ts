@@ -1,5 +1,5 @@
-import { decodeCompactPeers } from '../tracker/compact-peers';
-import type { PeerAddress } from '../tracker/tracker-types';
+import { decodeCompactPeers } from '../net/compact-peers';
+import type { PeerAddress } from '../net/peer-address';
 import { addressBytes, ID_LENGTH } from './node-id';
 
 /** A DHT node: its id and UDP address. */

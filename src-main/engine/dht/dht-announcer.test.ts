@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 import { DhtAnnouncer, REANNOUNCE_MS, RETRY_EMPTY_MS } from './dht-announcer';
 import type { DhtNode } from './dht-node';
 

@@ -1,4 +1,4 @@
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 import type { DhtNode } from './dht-node';
 
 /** Announces repeat about this often (BEP 5 peers expire after 30+ minutes), with ±10 % spread. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bencode } from '../bencode';
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 import { DhtNode } from './dht-node';
 import { encodeQuery, parseMessage } from './krpc';
 import { randomId } from './node-id';

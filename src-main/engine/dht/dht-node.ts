@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 import { AddressGuard } from './address-guard';
 import type { NodeInfo } from './compact';
 import { ExternalAddress } from './external-address';

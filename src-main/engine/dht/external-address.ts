@@ -1,4 +1,4 @@
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 import { addressBytes, isLocalAddress } from './node-id';
 
 /** Distinct nodes that must agree on our address before we believe it. */

@@ -1,5 +1,5 @@
 import { asBytes, asInt, bdecode, bencode, BencodeError, isDict, isList, type BDict, type BencodeLimits, type BValue } from '../bencode';
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 import { decodeNodes, decodePeer, encodeNodes, encodePeer, type NodeInfo } from './compact';
 import { addressBytes, ID_LENGTH } from './node-id';
 

@@ -1,4 +1,4 @@
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 import type { NodeInfo } from './compact';
 import type { Response } from './krpc';
 import { compareDistance } from './node-id';

@@ -1,4 +1,4 @@
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 
 /** Peers announced to us are forgotten after this long without a re-announce (announces come about every 30 min). */
 export const PEER_TTL_MS = 45 * 60_000;

@@ -1,4 +1,4 @@
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 import { encodeQuery, KrpcError, parseMessage, type Message, type Query, type Response } from './krpc';
 
 /** A query unanswered this long has failed. */

@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { PeerUdpSocket } from '../net/peer-udp-socket';
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 import { DEFAULT_BOOTSTRAP, parseHostPort } from './bootstrap-list';
 import { DhtAnnouncer } from './dht-announcer';
 import { DhtNode } from './dht-node';

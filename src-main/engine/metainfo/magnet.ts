@@ -1,5 +1,5 @@
 import { ShoalError } from '../../../src-shared/errors';
-import type { PeerAddress } from '../tracker/tracker-types';
+import { addressKey, type PeerAddress } from '../net/peer-address';
 import { v2OnlyMessage } from './parse-torrent';
 
 /** What a magnet URI says about a torrent; everything but the info-hash is optional. */
@@ -71,7 +71,7 @@ export function parseMagnet(uri: string): Magnet {
         break;
       case 'x.pe': {
         const peer = parsePeer(value);
-        if (peer && peers.size < maxPeers) peers.set(formatPeer(peer), peer);
+        if (peer && peers.size < maxPeers) peers.set(addressKey(peer), peer);
         break;
       }
     }
@@ -98,7 +98,7 @@ export function formatMagnet(magnet: Magnet): string {
   if (magnet.length !== undefined) parts.push(`xl=${magnet.length}`);
   for (const tr of magnet.trackers) parts.push(`tr=${encodeURIComponent(tr)}`);
   for (const ws of magnet.webSeeds) parts.push(`ws=${encodeURIComponent(ws)}`);
-  for (const peer of magnet.peers) parts.push(`x.pe=${encodeURIComponent(formatPeer(peer))}`);
+  for (const peer of magnet.peers) parts.push(`x.pe=${encodeURIComponent(addressKey(peer))}`);
   return `magnet:?${parts.join('&')}`;
 }
 
@@ -108,10 +108,6 @@ function parsePeer(text: string): PeerAddress | undefined {
   const port = Number(m?.[3]);
   if (!m || !(port >= 1 && port <= 65535)) return undefined;
   return { host: (m[1] ?? m[2])!.toLowerCase(), port };
-}
-
-function formatPeer(peer: PeerAddress): string {
-  return peer.host.includes(':') ? `[${peer.host}]:${peer.port}` : `${peer.host}:${peer.port}`;
 }
 
 function decode(value: string, key: string): string {

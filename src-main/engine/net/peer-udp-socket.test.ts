@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from './peer-address';
 import { datagramKind, PeerUdpSocket } from './peer-udp-socket';
 
 describe('datagramKind', () => {

@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv4 } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
-import type { PeerAddress } from '../tracker/tracker-types';
+import type { PeerAddress } from './peer-address';
 
 /** Who a datagram on the peer port is for, from its first byte. */
 export type DatagramKind = 'dht' | 'utp' | 'unknown';

@@ -1,7 +1,7 @@
 import type { PeerConnection } from '../wire/peer-connection';
 import { encodeMetadataMessage, MAX_METADATA_SIZE, parseMetadataMessage, UT_METADATA, UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
 import { MetadataScheduler, type MetadataSchedulerOptions } from './metadata-scheduler';
-import { addressKey, type PeerAddress } from './peer-registry';
+import { addressKey, type PeerAddress } from '../net/peer-address';
 import type { PeerExchange, Swarm } from './swarm';
 import type { PeerSource } from './swarm-peer';
 

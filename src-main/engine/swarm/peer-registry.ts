@@ -3,10 +3,8 @@
  * dial next: never a banned or connected one, failed ones only after a growing back-off, and a
  * bounded number in all so a hostile tracker cannot grow it without end.
  */
-import type { PeerAddress } from '../tracker/tracker-types';
+import { addressKey, type PeerAddress } from '../net/peer-address';
 import type { PeerSource } from './swarm-peer';
-
-export type { PeerAddress };
 
 type Status = 'idle' | 'connecting' | 'connected';
 
@@ -28,13 +26,6 @@ export interface PeerRegistryOptions {
   readonly maxFailures?: number;
   readonly now?: () => number;
 }
-
-/** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) is the IPv4 address. */
-export function normalizeHost(host: string): string {
-  return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
-}
-
-export const addressKey = (a: PeerAddress): string => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
 
 export class PeerRegistry {
   readonly #entries = new Map<string, Entry>();

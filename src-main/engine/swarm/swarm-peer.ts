@@ -1,7 +1,7 @@
 import { Bitfield } from '../../../src-shared/bitfield';
 import type { PeerConnection } from '../wire/peer-connection';
 import type { BlockRef } from '../wire/messages';
-import { addressKey, type PeerAddress } from './peer-registry';
+import { addressKey, type PeerAddress } from '../net/peer-address';
 
 /** How we learned of a peer (a tracker, its own connection to us, the magnet link's `x.pe`, the DHT), shown as a flag in the UI. */
 export type PeerSource = 'tracker' | 'incoming' | 'magnet' | 'dht';

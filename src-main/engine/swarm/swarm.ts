@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import type { EncryptionMode } from '../../../src-shared/contract';
 import { PeerConnection, type PeerConnectionOptions } from '../wire/peer-connection';
 import type { ReceivedHandshake } from '../wire/read-handshake';
-import { addressKey, normalizeHost, PeerRegistry, type PeerAddress } from './peer-registry';
+import { addressKey, normalizeHost, type PeerAddress } from '../net/peer-address';
+import { PeerRegistry } from './peer-registry';
 import type { PeerSource } from './swarm-peer';
 
 export interface SwarmOptions {

@@ -10,7 +10,7 @@ import type { PeerConnection } from '../wire/peer-connection';
 import { UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
 import { addPieceHint, removePieceHint } from './fast-extension';
 import { MetadataResponder } from './metadata-responder';
-import type { PeerAddress } from './peer-registry';
+import type { PeerAddress } from '../net/peer-address';
 import { SmartBan } from './smart-ban';
 import type { PeerExchange, Swarm } from './swarm';
 import { SwarmPeer, type PeerSource } from './swarm-peer';

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
 import { Announcer, type AnnouncerOptions } from './announcer';
-import type { AnnounceReply, AnnounceRequest, PeerAddress, ScrapeReply, TrackerClient } from './tracker-types';
+import type { PeerAddress } from '../net/peer-address';
+import type { AnnounceReply, AnnounceRequest, ScrapeReply, TrackerClient } from './tracker-types';
 
 /** A scripted tracker: records every request; `answer` decides the reply (throw = failure). */
 class FakeTracker implements TrackerClient {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { ShoalError } from '../../../src-shared/errors';
 import { HttpTrackerClient, type HttpTrackerOptions } from './http-tracker-client';
 import { UdpTrackerClient, type UdpTrackerOptions } from './udp-tracker-client';
-import type { AnnounceEventName, AnnounceReply, PeerAddress, ScrapeReply, TrackerClient } from './tracker-types';
+import type { PeerAddress } from '../net/peer-address';
+import type { AnnounceEventName, AnnounceReply, ScrapeReply, TrackerClient } from './tracker-types';
 
 /** The least time between an answer and an early announce, when the tracker gives no `min interval`. */
 const MIN_EARLY_GAP_SEC = 30;

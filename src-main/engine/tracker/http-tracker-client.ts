@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
-import { decodeCompactPeers } from './compact-peers';
+import { decodeCompactPeers } from '../net/compact-peers';
 import { asBytes, asInt, bdecode, binaryKey, BencodeError, isDict, type BDict, type BencodeErrorReason, type BencodeLimits, type BValue } from '../bencode';
-import { maxPeersPerReply, type AnnounceReply, type AnnounceRequest, type PeerAddress, type ScrapeReply, type TrackerClient } from './tracker-types';
+import { maxPeersPerReply, type AnnounceReply, type AnnounceRequest, type ScrapeReply, type TrackerClient } from './tracker-types';
+import type { PeerAddress } from '../net/peer-address';
 
 export interface HttpTrackerOptions {
   /** Whole request, connect to last byte (default 15 s). */
@@ -195,7 +196,7 @@ export function parseAnnounceReply(dict: BDict): AnnounceReply {
 function readPeers(value: BValue | undefined, family: 4 | 6, out: PeerAddress[]): void {
   if (value === undefined) return;
   if (value instanceof Uint8Array) {
-    decodeCompactPeers(value, family, out);
+    decodeCompactPeers(value, family, out, maxPeersPerReply);
     return;
   }
   if (!Array.isArray(value)) throw new ShoalError('protocol', 'The tracker sent a peer list of the wrong type.');

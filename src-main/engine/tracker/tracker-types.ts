@@ -1,9 +1,5 @@
 /** What the tracker clients exchange with the Announcer (and the Announcer with the engine). */
-
-export interface PeerAddress {
-  readonly host: string;
-  readonly port: number;
-}
+import type { PeerAddress } from '../net/peer-address';
 
 export type AnnounceEventName = 'none' | 'started' | 'completed' | 'stopped';
 

@@ -2,9 +2,10 @@ import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { randomBytes } from 'node:crypto';
 import { ShoalError } from '../../../src-shared/errors';
-import { decodeCompactPeers } from './compact-peers';
+import { decodeCompactPeers } from '../net/compact-peers';
 import { cleanText } from './http-tracker-client';
-import type { AnnounceReply, AnnounceRequest, PeerAddress, ScrapeReply, TrackerClient } from './tracker-types';
+import type { PeerAddress } from '../net/peer-address';
+import { maxPeersPerReply, type AnnounceReply, type AnnounceRequest, type ScrapeReply, type TrackerClient } from './tracker-types';
 
 export interface UdpTrackerOptions {
   /** BEP 15 waits base·2^n for attempt n (spec: 15 s); tests make it small. */
@@ -72,7 +73,7 @@ export class UdpTrackerClient implements TrackerClient {
       }, 98);
       const peers: PeerAddress[] = [];
       // Peers come in the family of the socket we asked over.
-      decodeCompactPeers(reply.subarray(20), family, peers);
+      decodeCompactPeers(reply.subarray(20), family, peers, maxPeersPerReply);
       return { interval: reply.readUInt32BE(8), incomplete: reply.readUInt32BE(12), complete: reply.readUInt32BE(16), peers };
     });
   }

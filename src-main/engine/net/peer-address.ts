@@ -1,0 +1,16 @@
+/**
+ * A peer's address as every source hands it over (trackers, DHT, PEX, magnets, incoming
+ * connections), in its own module so none of those folders imports another for it.
+ */
+export interface PeerAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** `host:port`, or `[v6]:port`: one spelling per address, so it serves as a map key too. */
+export const addressKey = (a: PeerAddress): string => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
+
+/** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) is the IPv4 address. */
+export function normalizeHost(host: string): string {
+  return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
+}
