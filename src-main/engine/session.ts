@@ -9,7 +9,7 @@ import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrentFrom } from './metainfo/load-torrent';
 import { preview } from './metainfo/preview';
 import type { SavedMagnet } from './persistence/saved-session';
-import { restoredSettings, SessionPersistence } from './persistence/session-persistence';
+import { restoredSettings, SessionPersistence } from './session-persistence';
 import { SessionPolicy } from './policy/session-policy';
 import type { LoadedSession } from './persistence/session-store';
 import { prepareSaveFolder } from './storage/save-folder';

@@ -1,13 +1,13 @@
-import type { EventPayload, Settings, ShareLimits } from '../../../src-shared/contract';
-import { isShoalError } from '../../../src-shared/errors';
-import type { Metainfo } from '../metainfo/metainfo';
-import { torrentFilePairs, undoMove } from '../storage/move-files';
-import type { ResumeData } from '../storage/storage';
-import type { Torrent } from '../torrent';
-import { SaveScheduler } from './save-scheduler';
-import type { SavedMagnet } from './saved-session';
-import { SessionStore, type LoadedSession, type SessionSnapshot, type StoredEntry, type StoredTorrent } from './session-store';
-import { resumeOf, torrentRecord } from './torrent-record';
+import type { EventPayload, Settings, ShareLimits } from '../../src-shared/contract';
+import { isShoalError } from '../../src-shared/errors';
+import type { Metainfo } from './metainfo/metainfo';
+import { torrentFilePairs, undoMove } from './storage/move-files';
+import type { ResumeData } from './storage/storage';
+import type { Torrent } from './torrent';
+import { SaveScheduler } from './persistence/save-scheduler';
+import type { SavedMagnet } from './persistence/saved-session';
+import { SessionStore, type LoadedSession, type SessionSnapshot, type StoredEntry, type StoredTorrent } from './persistence/session-store';
+import { magnetRecord, resumeOf, torrentRecord } from './torrent-record';
 
 export interface SessionPersistenceOptions {
   readonly stateDir: string;
@@ -158,18 +158,5 @@ export function restoredSettings(current: Settings, saved: Partial<Settings>, gi
     ...rest,
     ...(downloadDir !== undefined && !given.downloadDir ? { downloadDir } : {}),
     ...(listenPort !== undefined && !given.listenPort ? { listenPort } : {}),
-  };
-}
-
-/** What is saved of a magnet link still fetching its metadata. */
-function magnetRecord(f: Torrent): SavedMagnet {
-  return {
-    kind: 'magnet',
-    uri: f.magnetLink,
-    savePath: f.savePath,
-    paused: f.paused,
-    addedAt: f.addedAt,
-    options: f.options,
-    ...(f.skipFiles.length > 0 ? { skipFiles: [...f.skipFiles] } : {}),
   };
 }

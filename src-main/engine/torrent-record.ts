@@ -1,9 +1,9 @@
-import type { ShareLimits } from '../../../src-shared/contract';
-import type { ResumeData } from '../storage/storage';
-import type { Torrent } from '../torrent';
-import { CURRENT_VERSION, type SavedTorrent } from './saved-session';
+import type { ShareLimits } from '../../src-shared/contract';
+import type { ResumeData } from './storage/storage';
+import type { Torrent } from './torrent';
+import { CURRENT_VERSION, type SavedMagnet, type SavedTorrent } from './persistence/saved-session';
 
-/** What is saved of a torrent. */
+/** What is saved of a torrent; persistence/ keeps the format, this joins it to the Torrent. */
 export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | undefined): Promise<SavedTorrent> {
   const resume = await t.resumeData();
   const totals = t.totals;
@@ -24,6 +24,20 @@ export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | unde
   };
 }
 
+/** What is saved of a magnet link still fetching its metadata. */
+export function magnetRecord(f: Torrent): SavedMagnet {
+  return {
+    kind: 'magnet',
+    uri: f.magnetLink,
+    savePath: f.savePath,
+    paused: f.paused,
+    addedAt: f.addedAt,
+    options: f.options,
+    ...(f.skipFiles.length > 0 ? { skipFiles: [...f.skipFiles] } : {}),
+  };
+}
+
+/** The saved have-bitfield and file stamps back as storage takes them. */
 export function resumeOf(record: SavedTorrent): ResumeData | undefined {
   return record.resume ? { have: new Uint8Array(Buffer.from(record.resume.have, 'base64')), files: record.resume.files } : undefined;
 }
