@@ -378,6 +378,7 @@ export class Session implements EngineApi {
       maxConnections: this.#settings.maxConnectionsPerTorrent,
       encryption: () => this.#settings.encryption ?? 'prefer',
       bandwidth: this.#policy.bandwidth.forTorrent(),
+      pex: () => this.#settings.pex !== false,
       ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
       events: {
         finished: (t) => {

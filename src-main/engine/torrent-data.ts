@@ -22,6 +22,7 @@ export interface TorrentDataInit {
   readonly peerId: Uint8Array;
   readonly listenPort: number;
   readonly announceIntervalSec?: number;
+  readonly pex?: () => boolean;
   readonly events: TorrentDataEvents;
 }
 
@@ -74,7 +75,7 @@ export class TorrentData {
     this.filePriorities = m.files.map(() => 'normal');
     this.#storage = Storage.open(m, o.savePath);
     this.picker = new PiecePicker<SwarmPeer>({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
-    this.trading = new Trading({ swarm: o.swarm, metainfo: m, storage: this.#storage, picker: this.picker, bandwidth: o.bandwidth, events: o.events });
+    this.trading = new Trading({ swarm: o.swarm, metainfo: m, storage: this.#storage, picker: this.picker, bandwidth: o.bandwidth, ...(o.pex ? { pex: o.pex } : {}), events: o.events });
     this.announcer = new Announcer({
       tiers: m.trackers,
       infoHash: m.infoHash,

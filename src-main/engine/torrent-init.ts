@@ -22,6 +22,8 @@ interface TorrentInitBase {
   readonly addedAt?: number;
   /** The torrent's speed limits from the session's limiter; unlimited and on its own if absent. */
   readonly bandwidth?: TorrentBandwidth;
+  /** The session's `pex` setting now (on if absent); a private torrent never uses PEX. */
+  readonly pex?: () => boolean;
   readonly events: TorrentEvents;
 }
 

@@ -157,7 +157,9 @@ export function peers(t: Torrent): PeerInfo[] {
     if (t.picker.isSnubbed(p)) flags += 'S';
     if (p.source === 'incoming') flags += 'I';
     if (p.source === 'tracker') flags += 'T';
-    if (p.source === 'dht') flags += 'H'; // qBittorrent's letter for DHT peers
+    if (p.source === 'dht') flags += 'H'; // qBittorrent's letters: H DHT, X PEX, L local (LSD)
+    if (p.source === 'pex') flags += 'X';
+    if (p.source === 'lsd') flags += 'L';
     if (c.encryption !== 'none') flags += c.encryption === 'rc4' ? 'E' : 'e'; // qBittorrent's: encrypted traffic, encrypted handshake
     return {
       id: p.key,
@@ -165,6 +167,7 @@ export function peers(t: Torrent): PeerInfo[] {
       client: c.peerHandshake ? clientFromPeerId(c.peerHandshake.peerId) : 'unknown',
       flags,
       encryption: c.encryption,
+      source: p.source,
       progress: n > 0 ? p.has.count / n : 0,
       downRate: c.downloadRate(now),
       upRate: c.uploadRate(now),

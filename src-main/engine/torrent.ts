@@ -335,6 +335,7 @@ export class Torrent {
       peerId: o.peerId,
       listenPort: o.listenPort,
       ...(o.announceIntervalSec !== undefined ? { announceIntervalSec: o.announceIntervalSec } : {}),
+      ...(o.pex ? { pex: o.pex } : {}),
       events: {
         complete: () => this.#onComplete(),
         storageError: (error) => this.#fail(error),

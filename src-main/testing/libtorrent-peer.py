@@ -7,7 +7,8 @@ Run with Debian's /usr/bin/python3 (the pyenv shim has no libtorrent). Usage:
 
 config: {"port": 0, "dht": true, "pex": false, "lsd": false, "encryption": false,
          "dht_nodes": [["127.0.0.1", 6881]], "interface": "127.0.0.1",
-         "torrents": [{"torrent": "/path/x.torrent" | "magnet": "magnet:?...", "save_path": "/dir"}]}
+         "torrents": [{"torrent": "/path/x.torrent" | "magnet": "magnet:?...", "save_path": "/dir",
+                       "peers": [["127.0.0.1", 6881]], "download_limit": bytes/s, "upload_limit": bytes/s}]}
 
 Every line on stdout is one JSON object. The first is {"event": "ready", "port": N} once listening.
 Each line on stdin is one JSON command; each gets exactly one JSON reply line:
@@ -73,6 +74,12 @@ def add_torrent(ses, spec):
         atp = lt.add_torrent_params()
         atp.ti = lt.torrent_info(spec['torrent'])
     atp.save_path = spec['save_path']
+    if spec.get('peers'):
+        atp.peers = [(host, int(port)) for host, port in spec['peers']]
+    if 'download_limit' in spec:
+        atp.download_limit = int(spec['download_limit'])
+    if 'upload_limit' in spec:
+        atp.upload_limit = int(spec['upload_limit'])
     h = ses.add_torrent(atp)
     return str(h.info_hash())
 
@@ -83,7 +90,8 @@ def torrent_status(h):
     try:
         for p in h.get_peer_info():
             sources = [name for bit, name in SOURCES.items() if p.source & bit]
-            peers.append({'ip': p.ip[0], 'port': p.ip[1], 'sources': sources})
+            peers.append({'ip': p.ip[0], 'port': p.ip[1], 'sources': sources,
+                          'uploaded': p.total_upload, 'downloaded': p.total_download})
     except RuntimeError:
         pass
     return {

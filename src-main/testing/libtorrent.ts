@@ -12,8 +12,16 @@ export interface LibtorrentConfig {
   readonly lsd?: boolean;
   readonly dhtNodes?: readonly (readonly [string, number])[];
   readonly interface?: string;
-  readonly torrents?: readonly ({ readonly torrent: string; readonly save_path: string } | { readonly magnet: string; readonly save_path: string })[];
+  readonly torrents?: readonly LibtorrentTorrentSpec[];
 }
+
+/** A torrent to add: its file or magnet, where its data is, peers to dial, speed limits (bytes/s). */
+export type LibtorrentTorrentSpec = ({ readonly torrent: string } | { readonly magnet: string }) & {
+  readonly save_path: string;
+  readonly peers?: readonly (readonly [string, number])[];
+  readonly download_limit?: number;
+  readonly upload_limit?: number;
+};
 
 export interface LibtorrentTorrentStatus {
   readonly info_hash: string;
@@ -23,7 +31,14 @@ export interface LibtorrentTorrentStatus {
   readonly has_metadata: boolean;
   readonly num_peers: number;
   readonly total_done: number;
-  readonly peers: readonly { readonly ip: string; readonly port: number; readonly sources: readonly string[] }[];
+  /** Connected peers: where libtorrent heard of each, and payload bytes each way. */
+  readonly peers: readonly {
+    readonly ip: string;
+    readonly port: number;
+    readonly sources: readonly string[];
+    readonly uploaded: number;
+    readonly downloaded: number;
+  }[];
 }
 
 export interface LibtorrentPeer {

@@ -109,6 +109,7 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
       client: clients[i % clients.length]!,
       flags: ['D I E', 'd U T', 'D U X E', 'O H', 'U I', 'D T'][i % 6]!.replaceAll(' ', ''),
       encryption: i % 6 === 0 || i % 6 === 2 ? ('rc4' as const) : ('none' as const),
+      source: (['incoming', 'tracker', 'pex', 'dht', 'incoming', 'tracker'] as const)[i % 6]!,
       progress: (i * 0.137) % 1,
       downRate: i % 3 === 0 ? Math.floor(random() * 3 * MiB) : 0,
       upRate: i % 4 === 0 ? Math.floor(random() * 400 * 1024) : 0,

@@ -170,7 +170,7 @@ describe('detail panel', () => {
     expect(screen.getByRole('tab', { name: 'Peers' }).getAttribute('aria-selected')).toBe('true');
     app.emit('detail', {
       infoHash: hashOf(2),
-      peers: [{ id: 'p1', address: '127.0.0.1:6881', client: 'qBittorrent 4.6', flags: 'DIE', encryption: 'rc4', progress: 0.25, downRate: 2048, upRate: 0, downloaded: 10, uploaded: 0 }],
+      peers: [{ id: 'p1', address: '127.0.0.1:6881', client: 'qBittorrent 4.6', flags: 'DIE', encryption: 'rc4', source: 'incoming', progress: 0.25, downRate: 2048, upRate: 0, downloaded: 10, uploaded: 0 }],
     });
     const table = within(screen.getByRole('tabpanel')).getByRole('table', { name: 'Peers' });
     expect(within(table).getByText('127.0.0.1:6881')).toBeTruthy();

@@ -152,6 +152,9 @@ export const piecesInfoSchema = z
     { message: 'bitfield and availability sizes must match pieceCount' },
   );
 
+/** Where a peer was heard of: a tracker, the DHT, another peer's PEX, local discovery, its own dial, the magnet link. */
+export const peerSourceSchema = z.enum(['tracker', 'dht', 'pex', 'lsd', 'incoming', 'magnet']);
+
 export const peerInfoSchema = z.object({
   /** Stable key across updates. */
   id: z.string().min(1).max(128),
@@ -161,6 +164,7 @@ export const peerInfoSchema = z.object({
   flags: z.string().max(32),
   /** Protocol encryption (MSE): RC4 throughout, the handshake only (plaintext after), or none. */
   encryption: z.enum(['rc4', 'handshake', 'none']),
+  source: peerSourceSchema,
   progress: fraction,
   downRate: rate,
   upRate: rate,
@@ -237,6 +241,10 @@ export const settingsSchema = z.object({
   dhtBootstrap: z.array(z.string().min(1).max(300)).max(64).optional(),
   /** Protocol encryption with peers; absent: 'prefer'. */
   encryption: encryptionModeSchema.optional(),
+  /** Peer exchange (BEP 11) with connected peers; on unless false. Private torrents never use it. */
+  pex: z.boolean().optional(),
+  /** Local service discovery (BEP 14) by multicast on the local network; on unless false. Private torrents never use it. */
+  lsd: z.boolean().optional(),
 });
 
 /** Defaults for the limits part of the settings: nothing limited, no share limit, qBittorrent's queue sizes. */
@@ -262,6 +270,7 @@ export type TorrentSummary = z.infer<typeof torrentSummarySchema>;
 export type GeneralInfo = z.infer<typeof generalInfoSchema>;
 export type PiecesInfo = z.infer<typeof piecesInfoSchema>;
 export type PeerInfo = z.infer<typeof peerInfoSchema>;
+export type PeerSourceName = z.infer<typeof peerSourceSchema>;
 export type FilePriority = z.infer<typeof filePrioritySchema>;
 export type FileInfo = z.infer<typeof fileInfoSchema>;
 export type TrackerStatus = z.infer<typeof trackerStatusSchema>;

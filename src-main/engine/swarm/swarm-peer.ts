@@ -1,10 +1,14 @@
 import { Bitfield } from '../../../src-shared/bitfield';
+import type { PeerSourceName } from '../../../src-shared/contract';
 import type { PeerConnection } from '../wire/peer-connection';
 import type { BlockRef } from '../wire/messages';
 import { addressKey, type PeerAddress } from '../net/peer-address';
 
-/** How we learned of a peer (a tracker, its own connection to us, the magnet link's `x.pe`, the DHT), shown as a flag in the UI. */
-export type PeerSource = 'tracker' | 'incoming' | 'magnet' | 'dht';
+/**
+ * How we learned of a peer (a tracker, its own connection to us, the magnet link's `x.pe`, the
+ * DHT, another peer's PEX, local discovery), shown in the Peers tab.
+ */
+export type PeerSource = PeerSourceName;
 
 /** One connected peer of a swarm: its connection plus what the swarm knows about it. */
 export class SwarmPeer {

@@ -8,6 +8,8 @@ import type { Storage } from '../storage/storage';
 import { BlockPool } from '../wire/block-pool';
 import type { PeerConnection } from '../wire/peer-connection';
 import { UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
+import { SwarmPex } from '../discovery/swarm-pex';
+import { UT_PEX_LOCAL_ID } from '../discovery/pex-link';
 import { addPieceHint, removePieceHint } from './fast-extension';
 import { MetadataResponder } from './metadata-responder';
 import type { PeerAddress } from '../net/peer-address';
@@ -26,6 +28,8 @@ export interface TradingOptions {
   readonly uploadSlots?: number;
   /** The torrent's speed limits (with the global ones behind them). */
   readonly bandwidth: TorrentBandwidth;
+  /** The `pex` setting (BEP 11); a private torrent never exchanges peers, whatever it says. */
+  readonly pex?: () => boolean;
   readonly events: TradingEvents;
 }
 
@@ -74,6 +78,7 @@ export class Trading implements PeerExchange {
   readonly #byConn = new Map<PeerConnection, SwarmPeer>();
   readonly #uploader: Uploader;
   readonly #smartBan = new SmartBan();
+  readonly #pex: SwarmPex;
   #ticks = 0;
   #stopped = true;
   #diskBacklog = 0;
@@ -82,6 +87,11 @@ export class Trading implements PeerExchange {
   constructor(options: TradingOptions) {
     this.#o = options;
     this.#storage = options.storage;
+    const pexSetting = options.pex ?? (() => true);
+    this.#pex = new SwarmPex({
+      enabled: () => !options.metainfo.private && pexSetting(),
+      learn: (addresses) => options.swarm.addPeers(addresses, 'pex'),
+    });
     this.#uploader = new Uploader({
       peers: () => this.#peers.values(),
       storage: () => this.#storage,
@@ -143,6 +153,7 @@ export class Trading implements PeerExchange {
     this.#o.events.changed();
     this.#o.picker.addPeer(peer);
     if (this.#readingPaused) conn.pauseReading();
+    this.#pex.joined(conn);
     const metadata = new MetadataResponder(conn, this.#o.metainfo.infoBytes);
     this.#greet(peer, metadata);
     this.#listen(peer, metadata);
@@ -151,6 +162,7 @@ export class Trading implements PeerExchange {
   left(conn: PeerConnection, reason: string): void {
     const peer = this.#byConn.get(conn);
     this.#byConn.delete(conn);
+    this.#pex.left(conn);
     if (!peer || this.#peers.get(peer.key) !== peer) return;
     const outstanding = this.#o.picker.outstanding(peer);
     if (outstanding > 0 && !this.#stopped) {
@@ -175,13 +187,17 @@ export class Trading implements PeerExchange {
       if (peer.interested && !this.complete) this.#updateInterest(peer);
       this.#fill(peer);
     }
+    this.#pex.tick(this.#peers.values());
   }
 
   // --- connections -------------------------------------------------------------------------
 
   #greet(peer: SwarmPeer, metadata: MetadataResponder): void {
     const { conn } = peer;
-    if (conn.extensionProtocol) conn.sendExtendedHandshake({ ...metadata.handshakeFields(), v: 'Shoal 0.1.0', reqq: MAX_QUEUED_REQUESTS });
+    if (conn.extensionProtocol) {
+      const fields = metadata.handshakeFields();
+      conn.sendExtendedHandshake({ ...fields, m: { ...fields.m, ...this.#pex.handshakeFields() }, v: 'Shoal 0.1.0', reqq: MAX_QUEUED_REQUESTS });
+    }
     const have = this.#storage.have;
     if (conn.fastExtension && have.complete) conn.sendHaveAll();
     else if (conn.fastExtension && have.count === 0) conn.sendHaveNone();
@@ -194,6 +210,7 @@ export class Trading implements PeerExchange {
     const picker = this.#o.picker;
     conn.on('extended', (id, payload) => {
       if (id === UT_METADATA_LOCAL_ID) metadata.handle(payload);
+      else if (id === UT_PEX_LOCAL_ID) this.#pex.receive(conn, payload);
     });
     conn.on('bitfield', (bytes) => {
       const bits = new Bitfield(this.#o.metainfo.pieceCount, bytes);

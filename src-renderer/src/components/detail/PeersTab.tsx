@@ -7,6 +7,16 @@ const rowHeight = 28;
 
 const encryptionLabel: Record<PeerInfo['encryption'], string> = { rc4: 'RC4', handshake: 'Handshake only', none: 'None' };
 
+/** Where each peer was heard of, as qBittorrent names its sources. */
+const sourceLabel: Record<PeerInfo['source'], string> = {
+  tracker: 'Tracker',
+  dht: 'DHT',
+  pex: 'PEX',
+  lsd: 'LSD',
+  incoming: 'Incoming',
+  magnet: 'Magnet',
+};
+
 export function PeersTab({ peers }: { peers: readonly PeerInfo[] }) {
   // Busiest peers first: the ones a user looks for.
   const sorted = useMemo(
@@ -24,6 +34,7 @@ export function PeersTab({ peers }: { peers: readonly PeerInfo[] }) {
             <th scope="col">Client</th>
             <th scope="col">Flags</th>
             <th scope="col">Encryption</th>
+            <th scope="col">Source</th>
             <th scope="col">Progress</th>
             <th scope="col" className="end">Down</th>
             <th scope="col" className="end">Up</th>
@@ -37,10 +48,11 @@ export function PeersTab({ peers }: { peers: readonly PeerInfo[] }) {
             <tr key={p.id} aria-rowindex={rows.first + i + 2}>
               <td className="mono">{p.address}</td>
               <td>{p.client}</td>
-              <td className="mono" title="D/d interested+unchoked, U/u uploading, O optimistic, S snubbed, I incoming, E encrypted (RC4), e encrypted handshake, X PEX, H DHT, T tracker">
+              <td className="mono" title="D/d interested+unchoked, U/u uploading, O optimistic, S snubbed, I incoming, E encrypted (RC4), e encrypted handshake, X PEX, H DHT, L local (LSD), T tracker">
                 {p.flags}
               </td>
               <td>{encryptionLabel[p.encryption]}</td>
+              <td>{sourceLabel[p.source]}</td>
               <td>{formatPercent(p.progress)}</td>
               <td className="end">{formatRate(p.downRate)}</td>
               <td className="end">{formatRate(p.upRate)}</td>

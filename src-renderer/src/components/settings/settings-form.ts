@@ -18,8 +18,8 @@ export interface SettingsDraft {
   queue: { maxActiveDownloads: string; maxActiveSeeds: string; maxActiveTorrents: string; stalledMinutes: string };
 }
 
-/** What the dialog edits: every setting but the CLI-only announce interval, the DHT's and encryption (not in the dialog yet). */
-export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dht' | 'dhtBootstrap' | 'encryption'>>;
+/** What the dialog edits: every setting but the CLI-only announce interval, peer discovery's (DHT, PEX, LSD) and encryption (not in the dialog yet). */
+export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dht' | 'dhtBootstrap' | 'pex' | 'lsd' | 'encryption'>>;
 
 /** The embedded tracker's port when the engine has none stored yet. */
 const defaultTrackerPort = 6969;
