@@ -3,7 +3,7 @@ import type { ExtendedHandshake } from '../wire/extended-handshake';
 import { decodeExtensionDict } from '../wire/extension-dict';
 import { encodePexMessage, parsePexMessage } from '../wire/ut-pex';
 import { PEX_FLAG_REACHABLE, PEX_FLAG_SEED, PEX_INTERVAL_MS, PexLink, type PexConnection, type PexContact } from './pex-link';
-import type { PeerAddress } from '../swarm/peer-registry';
+import type { PeerAddress } from '../net/peer-address';
 
 /** A connection to 10.0.0.9:5000 whose extended handshake named ut_pex as 7 (or not at all). */
 function fakeConn(theirPex: number | null = 7) {

@@ -1,6 +1,6 @@
 import type { PeerConnection } from '../wire/peer-connection';
 import { encodePexMessage, parsePexMessage, UT_PEX, type PexPeer } from '../wire/ut-pex';
-import { addressKey, type PeerAddress } from '../swarm/peer-registry';
+import { addressKey, normalizeHost, type PeerAddress } from '../net/peer-address';
 
 /** The id we want `ut_pex` messages on (ut_metadata has 2). */
 export const UT_PEX_LOCAL_ID = 3;
@@ -96,7 +96,7 @@ export class PexLink {
 
   /** The address the peer itself is at (its connection's, or the listening port it named). */
   #isSender(p: PeerAddress): boolean {
-    const host = this.#conn.remoteAddress?.replace(/^::ffff:(?=\d+\.)/, '');
+    const host = normalizeHost(this.#conn.remoteAddress ?? '');
     return p.host === host && (p.port === this.#conn.remotePort || p.port === this.#conn.peerExtendedHandshake?.p);
   }
 }

@@ -1,4 +1,4 @@
-import type { PeerAddress } from '../swarm/peer-registry';
+import type { PeerAddress } from '../net/peer-address';
 import type { SwarmPeer } from '../swarm/swarm-peer';
 import type { PeerConnection } from '../wire/peer-connection';
 import { UT_PEX } from '../wire/ut-pex';
