@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PeerListener } from './listener';
-import type { IncomingEncryption } from './mse/incoming-reader';
+import type { IncomingEncryption } from './wire/incoming-reader';
 import { encodeHandshake } from './wire/handshake';
 
 // 80 connections that each send a valid handshake one byte a second used to fill every pending

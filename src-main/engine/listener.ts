@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { ShoalError } from '../../src-shared/errors';
-import { IncomingHandshakeReader, type IncomingEncryption } from './mse/incoming-reader';
+import { IncomingHandshakeReader, type IncomingEncryption } from './wire/incoming-reader';
 import { readHandshake, type ReceivedHandshake } from './wire/read-handshake';
 
 /** Hands an incoming connection to the torrent its handshake names; false refuses it. */

@@ -2,7 +2,7 @@ import { ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
 import { SessionDht, type SessionDhtOptions } from './dht/session-dht';
 import { PeerListener, type IncomingRouter } from './listener';
-import type { IncomingEncryption } from './mse/incoming-reader';
+import type { IncomingEncryption } from './wire/incoming-reader';
 
 export const DEFAULT_PORT = 6881;
 export const DEFAULT_TRACKER_PORT = 6969;

@@ -1,8 +1,8 @@
 import type { EncryptionMode } from '../../../src-shared/contract';
 import { ShoalError } from '../../../src-shared/errors';
-import { HandshakeReader, type IncomingReader, type ReceivedHandshake } from '../wire/read-handshake';
-import { equalBytes, type StreamCiphers } from './mse-keys';
-import { MseReceiver, type SkeyLookup } from './receiver';
+import { equalBytes, type StreamCiphers } from '../mse/mse-keys';
+import { MseReceiver, type SkeyLookup } from '../mse/receiver';
+import { HandshakeReader, type IncomingReader, type ReceivedHandshake } from './read-handshake';
 
 /** A plain BitTorrent connection starts with these 20 bytes; anything else is taken for MSE. */
 const PLAIN_START = new TextEncoder().encode('\x13BitTorrent protocol');
