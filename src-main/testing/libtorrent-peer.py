@@ -7,6 +7,7 @@ Run with Debian's /usr/bin/python3 (the pyenv shim has no libtorrent). Usage:
 
 config: {"port": 0, "dht": true, "pex": false, "lsd": false, "encryption": false,
          "dht_nodes": [["127.0.0.1", 6881]], "interface": "127.0.0.1",
+         "peer_log": false (count peer messages),
          "torrents": [{"torrent": "/path/x.torrent" | "magnet": "magnet:?...", "save_path": "/dir",
                        "peers": [["127.0.0.1", 6881]], "download_limit": bytes/s, "upload_limit": bytes/s}]}
 
@@ -17,6 +18,7 @@ Each line on stdin is one JSON command; each gets exactly one JSON reply line:
     {"cmd": "add_dht_node", "host": h, "port": p} -> {"ok": true}
     {"cmd": "get_peers", "info_hash": hex, "timeout": s} -> {"ms": t, "peers": [[ip, port]], "messages_out": n}
     {"cmd": "announce", "info_hash": hex, "port": p} -> {"ok": true} (our torrent: its DHT announce now)
+    {"cmd": "peer_messages"}                   -> {"in": {"HAVE_ALL": n, ...}, "out": {...}} (needs "peer_log")
     {"cmd": "quit"}                            -> {"ok": true}, then exit
 Loopback DHT needs libtorrent's IP restrictions and node-id checks off and no default routers.
 """
@@ -58,6 +60,8 @@ def make_session(cfg):
         'alert_mask': lt.alert_category.status | lt.alert_category.error | lt.alert_category.dht
         | lt.alert_category.dht_operation | lt.alert_category.stats | lt.alert_category.peer,
     }
+    if cfg.get('peer_log'):
+        settings['alert_mask'] |= lt.alert_category.peer_log
     if 'lsd_interval' in cfg:
         settings['local_service_announce_interval'] = int(cfg['lsd_interval'])
     # No default plugins, so ut_pex is on only when asked for.
@@ -98,6 +102,9 @@ def torrent_status(h):
         'info_hash': str(st.info_hashes.v1) if hasattr(st, 'info_hashes') else str(st.info_hash),
         'progress': st.progress,
         'state': str(st.state),
+        # Added torrents start paused until the session's queue resumes them (about a second):
+        # connections for a paused torrent are refused.
+        'paused': bool(st.flags & lt.torrent_flags.paused),
         'is_seeding': st.is_seeding,
         'has_metadata': st.has_metadata,
         'num_peers': st.num_peers,
@@ -120,9 +127,21 @@ class Peer:
         self.stats = {}
         self.lookup = None  # the get_peers in flight: {'info_hash', 'peers', 'started'}
         self.lookup_done = False
+        self.messages = {'in': {}, 'out': {}}
 
     def handle(self, a):
-        if isinstance(a, lt.session_stats_alert):
+        if isinstance(a, lt.peer_log_alert):
+            # "... <== HAVE_ALL [...]" is a message received, "==> NAME" one sent. (Its session
+            # counters miss some received fast-extension messages, so the log is what is counted.)
+            text = a.message()
+            for arrow, way in (('<== ', 'in'), ('==> ', 'out')):
+                at = text.find(arrow)
+                if at >= 0:
+                    name = text[at + 4:].split(' ', 1)[0]
+                    counts = self.messages[way]
+                    if name in counts or len(counts) < 100:
+                        counts[name] = counts.get(name, 0) + 1
+        elif isinstance(a, lt.session_stats_alert):
             self.stats = {'dht_nodes': a.values['dht.dht_nodes'], 'messages_out': a.values['dht.dht_messages_out']}
         elif isinstance(a, lt.dht_get_peers_reply_alert) and self.lookup is not None:
             if str(a.info_hash) == self.lookup['info_hash']:
@@ -196,6 +215,8 @@ def main():
             out({'dht_nodes': nodes, 'torrents': [torrent_status(h) for h in ses.get_torrents()]})
         elif name == 'add':
             out({'info_hash': add_torrent(ses, cmd)})
+        elif name == 'peer_messages':
+            out(peer.messages)
         elif name == 'add_dht_node':
             ses.add_dht_node((cmd['host'], int(cmd['port'])))
             out({'ok': True})

@@ -12,6 +12,8 @@ export interface LibtorrentConfig {
   readonly lsd?: boolean;
   readonly dhtNodes?: readonly (readonly [string, number])[];
   readonly interface?: string;
+  /** Count the peer messages it receives and sends, from its peer log (see `peerMessages`). */
+  readonly peerLog?: boolean;
   readonly torrents?: readonly LibtorrentTorrentSpec[];
 }
 
@@ -27,6 +29,8 @@ export interface LibtorrentTorrentStatus {
   readonly info_hash: string;
   readonly progress: number;
   readonly state: string;
+  /** Still paused by its queue: it refuses peers for this torrent until then. */
+  readonly paused: boolean;
   readonly is_seeding: boolean;
   readonly has_metadata: boolean;
   readonly num_peers: number;
@@ -51,12 +55,14 @@ export interface LibtorrentPeer {
   announce(infoHash: string): Promise<void>;
   /** A get_peers lookup of libtorrent's own, timed by it. */
   getPeers(infoHash: string, timeoutSeconds: number): Promise<{ ms: number; peers: [string, number][]; messages_out: number; timed_out: boolean }>;
+  /** Peer messages received and sent so far by libtorrent's names (HAVE_ALL, ALLOWED_FAST, SUGGEST_PIECE, REJECT_PIECE…); needs `peerLog`. */
+  peerMessages(): Promise<{ in: Record<string, number>; out: Record<string, number> }>;
   stop(): Promise<void>;
 }
 
 /** Starts libtorrent with the given setup; resolves once it listens. Run with Debian's /usr/bin/python3. */
 export async function startLibtorrent(config: LibtorrentConfig): Promise<LibtorrentPeer> {
-  const json = { ...config, dht_nodes: config.dhtNodes ?? [], dhtNodes: undefined };
+  const json = { ...config, dht_nodes: config.dhtNodes ?? [], dhtNodes: undefined, peer_log: config.peerLog, peerLog: undefined };
   const proc = startProcess('/usr/bin/python3', [script, JSON.stringify(json)], { stdin: true });
   const lines: string[] = [];
   let partial = '';
@@ -87,6 +93,7 @@ export async function startLibtorrent(config: LibtorrentConfig): Promise<Libtorr
     addDhtNode: async (host, p) => void (await command({ cmd: 'add_dht_node', host, port: p })),
     announce: async (infoHash) => void (await command({ cmd: 'announce', info_hash: infoHash })),
     getPeers: (infoHash, timeoutSeconds) => command({ cmd: 'get_peers', info_hash: infoHash, timeout: timeoutSeconds }, (timeoutSeconds + 10) * 1000),
+    peerMessages: () => command({ cmd: 'peer_messages' }),
     stop: () => proc.stop(),
   };
 }

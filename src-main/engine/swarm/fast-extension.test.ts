@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTorrent } from '../../testing/build-torrent';
 import { tempDir, waitFor } from '../../testing/processes';
+import { quietTorrent } from '../../testing/quiet-torrent';
 import type { Metainfo } from '../metainfo/metainfo';
-import { Torrent } from '../torrent';
+import type { Torrent } from '../torrent';
 import { allowedFastSet } from '../wire/allowed-fast';
 import type { BlockRef } from '../wire/messages';
 import { PeerConnection } from '../wire/peer-connection';
@@ -40,14 +41,7 @@ function makeTorrent(): { metainfo: Metainfo; content: Buffer } {
 }
 
 function startTorrent(metainfo: Metainfo, savePath: string): Torrent {
-  const torrent = new Torrent({
-    metainfo,
-    savePath,
-    peerId: generatePeerId(),
-    listenPort: 1,
-    maxConnections: 10,
-    events: { finished: () => undefined, failed: () => undefined, log: () => undefined, uploaded: () => undefined, changed: () => undefined, metadataArrived: () => undefined },
-  });
+  const torrent = quietTorrent(metainfo, savePath);
   torrents.push(torrent);
   void torrent.start();
   return torrent;
