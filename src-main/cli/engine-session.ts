@@ -6,6 +6,7 @@ import { ShoalError } from '../../src-shared/errors';
 import { startEngineWorker } from '../host/engine-worker';
 import type { EngineConnection } from '../host/engine-supervisor';
 import { TorrentListReplay } from '../host/torrent-list-replay';
+import type { DiscoverySettings } from './transfer-options';
 
 export interface EngineSessionOptions {
   /** A .torrent file's path, or a magnet link. */
@@ -21,8 +22,8 @@ export interface EngineSessionOptions {
   readonly skipFiles?: readonly number[];
   /** Share limits for the session (the CLI's `--seed-ratio`, `--seed-time`). */
   readonly shareLimits?: ShareLimits;
-  /** The DHT settings `--no-dht` and `--dht-bootstrap` ask for. */
-  readonly dht?: { readonly dht?: boolean; readonly dhtBootstrap?: string[] };
+  /** The peer discovery settings `--no-dht`, `--dht-bootstrap`, `--no-pex` and `--no-lsd` ask for. */
+  readonly discovery?: DiscoverySettings;
 }
 
 /**
@@ -80,7 +81,7 @@ export class EngineSession {
         ...(options.listenPort !== undefined ? { listenPort: options.listenPort } : {}),
         ...(options.announceInterval !== undefined ? { announceInterval: options.announceInterval } : {}),
         ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
-        ...options.dht,
+        ...options.discovery,
       });
       const skip = options.skipFiles ?? [];
       const added = await api.invoke('addTorrent', { source, savePath: saveDir, ...(skip.length > 0 ? { skipFiles: [...skip] } : {}) }).catch(async (err: unknown) => {

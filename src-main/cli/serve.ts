@@ -11,7 +11,7 @@ import type { EngineWorkerData } from '../host/worker-data';
 import { checkToken, generateToken } from '../serve/auth';
 import { startServeServer } from '../serve/serve-server';
 import type { Command } from './command';
-import { dhtOptions, dhtOptionsHelp, dhtSettings } from './transfer-options';
+import { discoveryOptions, discoveryOptionsHelp, discoverySettings } from './transfer-options';
 
 const help = `usage: shoal serve [--host HOST] [--port PORT] [--token TOKEN] [--download-dir DIR] [--state-dir DIR]
 
@@ -24,7 +24,7 @@ as a cookie.
   --token TOKEN        the secret (8+ letters, digits or . _ ~ -); default: a random one
   --download-dir DIR   where torrents are saved (default ~/Downloads)
   --state-dir DIR      where the session is kept (default $XDG_STATE_HOME/shoal or ~/.local/state/shoal)
-${dhtOptionsHelp}`;
+${discoveryOptionsHelp}`;
 
 export interface ServeDeps {
   /** Starts one engine (the worker thread in production, an in-process fake in tests). */
@@ -72,7 +72,7 @@ export function createServeCommand(deps: ServeDeps): Command {
             token: { type: 'string' },
             'download-dir': { type: 'string' },
             'state-dir': { type: 'string' },
-            ...dhtOptions,
+            ...discoveryOptions,
             help: { type: 'boolean', short: 'h' },
           },
           strict: true,
@@ -88,7 +88,7 @@ export function createServeCommand(deps: ServeDeps): Command {
       const host = values.host ?? '127.0.0.1';
       const port = parsePort(values.port ?? '9080');
       const token = values.token === undefined ? generateToken() : checkToken(values.token);
-      const dht = dhtSettings(values);
+      const discovery = discoverySettings(values);
       for (const file of deps.requiredFiles) {
         await access(file).catch(() => {
           throw new ShoalError('not-found', `shoal is not fully built (${file} is missing); run npm run build`);
@@ -115,7 +115,7 @@ export function createServeCommand(deps: ServeDeps): Command {
       supervisor.start();
       try {
         // Set through the contract, so they are saved and a restarted engine keeps them.
-        if (Object.keys(dht).length > 0) await supervisor.invoke('setSettings', dht);
+        if (Object.keys(discovery).length > 0) await supervisor.invoke('setSettings', discovery);
         server = await startServeServer({ host, port, token, rendererDir: deps.rendererDir, engine: engineFromApi(supervisor) });
       } catch (err) {
         await supervisor.stop();

@@ -49,14 +49,19 @@ describe('engineTuning speed limits', () => {
   });
 });
 
-describe('engineTuning DHT options', () => {
+describe('engineTuning discovery options', () => {
   it('turns --no-dht and --dht-bootstrap into the DHT settings, and asks for none without them', () => {
-    expect(engineTuning({}).dht).toBeUndefined();
-    expect(engineTuning({ 'no-dht': true }).dht).toEqual({ dht: false });
-    expect(engineTuning({ 'dht-bootstrap': '127.0.0.1:6881, [::1]:7000,router.example:1' }).dht).toEqual({
+    expect(engineTuning({}).discovery).toBeUndefined();
+    expect(engineTuning({ 'no-dht': true }).discovery).toEqual({ dht: false });
+    expect(engineTuning({ 'dht-bootstrap': '127.0.0.1:6881, [::1]:7000,router.example:1' }).discovery).toEqual({
       dht: true,
       dhtBootstrap: ['127.0.0.1:6881', '[::1]:7000', 'router.example:1'],
     });
+  });
+
+  it('turns --no-pex and --no-lsd into the pex and lsd settings', () => {
+    expect(engineTuning({ 'no-pex': true }).discovery).toEqual({ pex: false });
+    expect(engineTuning({ 'no-lsd': true, 'no-dht': true }).discovery).toEqual({ dht: false, lsd: false });
   });
 
   it('refuses a bad node and a contradiction in one sentence', () => {

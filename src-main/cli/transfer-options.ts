@@ -1,4 +1,4 @@
-import type { ShareLimits, SpeedLimit } from '../../src-shared/contract';
+import type { Settings, ShareLimits, SpeedLimit } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { parseHostPort } from '../engine/dht/bootstrap-list';
 import type { EngineSessionOptions } from './engine-session';
@@ -6,23 +6,41 @@ import { parseRate } from './parse-rate';
 
 /** Option parsing shared by `shoal download` and `shoal seed`. */
 
-/** The DHT options of download, seed and serve. */
-export const dhtOptions = {
+/** The peer discovery options of download, seed and serve (DHT, PEX, LSD). */
+export const discoveryOptions = {
   'no-dht': { type: 'boolean' },
   'dht-bootstrap': { type: 'string' },
+  'no-pex': { type: 'boolean' },
+  'no-lsd': { type: 'boolean' },
 } as const;
 
-export const dhtOptionsHelp = `  --no-dht                   find no peers through the DHT (trackers and the magnet's peers only)
+export const discoveryOptionsHelp = `  --no-dht                   find no peers through the DHT (trackers and the magnet's peers only)
   --dht-bootstrap HOST:PORT[,HOST:PORT...]
-                             DHT nodes to start from instead of the public routers`;
+                             DHT nodes to start from instead of the public routers
+  --no-pex                   exchange no peer lists with connected peers (PEX)
+  --no-lsd                   announce and look for no peers on the local network (LSD)`;
 
-/** `--no-dht` and `--dht-bootstrap` as the engine's settings; nothing when neither is given. */
-export function dhtSettings(values: { 'no-dht'?: boolean; 'dht-bootstrap'?: string }): { dht?: boolean; dhtBootstrap?: string[] } {
+interface DiscoveryValues {
+  'no-dht'?: boolean;
+  'dht-bootstrap'?: string;
+  'no-pex'?: boolean;
+  'no-lsd'?: boolean;
+}
+
+/** The engine settings the discovery options ask for; nothing when none is given. */
+export function discoverySettings(values: DiscoveryValues): DiscoverySettings {
   const list = values['dht-bootstrap']?.split(',').map((part) => part.trim());
   if (list && values['no-dht']) throw new ShoalError('invalid-input', '--dht-bootstrap and --no-dht contradict each other; give one');
   list?.forEach(parseHostPort);
-  return { ...(values['no-dht'] ? { dht: false } : {}), ...(list ? { dht: true, dhtBootstrap: list } : {}) };
+  return {
+    ...(values['no-dht'] ? { dht: false } : {}),
+    ...(list ? { dht: true, dhtBootstrap: list } : {}),
+    ...(values['no-pex'] ? { pex: false } : {}),
+    ...(values['no-lsd'] ? { lsd: false } : {}),
+  };
 }
+
+export type DiscoverySettings = Pick<Settings, 'dht' | 'dhtBootstrap' | 'pex' | 'lsd'>;
 
 /** The options both commands take, beside their own. */
 export const transferOptions = {
@@ -33,7 +51,7 @@ export const transferOptions = {
   'seed-time': { type: 'string' },
   'download-limit': { type: 'string' },
   'upload-limit': { type: 'string' },
-  ...dhtOptions,
+  ...discoveryOptions,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -45,10 +63,10 @@ export const transferOptionsHelp = `  --port N                   port for incomi
   --upload-limit RATE        send at most RATE bytes a second
   --state-dir DIR            keep the session (progress, totals) here; run again with the
                              same folder to carry on after a stop or a crash
-${dhtOptionsHelp}
+${discoveryOptionsHelp}
   --json                     one JSON object per line: progress, then a summary`;
 
-interface TransferValues {
+interface TransferValues extends DiscoveryValues {
   port?: string;
   'state-dir'?: string;
   'announce-interval'?: string;
@@ -56,21 +74,19 @@ interface TransferValues {
   'seed-time'?: string;
   'download-limit'?: string;
   'upload-limit'?: string;
-  'no-dht'?: boolean;
-  'dht-bootstrap'?: string;
 }
 
 /** The engine settings those options ask for. */
-export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits' | 'speedLimit' | 'dht'> {
+export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits' | 'speedLimit' | 'discovery'> {
   const listenPort = parsePortOption(values.port);
   const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
   const stateDir = values['state-dir'];
   if (stateDir === '') throw new ShoalError('invalid-input', '--state-dir needs a folder');
   const shareLimits = shareLimitsOption(values);
   const speedLimit = speedLimitOption(values);
-  const dht = dhtSettings(values);
+  const discovery = discoverySettings(values);
   return {
-    ...(Object.keys(dht).length > 0 ? { dht } : {}),
+    ...(Object.keys(discovery).length > 0 ? { discovery } : {}),
     ...(speedLimit !== undefined ? { speedLimit } : {}),
     ...(listenPort !== undefined ? { listenPort } : {}),
     ...(announceInterval !== undefined ? { announceInterval } : {}),
