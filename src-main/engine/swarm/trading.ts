@@ -8,7 +8,7 @@ import type { Storage } from '../storage/storage';
 import { BlockPool } from '../wire/block-pool';
 import type { PeerConnection } from '../wire/peer-connection';
 import { UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
-import { SwarmPex } from '../discovery/swarm-pex';
+import { SwarmPex } from './swarm-pex';
 import { UT_PEX_LOCAL_ID } from '../discovery/pex-link';
 import { addPieceHint, removePieceHint } from './fast-extension';
 import { MetadataResponder } from './metadata-responder';

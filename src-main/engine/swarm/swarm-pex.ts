@@ -1,8 +1,8 @@
+import { PEX_FLAG_ENCRYPTION, PEX_FLAG_REACHABLE, PEX_FLAG_SEED, PexLink, UT_PEX_LOCAL_ID, type PexContact } from '../discovery/pex-link';
 import type { PeerAddress } from '../net/peer-address';
-import type { SwarmPeer } from '../swarm/swarm-peer';
 import type { PeerConnection } from '../wire/peer-connection';
 import { UT_PEX } from '../wire/ut-pex';
-import { PEX_FLAG_ENCRYPTION, PEX_FLAG_REACHABLE, PEX_FLAG_SEED, PexLink, UT_PEX_LOCAL_ID, type PexContact } from './pex-link';
+import type { SwarmPeer } from './swarm-peer';
 
 export interface SwarmPexOptions {
   /** PEX is on for this torrent now (the `pex` setting, and never for a private torrent). */
