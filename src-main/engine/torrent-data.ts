@@ -10,8 +10,7 @@ import { moveFiles, torrentFilePairs, type MovedFiles, type MoveOps } from './st
 import { Storage, type ResumeData } from './storage/storage';
 import type { PeerAddress } from './net/peer-address';
 import type { Swarm } from './swarm/swarm';
-import type { SwarmPeer } from './swarm/swarm-peer';
-import { Trading } from './swarm/trading';
+import { Trading, type BlockSender } from './swarm/trading';
 import { Announcer } from './tracker/announcer';
 
 export interface TorrentDataInit {
@@ -62,7 +61,7 @@ const PRIORITY_VALUE: Record<FilePriority, number> = { skip: 0, normal: 1, high:
  */
 export class TorrentData {
   readonly metainfo: Metainfo;
-  readonly picker: PiecePicker<SwarmPeer>;
+  readonly picker: PiecePicker<BlockSender>;
   readonly trading: Trading;
   readonly announcer: Announcer;
   readonly filePriorities: FilePriority[];
@@ -74,7 +73,7 @@ export class TorrentData {
     this.metainfo = m;
     this.filePriorities = m.files.map(() => 'normal');
     this.#storage = Storage.open(m, o.savePath);
-    this.picker = new PiecePicker<SwarmPeer>({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
+    this.picker = new PiecePicker<BlockSender>({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
     this.trading = new Trading({ swarm: o.swarm, metainfo: m, storage: this.#storage, picker: this.picker, bandwidth: o.bandwidth, ...(o.pex ? { pex: o.pex } : {}), events: o.events });
     this.announcer = new Announcer({
       tiers: m.trackers,

@@ -206,7 +206,7 @@ export function files(t: Torrent): FileInfo[] {
 }
 
 export function trackers(t: Torrent): TrackerInfo[] {
-  return t.announcer.statuses().map((s) => ({
+  const rows: TrackerInfo[] = t.announcer.statuses().map((s) => ({
     url: s.url,
     tier: s.tier,
     status: s.state === 'announcing' ? 'updating' : s.state === 'unsupported' ? 'disabled' : s.state,
@@ -217,4 +217,8 @@ export function trackers(t: Torrent): TrackerInfo[] {
     leechers: s.leechers ?? null,
     completed: s.completed ?? null,
   }));
+  for (const w of t.webSeeds) {
+    rows.push({ url: w.url, kind: 'web seed', tier: 0, status: w.state, message: w.message, lastAnnounce: null, nextAnnounce: null, seeders: null, leechers: null, completed: null });
+  }
+  return rows;
 }

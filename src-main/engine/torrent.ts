@@ -10,10 +10,12 @@ import type { ResumeData, Storage } from './storage/storage';
 import type { PeerAddress } from './net/peer-address';
 import { Swarm } from './swarm/swarm';
 import type { PeerSource, SwarmPeer } from './swarm/swarm-peer';
+import type { BlockSender } from './swarm/trading';
 import { TorrentData } from './torrent-data';
 import type { TorrentInit } from './torrent-init';
 import { TorrentLifetime, type TransferTotals } from './torrent-lifetime';
 import { MetadataPhase } from './torrent-metadata';
+import type { WebSeedRow } from './webseed/web-seeds';
 import { afterTaskFrom, meantToRun, pausedIn, type AfterTask, type Phase, type Task } from './torrent-phase';
 import type { Announcer } from './tracker/announcer';
 import { TrackerWatch } from './tracker/tracker-watch';
@@ -112,7 +114,7 @@ export class Torrent {
     return this.#known().metainfo;
   }
 
-  get picker(): PiecePicker<SwarmPeer> {
+  get picker(): PiecePicker<BlockSender> {
     return this.#known().picker;
   }
 
@@ -150,6 +152,11 @@ export class Torrent {
   /** The peers trading with us now (none before the metainfo is known). */
   get peers(): readonly SwarmPeer[] {
     return this.#body instanceof TorrentData ? this.#body.trading.peers : [];
+  }
+
+  /** The web seeds (BEP 19) and how each is doing; none before the metainfo is known. */
+  get webSeeds(): readonly WebSeedRow[] {
+    return this.#body instanceof TorrentData ? this.#body.trading.webSeeds.rows : [];
   }
 
   /** Addresses of peers to dial, heard of from `source`, whichever phase the torrent is in. */

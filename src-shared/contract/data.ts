@@ -187,6 +187,8 @@ export const trackerStatusSchema = z.enum(['working', 'updating', 'not contacted
 
 export const trackerInfoSchema = z.object({
   url: z.string().max(limits.pathLength),
+  /** A web seed (BEP 19) is listed with the trackers; absent means a tracker. */
+  kind: z.enum(['tracker', 'web seed']).optional(),
   tier: count,
   status: trackerStatusSchema,
   message: text.nullable(),

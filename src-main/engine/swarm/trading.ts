@@ -5,6 +5,8 @@ import type { Metainfo } from '../metainfo/metainfo';
 import { BLOCK_SIZE, type BlockRequest, type PiecePicker } from '../picker/piece-picker';
 import { requestDepth } from '../picker/request-depth';
 import type { Storage } from '../storage/storage';
+import type { WebSeed } from '../webseed/web-seed';
+import { WebSeeds } from '../webseed/web-seeds';
 import { BlockPool } from '../wire/block-pool';
 import type { PeerConnection } from '../wire/peer-connection';
 import { UT_METADATA_LOCAL_ID } from '../wire/ut-metadata';
@@ -23,7 +25,7 @@ export interface TradingOptions {
   readonly swarm: Swarm;
   readonly metainfo: Metainfo;
   readonly storage: Storage;
-  readonly picker: PiecePicker<SwarmPeer>;
+  readonly picker: PiecePicker<BlockSender>;
   /** Regular upload slots (plus one optimistic). */
   readonly uploadSlots?: number;
   /** The torrent's speed limits (with the global ones behind them). */
@@ -45,6 +47,9 @@ export interface TradingEvents {
   /** What the torrent's list row shows of the swarm changed: a peer came or left or became a seed, a block arrived, a piece verified. */
   changed(): void;
 }
+
+/** Who blocks come from: a peer, or a web seed (BEP 19) through the same picker and checks. */
+export type BlockSender = SwarmPeer | WebSeed;
 
 const TICK_MS = 1000;
 const CHOKE_EVERY_TICKS = 10;
@@ -72,6 +77,7 @@ const blockPool = new BlockPool(BLOCK_SIZE, DISK_BACKLOG_HIGH);
  */
 export class Trading implements PeerExchange {
   readonly tickMs = TICK_MS;
+  readonly webSeeds: WebSeeds;
   readonly #o: TradingOptions;
   #storage: Storage;
   readonly #peers = new Map<string, SwarmPeer>();
@@ -102,6 +108,14 @@ export class Trading implements PeerExchange {
       storageError: (err) => this.#onStorageError(err),
     });
     this.#storage.pieceCached = (index) => this.#uploader.pieceCached(index);
+    this.webSeeds = new WebSeeds({
+      metainfo: options.metainfo,
+      picker: options.picker,
+      gate: options.bandwidth.down,
+      acquire: (length) => blockPool.acquire(length),
+      deliver: (seed, index, begin, block) => this.#onBlock(seed, index, begin, block),
+      log: (message) => options.events.log(message),
+    });
   }
 
   get peers(): readonly SwarmPeer[] {
@@ -140,10 +154,12 @@ export class Trading implements PeerExchange {
   started(): void {
     this.#stopped = false;
     this.#uploader.resume();
+    this.webSeeds.start();
   }
 
   stopping(): void {
     this.#stopped = true;
+    this.webSeeds.stop();
   }
 
   joined(conn: PeerConnection, address: PeerAddress, source: PeerSource): void {
@@ -179,6 +195,8 @@ export class Trading implements PeerExchange {
     this.#ticks++;
     const picker = this.#o.picker;
     for (const peer of picker.stalledPeers(Date.now(), SNUB_AFTER_MS)) {
+      // A web seed's runs have their own timeouts.
+      if (!(peer instanceof SwarmPeer)) continue;
       picker.snubbed(peer);
       this.#o.events.log(`${peer.key} is snubbing us`);
     }
@@ -188,6 +206,7 @@ export class Trading implements PeerExchange {
       this.#fill(peer);
     }
     this.#pex.tick(this.#peers.values());
+    this.webSeeds.fill();
   }
 
   // --- connections -------------------------------------------------------------------------
@@ -321,9 +340,15 @@ export class Trading implements PeerExchange {
 
   #refillAll(): void {
     for (const peer of this.#peers.values()) this.#fill(peer);
+    this.webSeeds.fill();
   }
 
-  #onBlock(peer: SwarmPeer, index: number, begin: number, block: Uint8Array): void {
+  #fillSender(sender: BlockSender): void {
+    if (sender instanceof SwarmPeer) this.#fill(sender);
+    else this.webSeeds.fill();
+  }
+
+  #onBlock(peer: BlockSender, index: number, begin: number, block: Uint8Array): void {
     const picker = this.#o.picker;
     const totals = this.#o.swarm.totals;
     totals.downloaded += block.length;
@@ -331,15 +356,16 @@ export class Trading implements PeerExchange {
     const result = picker.blockReceived(peer, index, begin, block.length);
     for (const cancel of result.cancels) {
       const other = cancel.peer;
-      if (other.conn.isOpen) other.conn.sendCancel(cancel.block);
+      // A web seed's run goes on; its copy of the block is counted as waste.
+      if (other instanceof SwarmPeer && other.conn.isOpen) other.conn.sendCancel(cancel.block);
     }
     if (!result.wanted) {
       totals.wasted += block.length;
       blockPool.release(block);
-      this.#fill(peer);
+      this.#fillSender(peer);
       return;
     }
-    this.#fill(peer);
+    this.#fillSender(peer);
     this.#addBacklog(block.length);
     this.#storage.writeBlock(index, begin, block).then(
       (outcome) => {
@@ -361,10 +387,12 @@ export class Trading implements PeerExchange {
     const pause = this.#readingPaused ? this.#diskBacklog > DISK_BACKLOG_LOW : this.#diskBacklog > DISK_BACKLOG_HIGH;
     if (pause === this.#readingPaused) return;
     this.#readingPaused = pause;
+    this.webSeeds.paused = pause;
     for (const p of this.#peers.values()) {
       if (pause) p.conn.pauseReading();
       else p.conn.resumeReading();
     }
+    if (!pause) this.webSeeds.fill();
   }
 
   async #onPieceVerified(index: number): Promise<void> {
@@ -433,6 +461,11 @@ export class Trading implements PeerExchange {
   }
 
   #ban(key: string, why: string): void {
+    const seed = this.webSeeds.byKey(key);
+    if (seed) {
+      this.webSeeds.blame(seed, why);
+      return;
+    }
     const address = this.#peers.get(key)?.address ?? parseKey(key);
     if (address) this.#o.swarm.ban(address, why);
   }

@@ -6,7 +6,7 @@ function count(n: number | null): string {
 }
 
 export function TrackersTab({ trackers, now }: { trackers: readonly TrackerInfo[]; now: number }) {
-  if (trackers.length === 0) return <p className="muted pad">This torrent has no trackers.</p>;
+  if (trackers.length === 0) return <p className="muted pad">This torrent has no trackers or web seeds.</p>;
   return (
     <table className="table" aria-label="Trackers">
       <thead>
@@ -23,9 +23,9 @@ export function TrackersTab({ trackers, now }: { trackers: readonly TrackerInfo[
       </thead>
       <tbody>
         {trackers.map((t) => (
-          <tr key={`${t.tier} ${t.url}`}>
+          <tr key={`${t.kind ?? 'tracker'} ${t.tier} ${t.url}`}>
             <td className="mono ellipsis-cell" title={t.url}>{t.url}</td>
-            <td>{t.tier}</td>
+            <td>{t.kind === 'web seed' ? 'web seed' : t.tier}</td>
             <td>
               <span className={`badge ${t.status.replace(' ', '-')}`}>{t.status}</span>
               {t.message !== null && <span className="muted tracker-msg"> {t.message}</span>}

@@ -1,0 +1,145 @@
+import http, { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fetchRange } from './range-fetch';
+
+// Hostile web seeds: each is cut off with a sentence, and never more bytes than asked reach us.
+
+let server: Server | undefined;
+const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 2 }), https: new https.Agent({ keepAlive: true, maxSockets: 2 }) };
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  server = undefined;
+});
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  server = createServer(handler);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Fetches bytes 1000-1999 of `url`; what reached `onData` is counted. */
+async function fetch1000(url: string, idleTimeoutMs = 5000): Promise<{ error: unknown; received: number; ms: number }> {
+  let received = 0;
+  const started = Date.now();
+  const error = await fetchRange({
+    url: new URL(url),
+    start: 1000,
+    length: 1000,
+    agents,
+    signal: new AbortController().signal,
+    idleTimeoutMs,
+    maxRedirects: 5,
+    onData: (chunk) => (received += chunk.length),
+  }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  return { error, received, ms: Date.now() - started };
+}
+
+const rangeHead = { 'content-range': 'bytes 1000-1999/100000' };
+
+describe('fetchRange against hostile servers', () => {
+  it('takes a well-formed answer, after a relative redirect', async () => {
+    const base = await serve((req, res) => {
+      if (req.url === '/old') {
+        res.writeHead(302, { location: '/new' }).end();
+        return;
+      }
+      res.writeHead(206, { ...rangeHead, 'content-length': 1000 }).end(Buffer.alloc(1000, 7));
+    });
+    const got = await fetch1000(`${base}/old`);
+    expect(got.error).toBeUndefined();
+    expect(got.received).toBe(1000);
+  });
+
+  it('an endless body is cut off at the bytes asked for', async () => {
+    let closed = false;
+    const base = await serve((_req, res) => {
+      res.writeHead(206, rangeHead); // chunked, no length
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      const pump = (): void => {
+        while (!closed && res.write(chunk));
+        if (!closed) res.once('drain', pump);
+      };
+      res.once('close', () => (closed = true));
+      pump();
+    });
+    const got = await fetch1000(`${base}/endless`);
+    expect(String(got.error)).toContain('sent more than the 1000 bytes asked for');
+    expect(got.received).toBeLessThanOrEqual(1000);
+    await expect.poll(() => closed, { timeout: 5000 }).toBe(true);
+  });
+
+  it('an oversized body (more than asked, then the end) is refused', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(206, rangeHead);
+      res.end(Buffer.alloc(1500, 2));
+    });
+    const got = await fetch1000(`${base}/big`);
+    expect(String(got.error)).toContain('sent more than the 1000 bytes asked for');
+    expect(got.received).toBeLessThanOrEqual(1000);
+  });
+
+  it('a huge declared length is refused before the body is read', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(206, { ...rangeHead, 'content-length': 1_000_000_000 });
+      res.write(Buffer.alloc(1000));
+    });
+    const got = await fetch1000(`${base}/huge`);
+    expect(String(got.error)).toContain('declared 1000000000 bytes for a range of 1000');
+    expect(got.received).toBe(0);
+  });
+
+  it('a short body is refused', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(206, rangeHead);
+      res.end(Buffer.alloc(10));
+    });
+    expect(String((await fetch1000(`${base}/short`)).error)).toContain('ended after 10 of 1000 bytes');
+  });
+
+  it('a wrong range, and a 200 with the whole file, are refused before the body is read', async () => {
+    let mode: 'wrong' | 'whole' = 'wrong';
+    const base = await serve((_req, res) => {
+      if (mode === 'wrong') res.writeHead(206, { 'content-range': 'bytes 0-999/100000' }).end(Buffer.alloc(1000));
+      else res.writeHead(200, { 'content-length': 100000 }).end(Buffer.alloc(100000));
+    });
+    const wrong = await fetch1000(`${base}/x`);
+    expect(String(wrong.error)).toContain('sent bytes 0-999 when asked for 1000-1999');
+    expect(wrong.received).toBe(0);
+    mode = 'whole';
+    const whole = await fetch1000(`${base}/x`);
+    expect(String(whole.error)).toContain('answered 200 (the whole file) to a range request');
+    expect(whole.received).toBe(0);
+  });
+
+  it('a redirect to file:///etc/passwd is refused', async () => {
+    const base = await serve((_req, res) => res.writeHead(301, { location: 'file:///etc/passwd' }).end());
+    const got = await fetch1000(`${base}/x`);
+    expect(String(got.error)).toContain('redirected to a file: URL, which is refused');
+    expect(got.received).toBe(0);
+  });
+
+  it('a redirect loop stops after 5 redirects', async () => {
+    let requests = 0;
+    const base = await serve((_req, res) => {
+      requests++;
+      res.writeHead(302, { location: '/loop' }).end();
+    });
+    const got = await fetch1000(`${base}/loop`);
+    expect(String(got.error)).toContain('more than 5 redirects');
+    expect(requests).toBe(6);
+  });
+
+  it('a server that says nothing times out', async () => {
+    const base = await serve(() => undefined);
+    const got = await fetch1000(`${base}/silent`, 500);
+    expect(String(got.error)).toContain('sent nothing for 1 s');
+    expect(got.ms).toBeLessThan(5000);
+  });
+});
