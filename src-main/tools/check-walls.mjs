@@ -30,6 +30,31 @@ function zoneOf(path) {
 /** Layer order: a zone may import its own rank and below, never above (no upward arrow). */
 const rank = { shared: 0, engine: 1, host: 2, transport: 2, cli: 3, serve: 3, app: 3 };
 
+/**
+ * Inside the engine, folders in layers from the bottom up: a folder imports only from layers below
+ * its own, never sideways or up. The engine's own files (torrent, session and their parts) sit on
+ * top. A folder not listed here is not judged until it is given its layer. Tests may reach up: a
+ * folder's part is often best shown working inside the torrent or session that uses it.
+ */
+const engineLayers = [
+  ['bencode', 'fs', 'net', 'bandwidth'],
+  ['metainfo', 'mse'],
+  ['storage', 'wire', 'tracker', 'dht', 'picker', 'persistence', 'policy', 'tracker-server'],
+  ['discovery'],
+  ['swarm'],
+];
+
+/** The engine folder a path is in (`engine` for the engine's own files), and that folder's layer. */
+function engineRoomOf(path) {
+  const parts = path.split('/');
+  if (parts[0] !== 'src-main') return undefined;
+  if (parts[1] === 'tracker-server') return { room: 'tracker-server', layer: 2 };
+  if (parts[1] !== 'engine') return undefined;
+  if (parts.length === 3) return { room: 'engine', layer: engineLayers.length };
+  const layer = engineLayers.findIndex((rooms) => rooms.includes(parts[2]));
+  return layer < 0 ? undefined : { room: parts[2], layer };
+}
+
 const isTestSupport = (path) => /(^|\/)testing\//.test(path);
 const isTest = (path) => /\.(test|spec)\.[cm]?tsx?$/.test(path) || /\.bench\.|(^|\/)bench\//.test(path) || path.startsWith('e2e/');
 const isProduction = (path) => !isTest(path) && !isTestSupport(path);
@@ -78,6 +103,15 @@ const rules = [
     const a = rank[zoneOf(from)];
     const b = to && rank[zoneOf(to)];
     if (a !== undefined && b !== undefined && b > a) return `upward arrow: ${zoneOf(from)} sits below ${zoneOf(to)}`;
+  },
+  ({ from, to }) => {
+    const a = isProduction(from) && engineRoomOf(from);
+    const b = to && engineRoomOf(to);
+    if (!a || !b || a.room === b.room || b.layer < a.layer) return;
+    const where = (r) => (r.room === 'engine' ? 'the engine\'s own files' : `${r.room}/`);
+    return b.layer > a.layer
+      ? `upward arrow in the engine: ${where(a)} sits below ${where(b)}`
+      : `sideways arrow in the engine: ${where(a)} and ${where(b)} share a layer and never import each other`;
   },
   ({ from, to }) => {
     // Inside the renderer: api/ and transport/ <- store/ <- components/ and App.

@@ -31,6 +31,10 @@ const tree: Record<string, string> = {
   'src-main/cli/dialog.ts': "import { dialog } from 'electron';\n",
   'src-main/engine/fixture-user.ts': "import { fixture } from '../testing/fixture';\n",
   'src-main/serve/helper.ts': "import { fake } from '../host/testing/fake';\n",
+  // Inside the engine: a folder below the torrent, below the tracker, and beside storage.
+  'src-main/engine/persistence/record.ts': "import type { Torrent } from '../torrent';\n",
+  'src-main/engine/metainfo/peers.ts': "import type { Announcer } from '../tracker/announcer';\n",
+  'src-main/engine/wire/store.ts': "import { Storage } from '../storage/storage';\n",
   // The preload reaches zod through a local module: refused at the preload, with the chain.
   'src-main/app/preload.ts': "import type { Schema } from '../../src-shared/contract/schemas';\nimport { channel } from './channel';\n",
   'src-main/app/channel.ts': "import { schemas } from '../../src-shared/contract/schemas';\nexport const channel = schemas;\n",
@@ -46,6 +50,13 @@ const tree: Record<string, string> = {
   'src-main/testing/fixture.ts': "import { Session } from '../engine/session';\nexport const fixture = Session;\n",
   'src-main/host/testing/fake.ts': "import { replay } from '../replay';\nexport const fake = replay;\n",
   'src-main/cli/serve.ts': "import { startEngineWorker } from '../host/engine-worker';\nimport { helper } from '../serve/helper';\n",
+  'src-main/engine/torrent.ts': "import { Swarm } from './swarm/swarm';\nimport { Announcer } from './tracker/announcer';\n",
+  'src-main/engine/swarm/swarm.ts': "import { Storage } from '../storage/storage';\nimport { bencode } from '../bencode';\nexport const Swarm = bencode;\n",
+  'src-main/engine/storage/storage.ts': "import type { Metainfo } from '../metainfo/metainfo';\nexport const Storage = 1;\n",
+  'src-main/engine/storage/storage.test.ts': "import { Torrent } from '../torrent';\nimport { Storage } from './storage';\n",
+  'src-main/engine/metainfo/metainfo.ts': "import { bencode } from '../bencode';\nexport type Metainfo = typeof bencode;\n",
+  'src-main/engine/bencode/index.ts': 'export const bencode = 1;\n',
+  'src-main/engine/tracker/announcer.ts': "import type { Metainfo } from '../metainfo/metainfo';\nexport const Announcer = 1;\n",
   'src-renderer/src/store/store.ts': "import type { Api } from '../api/contract';\nimport { create } from 'zustand';\n",
   'src-renderer/src/api/contract.ts': "export type * from '../../../src-shared/contract/schemas';\n",
   'src-renderer/bench/run-bench.mjs': "import { createServer } from 'node:http';\nimport { fake } from '../src/testing/fake-api';\n",
@@ -65,6 +76,9 @@ const refused = [
   'src-main/cli/dialog.ts:1',
   'src-main/engine/fixture-user.ts:1',
   'src-main/serve/helper.ts:1',
+  'src-main/engine/persistence/record.ts:1',
+  'src-main/engine/metainfo/peers.ts:1',
+  'src-main/engine/wire/store.ts:1',
   'src-main/app/preload.ts',
   'src-main/tsconfig.json',
 ];
@@ -98,6 +112,9 @@ describe('check-walls', { timeout: 60_000 }, () => {
     expect(result.stderr).toContain('src-main/app/preload.ts -> src-main/app/channel.ts -> src-shared/contract/schemas.ts -> zod');
     expect(result.stderr).toContain("the engine never imports app/ ('../app/menu')");
     expect(result.stderr).toContain("production code never imports test support (testing/) ('../testing/fixture')");
+    expect(result.stderr).toContain("upward arrow in the engine: persistence/ sits below the engine's own files ('../torrent')");
+    expect(result.stderr).toContain("upward arrow in the engine: metainfo/ sits below tracker/ ('../tracker/announcer')");
+    expect(result.stderr).toContain("sideways arrow in the engine: wire/ and storage/ share a layer and never import each other ('../storage/storage')");
   });
 
   it('passes the same tree once the wrong imports are gone', async () => {
