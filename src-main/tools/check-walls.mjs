@@ -40,7 +40,7 @@ const engineLayers = [
   ['bencode', 'fs', 'net', 'bandwidth'],
   ['metainfo', 'mse'],
   ['storage', 'wire', 'tracker', 'dht', 'picker', 'persistence', 'policy', 'tracker-server'],
-  ['discovery'],
+  ['discovery', 'webseed'],
   ['swarm'],
 ];
 
