@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultLimitSettings, PROTOCOL_VERSION, type CommandInput, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type SpeedLimit, type TorrentSummary } from '../../src-shared/contract';
+import { defaultLimitSettings, PROTOCOL_VERSION, type CommandInput, type EncryptionMode, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type SpeedLimit, type TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { startEngineWorker } from '../host/engine-worker';
 import type { EngineConnection } from '../host/engine-supervisor';
@@ -24,6 +24,8 @@ export interface EngineSessionOptions {
   readonly shareLimits?: ShareLimits;
   /** The peer discovery settings `--no-dht`, `--dht-bootstrap`, `--no-pex` and `--no-lsd` ask for. */
   readonly discovery?: DiscoverySettings;
+  /** Protocol encryption, from `--encryption`. */
+  readonly encryption?: EncryptionMode;
 }
 
 /**
@@ -82,6 +84,7 @@ export class EngineSession {
         ...(options.announceInterval !== undefined ? { announceInterval: options.announceInterval } : {}),
         ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
         ...options.discovery,
+        ...(options.encryption !== undefined ? { encryption: options.encryption } : {}),
       });
       const skip = options.skipFiles ?? [];
       const added = await api.invoke('addTorrent', { source, savePath: saveDir, ...(skip.length > 0 ? { skipFiles: [...skip] } : {}) }).catch(async (err: unknown) => {

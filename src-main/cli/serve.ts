@@ -11,7 +11,7 @@ import type { EngineWorkerData } from '../host/worker-data';
 import { checkToken, generateToken } from '../serve/auth';
 import { startServeServer } from '../serve/serve-server';
 import type { Command } from './command';
-import { discoveryOptions, discoveryOptionsHelp, discoverySettings } from './transfer-options';
+import { discoveryOptions, discoveryOptionsHelp, discoverySettings, encryptionOptions, encryptionOptionsHelp, encryptionSetting } from './transfer-options';
 
 const help = `usage: shoal serve [--host HOST] [--port PORT] [--token TOKEN] [--download-dir DIR] [--state-dir DIR]
 
@@ -24,7 +24,8 @@ as a cookie.
   --token TOKEN        the secret (8+ letters, digits or . _ ~ -); default: a random one
   --download-dir DIR   where torrents are saved (default ~/Downloads)
   --state-dir DIR      where the session is kept (default $XDG_STATE_HOME/shoal or ~/.local/state/shoal)
-${discoveryOptionsHelp}`;
+${discoveryOptionsHelp}
+${encryptionOptionsHelp}`;
 
 export interface ServeDeps {
   /** Starts one engine (the worker thread in production, an in-process fake in tests). */
@@ -73,6 +74,7 @@ export function createServeCommand(deps: ServeDeps): Command {
             'download-dir': { type: 'string' },
             'state-dir': { type: 'string' },
             ...discoveryOptions,
+            ...encryptionOptions,
             help: { type: 'boolean', short: 'h' },
           },
           strict: true,
@@ -88,7 +90,7 @@ export function createServeCommand(deps: ServeDeps): Command {
       const host = values.host ?? '127.0.0.1';
       const port = parsePort(values.port ?? '9080');
       const token = values.token === undefined ? generateToken() : checkToken(values.token);
-      const discovery = discoverySettings(values);
+      const peerSettings = { ...discoverySettings(values), ...encryptionSetting(values) };
       for (const file of deps.requiredFiles) {
         await access(file).catch(() => {
           throw new ShoalError('not-found', `shoal is not fully built (${file} is missing); run npm run build`);
@@ -115,7 +117,7 @@ export function createServeCommand(deps: ServeDeps): Command {
       supervisor.start();
       try {
         // Set through the contract, so they are saved and a restarted engine keeps them.
-        if (Object.keys(discovery).length > 0) await supervisor.invoke('setSettings', discovery);
+        if (Object.keys(peerSettings).length > 0) await supervisor.invoke('setSettings', peerSettings);
         server = await startServeServer({ host, port, token, rendererDir: deps.rendererDir, engine: engineFromApi(supervisor) });
       } catch (err) {
         await supervisor.stop();

@@ -69,3 +69,14 @@ describe('engineTuning discovery options', () => {
     expect(() => engineTuning({ 'dht-bootstrap': '127.0.0.1:1', 'no-dht': true })).toThrow(/contradict/);
   });
 });
+
+describe('engineTuning encryption option', () => {
+  it('passes each --encryption mode on as the setting, and none without it', () => {
+    expect(engineTuning({}).encryption).toBeUndefined();
+    for (const mode of ['prefer', 'require', 'off'] as const) expect(engineTuning({ encryption: mode }).encryption).toBe(mode);
+  });
+
+  it('refuses another word, naming the three', () => {
+    expect(() => engineTuning({ encryption: 'forced' })).toThrow(/^--encryption is prefer, require or off, not "forced"$/);
+  });
+});

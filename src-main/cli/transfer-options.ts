@@ -1,4 +1,4 @@
-import type { Settings, ShareLimits, SpeedLimit } from '../../src-shared/contract';
+import { encryptionModeSchema, type EncryptionMode, type Settings, type ShareLimits, type SpeedLimit } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { parseHostPort } from '../engine/dht/bootstrap-list';
 import type { EngineSessionOptions } from './engine-session';
@@ -42,6 +42,22 @@ export function discoverySettings(values: DiscoveryValues): DiscoverySettings {
 
 export type DiscoverySettings = Pick<Settings, 'dht' | 'dhtBootstrap' | 'pex' | 'lsd'>;
 
+/** The encryption option of download, seed and serve. */
+export const encryptionOptions = {
+  encryption: { type: 'string' },
+} as const;
+
+export const encryptionOptionsHelp = `  --encryption MODE          protocol encryption with peers: prefer (default: try it, accept
+                             both), require (encrypted peers only) or off (plain only)`;
+
+/** `--encryption` as the engine's setting; nothing when not given. */
+export function encryptionSetting(values: { encryption?: string }): { encryption?: EncryptionMode } {
+  if (values.encryption === undefined) return {};
+  const parsed = encryptionModeSchema.safeParse(values.encryption);
+  if (!parsed.success) throw new ShoalError('invalid-input', `--encryption is prefer, require or off, not "${values.encryption}"`);
+  return { encryption: parsed.data };
+}
+
 /** The options both commands take, beside their own. */
 export const transferOptions = {
   port: { type: 'string' },
@@ -52,6 +68,7 @@ export const transferOptions = {
   'download-limit': { type: 'string' },
   'upload-limit': { type: 'string' },
   ...discoveryOptions,
+  ...encryptionOptions,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -64,6 +81,7 @@ export const transferOptionsHelp = `  --port N                   port for incomi
   --state-dir DIR            keep the session (progress, totals) here; run again with the
                              same folder to carry on after a stop or a crash
 ${discoveryOptionsHelp}
+${encryptionOptionsHelp}
   --json                     one JSON object per line: progress, then a summary`;
 
 interface TransferValues extends DiscoveryValues {
@@ -74,10 +92,11 @@ interface TransferValues extends DiscoveryValues {
   'seed-time'?: string;
   'download-limit'?: string;
   'upload-limit'?: string;
+  encryption?: string;
 }
 
 /** The engine settings those options ask for. */
-export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits' | 'speedLimit' | 'discovery'> {
+export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits' | 'speedLimit' | 'discovery' | 'encryption'> {
   const listenPort = parsePortOption(values.port);
   const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
   const stateDir = values['state-dir'];
@@ -85,7 +104,9 @@ export function engineTuning(values: TransferValues): Pick<EngineSessionOptions,
   const shareLimits = shareLimitsOption(values);
   const speedLimit = speedLimitOption(values);
   const discovery = discoverySettings(values);
+  const { encryption } = encryptionSetting(values);
   return {
+    ...(encryption !== undefined ? { encryption } : {}),
     ...(Object.keys(discovery).length > 0 ? { discovery } : {}),
     ...(speedLimit !== undefined ? { speedLimit } : {}),
     ...(listenPort !== undefined ? { listenPort } : {}),

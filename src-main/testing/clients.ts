@@ -101,7 +101,10 @@ export async function startAria2Leecher(torrent: string, outDir: string, options
   return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
 }
 
-async function transmissionSettings(cfg: string, dir: string, port: number, rpcPort: number, watch: string | null, ratioLimitZero: boolean): Promise<void> {
+/** Transmission's `encryption`: 0 prefers plaintext, 1 prefers encryption (its default), 2 requires it. */
+type TransmissionEncryption = 0 | 1 | 2;
+
+async function transmissionSettings(cfg: string, dir: string, port: number, rpcPort: number, watch: string | null, ratioLimitZero: boolean, encryption: TransmissionEncryption = 1): Promise<void> {
   await mkdir(cfg, { recursive: true });
   const settings = {
     'bind-address-ipv4': '127.0.0.1', 'bind-address-ipv6': '::1',
@@ -114,18 +117,19 @@ async function transmissionSettings(cfg: string, dir: string, port: number, rpcP
     'download-dir': dir, 'incomplete-dir-enabled': false,
     'watch-dir-enabled': watch !== null, 'watch-dir': watch ?? '', 'start-added-torrents': true,
     'idle-seeding-limit-enabled': false, 'ratio-limit-enabled': ratioLimitZero, 'ratio-limit': 0, 'message-level': 2,
+    encryption,
   };
   await writeFile(join(cfg, 'settings.json'), JSON.stringify(settings, null, 1));
 }
 
 /** transmission-daemon seeding `torrent` from `dataDir` (picked up from a watch folder). */
-export async function startTransmissionSeeder(torrent: string, dataDir: string): Promise<Peer> {
+export async function startTransmissionSeeder(torrent: string, dataDir: string, options: { encryption?: TransmissionEncryption } = {}): Promise<Peer> {
   const port = await freePort();
   const rpcPort = await freePort();
   const tmp = await tempDir('tr-seed');
   const watch = join(tmp.path, 'watch');
   await mkdir(watch, { recursive: true });
-  await transmissionSettings(join(tmp.path, 'config'), dataDir, port, rpcPort, watch, false);
+  await transmissionSettings(join(tmp.path, 'config'), dataDir, port, rpcPort, watch, false, options.encryption);
   await run('cp', [torrent, watch]);
   const proc = startProcess('transmission-daemon', ['-f', '-g', join(tmp.path, 'config')]);
   return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };

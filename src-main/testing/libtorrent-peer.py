@@ -5,7 +5,7 @@ Run with Debian's /usr/bin/python3 (the pyenv shim has no libtorrent). Usage:
 
     libtorrent-peer.py '<json config>'
 
-config: {"port": 0, "dht": true, "pex": false, "lsd": false, "encryption": false,
+config: {"port": 0, "dht": true, "pex": false, "lsd": false, "encryption": false | true | "forced" | "disabled",
          "dht_nodes": [["127.0.0.1", 6881]], "interface": "127.0.0.1",
          "peer_log": false (count peer messages),
          "torrents": [{"torrent": "/path/x.torrent" | "magnet": "magnet:?...", "save_path": "/dir",
@@ -20,6 +20,9 @@ Each line on stdin is one JSON command; each gets exactly one JSON reply line:
     {"cmd": "announce", "info_hash": hex, "port": p} -> {"ok": true} (our torrent: its DHT announce now)
     {"cmd": "peer_messages"}                   -> {"in": {"HAVE_ALL": n, ...}, "out": {...}} (needs "peer_log")
     {"cmd": "quit"}                            -> {"ok": true}, then exit
+encryption: false (default) dials plain and accepts both; true tries encryption when dialling;
+"forced" dials and accepts only RC4-encrypted connections; "disabled" only plain ones.
+A status peer's "encryption" is "rc4", "handshake" (plaintext after an encrypted handshake) or "none".
 Loopback DHT needs libtorrent's IP restrictions and node-id checks off and no default routers.
 """
 import json
@@ -40,7 +43,9 @@ def out(obj):
 
 def make_session(cfg):
     iface = cfg.get('interface', '127.0.0.1')
-    enc = lt.enc_policy.enabled if cfg.get('encryption') else lt.enc_policy.disabled
+    mode = cfg.get('encryption', False)
+    out_enc = {True: lt.enc_policy.enabled, False: lt.enc_policy.disabled, 'forced': lt.enc_policy.forced, 'disabled': lt.enc_policy.disabled}[mode]
+    in_enc = {'forced': lt.enc_policy.forced, 'disabled': lt.enc_policy.disabled}.get(mode, lt.enc_policy.enabled)
     settings = {
         'listen_interfaces': '%s:%d' % (iface, cfg.get('port', 0)),
         'enable_dht': bool(cfg.get('dht', True)),
@@ -50,8 +55,10 @@ def make_session(cfg):
         'enable_outgoing_utp': False,
         'enable_incoming_utp': False,
         'allow_multiple_connections_per_ip': True,
-        'out_enc_policy': enc,
-        'in_enc_policy': lt.enc_policy.enabled,
+        'out_enc_policy': out_enc,
+        'in_enc_policy': in_enc,
+        'allowed_enc_level': lt.enc_level.rc4 if mode == 'forced' else lt.enc_level.both,
+        'prefer_rc4': mode == 'forced',
         'dht_bootstrap_nodes': '',
         'dht_restrict_routing_ips': False,
         'dht_restrict_search_ips': False,
@@ -94,8 +101,9 @@ def torrent_status(h):
     try:
         for p in h.get_peer_info():
             sources = [name for bit, name in SOURCES.items() if p.source & bit]
+            enc = 'rc4' if p.flags & lt.peer_info.rc4_encrypted else 'handshake' if p.flags & lt.peer_info.plaintext_encrypted else 'none'
             peers.append({'ip': p.ip[0], 'port': p.ip[1], 'sources': sources,
-                          'uploaded': p.total_upload, 'downloaded': p.total_download})
+                          'uploaded': p.total_upload, 'downloaded': p.total_download, 'encryption': enc})
     except RuntimeError:
         pass
     return {

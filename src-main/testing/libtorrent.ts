@@ -1,5 +1,5 @@
 // Test support: a libtorrent peer (python3-libtorrent) driven through libtorrent-peer.py, which
-// documents the JSON commands; the DHT, PEX and LSD interop tests and bench:dht use it.
+// documents the JSON commands; the DHT, PEX, LSD and encryption interop tests and bench:dht use it.
 import { fileURLToPath } from 'node:url';
 import { startProcess, waitFor, type RunningProcess } from './processes';
 
@@ -14,6 +14,8 @@ export interface LibtorrentConfig {
   readonly interface?: string;
   /** Count the peer messages it receives and sends, from its peer log (see `peerMessages`). */
   readonly peerLog?: boolean;
+  /** false (default): dials plain, accepts both; true: tries encryption; 'forced': RC4 only both ways; 'disabled': plain only. */
+  readonly encryption?: boolean | 'forced' | 'disabled';
   readonly torrents?: readonly LibtorrentTorrentSpec[];
 }
 
@@ -42,6 +44,8 @@ export interface LibtorrentTorrentStatus {
     readonly sources: readonly string[];
     readonly uploaded: number;
     readonly downloaded: number;
+    /** 'rc4', 'handshake' (plaintext after an encrypted handshake) or 'none'. */
+    readonly encryption: 'rc4' | 'handshake' | 'none';
   }[];
 }
 
