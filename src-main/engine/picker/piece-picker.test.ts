@@ -286,6 +286,22 @@ describe('PiecePicker bookkeeping', () => {
     expect(p.pick('b', 5)).toHaveLength(3);
   });
 
+  it('asks again for a block whose write failed, even when it completed the piece', () => {
+    const p = picker({ pieceCount: 1, pieceLength: 32 * KIB, lastPieceLength: 32 * KIB });
+    p.peerHaveAll('a');
+    const reqs = p.pick('a', 2);
+    expect(deliver(p, 'a', reqs.slice(0, 1))).toEqual([]);
+    expect(p.blockReceived('a', 0, BLOCK_SIZE, BLOCK_SIZE).pieceComplete).toBe(true);
+    expect(p.pick('a', 2)).toEqual([]);
+    p.blockNotWritten(0, BLOCK_SIZE);
+    expect(p.wants(0)).toBe(true);
+    expect(p.blockSenders(0)).toEqual(['a', undefined]);
+    expect(p.pick('a', 2)).toEqual([{ index: 0, begin: BLOCK_SIZE, length: BLOCK_SIZE }]);
+    // The other block's write failed too: it is asked for again as well.
+    p.blockNotWritten(0, 0);
+    expect(p.pick('a', 2)).toEqual([{ index: 0, begin: 0, length: BLOCK_SIZE }]);
+  });
+
   it('gives a departed peer requests to others and forgets its pieces', () => {
     const p = picker({ pieceCount: 4, pieceLength: 32 * KIB, lastPieceLength: 32 * KIB });
     p.peerBitfield('a', bits(4, [0, 1]));

@@ -279,6 +279,12 @@ export class PiecePicker<P> {
     return result;
   }
 
+  /** A block `blockReceived` took was not written (a disk error): it is wanted again. */
+  blockNotWritten(index: number, begin: number): void {
+    this.#ledger.lost(index, begin);
+    this.#syncWanted(index);
+  }
+
   /** A request got no answer in time: another peer may have the block now. */
   requestTimedOut(peer: P, block: BlockRequest): void {
     this.#ledger.returnBlock(peer, block);

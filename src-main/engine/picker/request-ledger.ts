@@ -239,6 +239,22 @@ export class RequestLedger<P> {
     return { wanted: true, cancels: cancels ?? NO_CANCELS, pieceComplete: p.receivedCount === p.blockCount };
   }
 
+  /**
+   * A block taken by `received` never reached the disk (a write error): it is missing again and
+   * goes back to the pool, or the piece would wait forever for a block nobody asks for.
+   */
+  lost(index: number, begin: number): void {
+    const p = this.#partials.get(index);
+    const b = begin / BLOCK_SIZE;
+    if (!p || !Number.isInteger(b) || b < 0 || b >= p.blockCount || !p.received[b]) return;
+    p.received[b] = 0;
+    p.from[b] = undefined;
+    p.receivedCount--;
+    if (p.unrequested++ === 0) this.#open.add(p);
+    if (b < p.hint) p.hint = b;
+    if (p.unrequested === p.blockCount) this.release(p);
+  }
+
   /** A request went unanswered or was rejected: the block goes back to the pool. */
   returnBlock(peer: P, block: BlockRequest): void {
     const ps = this.#peers.get(peer);

@@ -377,6 +377,8 @@ export class Trading implements PeerExchange {
       (err: unknown) => {
         blockPool.release(block);
         this.#addBacklog(-block.length);
+        // Storage forgot the block; the picker must too, so it is asked for again after a resume.
+        picker.blockNotWritten(index, begin);
         this.#onStorageError(err);
       },
     );
