@@ -1,14 +1,14 @@
-import { ShoalError } from '../../../src-shared/errors';
 import { DH_KEY_LENGTH, DhKeyPair } from './dh';
 import {
   ByteQueue,
   CRYPTO_PLAINTEXT,
   CRYPTO_RC4,
   hash,
-  indexOf,
   MAX_PAD,
+  mseError,
   padLength,
   randomPad,
+  readUint32,
   REQ1,
   REQ3,
   skeyHash,
@@ -16,15 +16,9 @@ import {
   VC_LENGTH,
   xor20,
   type CryptoAllowed,
-  type MseOutcome,
+  type MseStep,
 } from './mse-keys';
 import type { Rc4 } from './rc4';
-
-/** What a step of the handshake gives back: bytes to send, and the outcome once it is done. */
-export interface MseStep {
-  readonly send?: Uint8Array;
-  readonly done?: MseOutcome;
-}
 
 type InitiatorState = 'peer-key' | 'sync' | 'select' | 'pad-d' | 'done';
 
@@ -76,12 +70,9 @@ export class MseInitiator {
         }
         case 'sync': {
           // PadB hides where the reply starts; the encrypted VC marks it.
-          const at = indexOf(q.bytes.subarray(0, MAX_PAD + VC_LENGTH), this.#syncMark!);
-          if (at < 0) {
-            if (q.length >= MAX_PAD + VC_LENGTH) throw mseError('The peer did not answer the encrypted handshake (no verification constant).');
-            return { send };
-          }
-          q.take(at + VC_LENGTH);
+          const sync = q.skipThrough(this.#syncMark!);
+          if (sync === 'absent') throw mseError('The peer did not answer the encrypted handshake (no verification constant).');
+          if (sync === 'wait') return { send };
           this.#state = 'select';
           break;
         }
@@ -129,12 +120,4 @@ export class MseInitiator {
     this.#encrypt.update(body);
     return Buffer.concat([hash(REQ1, secret), xor20(skeyHash(this.#infoHash), hash(REQ3, secret)), body]);
   }
-}
-
-export function readUint32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
-}
-
-export function mseError(message: string): ShoalError {
-  return new ShoalError('protocol', message);
 }

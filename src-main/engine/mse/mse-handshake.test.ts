@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isShoalError } from '../../../src-shared/errors';
 import { DhKeyPair } from './dh';
-import { MseInitiator, type MseStep } from './initiator';
-import { equalBytes, skeyHash, type CryptoAllowed, type MseOutcome } from './mse-keys';
+import { MseInitiator } from './initiator';
+import { equalBytes, skeyHash, type CryptoAllowed, type MseOutcome, type MseStep } from './mse-keys';
 import { MseReceiver, type SkeyLookup } from './receiver';
 
 const BOTH: CryptoAllowed = { rc4: true, plaintext: true };
@@ -160,6 +160,24 @@ describe('MSE handshake, hostile peers', () => {
     const tampered = Buffer.from(offer);
     tampered[52]! ^= 0x80;
     expectProtocolError(() => receiver.push(tampered), /padding; at most 512/);
+  });
+
+  /** The receiver's last reply, ENCRYPT(VC, crypto_select, len(PadD), PadD), to an initiator that reached it. */
+  function replyToTamper(): { initiator: MseInitiator; reply: Buffer } {
+    const initiator = new MseInitiator(torrent, RC4_ONLY, new Uint8Array(0));
+    const receiver = new MseReceiver(BOTH, lookupAmong([torrent]));
+    const offer = initiator.push(receiver.push(initiator.start()).send!).send!;
+    return { initiator, reply: Buffer.from(receiver.push(offer).send!) };
+  }
+
+  it('refuses more PadD than allowed, and a method it did not offer (the initiator side)', () => {
+    // RC4 is a stream cipher: flipping a bit of the ciphertext flips the same bit of the plaintext.
+    const tooMuchPad = replyToTamper();
+    tooMuchPad.reply[8 + 4]! ^= 0x80; // high byte of len(PadD)
+    expectProtocolError(() => tooMuchPad.initiator.push(tooMuchPad.reply), /padding; at most 512/);
+    const plaintextSelected = replyToTamper();
+    plaintextSelected.reply[8 + 3]! ^= 0x03; // crypto_select: RC4 (2) becomes plaintext (1)
+    expectProtocolError(() => plaintextSelected.initiator.push(plaintextSelected.reply), /method we did not offer \(1\)/);
   });
 
   it('refuses a wrong verification constant', () => {

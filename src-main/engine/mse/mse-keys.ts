@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { ShoalError } from '../../../src-shared/errors';
 import { Rc4 } from './rc4';
 
 /** Most padding either side may send (PadA, PadB, PadC, PadD). */
@@ -76,9 +77,18 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Index of `needle` in `hay`, or -1. Windows here are at most a few hundred bytes. */
-export function indexOf(hay: Uint8Array, needle: Uint8Array): number {
-  return Buffer.from(hay.buffer, hay.byteOffset, hay.byteLength).indexOf(needle);
+/** What a step of the handshake gives back: bytes to send, and the outcome once it is done. */
+export interface MseStep {
+  readonly send?: Uint8Array;
+  readonly done?: MseOutcome;
+}
+
+export function mseError(message: string): ShoalError {
+  return new ShoalError('protocol', message);
+}
+
+export function readUint32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
 /** Bytes that arrive in pieces, read from the front. Its owner bounds how much it lets in. */
@@ -102,6 +112,20 @@ export class ByteQueue {
     joined.set(this.#bytes);
     joined.set(chunk, this.#bytes.length);
     this.#bytes = joined;
+  }
+
+  /**
+   * Skips padding of up to MAX_PAD bytes and the `mark` after it (a sync hash or the encrypted
+   * VC): 'found' once past it, 'wait' for more bytes, 'absent' when it cannot be there any more.
+   */
+  skipThrough(mark: Uint8Array): 'found' | 'wait' | 'absent' {
+    const window = this.#bytes.subarray(0, MAX_PAD + mark.length);
+    const at = Buffer.from(window.buffer, window.byteOffset, window.byteLength).indexOf(mark);
+    if (at >= 0) {
+      this.take(at + mark.length);
+      return 'found';
+    }
+    return this.#bytes.length >= MAX_PAD + mark.length ? 'absent' : 'wait';
   }
 
   /** Removes and returns the first `n` bytes (a view: copy before keeping it past the next push). */

@@ -1,14 +1,14 @@
 import { DH_KEY_LENGTH, DhKeyPair } from './dh';
-import { mseError, readUint32, type MseStep } from './initiator';
 import {
   ByteQueue,
   CRYPTO_PLAINTEXT,
   CRYPTO_RC4,
   hash,
-  indexOf,
   MAX_PAD,
+  mseError,
   padLength,
   randomPad,
+  readUint32,
   REQ1,
   REQ3,
   skeyHash,
@@ -16,6 +16,7 @@ import {
   VC_LENGTH,
   xor20,
   type CryptoAllowed,
+  type MseStep,
 } from './mse-keys';
 import type { Rc4 } from './rc4';
 
@@ -101,12 +102,10 @@ export class MseReceiver {
           break;
         }
         case 'sync': {
-          const at = indexOf(q.bytes.subarray(0, MAX_PAD + 20), this.#syncMark!);
-          if (at < 0) {
-            if (q.length >= MAX_PAD + 20) throw mseError('The peer sent no encrypted handshake we recognise (no sync hash within the padding allowed).');
-            return { send };
-          }
-          q.take(at + 20);
+          // PadA hides where the offer starts; HASH('req1', S) marks it.
+          const sync = q.skipThrough(this.#syncMark!);
+          if (sync === 'absent') throw mseError('The peer sent no encrypted handshake we recognise (no sync hash within the padding allowed).');
+          if (sync === 'wait') return { send };
           this.#state = 'skey';
           break;
         }
