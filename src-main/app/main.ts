@@ -21,7 +21,8 @@ startApp({
     windowIcon: join(assetsDir, 'icon.png'),
     trayIcon: join(assetsDir, 'tray.png'),
   },
-  startEngine: (dirs) => startEngineWorker(workerPath, dirs),
+  // A home user's router should let peers in: port forwarding is on unless the settings turn it off.
+  startEngine: (dirs) => startEngineWorker(workerPath, { ...dirs, portForwarding: true }),
 }).catch((err: unknown) => {
   console.error('shoal: could not start', err);
   app.exit(1);

@@ -26,6 +26,8 @@ export interface EngineSessionOptions {
   readonly discovery?: DiscoverySettings;
   /** Protocol encryption, from `--encryption`. */
   readonly encryption?: EncryptionMode;
+  /** Map the peer port on the router (`--port-forwarding`). */
+  readonly portForwarding?: boolean;
 }
 
 /**
@@ -85,6 +87,7 @@ export class EngineSession {
         ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
         ...options.discovery,
         ...(options.encryption !== undefined ? { encryption: options.encryption } : {}),
+        ...(options.portForwarding !== undefined ? { portForwarding: options.portForwarding } : {}),
       });
       const skip = options.skipFiles ?? [];
       const added = await api.invoke('addTorrent', { source, savePath: saveDir, ...(skip.length > 0 ? { skipFiles: [...skip] } : {}) }).catch(async (err: unknown) => {

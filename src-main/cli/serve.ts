@@ -152,7 +152,8 @@ const workerPath = fileURLToPath(new URL('./engine-worker.js', import.meta.url))
 const rendererDir = fileURLToPath(new URL('./renderer/', import.meta.url));
 
 export const command: Command = createServeCommand({
-  startEngine: (data) => startEngineWorker(workerPath, data),
+  // Like the app: port forwarding is on unless the settings turn it off.
+  startEngine: (data) => startEngineWorker(workerPath, { ...data, portForwarding: true }),
   rendererDir,
   requiredFiles: [workerPath, join(rendererDir, 'index.html')],
   untilStopped: untilSignal,

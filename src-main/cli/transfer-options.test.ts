@@ -80,3 +80,10 @@ describe('engineTuning encryption option', () => {
     expect(() => engineTuning({ encryption: 'forced' })).toThrow(/^--encryption is prefer, require or off, not "forced"$/);
   });
 });
+
+describe('engineTuning port forwarding', () => {
+  it('maps the port only when --port-forwarding is given', () => {
+    expect(engineTuning({}).portForwarding).toBeUndefined();
+    expect(engineTuning({ 'port-forwarding': true }).portForwarding).toBe(true);
+  });
+});

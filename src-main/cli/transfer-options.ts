@@ -69,6 +69,7 @@ export const transferOptions = {
   'upload-limit': { type: 'string' },
   ...discoveryOptions,
   ...encryptionOptions,
+  'port-forwarding': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -82,6 +83,7 @@ export const transferOptionsHelp = `  --port N                   port for incomi
                              same folder to carry on after a stop or a crash
 ${discoveryOptionsHelp}
 ${encryptionOptionsHelp}
+  --port-forwarding          map the peer port on the router (UPnP IGD, NAT-PMP) while running
   --json                     one JSON object per line: progress, then a summary`;
 
 interface TransferValues extends DiscoveryValues {
@@ -93,10 +95,11 @@ interface TransferValues extends DiscoveryValues {
   'download-limit'?: string;
   'upload-limit'?: string;
   encryption?: string;
+  'port-forwarding'?: boolean;
 }
 
 /** The engine settings those options ask for. */
-export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits' | 'speedLimit' | 'discovery' | 'encryption'> {
+export function engineTuning(values: TransferValues): Pick<EngineSessionOptions, 'listenPort' | 'announceInterval' | 'stateDir' | 'shareLimits' | 'speedLimit' | 'discovery' | 'encryption' | 'portForwarding'> {
   const listenPort = parsePortOption(values.port);
   const announceInterval = parseSecondsOption('--announce-interval', values['announce-interval']);
   const stateDir = values['state-dir'];
@@ -113,6 +116,8 @@ export function engineTuning(values: TransferValues): Pick<EngineSessionOptions,
     ...(announceInterval !== undefined ? { announceInterval } : {}),
     ...(stateDir !== undefined ? { stateDir } : {}),
     ...(shareLimits !== undefined ? { shareLimits } : {}),
+    // Off unless asked: a one-shot download leaves the router as it found it.
+    ...(values['port-forwarding'] ? { portForwarding: true } : {}),
   };
 }
 

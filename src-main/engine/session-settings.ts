@@ -5,13 +5,14 @@ import { parseHostPort } from './dht/bootstrap-list';
 import { DEFAULT_PORT } from './session-sockets';
 
 /** A new session's settings, before the saved ones apply. */
-export function initialSettings(o: { readonly downloadDir: string; readonly listenPort?: number; readonly maxConnectionsPerTorrent?: number }): Settings {
+export function initialSettings(o: { readonly downloadDir: string; readonly listenPort?: number; readonly maxConnectionsPerTorrent?: number; readonly portForwarding?: boolean }): Settings {
   return {
     downloadDir: resolve(o.downloadDir),
     listenPort: o.listenPort ?? DEFAULT_PORT,
     maxConnectionsPerTorrent: o.maxConnectionsPerTorrent ?? 40,
     theme: 'system',
     ...structuredClone(defaultLimitSettings),
+    ...(o.portForwarding ? { portForwarding: true } : {}),
   };
 }
 

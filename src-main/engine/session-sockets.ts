@@ -1,28 +1,36 @@
+import type { PortForwardingStatus } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
 import { SessionDht, type SessionDhtOptions } from './dht/session-dht';
 import { PeerListener, type IncomingRouter } from './listener';
 import type { IncomingEncryption } from './wire/incoming-reader';
+import { PortForwarding } from './portmap/port-forwarding';
 
 export const DEFAULT_PORT = 6881;
 export const DEFAULT_TRACKER_PORT = 6969;
+const NOT_FORWARDING: PortForwardingStatus = { state: 'off', externalPort: null, externalAddress: null, via: [], reason: null };
 
 export interface SessionSocketsOptions extends Omit<SessionDhtOptions, 'port' | 'bootstrap'> {
   /** Hands an incoming peer to its torrent. */
   readonly route: IncomingRouter;
   /** Which of plain and encrypted incoming peers are taken, and how an encrypted one names its torrent. */
   readonly encryption: IncomingEncryption;
+  /** Port forwarding's state changed (the status bar shows it; trackers hear a new external port). */
+  readonly forwarding?: (status: PortForwardingStatus) => void;
 }
 
 /**
  * The session's listening sockets: the one port for peers (TCP, and the DHT on its UDP side when
- * the `dht` setting is on), and the embedded tracker when it runs.
+ * the `dht` setting is on), the embedded tracker when it runs, and the peer port's mappings on
+ * the router when `portForwarding` is on.
  */
 export class SessionSockets {
   readonly #o: SessionSocketsOptions;
   #listener: PeerListener | undefined;
   #tracker: TrackerServer | undefined;
   #dht: SessionDht | undefined;
+  #portmap: PortForwarding | undefined;
+  #forwarding = NOT_FORWARDING;
 
   constructor(options: SessionSocketsOptions) {
     this.#o = options;
@@ -31,6 +39,11 @@ export class SessionSockets {
   /** The port peers reach us on; 0 while not listening. */
   get port(): number {
     return this.#listener?.port ?? 0;
+  }
+
+  /** Port forwarding's state, for the status bar. */
+  get forwarding(): PortForwardingStatus {
+    return this.#forwarding;
   }
 
   /**
@@ -91,10 +104,30 @@ export class SessionSockets {
     this.#dht = await SessionDht.start({ ...dht, port: this.port, ...(bootstrap ? { bootstrap } : {}) });
   }
 
+  /** (Re)starts mapping the peer port on the router, or stops it, removing the mappings made. */
+  async applyPortForwarding(on: boolean): Promise<void> {
+    await this.#portmap?.close();
+    this.#portmap = undefined;
+    this.#forwardingChanged(NOT_FORWARDING);
+    if (!on) return;
+    this.#portmap = new PortForwarding({
+      port: this.port,
+      changed: (status) => this.#forwardingChanged({ ...status, via: [...status.via] }),
+      ...(this.#o.log ? { log: this.#o.log } : {}),
+    });
+  }
+
   async close(): Promise<void> {
+    await this.#portmap?.close();
     await this.#listener?.close();
     await this.#tracker?.close();
     await this.#dht?.close();
+  }
+
+  #forwardingChanged(status: PortForwardingStatus): void {
+    if (JSON.stringify(status) === JSON.stringify(this.#forwarding)) return;
+    this.#forwarding = status;
+    this.#o.forwarding?.(status);
   }
 
   async #listen(port: number): Promise<void> {

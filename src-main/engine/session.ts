@@ -28,6 +28,8 @@ export interface SessionOptions {
   readonly downloadDir: string;
   /** Port for peers. Absent: 6881, or any free port when that one is taken. */
   readonly listenPort?: number;
+  /** Map the peer port on the router unless the saved settings say otherwise. */
+  readonly portForwarding?: boolean;
   /** Interface peers may connect on; all of them unless told. */
   readonly listenHost?: string;
   readonly maxConnectionsPerTorrent?: number;
@@ -57,12 +59,15 @@ export class Session implements EngineApi {
     send: (payload) => this.#emit({ name: 'torrents', payload }),
   });
   #settings: Settings;
+  /** The peer port's external side on the router, once mapped. */
+  #externalPort: number | null = null;
   readonly #sockets: SessionSockets;
   /** Stats and the subscribed torrent's detail, once a second. */
   readonly #status = new StatusFeed({
     torrents: this.#torrents,
     downloadDir: () => this.#settings.downloadDir,
     altSpeedActive: () => this.#policy.altSpeedActive(),
+    portForwarding: () => this.#sockets.forwarding,
     heard: () => this.#listeners.size > 0,
     emit: (event) => this.#emit(event),
   });
@@ -100,6 +105,7 @@ export class Session implements EngineApi {
         ...(options.log ? { log: options.log } : {}),
       },
       ...(options.log ? { log: options.log } : {}),
+      forwarding: (status) => this.#forwardingChanged(status.externalPort),
     });
     this.#settings = initialSettings(options);
   }
@@ -114,6 +120,7 @@ export class Session implements EngineApi {
     await session.#sockets.listen(session.#settings.listenPort, options.listenPort !== undefined, options.log);
     session.#settings.listenPort = session.listenPort;
     await session.#sockets.applyDht(session.#settings.dht !== false, session.#settings.dhtBootstrap);
+    if (session.#settings.portForwarding) await session.#sockets.applyPortForwarding(true);
     if (persist && saved) await session.#restore(persist, saved);
     session.#timers.push(
       setInterval(() => session.#feed.flush(), options.listIntervalMs ?? 500),
@@ -259,6 +266,7 @@ export class Session implements EngineApi {
     const dhtChanged = input.dht !== undefined || input.dhtBootstrap !== undefined || input.listenPort !== undefined;
     this.#settings = changedSettings(this.#settings, input);
     if (dhtChanged) await this.#sockets.applyDht(this.#settings.dht !== false, this.#settings.dhtBootstrap);
+    if (input.portForwarding !== undefined || input.listenPort !== undefined) await this.#sockets.applyPortForwarding(this.#settings.portForwarding === true);
     this.#policy.applyQueue();
     this.#persist?.soon();
     this.#policy.applySpeedLimits();
@@ -288,6 +296,13 @@ export class Session implements EngineApi {
         yield { infoHash: t.infoHash, announce: true, addPeers };
       }
     }
+  }
+
+  /** Trackers hear a new external port from the router at once (within their minimum interval). */
+  #forwardingChanged(externalPort: number | null): void {
+    if (externalPort === null || externalPort === this.#externalPort) return;
+    this.#externalPort = externalPort;
+    for (const t of this.#torrents.values()) t.announcer.announceNow();
   }
 
   /** Brings back the saved torrents in their order, then saves from here on. */

@@ -1,5 +1,5 @@
 import { statfs } from 'node:fs/promises';
-import type { EventPayload, ShoalEvent, SubscriptionTab } from '../../src-shared/contract';
+import type { EventPayload, PortForwardingStatus, ShoalEvent, SubscriptionTab } from '../../src-shared/contract';
 import type { Torrent } from './torrent';
 import * as views from './torrent-views';
 
@@ -7,6 +7,7 @@ export interface StatusFeedOptions {
   readonly torrents: ReadonlyMap<string, Torrent>;
   readonly downloadDir: () => string;
   readonly altSpeedActive: () => boolean;
+  readonly portForwarding: () => PortForwardingStatus;
   /** Someone hears the events; without anyone, nothing is built. */
   readonly heard: () => boolean;
   readonly emit: (event: ShoalEvent) => void;
@@ -48,7 +49,7 @@ export class StatusFeed {
       (s) => s.bavail * s.bsize,
       () => null,
     );
-    this.#o.emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#o.altSpeedActive() } });
+    this.#o.emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#o.altSpeedActive(), portForwarding: this.#o.portForwarding() } });
     this.#emitDetail();
   }
 

@@ -11,6 +11,8 @@ export const workerDataSchema = z.object({
   downloadDirGiven: z.boolean().optional(),
   /** Port for peers; absent: 6881, or any free port when that one is taken. */
   listenPort: z.int().min(0).max(65535).optional(),
+  /** Map the peer port on the router until saved settings say otherwise (the app and `serve`: on). */
+  portForwarding: z.boolean().optional(),
   /** A message here asks for a clean exit: torrents stopped, the session saved. */
   control: z.instanceof(MessagePort).optional(),
 });

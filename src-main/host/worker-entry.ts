@@ -13,6 +13,7 @@ const session = await Session.start({
   ...(data.stateDir !== undefined ? { stateDir: data.stateDir } : {}),
   ...(data.downloadDirGiven ? { downloadDirGiven: true } : {}),
   ...(data.listenPort !== undefined ? { listenPort: data.listenPort } : {}),
+  ...(data.portForwarding ? { portForwarding: true } : {}),
   // Log lines quote tracker URLs, peers' reasons and names: escaped, as everything for a terminal.
   log: (line) => console.error(terminalLine(line)),
 });

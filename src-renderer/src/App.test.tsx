@@ -264,6 +264,18 @@ describe('notices, status bar and theme', () => {
     expect(bar.textContent).toContain('Free: 5.00 GiB');
   });
 
+  it('shows the port the router forwards, or why it does not', async () => {
+    const app = await renderApp();
+    const stats = { downRate: 0, upRate: 0, connectedPeers: 0, freeSpace: null, downloadDir: '/d', altSpeedActive: false };
+    const bar = screen.getByRole('contentinfo', { name: 'Status bar' });
+    app.emit('stats', { ...stats, portForwarding: { state: 'off', externalPort: null, externalAddress: null, via: [], reason: null } });
+    expect(bar.textContent).not.toContain('Port');
+    app.emit('stats', { ...stats, portForwarding: { state: 'mapped', externalPort: 51413, externalAddress: '11.22.33.44', via: ['upnp', 'natpmp'], reason: null } });
+    expect(within(bar).getByText('Port 51413 open').title).toBe('Forwarded by the router over UPnP and NAT-PMP (external address 11.22.33.44)');
+    app.emit('stats', { ...stats, portForwarding: { state: 'failed', externalPort: null, externalAddress: null, via: [], reason: 'UPnP: no UPnP gateway answered; NAT-PMP: no reply from the gateway' } });
+    expect(within(bar).getByText('Port not forwarded').title).toBe('Port forwarding failed: UPnP: no UPnP gateway answered; NAT-PMP: no reply from the gateway');
+  });
+
   it('switches and stores the theme from the settings dialog', async () => {
     const api = new FakeApi().respond('getSettings', () => defaultSettings).respond('setSettings', (input) => ({ ...defaultSettings, ...input }));
     await renderApp(api);

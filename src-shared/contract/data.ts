@@ -199,6 +199,18 @@ export const trackerInfoSchema = z.object({
   completed: count.nullable(),
 });
 
+/** Port forwarding on the home router (UPnP IGD, NAT-PMP): off, being tried, done, or why it failed. */
+export const portForwardingStatusSchema = z.object({
+  state: z.enum(['off', 'trying', 'mapped', 'failed']),
+  /** The port peers outside reach us on, once mapped. */
+  externalPort: z.int().min(1).max(65535).nullable(),
+  /** The router's external address, once it said it. */
+  externalAddress: z.string().max(45).nullable(),
+  via: z.array(z.enum(['upnp', 'natpmp'])).max(2),
+  /** Why mapping failed (each method's reason), when nothing is mapped. */
+  reason: z.string().max(2000).nullable(),
+});
+
 export const globalStatsSchema = z.object({
   downRate: rate,
   upRate: rate,
@@ -208,6 +220,8 @@ export const globalStatsSchema = z.object({
   downloadDir: path,
   /** The alternative speed limits apply now (switched on by hand or by the schedule). */
   altSpeedActive: z.boolean(),
+  /** Absent from engines before port forwarding existed. */
+  portForwarding: portForwardingStatusSchema.optional(),
 });
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
@@ -247,6 +261,8 @@ export const settingsSchema = z.object({
   pex: z.boolean().optional(),
   /** Local service discovery (BEP 14) by multicast on the local network; on unless false. Private torrents never use it. */
   lsd: z.boolean().optional(),
+  /** Map the peer port on the router (UPnP IGD and NAT-PMP); absent: off (the app and `serve` start with it on). */
+  portForwarding: z.boolean().optional(),
 });
 
 /** Defaults for the limits part of the settings: nothing limited, no share limit, qBittorrent's queue sizes. */
@@ -278,6 +294,7 @@ export type FileInfo = z.infer<typeof fileInfoSchema>;
 export type TrackerStatus = z.infer<typeof trackerStatusSchema>;
 export type TrackerInfo = z.infer<typeof trackerInfoSchema>;
 export type GlobalStats = z.infer<typeof globalStatsSchema>;
+export type PortForwardingStatus = z.infer<typeof portForwardingStatusSchema>;
 export type Theme = z.infer<typeof themeSchema>;
 export type EncryptionMode = z.infer<typeof encryptionModeSchema>;
 export type PeerEncryption = PeerInfo['encryption'];

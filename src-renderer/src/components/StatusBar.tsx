@@ -1,6 +1,7 @@
 import { formatBytes, formatRate } from '../format';
 import { useShoal } from '../store/store';
 import { AltSpeedToggle } from './AltSpeedToggle';
+import { PortForwardingStatus } from './PortForwardingStatus';
 import { TrackerToggle } from './TrackerToggle';
 
 /**
@@ -46,6 +47,7 @@ export function StatusBar() {
       <span title={stats ? `Free space at ${stats.downloadDir}` : 'Free space'}>
         Free: {stats?.freeSpace === null || stats === null ? '—' : formatBytes(stats.freeSpace)}
       </span>
+      <PortForwardingStatus />
       <TrackerToggle />
     </footer>
   );

@@ -107,6 +107,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           <legend>Downloads and connections</legend>
           <TextField label="Download folder" inputMode="text" wide value={draft.downloadDir} error={errors.downloadDir} onChange={(downloadDir) => set({ downloadDir })} />
           <TextField label="Listening port" value={draft.listenPort} error={errors.listenPort} onChange={(listenPort) => set({ listenPort })} hint={<small className="muted">0 picks a free port</small>} />
+          <CheckField label="Forward the port on the router (UPnP, NAT-PMP)" checked={draft.portForwarding} onChange={(portForwarding) => set({ portForwarding })} />
           <TextField label="Connections per torrent" value={draft.maxConnections} error={errors.maxConnections} onChange={(maxConnections) => set({ maxConnections })} />
           <SelectField label="Theme" value={draft.theme} options={themes} onChange={(theme) => set({ theme })} />
           <CheckField label="Run the embedded tracker" checked={draft.trackerEnabled} onChange={(trackerEnabled) => set({ trackerEnabled })} />

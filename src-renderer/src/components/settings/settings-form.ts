@@ -6,6 +6,7 @@ import { Problems, timeText } from './form-parse';
 export interface SettingsDraft {
   downloadDir: string;
   listenPort: string;
+  portForwarding: boolean;
   maxConnections: string;
   theme: Theme;
   trackerEnabled: boolean;
@@ -28,6 +29,7 @@ export function settingsDraft(s: Settings): SettingsDraft {
   return {
     downloadDir: s.downloadDir,
     listenPort: String(s.listenPort),
+    portForwarding: s.portForwarding ?? false,
     maxConnections: String(s.maxConnectionsPerTorrent),
     theme: s.theme,
     trackerEnabled: s.trackerEnabled ?? false,
@@ -70,6 +72,7 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
   const settings: EditedSettings = {
     downloadDir,
     listenPort: p.integer('listenPort', d.listenPort, 0, 65535, 'Listening port'),
+    portForwarding: d.portForwarding,
     maxConnectionsPerTorrent: p.integer('maxConnections', d.maxConnections, 1, 10_000, 'Connections per torrent'),
     theme: d.theme,
     trackerEnabled: d.trackerEnabled,
@@ -91,8 +94,8 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
 
 /** Only the settings that differ, so saving never overwrites what another window changed meanwhile. */
 export function changedSettings(before: Settings, after: EditedSettings): CommandInput<'setSettings'> {
-  // Tracker settings the engine never stored read as the defaults the dialog showed.
-  const base = { ...before, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort };
+  // Tracker and port forwarding settings the engine never stored read as the defaults the dialog showed.
+  const base = { ...before, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, portForwarding: before.portForwarding ?? false };
   const changed: Record<string, unknown> = {};
   for (const key of Object.keys(after) as (keyof EditedSettings)[]) {
     if (!sameData(base[key], after[key])) changed[key] = after[key];
