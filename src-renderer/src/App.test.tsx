@@ -7,14 +7,15 @@ import { hashOf, summary } from './testing/torrents';
 
 afterEach(cleanup);
 
-// Cell 0 is the queue position; 1 the name.
-const names = () => screen.getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('gridcell')[1]!.textContent);
+// Cell 0 is the queue position; 1 the name (and an error's reason after it).
+const nameOf = (r: HTMLElement) => within(r).getAllByRole('gridcell')[1]!.querySelector('.row-name')!.textContent;
+const names = () => screen.getAllByRole('row').slice(1).map(nameOf);
 const row = (name: string) => screen.getAllByRole('row').find((r) => r.textContent?.includes(name))!;
 const selectedNames = () =>
   screen
     .getAllByRole('row')
     .filter((r) => r.getAttribute('aria-selected') === 'true')
-    .map((r) => within(r).getAllByRole('gridcell')[1]!.textContent);
+    .map(nameOf);
 
 async function withFive() {
   const app = await renderApp();
@@ -39,6 +40,14 @@ describe('torrent list', () => {
     const cells = within(row('alpha')).getAllByRole('gridcell').map((c) => c.textContent);
     expect(cells).toEqual(['', 'alpha', '3.00 MiB', '50.0%', 'Downloading', '1.95 KiB/s', '200 B/s', '2m 0s', '2 (10)', '3 (20)', '0.00']);
     expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('ascending');
+  });
+
+  it('says why a torrent stopped in its row, beside its name, not only in a tooltip', async () => {
+    await withFive();
+    const cells = within(row('charlie')).getAllByRole('gridcell');
+    expect(cells[1]!.textContent).toBe('charlie — Disk full');
+    expect(cells[4]!.textContent).toBe('Error');
+    expect(within(row('alpha')).getAllByRole('gridcell')[1]!.textContent).toBe('alpha');
   });
 
   it('sorts by a clicked header and flips on a second click', async () => {

@@ -1,14 +1,14 @@
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GeneralInfo } from '../../api/contract';
+import type { GeneralInfo, TorrentSummary } from '../../api/contract';
 import { renderApp } from '../../testing/render-app';
 import { generalInfo, hashOf, summary } from '../../testing/torrents';
 
 afterEach(cleanup);
 
-async function showGeneral(info: GeneralInfo) {
+async function showGeneral(info: GeneralInfo, over: Partial<TorrentSummary> = {}) {
   const app = await renderApp();
-  app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha' })], removed: [] });
+  app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha', ...over })], removed: [] });
   fireEvent.mouseDown(screen.getAllByRole('row').find((r) => r.textContent?.includes('alpha'))!);
   app.emit('detail', { infoHash: hashOf(1), general: info });
   return screen.getByRole('tabpanel').textContent ?? '';
@@ -23,5 +23,13 @@ describe('the General tab', () => {
     const text = await showGeneral(generalInfo({ length: 0, pieceLength: 0, pieceCount: 0 }));
     expect(text).toContain('SizeUnknown until the metadata arrives');
     expect(text).not.toContain('0 × 0');
+  });
+
+  it('says first why a torrent stopped and what to do, and nothing of the kind when it runs', async () => {
+    const reason = 'The disk is full while writing /downloads/alpha. Free some space on that disk, then resume the torrent.';
+    const text = await showGeneral(generalInfo({}), { state: 'error', error: reason });
+    expect(text.startsWith(`Stopped by an error${reason}`)).toBe(true);
+    cleanup();
+    expect(await showGeneral(generalInfo({}))).not.toContain('Stopped by an error');
   });
 });

@@ -11,6 +11,12 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
   const health = copies >= 1 ? 'healthy' : copies > 0 ? 'incomplete' : 'dead';
   return (
     <div className="general">
+      {summary !== undefined && summary.error !== null && (
+        <section className="torrent-problem" aria-labelledby="torrent-problem">
+          <h3 id="torrent-problem">Stopped by an error</h3>
+          <p>{summary.error}</p>
+        </section>
+      )}
       <section aria-labelledby="swarm-health">
         <h3 id="swarm-health">Swarm health</h3>
         <dl className="kv">

@@ -49,9 +49,13 @@ export const TorrentRow = memo(function TorrentRow({ infoHash, rowIndex, top, on
       data-state={t.state}
     >
       <div role="gridcell" className="cell end muted">{t.queuePosition ?? ''}</div>
-      <div role="gridcell" className="cell name" title={t.error ?? t.name}>
+      <div role="gridcell" className="cell name" title={t.error ? `${t.name}: ${t.error}` : t.name}>
         <span className={`dot ${t.state}`} aria-hidden="true" />
-        <span className="ellipsis">{t.name}</span>
+        {/* The reason is read in the row itself, beside the name, not only in a tooltip. */}
+        <span className="ellipsis">
+          <span className="row-name">{t.name}</span>
+          {t.error !== null && <span className="row-error"> — {t.error}</span>}
+        </span>
       </div>
       <div role="gridcell" className="cell end">{formatBytes(t.length)}</div>
       <div role="gridcell" className="cell">
