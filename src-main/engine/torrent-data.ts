@@ -82,6 +82,7 @@ export class TorrentData {
       port: o.listenPort,
       ...(o.announceIntervalSec !== undefined ? { intervalOverrideSec: o.announceIntervalSec } : {}),
       stats: () => ({ uploaded: o.swarm.totals.uploaded, downloaded: o.swarm.totals.downloaded, left: this.bytesLeft }),
+      partialSeed: () => this.isComplete && !this.#storage.have.complete,
       onPeers: (peers) => o.events.peers(peers),
       onChange: () => o.events.trackersChanged(),
     });

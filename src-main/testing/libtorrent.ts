@@ -101,3 +101,16 @@ export async function startLibtorrent(config: LibtorrentConfig): Promise<Libtorr
     stop: () => proc.stop(),
   };
 }
+
+/** Waits until libtorrent takes peers for its (first) torrent: its queue resumes an added torrent about a second later. */
+export async function untilResumed(peer: LibtorrentPeer, seeding: boolean): Promise<void> {
+  await waitFor(
+    'libtorrent to take peers',
+    async () => {
+      const status = (await peer.status()).torrents[0];
+      return status && !status.paused && status.is_seeding === seeding ? true : undefined;
+    },
+    20_000,
+    100,
+  );
+}

@@ -2,12 +2,13 @@
 // torrent's lifecycle (no session, no listening socket).
 import type { Metainfo } from '../engine/metainfo/metainfo';
 import { Torrent } from '../engine/torrent';
+import { generatePeerId } from '../engine/wire/peer-id';
 
 export function quietTorrent(metainfo: Metainfo, savePath: string): Torrent {
   return new Torrent({
     metainfo,
     savePath,
-    peerId: new Uint8Array(20),
+    peerId: generatePeerId(), // a real one: libtorrent hangs up on an all-zero peer id
     listenPort: 6881,
     maxConnections: 10,
     events: { finished: () => undefined, failed: () => undefined, log: () => undefined, uploaded: () => undefined, changed: () => undefined, metadataArrived: () => undefined },

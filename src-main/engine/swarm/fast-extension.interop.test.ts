@@ -4,10 +4,10 @@
 // scripted peer in fast-extension.test.ts.) Bounded; the lab stops libtorrent after it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { useInteropLab } from '../../testing/interop-lab';
-import { startLibtorrent, type LibtorrentPeer } from '../../testing/libtorrent';
+import { startLibtorrent, untilResumed } from '../../testing/libtorrent';
 import { waitFor } from '../../testing/processes';
-import { Torrent } from '../torrent';
-import { generatePeerId } from '../wire/peer-id';
+import { quietTorrent } from '../../testing/quiet-torrent';
+import type { Torrent } from '../torrent';
 
 const PIECES = 64;
 const lab = useInteropLab('fast-ext', { one: { files: { 'one.bin': PIECES * 32768 }, pieceLengthLog2: 15, tracker: false } });
@@ -17,27 +17,11 @@ afterEach(async () => {
   for (const t of torrents.splice(0)) await t.remove(false);
 });
 
-/** A torrent with a real peer id: libtorrent hangs up on an all-zero one, which `quietTorrent` has. */
 function start(savePath: string): Torrent {
-  const torrent = new Torrent({
-    metainfo: lab.torrent('one').metainfo,
-    savePath,
-    peerId: generatePeerId(),
-    listenPort: 1,
-    maxConnections: 10,
-    events: { finished: () => undefined, failed: () => undefined, log: () => undefined, uploaded: () => undefined, changed: () => undefined, metadataArrived: () => undefined },
-  });
+  const torrent = quietTorrent(lab.torrent('one').metainfo, savePath);
   torrents.push(torrent);
   void torrent.start();
   return torrent;
-}
-
-/** libtorrent refuses peers of a torrent its queue has not resumed yet (about a second after adding). */
-async function untilResumed(peer: LibtorrentPeer, seeding: boolean): Promise<void> {
-  await waitFor('libtorrent to take peers', async () => {
-    const status = (await peer.status()).torrents[0];
-    return status && !status.paused && status.is_seeding === seeding ? true : undefined;
-  }, 20_000, 100);
 }
 
 describe('fast extension with libtorrent', () => {

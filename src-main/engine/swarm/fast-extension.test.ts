@@ -1,26 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTorrent } from '../../testing/build-torrent';
 import { tempDir, waitFor } from '../../testing/processes';
 import { quietTorrent } from '../../testing/quiet-torrent';
+import { scriptedPeer, type ScriptedPeer } from '../../testing/scripted-peer';
 import type { Metainfo } from '../metainfo/metainfo';
 import type { Torrent } from '../torrent';
 import { allowedFastSet } from '../wire/allowed-fast';
 import type { BlockRef } from '../wire/messages';
-import { PeerConnection } from '../wire/peer-connection';
-import { generatePeerId } from '../wire/peer-id';
-import { readHandshake } from '../wire/read-handshake';
+import type { PeerConnection } from '../wire/peer-connection';
 import { addPieceHint, allowedFastFor, MAX_PIECE_HINTS, removePieceHint } from './fast-extension';
 
 const PIECE = 16384;
 const PIECES = 40;
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
-const servers: Server[] = [];
-const conns: PeerConnection[] = [];
+const peers: ScriptedPeer[] = [];
 const torrents: Torrent[] = [];
 
 beforeEach(async () => {
@@ -29,8 +26,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const t of torrents.splice(0)) await t.remove(false);
-  for (const c of conns.splice(0)) c.close('test over');
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(peers.splice(0).map((p) => p.stop()));
   await dir.remove();
 });
 
@@ -47,21 +43,10 @@ function startTorrent(metainfo: Metainfo, savePath: string): Torrent {
   return torrent;
 }
 
-/** A scripted peer the torrent dials: the test drives it message by message. */
-async function scriptedPeer(metainfo: Metainfo, torrent: Torrent): Promise<PeerConnection> {
-  let resolve!: (c: PeerConnection) => void;
-  const opened = new Promise<PeerConnection>((r) => (resolve = r));
-  const server = createServer((socket) => {
-    readHandshake(socket).then((received) => {
-      const conn = PeerConnection.accept(socket, received, { infoHash: metainfo.infoHash, peerId: generatePeerId(), pieceCount: PIECES });
-      conns.push(conn);
-      conn.on('handshake', () => resolve(conn));
-    }, () => undefined);
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  torrent.addPeers([{ host: '127.0.0.1', port: (server.address() as { port: number }).port }], 'tracker');
-  return opened;
+async function connectScripted(metainfo: Metainfo, torrent: Torrent): Promise<PeerConnection> {
+  const peer = await scriptedPeer(metainfo, torrent);
+  peers.push(peer);
+  return peer.accepted;
 }
 
 interface Seen {
@@ -101,7 +86,7 @@ const block = (index: number): BlockRef => ({ index, begin: 0, length: PIECE });
 describe('fast extension (BEP 6), a Shoal seeder', () => {
   it('says have all, gives the canonical allowed-fast set, serves it while choking and rejects the rest', async () => {
     const { metainfo, content, torrent } = await seeder();
-    const peer = await scriptedPeer(metainfo, torrent);
+    const peer = await connectScripted(metainfo, torrent);
     const seen = watch(peer);
     const allowed = allowedFastSet(metainfo.infoHash, '127.0.0.1', PIECES, 10);
     await waitFor('the allowed-fast set', () => (seen.allowedFast.length === allowed.length ? true : undefined), 5000, 10);
@@ -121,7 +106,7 @@ describe('fast extension (BEP 6), a Shoal seeder', () => {
 
   it('answers every request exactly once when it chokes, and suggests pieces it just read into its cache', async () => {
     const { metainfo, torrent } = await seeder();
-    const peer = await scriptedPeer(metainfo, torrent);
+    const peer = await connectScripted(metainfo, torrent);
     const seen = watch(peer);
     const allowed = allowedFastSet(metainfo.infoHash, '127.0.0.1', PIECES, 10);
     peer.interested();
@@ -151,7 +136,7 @@ describe('fast extension (BEP 6), a Shoal downloader', () => {
   it('asks a choking peer only for its allowed-fast pieces, drops one it rejects, and asks for a suggested piece first once unchoked', async () => {
     const { metainfo } = makeTorrent();
     const torrent = startTorrent(metainfo, join(dir.path, 'leech'));
-    const peer = await scriptedPeer(metainfo, torrent);
+    const peer = await connectScripted(metainfo, torrent);
     const seen = watch(peer);
     peer.sendHaveAll();
     const [kept, refused] = [7, 23];

@@ -50,4 +50,9 @@ export class SwarmPeer {
   get isSeed(): boolean {
     return this.has.complete;
   }
+
+  /** The peer wants nothing from anyone: a seed, or a partial seed (BEP 21 `upload_only`). */
+  get uploadOnly(): boolean {
+    return this.isSeed || this.conn.peerExtendedHandshake?.uploadOnly === true;
+  }
 }

@@ -82,6 +82,8 @@ export class Trading implements PeerExchange {
   #storage: Storage;
   readonly #peers = new Map<string, SwarmPeer>();
   readonly #byConn = new Map<PeerConnection, SwarmPeer>();
+  /** Each peer's BEP 9 side, kept to build its extended handshake again (BEP 21 `upload_only`). */
+  readonly #responders = new Map<SwarmPeer, MetadataResponder>();
   readonly #uploader: Uploader;
   readonly #smartBan = new SmartBan();
   readonly #pex: SwarmPex;
@@ -171,6 +173,7 @@ export class Trading implements PeerExchange {
     if (this.#readingPaused) conn.pauseReading();
     this.#pex.joined(conn);
     const metadata = new MetadataResponder(conn, this.#o.metainfo.infoBytes);
+    this.#responders.set(peer, metadata);
     this.#greet(peer, metadata);
     this.#listen(peer, metadata);
   }
@@ -185,6 +188,7 @@ export class Trading implements PeerExchange {
       this.#o.events.log(`${peer.key} disconnected mid-piece (${reason}); its ${outstanding} requests go to other peers`);
     }
     this.#peers.delete(peer.key);
+    this.#responders.delete(peer);
     this.#o.events.changed();
     this.#o.bandwidth.up.cancel(peer.serveWhenAllowed);
     this.#o.picker.peerGone(peer);
@@ -213,10 +217,7 @@ export class Trading implements PeerExchange {
 
   #greet(peer: SwarmPeer, metadata: MetadataResponder): void {
     const { conn } = peer;
-    if (conn.extensionProtocol) {
-      const fields = metadata.handshakeFields();
-      conn.sendExtendedHandshake({ ...fields, m: { ...fields.m, ...this.#pex.handshakeFields() }, v: 'Shoal 0.1.0', reqq: MAX_QUEUED_REQUESTS });
-    }
+    if (conn.extensionProtocol) this.#sendExtendedHandshake(peer, metadata);
     const have = this.#storage.have;
     if (conn.fastExtension && have.complete) conn.sendHaveAll();
     else if (conn.fastExtension && have.count === 0) conn.sendHaveNone();
@@ -231,6 +232,7 @@ export class Trading implements PeerExchange {
       if (id === UT_METADATA_LOCAL_ID) metadata.handle(payload);
       else if (id === UT_PEX_LOCAL_ID) this.#pex.receive(conn, payload);
     });
+    conn.on('extendedHandshake', () => this.#closeIfNothingToTrade(peer));
     conn.on('bitfield', (bytes) => {
       const bits = new Bitfield(this.#o.metainfo.pieceCount, bytes);
       peer.has = bits;
@@ -285,13 +287,26 @@ export class Trading implements PeerExchange {
   }
 
   #afterHaveChange(peer: SwarmPeer): void {
-    // Two seeds have nothing to trade.
-    if (peer.isSeed && this.#storage.have.complete) {
-      peer.conn.close('both sides are seeds');
-      return;
-    }
+    if (this.#closeIfNothingToTrade(peer)) return;
     if (!peer.interested) this.#updateInterest(peer);
     if (peer.interested) this.#fill(peer);
+  }
+
+  /**
+   * Two seeds have nothing to trade, nor do a seed and a partial seed (BEP 21): we want nothing
+   * more and neither does the peer (it has everything, or said `upload_only`).
+   */
+  #closeIfNothingToTrade(peer: SwarmPeer): boolean {
+    if (!this.complete || !peer.uploadOnly) return false;
+    peer.conn.close(this.#storage.have.complete && peer.isSeed ? 'both sides are seeds' : 'both sides are (partial) seeds');
+    return true;
+  }
+
+  /** Our BEP 10 handshake; sent again when we become a (partial) seed, for its `upload_only` (BEP 21). */
+  #sendExtendedHandshake(peer: SwarmPeer, metadata: MetadataResponder): void {
+    const fields = metadata.handshakeFields();
+    const handshake = { ...fields, m: { ...fields.m, ...this.#pex.handshakeFields() }, v: 'Shoal 0.1.0', reqq: MAX_QUEUED_REQUESTS };
+    peer.conn.sendExtendedHandshake(this.complete ? { ...handshake, uploadOnly: true } : handshake);
   }
 
   #updateInterest(peer: SwarmPeer): void {
@@ -412,7 +427,9 @@ export class Trading implements PeerExchange {
     if (this.complete) {
       for (const peer of this.#peers.values()) {
         this.#setInterested(peer, false);
-        if (peer.isSeed && this.#storage.have.complete) peer.conn.close('both sides are seeds');
+        if (this.#closeIfNothingToTrade(peer)) continue;
+        const metadata = this.#responders.get(peer);
+        if (metadata && peer.conn.extensionProtocol) this.#sendExtendedHandshake(peer, metadata);
       }
       this.#o.events.complete();
     }

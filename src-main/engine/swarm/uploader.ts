@@ -186,7 +186,7 @@ export class Uploader {
       downRate: p.conn.downloadRate(now),
       upRate: p.conn.uploadRate(now),
       isNew: now - p.connectedAt < 30_000,
-      isSeed: p.isSeed,
+      isSeed: p.uploadOnly,
     }));
     const unchoke = this.#choker.rechoke(candidates, seeding);
     for (const peer of peers) {

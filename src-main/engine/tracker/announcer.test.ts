@@ -101,6 +101,23 @@ describe('Announcer', () => {
     ]);
   });
 
+  it('says paused (BEP 21) in every regular announce while a partial seed, with what is left of the whole torrent', async () => {
+    const t = { a: new FakeTracker(ok()) };
+    let partialSeed = false;
+    const { announcer } = make(t, [['a']], { partialSeed: () => partialSeed });
+    announcer.start();
+    await until(() => t.a.calls.length === 1);
+    partialSeed = true;
+    await announceEarly(announcer);
+    await until(() => t.a.calls.length === 2);
+    await announcer.stop();
+    expect(t.a.calls.map((c) => [c.event, c.left])).toEqual([
+      ['started', 100],
+      ['paused', 100],
+      ['stopped', 100],
+    ]);
+  });
+
   it('sends no stopped when stopped quietly (another announcer carries on)', async () => {
     const t = { a: new FakeTracker(ok()) };
     const { announcer } = make(t, [['a']]);

@@ -28,6 +28,8 @@ export interface AnnouncerOptions {
   /** Peers asked for per announce (default 50). */
   readonly numwant?: number;
   readonly stats: () => TransferStats;
+  /** Complete for the wanted files but not all of them (BEP 21): regular announces say `paused`. */
+  readonly partialSeed?: () => boolean;
   /** Peers from every successful announce (not deduplicated). */
   readonly onPeers?: (peers: PeerAddress[]) => void;
   /** Called whenever `statuses()` may have changed. */
@@ -361,7 +363,7 @@ export class Announcer {
   #eventFor(entry: Entry): AnnounceEventName {
     if (!entry.started) return 'started';
     if (this.#completedPending) return 'completed';
-    return 'none';
+    return this.#options.partialSeed?.() ? 'paused' : 'none';
   }
 
   /** Takes in one tracker's answer: its row, its peers, and whether `completed` is still owed. */

@@ -1,7 +1,8 @@
 /** What the tracker clients exchange with the Announcer (and the Announcer with the engine). */
 import type { PeerAddress } from '../net/peer-address';
 
-export type AnnounceEventName = 'none' | 'started' | 'completed' | 'stopped';
+/** `paused`: BEP 21, sent in every regular announce while we are a partial seed. */
+export type AnnounceEventName = 'none' | 'started' | 'completed' | 'stopped' | 'paused';
 
 export interface AnnounceRequest {
   /** 20 bytes. */

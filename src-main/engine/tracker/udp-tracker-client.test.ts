@@ -78,6 +78,16 @@ describe('UdpTrackerClient', () => {
     expect([announce!.readUInt32BE(80), announce!.readUInt32BE(88), announce!.readInt32BE(92), announce!.readUInt16BE(96)]).toEqual([1, 42, 50, 6881]);
   });
 
+  it('sends BEP 21 paused as a regular announce (BEP 15 has no code for it)', async () => {
+    let announce: Buffer | undefined;
+    const url = await fake((p) => {
+      if (p.readUInt32BE(8) === 1) announce = Buffer.from(p);
+      return honest(p);
+    });
+    await new UdpTrackerClient(url, fast).announce({ ...request, event: 'paused' });
+    expect(announce!.readUInt32BE(80)).toBe(0);
+  });
+
   it('reuses a connection id for a minute, then connects again', async () => {
     let connects = 0;
     const url = await fake((p) => {

@@ -20,7 +20,8 @@ const ACTION_SCRAPE = 2;
 const ACTION_ERROR = 3;
 /** BEP 15: a connection id may be used for one minute after it was received. */
 const CONNECTION_ID_LIFETIME_MS = 60_000;
-const eventCodes = { none: 0, completed: 1, started: 2, stopped: 3 } as const;
+// BEP 15 has no code for BEP 21's `paused`: a UDP tracker hears a regular announce.
+const eventCodes = { none: 0, completed: 1, started: 2, stopped: 3, paused: 0 } as const;
 
 interface Waiter {
   readonly transaction: number;

@@ -23,6 +23,15 @@ describe('extended handshake', () => {
     expect(raw.metadata_size).toBe(5);
   });
 
+  it('says upload_only (BEP 21) as 1, and reads any positive integer as it', () => {
+    const raw = bencode.decode(encodeExtendedHandshake({ m: {}, uploadOnly: true })) as Record<string, unknown>;
+    expect(raw.upload_only).toBe(1);
+    expect('upload_only' in (bencode.decode(encodeExtendedHandshake({ m: {} })) as Record<string, unknown>)).toBe(false);
+    expect(parseExtendedHandshake(bencode.encode({ m: {}, upload_only: 2 })).uploadOnly).toBe(true);
+    expect(parseExtendedHandshake(bencode.encode({ m: {}, upload_only: 0 })).uploadOnly).toBeUndefined();
+    expect(parseExtendedHandshake(bencode.encode({ m: {}, upload_only: 'yes' })).uploadOnly).toBeUndefined();
+  });
+
   it('drops fields of the wrong type instead of failing', () => {
     const payload = bencode.encode({ m: { ut_metadata: 'x', ut_pex: 2, bad: -1 }, p: 'port', reqq: -5, yourip: 'abc' });
     const h = parseExtendedHandshake(payload);

@@ -15,6 +15,8 @@ export interface ExtendedHandshake {
   readonly yourip?: Uint8Array;
   /** BEP 9: size of the info dictionary. */
   readonly metadataSize?: number;
+  /** BEP 21: the sender wants nothing more (a seed, or complete for the files it wants). */
+  readonly uploadOnly?: boolean;
 }
 
 export function encodeExtendedHandshake(h: ExtendedHandshake): Uint8Array {
@@ -25,6 +27,7 @@ export function encodeExtendedHandshake(h: ExtendedHandshake): Uint8Array {
     reqq: h.reqq,
     yourip: h.yourip,
     metadata_size: h.metadataSize,
+    upload_only: h.uploadOnly ? 1 : undefined,
   };
   return bencode(dict);
 }
@@ -48,6 +51,7 @@ export function parseExtendedHandshake(payload: Uint8Array): ExtendedHandshake {
   const reqq = uint(decoded.get('reqq'), 0xffffffff);
   const yourip = decoded.get('yourip');
   const metadataSize = uint(decoded.get('metadata_size'), Number.MAX_SAFE_INTEGER);
+  const uploadOnly = uint(decoded.get('upload_only'), Number.MAX_SAFE_INTEGER);
   return {
     m,
     ...(v !== undefined ? { v: v.slice(0, 100) } : {}),
@@ -55,6 +59,7 @@ export function parseExtendedHandshake(payload: Uint8Array): ExtendedHandshake {
     ...(reqq !== undefined && reqq > 0 ? { reqq } : {}),
     ...(yourip instanceof Uint8Array && (yourip.length === 4 || yourip.length === 16) ? { yourip: yourip.slice() } : {}),
     ...(metadataSize !== undefined ? { metadataSize } : {}),
+    ...(uploadOnly !== undefined && uploadOnly > 0 ? { uploadOnly: true } : {}),
   };
 }
 
