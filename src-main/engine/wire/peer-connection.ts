@@ -65,7 +65,6 @@ const sharedReadBuffer = new Uint8Array(64 * 1024);
  * on a later tick.
  */
 export class PeerConnection extends PeerWire {
-  #closeReason: string | undefined;
   readonly #options: PeerConnectionOptions;
   readonly #decoder: MessageDecoder;
   #readingPaused = false;
@@ -173,23 +172,12 @@ export class PeerConnection extends PeerWire {
     return this.#failedInMse;
   }
 
-  /** Why the connection closed (undefined while it is not closed). */
-  get closeReason(): string | undefined {
-    return this.#closeReason;
-  }
-
-  /** Once the metadata is known (magnet links), check the peer's bitfield and indexes from here on. */
-  setPieceCount(pieceCount: number): void {
-    this.#decoder.pieceCount = pieceCount;
-  }
-
   /** Closes the connection once; later calls do nothing. The `close` event carries `reason`. */
   close(reason: string, error?: Error): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.#failedInMse = this.#mse !== undefined;
     this.#mse = undefined;
-    this.#closeReason = reason;
     clearInterval(this.#timer);
     this.#options.readGate?.cancel(this.#unthrottle);
     clearTimeout(this.#handshakeTimer);

@@ -82,10 +82,6 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
     return this.state === 'open';
   }
 
-  get closed(): boolean {
-    return this.state === 'closed';
-  }
-
   /** Both sides announced BEP 6. */
   get fastExtension(): boolean {
     return this.ours.fast && (this.peerHandshake?.fast ?? false);
@@ -108,15 +104,6 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
 
   get payloadSent(): number {
     return this.#up.total;
-  }
-
-  /** Everything that is not block data: handshake, message headers, control messages. */
-  get protocolReceived(): number {
-    return this.bytesReceived - this.#down.total;
-  }
-
-  get protocolSent(): number {
-    return this.bytesSent - this.#up.total;
   }
 
   /** Block bytes per second received, over the last 5 s. */
