@@ -155,12 +155,6 @@ export class Availability<P> {
     return min + this.#seeds + aboveMin / this.#pieceCount;
   }
 
-  /** Availability of every piece, capped at 65535, for the UI's pieces map. */
-  snapshot(out = new Uint16Array(this.#pieceCount)): Uint16Array {
-    for (let i = 0; i < this.#pieceCount; i++) out[i] = Math.min(0xffff, this.#counts[i]! + this.#seeds);
-    return out;
-  }
-
   #becomeSeed(pieces: PeerPieces): void {
     pieces.bits = null;
     pieces.sparse = null;

@@ -20,6 +20,11 @@ function picker(options: Partial<PiecePickerOptions> & { pieceCount: number }, s
   return new PiecePicker<string>({ pieceLength: 16 * KIB, lastPieceLength: 16 * KIB, randomFirstPieces: 0, random: seeded(seed), ...options });
 }
 
+/** Changes some pieces' priorities the way the engine does: every piece's at once, the rest kept. */
+function prioritize(p: PiecePicker<string>, changes: Record<number, number>): void {
+  p.setPriorities(Array.from({ length: p.pieceCount }, (_, i) => changes[i] ?? p.priority(i)));
+}
+
 function bits(size: number, pieces: number[]): Bitfield {
   const b = new Bitfield(size);
   for (const i of pieces) b.set(i);
@@ -171,46 +176,37 @@ describe('PiecePicker strategy', () => {
   it('never picks a piece of priority 0, and picks higher priority first', () => {
     const p = picker({ pieceCount: 8 });
     p.peerHaveAll('s');
-    p.setPriority(0, 0);
-    p.setPriority(1, 0);
-    p.setPriority(6, 3);
-    p.setPriority(7, 2);
+    prioritize(p, { 0: 0, 1: 0, 6: 3, 7: 2 });
     expect(p.wants(0)).toBe(false);
     const order = p.pick('s', 100).map((r) => r.index);
     expect(order.slice(0, 2)).toEqual([6, 7]);
     expect(order).not.toContain(0);
     expect(order).not.toContain(1);
     expect(order).toHaveLength(6);
-    p.setPriority(1, 1); // wanted again
+    prioritize(p, { 1: 1 }); // wanted again
     expect(p.pick('s', 100).map((r) => r.index)).toEqual([1]);
   });
 
-  it('sets all priorities at once with the same outcome as one by one', () => {
+  it('sets all priorities at once: higher first, none of priority 0', () => {
     const n = 2000;
     const prios = Uint8Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : i % 5 === 0 ? 3 : 1));
-    const bulk = picker({ pieceCount: n });
-    const single = picker({ pieceCount: n });
-    for (const p of [bulk, single]) {
-      p.peerBitfield('x', bits(n, Array.from({ length: n / 2 }, (_, i) => i * 2)));
-      p.peerHaveAll('s');
-    }
-    bulk.setPriorities(prios);
-    prios.forEach((v, i) => single.setPriority(i, v));
-    for (const p of [bulk, single]) {
-      const picked = p.pick('s', n).map((r) => r.index);
-      const third = picked.findIndex((i) => prios[i] !== 3);
-      expect(third).toBe(prios.filter((v) => v === 3).length); // all priority-3 pieces first
-      expect(picked.every((i) => prios[i]! > 0)).toBe(true);
-      expect(new Set(picked).size).toBe(prios.filter((v) => v > 0).length);
-      expect(p.isInteresting('x')).toBe(true);
-    }
-    expect(() => bulk.setPriorities(new Uint8Array(3))).toThrow(/one priority per piece/);
+    const p = picker({ pieceCount: n });
+    p.peerBitfield('x', bits(n, Array.from({ length: n / 2 }, (_, i) => i * 2)));
+    p.peerHaveAll('s');
+    p.setPriorities(prios);
+    const picked = p.pick('s', n).map((r) => r.index);
+    const third = picked.findIndex((i) => prios[i] !== 3);
+    expect(third).toBe(prios.filter((v) => v === 3).length); // all priority-3 pieces first
+    expect(picked.every((i) => prios[i]! > 0)).toBe(true);
+    expect(new Set(picked).size).toBe(prios.filter((v) => v > 0).length);
+    expect(p.isInteresting('x')).toBe(true);
+    expect(() => p.setPriorities(new Uint8Array(3))).toThrow(/one priority per piece/);
   });
 
   it('puts boosted (first and last) pieces before everything else', () => {
     const p = picker({ pieceCount: 10 });
     p.peerHaveAll('s');
-    p.setPriority(4, 7);
+    prioritize(p, { 4: 7 });
     p.setBoosted([0, 9]);
     const order = p.pick('s', 3).map((r) => r.index);
     expect(new Set(order.slice(0, 2))).toEqual(new Set([0, 9]));
@@ -222,9 +218,7 @@ describe('PiecePicker strategy', () => {
     p.sequential = true;
     p.peerHaveAll('s');
     p.setBoosted([9]);
-    p.setPriority(6, 3);
-    p.setPriority(5, 3);
-    p.setPriority(2, 0);
+    prioritize(p, { 6: 3, 5: 3, 2: 0 });
     expect(p.pick('s', 6).map((r) => r.index)).toEqual([9, 5, 6, 0, 1, 3]);
   });
 
@@ -395,9 +389,9 @@ describe('PiecePicker bookkeeping', () => {
     expect(p.isInteresting('big') && p.isInteresting('small') && p.isInteresting('seed')).toBe(true);
     for (const i of evens.slice(1)) p.pieceVerified(i);
     expect(p.isInteresting('big')).toBe(true); // piece 0 is still missing
-    p.setPriority(0, 0);
+    prioritize(p, { 0: 0 });
     expect(p.isInteresting('big')).toBe(false);
-    p.setPriority(0, 1);
+    prioritize(p, { 0: 1 });
     const [r] = p.pick('big', 1);
     expect(p.isInteresting('big')).toBe(true); // started, not complete
     p.blockReceived('big', r!.index, r!.begin, r!.length);
@@ -409,13 +403,13 @@ describe('PiecePicker bookkeeping', () => {
     expect(p.isInteresting('small')).toBe(false);
   });
 
-  it('reports distributed copies and a per-piece availability snapshot', () => {
+  it("reports distributed copies and each piece's availability", () => {
     const p = picker({ pieceCount: 4 });
     expect(p.distributedCopies()).toBe(0);
     p.peerHaveAll('s');
     p.peerBitfield('x', bits(4, [0, 1, 2]));
     p.peerBitfield('y', bits(4, [0]));
-    expect([...p.availabilitySnapshot()]).toEqual([3, 2, 2, 1]);
+    expect([0, 1, 2, 3].map((i) => p.availability(i))).toEqual([3, 2, 2, 1]);
     expect(p.distributedCopies()).toBe(1 + 3 / 4);
     p.peerGone('s');
     expect(p.distributedCopies()).toBe(0.75);
@@ -562,7 +556,7 @@ describe('PiecePicker.resetTo (recheck)', () => {
     const p = picker({ pieceCount: 2 });
     p.pieceVerified(0);
     p.pieceVerified(1);
-    p.setPriority(1, 0);
+    prioritize(p, { 1: 0 });
     p.resetTo(bits(2, [0]));
     expect(p.have.has(1)).toBe(false);
     expect(p.wants(1)).toBe(false);

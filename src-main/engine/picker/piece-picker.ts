@@ -89,14 +89,10 @@ export class PiecePicker<P> {
     return n;
   }
 
-  /** 0 = skip, 1 = normal, up to `MAX_PRIORITY`. Pieces already started keep their blocks. */
-  setPriority(index: number, priority: number): void {
-    this.#geo.checkIndex(index);
-    this.#ranking.setPriority(index, priority);
-    this.#syncWanted(index);
-  }
-
-  /** Every piece's priority at once (file priorities changed): one O(pieces) rebuild instead of many moves. */
+  /**
+   * Every piece's priority at once (file priorities changed): 0 = skip, 1 = normal, up to
+   * `MAX_PRIORITY`; one O(pieces) rebuild. Pieces already started keep their blocks.
+   */
   setPriorities(priorities: ArrayLike<number>): void {
     if (priorities.length !== this.pieceCount) throw new RangeError('one priority per piece is needed');
     this.#ranking.setPriorities(priorities);
@@ -203,11 +199,6 @@ export class PiecePicker<P> {
    */
   distributedCopies(): number {
     return this.#avail.distributedCopies();
-  }
-
-  /** Availability of every piece, capped at 65535, for the UI's pieces map. */
-  availabilitySnapshot(out = new Uint16Array(this.pieceCount)): Uint16Array {
-    return this.#avail.snapshot(out);
   }
 
   /** How many connected peers have the piece. */

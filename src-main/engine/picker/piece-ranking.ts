@@ -77,12 +77,6 @@ export class PieceRanking {
     return this.rank(this.#order.order[0]!);
   }
 
-  setPriority(index: number, priority: number): void {
-    checkPriority(priority);
-    this.#priority[index] = priority;
-    this.#refile(index);
-  }
-
   /** Every piece's priority at once: one O(pieces) rebuild instead of many moves. */
   setPriorities(priorities: ArrayLike<number>): void {
     for (let i = 0; i < this.#pieceCount; i++) checkPriority(priorities[i]!);
