@@ -112,8 +112,9 @@ describe('Session persistence', { timeout: 15_000 }, () => {
       [alice, 'alice.txt', 'metadata', dir.path, 1],
       [other, other, 'paused', join(dir.path, 'elsewhere'), 2],
     ]);
-    expect(session.magnet(other)?.options).toMatchObject({ sequential: true, speedLimit: { down: 1000, up: 0 } });
-    expect(session.magnet(other)?.skipFiles).toEqual([1, 3]);
+    expect(session.torrent(other)?.hasMetainfo).toBe(false);
+    expect(session.torrent(other)?.options).toMatchObject({ sequential: true, speedLimit: { down: 1000, up: 0 } });
+    expect(session.torrent(other)?.skipFiles).toEqual([1, 3]);
     await session.save();
     expect(JSON.parse(await readFile(join(state, 'session.json'), 'utf8'))).toMatchObject({ torrents: magnets });
   });
@@ -136,7 +137,7 @@ describe('Session persistence', { timeout: 15_000 }, () => {
     const second = await start();
     const { rows } = await connect(second);
     expect(rows.map((r) => [r.infoHash, r.name, r.savePath, r.length])).toEqual([[alice, 'alice.txt', savePath, 163783]]);
-    expect(second.magnet(alice)).toBeUndefined();
+    expect(second.torrent(alice)?.hasMetainfo).toBe(true);
     await vi.waitFor(() => expect(second.torrent(alice)?.state).toBe('seeding'), { timeout: 5000 });
   });
 

@@ -81,7 +81,7 @@ describe('Session', () => {
       await expect(session.addTorrent({ source: { kind: 'torrent', data: await torrent('alice.torrent') } })).rejects.toMatchObject({ code: 'already-exists' });
 
       await waitFor('the magnet to download', () => (session.torrent(infoHash)?.state === 'seeding' ? true : undefined), 15_000, 50);
-      expect(session.magnet(infoHash)).toBeUndefined();
+      expect(session.torrent(infoHash)!.hasMetainfo).toBe(true);
       expect(session.torrent(infoHash)!.savePath).toBe(join(dir.path, 'here'));
       expect(session.torrent(infoHash)!.options.sequential).toBe(true); // set while fetching the metadata
       expect(await readFile(join(dir.path, 'here', 'alice.txt'))).toEqual(await readFile(join(content, 'alice.txt')));
@@ -117,7 +117,9 @@ describe('Session', () => {
     const hash = 'ab'.repeat(20);
     const added = await session.addTorrent({ source: { kind: 'magnet', uri: `magnet:?xt=urn:btih:${hash}` }, paused: true });
     expect(added).toEqual({ infoHash: hash, name: hash });
-    expect(session.magnet(hash)?.state).toBe('paused');
+    const magnet = session.torrent(hash)!;
+    expect(magnet.hasMetainfo).toBe(false);
+    expect(magnet.state).toBe('paused');
     const details: ShoalEvent[] = [];
     session.onEvent((e) => e.name === 'detail' && details.push(e));
     await session.subscribe({ infoHash: hash, tab: 'general' });
@@ -125,17 +127,19 @@ describe('Session', () => {
     expect(details).toHaveLength(1); // nothing to show of the pieces yet
     expect(details[0]).toMatchObject({ payload: { infoHash: hash, general: { name: hash, pieceCount: 0, magnet: `magnet:?xt=urn:btih:${hash}` } } });
     await session.resume({ infoHashes: [hash] });
-    expect(session.magnet(hash)?.state).toBe('metadata');
+    expect(magnet.state).toBe('metadata');
     await session.setTorrentOptions({ infoHashes: [hash], options: { sequential: true } });
-    expect(session.magnet(hash)?.options).toMatchObject({ sequential: true, firstLastPiecesFirst: false });
+    expect(magnet.options).toMatchObject({ sequential: true, firstLastPiecesFirst: false });
     await expect(session.setFilePriorities({ infoHash: hash, files: [{ index: 0, priority: 'skip' }] })).rejects.toMatchObject({
       code: 'invalid-input',
       message: expect.stringMatching(/still fetching its metadata/),
     });
     await session.pause({ infoHashes: [hash] });
-    expect(session.magnet(hash)?.state).toBe('paused');
+    expect(session.torrent(hash)).toBe(magnet);
+    expect(magnet.hasMetainfo).toBe(false);
+    expect(magnet.state).toBe('paused');
     await session.remove({ infoHashes: [hash], deleteFiles: true });
-    expect(session.magnet(hash)).toBeUndefined();
+    expect(session.torrent(hash)).toBeUndefined();
     await expect(session.pause({ infoHashes: [hash] })).rejects.toMatchObject({ code: 'not-found' });
     await expect(session.addTorrent({ source: { kind: 'magnet', uri: 'magnet:?xt=urn:btih:123' } })).rejects.toMatchObject({ code: 'invalid-magnet' });
   });

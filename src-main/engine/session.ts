@@ -141,12 +141,6 @@ export class Session implements EngineApi {
     return this.#torrents.get(infoHash);
   }
 
-  /** A torrent added from a magnet link that is still fetching its metadata. */
-  magnet(infoHash: string): Torrent | undefined {
-    const t = this.#torrents.get(infoHash);
-    return t && !t.hasMetainfo ? t : undefined;
-  }
-
   /** Stops every torrent (announcing `stopped`), closes files and the listening socket. */
   async close(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
