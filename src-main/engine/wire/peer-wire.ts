@@ -82,6 +82,11 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
     return this.state === 'open';
   }
 
+  /** Closed for good (a connection still dialling or handshaking is neither open nor closed). */
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
   /** Both sides announced BEP 6. */
   get fastExtension(): boolean {
     return this.ours.fast && (this.peerHandshake?.fast ?? false);
