@@ -9,6 +9,7 @@ import { startAria2Seeder } from '../../testing/clients';
 import { useInteropLab } from '../../testing/interop-lab';
 import { startNginx, type Nginx } from '../../testing/nginx';
 import { tempDir, waitFor } from '../../testing/processes';
+import { parseMagnet, type Magnet } from '../metainfo/magnet';
 import type { Metainfo } from '../metainfo/metainfo';
 import { Torrent } from '../torrent';
 import { trackers } from '../torrent-views';
@@ -37,14 +38,14 @@ afterAll(async () => {
   await www?.remove();
 });
 
-function start(metainfo: Metainfo, savePath: string, log: string[] = []): Torrent {
+function start(from: { metainfo: Metainfo } | { magnet: Magnet }, savePath: string, log: string[] = []): Torrent {
   const t = new Torrent({
-    metainfo,
+    ...from,
     savePath,
     peerId: randomBytes(20),
     listenPort: 1,
     maxConnections: 10,
-    events: { finished: () => undefined, failed: (_t, e) => log.push(`failed: ${e.message}`), log: (_t, m) => log.push(m), uploaded: () => undefined, changed: () => undefined, metadataArrived: () => undefined },
+    events: { finished: () => undefined, failed: (_t, e) => log.push(`failed: ${e.message}`), log: (_t, m) => log.push(m), uploaded: () => undefined, changed: () => undefined, metadataArrived: (torrent) => void torrent.start() },
   });
   torrents.push(t);
   void t.start();
@@ -60,12 +61,13 @@ async function publish(folder: string, metainfo: Metainfo, content: Buffer): Pro
   }
 }
 
+/** The files as one buffer, in torrent order (compared with `equals`: a deep equality of MiB is slow). */
 async function savedBytes(metainfo: Metainfo, savePath: string): Promise<Buffer> {
   const parts = metainfo.files.map((f) => readFile(metainfo.multiFile ? join(savePath, metainfo.name, ...f.path) : join(savePath, metainfo.name)));
   return Buffer.concat(await Promise.all(parts));
 }
 
-const waitComplete = (t: Torrent, log: string[]) => waitFor(`the download to complete (${log.slice(-5).join(' | ')})`, () => (t.isComplete && t.state === 'seeding' ? true : undefined), 60_000);
+const waitComplete = (t: Torrent, log: string[]) => waitFor(`the download to complete (${log.slice(-5).join(' | ')})`, () => (t.hasMetainfo && t.isComplete && t.state === 'seeding' ? true : undefined), 60_000);
 
 describe('a torrent with only web seeds downloads from them', () => {
   it('single file: the URL names the file itself', async () => {
@@ -73,10 +75,10 @@ describe('a torrent with only web seeds downloads from them', () => {
     await publish('one', metainfo, content);
     const save = await lab.scratch('ws-single');
     const log: string[] = [];
-    const t = start({ ...metainfo, urlList: [`${nginx.url}one/single.iso`] }, save, log);
+    const t = start({ metainfo: { ...metainfo, urlList: [`${nginx.url}one/single.iso`] } }, save, log);
     await waitComplete(t, log);
     expect(t.storage.have.complete).toBe(true);
-    expect(await savedBytes(metainfo, save)).toEqual(content);
+    expect((await savedBytes(metainfo, save)).equals(content)).toBe(true);
     expect(trackers(t)).toEqual([expect.objectContaining({ url: `${nginx.url}one/single.iso`, kind: 'web seed', status: 'working', message: null })]);
   }, 90_000);
 
@@ -87,9 +89,9 @@ describe('a torrent with only web seeds downloads from them', () => {
     const save = await lab.scratch('ws-multi');
     const log: string[] = [];
     // No slash at the end: one is put between the URL and the name.
-    const t = start({ ...metainfo, urlList: [`${nginx.url}multi`] }, save, log);
+    const t = start({ metainfo: { ...metainfo, urlList: [`${nginx.url}multi`] } }, save, log);
     await waitComplete(t, log);
-    expect(await savedBytes(metainfo, save)).toEqual(content);
+    expect((await savedBytes(metainfo, save)).equals(content)).toBe(true);
     expect(t.swarm.totals.hashFailures).toBe(0);
   }, 90_000);
 });
@@ -111,9 +113,9 @@ describe('a lying web seed beside a good one', () => {
     const liarUrl = `http://127.0.0.1:${(liar.address() as AddressInfo).port}/liar.bin`;
     const save = await lab.scratch('ws-liar');
     const log: string[] = [];
-    const t = start({ ...metainfo, urlList: [liarUrl, `${nginx.url}good/liar.bin`] }, save, log);
+    const t = start({ metainfo: { ...metainfo, urlList: [liarUrl, `${nginx.url}good/liar.bin`] } }, save, log);
     await waitComplete(t, log);
-    expect(await savedBytes(metainfo, save)).toEqual(content);
+    expect((await savedBytes(metainfo, save)).equals(content)).toBe(true);
     // A piece the liar sent alone drops it at once; one it shared with the good seed is judged by
     // smart ban once that piece passes, which may be just after the last piece.
     const liarRow = await waitFor(`the liar to be dropped (${JSON.stringify(trackers(t))})`, () => trackers(t).find((r) => r.url === liarUrl && r.status === 'disabled'), 10_000);
@@ -138,7 +140,7 @@ describe('a web seed and an aria2c seeder', () => {
     const aria2 = lab.keep(await startAria2Seeder(shared.torrent, shared.dataDir, { uploadLimit: '600K' }));
     const save = await lab.scratch('ws-aria2');
     const log: string[] = [];
-    const t = start({ ...shared.metainfo, urlList: [`${nginx.url}slow/lab/`] }, save, log);
+    const t = start({ metainfo: { ...shared.metainfo, urlList: [`${nginx.url}slow/lab/`] } }, save, log);
     t.addPeers([{ host: '127.0.0.1', port: aria2.port }], 'tracker');
     await waitComplete(t, log);
     const fromWeb = t.webSeeds[0]!.downloaded;
@@ -146,5 +148,27 @@ describe('a web seed and an aria2c seeder', () => {
     expect(fromWeb).toBeGreaterThan(0);
     expect(fromPeers, log.join('\n')).toBeGreaterThan(0);
     expect(t.swarm.totals.hashFailures).toBe(0);
+  }, 90_000);
+});
+
+describe('a magnet link with ws=', () => {
+  it('downloads from its web seed once a peer gave the metadata', async () => {
+    const shared = lab.torrent('shared');
+    const folder = join(www.path, 'magnet');
+    for (const f of shared.metainfo.files) {
+      const path = join(folder, shared.metainfo.name, ...f.path);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, await readFile(join(shared.dataDir, shared.metainfo.name, ...f.path)));
+    }
+    // aria2c gives the metadata, and is slow to give data: the web seed does most of the work.
+    const aria2 = lab.keep(await startAria2Seeder(shared.torrent, shared.dataDir, { uploadLimit: '100K' }));
+    const link = `magnet:?xt=urn:btih:${shared.metainfo.infoHashHex}&ws=${encodeURIComponent(`${nginx.url}magnet/`)}&x.pe=127.0.0.1:${aria2.port}`;
+    const save = await lab.scratch('ws-magnet');
+    const log: string[] = [];
+    const t = start({ magnet: parseMagnet(link) }, save, log);
+    await waitComplete(t, log);
+    expect((await savedBytes(shared.metainfo, save)).equals(await savedBytes(shared.metainfo, shared.dataDir))).toBe(true);
+    expect(t.webSeeds).toEqual([expect.objectContaining({ url: `${nginx.url}magnet/`, state: 'working' })]);
+    expect(t.webSeeds[0]!.downloaded).toBeGreaterThan(shared.metainfo.length / 2);
   }, 90_000);
 });
