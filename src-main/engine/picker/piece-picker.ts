@@ -206,11 +206,6 @@ export class PiecePicker<P> {
     return this.#avail.countOf(index) + this.#avail.seeds;
   }
 
-  peerHas(peer: P, index: number): boolean {
-    const pieces = this.#avail.piecesOf(peer);
-    return pieces !== undefined && (pieces.bits === null ? index >= 0 && index < this.pieceCount : pieces.bits.has(index));
-  }
-
   /** Whether the peer has a piece we want (decides our `interested`): at worst one AND per 8 pieces. */
   isInteresting(peer: P): boolean {
     return this.#avail.isInteresting(peer, this.#wanted, this.#wants);

@@ -44,10 +44,6 @@ export class TorrentFiles {
     return this.#skipped[file] === 1;
   }
 
-  get openHandles(): number {
-    return this.#pool.size;
-  }
-
   /** Writes `data` at stream offset `offset`; resolves once every byte reached the OS. */
   write(offset: number, data: Uint8Array): Promise<void> {
     return this.#gate.shared(() => (this.#skippedCount === 0 ? this.#write(offset, data) : this.#writeWithSkipped(offset, data)));

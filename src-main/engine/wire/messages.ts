@@ -52,8 +52,6 @@ export type WireMessage =
   | { readonly type: 'allowedFast'; readonly index: number }
   | { readonly type: 'extended'; readonly id: number; readonly payload: Uint8Array };
 
-export type WireMessageType = WireMessage['type'];
-
 const KEEP_ALIVE = new Uint8Array(4);
 
 /** Encodes one message, length prefix included. A `piece` is copied; use `encodePieceHeader` to avoid that. */
