@@ -130,7 +130,20 @@ export class SessionSockets {
     this.#o.forwarding?.(status);
   }
 
+  /**
+   * Without a host set, one dual-stack socket on `::` takes IPv6 and IPv4 peers alike (IPv4 ones
+   * arrive as `::ffff:a.b.c.d`, which the swarm reads as IPv4); a machine without IPv6 gets `0.0.0.0`.
+   */
   async #listen(port: number): Promise<void> {
-    this.#listener = await PeerListener.listen(port, this.#o.host ?? '0.0.0.0', this.#o.route, this.#o.encryption);
+    const { host, route, encryption } = this.#o;
+    if (host === undefined) {
+      try {
+        this.#listener = await PeerListener.listen(port, '::', route, encryption);
+        return;
+      } catch (err) {
+        if (!(err instanceof ShoalError && err.code === 'network')) throw err; // the port, not IPv6, is the problem
+      }
+    }
+    this.#listener = await PeerListener.listen(port, host ?? '0.0.0.0', route, encryption);
   }
 }

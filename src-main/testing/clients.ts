@@ -60,8 +60,9 @@ export async function mktorrent(dataPath: string, out: string, options: { announ
   return out;
 }
 
-const aria2Common = (dir: string, port: number, tmp: string) => [
-  '--interface=127.0.0.1', '--disable-ipv6=true',
+/** With `ipv6`, aria2c listens and dials on ::1 only (IPv6 tests); otherwise on 127.0.0.1 only. */
+const aria2Common = (dir: string, port: number, tmp: string, ipv6 = false) => [
+  ...(ipv6 ? ['--interface=::1', '--disable-ipv6=false'] : ['--interface=127.0.0.1', '--disable-ipv6=true']),
   '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false', '--enable-peer-exchange=false',
   `--listen-port=${port}`, `--dir=${dir}`,
   '--console-log-level=warn', '--summary-interval=0', '--show-console-readout=false', '--download-result=hide',
@@ -80,10 +81,10 @@ export interface Peer {
  * aria2c seeding `torrent` from `dataDir`. It re-announces every second, so it learns of new
  * leechers and dials them (Transmission never dials 127.0.0.1 peers itself).
  */
-export async function startAria2Seeder(torrent: string, dataDir: string, options: { uploadLimit?: string; rpcPort?: number } = {}): Promise<Peer> {
+export async function startAria2Seeder(torrent: string, dataDir: string, options: { uploadLimit?: string; rpcPort?: number; ipv6?: boolean } = {}): Promise<Peer> {
   const port = await freePort();
   const tmp = await tempDir('aria2-seed');
-  const args = [...aria2Common(dataDir, port, tmp.path), '-V', '--seed-ratio=0.0', '--bt-tracker-interval=1', '--bt-seed-unverified=false'];
+  const args = [...aria2Common(dataDir, port, tmp.path, options.ipv6), '-V', '--seed-ratio=0.0', '--bt-tracker-interval=1', '--bt-seed-unverified=false'];
   if (options.uploadLimit) args.push(`--max-overall-upload-limit=${options.uploadLimit}`);
   // JSON-RPC on 127.0.0.1 only, for tests that ask aria2 what it sent (see aria2Uploaded).
   if (options.rpcPort) args.push('--enable-rpc=true', `--rpc-listen-port=${options.rpcPort}`, '--rpc-listen-all=false');
@@ -92,10 +93,10 @@ export async function startAria2Seeder(torrent: string, dataDir: string, options
 }
 
 /** aria2c downloading `torrent` into `outDir`; `exited` resolves when it is complete (seed-time 0). */
-export async function startAria2Leecher(torrent: string, outDir: string, options: { downloadLimit?: string } = {}): Promise<Peer> {
+export async function startAria2Leecher(torrent: string, outDir: string, options: { downloadLimit?: string; ipv6?: boolean } = {}): Promise<Peer> {
   const port = await freePort();
   const tmp = await tempDir('aria2-leech');
-  const args = [...aria2Common(outDir, port, tmp.path), '--seed-time=0', '--bt-tracker-interval=1'];
+  const args = [...aria2Common(outDir, port, tmp.path, options.ipv6), '--seed-time=0', '--bt-tracker-interval=1'];
   if (options.downloadLimit) args.push(`--max-download-limit=${options.downloadLimit}`);
   const proc = startProcess('aria2c', [...args, torrent]);
   return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
