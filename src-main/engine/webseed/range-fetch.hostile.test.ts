@@ -1,24 +1,22 @@
-import http, { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startHttpServer, writeForever, type TestHttpServer } from '../../testing/http-server';
 import { fetchRange } from './range-fetch';
 
 // Hostile web seeds: each is cut off with a sentence, and never more bytes than asked reach us.
 
-let server: Server | undefined;
+let server: TestHttpServer | undefined;
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 2 }), https: new https.Agent({ keepAlive: true, maxSockets: 2 }) };
 
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  await server?.stop();
   server = undefined;
 });
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  server = createServer(handler);
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startHttpServer(handler);
+  return server.origin;
 }
 
 /** Fetches bytes 1000-1999 of `url`; what reached `onData` is counted. */
@@ -61,13 +59,7 @@ describe('fetchRange against hostile servers', () => {
     let closed = false;
     const base = await serve((_req, res) => {
       res.writeHead(206, rangeHead); // chunked, no length
-      const chunk = Buffer.alloc(64 * 1024, 1);
-      const pump = (): void => {
-        while (!closed && res.write(chunk));
-        if (!closed) res.once('drain', pump);
-      };
-      res.once('close', () => (closed = true));
-      pump();
+      writeForever(res, () => (closed = true));
     });
     const got = await fetch1000(`${base}/endless`);
     expect(String(got.error)).toContain('sent more than the 1000 bytes asked for');

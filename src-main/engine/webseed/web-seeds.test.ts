@@ -1,27 +1,25 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTorrent } from '../../testing/build-torrent';
+import { startHttpServer, writeForever, type TestHttpServer } from '../../testing/http-server';
 import { PiecePicker } from '../picker/piece-picker';
 import type { WebSeed } from './web-seed';
 import { WebSeeds } from './web-seeds';
 
 // WebSeeds with the real picker and a real HTTP server in the test.
 
-let server: Server | undefined;
+let server: TestHttpServer | undefined;
 let seeds: WebSeeds | undefined;
 
 afterEach(async () => {
   seeds?.stop();
-  server?.closeAllConnections();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  await server?.stop();
   server = undefined;
 });
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  server = createServer(handler);
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/f.bin`;
+  server = await startHttpServer(handler);
+  return `${server.origin}/f.bin`;
 }
 
 const peer = { key: 'peer' };
@@ -86,14 +84,7 @@ describe('WebSeeds', () => {
     const url = await serve((req, res) => {
       const m = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '')!;
       res.writeHead(206, { 'content-range': `bytes ${m[1]}-${m[2]}/${64 * 65536}` });
-      const chunk = Buffer.alloc(65536);
-      let open = true;
-      res.once('close', () => (open = false));
-      const pump = (): void => {
-        while (open && res.write(chunk));
-        if (open) res.once('drain', pump);
-      };
-      pump();
+      writeForever(res);
     });
     const { ws } = setUp(url);
     ws.start();

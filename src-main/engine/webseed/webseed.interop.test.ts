@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildTorrent, type FileSpec } from '../../testing/build-torrent';
 import { startAria2Seeder } from '../../testing/clients';
+import { startHttpServer, type TestHttpServer } from '../../testing/http-server';
 import { useInteropLab } from '../../testing/interop-lab';
 import { startNginx, type Nginx } from '../../testing/nginx';
 import { tempDir, waitFor } from '../../testing/processes';
@@ -21,7 +20,7 @@ const lab = useInteropLab('webseed', { shared: { files: { 'shared/a.bin': 3 * 10
 let www: { path: string; remove(): Promise<void> };
 let nginx: Nginx;
 const torrents: Torrent[] = [];
-const servers: Server[] = [];
+const servers: TestHttpServer[] = [];
 
 beforeAll(async () => {
   www = await tempDir('webseed-www');
@@ -30,7 +29,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const t of torrents.splice(0)) await t.remove(false);
-  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  for (const s of servers.splice(0)) await s.stop();
 });
 
 afterAll(async () => {
@@ -101,7 +100,7 @@ describe('a lying web seed beside a good one', () => {
     const { metainfo, content } = buildTorrent({ name: 'liar.bin', pieceLength: 65536, files: [{ path: ['liar.bin'], length: 2_000_000 }] });
     await publish('good', metainfo, content);
     // Well-formed 206 answers with the right ranges, and wrong bytes.
-    const liar = createServer((req, res) => {
+    const liar = await startHttpServer((req, res) => {
       const m = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '');
       const first = Number(m?.[1] ?? 0);
       const last = Number(m?.[2] ?? 0);
@@ -109,8 +108,7 @@ describe('a lying web seed beside a good one', () => {
       res.end(randomBytes(last - first + 1));
     });
     servers.push(liar);
-    await new Promise<void>((r) => liar.listen(0, '127.0.0.1', r));
-    const liarUrl = `http://127.0.0.1:${(liar.address() as AddressInfo).port}/liar.bin`;
+    const liarUrl = `${liar.origin}/liar.bin`;
     const save = await lab.scratch('ws-liar');
     const log: string[] = [];
     const t = start({ metainfo: { ...metainfo, urlList: [liarUrl, `${nginx.url}good/liar.bin`] } }, save, log);
@@ -129,14 +127,8 @@ describe('a lying web seed beside a good one', () => {
 describe('a web seed and an aria2c seeder', () => {
   it('share the work: both send bytes', async () => {
     const shared = lab.torrent('shared');
-    // nginx serves the lab's payload folder at 100 KiB/s a connection, so the peer has room to help.
-    const folder = join(www.path, 'lab');
-    await mkdir(folder, { recursive: true });
-    for (const f of shared.metainfo.files) {
-      const path = join(folder, shared.metainfo.name, ...f.path);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, await readFile(join(shared.dataDir, shared.metainfo.name, ...f.path)));
-    }
+    // nginx serves the lab's payload at 100 KiB/s a connection, so the peer has room to help.
+    await publish('lab', shared.metainfo, await savedBytes(shared.metainfo, shared.dataDir));
     const aria2 = lab.keep(await startAria2Seeder(shared.torrent, shared.dataDir, { uploadLimit: '600K' }));
     const save = await lab.scratch('ws-aria2');
     const log: string[] = [];
@@ -154,12 +146,8 @@ describe('a web seed and an aria2c seeder', () => {
 describe('a magnet link with ws=', () => {
   it('downloads from its web seed once a peer gave the metadata', async () => {
     const shared = lab.torrent('shared');
-    const folder = join(www.path, 'magnet');
-    for (const f of shared.metainfo.files) {
-      const path = join(folder, shared.metainfo.name, ...f.path);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, await readFile(join(shared.dataDir, shared.metainfo.name, ...f.path)));
-    }
+    const content = await savedBytes(shared.metainfo, shared.dataDir);
+    await publish('magnet', shared.metainfo, content);
     // aria2c gives the metadata, and is slow to give data: the web seed does most of the work.
     const aria2 = lab.keep(await startAria2Seeder(shared.torrent, shared.dataDir, { uploadLimit: '100K' }));
     const link = `magnet:?xt=urn:btih:${shared.metainfo.infoHashHex}&ws=${encodeURIComponent(`${nginx.url}magnet/`)}&x.pe=127.0.0.1:${aria2.port}`;
@@ -167,7 +155,7 @@ describe('a magnet link with ws=', () => {
     const log: string[] = [];
     const t = start({ magnet: parseMagnet(link) }, save, log);
     await waitComplete(t, log);
-    expect((await savedBytes(shared.metainfo, save)).equals(await savedBytes(shared.metainfo, shared.dataDir))).toBe(true);
+    expect((await savedBytes(shared.metainfo, save)).equals(content)).toBe(true);
     expect(t.webSeeds).toEqual([expect.objectContaining({ url: `${nginx.url}magnet/`, state: 'working' })]);
     expect(t.webSeeds[0]!.downloaded).toBeGreaterThan(shared.metainfo.length / 2);
   }, 90_000);
