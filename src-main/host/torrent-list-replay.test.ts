@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TorrentSummary } from '../../src-shared/contract';
+import { fakeSummary } from '../testing/summary-row';
 import { TorrentListReplay } from './torrent-list-replay';
 
 function row(hash: string, progress: number): TorrentSummary {
-  return {
-    infoHash: hash.repeat(40),
-    name: hash,
-    length: 1,
-    progress,
-    state: 'downloading',
-    downRate: 0,
-    upRate: 0,
-    downloaded: 0,
-    uploaded: 0,
-    ratio: 0,
-    eta: null,
-    peers: { connected: 0, seeds: 0 },
-    swarm: { seeders: null, leechers: null, completed: null },
-    addedAt: 0,
-    error: null,
-    savePath: '/',
-    queuePosition: null,
-  };
+  return fakeSummary({ infoHash: hash.repeat(40), name: hash, progress });
 }
 
 describe('TorrentListReplay', () => {
