@@ -384,6 +384,7 @@ export class Session implements EngineApi {
       ...from,
       peerId: this.peerId,
       listenPort: this.listenPort,
+      announcePort: () => this.#externalPort,
       maxConnections: this.#settings.maxConnectionsPerTorrent,
       encryption: () => this.#settings.encryption ?? 'prefer',
       bandwidth: this.#policy.bandwidth.forTorrent(),

@@ -20,6 +20,8 @@ export interface TorrentDataInit {
   readonly bandwidth: TorrentBandwidth;
   readonly peerId: Uint8Array;
   readonly listenPort: number;
+  /** The router's external port once mapped, for trackers. */
+  readonly announcePort?: () => number | null;
   readonly announceIntervalSec?: number;
   readonly pex?: () => boolean;
   readonly events: TorrentDataEvents;
@@ -80,6 +82,7 @@ export class TorrentData {
       infoHash: m.infoHash,
       peerId: o.peerId,
       port: o.listenPort,
+      ...(o.announcePort ? { announcePort: o.announcePort } : {}),
       ...(o.announceIntervalSec !== undefined ? { intervalOverrideSec: o.announceIntervalSec } : {}),
       stats: () => ({ uploaded: o.swarm.totals.uploaded, downloaded: o.swarm.totals.downloaded, left: this.bytesLeft }),
       partialSeed: () => this.isComplete && !this.#storage.have.complete,

@@ -14,6 +14,8 @@ interface TorrentInitBase {
   readonly savePath: string;
   readonly peerId: Uint8Array;
   readonly listenPort: number;
+  /** The router's external port once mapped: trackers are told that one. */
+  readonly announcePort?: () => number | null;
   readonly maxConnections: number;
   /** The `encryption` setting now (absent: plain handshakes only; a session always gives its setting). */
   readonly encryption?: () => EncryptionMode;

@@ -11,6 +11,8 @@ export interface MetadataPhaseOptions {
   readonly swarm: Swarm;
   readonly peerId: Uint8Array;
   readonly listenPort: number;
+  /** The router's external port once mapped, for trackers. */
+  readonly announcePort?: () => number | null;
   readonly announceIntervalSec?: number;
   /** Request timing (tests shorten it). */
   readonly scheduling?: MetadataSchedulerOptions;
@@ -53,6 +55,7 @@ export class MetadataPhase {
       infoHash: m.infoHash,
       peerId: o.peerId,
       port: o.listenPort,
+      ...(o.announcePort ? { announcePort: o.announcePort } : {}),
       ...(o.announceIntervalSec !== undefined ? { intervalOverrideSec: o.announceIntervalSec } : {}),
       stats: () => ({ uploaded: 0, downloaded: 0, left: m.length ?? UNKNOWN_LEFT }),
       onPeers: (peers) => o.swarm.addPeers(peers, 'tracker'),

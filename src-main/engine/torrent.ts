@@ -77,6 +77,7 @@ export class Torrent {
         swarm: this.swarm,
         peerId: options.peerId,
         listenPort: options.listenPort,
+        ...(options.announcePort ? { announcePort: options.announcePort } : {}),
         ...(options.announceIntervalSec !== undefined ? { announceIntervalSec: options.announceIntervalSec } : {}),
         ...(options.scheduling ? { scheduling: options.scheduling } : {}),
         events: { received: (info) => this.#metadataReceived(info), changed: () => options.events.changed(this) },
@@ -341,6 +342,7 @@ export class Torrent {
       bandwidth: this.bandwidth,
       peerId: o.peerId,
       listenPort: o.listenPort,
+      ...(o.announcePort ? { announcePort: o.announcePort } : {}),
       ...(o.announceIntervalSec !== undefined ? { announceIntervalSec: o.announceIntervalSec } : {}),
       ...(o.pex ? { pex: o.pex } : {}),
       events: {

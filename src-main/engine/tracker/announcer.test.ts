@@ -58,6 +58,19 @@ function make(trackers: Record<string, FakeTracker>, tiers: string[][], over: Pa
 }
 
 describe('Announcer', () => {
+  it('tells trackers the port the router forwards once there is one, the listening port before', async () => {
+    const t = { a: new FakeTracker(ok()) };
+    let external: number | null = null;
+    const { announcer } = make(t, [['a']], { announcePort: () => external });
+    announcer.start();
+    await until(() => t.a.calls.length === 1);
+    expect(t.a.calls[0]!.port).toBe(6881);
+    external = 51413;
+    await announceEarly(announcer);
+    await until(() => t.a.calls.length === 2);
+    expect(t.a.calls[1]!.port).toBe(51413);
+  });
+
   it('falls through failing tiers to the first that answers, and delivers its peers', async () => {
     const t = { a: new FakeTracker(down), b: new FakeTracker(down), c: new FakeTracker(ok([{ host: '10.0.0.9', port: 1 }])), d: new FakeTracker(ok()) };
     const { announcer, peers } = make(t, [['a', 'b'], ['c'], ['d']]);

@@ -25,6 +25,8 @@ export interface AnnouncerOptions {
   readonly peerId: Uint8Array;
   /** Our listening port. */
   readonly port: number;
+  /** The port to tell trackers when it differs from `port`: the router's external one once mapped. */
+  readonly announcePort?: () => number | null;
   /** Peers asked for per announce (default 50). */
   readonly numwant?: number;
   readonly stats: () => TransferStats;
@@ -406,7 +408,7 @@ export class Announcer {
     return {
       infoHash: this.#options.infoHash,
       peerId: this.#options.peerId,
-      port: this.#options.port,
+      port: this.#options.announcePort?.() ?? this.#options.port,
       uploaded: stats.uploaded,
       downloaded: stats.downloaded,
       left: stats.left,
