@@ -19,7 +19,11 @@ async function loadRc4() {
   return Rc4;
 }
 
-/** MB/s (10^6 bytes) of ours, best of three runs of SECONDS each after a warm-up. */
+/**
+ * MB/s (10^6 bytes) of ours, best of three runs of SECONDS each after a warm-up. Divided by CPU
+ * user time, as `openssl speed` does (without -elapsed), so others' load on the machine counts
+ * against neither.
+ */
 function ours(Rc4) {
   const cipher = new Rc4(new Uint8Array(20).fill(7), 1024);
   const block = new Uint8Array(BLOCK);
@@ -27,20 +31,30 @@ function ours(Rc4) {
   let best = 0;
   for (let run = 0; run < 3; run++) {
     let bytes = 0;
-    const started = process.hrtime.bigint();
+    const started = process.cpuUsage();
     let elapsed = 0;
     while (elapsed < SECONDS) {
       for (let i = 0; i < 256; i++) cipher.update(block);
       bytes += 256 * BLOCK;
-      elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+      elapsed = process.cpuUsage(started).user / 1e6;
     }
     best = Math.max(best, bytes / elapsed / 1e6);
   }
   return best;
 }
 
-/** OpenSSL's MB/s for 16 KiB blocks, or undefined with the reason. */
+/** OpenSSL's MB/s for 16 KiB blocks, best of three runs as ours, or the reason it has none. */
 function openssl() {
+  let best;
+  for (let run = 0; run < 3; run++) {
+    const result = opensslOnce();
+    if (result.mbps === undefined) return result;
+    if (!best || result.mbps > best.mbps) best = result;
+  }
+  return best;
+}
+
+function opensslOnce() {
   const args = ['speed', '-provider', 'legacy', '-provider', 'default', '-seconds', String(SECONDS), '-bytes', String(BLOCK), '-evp', 'rc4'];
   try {
     const output = execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,7 +70,7 @@ function openssl() {
 const Rc4 = await loadRc4();
 const mine = ours(Rc4);
 const theirs = openssl();
-console.log(`Shoal RC4 (TypeScript, in place, 16 KiB blocks): ${mine.toFixed(0)} MB/s`);
+console.log(`Shoal RC4 (TypeScript, in place, 16 KiB blocks, per CPU user second): ${mine.toFixed(0)} MB/s`);
 if (theirs.mbps === undefined) {
   console.log(`OpenSSL RC4: unavailable: ${theirs.reason}`);
 } else {
