@@ -16,7 +16,8 @@ Each line on stdin is one JSON command; each gets exactly one JSON reply line:
     {"cmd": "status"}                          -> {"dht_nodes": n, "torrents": [...]}
     {"cmd": "add", "torrent"|"magnet": ..., "save_path": ...} -> {"info_hash": hex}
     {"cmd": "add_dht_node", "host": h, "port": p} -> {"ok": true}
-    {"cmd": "get_peers", "info_hash": hex, "timeout": s} -> {"ms": t, "peers": [[ip, port]], "messages_out": n}
+    {"cmd": "get_peers", "info_hash": hex, "timeout": s} -> {"ms": t, "peers": [[ip, port]], "messages_out": n, "timed_out": b}
+        (messages_out: the get_peers queries that lookup sent)
     {"cmd": "announce", "info_hash": hex, "port": p} -> {"ok": true} (our torrent: its DHT announce now)
     {"cmd": "peer_messages"}                   -> {"in": {"HAVE_ALL": n, ...}, "out": {...}} (needs "peer_log")
     {"cmd": "quit"}                            -> {"ok": true}, then exit
@@ -26,6 +27,7 @@ A status peer's "encryption" is "rc4", "handshake" (plaintext after an encrypted
 Loopback DHT needs libtorrent's IP restrictions and node-id checks off and no default routers.
 """
 import json
+import re
 import queue
 import sys
 import threading
@@ -33,6 +35,7 @@ import time
 
 import libtorrent as lt
 
+TRAVERSAL = re.compile(r'DHT (?:traversal|rpc_manager): \[(\w+)\] (.*)')
 SOURCES = {1: 'tracker', 2: 'dht', 4: 'pex', 8: 'lsd', 16: 'resume', 32: 'incoming'}
 
 
@@ -64,8 +67,9 @@ def make_session(cfg):
         'dht_restrict_search_ips': False,
         'dht_enforce_node_id': False,
         'dht_prefer_verified_node_ids': False,
+        'alert_queue_size': 100000,  # the DHT log is verbose; a full queue drops alerts
         'alert_mask': lt.alert_category.status | lt.alert_category.error | lt.alert_category.dht
-        | lt.alert_category.dht_operation | lt.alert_category.stats | lt.alert_category.peer,
+        | lt.alert_category.dht_operation | lt.alert_category.dht_log | lt.alert_category.stats | lt.alert_category.peer,
     }
     if cfg.get('peer_log'):
         settings['alert_mask'] |= lt.alert_category.peer_log
@@ -151,16 +155,25 @@ class Peer:
                         counts[name] = counts.get(name, 0) + 1
         elif isinstance(a, lt.session_stats_alert):
             self.stats = {'dht_nodes': a.values['dht.dht_nodes'], 'messages_out': a.values['dht.dht_messages_out']}
-        elif isinstance(a, lt.dht_get_peers_reply_alert) and self.lookup is not None:
-            if str(a.info_hash) == self.lookup['info_hash']:
-                self.lookup['peers'].update((ep[0], ep[1]) for ep in a.peers())
-        elif isinstance(a, lt.dht_stats_alert) and self.lookup is not None:
-            # libtorrent posts no end-of-lookup alert for get_peers (one reply alert per answering
-            # node): the lookup is over once a get_peers traversal was seen running and is gone.
-            running = any(r.get('type') == 'get_peers' for r in a.active_requests)
-            if running:
-                self.lookup['seen'] = True
-            elif self.lookup.get('seen') or time.time() - self.lookup['started'] > 0.5:
+        elif self.lookup is None:
+            return
+        elif isinstance(a, lt.dht_get_peers_reply_alert) and str(a.info_hash) == self.lookup['info_hash']:
+            self.lookup['peers'].update((ep[0], ep[1]) for ep in a.peers())
+        elif isinstance(a, lt.dht_log_alert):
+            # libtorrent posts no end-of-lookup alert for get_peers; its DHT log names each
+            # traversal: "[N] ADD ... invoke-count: 0 type: get_peers" as it starts, "[N] invoking
+            # get_peers" per query, "[N] COMPLETED" at the end. Ours is the first to start after the call.
+            m = TRAVERSAL.match(a.message())
+            if not m:
+                return
+            tid, rest = m.group(1), m.group(2)
+            if self.lookup['traversal'] is None and rest.startswith('ADD') and 'invoke-count: 0 type: get_peers' in rest:
+                self.lookup['traversal'] = tid
+            if tid != self.lookup['traversal']:
+                return
+            if rest.startswith('invoking get_peers'):
+                self.lookup['queries'] += 1
+            elif rest.startswith('COMPLETED'):
                 self.lookup_done = True
 
     def pump(self, ms):
@@ -177,20 +190,16 @@ class Peer:
         return self.stats
 
     def get_peers(self, info_hash, timeout):
-        out0 = self.fresh_stats().get('messages_out', 0)
+        """One get_peers lookup: its time (to within about a millisecond), peers, and queries sent."""
         started = time.time()
-        self.lookup = {'info_hash': info_hash, 'peers': set(), 'started': started}
+        self.lookup = {'info_hash': info_hash, 'peers': set(), 'queries': 0, 'traversal': None}
         self.lookup_done = False
         self.ses.dht_get_peers(lt.sha1_hash(bytes.fromhex(info_hash)))
         while not self.lookup_done and time.time() - started < timeout:
-            self.pump(5)
-            if time.time() - started > 0.01:
-                self.ses.post_dht_stats()
+            self.pump(1)
         ms = (time.time() - started) * 1000
-        peers = sorted(self.lookup['peers'])
-        self.lookup = None
-        sent = self.fresh_stats().get('messages_out', 0) - out0
-        return {'ms': ms, 'peers': [list(p) for p in peers], 'messages_out': sent, 'timed_out': not self.lookup_done}
+        lookup, self.lookup = self.lookup, None
+        return {'ms': ms, 'peers': [list(p) for p in sorted(lookup['peers'])], 'messages_out': lookup['queries'], 'timed_out': not self.lookup_done}
 
 
 def main():

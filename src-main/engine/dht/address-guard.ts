@@ -20,19 +20,24 @@ export class AddressGuard {
     this.#now = now;
   }
 
-  /** Counts one query from `host`; false when it is over its rate (drop the query silently). */
-  allow(host: string): boolean {
+  /**
+   * Counts one query from `host` (port `port`); false when it is over its rate (drop the query
+   * silently). Loopback is counted per port: every node of a test network on this machine shares
+   * one address, while a remote flooder gains nothing from changing ports.
+   */
+  allow(host: string, port: number): boolean {
     const now = this.#now();
-    let bucket = this.#buckets.get(host);
+    const key = isLoopback(host) ? `${host}:${port}` : host;
+    let bucket = this.#buckets.get(key);
     if (bucket) {
-      this.#buckets.delete(host);
+      this.#buckets.delete(key);
       bucket.tokens = Math.min(BURST, bucket.tokens + ((now - bucket.at) / 1000) * QUERIES_PER_SECOND);
       bucket.at = now;
     } else {
       bucket = { tokens: BURST, at: now };
       if (this.#buckets.size >= MAX_TRACKED) this.#buckets.delete(this.#buckets.keys().next().value!);
     }
-    this.#buckets.set(host, bucket);
+    this.#buckets.set(key, bucket);
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
     return true;
@@ -53,4 +58,8 @@ export class AddressGuard {
   get trackedCount(): number {
     return this.#buckets.size + this.#verified.size;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === '::1' || host.startsWith('127.');
 }

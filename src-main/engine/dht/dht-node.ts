@@ -236,7 +236,7 @@ export class DhtNode {
   }
 
   #onQuery(message: Extract<Message, { y: 'q' }>, from: PeerAddress): void {
-    if (!this.#guard.allow(from.host)) return;
+    if (!this.#guard.allow(from.host, from.port)) return;
     const { t, query } = message;
     // An asker whose address is not verified yet is pinged: its answer proves the address and adds it.
     const verified = this.#guard.verified(from.host, from.port);
@@ -274,7 +274,7 @@ export class DhtNode {
   }
 
   #onBadMessage(err: KrpcError, from: PeerAddress, size: number): void {
-    if (err.queryTid && this.#guard.allow(from.host)) this.#error(err.queryTid, from, ERROR_PROTOCOL, 'Protocol Error', size);
+    if (err.queryTid && this.#guard.allow(from.host, from.port)) this.#error(err.queryTid, from, ERROR_PROTOCOL, 'Protocol Error', size);
   }
 
   /**
