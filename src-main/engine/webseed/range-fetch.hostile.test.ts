@@ -128,10 +128,45 @@ describe('fetchRange against hostile servers', () => {
     expect(requests).toBe(6);
   });
 
+  it('a server that goes silent mid-body times out', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(206, rangeHead);
+      res.write(Buffer.alloc(10));
+    });
+    const got = await fetch1000(`${base}/stalls`, 500);
+    expect(String(got.error)).toContain('sent nothing for 1 s');
+    expect(got.received).toBe(10);
+  });
+
   it('a server that says nothing times out', async () => {
     const base = await serve(() => undefined);
     const got = await fetch1000(`${base}/silent`, 500);
     expect(String(got.error)).toContain('sent nothing for 1 s');
     expect(got.ms).toBeLessThan(5000);
+  });
+});
+
+describe('fetchRange under a speed limit', () => {
+  it('stops reading while the gate is shut, without timing out, and goes on once it opens', async () => {
+    const base = await serve((_req, res) => res.writeHead(206, { 'content-range': 'bytes 0-999999/1000000' }).end(Buffer.alloc(1_000_000, 3)));
+    let received = 0;
+    let resume: (() => void) | undefined;
+    const gate = {
+      consume: () => false, // every chunk shuts it
+      wait: (r: () => void) => (resume = r),
+      cancel: () => undefined,
+    };
+    const done = fetchRange({ url: new URL(`${base}/x`), start: 0, length: 1_000_000, agents, signal: new AbortController().signal, idleTimeoutMs: 200, maxRedirects: 5, gate, onData: (c) => (received += c.length) });
+    await expect.poll(() => resume, { timeout: 5000 }).toBeDefined();
+    const before = received;
+    // Longer than the idle timeout: waiting on our own limit does not count as the server's silence.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(received).toBe(before);
+    expect(before).toBeLessThan(1_000_000);
+    // Open for good: the rest flows.
+    gate.consume = () => true;
+    resume!();
+    await done;
+    expect(received).toBe(1_000_000);
   });
 });

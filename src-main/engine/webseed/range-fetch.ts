@@ -33,7 +33,9 @@ export interface RangeFetchOptions {
 export async function fetchRange(o: RangeFetchOptions): Promise<void> {
   let url = o.url;
   for (let hops = 0; ; hops++) {
-    const res = await head(url, o);
+    // Why we cut the connection ourselves, which the socket's own error would hide.
+    const cut: Cut = {};
+    const res = await head(url, o, cut);
     if (isRedirect(res.statusCode ?? 0)) {
       res.destroy();
       if (hops >= o.maxRedirects) throw new WebSeedError(`more than ${o.maxRedirects} redirects`);
@@ -46,12 +48,16 @@ export async function fetchRange(o: RangeFetchOptions): Promise<void> {
       res.destroy();
       throw err;
     }
-    await body(res, o);
+    await body(res, o, cut);
     return;
   }
 }
 
-function head(url: URL, o: RangeFetchOptions): Promise<IncomingMessage> {
+interface Cut {
+  reason?: WebSeedError;
+}
+
+function head(url: URL, o: RangeFetchOptions, cut: Cut): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     const request = secure ? https.request : http.request;
@@ -60,18 +66,22 @@ function head(url: URL, o: RangeFetchOptions): Promise<IncomingMessage> {
       headers: { range: `bytes=${o.start}-${o.start + o.length - 1}`, 'user-agent': 'Shoal/0.1.0', 'accept-encoding': 'identity' },
       signal: o.signal,
     });
-    req.setTimeout(o.idleTimeoutMs, () => req.destroy(new WebSeedError(`sent nothing for ${Math.round(o.idleTimeoutMs / 1000)} s`)));
+    req.setTimeout(o.idleTimeoutMs, () => {
+      cut.reason = new WebSeedError(`sent nothing for ${Math.max(1, Math.round(o.idleTimeoutMs / 1000))} s`);
+      req.destroy(cut.reason);
+    });
     req.once('response', resolve);
-    req.once('error', (err) => reject(asWebSeedError(err, o.signal)));
+    req.once('error', (err) => reject(cut.reason ?? asWebSeedError(err, o.signal)));
     req.end();
   });
 }
 
-function body(res: IncomingMessage, o: RangeFetchOptions): Promise<void> {
+function body(res: IncomingMessage, o: RangeFetchOptions, cut: Cut): Promise<void> {
   return new Promise((resolve, reject) => {
     let received = 0;
     let settled = false;
     const resume = (): void => {
+      res.socket?.setTimeout(o.idleTimeoutMs);
       res.resume();
     };
     const fail = (err: Error): void => {
@@ -79,7 +89,7 @@ function body(res: IncomingMessage, o: RangeFetchOptions): Promise<void> {
       settled = true;
       o.gate?.cancel(resume);
       res.destroy();
-      reject(asWebSeedError(err, o.signal));
+      reject(cut.reason ?? asWebSeedError(err, o.signal));
     };
     res.on('data', (chunk: Buffer) => {
       if (settled) return;
@@ -90,6 +100,8 @@ function body(res: IncomingMessage, o: RangeFetchOptions): Promise<void> {
       }
       o.onData(chunk);
       if (o.gate && !o.gate.consume(chunk.length)) {
+        // Waiting on our own speed limit is not the server's silence.
+        res.socket?.setTimeout(0);
         res.pause();
         o.gate.wait(resume);
       }
