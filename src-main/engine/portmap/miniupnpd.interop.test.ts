@@ -131,6 +131,10 @@ describe('port forwarding with miniupnpd', () => {
     expect(listing).toMatch(new RegExp(`UDP\\s+41001->${SHOAL}:41001`));
     expect(listing).toContain(`ExternalIPAddress = ${EXTERNAL}`);
     expect(router.output()).toMatch(/AddPortMapping: ext port 41001 to 10\.77\.0\.2:41001 protocol TCP/);
+    // The external address and both methods' mappings are reported.
+    expect(shoal.output()).toContain(`port forwarding: the router's external address is ${EXTERNAL}`);
+    expect(shoal.output()).toContain('port forwarding: upnp mapped TCP and UDP port 41001 to external port 41001 for 3600 s');
+    expect(shoal.output()).toContain('port forwarding: natpmp mapped TCP and UDP port 41001 to external port 41001 for 3600 s');
     shoal.child.kill('SIGTERM');
     expect(await exitOf(shoal, 20_000)).toBe(0);
     expect(await forwarded()).toEqual([]);

@@ -186,14 +186,20 @@ describe('router HTTP bounds', () => {
   });
 });
 
+/** A gateway on 127.0.0.1 and someone else on 127.0.0.2 who answers too. */
+async function gatewayAndImpostor(): Promise<{ gateway: Socket; impostor: Socket }> {
+  const gateway = await udp('127.0.0.1');
+  const impostor = await udp('127.0.0.2');
+  closers.push(async () => {
+    gateway.close();
+    impostor.close();
+  });
+  return { gateway, impostor };
+}
+
 describe('NAT-PMP client', () => {
   it('ignores a reply from anyone but the gateway, and takes the gateway’s own', async () => {
-    const gateway = await udp('127.0.0.1');
-    const impostor = await udp('127.0.0.2');
-    closers.push(async () => {
-      gateway.close();
-      impostor.close();
-    });
+    const { gateway, impostor } = await gatewayAndImpostor();
     const ignored: string[] = [];
     gateway.on('message', (_msg, from) => {
       // The impostor answers first, with another address; the gateway a moment later.
@@ -207,12 +213,7 @@ describe('NAT-PMP client', () => {
   });
 
   it('fails with the last reason when only impostors and garbage answer', async () => {
-    const gateway = await udp('127.0.0.1');
-    const impostor = await udp('127.0.0.2');
-    closers.push(async () => {
-      gateway.close();
-      impostor.close();
-    });
+    const { gateway, impostor } = await gatewayAndImpostor();
     gateway.on('message', (_msg, from) => {
       impostor.send(Buffer.from([0, 128, 0, 0, 0, 0, 0, 1, 6, 6, 6, 6]), from.port, from.address);
       gateway.send(Buffer.from([0, 128, 0]), from.port, from.address);
