@@ -39,7 +39,7 @@ const rank = { shared: 0, engine: 1, host: 2, transport: 2, cli: 3, serve: 3, ap
 const engineLayers = [
   ['bencode', 'fs', 'net', 'bandwidth'],
   ['metainfo', 'mse'],
-  ['storage', 'wire', 'tracker', 'dht', 'picker', 'persistence', 'policy', 'tracker-server'],
+  ['storage', 'wire', 'tracker', 'dht', 'portmap', 'picker', 'persistence', 'policy', 'tracker-server'],
   ['discovery', 'webseed'],
   ['swarm'],
 ];
@@ -200,7 +200,11 @@ export function checkWalls(root) {
   }
   breaches.push(...preloadBreaches(graph));
   breaches.push(...domLibBreaches(root));
-  return { files: files.length, breaches };
+  // Engine folders with no layer yet: said (not failed), so a new folder gets its place soon.
+  const unplaced = [...new Set(files.map((f) => /^src-main\/engine\/([^/]+)\//.exec(f)?.[1]).filter(Boolean))].filter(
+    (room) => !engineLayers.some((rooms) => rooms.includes(room)),
+  );
+  return { files: files.length, breaches, unplaced };
 }
 
 /** Node-side code and the contract compile without the DOM lib, so a browser global is an error. */
@@ -243,11 +247,12 @@ function preloadBreaches(graph) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--root');
   const root = at >= 0 ? resolve(process.argv[at + 1]) : fileURLToPath(new URL('../../', import.meta.url));
-  const { files, breaches } = checkWalls(root);
+  const { files, breaches, unplaced } = checkWalls(root);
   if (breaches.length > 0) {
     console.error(`walls: ${breaches.length} import(s) cross a wall (see ARCHITECTURE.md, "Walls"):`);
     for (const line of breaches) console.error(`  ${line}`);
     process.exit(1);
   }
   console.log(`walls: ${files} files, no import crosses a wall`);
+  for (const room of unplaced) console.log(`walls: engine/${room}/ has no layer yet; give it one in check-walls.mjs (engineLayers)`);
 }
