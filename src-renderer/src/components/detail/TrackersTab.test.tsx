@@ -1,0 +1,44 @@
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TrackerInfo } from '../../api/contract';
+import { renderApp } from '../../testing/render-app';
+import { hashOf, summary } from '../../testing/torrents';
+
+afterEach(cleanup);
+
+const row = (url: string, extra: Partial<TrackerInfo>): TrackerInfo => ({
+  url,
+  tier: 0,
+  status: 'working',
+  message: null,
+  lastAnnounce: null,
+  nextAnnounce: null,
+  seeders: null,
+  leechers: null,
+  completed: null,
+  ...extra,
+});
+
+describe('the Trackers tab', () => {
+  it('lists web seeds beside trackers, each with its state and why it was dropped', async () => {
+    const app = await renderApp();
+    app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha' })], removed: [] });
+    fireEvent.mouseDown(screen.getAllByRole('row').find((r) => r.textContent?.includes('alpha'))!);
+    fireEvent.click(screen.getByRole('tab', { name: 'Trackers' }));
+    await act(async () => {});
+    app.emit('detail', {
+      infoHash: hashOf(1),
+      trackers: [
+        row('http://tracker.example/announce', { tier: 1, seeders: 5 }),
+        row('https://mirror.example/pub/', { kind: 'web seed' }),
+        row('http://liar.example/x.iso', { kind: 'web seed', status: 'disabled', message: 'dropped: sent piece 3, which failed its hash check' }),
+      ],
+    });
+    const table = within(screen.getByRole('tabpanel')).getByRole('table', { name: 'Trackers' });
+    const cells = (url: string) => [...within(table).getByText(url).closest('tr')!.querySelectorAll('td')].map((td) => td.textContent);
+    expect(cells('http://tracker.example/announce').slice(1, 3)).toEqual(['1', 'working']);
+    expect(cells('https://mirror.example/pub/').slice(1, 3)).toEqual(['web seed', 'working']);
+    expect(cells('http://liar.example/x.iso').slice(1, 3)).toEqual(['web seed', 'disabled dropped: sent piece 3, which failed its hash check']);
+  });
+});
