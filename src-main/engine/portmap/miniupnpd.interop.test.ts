@@ -167,6 +167,26 @@ setTimeout(() => void pf.close().then(() => console.log('closed')), 7000);`,
     expect(await forwarded()).toEqual([]);
   }, 60_000);
 
+  it("reaches the session's stats: the status bar's mapped port and external address, then nothing mapped after close", async () => {
+    await startMiniupnpd({ upnp: true });
+    const script = join(lab.work, 'session.mjs');
+    await bundleForNode(
+      {
+        contents: `import { Session } from ${JSON.stringify(join(import.meta.dirname, '..', 'session.ts'))};
+const session = await Session.start({ downloadDir: ${JSON.stringify(lab.work)}, listenPort: 41004, portForwarding: true });
+session.onEvent((e) => { if (e.name === 'stats') console.log('stats ' + JSON.stringify(e.payload.portForwarding)); });
+setTimeout(() => void session.close().then(() => console.log('closed')), 5000);`,
+        resolveDir: import.meta.dirname,
+      },
+      script,
+    );
+    const proc = lab.keep(startProcess('ip', ['netns', 'exec', ns.shoal, process.execPath, script]));
+    expect(await exitOf(proc, 30_000)).toBe(0);
+    expect(proc.output()).toContain(`stats {"state":"mapped","externalPort":41004,"externalAddress":"${EXTERNAL}","via":["upnp","natpmp"],"reason":null}`);
+    expect(proc.output()).toContain('closed');
+    expect(await forwarded()).toEqual([]);
+  }, 60_000);
+
   it('maps over NAT-PMP alone when the router has UPnP off', async () => {
     const router = await startMiniupnpd({ upnp: false });
     const shoal = seedWithForwarding(41003);
