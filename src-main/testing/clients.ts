@@ -71,6 +71,9 @@ const aria2Common = (dir: string, port: number, tmp: string, ipv6 = false) => [
   '--bt-max-peers=0', // no cap: every test peer shares 127.0.0.1
 ];
 
+/** aria2c's DHT on, starting from the DHT node at 127.0.0.1:`entryPort` (it listens on `listenPort`). */
+const aria2Dht = (entryPort: number, listenPort: number) => ['--enable-dht=true', `--dht-listen-port=${listenPort}`, `--dht-entry-point=127.0.0.1:${entryPort}`];
+
 export interface Peer {
   readonly port: number;
   readonly process: RunningProcess;
@@ -81,23 +84,25 @@ export interface Peer {
  * aria2c seeding `torrent` from `dataDir`. It re-announces every second, so it learns of new
  * leechers and dials them (Transmission never dials 127.0.0.1 peers itself).
  */
-export async function startAria2Seeder(torrent: string, dataDir: string, options: { uploadLimit?: string; rpcPort?: number; ipv6?: boolean } = {}): Promise<Peer> {
+export async function startAria2Seeder(torrent: string, dataDir: string, options: { uploadLimit?: string; rpcPort?: number; ipv6?: boolean; dhtEntryPort?: number } = {}): Promise<Peer> {
   const port = await freePort();
   const tmp = await tempDir('aria2-seed');
   const args = [...aria2Common(dataDir, port, tmp.path, options.ipv6), '-V', '--seed-ratio=0.0', '--bt-tracker-interval=1', '--bt-seed-unverified=false'];
   if (options.uploadLimit) args.push(`--max-overall-upload-limit=${options.uploadLimit}`);
   // JSON-RPC on 127.0.0.1 only, for tests that ask aria2 what it sent (see aria2Uploaded).
   if (options.rpcPort) args.push('--enable-rpc=true', `--rpc-listen-port=${options.rpcPort}`, '--rpc-listen-all=false');
+  if (options.dhtEntryPort) args.push(...aria2Dht(options.dhtEntryPort, await freePort()));
   const proc = startProcess('aria2c', [...args, torrent]);
   return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
 }
 
 /** aria2c downloading `torrent` into `outDir`; `exited` resolves when it is complete (seed-time 0). */
-export async function startAria2Leecher(torrent: string, outDir: string, options: { downloadLimit?: string; ipv6?: boolean } = {}): Promise<Peer> {
+export async function startAria2Leecher(torrent: string, outDir: string, options: { downloadLimit?: string; ipv6?: boolean; dhtEntryPort?: number } = {}): Promise<Peer> {
   const port = await freePort();
   const tmp = await tempDir('aria2-leech');
   const args = [...aria2Common(outDir, port, tmp.path, options.ipv6), '--seed-time=0', '--bt-tracker-interval=1'];
   if (options.downloadLimit) args.push(`--max-download-limit=${options.downloadLimit}`);
+  if (options.dhtEntryPort) args.push(...aria2Dht(options.dhtEntryPort, await freePort()));
   const proc = startProcess('aria2c', [...args, torrent]);
   return { port, process: proc, stop: async () => { await proc.stop(); await tmp.remove(); } };
 }
