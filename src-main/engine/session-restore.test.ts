@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultTorrentOptions, type EventPayload, type ShoalEvent, type TorrentSummary } from '../../src-shared/contract';
 import { tempDir } from '../testing/processes';
 import { contentDir, readTorrent } from '../testing/shared-fixtures';
-import { Session, type SessionOptions } from './session';
+import { Session } from './session';
+import type { SessionOptions } from './session-settings';
 
 const alice = '722fe65b2aa26d14f35b4ad627d20236e481d924';
 let dir: { path: string; remove(): Promise<void> };

@@ -4,8 +4,27 @@ import { ShoalError } from '../../src-shared/errors';
 import { parseHostPort } from './dht/bootstrap-list';
 import { DEFAULT_PORT } from './session-sockets';
 
+/** What a session starts with (the app's or the command line's choices); its settings grow from it. */
+export interface SessionOptions {
+  readonly downloadDir: string;
+  /** Port for peers. Absent: 6881, or any free port when that one is taken. */
+  readonly listenPort?: number;
+  /** Map the peer port on the router unless the saved settings say otherwise. */
+  readonly portForwarding?: boolean;
+  /** Interface peers may connect on; all of them unless told. */
+  readonly listenHost?: string;
+  readonly maxConnectionsPerTorrent?: number;
+  /** Milliseconds between torrent list updates (only changed rows are sent). */
+  readonly listIntervalMs?: number;
+  /** Where the session is kept and restored from; absent: nothing is saved. */
+  readonly stateDir?: string;
+  /** `downloadDir` was named for this run (command line), so it wins over the saved one. */
+  readonly downloadDirGiven?: boolean;
+  readonly log?: (line: string) => void;
+}
+
 /** A new session's settings, before the saved ones apply. */
-export function initialSettings(o: { readonly downloadDir: string; readonly listenPort?: number; readonly maxConnectionsPerTorrent?: number; readonly portForwarding?: boolean }): Settings {
+export function initialSettings(o: SessionOptions): Settings {
   return {
     downloadDir: resolve(o.downloadDir),
     listenPort: o.listenPort ?? DEFAULT_PORT,

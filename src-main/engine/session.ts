@@ -15,7 +15,7 @@ import type { LoadedSession } from './persistence/session-store';
 import { prepareSaveFolder } from './storage/save-folder';
 import type { ResumeData } from './storage/storage';
 import type { PeerAddress } from './net/peer-address';
-import { changedSettings, checkSettingsChange, initialSettings } from './session-settings';
+import { changedSettings, checkSettingsChange, initialSettings, type SessionOptions } from './session-settings';
 import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';
 import { startMove, startRecheck, type TaskHooks } from './torrent-tasks';
@@ -23,24 +23,6 @@ import { Torrent } from './torrent';
 import * as views from './torrent-views';
 import { generatePeerId } from './wire/peer-id';
 import type { ReceivedHandshake } from './wire/read-handshake';
-
-export interface SessionOptions {
-  readonly downloadDir: string;
-  /** Port for peers. Absent: 6881, or any free port when that one is taken. */
-  readonly listenPort?: number;
-  /** Map the peer port on the router unless the saved settings say otherwise. */
-  readonly portForwarding?: boolean;
-  /** Interface peers may connect on; all of them unless told. */
-  readonly listenHost?: string;
-  readonly maxConnectionsPerTorrent?: number;
-  /** Milliseconds between torrent list updates (only changed rows are sent). */
-  readonly listIntervalMs?: number;
-  /** Where the session is kept and restored from; absent: nothing is saved. */
-  readonly stateDir?: string;
-  /** `downloadDir` was named for this run (command line), so it wins over the saved one. */
-  readonly downloadDirGiven?: boolean;
-  readonly log?: (line: string) => void;
-}
 
 /**
  * The engine's face: every torrent, the listening socket, settings, and the event stream the
