@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRangeResponse, redirectTarget } from './range-response';
+import { checkRangeResponse, redirectTarget, type WebSeedError } from './range-response';
 
 describe('checkRangeResponse', () => {
   it('takes a 206 naming exactly the bytes asked for', () => {
@@ -24,6 +24,22 @@ describe('checkRangeResponse', () => {
   it('refuses error statuses', () => {
     expect(() => checkRangeResponse(404, {}, 0, 1)).toThrow('answered HTTP 404');
     expect(() => checkRangeResponse(416, {}, 0, 1)).toThrow('answered HTTP 416');
+  });
+
+  it('keeps a 503 or 429 Retry-After in seconds, capped at 10 minutes', () => {
+    const thrown = (status: number, retry: string) => {
+      try {
+        checkRangeResponse(status, { 'retry-after': retry }, 0, 1);
+      } catch (err) {
+        return (err as WebSeedError).retryAfterMs;
+      }
+      throw new Error('no error');
+    };
+    expect(thrown(503, '120')).toBe(120_000);
+    expect(thrown(429, '5')).toBe(5_000);
+    expect(thrown(503, '999999')).toBe(600_000);
+    expect(thrown(503, 'Wed, 21 Oct 2015 07:28:00 GMT')).toBeUndefined();
+    expect(thrown(500, '120')).toBeUndefined();
   });
 });
 

@@ -1,7 +1,18 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Why a web seed's answer was refused; the sentence is shown in the Trackers tab. */
-export class WebSeedError extends Error {}
+export class WebSeedError extends Error {
+  /** The server asked us to wait this long (Retry-After on a 503 or 429). */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, retryAfterMs?: number) {
+    super(message);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** Longest Retry-After honoured: a server cannot park a web seed for days. */
+const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -46,5 +57,11 @@ export function checkRangeResponse(status: number, headers: IncomingHttpHeaders,
     if (start === 0 && declared === length) return;
     throw new WebSeedError('answered 200 (the whole file) to a range request');
   }
-  throw new WebSeedError(`answered HTTP ${status}`);
+  throw new WebSeedError(`answered HTTP ${status}`, status === 503 || status === 429 ? retryAfter(headers['retry-after']) : undefined);
+}
+
+/** Retry-After in seconds (the HTTP-date form is rare from mirrors and is ignored), capped. */
+function retryAfter(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{1,9}$/.test(value.trim())) return undefined;
+  return Math.min(Number(value.trim()) * 1000, MAX_RETRY_AFTER_MS);
 }

@@ -31,6 +31,14 @@ describe('WebSeed back-off', () => {
     expect(seed.message).toBe('x; retrying in 5 s');
   });
 
+  it('waits as long as the server asked, if that is longer', () => {
+    const seed = new WebSeed(new URL('http://h/x'));
+    seed.failed('answered HTTP 503', 0, 120_000);
+    expect(seed.message).toBe('answered HTTP 503; retrying in 120 s');
+    expect(seed.ready(119_999)).toBe(false);
+    expect(seed.ready(120_000)).toBe(true);
+  });
+
   it('blamed for bad data, it is dropped at once', () => {
     const seed = new WebSeed(new URL('http://h/x'));
     seed.drop('sent piece 3, which failed its hash check');

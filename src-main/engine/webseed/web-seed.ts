@@ -52,8 +52,11 @@ export class WebSeed {
     this.message = null;
   }
 
-  /** A run failed with `reason`: back off, or drop once it has failed too often. Returns true if dropped. */
-  failed(reason: string, now: number): boolean {
+  /**
+   * A run failed with `reason`: back off (at least `waitAtLeastMs`, as the server asked), or drop
+   * once it has failed too often. Returns true if dropped.
+   */
+  failed(reason: string, now: number, waitAtLeastMs = 0): boolean {
     if (this.dropped) return true;
     // Its other connection failing meanwhile is the same trouble, not one more failure.
     if (now < this.#retryAt) return false;
@@ -62,7 +65,7 @@ export class WebSeed {
       this.drop(`${reason} (${this.#failures} failures in a row)`);
       return true;
     }
-    const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.#failures - 1));
+    const wait = Math.max(waitAtLeastMs, Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.#failures - 1)));
     this.#retryAt = now + wait;
     this.state = 'error';
     this.message = `${reason}; retrying in ${Math.round(wait / 1000)} s`;

@@ -80,6 +80,12 @@ describe('WebSeeds', () => {
     expect(picker.pick(peer, 10_000)).toHaveLength(64 * 4);
   });
 
+  it('a 503 with Retry-After waits as long as the server asked', async () => {
+    const { ws } = setUp(await serve((_req, res) => res.writeHead(503, { 'retry-after': '60' }).end()));
+    ws.start();
+    await expect.poll(() => ws.rows[0]?.message, { timeout: 5000 }).toBe('answered HTTP 503; retrying in 60 s');
+  });
+
   it('an endless body is cut off and shown as the reason', async () => {
     const url = await serve((req, res) => {
       const m = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '')!;

@@ -150,7 +150,8 @@ export class WebSeeds {
       // What was not delivered goes back to the pool for peers and the other web seeds.
       for (const block of pending.slice(delivered)) this.#o.picker.requestTimedOut(seed, block);
       const reason = err instanceof WebSeedError ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`;
-      if (seed.failed(reason, Date.now())) this.#left(seed);
+      const retryAfterMs = err instanceof WebSeedError ? err.retryAfterMs : undefined;
+      if (seed.failed(reason, Date.now(), retryAfterMs)) this.#left(seed);
       else this.#o.log(`web seed ${seed.key} ${seed.message ?? reason}`);
     } finally {
       seed.active--;
