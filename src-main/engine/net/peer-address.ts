@@ -10,6 +10,12 @@ export interface PeerAddress {
 /** `host:port`, or `[v6]:port`: one spelling per address, so it serves as a map key too. */
 export const addressKey = (a: PeerAddress): string => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
 
+/** The address an `addressKey` was made from. */
+export function addressOfKey(key: string): PeerAddress | undefined {
+  const m = /^\[?(.+?)\]?:(\d+)$/.exec(key);
+  return m ? { host: m[1]!, port: Number(m[2]) } : undefined;
+}
+
 /** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) is the IPv4 address. */
 export function normalizeHost(host: string): string {
   return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;

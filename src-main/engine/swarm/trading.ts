@@ -14,7 +14,7 @@ import { SwarmPex } from './swarm-pex';
 import { UT_PEX_LOCAL_ID } from '../discovery/pex-link';
 import { addPieceHint, removePieceHint } from './fast-extension';
 import { MetadataResponder } from './metadata-responder';
-import type { PeerAddress } from '../net/peer-address';
+import { addressOfKey, type PeerAddress } from '../net/peer-address';
 import { SmartBan } from './smart-ban';
 import type { PeerExchange, Swarm } from './swarm';
 import { SwarmPeer, type PeerSource } from './swarm-peer';
@@ -485,7 +485,7 @@ export class Trading implements PeerExchange {
       this.webSeeds.blame(seed, why);
       return;
     }
-    const address = this.#peers.get(key)?.address ?? parseKey(key);
+    const address = this.#peers.get(key)?.address ?? addressOfKey(key);
     if (address) this.#o.swarm.ban(address, why);
   }
 
@@ -493,9 +493,4 @@ export class Trading implements PeerExchange {
     const error = isShoalError(err) ? err : new ShoalError('io', `Writing to disk failed: ${err instanceof Error ? err.message : String(err)}.`);
     this.#o.events.storageError(error);
   }
-}
-
-function parseKey(key: string): PeerAddress | undefined {
-  const m = /^\[?(.+?)\]?:(\d+)$/.exec(key);
-  return m ? { host: m[1]!, port: Number(m[2]) } : undefined;
 }

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { addressKey, addressOfKey, normalizeHost } from './peer-address';
+
+describe('peer addresses', () => {
+  it('spell one key per address, and read it back', () => {
+    expect(addressKey({ host: '10.0.0.1', port: 6881 })).toBe('10.0.0.1:6881');
+    expect(addressKey({ host: '2001:db8::1', port: 51413 })).toBe('[2001:db8::1]:51413');
+    for (const address of [{ host: '10.0.0.1', port: 6881 }, { host: '2001:db8::1', port: 51413 }, { host: 'peer.example', port: 1 }]) {
+      expect(addressOfKey(addressKey(address))).toEqual(address);
+    }
+    expect(addressOfKey('no port here')).toBeUndefined();
+  });
+
+  it('takes an IPv4 peer on a dual-stack socket for the IPv4 address', () => {
+    expect(normalizeHost('::ffff:192.168.1.2')).toBe('192.168.1.2');
+    expect(normalizeHost('::ffff:c0a8:102')).toBe('::ffff:c0a8:102');
+    expect(normalizeHost('2001:db8::1')).toBe('2001:db8::1');
+  });
+});
