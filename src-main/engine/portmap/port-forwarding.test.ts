@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { boundedRequest } from './bounded-http';
 import { NatPmpClient } from './natpmp-client';
 import { PortForwarding, type PortForwardingOptions, type PortMapStatus } from './port-forwarding';
+import { searchGateways } from './ssdp';
 
 /** A loopback router for the protocols' sake: SSDP answers, a description, SOAP actions, NAT-PMP. */
 interface FakeRouter {
@@ -152,6 +153,26 @@ describe('port forwarding', () => {
     const { until } = forwarding(router, { gateway: async () => undefined });
     expect((await until((s) => s.state === 'failed')).reason).toMatch(/^UPnP: the router offers no WANIPConnection or WANPPPConnection service/);
     expect(router.calls).toEqual([]);
+  });
+});
+
+describe('SSDP search', () => {
+  it('keeps at most 8 gateways from a flood of answers, and ends after its wait', async () => {
+    const target = await udp('127.0.0.1');
+    const answerers = await Promise.all(Array.from({ length: 12 }, (_, i) => udp(`127.0.0.${i + 2}`)));
+    closers.push(async () => {
+      target.close();
+      for (const a of answerers) a.close();
+    });
+    target.on('message', (msg, from) => {
+      if (!msg.toString().includes('InternetGatewayDevice:1')) return;
+      answerers.forEach((a, i) => a.send(`HTTP/1.1 200 OK\r\nLOCATION: http://127.0.0.${i + 2}:5000/rootDesc.xml\r\n\r\n`, from.port, from.address));
+    });
+    const started = performance.now();
+    const found = await searchGateways({ waitMs: 500, target: { address: '127.0.0.1', port: target.address().port } });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(found).toHaveLength(8);
+    expect(found.every((f) => f.location.hostname === f.router)).toBe(true);
   });
 });
 

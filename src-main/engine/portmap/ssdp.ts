@@ -7,6 +7,8 @@ export const SSDP_PORT = 1900;
 const SEARCH_TARGETS = ['urn:schemas-upnp-org:device:InternetGatewayDevice:1', 'urn:schemas-upnp-org:device:InternetGatewayDevice:2'];
 /** A search reply is a handful of headers; anything longer is not one. */
 const MAX_REPLY_BYTES = 4096;
+/** Gateways remembered from one search: a LAN answers with one or two, a flood of forged ones stays bounded. */
+const MAX_GATEWAYS = 8;
 
 export function mSearch(target: string, waitSeconds: number): Buffer {
   return Buffer.from(`M-SEARCH * HTTP/1.1\r\nHOST: ${SSDP_ADDRESS}:${SSDP_PORT}\r\nST: ${target}\r\nMAN: "ssdp:discover"\r\nMX: ${waitSeconds}\r\n\r\n`);
@@ -48,7 +50,7 @@ export async function searchGateways(o: { waitMs: number; target?: { address: st
   socket.on('message', (msg: Buffer, from: RemoteInfo) => {
     const reply = parseSearchReply(msg, from.address);
     if ('error' in reply) return o.refused?.(reply.error);
-    if (!found.has(from.address)) found.set(from.address, { location: reply.location, router: from.address });
+    if (found.size < MAX_GATEWAYS && !found.has(from.address)) found.set(from.address, { location: reply.location, router: from.address });
   });
   await new Promise<void>((resolve) => socket.bind(0, resolve));
   const to = o.target ?? { address: SSDP_ADDRESS, port: SSDP_PORT };
