@@ -1,7 +1,9 @@
 import type { PortForwardingStatus } from '../../src-shared/contract';
+import { isIPv4 } from 'node:net';
 import { ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
 import { SessionDht, type SessionDhtOptions } from './dht/session-dht';
+import { LocalDiscovery, type LsdTarget } from './discovery/local-discovery';
 import { PeerListener, type IncomingRouter } from './listener';
 import type { IncomingEncryption } from './wire/incoming-reader';
 import { PortForwarding } from './portmap/port-forwarding';
@@ -17,6 +19,8 @@ export interface SessionSocketsOptions extends Omit<SessionDhtOptions, 'port' | 
   readonly encryption: IncomingEncryption;
   /** Port forwarding's state changed (the status bar shows it; trackers hear a new external port). */
   readonly forwarding?: (status: PortForwardingStatus) => void;
+  /** The torrents local peer discovery announces (public ones). */
+  readonly lsdTargets: () => Iterable<LsdTarget>;
 }
 
 /**
@@ -31,6 +35,7 @@ export class SessionSockets {
   #dht: SessionDht | undefined;
   #portmap: PortForwarding | undefined;
   #forwarding = NOT_FORWARDING;
+  #lsd: LocalDiscovery | undefined;
 
   constructor(options: SessionSocketsOptions) {
     this.#o = options;
@@ -100,7 +105,7 @@ export class SessionSockets {
     await this.#dht?.close();
     this.#dht = undefined;
     if (!on) return;
-    const { route: _route, ...dht } = this.#o;
+    const { route: _route, lsdTargets: _lsd, ...dht } = this.#o;
     this.#dht = await SessionDht.start({ ...dht, port: this.port, ...(bootstrap ? { bootstrap } : {}) });
   }
 
@@ -117,7 +122,21 @@ export class SessionSockets {
     });
   }
 
+  /** Starts or stops local peer discovery (BEP 14) on the LAN's multicast groups. */
+  async applyLsd(on: boolean): Promise<void> {
+    if (on === (this.#lsd !== undefined)) return;
+    this.#lsd?.close();
+    this.#lsd = undefined;
+    if (!on) return;
+    const { host, log } = this.#o;
+    // Listening on one IPv4 address: announce on that interface only (on loopback, nowhere real).
+    const iface = host !== undefined && isIPv4(host) && host !== '0.0.0.0' ? host : undefined;
+    this.#lsd = await LocalDiscovery.start({ port: () => this.port, targets: this.#o.lsdTargets, ...(iface ? { host: iface } : {}), ...(log ? { log } : {}) });
+  }
+
   async close(): Promise<void> {
+    this.#lsd?.close();
+    this.#lsd = undefined;
     await this.#portmap?.close();
     await this.#listener?.close();
     await this.#tracker?.close();

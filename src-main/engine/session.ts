@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { CommandInput, CommandOutput, EngineApi, Settings, ShareLimitAction, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import type { DhtTarget } from './dht/session-dht';
+import type { LsdTarget } from './discovery/local-discovery';
 import { ListFeed } from './list-feed';
 import { skeyLookup } from './mse/receiver';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
@@ -79,6 +80,7 @@ export class Session implements EngineApi {
     this.#sockets = new SessionSockets({
       route: (infoHash, socket, received) => this.#accept(infoHash, socket, received),
       targets: () => this.#dhtTargets(),
+      lsdTargets: () => this.#lsdTargets(),
       ...(options.listenHost !== undefined ? { host: options.listenHost } : {}),
       ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
       encryption: {
@@ -103,6 +105,7 @@ export class Session implements EngineApi {
     session.#settings.listenPort = session.listenPort;
     await session.#sockets.applyDht(session.#settings.dht !== false, session.#settings.dhtBootstrap);
     if (session.#settings.portForwarding) await session.#sockets.applyPortForwarding(true);
+    await session.#sockets.applyLsd(session.#settings.lsd !== false);
     if (persist && saved) await session.#restore(persist, saved);
     session.#timers.push(
       setInterval(() => session.#feed.flush(), options.listIntervalMs ?? 500),
@@ -243,6 +246,7 @@ export class Session implements EngineApi {
     this.#settings = changedSettings(this.#settings, input);
     if (dhtChanged) await this.#sockets.applyDht(this.#settings.dht !== false, this.#settings.dhtBootstrap);
     if (input.portForwarding !== undefined || input.listenPort !== undefined) await this.#sockets.applyPortForwarding(this.#settings.portForwarding === true);
+    await this.#sockets.applyLsd(this.#settings.lsd !== false);
     this.#policy.applyQueue();
     this.#persist?.soon();
     this.#policy.applySpeedLimits();
@@ -279,6 +283,11 @@ export class Session implements EngineApi {
     if (externalPort === null || externalPort === this.#externalPort) return;
     this.#externalPort = externalPort;
     for (const t of this.#torrents.values()) t.announcer.announceNow();
+  }
+
+  /** The same torrents as the DHT's, announced on the local network (BEP 27: never a private one). */
+  *#lsdTargets(): Generator<LsdTarget> {
+    for (const t of this.#dhtTargets()) yield { infoHash: t.infoHash, addPeers: (peers) => this.#torrents.get(t.infoHash)?.addPeers(peers, 'lsd') };
   }
 
   /** Brings back the saved torrents in their order, then saves from here on. */

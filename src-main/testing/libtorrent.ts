@@ -12,6 +12,10 @@ export interface LibtorrentConfig {
   readonly lsd?: boolean;
   readonly dhtNodes?: readonly (readonly [string, number])[];
   readonly interface?: string;
+  /** Seconds between its LSD announces (libtorrent's default: 5 minutes). */
+  readonly lsdInterval?: number;
+  /** Run inside this network namespace (see netns.ts). */
+  readonly netns?: string;
   /** Count the peer messages it receives and sends, from its peer log (see `peerMessages`). */
   readonly peerLog?: boolean;
   /** false (default): dials plain, accepts both; true: tries encryption; 'forced': RC4 only both ways; 'disabled': plain only. */
@@ -66,8 +70,10 @@ export interface LibtorrentPeer {
 
 /** Starts libtorrent with the given setup; resolves once it listens. Run with Debian's /usr/bin/python3. */
 export async function startLibtorrent(config: LibtorrentConfig): Promise<LibtorrentPeer> {
-  const json = { ...config, dht_nodes: config.dhtNodes ?? [], dhtNodes: undefined, peer_log: config.peerLog, peerLog: undefined };
-  const proc = startProcess('/usr/bin/python3', [script, JSON.stringify(json)], { stdin: true });
+  const { netns, lsdInterval, dhtNodes, peerLog, ...rest } = config;
+  const json = { ...rest, dht_nodes: dhtNodes ?? [], peer_log: peerLog, ...(lsdInterval !== undefined ? { lsd_interval: lsdInterval } : {}) };
+  const python = ['/usr/bin/python3', script, JSON.stringify(json)];
+  const proc = netns === undefined ? startProcess(python[0]!, python.slice(1), { stdin: true }) : startProcess('ip', ['netns', 'exec', netns, ...python], { stdin: true });
   const lines: string[] = [];
   let partial = '';
   proc.child.stdout?.on('data', (chunk: Buffer) => {

@@ -24,17 +24,25 @@ let bundledCli: Promise<string> | undefined;
 export function buildCli(): Promise<string> {
   bundledCli ??= (async () => {
     const { build } = await import('esbuild');
-    const out = join(await mkdtemp(join(tmpdir(), 'shoal-cli-')), 'cli.mjs');
-    await build({
-      entryPoints: [fileURLToPath(new URL('../cli.ts', import.meta.url))],
-      outfile: out,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      external: ['electron'],
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: 'silent',
-    });
+    const dir = await mkdtemp(join(tmpdir(), 'shoal-cli-'));
+    const out = join(dir, 'cli.mjs');
+    // The engine worker beside it, as dist/ has it, so download, seed and serve run too.
+    const bundles = [
+      { entry: '../cli.ts', outfile: out },
+      { entry: '../host/worker-entry.ts', outfile: join(dir, 'engine-worker.js') },
+    ];
+    for (const { entry, outfile } of bundles) {
+      await build({
+        entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        external: ['electron'],
+        banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+        logLevel: 'silent',
+      });
+    }
     return out;
   })();
   return bundledCli;
