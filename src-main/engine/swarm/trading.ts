@@ -404,12 +404,11 @@ export class Trading implements PeerExchange {
     const pause = this.#readingPaused ? this.#diskBacklog > DISK_BACKLOG_LOW : this.#diskBacklog > DISK_BACKLOG_HIGH;
     if (pause === this.#readingPaused) return;
     this.#readingPaused = pause;
-    this.webSeeds.paused = pause;
+    this.webSeeds.setPaused(pause);
     for (const p of this.#peers.values()) {
       if (pause) p.conn.pauseReading();
       else p.conn.resumeReading();
     }
-    if (!pause) this.webSeeds.fill();
   }
 
   async #onPieceVerified(index: number): Promise<void> {

@@ -80,6 +80,32 @@ describe('WebSeeds', () => {
     expect(picker.pick(peer, 10_000)).toHaveLength(64 * 4);
   });
 
+  it('while the disk is behind, bodies are not read and no run starts; then they go on', async () => {
+    const url = await serve((req, res) => {
+      const m = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '')!;
+      const length = Number(m[2]) - Number(m[1]) + 1;
+      res.writeHead(206, { 'content-range': `bytes ${m[1]}-${m[2]}/${64 * 65536}`, 'content-length': length }).end(Buffer.alloc(length));
+    });
+    const { ws, delivered } = setUp(url);
+    let paused = false;
+    const deliver = delivered.push.bind(delivered);
+    delivered.push = (...items) => {
+      if (!paused) {
+        paused = true;
+        ws.setPaused(true);
+      }
+      return deliver(...items);
+    };
+    ws.start();
+    await expect.poll(() => delivered.length, { timeout: 5000 }).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 300));
+    const whilePaused = delivered.length;
+    // At most the rest of the chunks already read: far from the 256 blocks.
+    expect(whilePaused).toBeLessThan(64);
+    ws.setPaused(false);
+    await expect.poll(() => delivered.length, { timeout: 5000 }).toBe(256);
+  });
+
   it('a 503 with Retry-After waits as long as the server asked', async () => {
     const { ws } = setUp(await serve((_req, res) => res.writeHead(503, { 'retry-after': '60' }).end()));
     ws.start();

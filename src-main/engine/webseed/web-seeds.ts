@@ -55,8 +55,21 @@ export class WebSeeds {
   readonly #seeds: WebSeed[] = [];
   readonly #agents: { http: http.Agent; https: https.Agent };
   #abort: AbortController | undefined;
-  /** Too much is waiting for the disk: no new runs until it drains. */
-  paused = false;
+  #paused = false;
+  /** Bodies waiting for the disk to drain. */
+  readonly #parked = new Set<() => void>();
+  /** The speed limit, and the disk backlog: a body is read only while both allow. */
+  readonly #gate: ReadGate = {
+    consume: (bytes) => this.#o.gate.consume(bytes) && !this.#paused,
+    wait: (resume) => {
+      if (this.#paused) this.#parked.add(resume);
+      else this.#o.gate.wait(resume);
+    },
+    cancel: (resume) => {
+      this.#parked.delete(resume);
+      this.#o.gate.cancel(resume);
+    },
+  };
 
   constructor(options: WebSeedsOptions) {
     this.#o = options;
@@ -109,10 +122,20 @@ export class WebSeeds {
     this.#left(seed);
   }
 
+  /** Too much is waiting for the disk: bodies stop being read and no run starts until it drains. */
+  setPaused(paused: boolean): void {
+    this.#paused = paused;
+    if (paused) return;
+    const parked = [...this.#parked];
+    this.#parked.clear();
+    for (const resume of parked) resume();
+    this.fill();
+  }
+
   /** Starts runs on every web seed with a free connection and nothing against it now. */
   fill(): void {
     const abort = this.#abort;
-    if (!abort || this.paused) return;
+    if (!abort || this.#paused) return;
     const now = Date.now();
     const perSeed = this.#o.connectionsPerSeed ?? 2;
     const max = Math.max(this.#o.picker.blocksPerPiece, MIN_RUN_BLOCKS);
@@ -197,7 +220,7 @@ export class WebSeeds {
         signal,
         idleTimeoutMs: this.#o.idleTimeoutMs ?? 20_000,
         maxRedirects: this.#o.maxRedirects ?? 5,
-        gate: this.#o.gate,
+        gate: this.#gate,
         onData: take,
       });
     }
