@@ -26,7 +26,7 @@ function udp(address = '127.0.0.1'): Promise<Socket> {
   return new Promise((resolve) => s.bind(0, address, () => resolve(s)));
 }
 
-async function fakeRouter(o: { controlUrl?: (httpPort: number) => string; description?: (controlUrl: string) => string; onlyPermanent?: boolean } = {}): Promise<FakeRouter> {
+async function fakeRouter(o: { controlUrl?: (httpPort: number) => string; description?: (controlUrl: string) => string; onlyPermanent?: boolean; down?: () => boolean } = {}): Promise<FakeRouter> {
   const calls: string[] = [];
   const http: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -39,6 +39,11 @@ async function fakeRouter(o: { controlUrl?: (httpPort: number) => string; descri
         return;
       }
       const action = /#(\w+)"/.exec(String(req.headers.soapaction))![1]!;
+      if (o.down?.()) {
+        res.statusCode = 503;
+        res.end();
+        return;
+      }
       const body = Buffer.concat(chunks).toString();
       const arg = (name: string): string => new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1] ?? '';
       if (action === 'AddPortMapping' && o.onlyPermanent && arg('NewLeaseDuration') !== '0') {
@@ -130,6 +135,17 @@ describe('port forwarding', () => {
     await expect.poll(() => router.calls.filter((c) => c === 'natpmp udp 6881 lifetime 2').length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     await pf.close();
     expect(router.calls).toEqual(expect.arrayContaining(['DeletePortMapping TCP 6881', 'DeletePortMapping UDP 6881', 'natpmp tcp 6881 lifetime 0', 'natpmp udp 6881 lifetime 0']));
+  });
+
+  it('shows a failed renewal, and maps again when a later renewal succeeds', async () => {
+    let down = false;
+    const router = await fakeRouter({ down: () => down });
+    const { until } = forwarding(router, { leaseSeconds: 2, gateway: async () => undefined });
+    await until((s) => s.state === 'mapped');
+    down = true;
+    expect((await until((s) => s.state === 'failed')).reason).toBe('UPnP: renewal failed: the router answered AddPortMapping with HTTP 503; NAT-PMP: no IPv4 default gateway');
+    down = false;
+    expect(await until((s) => s.state === 'mapped')).toMatchObject({ externalPort: 6881, via: ['upnp'], reason: null });
   });
 
   it('asks for a permanent mapping when the router takes only those', async () => {

@@ -128,17 +128,23 @@ export class PortForwarding {
     if (this.#closed) return this.#drop(method);
     this.#o.log?.(`port forwarding: ${method} mapped TCP and UDP port ${this.#o.port} to external port ${externalPort}${lease > 0 ? ` for ${lease} s` : ' for good'}`);
     this.#report();
-    if (lease > 0) {
-      state.renew = setTimeout(() => {
-        void this.#map(method).catch((err: unknown) => {
-          state.mapped = undefined;
-          state.failed = `renewal failed: ${message(err)}`;
-          this.#o.log?.(`port forwarding: ${method} ${state.failed}`);
-          this.#report();
-        });
-      }, Math.max(1, lease / 2) * 1000);
-      state.renew.unref();
-    }
+    if (lease > 0) this.#renewIn(method, lease / 2);
+  }
+
+  /** Renews after `seconds`; a failed renewal is the status until a later try, as often, succeeds. */
+  #renewIn(method: PortMapMethod, seconds: number): void {
+    const state = this.#methods[method];
+    state.renew = setTimeout(() => {
+      void this.#map(method).catch((err: unknown) => {
+        if (this.#closed) return;
+        state.mapped = undefined;
+        state.failed = `renewal failed: ${message(err)}`;
+        this.#o.log?.(`port forwarding: ${method} ${state.failed}`);
+        this.#report();
+        this.#renewIn(method, seconds);
+      });
+    }, Math.max(1, seconds) * 1000);
+    state.renew.unref();
   }
 
   async #upnp(): Promise<Mapper> {
