@@ -1,6 +1,7 @@
 import { DH_KEY_LENGTH, DhKeyPair } from './dh';
 import {
-  ByteQueue,
+  MseSide,
+  type ByteQueue,
   CRYPTO_PLAINTEXT,
   CRYPTO_RC4,
   hash,
@@ -20,7 +21,7 @@ import {
 } from './mse-keys';
 import type { Rc4 } from './rc4';
 
-type InitiatorState = 'peer-key' | 'sync' | 'select' | 'pad-d' | 'done';
+type InitiatorState = 'peer-key' | 'sync' | 'select' | 'pad-d';
 
 /**
  * The dialling side ('A') of Message Stream Encryption, without I/O: `start` gives the bytes to
@@ -28,12 +29,11 @@ type InitiatorState = 'peer-key' | 'sync' | 'select' | 'pad-d' | 'done';
  * BitTorrent handshake) inside the handshake, and throws a `ShoalError('protocol')` on anything
  * that is not MSE, so a plaintext-only peer fails it fast. Buffered bytes stay under ~1.2 KB.
  */
-export class MseInitiator {
+export class MseInitiator extends MseSide {
   readonly #keys = new DhKeyPair();
   readonly #infoHash: Uint8Array;
   readonly #allowed: CryptoAllowed;
   readonly #initialPayload: Uint8Array;
-  readonly #in = new ByteQueue();
   #state: InitiatorState = 'peer-key';
   #decrypt: Rc4 | undefined;
   #encrypt: Rc4 | undefined;
@@ -43,6 +43,7 @@ export class MseInitiator {
   #padD = 0;
 
   constructor(infoHash: Uint8Array, allowed: CryptoAllowed, initialPayload: Uint8Array) {
+    super();
     if (!allowed.rc4 && !allowed.plaintext) throw new RangeError('MSE needs at least one crypto method');
     if (initialPayload.length > 0xffff) throw new RangeError('initial payload too long');
     this.#infoHash = infoHash;
@@ -55,47 +56,40 @@ export class MseInitiator {
     return Buffer.concat([this.#keys.publicKey, randomPad()]);
   }
 
-  push(chunk: Uint8Array): MseStep {
-    if (this.#state === 'done') throw new Error('the MSE handshake is already done');
-    this.#in.push(chunk);
-    let send: Uint8Array | undefined;
-    for (;;) {
-      const q = this.#in;
-      switch (this.#state) {
-        case 'peer-key': {
-          if (q.length < DH_KEY_LENGTH) return { send };
-          send = this.#offer(this.#keys.secret(q.take(DH_KEY_LENGTH)));
-          this.#state = 'sync';
-          break;
-        }
-        case 'sync': {
-          // PadB hides where the reply starts; the encrypted VC marks it.
-          const sync = q.skipThrough(this.#syncMark!);
-          if (sync === 'absent') throw mseError('The peer did not answer the encrypted handshake (no verification constant).');
-          if (sync === 'wait') return { send };
-          this.#state = 'select';
-          break;
-        }
-        case 'select': {
-          if (q.length < 6) return { send };
-          const head = this.#decrypt!.update(q.take(6));
-          this.#selected = readUint32(head, 0);
-          this.#padD = (head[4]! << 8) | head[5]!;
-          const usable = (this.#selected === CRYPTO_RC4 && this.#allowed.rc4) || (this.#selected === CRYPTO_PLAINTEXT && this.#allowed.plaintext);
-          if (!usable) throw mseError(`The peer selected an encryption method we did not offer (${this.#selected}).`);
-          if (this.#padD > MAX_PAD) throw mseError(`The peer sent ${this.#padD} bytes of padding; at most ${MAX_PAD} are allowed.`);
-          this.#state = 'pad-d';
-          break;
-        }
-        case 'pad-d': {
-          if (q.length < this.#padD) return { send };
-          this.#decrypt!.update(q.take(this.#padD));
-          this.#state = 'done';
-          const rc4 = this.#selected === CRYPTO_RC4;
-          const payload = q.take(q.length);
-          if (rc4) this.#decrypt!.update(payload);
-          return { send, done: { ciphers: rc4 ? { incoming: this.#decrypt!, outgoing: this.#encrypt! } : undefined, payload } };
-        }
+  /** One state of the handshake; see `MseSide`. */
+  protected advance(q: ByteQueue): MseStep | 'wait' {
+    switch (this.#state) {
+      case 'peer-key': {
+        if (q.length < DH_KEY_LENGTH) return 'wait';
+        this.#state = 'sync';
+        return { send: this.#offer(this.#keys.secret(q.take(DH_KEY_LENGTH))) };
+      }
+      case 'sync': {
+        // PadB hides where the reply starts; the encrypted VC marks it.
+        const sync = q.skipThrough(this.#syncMark!);
+        if (sync === 'absent') throw mseError('The peer did not answer the encrypted handshake (no verification constant).');
+        if (sync === 'wait') return 'wait';
+        this.#state = 'select';
+        return {};
+      }
+      case 'select': {
+        if (q.length < 6) return 'wait';
+        const head = this.#decrypt!.update(q.take(6));
+        this.#selected = readUint32(head, 0);
+        this.#padD = (head[4]! << 8) | head[5]!;
+        const usable = (this.#selected === CRYPTO_RC4 && this.#allowed.rc4) || (this.#selected === CRYPTO_PLAINTEXT && this.#allowed.plaintext);
+        if (!usable) throw mseError(`The peer selected an encryption method we did not offer (${this.#selected}).`);
+        if (this.#padD > MAX_PAD) throw mseError(`The peer sent ${this.#padD} bytes of padding; at most ${MAX_PAD} are allowed.`);
+        this.#state = 'pad-d';
+        return {};
+      }
+      case 'pad-d': {
+        if (q.length < this.#padD) return 'wait';
+        this.#decrypt!.update(q.take(this.#padD));
+        const rc4 = this.#selected === CRYPTO_RC4;
+        const payload = q.take(q.length);
+        if (rc4) this.#decrypt!.update(payload);
+        return { done: { ciphers: rc4 ? { incoming: this.#decrypt!, outgoing: this.#encrypt! } : undefined, payload } };
       }
     }
   }

@@ -91,6 +91,33 @@ export function readUint32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
+/**
+ * What both sides share: bytes buffered as they come, each state of the subclass taking what it
+ * needs (`advance`), and what the states send in one push gathered into one write.
+ */
+export abstract class MseSide {
+  readonly #in = new ByteQueue();
+  #done = false;
+
+  /** One state's work on the buffered bytes: 'wait' for more, or what it sends and, at the end, the outcome. */
+  protected abstract advance(q: ByteQueue): MseStep | 'wait';
+
+  push(chunk: Uint8Array): MseStep {
+    if (this.#done) throw new Error('the MSE handshake is already done');
+    this.#in.push(chunk);
+    const send: Uint8Array[] = [];
+    for (;;) {
+      const step = this.advance(this.#in);
+      if (step !== 'wait' && step.send) send.push(step.send);
+      if (step !== 'wait' && !step.done) continue;
+      const sending = send.length > 0 ? { send: send.length === 1 ? send[0]! : Buffer.concat(send) } : {};
+      if (step === 'wait') return sending;
+      this.#done = true;
+      return { ...sending, done: step.done! };
+    }
+  }
+}
+
 /** Bytes that arrive in pieces, read from the front. Its owner bounds how much it lets in. */
 export class ByteQueue {
   #bytes: Uint8Array = new Uint8Array(0);

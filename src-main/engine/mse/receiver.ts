@@ -1,6 +1,7 @@
 import { DH_KEY_LENGTH, DhKeyPair } from './dh';
 import {
-  ByteQueue,
+  MseSide,
+  type ByteQueue,
   CRYPTO_PLAINTEXT,
   CRYPTO_RC4,
   hash,
@@ -53,7 +54,7 @@ export function skeyLookup(infoHashes: () => Iterable<string>): SkeyLookup {
 /** A longer initial payload than a BitTorrent handshake and a few messages is not one we need. */
 const MAX_INITIAL_PAYLOAD = 4096;
 
-type ReceiverState = 'peer-key' | 'sync' | 'skey' | 'provide' | 'pad-c' | 'ia-length' | 'ia' | 'done';
+type ReceiverState = 'peer-key' | 'sync' | 'skey' | 'provide' | 'pad-c' | 'ia-length' | 'ia';
 
 /**
  * The accepting side ('B') of Message Stream Encryption, without I/O: `push` takes what the
@@ -61,11 +62,10 @@ type ReceiverState = 'peer-key' | 'sync' | 'skey' | 'provide' | 'pad-c' | 'ia-le
  * SKEY hash, through `lookup`. Throws a `ShoalError('protocol')` on garbage, an unknown torrent,
  * too much padding or no acceptable method. Buffered bytes stay under ~5 KB.
  */
-export class MseReceiver {
+export class MseReceiver extends MseSide {
   readonly #keys = new DhKeyPair();
   readonly #allowed: CryptoAllowed;
   readonly #lookup: SkeyLookup;
-  readonly #in = new ByteQueue();
   #state: ReceiverState = 'peer-key';
   #secret: Uint8Array | undefined;
   #syncMark: Uint8Array | undefined;
@@ -76,6 +76,7 @@ export class MseReceiver {
   #initialPayload: Uint8Array | undefined;
 
   constructor(allowed: CryptoAllowed, lookup: SkeyLookup) {
+    super();
     if (!allowed.rc4 && !allowed.plaintext) throw new RangeError('MSE needs at least one crypto method');
     this.#allowed = allowed;
     this.#lookup = lookup;
@@ -86,74 +87,67 @@ export class MseReceiver {
     return this.#infoHash;
   }
 
-  push(chunk: Uint8Array): MseStep {
-    if (this.#state === 'done') throw new Error('the MSE handshake is already done');
-    this.#in.push(chunk);
-    let send: Uint8Array | undefined;
-    for (;;) {
-      const q = this.#in;
-      switch (this.#state) {
-        case 'peer-key': {
-          if (q.length < DH_KEY_LENGTH) return { send };
-          this.#secret = this.#keys.secret(q.take(DH_KEY_LENGTH));
-          this.#syncMark = hash(REQ1, this.#secret);
-          send = Buffer.concat([this.#keys.publicKey, randomPad()]);
-          this.#state = 'sync';
-          break;
-        }
-        case 'sync': {
-          // PadA hides where the offer starts; HASH('req1', S) marks it.
-          const sync = q.skipThrough(this.#syncMark!);
-          if (sync === 'absent') throw mseError('The peer sent no encrypted handshake we recognise (no sync hash within the padding allowed).');
-          if (sync === 'wait') return { send };
-          this.#state = 'skey';
-          break;
-        }
-        case 'skey': {
-          if (q.length < 20) return { send };
-          const infoHash = this.#lookup(xor20(q.take(20), hash(REQ3, this.#secret!)));
-          if (!infoHash) throw mseError('The peer asked for a torrent we do not have (unknown SKEY hash).');
-          this.#infoHash = infoHash;
-          this.#decrypt = streamCipher('A', this.#secret!, infoHash);
-          this.#state = 'provide';
-          break;
-        }
-        case 'provide': {
-          if (q.length < VC_LENGTH + 6) return { send };
-          const head = this.#decrypt!.update(q.take(VC_LENGTH + 6));
-          for (let i = 0; i < VC_LENGTH; i++) if (head[i] !== 0) throw mseError('The peer sent a wrong verification constant.');
-          this.#provided = readUint32(head, VC_LENGTH);
-          this.#wanted = (head[VC_LENGTH + 4]! << 8) | head[VC_LENGTH + 5]!;
-          if (this.#wanted > MAX_PAD) throw mseError(`The peer sent ${this.#wanted} bytes of padding; at most ${MAX_PAD} are allowed.`);
-          this.#state = 'pad-c';
-          break;
-        }
-        case 'pad-c': {
-          if (q.length < this.#wanted) return { send };
-          this.#decrypt!.update(q.take(this.#wanted));
-          this.#state = 'ia-length';
-          break;
-        }
-        case 'ia-length': {
-          if (q.length < 2) return { send };
-          const length = this.#decrypt!.update(q.take(2));
-          this.#wanted = (length[0]! << 8) | length[1]!;
-          if (this.#wanted > MAX_INITIAL_PAYLOAD) throw mseError(`The peer's initial payload of ${this.#wanted} bytes is over the ${MAX_INITIAL_PAYLOAD} allowed.`);
-          this.#state = 'ia';
-          break;
-        }
-        case 'ia': {
-          if (q.length < this.#wanted) return { send };
-          this.#initialPayload = this.#decrypt!.update(q.take(this.#wanted)).slice();
-          this.#state = 'done';
-          return this.#select(send);
-        }
+  /** One state of the handshake; see `MseSide`. */
+  protected advance(q: ByteQueue): MseStep | 'wait' {
+    switch (this.#state) {
+      case 'peer-key': {
+        if (q.length < DH_KEY_LENGTH) return 'wait';
+        this.#secret = this.#keys.secret(q.take(DH_KEY_LENGTH));
+        this.#syncMark = hash(REQ1, this.#secret);
+        this.#state = 'sync';
+        return { send: Buffer.concat([this.#keys.publicKey, randomPad()]) };
+      }
+      case 'sync': {
+        // PadA hides where the offer starts; HASH('req1', S) marks it.
+        const sync = q.skipThrough(this.#syncMark!);
+        if (sync === 'absent') throw mseError('The peer sent no encrypted handshake we recognise (no sync hash within the padding allowed).');
+        if (sync === 'wait') return 'wait';
+        this.#state = 'skey';
+        return {};
+      }
+      case 'skey': {
+        if (q.length < 20) return 'wait';
+        const infoHash = this.#lookup(xor20(q.take(20), hash(REQ3, this.#secret!)));
+        if (!infoHash) throw mseError('The peer asked for a torrent we do not have (unknown SKEY hash).');
+        this.#infoHash = infoHash;
+        this.#decrypt = streamCipher('A', this.#secret!, infoHash);
+        this.#state = 'provide';
+        return {};
+      }
+      case 'provide': {
+        if (q.length < VC_LENGTH + 6) return 'wait';
+        const head = this.#decrypt!.update(q.take(VC_LENGTH + 6));
+        for (let i = 0; i < VC_LENGTH; i++) if (head[i] !== 0) throw mseError('The peer sent a wrong verification constant.');
+        this.#provided = readUint32(head, VC_LENGTH);
+        this.#wanted = (head[VC_LENGTH + 4]! << 8) | head[VC_LENGTH + 5]!;
+        if (this.#wanted > MAX_PAD) throw mseError(`The peer sent ${this.#wanted} bytes of padding; at most ${MAX_PAD} are allowed.`);
+        this.#state = 'pad-c';
+        return {};
+      }
+      case 'pad-c': {
+        if (q.length < this.#wanted) return 'wait';
+        this.#decrypt!.update(q.take(this.#wanted));
+        this.#state = 'ia-length';
+        return {};
+      }
+      case 'ia-length': {
+        if (q.length < 2) return 'wait';
+        const length = this.#decrypt!.update(q.take(2));
+        this.#wanted = (length[0]! << 8) | length[1]!;
+        if (this.#wanted > MAX_INITIAL_PAYLOAD) throw mseError(`The peer's initial payload of ${this.#wanted} bytes is over the ${MAX_INITIAL_PAYLOAD} allowed.`);
+        this.#state = 'ia';
+        return {};
+      }
+      case 'ia': {
+        if (q.length < this.#wanted) return 'wait';
+        this.#initialPayload = this.#decrypt!.update(q.take(this.#wanted)).slice();
+        return this.#select(q);
       }
     }
   }
 
   /** ENCRYPT(VC, crypto_select, len(PadD), PadD), then the payload stream in the method chosen. */
-  #select(sent: Uint8Array | undefined): MseStep {
+  #select(q: ByteQueue): MseStep {
     const rc4 = (this.#provided & CRYPTO_RC4) !== 0 && this.#allowed.rc4;
     const plaintext = (this.#provided & CRYPTO_PLAINTEXT) !== 0 && this.#allowed.plaintext;
     if (!rc4 && !plaintext) {
@@ -167,11 +161,11 @@ export class MseReceiver {
     reply[VC_LENGTH + 4] = padD >> 8;
     reply[VC_LENGTH + 5] = padD & 255;
     outgoing.update(reply);
-    const rest = this.#in.take(this.#in.length);
+    const rest = q.take(q.length);
     if (rc4) this.#decrypt!.update(rest);
     const payload = Buffer.concat([this.#initialPayload!, rest]);
     return {
-      send: sent ? Buffer.concat([sent, reply]) : reply,
+      send: reply,
       done: { ciphers: rc4 ? { incoming: this.#decrypt!, outgoing } : undefined, payload },
     };
   }
