@@ -4,27 +4,18 @@
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startAria2Leecher, startAria2Seeder } from '../testing/clients';
 import { useInteropLab } from '../testing/interop-lab';
 import { waitFor } from '../testing/processes';
-import { quietTorrent } from '../testing/quiet-torrent';
+import { useQuietTorrents } from '../testing/quiet-torrent';
 import { Session } from './session';
 import type { Torrent } from './torrent';
 
 const lab = useInteropLab('ipv6', { one: { files: { 'one.bin': 3 * 1024 * 1024 + 1234 }, pieceLengthLog2: 16, tracker: false } });
-const torrents: Torrent[] = [];
+const torrents = useQuietTorrents();
 
-afterEach(async () => {
-  for (const t of torrents.splice(0)) await t.remove(false);
-});
-
-function start(savePath: string): Torrent {
-  const torrent = quietTorrent(lab.torrent('one').metainfo, savePath);
-  torrents.push(torrent);
-  void torrent.start();
-  return torrent;
-}
+const start = (savePath: string): Torrent => torrents.start(lab.torrent('one').metainfo, savePath);
 
 /** Whether a TCP connection to host:port is accepted. */
 const reach = (host: string, port: number) =>

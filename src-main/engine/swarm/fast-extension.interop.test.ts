@@ -2,27 +2,18 @@
 // Shoal seeder sends it, as libtorrent's own peer log saw it. (libtorrent unchokes new peers at once,
 // even with no upload slots, so honouring its allowed-fast pieces while choked is shown with a
 // scripted peer in fast-extension.test.ts.) Bounded; the lab stops libtorrent after it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useInteropLab } from '../../testing/interop-lab';
 import { startLibtorrent, untilResumed } from '../../testing/libtorrent';
 import { waitFor } from '../../testing/processes';
-import { quietTorrent } from '../../testing/quiet-torrent';
+import { useQuietTorrents } from '../../testing/quiet-torrent';
 import type { Torrent } from '../torrent';
 
 const PIECES = 64;
 const lab = useInteropLab('fast-ext', { one: { files: { 'one.bin': PIECES * 32768 }, pieceLengthLog2: 15, tracker: false } });
-const torrents: Torrent[] = [];
+const torrents = useQuietTorrents();
 
-afterEach(async () => {
-  for (const t of torrents.splice(0)) await t.remove(false);
-});
-
-function start(savePath: string): Torrent {
-  const torrent = quietTorrent(lab.torrent('one').metainfo, savePath);
-  torrents.push(torrent);
-  void torrent.start();
-  return torrent;
-}
+const start = (savePath: string): Torrent => torrents.start(lab.torrent('one').metainfo, savePath);
 
 describe('fast extension with libtorrent', () => {
   it('a Shoal seeder says have all, gives allowed-fast pieces and suggests cached ones; libtorrent downloads everything', async () => {
