@@ -32,17 +32,23 @@ function memoryNetwork() {
 let close: (() => void) | undefined;
 afterEach(() => close?.());
 
+/** A first node, then `count` more joining one by one through it. */
+async function grownNetwork(count: number) {
+  const net = memoryNetwork();
+  close = net.close;
+  const first = net.add([]);
+  const members = [];
+  for (let i = 0; i < count; i++) {
+    const n = net.add([first.address]);
+    await n.node.bootstrap();
+    members.push(n);
+  }
+  return { net, first, members };
+}
+
 describe('DhtNode', () => {
   it('bootstraps a network of 60 nodes, announces, and finds the announced peer from elsewhere', async () => {
-    const net = memoryNetwork();
-    close = net.close;
-    const first = net.add([]);
-    const others = [];
-    for (let i = 0; i < 59; i++) {
-      const n = net.add([first.address]);
-      await n.node.bootstrap();
-      others.push(n);
-    }
+    const { first, members: others } = await grownNetwork(59);
     expect(others.every((n) => n.node.nodeCount > 0)).toBe(true);
     expect(first.node.nodeCount).toBeGreaterThan(8);
     const infoHash = randomId();
@@ -91,15 +97,7 @@ describe('DhtNode', () => {
   });
 
   it('comes back after a restart from its saved nodes alone', async () => {
-    const net = memoryNetwork();
-    close = net.close;
-    const first = net.add([]);
-    const members = [];
-    for (let i = 0; i < 20; i++) {
-      const n = net.add([first.address]);
-      await n.node.bootstrap();
-      members.push(n);
-    }
+    const { net, members } = await grownNetwork(20);
     const infoHash = randomId();
     await members[3]!.node.announce(infoHash, 7777);
     const saved = members[15]!.node.nodes();

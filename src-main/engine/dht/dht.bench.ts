@@ -71,6 +71,7 @@ async function main(): Promise<void> {
 
   const hashes = Array.from({ length: HASHES }, (_, i) => ({ hash: randomBytes(20), port: 20_000 + i }));
   for (const h of hashes) await pick(members).node.announce(h.hash, h.port);
+  console.error('bench:dht: announced; Shoal lookups');
 
   const shoal: Lookup[] = [];
   for (const h of hashes) {
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
       shoal.push({ ms: performance.now() - t0, queries: node.queriesSent - sentBefore, found: result.peers.some((p) => p.port === h.port) });
     }
   }
+  console.error('bench:dht: libtorrent lookups');
   const libtorrent: Lookup[] = [];
   for (const h of hashes) {
     for (let i = 0; i < LOOKUPS_PER_HASH; i++) {
