@@ -101,6 +101,11 @@ export class SessionSockets {
   }
 
   /** (Re)starts the DHT on the peer port, or stops it when `on` is false. */
+  /** Nodes in the DHT's routing table; null while the DHT is off. */
+  get dhtNodes(): number | null {
+    return this.#dht?.nodeCount ?? null;
+  }
+
   async applyDht(on: boolean, bootstrap: readonly string[] | undefined): Promise<void> {
     await this.#dht?.close();
     this.#dht = undefined;

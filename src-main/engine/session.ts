@@ -51,6 +51,7 @@ export class Session implements EngineApi {
     downloadDir: () => this.#settings.downloadDir,
     altSpeedActive: () => this.#policy.altSpeedActive(),
     portForwarding: () => this.#sockets.forwarding,
+    dhtNodes: () => this.#sockets.dhtNodes,
     heard: () => this.#listeners.size > 0,
     emit: (event) => this.#emit(event),
   });

@@ -8,6 +8,8 @@ export interface StatusFeedOptions {
   readonly downloadDir: () => string;
   readonly altSpeedActive: () => boolean;
   readonly portForwarding: () => PortForwardingStatus;
+  /** Nodes in the DHT's routing table; null while it is off. */
+  readonly dhtNodes: () => number | null;
   /** Someone hears the events; without anyone, nothing is built. */
   readonly heard: () => boolean;
   readonly emit: (event: ShoalEvent) => void;
@@ -49,7 +51,7 @@ export class StatusFeed {
       (s) => s.bavail * s.bsize,
       () => null,
     );
-    this.#o.emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#o.altSpeedActive(), portForwarding: this.#o.portForwarding() } });
+    this.#o.emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#o.altSpeedActive(), portForwarding: this.#o.portForwarding(), dhtNodes: this.#o.dhtNodes() } });
     this.#emitDetail();
   }
 

@@ -222,6 +222,8 @@ export const globalStatsSchema = z.object({
   altSpeedActive: z.boolean(),
   /** Absent from engines before port forwarding existed. */
   portForwarding: portForwardingStatusSchema.optional(),
+  /** Nodes in the DHT's routing table; null while the DHT is off (absent from engines before it). */
+  dhtNodes: count.nullable().optional(),
 });
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);

@@ -85,6 +85,15 @@ describe('the session DHT', () => {
       200,
     );
     expect(announced).toEqual({ host: '127.0.0.1', port: first.listenPort });
+    // The status bar's figure: the router is in the table.
+    const stats = await new Promise<number | null | undefined>((resolve) => {
+      const off = first.onEvent((e) => {
+        if (e.name !== 'stats') return;
+        off();
+        resolve(e.payload.dhtNodes);
+      });
+    });
+    expect(stats).toBe(1);
     await first.close();
     // The next run is told only of a dead node; the saved table brings it to the router anyway.
     router.heardFrom.clear();
