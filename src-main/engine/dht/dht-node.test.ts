@@ -13,9 +13,9 @@ function memoryNetwork() {
   let count = 0;
   return {
     nodes,
-    add(bootstrap: PeerAddress[], extra: Partial<ConstructorParameters<typeof DhtNode>[0]> = {}): { node: DhtNode; address: PeerAddress } {
+    add(bootstrap: PeerAddress[], extra: Partial<ConstructorParameters<typeof DhtNode>[0]> = {}, host?: string): { node: DhtNode; address: PeerAddress } {
       count++;
-      const address = { host: `10.0.${count >> 8}.${count & 255}`, port: 6881 };
+      const address = { host: host ?? `10.0.${count >> 8}.${count & 255}`, port: 6881 };
       const node = new DhtNode({
         send: (bytes, to) => setImmediate(() => nodes.get(key(to))?.receive(bytes, address)),
         bootstrap,
@@ -107,5 +107,28 @@ describe('DhtNode', () => {
     expect(restarted.node.nodeCount).toBeGreaterThan(4);
     const found = await restarted.node.getPeers(infoHash);
     expect(found.peers).toContainEqual({ host: members[3]!.address.host, port: 7777 });
+  });
+
+  it('serves IPv6 nodes as nodes6 to an asker that wants n6 (BEP 32), and IPv4 ones as nodes', async () => {
+    const net = memoryNetwork();
+    close = net.close;
+    const hub = net.add([], { ipv6: true });
+    const v6 = net.add([hub.address], {}, '2001:db8::6');
+    const v4 = net.add([hub.address]);
+    await v6.node.bootstrap();
+    await v4.node.bootstrap();
+    // An asker the hub has verified (it answered the hub's ping) gets the full answer.
+    const asker = net.add([hub.address]);
+    await asker.node.bootstrap();
+    const sent: Buffer[] = [];
+    const ask = (want: { v4: boolean; v6: boolean }) =>
+      hub.node.receive(encodeQuery(Buffer.from('w6'), asker.node.id, { method: 'find_node', target: randomId(), want }), asker.address);
+    // From here the hub's replies to the asker land in `sent`.
+    net.nodes.set(`${asker.address.host}:${asker.address.port}`, { receive: (b: Uint8Array) => sent.push(Buffer.from(b)) } as unknown as DhtNode);
+    ask({ v4: true, v6: true });
+    await new Promise((r) => setImmediate(r));
+    const reply = sent.map((b) => parseMessage(b)).find((m) => m.y === 'r');
+    expect(reply?.y === 'r' && reply.response.nodes6?.map((n) => n.host)).toEqual(['2001:db8:0:0:0:0:0:6']);
+    expect(reply?.y === 'r' && reply.response.nodes?.some((n) => n.host === v4.address.host)).toBe(true);
   });
 });
