@@ -52,6 +52,7 @@ export class Session implements EngineApi {
     altSpeedActive: () => this.#policy.altSpeedActive(),
     portForwarding: () => this.#sockets.forwarding,
     dhtNodes: () => this.#sockets.dhtNodes,
+    discovery: () => ({ dht: this.#settings.dht !== false, pex: this.#settings.pex !== false, lsd: this.#settings.lsd !== false }),
     heard: () => this.#listeners.size > 0,
     emit: (event) => this.#emit(event),
   });

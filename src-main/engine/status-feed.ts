@@ -13,6 +13,8 @@ export interface StatusFeedOptions {
   /** Someone hears the events; without anyone, nothing is built. */
   readonly heard: () => boolean;
   readonly emit: (event: ShoalEvent) => void;
+  /** Which trackerless sources are on (the Trackers tab's DHT, PEX and LSD rows). */
+  readonly discovery: () => views.DiscoverySwitches;
 }
 
 /** The once-a-second events: the session's totals for the status bar, and the subscribed torrent's open tab. */
@@ -61,11 +63,11 @@ export class StatusFeed {
     const t = this.#o.torrents.get(sub.infoHash);
     // Before the metadata, only what the link says (General) and the trackers mean something.
     if (!t || (!t.hasMetainfo && sub.tab !== 'general' && sub.tab !== 'trackers')) return;
-    this.#o.emit({ name: 'detail', payload: detail(t, sub.tab) });
+    this.#o.emit({ name: 'detail', payload: detail(t, sub.tab, this.#o.discovery) });
   }
 }
 
-function detail(t: Torrent, tab: SubscriptionTab): EventPayload<'detail'> {
+function detail(t: Torrent, tab: SubscriptionTab, discovery: () => views.DiscoverySwitches): EventPayload<'detail'> {
   switch (tab) {
     case 'general':
       return { infoHash: t.infoHash, general: views.general(t) };
@@ -76,6 +78,6 @@ function detail(t: Torrent, tab: SubscriptionTab): EventPayload<'detail'> {
     case 'files':
       return { infoHash: t.infoHash, files: views.files(t) };
     case 'trackers':
-      return { infoHash: t.infoHash, trackers: views.trackers(t) };
+      return { infoHash: t.infoHash, trackers: views.trackers(t, discovery()) };
   }
 }

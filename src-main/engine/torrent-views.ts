@@ -205,7 +205,21 @@ export function files(t: Torrent): FileInfo[] {
   return out;
 }
 
-export function trackers(t: Torrent): TrackerInfo[] {
+/** Which trackerless sources are on in the settings. */
+export interface DiscoverySwitches {
+  readonly dht: boolean;
+  readonly pex: boolean;
+  readonly lsd: boolean;
+}
+
+const discoveryRows = [
+  ['dht', '** [DHT] **'],
+  ['pex', '** [PeX] **'],
+  ['lsd', '** [LSD] **'],
+] as const;
+
+/** The Trackers tab's rows: trackers, web seeds, and with `discovery`, the DHT, PEX and LSD. */
+export function trackers(t: Torrent, discovery?: DiscoverySwitches): TrackerInfo[] {
   const rows: TrackerInfo[] = t.announcer.statuses().map((s) => ({
     url: s.url,
     tier: s.tier,
@@ -219,6 +233,15 @@ export function trackers(t: Torrent): TrackerInfo[] {
   }));
   for (const w of t.webSeeds) {
     rows.push({ url: w.url, kind: 'web seed', tier: 0, status: w.state, message: w.message, lastAnnounce: null, nextAnnounce: null, seeders: null, leechers: null, completed: null });
+  }
+  if (!discovery) return rows;
+  // The trackerless sources, as qBittorrent lists them: on or off, and the addresses each gave.
+  const isPrivate = t.hasMetainfo && t.metainfo.private;
+  for (const [kind, url] of discoveryRows) {
+    const on = discovery[kind] && !isPrivate;
+    const message = isPrivate ? 'not used for a private torrent' : on ? null : 'turned off in the settings';
+    const peers = t.swarm.registry.countFrom(kind);
+    rows.push({ url, kind, tier: 0, status: on ? 'working' : 'disabled', message, lastAnnounce: null, nextAnnounce: null, seeders: null, leechers: null, completed: null, peers });
   }
   return rows;
 }

@@ -271,6 +271,15 @@ describe('notices, status bar and theme', () => {
     expect(bar.textContent).toContain('↑ 512 B/s');
     expect(bar.textContent).toContain('42 peers');
     expect(bar.textContent).toContain('Free: 5.00 GiB');
+    expect(bar.textContent).not.toContain('DHT');
+    app.emit('stats', { downRate: 0, upRate: 0, connectedPeers: 0, freeSpace: null, downloadDir: '/d', altSpeedActive: false, dhtNodes: null });
+    expect(bar.textContent).not.toContain('DHT');
+  });
+
+  it('shows the DHT’s node count while the DHT is on', async () => {
+    const app = await renderApp();
+    app.emit('stats', { downRate: 0, upRate: 0, connectedPeers: 0, freeSpace: null, downloadDir: '/d', altSpeedActive: false, dhtNodes: 1234 });
+    expect(screen.getByRole('contentinfo', { name: 'Status bar' }).textContent).toContain('DHT: 1,234 nodes');
   });
 
   it('shows the port the router forwards, or why it does not', async () => {

@@ -187,8 +187,11 @@ export const trackerStatusSchema = z.enum(['working', 'updating', 'not contacted
 
 export const trackerInfoSchema = z.object({
   url: z.string().max(limits.pathLength),
-  /** A web seed (BEP 19) is listed with the trackers; absent means a tracker. */
-  kind: z.enum(['tracker', 'web seed']).optional(),
+  /**
+   * A web seed (BEP 19) and the trackerless sources (DHT, PEX, LSD, as qBittorrent lists them) are
+   * listed with the trackers; absent means a tracker.
+   */
+  kind: z.enum(['tracker', 'web seed', 'dht', 'pex', 'lsd']).optional(),
   tier: count,
   status: trackerStatusSchema,
   message: text.nullable(),
@@ -197,6 +200,8 @@ export const trackerInfoSchema = z.object({
   seeders: count.nullable(),
   leechers: count.nullable(),
   completed: count.nullable(),
+  /** Addresses this source gave us (the DHT, PEX and LSD rows). */
+  peers: count.optional(),
 });
 
 /** Port forwarding on the home router (UPnP IGD, NAT-PMP): off, being tried, done, or why it failed. */

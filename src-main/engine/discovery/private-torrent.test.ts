@@ -10,6 +10,7 @@ import { generatePeerId } from '../wire/peer-id';
 import { PeerConnection } from '../wire/peer-connection';
 import type { ExtendedHandshake } from '../wire/extended-handshake';
 import { Session } from '../session';
+import { trackers } from '../torrent-views';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -60,5 +61,26 @@ describe('private torrents and PEX (BEP 27)', () => {
     const { session, infoHash } = await seeding(false);
     await session.setSettings({ pex: false });
     expect((await theirExtendedHandshake(session, infoHash)).m.ut_pex).toBeUndefined();
+  });
+
+  it('the Trackers tab lists the DHT, PEX and LSD: unused for a private torrent, on for a public one, with the addresses each gave', async () => {
+    const on = { dht: true, pex: true, lsd: true };
+    const priv = await seeding(true);
+    const privateRows = trackers(priv.session.torrent(Buffer.from(priv.infoHash).toString('hex'))!, on);
+    expect(privateRows.map((r) => [r.kind, r.status, r.message])).toEqual([
+      ['dht', 'disabled', 'not used for a private torrent'],
+      ['pex', 'disabled', 'not used for a private torrent'],
+      ['lsd', 'disabled', 'not used for a private torrent'],
+    ]);
+    const pub = await seeding(false);
+    const t = pub.session.torrent(Buffer.from(pub.infoHash).toString('hex'))!;
+    t.addPeers([{ host: '10.9.9.1', port: 1 }, { host: '10.9.9.2', port: 2 }], 'pex');
+    t.addPeers([{ host: '10.9.9.3', port: 3 }], 'lsd');
+    const rows = trackers(t, { ...on, dht: false });
+    expect(rows.map((r) => [r.url, r.status, r.message, r.peers])).toEqual([
+      ['** [DHT] **', 'disabled', 'turned off in the settings', 0],
+      ['** [PeX] **', 'working', null, 2],
+      ['** [LSD] **', 'working', null, 1],
+    ]);
   });
 });

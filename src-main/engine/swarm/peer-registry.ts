@@ -75,6 +75,13 @@ export class PeerRegistry {
     return added;
   }
 
+  /** How many of the known addresses were first heard of from `source`. */
+  countFrom(source: PeerSource): number {
+    let n = 0;
+    for (const entry of this.#entries.values()) if (entry.source === source) n++;
+    return n;
+  }
+
   isBanned(address: PeerAddress): boolean {
     return this.#banned.has(banKey(address));
   }

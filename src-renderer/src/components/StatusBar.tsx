@@ -44,6 +44,7 @@ export function StatusBar() {
       <Limit bytesPerSecond={upLimit} what="Upload" />
       <AltSpeedToggle />
       <span title="Connected peers">{(stats?.connectedPeers ?? 0).toLocaleString()} peers</span>
+      {stats?.dhtNodes !== undefined && stats.dhtNodes !== null && <span title="Nodes in the DHT's routing table">DHT: {stats.dhtNodes.toLocaleString()} nodes</span>}
       <span title={stats ? `Free space at ${stats.downloadDir}` : 'Free space'}>
         Free: {stats?.freeSpace === null || stats === null ? '—' : formatBytes(stats.freeSpace)}
       </span>

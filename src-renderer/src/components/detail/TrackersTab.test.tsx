@@ -41,4 +41,31 @@ describe('the Trackers tab', () => {
     expect(cells('https://mirror.example/pub/').slice(1, 3)).toEqual(['web seed', 'working']);
     expect(cells('http://liar.example/x.iso').slice(1, 3)).toEqual(['web seed', 'disabled dropped: sent piece 3, which failed its hash check']);
   });
+
+  it('lists the DHT, PEX and LSD as rows with the peers each gave, as qBittorrent does', async () => {
+    const app = await renderApp();
+    app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha' })], removed: [] });
+    fireEvent.mouseDown(screen.getAllByRole('row').find((r) => r.textContent?.includes('alpha'))!);
+    fireEvent.click(screen.getByRole('tab', { name: 'Trackers' }));
+    await act(async () => {});
+    app.emit('detail', {
+      infoHash: hashOf(1),
+      trackers: [
+        row('http://tracker.example/announce', { tier: 0 }),
+        row('** [DHT] **', { kind: 'dht', peers: 12 }),
+        row('** [PeX] **', { kind: 'pex', peers: 3 }),
+        row('** [LSD] **', { kind: 'lsd', status: 'disabled', message: 'turned off in the settings', peers: 0 }),
+      ],
+    });
+    const table = within(screen.getByRole('tabpanel')).getByRole('table', { name: 'Trackers' });
+    const headers = within(table).getAllByRole('columnheader').map((h) => h.textContent);
+    const cells = (url: string) => [...within(table).getByText(url).closest('tr')!.querySelectorAll('td')].map((td) => td.textContent);
+    const peers = headers.indexOf('Peers');
+    expect(peers).toBeGreaterThan(0);
+    expect(cells('** [DHT] **')[peers]).toBe('12');
+    expect(cells('** [PeX] **').slice(1, 3)).toEqual(['', 'working']);
+    expect(cells('** [PeX] **')[peers]).toBe('3');
+    expect(cells('** [LSD] **').slice(2, 3)).toEqual(['disabled turned off in the settings']);
+    expect(cells('http://tracker.example/announce')[peers]).toBe('—');
+  });
 });

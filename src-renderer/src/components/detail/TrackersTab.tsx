@@ -19,13 +19,14 @@ export function TrackersTab({ trackers, now }: { trackers: readonly TrackerInfo[
           <th scope="col" className="end">Seeders</th>
           <th scope="col" className="end">Leechers</th>
           <th scope="col" className="end">Completed</th>
+          <th scope="col" className="end">Peers</th>
         </tr>
       </thead>
       <tbody>
         {trackers.map((t) => (
           <tr key={`${t.kind ?? 'tracker'} ${t.tier} ${t.url}`}>
             <td className="mono ellipsis-cell" title={t.url}>{t.url}</td>
-            <td>{t.kind === 'web seed' ? 'web seed' : t.tier}</td>
+            <td>{t.kind === 'web seed' ? 'web seed' : t.kind === undefined || t.kind === 'tracker' ? t.tier : ''}</td>
             <td>
               <span className={`badge ${t.status.replace(' ', '-')}`}>{t.status}</span>
               {t.message !== null && <span className="muted tracker-msg"> {t.message}</span>}
@@ -35,6 +36,7 @@ export function TrackersTab({ trackers, now }: { trackers: readonly TrackerInfo[
             <td className="end">{count(t.seeders)}</td>
             <td className="end">{count(t.leechers)}</td>
             <td className="end">{count(t.completed)}</td>
+            <td className="end">{count(t.peers ?? null)}</td>
           </tr>
         ))}
       </tbody>
