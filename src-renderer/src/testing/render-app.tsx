@@ -1,8 +1,9 @@
 /** Renders the whole App against a FakeApi in jsdom, with a sized viewport so the virtual list shows rows. */
-import { act, render, type RenderResult } from '@testing-library/react';
+import { act, fireEvent, render, screen, type RenderResult } from '@testing-library/react';
 import { App } from '../App';
 import { defaultLimitSettings, type EventName, type EventPayload, type Settings } from '../api/contract';
 import { FakeApi } from './fake-api';
+import { summary } from './torrents';
 
 // jsdom does no layout: give every element a size so the virtualizer has rows to render.
 Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
@@ -25,4 +26,14 @@ export async function renderApp(api = new FakeApi()): Promise<Rendered> {
     api,
     emit: (name, payload) => act(() => api.emit(name, payload)),
   };
+}
+
+/** The App with one torrent, 'alpha' (hashOf(1)), selected and its detail `tab` open. */
+export async function renderDetailTab(tab: string): Promise<Rendered> {
+  const app = await renderApp();
+  app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha' })], removed: [] });
+  fireEvent.mouseDown(screen.getAllByRole('row').find((r) => r.textContent?.includes('alpha'))!);
+  fireEvent.click(screen.getByRole('tab', { name: tab }));
+  await act(async () => {});
+  return app;
 }

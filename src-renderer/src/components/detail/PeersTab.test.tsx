@@ -1,9 +1,8 @@
-import { cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { act } from 'react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PeerInfo } from '../../api/contract';
-import { renderApp } from '../../testing/render-app';
-import { hashOf, summary } from '../../testing/torrents';
+import { renderDetailTab } from '../../testing/render-app';
+import { hashOf } from '../../testing/torrents';
 
 afterEach(cleanup);
 
@@ -23,11 +22,7 @@ const peer = (n: number, source: PeerInfo['source'], flags: string): PeerInfo =>
 
 describe('the Peers tab', () => {
   it('names where each peer came from: tracker, DHT, PEX, LSD, incoming, magnet', async () => {
-    const app = await renderApp();
-    app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha' })], removed: [] });
-    fireEvent.mouseDown(screen.getAllByRole('row').find((r) => r.textContent?.includes('alpha'))!);
-    fireEvent.click(screen.getByRole('tab', { name: 'Peers' }));
-    await act(async () => {});
+    const app = await renderDetailTab('Peers');
     const sources: [PeerInfo['source'], string, string][] = [
       ['tracker', 'T', 'Tracker'],
       ['dht', 'H', 'DHT'],

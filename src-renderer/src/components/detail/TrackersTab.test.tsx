@@ -1,9 +1,8 @@
-import { cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { act } from 'react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrackerInfo } from '../../api/contract';
-import { renderApp } from '../../testing/render-app';
-import { hashOf, summary } from '../../testing/torrents';
+import { renderDetailTab } from '../../testing/render-app';
+import { hashOf } from '../../testing/torrents';
 
 afterEach(cleanup);
 
@@ -22,11 +21,7 @@ const row = (url: string, extra: Partial<TrackerInfo>): TrackerInfo => ({
 
 describe('the Trackers tab', () => {
   it('lists web seeds beside trackers, each with its state and why it was dropped', async () => {
-    const app = await renderApp();
-    app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha' })], removed: [] });
-    fireEvent.mouseDown(screen.getAllByRole('row').find((r) => r.textContent?.includes('alpha'))!);
-    fireEvent.click(screen.getByRole('tab', { name: 'Trackers' }));
-    await act(async () => {});
+    const app = await renderDetailTab('Trackers');
     app.emit('detail', {
       infoHash: hashOf(1),
       trackers: [
@@ -43,11 +38,7 @@ describe('the Trackers tab', () => {
   });
 
   it('lists the DHT, PEX and LSD as rows with the peers each gave, as qBittorrent does', async () => {
-    const app = await renderApp();
-    app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha' })], removed: [] });
-    fireEvent.mouseDown(screen.getAllByRole('row').find((r) => r.textContent?.includes('alpha'))!);
-    fireEvent.click(screen.getByRole('tab', { name: 'Trackers' }));
-    await act(async () => {});
+    const app = await renderDetailTab('Trackers');
     app.emit('detail', {
       infoHash: hashOf(1),
       trackers: [
