@@ -3,6 +3,7 @@ export type {
   CommandInput,
   CommandName,
   CommandOutput,
+  EncryptionMode,
   EventName,
   EventPayload,
   FileInfo,

@@ -117,6 +117,18 @@ describe('settings dialog', () => {
     expect(s.api.callsOf('setSettings')).toEqual([]);
     expect(screen.queryByRole('dialog')).toBeNull();
   });
+
+  it('shows peer discovery on and encryption preferred when the engine stored neither, and sends only what the user turned', async () => {
+    const s = await openSettings();
+    const box = (name: string) => within(s.dialog).getByRole('checkbox', { name }) as HTMLInputElement;
+    const encryption = within(s.dialog).getByRole('combobox', { name: 'Encryption' }) as HTMLSelectElement;
+    expect([box('Find peers through the DHT').checked, box('Exchange peers with peers (PEX)').checked, box('Find peers on the local network (LSD)').checked]).toEqual([true, true, true]);
+    expect(encryption.value).toBe('prefer');
+    fireEvent.click(box('Find peers on the local network (LSD)'));
+    fireEvent.change(encryption, { target: { value: 'require' } });
+    await s.save();
+    expect(s.api.callsOf('setSettings')).toEqual([{ lsd: false, encryption: 'require' }]);
+  });
 });
 
 describe('alternative speed limits in the status bar', () => {

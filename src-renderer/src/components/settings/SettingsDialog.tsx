@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { errorMessage, useApi } from '../../api/api-context';
-import type { Settings, Theme } from '../../api/contract';
+import type { EncryptionMode, Settings, Theme } from '../../api/contract';
 import { useShoal, useShoalStore } from '../../store/store';
 import { Dialog } from '../Dialog';
 import { InlineError } from '../InlineError';
@@ -11,6 +11,12 @@ const themes: readonly { value: Theme; label: string }[] = [
   { value: 'system', label: 'Same as the system' },
   { value: 'light', label: 'Light' },
   { value: 'dark', label: 'Dark' },
+];
+
+const encryptionModes: readonly { value: EncryptionMode; label: string }[] = [
+  { value: 'prefer', label: 'Prefer encrypted, accept both' },
+  { value: 'require', label: 'Require encryption' },
+  { value: 'off', label: 'Off (plain connections only)' },
 ];
 
 const days: readonly { day: number; short: string; name: string }[] = [
@@ -108,6 +114,10 @@ function SettingsForm({ settings }: { settings: Settings }) {
           <TextField label="Download folder" inputMode="text" wide value={draft.downloadDir} error={errors.downloadDir} onChange={(downloadDir) => set({ downloadDir })} />
           <TextField label="Listening port" value={draft.listenPort} error={errors.listenPort} onChange={(listenPort) => set({ listenPort })} hint={<small className="muted">0 picks a free port</small>} />
           <CheckField label="Forward the port on the router (UPnP, NAT-PMP)" checked={draft.portForwarding} onChange={(portForwarding) => set({ portForwarding })} />
+          <CheckField label="Find peers through the DHT" checked={draft.dht} onChange={(dht) => set({ dht })} />
+          <CheckField label="Exchange peers with peers (PEX)" checked={draft.pex} onChange={(pex) => set({ pex })} />
+          <CheckField label="Find peers on the local network (LSD)" checked={draft.lsd} onChange={(lsd) => set({ lsd })} />
+          <SelectField label="Encryption" value={draft.encryption} options={encryptionModes} onChange={(encryption) => set({ encryption })} />
           <TextField label="Connections per torrent" value={draft.maxConnections} error={errors.maxConnections} onChange={(maxConnections) => set({ maxConnections })} />
           <SelectField label="Theme" value={draft.theme} options={themes} onChange={(theme) => set({ theme })} />
           <CheckField label="Run the embedded tracker" checked={draft.trackerEnabled} onChange={(trackerEnabled) => set({ trackerEnabled })} />

@@ -1,5 +1,5 @@
 /** The settings dialog's form: settings to editable text and back, checked, and the changed part to save. */
-import { absolutePathSchema, type CommandInput, type Settings, type Theme } from '../../api/contract';
+import { absolutePathSchema, type CommandInput, type EncryptionMode, type Settings, type Theme } from '../../api/contract';
 import { parseShareLimits, parseSpeed, sameData, shareLimitsText, speedText, type ShareLimitsText, type SpeedText } from './limits-form';
 import { Problems, timeText } from './form-parse';
 
@@ -7,6 +7,10 @@ export interface SettingsDraft {
   downloadDir: string;
   listenPort: string;
   portForwarding: boolean;
+  dht: boolean;
+  pex: boolean;
+  lsd: boolean;
+  encryption: EncryptionMode;
   maxConnections: string;
   theme: Theme;
   trackerEnabled: boolean;
@@ -19,8 +23,11 @@ export interface SettingsDraft {
   queue: { maxActiveDownloads: string; maxActiveSeeds: string; maxActiveTorrents: string; stalledMinutes: string };
 }
 
-/** What the dialog edits: every setting but the CLI-only announce interval, peer discovery's (DHT, PEX, LSD) and encryption (not in the dialog yet). */
-export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dht' | 'dhtBootstrap' | 'pex' | 'lsd' | 'encryption'>>;
+/** What the dialog edits: every setting but the CLI-only announce interval and the DHT's bootstrap nodes. */
+export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dhtBootstrap'>>;
+
+/** What the engine does for a setting it never stored: discovery on and encryption preferred, as the engine's own defaults. */
+const discoveryDefaults = { dht: true, pex: true, lsd: true, encryption: 'prefer' } as const;
 
 /** The embedded tracker's port when the engine has none stored yet. */
 const defaultTrackerPort = 6969;
@@ -30,6 +37,10 @@ export function settingsDraft(s: Settings): SettingsDraft {
     downloadDir: s.downloadDir,
     listenPort: String(s.listenPort),
     portForwarding: s.portForwarding ?? false,
+    dht: s.dht ?? discoveryDefaults.dht,
+    pex: s.pex ?? discoveryDefaults.pex,
+    lsd: s.lsd ?? discoveryDefaults.lsd,
+    encryption: s.encryption ?? discoveryDefaults.encryption,
     maxConnections: String(s.maxConnectionsPerTorrent),
     theme: s.theme,
     trackerEnabled: s.trackerEnabled ?? false,
@@ -73,6 +84,10 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
     downloadDir,
     listenPort: p.integer('listenPort', d.listenPort, 0, 65535, 'Listening port'),
     portForwarding: d.portForwarding,
+    dht: d.dht,
+    pex: d.pex,
+    lsd: d.lsd,
+    encryption: d.encryption,
     maxConnectionsPerTorrent: p.integer('maxConnections', d.maxConnections, 1, 10_000, 'Connections per torrent'),
     theme: d.theme,
     trackerEnabled: d.trackerEnabled,
@@ -95,7 +110,7 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
 /** Only the settings that differ, so saving never overwrites what another window changed meanwhile. */
 export function changedSettings(before: Settings, after: EditedSettings): CommandInput<'setSettings'> {
   // Tracker and port forwarding settings the engine never stored read as the defaults the dialog showed.
-  const base = { ...before, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, portForwarding: before.portForwarding ?? false };
+  const base = { ...before, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, portForwarding: before.portForwarding ?? false, dht: before.dht ?? discoveryDefaults.dht, pex: before.pex ?? discoveryDefaults.pex, lsd: before.lsd ?? discoveryDefaults.lsd, encryption: before.encryption ?? discoveryDefaults.encryption };
   const changed: Record<string, unknown> = {};
   for (const key of Object.keys(after) as (keyof EditedSettings)[]) {
     if (!sameData(base[key], after[key])) changed[key] = after[key];
