@@ -75,14 +75,14 @@ export class LocalDiscovery {
     const port = o.lsdPort ?? LSD_PORT;
     const sockets: GroupSocket[] = [];
     try {
-      sockets.push(await join('udp4', LSD_GROUP_V4, port, o.host));
+      sockets.push(await join('udp4', LSD_GROUP_V4, port, o.host, o.log));
     } catch (err) {
       o.log?.(`local peer discovery off: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
     // IPv6 multicast is missing on many hosts (and in network namespaces): IPv4 alone then.
     if (o.host === undefined) {
-      await join('udp6', LSD_GROUP_V6, port).then(
+      await join('udp6', LSD_GROUP_V6, port, undefined, o.log).then(
         (s) => sockets.push(s),
         () => undefined,
       );
@@ -139,7 +139,7 @@ export class LocalDiscovery {
 }
 
 /** A socket on the LSD port, in `group` (on `iface` alone if given), that hears its own host's announces too. */
-function join(type: 'udp4' | 'udp6', group: string, port: number, iface?: string): Promise<GroupSocket> {
+function join(type: 'udp4' | 'udp6', group: string, port: number, iface?: string, log?: (line: string) => void): Promise<GroupSocket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket({ type, reuseAddr: true });
     socket.once('error', (err) => {
@@ -157,7 +157,7 @@ function join(type: 'udp4' | 'udp6', group: string, port: number, iface?: string
         return;
       }
       socket.removeAllListeners('error');
-      socket.on('error', () => undefined);
+      socket.on('error', (err) => log?.(`local peer discovery: ${err.message}`));
       resolve({ socket, group, host: type === 'udp4' ? `${group}:${port}` : `[${group}]:${port}` });
     });
   });
