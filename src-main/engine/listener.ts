@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { ShoalError } from '../../src-shared/errors';
+import { normalizeHost } from './net/peer-address';
 import { IncomingHandshakeReader, type IncomingEncryption } from './wire/incoming-reader';
 import { readHandshake, type ReceivedHandshake } from './wire/read-handshake';
 
@@ -63,7 +64,8 @@ export class PeerListener {
   }
 
   #accept(socket: Socket, route: IncomingRouter, encryption: IncomingEncryption): void {
-    const address = socket.remoteAddress ?? '';
+    // A dual-stack socket names IPv4 peers as ::ffff:a.b.c.d; every record and log uses a.b.c.d.
+    const address = normalizeHost(socket.remoteAddress ?? '');
     const fromAddress = this.#pendingFrom.get(address) ?? 0;
     if (fromAddress >= MAX_PENDING_PER_ADDRESS || (this.#pending.size >= MAX_PENDING_HANDSHAKES && !this.#evictOldest())) {
       socket.destroy();

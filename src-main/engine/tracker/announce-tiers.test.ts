@@ -23,7 +23,7 @@ const peer = new Uint8Array([10, 0, 0, 7, 0x1a, 0xe1]);
 
 describe.each([
   ['silent', (): Buffer | undefined => undefined],
-  ['answering with wrong transaction ids', (packet: Buffer) => udpTrackerReply(packet, { interval: 1800, transaction: packet.readUInt32BE(12) ^ 1 })],
+  ['answering with wrong transaction ids', (packet: Buffer) => udpTrackerReply(packet, { interval: 1800, transaction: (packet.readUInt32BE(12) ^ 1) >>> 0 })],
 ])('a %s UDP tracker in the first tier', (_kind, dead) => {
   it('does not keep the second tier from being asked within 10 s', async () => {
     const asked: number[] = [];

@@ -111,7 +111,9 @@ describe('a lying web seed beside a good one', () => {
     const liarUrl = `${liar.origin}/liar.bin`;
     const save = await lab.scratch('ws-liar');
     const log: string[] = [];
-    const t = start({ metainfo: { ...metainfo, urlList: [liarUrl, `${nginx.url}good/liar.bin`] } }, save, log);
+    // The good seed is the throttled path, so the liar's bytes surely arrive before the download ends
+    // (on a busy machine an unthrottled nginx could finish everything first and leave nothing to judge).
+    const t = start({ metainfo: { ...metainfo, urlList: [liarUrl, `${nginx.url}slow/good/liar.bin`] } }, save, log);
     await waitComplete(t, log);
     expect((await savedBytes(metainfo, save)).equals(content)).toBe(true);
     // A piece the liar sent alone drops it at once; one it shared with the good seed is judged by
