@@ -16,16 +16,25 @@ export function quietTorrent(metainfo: Metainfo, savePath: string): Torrent {
   });
 }
 
-/** Quiet torrents for one test file: `start` makes one and starts it; each is removed after its test. */
-export function useQuietTorrents(): { start(metainfo: Metainfo, savePath: string): Torrent } {
+/**
+ * Quiet torrents for one test file, each removed (not its files) after its test: `make` makes one
+ * (to be set up before it starts), `start` makes and starts one. Call it after the file's own
+ * `afterEach`, so the torrents go before what they talk to.
+ */
+export function useQuietTorrents(): { make(metainfo: Metainfo, savePath: string): Torrent; start(metainfo: Metainfo, savePath: string): Torrent } {
   const torrents: Torrent[] = [];
   afterEach(async () => {
     for (const t of torrents.splice(0)) await t.remove(false);
   });
+  const make = (metainfo: Metainfo, savePath: string): Torrent => {
+    const torrent = quietTorrent(metainfo, savePath);
+    torrents.push(torrent);
+    return torrent;
+  };
   return {
+    make,
     start(metainfo, savePath) {
-      const torrent = quietTorrent(metainfo, savePath);
-      torrents.push(torrent);
+      const torrent = make(metainfo, savePath);
       void torrent.start();
       return torrent;
     },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTorrent } from '../../testing/build-torrent';
 import { tempDir, waitFor } from '../../testing/processes';
-import { quietTorrent } from '../../testing/quiet-torrent';
+import { useQuietTorrents } from '../../testing/quiet-torrent';
 import { scriptedPeer, type ScriptedPeer } from '../../testing/scripted-peer';
 import type { Metainfo } from '../metainfo/metainfo';
 import type { Torrent } from '../torrent';
@@ -18,14 +18,12 @@ const PIECES = 40;
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 const peers: ScriptedPeer[] = [];
-const torrents: Torrent[] = [];
 
 beforeEach(async () => {
   dir = await tempDir('fast-ext');
 });
 
 afterEach(async () => {
-  for (const t of torrents.splice(0)) await t.remove(false);
   await Promise.all(peers.splice(0).map((p) => p.stop()));
   await dir.remove();
 });
@@ -36,12 +34,8 @@ function makeTorrent(): { metainfo: Metainfo; content: Buffer } {
   return { metainfo: { ...built.metainfo, infoHash, infoHashHex: Buffer.from(infoHash).toString('hex') }, content: built.content };
 }
 
-function startTorrent(metainfo: Metainfo, savePath: string): Torrent {
-  const torrent = quietTorrent(metainfo, savePath);
-  torrents.push(torrent);
-  void torrent.start();
-  return torrent;
-}
+const torrents = useQuietTorrents();
+const startTorrent = (metainfo: Metainfo, savePath: string): Torrent => torrents.start(metainfo, savePath);
 
 async function connectScripted(metainfo: Metainfo, torrent: Torrent): Promise<PeerConnection> {
   const peer = await scriptedPeer(metainfo, torrent);

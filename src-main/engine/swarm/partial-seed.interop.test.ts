@@ -2,27 +2,21 @@
 // Shoal download that wants one file of two leaves the libtorrent seed it got it from once done,
 // and neither side comes back. Bounded; the lab stops libtorrent after it.
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useInteropLab } from '../../testing/interop-lab';
 import { startLibtorrent, untilResumed } from '../../testing/libtorrent';
 import { waitFor } from '../../testing/processes';
-import { quietTorrent } from '../../testing/quiet-torrent';
-import type { Torrent } from '../torrent';
+import { useQuietTorrents } from '../../testing/quiet-torrent';
 
 const lab = useInteropLab('partial-seed', { two: { files: { 'two/a.bin': 16 * 32768, 'two/b.bin': 16 * 32768 }, pieceLengthLog2: 15, tracker: false } });
-const torrents: Torrent[] = [];
-
-afterEach(async () => {
-  for (const t of torrents.splice(0)) await t.remove(false);
-});
+const torrents = useQuietTorrents();
 
 describe('partial seeds with libtorrent', () => {
   it('a Shoal partial seed and a libtorrent full seed do not stay connected', async () => {
     const t = lab.torrent('two');
     const seed = lab.keep(await startLibtorrent({ dht: false, torrents: [{ torrent: t.torrent, save_path: t.dataDir }] }));
     await untilResumed(seed, true);
-    const torrent = quietTorrent(t.metainfo, join(await lab.scratch('shoal-partial'), 'out'));
-    torrents.push(torrent);
+    const torrent = torrents.make(t.metainfo, join(await lab.scratch('shoal-partial'), 'out'));
     const skipped = t.metainfo.files.findIndex((f) => f.path.at(-1) === 'b.bin');
     torrent.setFilePriorities([{ index: skipped, priority: 'skip' }]);
     void torrent.start();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTorrent } from '../../testing/build-torrent';
 import { tempDir, waitFor } from '../../testing/processes';
-import { quietTorrent } from '../../testing/quiet-torrent';
+import { useQuietTorrents } from '../../testing/quiet-torrent';
 import { scriptedPeer, type ScriptedPeer } from '../../testing/scripted-peer';
 import type { Metainfo } from '../metainfo/metainfo';
 import type { Torrent } from '../torrent';
@@ -17,17 +17,17 @@ const PER_FILE = 8;
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 const peers: ScriptedPeer[] = [];
-const torrents: Torrent[] = [];
 
 beforeEach(async () => {
   dir = await tempDir('partial-seed');
 });
 
 afterEach(async () => {
-  for (const t of torrents.splice(0)) await t.remove(false);
   await Promise.all(peers.splice(0).map((p) => p.stop()));
   await dir.remove();
 });
+
+const torrents = useQuietTorrents();
 
 function makeTorrent(): { metainfo: Metainfo; content: Buffer } {
   const built = buildTorrent({
@@ -49,8 +49,7 @@ async function partial(metainfo: Metainfo, content: Buffer, withA: boolean): Pro
     await mkdir(join(savePath, 'two'), { recursive: true });
     await writeFile(join(savePath, 'two', 'a.bin'), content.subarray(0, PER_FILE * PIECE));
   }
-  const torrent = quietTorrent(metainfo, savePath);
-  torrents.push(torrent);
+  const torrent = torrents.make(metainfo, savePath);
   torrent.setFilePriorities([{ index: 1, priority: 'skip' }]);
   void torrent.start();
   return torrent;
