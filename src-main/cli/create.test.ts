@@ -69,7 +69,7 @@ describe('shoal create', () => {
   const failures: [string, () => string[], RegExp][] = [
     ['no output', () => [join(contentDir, 'alice.txt')], /^error: Say where to write the torrent with -o FILE/],
     ['no path', () => ['-o', out()], /^error: Give exactly one file or folder/],
-    ['a missing path', () => [join(cli.dir, 'nothing-here'), '-o', out()], /^error: '.*nothing-here' does not exist\.$/],
+    ['a missing path', () => [join(cli.dir, 'nothing-here'), '-o', out()], /^error: .*nothing-here does not exist\. Check that it was not moved or renamed, and that its disk is connected\.$/],
     ['a piece length that is not a number', () => [join(contentDir, 'alice.txt'), '-o', out(), '-l', 'big'], /^error: --piece-length must be a number of bytes/],
     ['a piece length that is not a power of two', () => [join(contentDir, 'alice.txt'), '-o', out(), '-l', '100000'], /^error: The piece length must be a power of two from 16384 to 268435456 bytes, not 100000\.$/],
     ['a tracker that is not a URL', () => [join(contentDir, 'alice.txt'), '-o', out(), '-t', 'nope'], /^error: The tracker 'nope' is not a URL\.$/],

@@ -3,7 +3,7 @@ import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { parseCliArgs } from './parse-cli-args';
 import { createTorrent } from '../engine/metainfo/create';
-import { fsError } from '../engine/metainfo/fs-error';
+import { fileError } from '../engine/fs/file-errors';
 import { parseTorrent } from '../engine/metainfo/parse-torrent';
 import { terminalProgressBar } from './progress-bar';
 import { terminalText } from '../host/terminal-text';
@@ -101,6 +101,6 @@ async function writeNew(path: string, bytes: Uint8Array): Promise<void> {
       throw new ShoalError('already-exists', `'${path}' already exists; choose another name or remove it.`);
     }
     await rm(path, { force: true });
-    throw fsError(err, path, 'write');
+    throw fileError(err, 'writing', path);
   }
 }

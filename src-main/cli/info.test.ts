@@ -62,7 +62,7 @@ describe('shoal info', () => {
   });
 
   const failures: [string, () => Promise<string[]>, RegExp][] = [
-    ['a missing file', async () => [join(cli.dir, 'missing.torrent')], /^error: '.*missing\.torrent' does not exist\.$/],
+    ['a missing file', async () => [join(cli.dir, 'missing.torrent')], /^error: .*missing\.torrent does not exist\. Check that it was not moved or renamed, and that its disk is connected\.$/],
     ['a file that is not bencode', async () => [await file('junk.torrent', 'hello world')], /^error: The torrent file is damaged: unexpected byte 0x68 at byte 0\.$/],
     ['a truncated torrent', async () => [await file('cut.torrent', 'd4:infod4:name')], /^error: The torrent file is damaged: it ends early/],
     ['a folder', async () => [cli.dir], /^error: '.*' is not a file\.$/],

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Stats } from 'node:fs';
 import { ShoalError } from '../../../src-shared/errors';
-import { fsError } from './fs-error';
+import { fileError } from '../fs/file-errors';
 
 export interface SourceFile {
   /** Components relative to the torrent's folder (for a single file: just its name). */
@@ -43,14 +43,14 @@ export async function listSourceFiles(path: string): Promise<SourceList> {
 // `ancestors` holds the folders on the current descent, so a symlink loop is not followed forever.
 async function walk(dir: string, prefix: string[], ancestors: Set<string>, out: SourceFile[]): Promise<void> {
   const entries = await readdir(dir).catch((err: unknown) => {
-    throw fsError(err, dir);
+    throw fileError(err, 'reading', dir);
   });
   for (const entry of entries) {
     const absolute = join(dir, entry);
     const stats = await stat(absolute).catch((err: unknown) => {
       // A dangling symlink or a file deleted meanwhile has nothing to share.
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw fsError(err, absolute);
+      throw fileError(err, 'reading', absolute);
     });
     if (!stats) continue;
     const path = [...prefix, entry];
@@ -73,6 +73,6 @@ async function statOrFail(absolute: string, shown: string): Promise<Stats> {
   try {
     return await stat(absolute);
   } catch (err) {
-    throw fsError(err, shown);
+    throw fileError(err, 'reading', shown);
   }
 }

@@ -32,7 +32,7 @@ describe('loadTorrentFile', () => {
   it('refuses a folder and a missing file with a sentence', async () => {
     await expect(loadTorrentFile(dir)).rejects.toMatchObject({ code: 'invalid-input', message: `'${dir}' is not a file.` });
     const missing = join(dir, 'missing.torrent');
-    await expect(loadTorrentFile(missing)).rejects.toMatchObject({ code: 'not-found', message: `'${missing}' does not exist.` });
+    await expect(loadTorrentFile(missing)).rejects.toMatchObject({ code: 'not-found', message: `${missing} does not exist. Check that it was not moved or renamed, and that its disk is connected.` });
   });
 });
 

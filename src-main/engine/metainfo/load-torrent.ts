@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ShoalError } from '../../../src-shared/errors';
-import { fsError } from './fs-error';
+import { fileError } from '../fs/file-errors';
 import type { Metainfo } from './metainfo';
 import { parseTorrent, torrentLimits } from './parse-torrent';
 
@@ -27,7 +27,7 @@ export async function loadTorrentFile(path: string): Promise<Metainfo> {
       await handle.close();
     }
   } catch (err) {
-    throw err instanceof ShoalError ? err : fsError(err, path);
+    throw err instanceof ShoalError ? err : fileError(err, 'reading', path);
   }
   return parseTorrent(bytes, { fallbackName: basename(path).replace(/\.torrent$/i, '') });
 }

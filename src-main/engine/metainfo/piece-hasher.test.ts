@@ -60,7 +60,7 @@ describe('hashPieces', () => {
     const err = await hashPieces([gone], 16_384).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShoalError);
     expect((err as ShoalError).code).toBe('not-found');
-    expect((err as ShoalError).message).toBe(`'${gone.absolute}' does not exist.`);
+    expect((err as ShoalError).message).toBe(`${gone.absolute} does not exist. Check that it was not moved or renamed, and that its disk is connected.`);
   });
 
   it('stops and lets its workers go when aborted mid-way', { timeout: 30_000 }, async () => {

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ShoalError } from '../../../src-shared/errors';
 import type { SourceFile } from './file-list';
-import { fsError } from './fs-error';
+import { fileError } from '../fs/file-errors';
 import { pieceHashWorker, type HashJob, type HashResult, type HashWorkerData } from './piece-hash-worker';
 
 export interface HashOptions {
@@ -53,7 +53,7 @@ export async function hashPieces(files: readonly SourceFile[], pieceLength: numb
         worker.on('message', (result: HashResult) => {
           if ('error' in result) {
             const { code, path } = result.error;
-            reject(code === 'SHRANK' ? new ShoalError('io', `'${path}' became shorter while it was being hashed.`) : fsError({ code }, path));
+            reject(code === 'SHRANK' ? new ShoalError('io', `'${path}' became shorter while it was being hashed.`) : fileError({ code }, 'reading', path));
             return;
           }
           out.set(result.hashes, 20 * result.first);

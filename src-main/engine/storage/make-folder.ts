@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ShoalError } from '../../../src-shared/errors';
-import { errnoCode } from './file-errors';
+import { errnoCode } from '../fs/file-errors';
 
 /**
  * Creates `folder` and any missing parents. When that fails, the sentence names the folder that

@@ -72,7 +72,7 @@ describe('moveFiles', () => {
         await fileMoveOps.rename(a, b);
       },
     };
-    await expect(moveFiles({ files, fromDir: from, toDir: to, ops })).rejects.toMatchObject({ code: 'permission-denied', message: expect.stringMatching(/^permission denied while creating .*b\.bin$/) });
+    await expect(moveFiles({ files, fromDir: from, toDir: to, ops })).rejects.toMatchObject({ code: 'permission-denied', message: expect.stringMatching(/^No permission for creating .*b\.bin\. Give your user access to it, or choose another folder\.$/) });
     expect(wholeAt(from)).toBe(true);
     expect(existsSync(to) ? readdirSync(to, { recursive: true }) : []).toEqual([]);
   });

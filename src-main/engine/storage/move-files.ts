@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ShoalError } from '../../../src-shared/errors';
 import { syncFolder } from '../fs/atomic-file';
-import { errnoCode, fileError } from './file-errors';
+import { errnoCode, fileError } from '../fs/file-errors';
 import type { Metainfo } from '../metainfo/metainfo';
 import { filePaths, isInside, partsPath } from './paths';
 import { SafeOpener } from './safe-open';

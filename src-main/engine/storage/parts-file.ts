@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { ShoalError } from '../../../src-shared/errors';
-import { fileError } from './file-errors';
+import { fileError } from '../fs/file-errors';
 import type { SafeOpener, StorageFile } from './safe-open';
 
 const MAGIC = Buffer.from('SHOALPT1', 'latin1');

@@ -2,7 +2,7 @@ import { constants, existsSync, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ShoalError } from '../../../src-shared/errors';
-import { errnoCode, fileError } from './file-errors';
+import { errnoCode, fileError, notAFolder as notAFolderError } from '../fs/file-errors';
 import { isInside } from './paths';
 import { makeFolder } from './make-folder';
 
@@ -185,7 +185,7 @@ export class SafeOpener {
           throw fileError(err, 'opening', current);
         });
       }
-      if (!stats.isDirectory()) throw new ShoalError('io', `cannot use ${file}: ${current} is a file, not a folder`);
+      if (!stats.isDirectory()) throw notAFolderError(file, current);
     }
     return current;
   }
@@ -209,7 +209,7 @@ function linkOutside(link: string, file: string): ShoalError {
 }
 
 function notAFolder(err: unknown, folder: string, file: string): ShoalError {
-  return errnoCode(err) === 'ENOTDIR' ? new ShoalError('io', `cannot use ${file}: ${folder} is a file, not a folder`) : fileError(err, 'opening', folder);
+  return errnoCode(err) === 'ENOTDIR' ? notAFolderError(file, folder) : fileError(err, 'opening', folder);
 }
 
 async function lstatOrUndefined(p: string, file: string): Promise<Stats | undefined> {

@@ -350,7 +350,7 @@ describe('Storage disk errors', () => {
     expect(await storage.writeBlock(0, 0, blocks[0]!.data)).toBe('verified');
     const err = await storage.writeBlock(1, 0, blocks[1]!.data).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShoalError);
-    expect(err).toMatchObject({ code: 'disk-full', message: `the disk is full while writing ${path.join(dir, 'full.bin')}` });
+    expect(err).toMatchObject({ code: 'disk-full', message: `The disk is full while writing ${path.join(dir, 'full.bin')}. Free some space on it, then try again.` });
     expect(storage.have.has(0)).toBe(true);
     await storage.close();
   });
@@ -380,7 +380,7 @@ describe('Storage disk errors', () => {
     const err = await storage.writeBlock(0, 0, content.subarray(0, 16384)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShoalError);
     expect((err as ShoalError).code).toBe('permission-denied');
-    expect((err as ShoalError).message).toMatch(/^permission denied while creating .*multi/);
+    expect((err as ShoalError).message).toMatch(/^No permission for creating .*multi/);
     await storage.close();
   });
 

@@ -1,5 +1,5 @@
 import { ShoalError } from '../../../src-shared/errors';
-import { fileError } from './file-errors';
+import { fileError } from '../fs/file-errors';
 import { HandlePool } from './handle-pool';
 import { IoGate } from './io-gate';
 import type { PieceLayout } from './layout';
