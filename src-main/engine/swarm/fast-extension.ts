@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { normalizeHost } from '../net/peer-address';
 import { allowedFastSet } from '../wire/allowed-fast';
 
 /** Pieces in the allowed-fast set we give each peer (BEP 6 suggests 10). */
@@ -11,7 +12,7 @@ export const MAX_PIECE_HINTS = 16;
  * peer holds in one network gets the same pieces. Empty for IPv6, which BEP 6 does not cover.
  */
 export function allowedFastFor(infoHash: Uint8Array, host: string, pieceCount: number): ReadonlySet<number> {
-  const ipv4 = host.startsWith('::ffff:') ? host.slice(7) : host;
+  const ipv4 = normalizeHost(host);
   if (!isIPv4(ipv4) || pieceCount === 0) return new Set();
   return new Set(allowedFastSet(infoHash, ipv4, pieceCount, ALLOWED_FAST_COUNT));
 }

@@ -76,7 +76,7 @@ export class Uploader {
   /** The peer connected: with the fast extension it gets its allowed-fast set, as far as we have those pieces. */
   greet(peer: SwarmPeer, infoHash: Uint8Array, pieceCount: number): void {
     if (!peer.conn.fastExtension) return;
-    peer.allowedFastTo = allowedFastFor(infoHash, peer.conn.remoteAddress ?? peer.address.host, pieceCount);
+    peer.allowedFastTo = allowedFastFor(infoHash, peer.address.host, pieceCount);
     const have = this.#o.storage().have;
     for (const index of peer.allowedFastTo) if (have.has(index)) peer.conn.sendAllowedFast(index);
   }
