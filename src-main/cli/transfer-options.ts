@@ -1,6 +1,6 @@
 import { encryptionModeSchema, type EncryptionMode, type Settings, type ShareLimits, type SpeedLimit } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
-import { parseHostPort } from '../engine/dht/bootstrap-list';
+import { parseDhtNode } from '../engine/dht/bootstrap-list';
 import type { EngineSessionOptions } from './engine-session';
 import { parseRate } from './parse-rate';
 
@@ -31,7 +31,7 @@ interface DiscoveryValues {
 export function discoverySettings(values: DiscoveryValues): DiscoverySettings {
   const list = values['dht-bootstrap']?.split(',').map((part) => part.trim());
   if (list && values['no-dht']) throw new ShoalError('invalid-input', '--dht-bootstrap and --no-dht contradict each other; give one');
-  list?.forEach(parseHostPort);
+  list?.forEach(parseDhtNode);
   return {
     ...(values['no-dht'] ? { dht: false } : {}),
     ...(list ? { dht: true, dhtBootstrap: list } : {}),

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { defaultLimitSettings, type CommandInput, type Settings } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
-import { parseHostPort } from './dht/bootstrap-list';
+import { parseDhtNode } from './dht/bootstrap-list';
 import { DEFAULT_PORT } from './session-sockets';
 
 /** What a session starts with (the app's or the command line's choices); its settings grow from it. */
@@ -40,7 +40,7 @@ export function checkSettingsChange(input: CommandInput<'setSettings'>): void {
   if (input.downloadDir !== undefined && !isAbsolute(input.downloadDir)) {
     throw new ShoalError('invalid-input', `the download folder must be an absolute path, not "${input.downloadDir}"`);
   }
-  input.dhtBootstrap?.forEach(parseHostPort);
+  input.dhtBootstrap?.forEach(parseDhtNode);
 }
 
 /** The settings after a change; an `announceInterval` of null goes back to following the trackers. */

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { PeerUdpSocket } from '../net/peer-udp-socket';
 import type { PeerAddress } from '../net/peer-address';
-import { DEFAULT_BOOTSTRAP, parseHostPort } from './bootstrap-list';
+import { DEFAULT_BOOTSTRAP, parseDhtNode } from './bootstrap-list';
 import { DhtAnnouncer } from './dht-announcer';
 import { DhtNode } from './dht-node';
 import { loadDhtState, saveDhtState } from './saved-nodes';
@@ -63,7 +63,7 @@ export class SessionDht {
     const node = new DhtNode({
       send: (bytes, to) => socket.send(bytes, to),
       ...(saved.id ? { id: saved.id } : {}),
-      bootstrap: (o.bootstrap ?? DEFAULT_BOOTSTRAP).map(parseHostPort),
+      bootstrap: (o.bootstrap ?? DEFAULT_BOOTSTRAP).map(parseDhtNode),
       savedNodes: saved.nodes,
       resolve: async (host) => (await dnsLookup(host, { all: true })).map((a) => a.address),
       ipv6: socket.ipv6,

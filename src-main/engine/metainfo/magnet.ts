@@ -1,5 +1,5 @@
 import { ShoalError } from '../../../src-shared/errors';
-import { addressKey, type PeerAddress } from '../net/peer-address';
+import { addressKey, parseHostPort, type PeerAddress } from '../net/peer-address';
 import { v2OnlyMessage } from './parse-torrent';
 
 /** What a magnet URI says about a torrent; everything but the info-hash is optional. */
@@ -70,7 +70,7 @@ export function parseMagnet(uri: string): Magnet {
         if (URL.canParse(value)) webSeeds.add(value);
         break;
       case 'x.pe': {
-        const peer = parsePeer(value);
+        const peer = parseHostPort(value);
         if (peer && peers.size < maxPeers) peers.set(addressKey(peer), peer);
         break;
       }
@@ -100,14 +100,6 @@ export function formatMagnet(magnet: Magnet): string {
   for (const ws of magnet.webSeeds) parts.push(`ws=${encodeURIComponent(ws)}`);
   for (const peer of magnet.peers) parts.push(`x.pe=${encodeURIComponent(addressKey(peer))}`);
   return `magnet:?${parts.join('&')}`;
-}
-
-/** `host:port`, `[v6]:port`; a host name is kept for the dialer to resolve. */
-function parsePeer(text: string): PeerAddress | undefined {
-  const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/i.exec(text);
-  const port = Number(m?.[3]);
-  if (!m || !(port >= 1 && port <= 65535)) return undefined;
-  return { host: (m[1] ?? m[2])!.toLowerCase(), port };
 }
 
 function decode(value: string, key: string): string {

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * A peer's address as every source hands it over (trackers, DHT, PEX, magnets, incoming
  * connections), in its own module so none of those folders imports another for it.
@@ -19,4 +21,15 @@ export function addressOfKey(key: string): PeerAddress | undefined {
 /** `::ffff:1.2.3.4` (an IPv4 peer on a dual-stack socket) is the IPv4 address. */
 export function normalizeHost(host: string): string {
   return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
+}
+
+/**
+ * `host:port`, `a.b.c.d:port` or `[v6]:port` as an address (host in lower case, a name kept for
+ * the dialer to resolve); undefined for anything else. Magnets' `x.pe` and DHT nodes are spelled so.
+ */
+export function parseHostPort(text: string): PeerAddress | undefined {
+  const m = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(text) ?? /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !(port >= 1 && port <= 65535) || (text.startsWith('[') && isIP(m[1]!) !== 6)) return undefined;
+  return { host: m[1]!.toLowerCase(), port };
 }
