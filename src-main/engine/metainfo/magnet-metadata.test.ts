@@ -1,3 +1,5 @@
+import bencode from 'bencode';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
 import { parseMagnet } from './magnet';
@@ -28,6 +30,15 @@ describe('metainfoFromMagnet', () => {
     const other = parseMagnet(`magnet:?xt=urn:btih:${'0'.repeat(40)}`);
     expect(() => metainfoFromMagnet(other, leaves.infoBytes)).toThrow(ShoalError);
     expect(() => metainfoFromMagnet(other, leaves.infoBytes)).toThrow(/does not match its info-hash/);
+  });
+
+  it("checks a hybrid's metadata against both hashes of its magnet (btih and btmh)", () => {
+    const info: Uint8Array = bencode.encode({ length: 5, 'meta version': 2, name: 'a', 'piece length': 16_384, pieces: new Uint8Array(20), 'file tree': { a: { '': { length: 5 } } } });
+    const v1 = createHash('sha1').update(info).digest('hex');
+    const v2 = createHash('sha256').update(info).digest('hex');
+    expect(metainfoFromMagnet(parseMagnet(`magnet:?xt=urn:btih:${v1}&xt=urn:btmh:1220${v2}`), info).infoHashHex).toBe(v1);
+    const wrongV2 = parseMagnet(`magnet:?xt=urn:btih:${v1}&xt=urn:btmh:1220${'0'.repeat(64)}`);
+    expect(() => metainfoFromMagnet(wrongV2, info)).toThrow(/does not match its v2 info-hash/);
   });
 
   it('refuses bytes that are not one bencoded dictionary (no smuggling extra keys past the wrapper)', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ShoalError } from '../../../src-shared/errors';
 import type { Magnet } from './magnet';
 import type { Metainfo } from './metainfo';
@@ -8,7 +9,7 @@ const suffix = new TextEncoder().encode('e');
 
 /**
  * Builds the Metainfo of a magnet link once its info dictionary has arrived from peers (BEP 9):
- * the bytes must hash to the magnet's info-hash; trackers (one tier each) and web seeds come
+ * the bytes must hash to the magnet's info-hash, and to its v2 one (SHA-256) when it has one; trackers (one tier each) and web seeds come
  * from the magnet, and its `dn` names a torrent whose info has no name.
  */
 export function metainfoFromMagnet(magnet: Magnet, infoBytes: Uint8Array): Metainfo {
@@ -20,6 +21,9 @@ export function metainfoFromMagnet(magnet: Magnet, infoBytes: Uint8Array): Metai
   // The wrapper must hold exactly one value: the bytes received, no more.
   if (parsed.infoBytes.length !== infoBytes.length || parsed.infoHashHex !== magnet.infoHashHex) {
     throw new ShoalError('protocol', `The metadata received for ${magnet.infoHashHex} does not match its info-hash.`);
+  }
+  if (magnet.infoHashV2 !== undefined && !createHash('sha256').update(infoBytes).digest().equals(magnet.infoHashV2)) {
+    throw new ShoalError('protocol', `The metadata received for ${magnet.infoHashHex} does not match its v2 info-hash (btmh).`);
   }
   return { ...parsed, trackers: magnet.trackers.map((url) => [url]), urlList: magnet.webSeeds };
 }

@@ -57,9 +57,11 @@ describe('parseMagnet', () => {
     ]);
   });
 
-  it('takes the v1 hash of a hybrid magnet and ignores bad trackers and lengths', () => {
+  it('takes both hashes of a hybrid magnet, in either order, and ignores bad trackers and lengths', () => {
     const m = parseMagnet(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}&xt=urn:btih:${hex}&tr=not%20a%20url&xl=-5`);
     expect(m.infoHashHex).toBe(hex);
+    expect(Buffer.from(m.infoHashV2!).toString('hex')).toBe('ab'.repeat(32));
+    expect(parseMagnet(`magnet:?xt=urn:btih:${hex}&xt=urn:btmh:1220${'AB'.repeat(32)}`)).toEqual({ ...m, trackers: [] });
     expect(m.trackers).toEqual([]);
     expect(m.length).toBeUndefined();
   });
@@ -71,6 +73,8 @@ describe('parseMagnet', () => {
     ['hex hash too short', `magnet:?xt=urn:btih:${hex.slice(1)}`, /40 hex digits or 32 base32/],
     ['hex hash with a non-hex digit', `magnet:?xt=urn:btih:${hex.slice(1)}g`, /40 hex digits or 32 base32/],
     ['base32 hash with a digit outside the alphabet', `magnet:?xt=urn:btih:${base32.slice(1)}1`, /40 hex digits or 32 base32/],
+    ['btmh of another hash function', `magnet:?xt=urn:btih:${hex}&xt=urn:btmh:1114${'ab'.repeat(20)}`, /btmh info-hash must be a SHA-256 multihash/],
+    ['btmh one digit short', `magnet:?xt=urn:btmh:1220${'ab'.repeat(32).slice(1)}`, /btmh info-hash must be a SHA-256 multihash/],
     ['malformed escape', `magnet:?xt=urn:btih:${hex}&dn=%E0%A4%A`, /'dn' value has a malformed %-escape/],
     ['too long', `magnet:?xt=urn:btih:${hex}&dn=${'a'.repeat(70_000)}`, /longer than 65536 characters/],
   ];
@@ -101,6 +105,7 @@ describe('formatMagnet', () => {
     const magnet = fc.record(
       {
         infoHash: fc.uint8Array({ minLength: 20, maxLength: 20 }),
+        infoHashV2: fc.uint8Array({ minLength: 32, maxLength: 32 }),
         name: fc.string({ minLength: 1, unit: 'binary' }),
         length: fc.maxSafeNat(),
         trackers: fc.uniqueArray(fc.webUrl({ withQueryParameters: true, withFragments: true }), { maxLength: 4 }),

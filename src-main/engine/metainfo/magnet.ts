@@ -4,9 +4,12 @@ import { v2OnlyMessage } from './parse-torrent';
 
 /** What a magnet URI says about a torrent; everything but the info-hash is optional. */
 export interface Magnet {
+  /** The `btih` (SHA-1) info-hash; the `btmh` one's first 20 bytes when the link has no `btih`. */
   readonly infoHash: Uint8Array;
   /** `infoHash` as 40 lowercase hex digits. */
   readonly infoHashHex: string;
+  /** The `btmh` (BEP 52, SHA-256) info-hash of a v2 or hybrid torrent, 32 bytes. */
+  readonly infoHashV2?: Uint8Array;
   /** `dn`: a display name until the metadata arrives. */
   readonly name?: string;
   /** `xl`: the total length in bytes. */
@@ -36,7 +39,7 @@ export function parseMagnet(uri: string): Magnet {
   if (!/^magnet:\?/i.test(text)) invalid("it does not start with 'magnet:?'");
 
   let infoHash: Uint8Array | undefined;
-  let v2Only = false;
+  let infoHashV2: Uint8Array | undefined;
   let name: string | undefined;
   let length: number | undefined;
   const trackers = new Set<string>();
@@ -52,7 +55,7 @@ export function parseMagnet(uri: string): Magnet {
     switch (key) {
       case 'xt': {
         const match = /^urn:(btih|btmh):(.*)$/i.exec(value);
-        if (match?.[1]?.toLowerCase() === 'btmh') v2Only = true;
+        if (match?.[1]?.toLowerCase() === 'btmh') infoHashV2 ??= decodeMultihash(match[2]!);
         else if (match && infoHash === undefined) infoHash = decodeInfoHash(match[2]!);
         break;
       }
@@ -77,12 +80,13 @@ export function parseMagnet(uri: string): Magnet {
     }
   }
   if (infoHash === undefined) {
-    if (v2Only) throw new ShoalError('unsupported-torrent', v2OnlyMessage);
+    if (infoHashV2 !== undefined) throw new ShoalError('unsupported-torrent', v2OnlyMessage);
     invalid('it has no BitTorrent info-hash (xt=urn:btih:…)');
   }
   return {
     infoHash,
     infoHashHex: Buffer.from(infoHash).toString('hex'),
+    ...(infoHashV2 !== undefined && { infoHashV2 }),
     ...(name !== undefined && { name }),
     ...(length !== undefined && { length }),
     trackers: [...trackers],
@@ -94,6 +98,7 @@ export function parseMagnet(uri: string): Magnet {
 /** Formats a magnet URI that `parseMagnet` reads back to the same `Magnet`. */
 export function formatMagnet(magnet: Magnet): string {
   const parts = [`xt=urn:btih:${magnet.infoHashHex}`];
+  if (magnet.infoHashV2 !== undefined) parts.push(`xt=urn:btmh:1220${Buffer.from(magnet.infoHashV2).toString('hex')}`);
   if (magnet.name !== undefined) parts.push(`dn=${encodeURIComponent(magnet.name)}`);
   if (magnet.length !== undefined) parts.push(`xl=${magnet.length}`);
   for (const tr of magnet.trackers) parts.push(`tr=${encodeURIComponent(tr)}`);
@@ -114,6 +119,12 @@ function decodeInfoHash(text: string): Uint8Array {
   if (/^[0-9a-f]{40}$/i.test(text)) return new Uint8Array(Buffer.from(text, 'hex'));
   if (/^[a-z2-7]{32}$/i.test(text)) return decodeBase32(text.toUpperCase());
   invalid('its info-hash must be 40 hex digits or 32 base32 characters');
+}
+
+/** BEP 9's `btmh`: a multihash in hex; BEP 52 uses SHA-256 (code 0x12, 32 bytes), so `1220` and 64 hex digits. */
+function decodeMultihash(text: string): Uint8Array {
+  if (/^1220[0-9a-f]{64}$/i.test(text)) return new Uint8Array(Buffer.from(text.slice(4), 'hex'));
+  invalid("its btmh info-hash must be a SHA-256 multihash: '1220' and 64 hex digits");
 }
 
 // RFC 4648 base32 without padding: 32 characters of 5 bits are exactly 20 bytes.
