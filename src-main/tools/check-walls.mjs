@@ -37,7 +37,7 @@ const rank = { shared: 0, engine: 1, host: 2, transport: 2, cli: 3, serve: 3, ap
  * folder's part is often best shown working inside the torrent or session that uses it.
  */
 const engineLayers = [
-  ['bencode', 'fs', 'net', 'bandwidth'],
+  ['bencode', 'fs', 'net', 'bandwidth', 'merkle'],
   ['metainfo', 'mse'],
   ['storage', 'wire', 'tracker', 'dht', 'portmap', 'picker', 'persistence', 'policy', 'tracker-server'],
   ['discovery', 'webseed'],
