@@ -38,7 +38,7 @@ const rank = { shared: 0, engine: 1, host: 2, transport: 2, cli: 3, serve: 3, ap
  */
 const engineLayers = [
   ['bencode', 'fs', 'net', 'bandwidth', 'merkle'],
-  ['metainfo', 'mse'],
+  ['metainfo', 'mse', 'utp'],
   ['storage', 'wire', 'tracker', 'dht', 'portmap', 'picker', 'persistence', 'policy', 'tracker-server'],
   ['discovery', 'webseed'],
   ['swarm'],

@@ -18,6 +18,8 @@ export function datagramKind(bytes: Uint8Array): DatagramKind {
   return 'unknown';
 }
 
+const SOCKET_BUFFER = 4 * 1024 * 1024;
+
 export type DatagramHandler = (bytes: Buffer, from: PeerAddress) => void;
 
 /**
@@ -38,6 +40,15 @@ export class PeerUdpSocket {
       handler?.(bytes, { host: plainHost(rinfo.address), port: rinfo.port });
     });
     socket.on('error', () => undefined); // per-datagram errors (ICMP unreachable) mean nothing to us
+    // uTP sends a window of packets at once; the default buffers (about 200 KB, some 90 datagrams)
+    // drop bursts even on loopback. The kernel caps what we ask at its maximum.
+    for (const set of [() => socket.setRecvBufferSize(SOCKET_BUFFER), () => socket.setSendBufferSize(SOCKET_BUFFER)]) {
+      try {
+        set();
+      } catch {
+        // a system that refuses keeps its default
+      }
+    }
   }
 
   /** Binds `port` on `host` (all interfaces, IPv6 and IPv4 where the host has IPv6, unless told). */

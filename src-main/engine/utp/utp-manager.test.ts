@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PeerUdpSocket } from '../net/peer-udp-socket';
+import type { PeerAddress } from '../net/peer-address';
+import { decodePacket, emptyPacket, HEADER_SIZE, stampPacket, ST_DATA, ST_RESET, ST_STATE, ST_SYN, writeHeader } from './packet';
+import { UtpManager } from './utp-manager';
+import type { UtpSocket } from './utp-socket';
+
+const closers: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+/** A manager on a real UDP socket on loopback, as the session runs one. */
+async function node(options: { synsPerSecond?: number; maxConnections?: number } = {}) {
+  const udp = await PeerUdpSocket.bind(0, '127.0.0.1');
+  const accepted: UtpSocket[] = [];
+  const manager = new UtpManager({ send: (bytes, to) => udp.send(bytes, to), accept: (s) => accepted.push(s), ...options });
+  udp.on('utp', (bytes, from) => manager.receive(bytes, from));
+  closers.push(() => udp.close(), () => manager.close());
+  return { manager, accepted, address: { host: '127.0.0.1', port: udp.port } as PeerAddress };
+}
+
+async function rawSocket(): Promise<Socket> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  closers.push(() => new Promise<void>((r) => s.close(() => r())));
+  return s;
+}
+
+function raw(type: number, connectionId: number, seq: number, ack: number, payload: Uint8Array = new Uint8Array(0)): Buffer {
+  const bytes = Buffer.alloc(HEADER_SIZE + payload.length);
+  writeHeader(bytes, { type: type as 0, connectionId, window: 1 << 20, seq, ack });
+  stampPacket(bytes, 1, 0, 1 << 20, ack);
+  bytes.set(payload, HEADER_SIZE);
+  return bytes;
+}
+
+async function transfer(from: UtpSocket, to: UtpSocket, bytes: Buffer): Promise<boolean> {
+  const chunks: Buffer[] = [];
+  let got = 0;
+  const done = new Promise<void>((resolve) =>
+    to.on('data', (c: Buffer) => {
+      chunks.push(Buffer.from(c));
+      got += c.length;
+      if (got >= bytes.length) resolve();
+    }),
+  );
+  from.write(bytes);
+  await done;
+  return Buffer.concat(chunks).equals(bytes);
+}
+
+async function dial(a: Awaited<ReturnType<typeof node>>, b: Awaited<ReturnType<typeof node>>) {
+  const client = a.manager.connect(b.address);
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('error', reject);
+  });
+  return { client, server: b.accepted.at(-1)! };
+}
+
+describe('UtpManager against hostile input', () => {
+  it('answers a packet for an unknown connection with a RESET, and drops malformed datagrams', async () => {
+    const { address } = await node();
+    const attacker = await rawSocket();
+    const answers: Buffer[] = [];
+    attacker.on('message', (m) => answers.push(m));
+    attacker.send(raw(ST_DATA, 0x4242, 10, 9, Buffer.from('hi')), address.port, address.host);
+    attacker.send(Buffer.from([0x02, 0, 0, 0]), address.port, address.host); // version 2
+    attacker.send(Buffer.from([0x41, 1, 0]), address.port, address.host); // cut short
+    await new Promise((r) => setTimeout(r, 200));
+    expect(answers).toHaveLength(1);
+    const p = emptyPacket();
+    expect(decodePacket(answers[0]!, p)).toBeUndefined();
+    expect(p.type).toBe(ST_RESET);
+    expect(p.connectionId).toBe(0x4242);
+  });
+
+  it('a live connection ignores wrong ids, ACKs of packets never sent and data far outside the window', async () => {
+    const a = await node();
+    const b = await node();
+    const { client, server } = await dial(a, b);
+    server.resume();
+    const attacker = await rawSocket();
+    // The attacker does not know the ids; a guess at the address with each kind of lie:
+    for (let id = 0; id < 64; id++) {
+      attacker.send(raw(ST_STATE, id, 1, 0xffff), b.address.port, b.address.host); // ACK of the future
+      attacker.send(raw(ST_DATA, id, 40_000, 0, randomBytes(1000)), b.address.port, b.address.host); // far out of window
+    }
+    // The real peer itself sends an ACK for packets it was never sent, and data 5,000 packets ahead.
+    const evil = emptyPacket();
+    evil.connectionId = server.recvId;
+    server.receive({ ...evil, type: ST_STATE, ack: 0x7fff, seq: 0, window: 1 << 20, sack: new Uint8Array(0), payload: new Uint8Array(0) }, performance.now());
+    server.receive({ ...evil, type: ST_DATA, seq: 5000, ack: 0, window: 1 << 20, sack: new Uint8Array(0), payload: randomBytes(1000) }, performance.now());
+    expect(server.readableLength).toBe(0);
+    const bytes = randomBytes(512 * 1024);
+    expect(await transfer(client, server, bytes)).toBe(true);
+  });
+
+  it('a SYN flood of 10,000 packets stays bounded and other connections keep working', async () => {
+    const a = await node();
+    const b = await node({ synsPerSecond: 16 });
+    const { client, server } = await dial(a, b);
+    const flooder = await rawSocket();
+    globalThis.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const accepted = b.accepted.length;
+    for (let i = 0; i < 10_000; i++) {
+      flooder.send(raw(ST_SYN, i & 0xffff, i, 0), b.address.port, b.address.host);
+      if (i % 500 === 499) await new Promise((r) => setImmediate(r));
+    }
+    const bytes = randomBytes(1024 * 1024);
+    expect(await transfer(client, server, bytes)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    // A burst of 32, then 16 a second: the rest were dropped without a trace.
+    expect(b.accepted.length - accepted).toBeLessThanOrEqual(32 + 16 * 5);
+    expect(b.manager.size).toBeLessThanOrEqual(1 + 32 + 16 * 5);
+    globalThis.gc?.();
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 1024 * 1024);
+  }, 30_000);
+
+  it('caps connections: a SYN past the cap is not answered', async () => {
+    const b = await node({ maxConnections: 2 });
+    const flooder = await rawSocket();
+    const answers: Buffer[] = [];
+    flooder.on('message', (m) => answers.push(m));
+    for (let i = 0; i < 5; i++) flooder.send(raw(ST_SYN, i * 2, 1, 0), b.address.port, b.address.host);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(b.accepted).toHaveLength(2);
+    expect(answers).toHaveLength(2);
+  });
+});
