@@ -1,33 +1,15 @@
 // The real UI in Debian's Chromium through `shoal serve`, with a real aria2c seeder and Shoal's own
 // tracker on 127.0.0.1. Screenshots of the main views, light and dark, land in test-results/.
 import { expect, test, type Page } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, startProcess, stopAll, tempDir, waitFor } from '../src-main/testing/processes';
+import { freePort, startProcess, stopAll, tempDir } from '../src-main/testing/processes';
+import { cli, fixtures, repo, row, run, token, waitForHttp } from './support';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(repo, 'dist', 'cli.js');
-const fixtures = join(repo, '..', 'shared', 'fixtures', 'content');
-const token = 'e2e-secret-token-0123456789';
 const shots = join(repo, 'test-results', 'screenshots');
 
 let work: { path: string; remove(): Promise<void> };
 let serveUrl: string;
-
-function run(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shoal ${args[0]} failed: ${err}`))));
-  });
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  await waitFor(`${url} to answer`, () => fetch(url).then(() => true, () => undefined), timeoutMs);
-}
 
 test.beforeAll(async () => {
   work = await tempDir('e2e');
@@ -63,10 +45,6 @@ test.afterAll(async () => {
   await stopAll();
   await work?.remove();
 });
-
-function row(page: Page, name: string) {
-  return page.getByRole('row').filter({ has: page.getByRole('progressbar', { name: `Progress of ${name}` }) });
-}
 
 async function screenshots(page: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {

@@ -81,6 +81,7 @@ export class SessionPersistence {
     torrent.carryOver(r.totals, r.seedingSeconds);
     torrent.completedAt = r.completedAt;
     torrent.setOptions(r.options);
+    if (r.trackers) torrent.setTrackers(r.trackers);
     if (r.priorities.length === entry.metainfo.files.length && r.priorities.some((p) => p !== 'normal')) {
       torrent.setFilePriorities(r.priorities.map((priority, index) => ({ index, priority })));
     }

@@ -1,8 +1,7 @@
 import type { Socket } from 'node:net';
 import type { CommandInput, CommandOutput, EngineApi, Settings, ShareLimitAction, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
-import type { DhtTarget } from './dht/session-dht';
-import type { LsdTarget } from './discovery/local-discovery';
+import { dhtTargets, lsdTargets } from './discovery-targets';
 import { ListFeed } from './list-feed';
 import { skeyLookup } from './mse/receiver';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
@@ -15,12 +14,12 @@ import { SessionPolicy } from './policy/session-policy';
 import type { LoadedSession } from './persistence/session-store';
 import { prepareSaveFolder } from './storage/save-folder';
 import type { ResumeData } from './storage/storage';
-import type { PeerAddress } from './net/peer-address';
 import { changedSettings, checkSettingsChange, initialSettings, type SessionOptions } from './session-settings';
 import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';
 import { startMove, startRecheck, type TaskHooks } from './torrent-tasks';
 import { Torrent } from './torrent';
+import { TorrentActions } from './torrent-actions';
 import * as views from './torrent-views';
 import { generatePeerId } from './wire/peer-id';
 import type { ReceivedHandshake } from './wire/read-handshake';
@@ -64,6 +63,7 @@ export class Session implements EngineApi {
     torrents: this.#torrents,
     shareLimitReached: (t, action) => this.#onShareLimitReached(t, action),
   });
+  readonly #actions = new TorrentActions({ find: (h) => this.#find(h), findAny: (h) => this.#findAny(h), changed: () => this.#persist?.soon() });
   /** The saved session; absent when nothing is saved. */
   #persist: SessionPersistence | undefined;
   /** Around a recheck or a move of a torrent's data. */
@@ -81,8 +81,8 @@ export class Session implements EngineApi {
     this.#o = options;
     this.#sockets = new SessionSockets({
       route: (infoHash, socket, received) => this.#accept(infoHash, socket, received),
-      targets: () => this.#dhtTargets(),
-      lsdTargets: () => this.#lsdTargets(),
+      targets: () => dhtTargets(this.#torrents),
+      lsdTargets: () => lsdTargets(this.#torrents),
       ...(options.listenHost !== undefined ? { host: options.listenHost } : {}),
       ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
       encryption: {
@@ -231,6 +231,9 @@ export class Session implements EngineApi {
     return {};
   }
 
+  readonly setTrackers = (input: CommandInput<'setTrackers'>) => this.#actions.setTrackers(input);
+  readonly reannounce = (input: CommandInput<'reannounce'>) => this.#actions.reannounce(input);
+
   async subscribe(input: CommandInput<'subscribe'>): Promise<CommandOutput<'subscribe'>> {
     this.#status.subscribe(input.infoHash, input.tab);
     return {};
@@ -268,28 +271,11 @@ export class Session implements EngineApi {
 
   // --- internals ---------------------------------------------------------------------------
 
-  /** Every public torrent that is running, and every magnet fetching (BEP 27: private ones never use the DHT). */
-  *#dhtTargets(): Generator<DhtTarget> {
-    for (const t of this.#torrents.values()) {
-      const addPeers = (peers: readonly PeerAddress[]): void => t.addPeers(peers, 'dht');
-      if (!t.hasMetainfo) {
-        if (t.state === 'metadata') yield { infoHash: t.infoHash, announce: false, addPeers };
-      } else if (!t.metainfo.private && (t.state === 'downloading' || t.state === 'seeding')) {
-        yield { infoHash: t.infoHash, announce: true, addPeers };
-      }
-    }
-  }
-
   /** Trackers hear a new external port from the router at once (within their minimum interval). */
   #forwardingChanged(externalPort: number | null): void {
     if (externalPort === null || externalPort === this.#externalPort) return;
     this.#externalPort = externalPort;
     for (const t of this.#torrents.values()) t.announcer.announceNow();
-  }
-
-  /** The same torrents as the DHT's, announced on the local network (BEP 27: never a private one). */
-  *#lsdTargets(): Generator<LsdTarget> {
-    for (const t of this.#dhtTargets()) yield { infoHash: t.infoHash, addPeers: (peers) => this.#torrents.get(t.infoHash)?.addPeers(peers, 'lsd') };
   }
 
   /** Brings back the saved torrents in their order, then saves from here on. */

@@ -21,7 +21,14 @@ export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | unde
     resume: resume && { have: Buffer.from(resume.have).toString('base64'), files: [...resume.files] },
     ...(t.movingTo !== null ? { movingTo: t.movingTo } : {}),
     ...(limitsWaived ? { limitsWaived } : {}),
+    ...(edited(t.announcer.tiers, t.metainfo.trackers) ? { trackers: t.announcer.tiers } : {}),
   };
+}
+
+/** The user changed the trackers: tiers differ in number, order, or members (the order inside a tier is BEP 12's shuffle). */
+function edited(now: readonly (readonly string[])[], original: readonly (readonly string[])[]): boolean {
+  const key = (tiers: readonly (readonly string[])[]) => JSON.stringify(tiers.map((tier) => [...tier].sort()));
+  return key(now) !== key(original);
 }
 
 /** What is saved of a magnet link still fetching its metadata. */

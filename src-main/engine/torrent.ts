@@ -108,7 +108,12 @@ export class Torrent {
     const body = this.#body;
     if (body instanceof MetadataPhase) return formatMagnet(body.magnet);
     const m = body.metainfo;
-    return formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, name: m.name, length: m.length, trackers: m.trackers.flat(), webSeeds: m.urlList, peers: [] });
+    return formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, name: m.name, length: m.length, trackers: body.announcer.tiers.flat(), webSeeds: m.urlList, peers: [] });
+  }
+
+  /** The user's tiers of trackers from now on; refused before a magnet's metadata, whose link's trackers are its own. */
+  setTrackers(tiers: readonly (readonly string[])[]): void {
+    this.#known().announcer.setTiers(tiers);
   }
 
   get metainfo(): Metainfo {

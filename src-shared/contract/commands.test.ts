@@ -24,6 +24,9 @@ describe('command inputs', () => {
     }
     expect(commands.inspectTorrent.input.parse({ uri: 'magnet:?dn=x' })).toEqual({ uri: 'magnet:?dn=x' });
     expect(commands.subscribe.input.parse({ infoHash: null, tab: null })).toEqual({ infoHash: null, tab: null });
+    const tiers = [['http://t.example:6969/announce', 'udp://u.example:80'], ['https://s.example/a?passkey=1']];
+    expect(commands.setTrackers.input.parse({ infoHash: hash, tiers })).toEqual({ infoHash: hash, tiers });
+    expect(commands.setTrackers.input.parse({ infoHash: hash, tiers: [] })).toEqual({ infoHash: hash, tiers: [] });
   });
 
   it.each([
@@ -51,6 +54,12 @@ describe('command inputs', () => {
     ['unknown source kind', 'addTorrent', { source: { kind: 'url', uri: 'magnet:?x' } }],
     ['negative file index', 'addTorrent', { source: { kind: 'magnet', uri: 'magnet:?x' }, skipFiles: [-1] }],
     ['bad priority', 'setFilePriorities', { infoHash: hash, files: [{ index: 0, priority: 'urgent' }] }],
+    ['tracker of an unknown scheme', 'setTrackers', { infoHash: hash, tiers: [['wss://t.example/announce']] }],
+    ['tracker with a space', 'setTrackers', { infoHash: hash, tiers: [['http://t.example/an nounce']] }],
+    ['tracker without a host', 'setTrackers', { infoHash: hash, tiers: [['http:///announce']] }],
+    ['tracker twice', 'setTrackers', { infoHash: hash, tiers: [['udp://a:1'], ['udp://a:1']] }],
+    ['empty tier', 'setTrackers', { infoHash: hash, tiers: [['udp://a:1'], []] }],
+    ['huge tracker', 'setTrackers', { infoHash: hash, tiers: [[`http://a/${'x'.repeat(limits.trackerUrlLength)}`]] }],
     ['bad tab', 'subscribe', { infoHash: hash, tab: 'chat' }],
     ['NaN version', 'hello', { protocolVersion: Number.NaN }],
     ['null input', 'getSettings', null],

@@ -8,6 +8,7 @@ import {
   infoHashSchema,
   settingsSchema,
   torrentOptionsSchema,
+  trackerTiersSchema,
 } from './data';
 
 /**
@@ -81,6 +82,10 @@ export const commands = {
   recheck: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
   /** Moves a torrent's data to another folder (state 'moving' meanwhile); an interrupted move leaves the data whole in one place. */
   moveStorage: { input: z.strictObject({ infoHash: infoHashSchema, savePath: absolutePathSchema }), output: done },
+  /** Replaces a torrent's trackers (add, edit, remove, reorder tiers); a tracker kept keeps its state, one added is asked at once. */
+  setTrackers: { input: z.strictObject({ infoHash: infoHashSchema, tiers: trackerTiersSchema }), output: done },
+  /** Announces to every tracker of these torrents now, whatever their schedule. */
+  reannounce: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
   /** Only the selected torrent's open tab streams `detail` events; null stops the stream. */
   subscribe: {
     input: z.strictObject({

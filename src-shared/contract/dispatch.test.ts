@@ -20,6 +20,8 @@ function engineWith(overrides: Partial<EngineApi>): EngineApi {
     moveInQueue: refuse,
     recheck: refuse,
     moveStorage: refuse,
+    setTrackers: refuse,
+    reannounce: refuse,
     subscribe: refuse,
     getSettings: refuse,
     setSettings: refuse,

@@ -22,6 +22,7 @@ export const limits = {
   pieces: 1 << 22,
   peers: 10_000,
   trackers: 1_000,
+  trackerUrlLength: 2048,
   /** One encoded message on the WebSocket: a maximal .torrent plus envelope. */
   messageBytes: 20 * MiB,
 } as const;

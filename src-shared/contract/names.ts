@@ -16,6 +16,8 @@ export const commandNames = [
   'moveInQueue',
   'recheck',
   'moveStorage',
+  'setTrackers',
+  'reannounce',
   'subscribe',
   'getSettings',
   'setSettings',

@@ -78,7 +78,8 @@ export interface SwarmHealth {
 
 interface Entry {
   readonly url: string;
-  readonly tier: number;
+  /** Changes when the user reorders the tiers. */
+  tier: number;
   readonly client: TrackerClient | undefined;
   state: TrackerState;
   message?: string;
@@ -104,7 +105,8 @@ interface Entry {
  */
 export class Announcer {
   readonly #options: AnnouncerOptions;
-  readonly #tiers: Entry[][];
+  readonly #make: (url: string, tier: number) => Entry;
+  #tiers: Entry[][];
   readonly #key = randomBytes(4).readUInt32BE(0);
   #timer: NodeJS.Timeout | undefined;
   #nextAnnounce: number | undefined;
@@ -130,19 +132,60 @@ export class Announcer {
         if (/^udp:\/\//i.test(url)) return new UdpTrackerClient(url, { maxRetries: 3, ...options.udp });
         return undefined;
       });
-    this.#tiers = options.tiers.map((urls, tier) =>
-      shuffle(
-        urls.map((url): Entry => {
-          let client: TrackerClient | undefined;
-          try {
-            client = make(url);
-          } catch {
-            client = undefined;
-          }
-          return { url, tier, client, state: client ? 'not contacted' : 'unsupported', started: false, asking: false };
-        }),
-      ),
+    this.#make = (url, tier) => {
+      let client: TrackerClient | undefined;
+      try {
+        client = make(url);
+      } catch {
+        client = undefined;
+      }
+      return { url, tier, client, state: client ? 'not contacted' : 'unsupported', started: false, asking: false };
+    };
+    this.#tiers = options.tiers.map((urls, tier) => shuffle(urls.map((url) => this.#make(url, tier))));
+  }
+
+  /** The tiers as they stand: the user's order of tiers, each tier in the order BEP 12 tries it now. */
+  get tiers(): string[][] {
+    return this.#tiers.map((tier) => tier.map((e) => e.url));
+  }
+
+  /**
+   * The user edited the trackers. A tracker kept keeps its state; one removed that had our
+   * `started` is told `stopped` (best effort, bounded); one added is asked at once while we
+   * announce, so the user sees it answer without waiting for the next round.
+   */
+  setTiers(tiers: readonly (readonly string[])[]): void {
+    const old = new Map(this.#tiers.flat().map((e) => [e.url, e]));
+    const added: Entry[] = [];
+    this.#tiers = tiers.map((urls, tier) =>
+      urls.map((url) => {
+        const kept = old.get(url);
+        old.delete(url);
+        if (kept) {
+          kept.tier = tier;
+          return kept;
+        }
+        const entry = this.#make(url, tier);
+        added.push(entry);
+        return entry;
+      }),
     );
+    const gone = [...old.values()].filter((e) => e.started && e.client);
+    if (gone.length > 0) void this.#sendStopped(gone);
+    if (this.#active) {
+      for (const entry of added) if (entry.client) void this.#ask(entry, { won: true });
+    }
+    this.#changed();
+  }
+
+  /**
+   * The user asked to announce now: every tracker of every tier is asked at once, whatever the
+   * schedule (a click, not a loop, so the politeness of `announceNow` does not apply).
+   */
+  reannounce(): void {
+    if (!this.#active) return;
+    const round = { won: false };
+    for (const entry of this.#tiers.flat()) if (entry.client && !entry.asking) void this.#ask(entry, round);
   }
 
   /** Begins announcing (`started` first). */
@@ -195,6 +238,11 @@ export class Announcer {
     this.#abort.abort();
     await this.#running?.catch(() => undefined);
     const owed = options.quietly ? [] : this.#tiers.flat().filter((e) => e.started && e.client);
+    await this.#sendStopped(owed);
+  }
+
+  /** Tells these trackers `stopped`, waiting at most `stopTimeoutMs`. */
+  async #sendStopped(owed: readonly Entry[]): Promise<void> {
     if (owed.length === 0) return;
     const limitMs = this.#options.stopTimeoutMs ?? 5000;
     const limit = AbortSignal.timeout(limitMs);
@@ -312,7 +360,7 @@ export class Announcer {
       for (const entry of [...tier]) {
         if (round.won || !this.#active) return;
         if (!entry.client || entry.asking) continue;
-        const answered = this.#ask(entry, tier, round);
+        const answered = this.#ask(entry, round);
         let timer: NodeJS.Timeout | undefined;
         const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), FALL_THROUGH_MS)));
         const first = await Promise.race([answered, late]);
@@ -332,7 +380,7 @@ export class Announcer {
   }
 
   /** Announces to one tracker; true if it answered (and its answer was taken in). */
-  async #ask(entry: Entry, tier: Entry[], round: { won: boolean }): Promise<boolean> {
+  async #ask(entry: Entry, round: { won: boolean }): Promise<boolean> {
     const event = this.#eventFor(entry);
     entry.state = 'announcing';
     entry.asking = true;
@@ -355,11 +403,18 @@ export class Announcer {
       round.won = true;
       this.#scheduleAfter(reply);
     }
-    // BEP 12: a tracker that answers moves to the front of its tier.
-    tier.splice(tier.indexOf(entry), 1);
-    tier.unshift(entry);
+    // BEP 12: a tracker that answers moves to the front of its tier (if the user has not removed it meanwhile).
+    const now = this.#tierOf(entry);
+    if (now) {
+      now.splice(now.indexOf(entry), 1);
+      now.unshift(entry);
+    }
     this.#changed();
     return true;
+  }
+
+  #tierOf(entry: Entry): Entry[] | undefined {
+    return this.#tiers.find((tier) => tier.includes(entry));
   }
 
   #eventFor(entry: Entry): AnnounceEventName {

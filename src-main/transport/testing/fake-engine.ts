@@ -73,6 +73,14 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
       record('moveStorage', input);
       return {};
     },
+    async setTrackers(input) {
+      record('setTrackers', input);
+      return {};
+    },
+    async reannounce(input) {
+      record('reannounce', input);
+      return {};
+    },
     async subscribe(input) {
       record('subscribe', input);
       return {};

@@ -26,4 +26,4 @@ export type {
   TorrentSummary,
   TrackerInfo,
 } from '../../../src-shared/contract';
-export { absolutePathSchema, defaultLimitSettings, defaultTorrentOptions } from '../../../src-shared/contract/data';
+export { absolutePathSchema, defaultLimitSettings, defaultTorrentOptions, trackerTiersSchema } from '../../../src-shared/contract/data';

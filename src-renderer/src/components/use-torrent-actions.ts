@@ -15,6 +15,8 @@ export interface TorrentActions {
   askRemove(): void;
   moveInQueue(to: QueueMove): Promise<void>;
   recheck(): Promise<void>;
+  /** Announces the selection to every tracker now. */
+  reannounce(): Promise<void>;
   /** Asks the user for the folder to move the selection's data to. */
   askMoveStorage(): void;
 }
@@ -56,6 +58,10 @@ export function useTorrentActions(): TorrentActions {
       recheck: async () => {
         const ids = selectedInOrder();
         if (ids.length > 0) await run('recheck', { infoHashes: ids });
+      },
+      reannounce: async () => {
+        const ids = selected();
+        if (ids.length > 0) await run('reannounce', { infoHashes: ids });
       },
       askMoveStorage: () => store.getState().setRelocating(selectedInOrder()),
     };

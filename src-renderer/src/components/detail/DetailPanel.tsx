@@ -70,7 +70,7 @@ export function DetailPanel() {
       case 'files':
         return detail?.files ? <FilesTab infoHash={infoHash} files={detail.files} /> : loading;
       case 'trackers':
-        return detail?.trackers ? <TrackersTab trackers={detail.trackers} now={detailAt} /> : loading;
+        return detail?.trackers ? <TrackersTab infoHash={infoHash} trackers={detail.trackers} now={detailAt} /> : loading;
     }
   };
 

@@ -18,6 +18,7 @@ const items: readonly (Item | 'sep')[] = [
   { label: 'Move to bottom of queue', run: (a) => void a.moveInQueue('bottom') },
   'sep',
   { label: 'Recheck', run: (a) => void a.recheck() },
+  { label: 'Reannounce', run: (a) => void a.reannounce() },
   { label: 'Move data…', run: (a) => a.askMoveStorage() },
   { label: 'Remove…', run: (a) => a.askRemove() },
 ];

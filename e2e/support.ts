@@ -1,0 +1,52 @@
+// What the e2e specs share: the built CLI, running it, and finding a torrent's row.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { freePort, startProcess, waitFor, type RunningProcess } from '../src-main/testing/processes';
+
+export const repo = fileURLToPath(new URL('..', import.meta.url));
+export const cli = join(repo, 'dist', 'cli.js');
+export const fixtures = join(repo, '..', 'shared', 'fixtures', 'content');
+export const token = 'e2e-secret-token-0123456789';
+
+/** Runs `shoal <args>` to the end; rejects with its stderr on failure. */
+export function run(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shoal ${args[0]} failed: ${err}`))));
+  });
+}
+
+export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  await waitFor(`${url} to answer`, () => fetch(url).then(() => true, () => undefined), timeoutMs);
+}
+
+/** The list row of the torrent named `name`. */
+export function row(page: Page, name: string) {
+  return page.getByRole('row').filter({ has: page.getByRole('progressbar', { name: `Progress of ${name}` }) });
+}
+
+/** `shoal serve` on a state folder; `restart` stops it and starts it again on the same port and folders. */
+export interface Serve {
+  readonly url: string;
+  restart(): Promise<void>;
+}
+
+export async function startServe(args: { downloadDir: string; stateDir: string; extra?: string[] }): Promise<Serve> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const argv = [cli, 'serve', '--port', String(port), '--token', token, '--download-dir', args.downloadDir, '--state-dir', args.stateDir, '--no-dht', '--no-lsd', ...(args.extra ?? [])];
+  let proc: RunningProcess = startProcess(process.execPath, argv);
+  await waitForHttp(url, 20_000);
+  return {
+    url,
+    async restart() {
+      await proc.stop();
+      proc = startProcess(process.execPath, argv);
+      await waitForHttp(url, 20_000);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// Issue #18's everyday actions through `shoal serve` in Chromium, as a user would do them: one
+// serve and one seeding torrent shared by the tests, which run in order.
+import { expect, test, type Page } from '@playwright/test';
+import { cp, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stopAll, tempDir } from '../src-main/testing/processes';
+import { startRecordingTracker, type RecordingTracker } from '../src-main/testing/recording-tracker';
+import { fixtures, row, run, startServe, token, type Serve } from './support';
+
+test.describe.configure({ mode: 'serial' });
+
+let work: { path: string; remove(): Promise<void> };
+let serve: Serve;
+let recorder: RecordingTracker;
+
+test.beforeAll(async () => {
+  work = await tempDir('e2e-actions');
+  const downloads = join(work.path, 'downloads');
+  await mkdir(downloads);
+  await cp(join(fixtures, 'alice.txt'), join(downloads, 'alice.txt'));
+  await run(['create', join(downloads, 'alice.txt'), '-o', join(work.path, 'alice.torrent')]);
+  recorder = await startRecordingTracker();
+  serve = await startServe({ downloadDir: downloads, stateDir: join(work.path, 'state') });
+});
+
+test.afterAll(async () => {
+  await recorder?.stop();
+  await stopAll();
+  await work?.remove();
+});
+
+async function open(page: Page): Promise<void> {
+  await page.goto(`${serve.url}/?token=${token}`);
+  await expect(page.getByRole('toolbar', { name: 'Torrent actions' })).toBeVisible();
+}
+
+async function addTorrentFile(page: Page, file: string): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Add torrent' }).click();
+  await (await chooser).setFiles(file);
+  await page.getByRole('dialog', { name: 'Add torrent' }).getByRole('button', { name: 'Add', exact: true }).click();
+}
+
+const events = () => recorder.announces.map((a) => a.event);
+
+test('adds a tracker, reannounces, keeps it across a restart, and removes it; the tracker hears each', async ({ page }) => {
+  await open(page);
+  await addTorrentFile(page, join(work.path, 'alice.torrent'));
+  const alice = row(page, 'alice.txt');
+  await expect(alice).toContainText(/seeding/i, { timeout: 30_000 });
+  await alice.click();
+  await page.getByRole('tab', { name: 'Trackers' }).click();
+  const panel = page.getByRole('tabpanel');
+
+  await panel.getByRole('button', { name: 'Edit trackers…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit trackers' });
+  await dialog.getByRole('textbox').fill(recorder.url);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  const table = panel.getByRole('table', { name: 'Trackers' });
+  await expect(table.getByRole('row').filter({ hasText: recorder.url })).toContainText('working', { timeout: 15_000 });
+  expect(events()).toEqual(['started']);
+
+  await panel.getByRole('button', { name: 'Reannounce now' }).click();
+  await expect.poll(events, { timeout: 15_000 }).toEqual(['started', '']);
+
+  await serve.restart();
+  await open(page);
+  await row(page, 'alice.txt').click();
+  await page.getByRole('tab', { name: 'Trackers' }).click();
+  await expect(table.getByRole('row').filter({ hasText: recorder.url })).toContainText('working', { timeout: 15_000 });
+  await expect.poll(() => events().at(-1), { timeout: 15_000 }).toBe('started');
+
+  await panel.getByRole('button', { name: `Remove tracker ${recorder.url}` }).click();
+  await expect(table).not.toContainText(recorder.url, { timeout: 10_000 });
+  await expect.poll(() => events().at(-1), { timeout: 15_000 }).toBe('stopped');
+});

@@ -1,0 +1,23 @@
+import type { DhtTarget } from './dht/session-dht';
+import type { LsdTarget } from './discovery/local-discovery';
+import type { PeerAddress } from './net/peer-address';
+import type { Torrent } from './torrent';
+
+/** The session's torrents as the DHT and local discovery see them. */
+
+/** Every public torrent that is running, and every magnet fetching (BEP 27: private ones never use the DHT). */
+export function* dhtTargets(torrents: ReadonlyMap<string, Torrent>): Generator<DhtTarget> {
+  for (const t of torrents.values()) {
+    const addPeers = (peers: readonly PeerAddress[]): void => t.addPeers(peers, 'dht');
+    if (!t.hasMetainfo) {
+      if (t.state === 'metadata') yield { infoHash: t.infoHash, announce: false, addPeers };
+    } else if (!t.metainfo.private && (t.state === 'downloading' || t.state === 'seeding')) {
+      yield { infoHash: t.infoHash, announce: true, addPeers };
+    }
+  }
+}
+
+/** The same torrents as the DHT's, announced on the local network (BEP 27: never a private one). */
+export function* lsdTargets(torrents: ReadonlyMap<string, Torrent>): Generator<LsdTarget> {
+  for (const t of dhtTargets(torrents)) yield { infoHash: t.infoHash, addPeers: (peers) => torrents.get(t.infoHash)?.addPeers(peers, 'lsd') };
+}
