@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<Session> {
-  const session = await Session.start({ downloadDir: join(dir.path, 'dl'), stateDir: join(dir.path, 'state'), listenPort: 0, listenHost: '127.0.0.1', dht: false, lsd: false });
+  const session = await Session.start({ downloadDir: join(dir.path, 'dl'), stateDir: join(dir.path, 'state'), listenPort: 0, listenHost: '127.0.0.1' });
   running.push(session);
   return session;
 }
@@ -34,7 +34,7 @@ describe('Session trackers', { timeout: 20_000 }, () => {
     const first = await start();
     await first.addTorrent({ source: { kind: 'torrent', data: readTorrent('alice.torrent') } });
     const original = first.torrent(alice)!.metainfo.trackers;
-    await first.setTrackers({ infoHash: alice, tiers: [...original, [tracker.url]] });
+    await first.setTrackers({ infoHash: alice, tiers: [...original.map((tier) => [...tier]), [tracker.url]] });
     await vi.waitFor(() => expect(events()).toEqual(['started']));
     await first.reannounce({ infoHashes: [alice] });
     await vi.waitFor(() => expect(events()).toEqual(['started', '']));
