@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defaultLimitSettings, PROTOCOL_VERSION, type CommandInput, type EncryptionMode, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type SpeedLimit, type TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
-import { startEngineWorker } from '../host/engine-worker';
+import { startEngineInProcess } from '../host/engine-in-process';
 import type { EngineConnection } from '../host/engine-supervisor';
 import { TorrentListReplay } from '../host/torrent-list-replay';
 import type { DiscoverySettings } from './transfer-options';
@@ -31,7 +30,7 @@ export interface EngineSessionOptions {
 }
 
 /**
- * The headless commands' way into the engine: the same worker and contract the app uses, with
+ * The headless commands' way into the engine: the same contract the app uses, with
  * one torrent added, its summary row and general details followed as they arrive.
  */
 export class EngineSession {
@@ -61,14 +60,13 @@ export class EngineSession {
     return this.row?.name ?? this.#addedAs;
   }
 
-  /** Starts the engine worker, applies the options and adds the torrent. */
+  /** Starts the engine, applies the options and adds the torrent. */
   static async start(options: EngineSessionOptions): Promise<EngineSession> {
     const source = await readSource(options.target);
     const saveDir = resolve(options.saveDir);
-    // Bundled as dist/cli.js beside dist/engine-worker.js. Port 0 first: the port the user asked
-    // for is then taken through the contract, which answers "already in use" as a clean error.
-    const workerPath = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
-    const engine = startEngineWorker(workerPath, {
+    // The engine runs on this thread (see startEngineInProcess). Port 0 first: the port the user
+    // asked for is then taken through the contract, which answers "already in use" as a clean error.
+    const engine = await startEngineInProcess({
       downloadDir: saveDir,
       downloadDirGiven: true,
       listenPort: 0,
