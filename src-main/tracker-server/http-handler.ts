@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bencode, binaryKey, type BEncodable } from '../engine/bencode';
-import { ipBytes, ipText } from './ip-bytes';
+import { ipBytes, ipText } from '../engine/net/ip-bytes';
 import { parseRawQuery, QueryError, type RawQuery } from './raw-query';
 import { statusPage } from './status-page';
 import { compactPeerCount, peerIdOf, samplePeers, writeCompactPeers, type AnnounceEvent, type FamilyList, type PeerEntry, type SwarmStore } from './swarm-store';

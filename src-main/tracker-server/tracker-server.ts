@@ -3,7 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { ShoalError } from '../../src-shared/errors';
 import { ConnectionIds } from './connection-ids';
 import { handleHttp, type HttpTrackerConfig } from './http-handler';
-import { ipBytes } from './ip-bytes';
+import { ipBytes } from '../engine/net/ip-bytes';
 import { SwarmStore } from './swarm-store';
 import { handleUdp, type UdpTrackerConfig } from './udp-handler';
 

@@ -1,6 +1,7 @@
 import { decodeCompactPeers } from '../net/compact-peers';
 import type { PeerAddress } from '../net/peer-address';
-import { addressBytes, ID_LENGTH } from './node-id';
+import { ID_LENGTH } from './node-id';
+import { ipBytes } from '../net/ip-bytes';
 
 /** A DHT node: its id and UDP address. */
 export interface NodeInfo {
@@ -17,7 +18,7 @@ const NODE_V6 = ID_LENGTH + 18;
 export function encodeNodes(nodes: readonly NodeInfo[], family: 4 | 6): Buffer {
   const parts: Buffer[] = [];
   for (const node of nodes) {
-    const ip = addressBytes(node.host);
+    const ip = ipBytes(node.host);
     if (!ip || ip.length !== (family === 4 ? 4 : 16)) continue;
     const port = Buffer.alloc(2);
     port.writeUInt16BE(node.port);
@@ -45,7 +46,7 @@ export function decodeNodes(bytes: Uint8Array, family: 4 | 6, limit: number): No
 
 /** One peer as the 6 (IPv4) or 18 (IPv6) bytes of a `values` entry; undefined for a bad host. */
 export function encodePeer(peer: PeerAddress): Buffer | undefined {
-  const ip = addressBytes(peer.host);
+  const ip = ipBytes(peer.host);
   if (!ip) return undefined;
   const out = Buffer.alloc(ip.length + 2);
   out.set(ip);

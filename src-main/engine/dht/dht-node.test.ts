@@ -128,7 +128,7 @@ describe('DhtNode', () => {
     ask({ v4: true, v6: true });
     await new Promise((r) => setImmediate(r));
     const reply = sent.map((b) => parseMessage(b)).find((m) => m.y === 'r');
-    expect(reply?.y === 'r' && reply.response.nodes6?.map((n) => n.host)).toEqual(['2001:db8:0:0:0:0:0:6']);
+    expect(reply?.y === 'r' && reply.response.nodes6?.map((n) => n.host)).toEqual(['2001:db8::6']);
     expect(reply?.y === 'r' && reply.response.nodes?.some((n) => n.host === v4.address.host)).toBe(true);
   });
 });

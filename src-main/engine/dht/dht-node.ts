@@ -5,7 +5,8 @@ import type { NodeInfo } from './compact';
 import { ExternalAddress } from './external-address';
 import { encodeError, encodeResponse, ERROR_METHOD_UNKNOWN, ERROR_PROTOCOL, type KrpcError, type Message, type Response } from './krpc';
 import { lookup, type LookupResult } from './lookup';
-import { addressBytes, bep42Id, bep42Valid, ID_LENGTH, randomId } from './node-id';
+import { bep42Id, bep42Valid, ID_LENGTH, randomId } from './node-id';
+import { ipBytes } from '../net/ip-bytes';
 import { PeerStore } from './peer-store';
 import { Rpc, type OutgoingQuery } from './rpc';
 import { K, RoutingTable } from './routing-table';
@@ -158,7 +159,7 @@ export class DhtNode {
     const out: PeerAddress[] = [];
     await Promise.all(
       addresses.map(async (a) => {
-        if (addressBytes(a.host)) {
+        if (ipBytes(a.host)) {
           out.push(a);
           return;
         }
@@ -305,7 +306,7 @@ export class DhtNode {
    */
   #learnAddress(voter: PeerAddress, named: PeerAddress): void {
     const address = this.#external.vote(voter, named);
-    const bytes = address ? addressBytes(address) : undefined;
+    const bytes = address ? ipBytes(address) : undefined;
     if (!bytes || bep42Valid(this.#id, bytes)) return;
     const id = bep42Id(bytes.length === 16 ? bytes.subarray(0, 8) : bytes);
     this.#o.log?.(`DHT: our address is ${address}; node id now ${id.toString('hex')} (BEP 42)`);

@@ -1,5 +1,6 @@
 import type { PeerAddress } from '../net/peer-address';
-import { addressBytes, isLocalAddress } from './node-id';
+import { isLocalAddress } from './node-id';
+import { ipBytes } from '../net/ip-bytes';
 
 /** Distinct nodes that must agree on our address before we believe it. */
 const VOTES_NEEDED = 5;
@@ -16,7 +17,7 @@ export class ExternalAddress {
 
   /** Counts a vote; returns the address once it has a majority of at least VOTES_NEEDED. */
   vote(voter: PeerAddress, named: PeerAddress): string | undefined {
-    const bytes = addressBytes(named.host);
+    const bytes = ipBytes(named.host);
     if (!bytes || isLocalAddress(bytes)) return undefined;
     const key = `${voter.host}:${voter.port}`;
     this.#votes.delete(key);

@@ -1,7 +1,8 @@
 import { asBytes, asInt, bdecode, bencode, BencodeError, isDict, isList, type BDict, type BencodeLimits, type BValue } from '../bencode';
 import type { PeerAddress } from '../net/peer-address';
 import { decodeNodes, decodePeer, encodeNodes, encodePeer, type NodeInfo } from './compact';
-import { addressBytes, ID_LENGTH } from './node-id';
+import { ID_LENGTH } from './node-id';
+import { ipBytes } from '../net/ip-bytes';
 
 /**
  * KRPC (BEP 5) messages: parsed from a datagram into checked, typed values, and built from them.
@@ -190,7 +191,7 @@ export function encodeResponse(t: Buffer, id: Buffer, to: PeerAddress, response:
   if (response.nodes6) r.nodes6 = encodeNodes(response.nodes6, 6);
   if (response.token) r.token = response.token;
   if (response.values) r.values = response.values.flatMap((p) => encodePeer(p) ?? []);
-  const ip = !bare && addressBytes(to.host) ? encodePeer(to) : undefined;
+  const ip = !bare && ipBytes(to.host) ? encodePeer(to) : undefined;
   return Buffer.from(bencode({ t, y: 'r', r, ...(bare ? {} : { v: VERSION }), ...(ip ? { ip } : {}) }));
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressBytes, bep42Id, bep42Valid, compareDistance, crc32c, isLocalAddress, randomId, randomIdWithPrefix, sharedPrefixBits } from './node-id';
+import { bep42Id, bep42Valid, compareDistance, crc32c, isLocalAddress, randomId, randomIdWithPrefix, sharedPrefixBits } from './node-id';
+import { ipBytes } from '../net/ip-bytes';
 
 const hex = (h: string) => Buffer.from(h, 'hex');
 
@@ -47,16 +48,16 @@ describe('BEP 42', () => {
     ['43.213.53.83', 90, 'e56f6c'],
   ];
   it.each(vectors)('an id for %s with r=%i starts like %s', (ip, r, prefix) => {
-    const id = bep42Id(addressBytes(ip)!, r);
+    const id = bep42Id(ipBytes(ip)!, r);
     expect(id.subarray(0, 2)).toEqual(hex(prefix).subarray(0, 2));
     expect(id[2]! & 0xf8).toBe(hex(prefix)[2]! & 0xf8);
     expect(id[19]).toBe(r);
-    expect(bep42Valid(id, addressBytes(ip)!)).toBe(true);
-    expect(bep42Valid(id, addressBytes('1.2.3.4')!)).toBe(false);
+    expect(bep42Valid(id, ipBytes(ip)!)).toBe(true);
+    expect(bep42Valid(id, ipBytes('1.2.3.4')!)).toBe(false);
   });
 
   it('makes valid ids for IPv6 from the first 64 bits', () => {
-    const ip = addressBytes('2001:db8:85a3::8a2e:370:7334')!;
+    const ip = ipBytes('2001:db8:85a3::8a2e:370:7334')!;
     expect(ip.length).toBe(16);
     const id = bep42Id(ip.subarray(0, 8));
     expect(bep42Valid(id, ip)).toBe(true);
@@ -64,15 +65,15 @@ describe('BEP 42', () => {
 
   it('knows the local addresses BEP 42 exempts', () => {
     for (const ip of ['10.1.2.3', '127.0.0.1', '172.16.0.1', '172.31.255.1', '192.168.1.1', '169.254.0.9', '::1', 'fe80::1', 'fd00::1']) {
-      expect(isLocalAddress(addressBytes(ip)!), ip).toBe(true);
+      expect(isLocalAddress(ipBytes(ip)!), ip).toBe(true);
     }
-    for (const ip of ['8.8.8.8', '172.32.0.1', '2001:db8::1']) expect(isLocalAddress(addressBytes(ip)!), ip).toBe(false);
+    for (const ip of ['8.8.8.8', '172.32.0.1', '2001:db8::1']) expect(isLocalAddress(ipBytes(ip)!), ip).toBe(false);
   });
 
   it('parses addresses to bytes, refusing names', () => {
-    expect([...addressBytes('1.2.3.4')!]).toEqual([1, 2, 3, 4]);
-    expect([...addressBytes('::ffff:1.2.3.4')!]).toEqual([1, 2, 3, 4]);
-    expect(Buffer.from(addressBytes('2001:db8::1')!).toString('hex')).toBe('20010db8000000000000000000000001');
-    expect(addressBytes('router.bittorrent.com')).toBeUndefined();
+    expect([...ipBytes('1.2.3.4')!]).toEqual([1, 2, 3, 4]);
+    expect([...ipBytes('::ffff:1.2.3.4')!]).toEqual([1, 2, 3, 4]);
+    expect(Buffer.from(ipBytes('2001:db8::1')!).toString('hex')).toBe('20010db8000000000000000000000001');
+    expect(ipBytes('router.bittorrent.com')).toBeUndefined();
   });
 });

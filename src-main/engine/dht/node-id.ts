@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { isIPv4, isIPv6 } from 'node:net';
 
 /** Node ids and info-hashes in the DHT: 160 bits, compared by XOR distance (BEP 5). */
 export const ID_LENGTH = 20;
@@ -87,25 +86,6 @@ export function bep42Id(ip: Uint8Array, rand: number = randomBytes(1)[0]!): Buff
 export function bep42Valid(id: Uint8Array, ip: Uint8Array): boolean {
   const crc = bep42Crc(ip.length === 16 ? ip.subarray(0, 8) : ip, id[19]! & 7);
   return id[0] === ((crc >>> 24) & 0xff) && id[1] === ((crc >>> 16) & 0xff) && (id[2]! & 0xf8) === ((crc >>> 8) & 0xf8);
-}
-
-/** Address bytes of a textual IPv4 or IPv6 address; undefined for anything else. */
-export function addressBytes(host: string): Uint8Array | undefined {
-  if (isIPv4(host)) return Uint8Array.from(host.split('.'), Number);
-  if (!isIPv6(host)) return undefined;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
-  if (mapped) return addressBytes(mapped[1]!);
-  const [head, tail] = host.includes('::') ? host.split('::') as [string, string] : [host, undefined];
-  const words = (s: string | undefined) => (s ? s.split(':').map((w) => parseInt(w, 16)) : []);
-  const front = words(head);
-  const back = words(tail);
-  const all = tail === undefined ? front : [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
-  const out = new Uint8Array(16);
-  all.forEach((w, i) => {
-    out[i * 2] = w >> 8;
-    out[i * 2 + 1] = w & 0xff;
-  });
-  return out;
 }
 
 /** Local, link-local and loopback addresses: exempt from BEP 42 checks. */

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-file';
 import type { NodeInfo } from './compact';
-import { addressBytes, ID_LENGTH } from './node-id';
+import { ID_LENGTH } from './node-id';
+import { ipBytes } from '../net/ip-bytes';
 
 /** What the DHT keeps across restarts (beside the session): our id and the nodes that answered us. */
 export interface SavedDht {
@@ -30,7 +31,7 @@ export async function loadDhtState(stateDir: string, log?: (line: string) => voi
     const valid: NodeInfo[] = [];
     for (const n of Array.isArray(nodes) ? nodes.slice(0, MAX_SAVED) : []) {
       const { id: nid, host, port } = (n ?? {}) as { id?: unknown; host?: unknown; port?: unknown };
-      if (typeof nid !== 'string' || !/^[0-9a-f]{40}$/.test(nid) || typeof host !== 'string' || !addressBytes(host)) continue;
+      if (typeof nid !== 'string' || !/^[0-9a-f]{40}$/.test(nid) || typeof host !== 'string' || !ipBytes(host)) continue;
       if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) continue;
       valid.push({ id: Buffer.from(nid, 'hex'), host, port });
     }

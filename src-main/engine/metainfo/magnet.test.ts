@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
+import { ipBytes, ipText } from '../net/ip-bytes';
 import { formatMagnet, parseMagnet, type Magnet } from './magnet';
 
 const hex = '722fe65b2aa26d14f35b4ad627d20236e481d924';
@@ -111,7 +112,7 @@ describe('formatMagnet', () => {
         trackers: fc.uniqueArray(fc.webUrl({ withQueryParameters: true, withFragments: true }), { maxLength: 4 }),
         webSeeds: fc.uniqueArray(fc.webUrl(), { maxLength: 3 }),
         peers: fc.uniqueArray(
-          fc.record({ host: fc.oneof(fc.ipV4(), fc.ipV6()), port: fc.integer({ min: 1, max: 65535 }) }),
+          fc.record({ host: fc.oneof(fc.ipV4(), fc.ipV6().map((h) => ipText(ipBytes(h)!))), port: fc.integer({ min: 1, max: 65535 }) }),
           { maxLength: 3, selector: (p) => `${p.host}|${p.port}` },
         ),
       },

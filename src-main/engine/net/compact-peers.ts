@@ -1,4 +1,5 @@
 import { ShoalError } from '../../../src-shared/errors';
+import { ipText } from './ip-bytes';
 import type { PeerAddress } from './peer-address';
 
 /**
@@ -15,16 +16,6 @@ export function decodeCompactPeers(bytes: Uint8Array, family: 4 | 6, out: PeerAd
   for (let at = 0; at < bytes.length && out.length < limit; at += size) {
     const port = (bytes[at + size - 2]! << 8) | bytes[at + size - 1]!;
     if (port === 0) continue;
-    out.push({ host: family === 4 ? v4(bytes, at) : v6(bytes, at), port });
+    out.push({ host: ipText(bytes.subarray(at, at + size - 2)), port });
   }
-}
-
-function v4(b: Uint8Array, at: number): string {
-  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
-}
-
-function v6(b: Uint8Array, at: number): string {
-  const words: string[] = [];
-  for (let i = 0; i < 16; i += 2) words.push(((b[at + i]! << 8) | b[at + i + 1]!).toString(16));
-  return words.join(':');
 }

@@ -20,7 +20,7 @@ describe('peer addresses', () => {
   it('reads host:port, a.b.c.d:port and [v6]:port, and nothing else', () => {
     expect(parseHostPort('Router.BitTorrent.com:6881')).toEqual({ host: 'router.bittorrent.com', port: 6881 });
     expect(parseHostPort('127.0.0.1:1')).toEqual({ host: '127.0.0.1', port: 1 });
-    expect(parseHostPort('[2001:DB8::1]:65535')).toEqual({ host: '2001:db8::1', port: 65535 });
+    expect(parseHostPort('[2001:DB8:0:0::1]:65535')).toEqual({ host: '2001:db8::1', port: 65535 });
     for (const text of ['host', '1.2.3.4:0', '1.2.3.4:65536', '::1:6881', '[nope]:1', '[1.2.3.4]:1', 'a b:1', 'a_b:1', ':1', '']) {
       expect(parseHostPort(text)).toBeUndefined();
     }

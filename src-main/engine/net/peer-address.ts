@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { ipBytes, ipText } from './ip-bytes';
 
 /**
  * A peer's address as every source hands it over (trackers, DHT, PEX, magnets, incoming
@@ -24,12 +25,12 @@ export function normalizeHost(host: string): string {
 }
 
 /**
- * `host:port`, `a.b.c.d:port` or `[v6]:port` as an address (host in lower case, a name kept for
- * the dialer to resolve); undefined for anything else. Magnets' `x.pe` and DHT nodes are spelled so.
+ * `host:port`, `a.b.c.d:port` or `[v6]:port` as an address (IPv6 in its canonical spelling, a
+ * name in lower case and kept for the dialer to resolve); undefined for anything else. Magnets' `x.pe` and DHT nodes are spelled so.
  */
 export function parseHostPort(text: string): PeerAddress | undefined {
   const m = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(text) ?? /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[2]) : NaN;
   if (!m || !(port >= 1 && port <= 65535) || (text.startsWith('[') && isIP(m[1]!) !== 6)) return undefined;
-  return { host: m[1]!.toLowerCase(), port };
+  return { host: text.startsWith('[') ? ipText(ipBytes(m[1]!)!) : m[1]!.toLowerCase(), port };
 }

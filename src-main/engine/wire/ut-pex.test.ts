@@ -18,11 +18,11 @@ describe('ut_pex messages', () => {
     expect(back.added).toEqual([
       { host: '127.0.0.1', port: 6881, flags: PEX_SEED },
       { host: '10.1.2.3', port: 51413, flags: 0 },
-      { host: '0:0:0:0:0:0:0:1', port: 7000, flags: 0x10 },
+      { host: '::1', port: 7000, flags: 0x10 },
     ]);
     expect(back.dropped).toEqual([
       { host: '127.0.0.2', port: 1 },
-      { host: 'fe80:0:0:0:0:0:1:2', port: 2 },
+      { host: 'fe80::1:2', port: 2 },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
 import { bencode, type BValue } from '../bencode';
+import { ipBytes, ipText } from '../net/ip-bytes';
 import { decodeExtensionDict } from './extension-dict';
 
 /** The extension name in the BEP 10 `m` dictionary. */
@@ -56,9 +57,9 @@ function unmapped(p: PexPeer): PexPeer {
   return isIPv4(rest) ? { ...p, host: rest } : p;
 }
 
-/** IPv6 written as hex groups only (other embedded-IPv4 forms are rare and skipped). */
+/** IPv6 that means the same to every peer: no zone (link-local ones with a zone do not travel). */
 function isPlainIPv6(host: string): boolean {
-  return isIPv6(host) && !host.includes('.') && !host.includes('%');
+  return isIPv6(host) && !host.includes('%');
 }
 
 function compact(list: readonly PexPeer[], addressLength: 4 | 16): Uint8Array {
@@ -66,11 +67,7 @@ function compact(list: readonly PexPeer[], addressLength: 4 | 16): Uint8Array {
   const out = new Uint8Array(list.length * size);
   list.forEach((p, n) => {
     const at = n * size;
-    if (addressLength === 4) {
-      out.set(p.host.split('.').map(Number), at);
-    } else {
-      out.set(ipv6Bytes(p.host), at);
-    }
+    out.set(ipBytes(p.host)!, at);
     out[at + addressLength] = p.port >>> 8;
     out[at + addressLength + 1] = p.port & 0xff;
   });
@@ -88,28 +85,8 @@ function peers(list: BValue | undefined, flags: BValue | undefined, addressLengt
   for (let at = 0, n = 0; at < list.length; at += size, n++) {
     const port = (list[at + addressLength]! << 8) | list[at + addressLength + 1]!;
     if (port === 0) continue;
-    const host = addressLength === 4 ? [...list.subarray(at, at + 4)].join('.') : ipv6Text(list.subarray(at, at + 16));
+    const host = ipText(list.subarray(at, at + addressLength));
     out.push(f ? { host, port, flags: f[n]! } : { host, port });
   }
   return out;
-}
-
-function ipv6Bytes(host: string): Uint8Array {
-  const [head = '', tail] = host.split('::');
-  const groups = (s: string) => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
-  const h = groups(head);
-  const t = tail === undefined ? [] : groups(tail);
-  const all = [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
-  const out = new Uint8Array(16);
-  all.forEach((g, i) => {
-    out[2 * i] = g >>> 8;
-    out[2 * i + 1] = g & 0xff;
-  });
-  return out;
-}
-
-function ipv6Text(b: Uint8Array): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((b[i]! << 8) | b[i + 1]!).toString(16));
-  return groups.join(':');
 }

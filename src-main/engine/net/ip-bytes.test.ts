@@ -22,6 +22,12 @@ describe('ipBytes', () => {
 
   it('writes addresses back as text', () => {
     expect(ipText(Buffer.from([192, 168, 0, 9]))).toBe('192.168.0.9');
-    expect(ipText(ipBytes('2001:db8::1')!)).toBe('2001:db8:0:0:0:0:0:1');
+    for (const text of ['2001:db8::1', '::1', '::', '1:2:3:4:5:6:7:8', '2001:db8:0:1:1:1:1:1', 'fe80::fc:ff:fe00:1']) expect(ipText(ipBytes(text)!)).toBe(text);
+    expect(ipText(ipBytes('2001:DB8:0:0:0:0:0:1')!)).toBe('2001:db8::1');
+    expect(ipText(Buffer.from('00000000000000000000ffff0a010203', 'hex'))).toBe('::ffff:10.1.2.3');
+    // RFC 5952: the longest zero run (the first of equals) is the one shortened, and never a single zero word.
+    expect(ipText(Buffer.from('20010db8000000000001000000000001', 'hex'))).toBe('2001:db8::1:0:0:1');
+    expect(ipText(Buffer.from('20010db8000000010000000000000001', 'hex'))).toBe('2001:db8:0:1::1');
+    expect(ipText(Buffer.from('20010DB8000100010001000100010000', 'hex'))).toBe('2001:db8:1:1:1:1:1:0');
   });
 });

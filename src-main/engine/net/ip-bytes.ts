@@ -1,8 +1,9 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /**
- * A socket's remote address as the 4 or 16 bytes a compact peer list carries. IPv4-mapped IPv6
- * addresses (`::ffff:a.b.c.d`, seen on dual-stack sockets) become plain IPv4.
+ * A textual address as the 4 or 16 bytes compact peer and node lists carry; undefined for a
+ * name or anything else. IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`, seen on dual-stack
+ * sockets) become plain IPv4.
  */
 export function ipBytes(address: string): Buffer | undefined {
   if (isIPv4(address)) return v4Bytes(address);
@@ -40,10 +41,24 @@ function v6Bytes(text: string): Buffer {
   return out;
 }
 
-/** The text form of 4 or 16 address bytes (for dictionary-model peer lists and status output). */
+/**
+ * The text form of 4 or 16 address bytes, IPv6 in RFC 5952's one canonical spelling (lower case,
+ * the longest run of zero words as `::`, IPv4-mapped as `::ffff:a.b.c.d`): one address, one key,
+ * whichever source (tracker, PEX, DHT, an incoming socket) named it.
+ */
 export function ipText(bytes: Uint8Array): string {
-  if (bytes.length === 4) return bytes.join('.');
-  const words: string[] = [];
-  for (let i = 0; i < 16; i += 2) words.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return words.join(':');
+  if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+  if (bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 2) words.push((bytes[i]! << 8) | bytes[i + 1]!);
+  let runAt = -1;
+  let runLength = 1; // a single zero word stays as 0
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > runLength) [runAt, runLength] = [i, j - i];
+    i = Math.max(j, i + 1);
+  }
+  const hex = (from: number, to: number) => words.slice(from, to).map((w) => w.toString(16)).join(':');
+  return runAt < 0 ? hex(0, 8) : `${hex(0, runAt)}::${hex(runAt + runLength, 8)}`;
 }
