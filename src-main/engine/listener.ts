@@ -54,6 +54,12 @@ export class PeerListener {
     return listener;
   }
 
+  /** Whether IPv6 peers can connect (the socket is on an IPv6 or dual-stack address). */
+  get acceptsIPv6(): boolean {
+    const address = this.#server.address();
+    return typeof address === 'object' && address !== null && address.family === 'IPv6';
+  }
+
   get port(): number {
     const address = this.#server.address();
     return typeof address === 'object' && address ? address.port : 0;

@@ -46,6 +46,10 @@ export class SessionSockets {
     return this.#listener?.port ?? 0;
   }
 
+  get acceptsIPv6(): boolean {
+    return this.#listener?.acceptsIPv6 ?? false;
+  }
+
   /** Port forwarding's state, for the status bar. */
   get forwarding(): PortForwardingStatus {
     return this.#forwarding;

@@ -14,6 +14,8 @@ import { SessionPolicy } from './policy/session-policy';
 import type { LoadedSession } from './persistence/session-store';
 import { prepareSaveFolder } from './storage/save-folder';
 import type { ResumeData } from './storage/storage';
+import { globalIPv6Address } from './net/local-address';
+import type { IPv6Reach } from './tracker/announcer';
 import { changedSettings, checkSettingsChange, initialSettings, type SessionOptions } from './session-settings';
 import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';
@@ -358,12 +360,20 @@ export class Session implements EngineApi {
     this.#settle();
   }
 
+  /** What trackers may learn of our IPv6 side: asked at each announce, since addresses come and go. */
+  #ipv6Reach(): IPv6Reach {
+    if (!this.#sockets.acceptsIPv6) return { listening: false };
+    const address = globalIPv6Address();
+    return address === undefined ? { listening: true } : { listening: true, address };
+  }
+
   #create(from: ({ metainfo: Metainfo; resume?: ResumeData } | { magnet: Magnet; skipFiles?: readonly number[] }) & { savePath: string; addedAt?: number }): Torrent {
     return new Torrent({
       ...from,
       peerId: this.peerId,
       listenPort: this.listenPort,
       announcePort: () => this.#externalPort,
+      ipv6: () => this.#ipv6Reach(),
       maxConnections: this.#settings.maxConnectionsPerTorrent,
       encryption: () => this.#settings.encryption ?? 'prefer',
       bandwidth: this.#policy.bandwidth.forTorrent(),

@@ -11,7 +11,7 @@ import { Storage, type ResumeData } from './storage/storage';
 import type { PeerAddress } from './net/peer-address';
 import type { Swarm } from './swarm/swarm';
 import { Trading, type BlockSender } from './swarm/trading';
-import { Announcer } from './tracker/announcer';
+import { Announcer, type IPv6Reach } from './tracker/announcer';
 
 export interface TorrentDataInit {
   readonly metainfo: Metainfo;
@@ -22,6 +22,7 @@ export interface TorrentDataInit {
   readonly listenPort: number;
   /** The router's external port once mapped, for trackers. */
   readonly announcePort?: () => number | null;
+  readonly ipv6?: () => IPv6Reach;
   readonly announceIntervalSec?: number;
   readonly pex?: () => boolean;
   readonly events: TorrentDataEvents;
@@ -83,6 +84,7 @@ export class TorrentData {
       peerId: o.peerId,
       port: o.listenPort,
       ...(o.announcePort ? { announcePort: o.announcePort } : {}),
+      ...(o.ipv6 ? { ipv6: o.ipv6 } : {}),
       ...(o.announceIntervalSec !== undefined ? { intervalOverrideSec: o.announceIntervalSec } : {}),
       stats: () => ({ uploaded: o.swarm.totals.uploaded, downloaded: o.swarm.totals.downloaded, left: this.bytesLeft }),
       partialSeed: () => this.isComplete && !this.#storage.have.complete,

@@ -6,6 +6,7 @@ import type { Metainfo } from './metainfo/metainfo';
 import type { ResumeData } from './storage/storage';
 import type { MetadataSchedulerOptions } from './swarm/metadata-scheduler';
 import type { Torrent } from './torrent';
+import type { IPv6Reach } from './tracker/announcer';
 
 /** How a torrent is made, and what it tells whoever holds it. */
 
@@ -16,6 +17,8 @@ interface TorrentInitBase {
   readonly listenPort: number;
   /** The router's external port once mapped: trackers are told that one. */
   readonly announcePort?: () => number | null;
+  /** Our IPv6 side for trackers (see `AnnouncerOptions.ipv6`). */
+  readonly ipv6?: () => IPv6Reach;
   readonly maxConnections: number;
   /** The `encryption` setting now (absent: plain handshakes only; a session always gives its setting). */
   readonly encryption?: () => EncryptionMode;

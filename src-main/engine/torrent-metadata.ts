@@ -3,7 +3,7 @@ import { sanitizeComponent } from './metainfo/sanitize-path';
 import { MetadataExchange } from './swarm/metadata-exchange';
 import type { MetadataSchedulerOptions } from './swarm/metadata-scheduler';
 import type { Swarm } from './swarm/swarm';
-import { Announcer } from './tracker/announcer';
+import { Announcer, type IPv6Reach } from './tracker/announcer';
 
 export interface MetadataPhaseOptions {
   readonly magnet: Magnet;
@@ -13,6 +13,7 @@ export interface MetadataPhaseOptions {
   readonly listenPort: number;
   /** The router's external port once mapped, for trackers. */
   readonly announcePort?: () => number | null;
+  readonly ipv6?: () => IPv6Reach;
   readonly announceIntervalSec?: number;
   /** Request timing (tests shorten it). */
   readonly scheduling?: MetadataSchedulerOptions;
@@ -56,6 +57,7 @@ export class MetadataPhase {
       peerId: o.peerId,
       port: o.listenPort,
       ...(o.announcePort ? { announcePort: o.announcePort } : {}),
+      ...(o.ipv6 ? { ipv6: o.ipv6 } : {}),
       ...(o.announceIntervalSec !== undefined ? { intervalOverrideSec: o.announceIntervalSec } : {}),
       stats: () => ({ uploaded: 0, downloaded: 0, left: m.length ?? UNKNOWN_LEFT }),
       onPeers: (peers) => o.swarm.addPeers(peers, 'tracker'),

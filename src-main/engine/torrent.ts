@@ -78,6 +78,7 @@ export class Torrent {
         peerId: options.peerId,
         listenPort: options.listenPort,
         ...(options.announcePort ? { announcePort: options.announcePort } : {}),
+        ...(options.ipv6 ? { ipv6: options.ipv6 } : {}),
         ...(options.announceIntervalSec !== undefined ? { announceIntervalSec: options.announceIntervalSec } : {}),
         ...(options.scheduling ? { scheduling: options.scheduling } : {}),
         events: { received: (info) => this.#metadataReceived(info), changed: () => options.events.changed(this) },
@@ -348,6 +349,7 @@ export class Torrent {
       peerId: o.peerId,
       listenPort: o.listenPort,
       ...(o.announcePort ? { announcePort: o.announcePort } : {}),
+      ...(o.ipv6 ? { ipv6: o.ipv6 } : {}),
       ...(o.announceIntervalSec !== undefined ? { announceIntervalSec: o.announceIntervalSec } : {}),
       ...(o.pex ? { pex: o.pex } : {}),
       events: {

@@ -71,6 +71,19 @@ describe('Announcer', () => {
     expect(t.a.calls[1]!.port).toBe(51413);
   });
 
+  it('asks for trackers over IPv6 too and tells our global IPv6 address only while the peer port takes IPv6', async () => {
+    const t = { a: new FakeTracker(ok()) };
+    let reach: { listening: boolean; address?: string } = { listening: true, address: '2001:db8::7' };
+    const { announcer } = make(t, [['a']], { ipv6: () => reach });
+    announcer.start();
+    await until(() => t.a.calls.length === 1);
+    expect([t.a.calls[0]!.ipv6Peers, t.a.calls[0]!.ipv6]).toEqual([true, '2001:db8::7']);
+    reach = { listening: false, address: '2001:db8::7' };
+    await announceEarly(announcer);
+    await until(() => t.a.calls.length === 2);
+    expect([t.a.calls[1]!.ipv6Peers, t.a.calls[1]!.ipv6]).toEqual([undefined, undefined]);
+  });
+
   it('falls through failing tiers to the first that answers, and delivers its peers', async () => {
     const t = { a: new FakeTracker(down), b: new FakeTracker(down), c: new FakeTracker(ok([{ host: '10.0.0.9', port: 1 }])), d: new FakeTracker(ok()) };
     const { announcer, peers } = make(t, [['a', 'b'], ['c'], ['d']]);

@@ -3,7 +3,7 @@ import { ShoalError } from '../../../src-shared/errors';
 import { HttpTrackerClient, type HttpTrackerOptions } from './http-tracker-client';
 import { UdpTrackerClient, type UdpTrackerOptions } from './udp-tracker-client';
 import type { PeerAddress } from '../net/peer-address';
-import type { AnnounceEventName, AnnounceReply, ScrapeReply, TrackerClient } from './tracker-types';
+import type { AnnounceEventName, AnnounceReply, AnnounceRequest, ScrapeReply, TrackerClient } from './tracker-types';
 
 /** The least time between an answer and an early announce, when the tracker gives no `min interval`. */
 const MIN_EARLY_GAP_SEC = 30;
@@ -27,6 +27,8 @@ export interface AnnouncerOptions {
   readonly port: number;
   /** The port to tell trackers when it differs from `port`: the router's external one once mapped. */
   readonly announcePort?: () => number | null;
+  /** Our IPv6 side, asked at each announce: whether we take IPv6 peers, and our global address if any. */
+  readonly ipv6?: () => IPv6Reach;
   /** Peers asked for per announce (default 50). */
   readonly numwant?: number;
   readonly stats: () => TransferStats;
@@ -51,6 +53,13 @@ export interface AnnouncerOptions {
   readonly udp?: UdpTrackerOptions;
   /** Makes the client for one URL (tests inject fakes); undefined means "not supported". */
   readonly clientFor?: (url: string) => TrackerClient | undefined;
+}
+
+export interface IPv6Reach {
+  /** The peer port takes IPv6 connections. */
+  readonly listening: boolean;
+  /** A global IPv6 address of this machine, told to HTTP trackers (BEP 7). */
+  readonly address?: string;
 }
 
 export type TrackerState = 'not contacted' | 'announcing' | 'working' | 'error' | 'unsupported';
@@ -458,8 +467,9 @@ export class Announcer {
     if (this.#completedPending) this.#again = true;
   }
 
-  #request(entry: Entry, event: AnnounceEventName) {
+  #request(entry: Entry, event: AnnounceEventName): AnnounceRequest {
     const stats = this.#options.stats();
+    const ipv6 = this.#options.ipv6?.();
     return {
       infoHash: this.#options.infoHash,
       peerId: this.#options.peerId,
@@ -471,6 +481,7 @@ export class Announcer {
       numwant: event === 'stopped' ? 0 : (this.#options.numwant ?? 50),
       key: this.#key,
       ...(entry.trackerId !== undefined && { trackerId: entry.trackerId }),
+      ...(ipv6?.listening && { ipv6Peers: true, ...(ipv6.address !== undefined && { ipv6: ipv6.address }) }),
     };
   }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
 import { parseRawQuery } from '../../tracker-server/raw-query';
+import { startTrackerServer } from '../../tracker-server/tracker-server';
 import { HttpTrackerClient, scrapeUrlFor } from './http-tracker-client';
 import type { AnnounceRequest } from './tracker-types';
 
@@ -55,6 +56,26 @@ describe('HttpTrackerClient', () => {
     expect([text('event'), text('compact'), text('numwant'), text('key'), text('trackerid')]).toEqual(['started', '1', '50', 'deadbeef', 'tid 1']);
   });
 
+  it("sends our IPv6 address as BEP 7's ipv6 parameter when there is one", async () => {
+    const url = await fake(body('d8:intervali900e5:peers0:e'));
+    await new HttpTrackerClient(url).announce({ ...request, ipv6Peers: true, ipv6: '2001:db8::7' });
+    expect(parseRawQuery(lastUrl.slice(lastUrl.indexOf('?') + 1)).get('ipv6')?.[0]?.toString('latin1')).toBe('2001:db8::7');
+    await new HttpTrackerClient(url).announce({ ...request, ipv6Peers: true });
+    expect(parseRawQuery(lastUrl.slice(lastUrl.indexOf('?') + 1)).has('ipv6')).toBe(false);
+  });
+
+  it('announces over IPv6 to a tracker on ::1 and dials what it gives in peers6', async () => {
+    const tracker = await startTrackerServer({ http: { host: '::1', port: 0 }, udp: null });
+    try {
+      const url = `http://[::1]:${tracker.httpPort}/announce`;
+      await new HttpTrackerClient(url).announce({ ...request, peerId: Buffer.alloc(20, 3), port: 7001 });
+      const reply = await new HttpTrackerClient(url).announce({ ...request, port: 7002 });
+      expect(reply.peers).toEqual([{ host: '::1', port: 7001 }]);
+    } finally {
+      await tracker.close();
+    }
+  });
+
   it('reads compact, IPv6 and dictionary peers, counts, intervals, warning and tracker id', async () => {
     const v6 = Buffer.concat([Buffer.from('20010db8000000000000000000000001', 'hex'), Buffer.from([0x1a, 0xe1])]);
     const reply = Buffer.concat([
@@ -73,7 +94,7 @@ describe('HttpTrackerClient', () => {
       downloaded: 9,
       peers: [
         { host: '10.0.0.1', port: 6881 },
-        { host: '2001:db8:0:0:0:0:0:1', port: 6881 },
+        { host: '2001:db8::1', port: 6881 },
       ],
       warning: 'slow down',
       trackerId: 'abc',

@@ -38,6 +38,7 @@ export class HttpTrackerClient implements TrackerClient {
     ];
     if (request.event !== 'none') params.push(`event=${request.event}`);
     if (request.trackerId !== undefined) params.push(`trackerid=${encodeURIComponent(request.trackerId)}`);
+    if (request.ipv6 !== undefined) params.push(`ipv6=${encodeURIComponent(request.ipv6)}`);
     const reply = await this.#get(withQuery(this.#url, params.join('&')), signal);
     return parseAnnounceReply(reply);
   }

@@ -19,6 +19,13 @@ export interface AnnounceRequest {
   readonly key: number;
   /** Echoed back when a tracker gave one (`tracker id`). */
   readonly trackerId?: string;
+  /**
+   * We take IPv6 peers: a UDP tracker that resolves to IPv6 and IPv4 is asked over both, since
+   * BEP 15 answers with peers of the asker's family only and learns only the address it sees.
+   */
+  readonly ipv6Peers?: boolean;
+  /** Our global IPv6 address, told to HTTP trackers as BEP 7's `ipv6` so they learn it beside the one they see. */
+  readonly ipv6?: string;
 }
 
 export interface SwarmCounts {

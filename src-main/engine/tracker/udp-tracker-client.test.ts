@@ -1,6 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
+import { startTrackerServer } from '../../tracker-server/tracker-server';
 import { UdpTrackerClient } from './udp-tracker-client';
 import type { AnnounceRequest } from './tracker-types';
 
@@ -160,6 +161,57 @@ describe('UdpTrackerClient', () => {
     });
     expect(await new UdpTrackerClient(url, fast).scrape(request.infoHash)).toEqual({ complete: 4, downloaded: 9, incomplete: 1 });
   });
+
+  it('announces over IPv6 to a tracker on ::1 and reads its 18-byte peers (BEP 15)', async () => {
+    const tracker = await startTrackerServer({ http: null, udp: { host: '::1', port: 0 } });
+    try {
+      const url = `udp://[::1]:${tracker.udpPort}/announce`;
+      await new UdpTrackerClient(url, fast).announce({ ...request, event: 'started', peerId: Buffer.alloc(20, 3), port: 7001 });
+      const reply = await new UdpTrackerClient(url, fast).announce({ ...request, event: 'started', port: 7002 });
+      expect(reply.peers).toEqual([{ host: '::1', port: 7001 }]);
+    } finally {
+      await tracker.close();
+    }
+  });
+
+  it('asks a tracker that resolves to IPv4 and IPv6 over both while we take IPv6 peers, over IPv4 alone otherwise', async () => {
+    const tracker = await startTrackerServer({ http: null, udp: { host: '::', port: 0 } });
+    const both = async () => [
+      { address: '127.0.0.1', family: 4 },
+      { address: '::1', family: 6 },
+    ];
+    try {
+      const url = `udp://tracker.test:${tracker.udpPort}/announce`;
+      await new UdpTrackerClient(url, { ...fast, lookup: async () => [{ address: '::1', family: 6 }] }).announce({ ...request, event: 'started', peerId: Buffer.alloc(20, 3), port: 7001 });
+      await new UdpTrackerClient(url, { ...fast, lookup: async () => [{ address: '127.0.0.1', family: 4 }] }).announce({ ...request, event: 'started', peerId: Buffer.alloc(20, 4), port: 7002 });
+      const alone = await new UdpTrackerClient(url, { ...fast, lookup: both }).announce({ ...request, event: 'started', port: 7003 });
+      expect(alone.peers).toEqual([{ host: '127.0.0.1', port: 7002 }]);
+      expect(tracker.store.peerCount).toBe(3);
+      const dual = await new UdpTrackerClient(url, { ...fast, lookup: both }).announce({ ...request, event: 'started', port: 7004, ipv6Peers: true });
+      expect(dual.peers).toEqual(expect.arrayContaining([{ host: '127.0.0.1', port: 7002 }, { host: '::1', port: 7001 }]));
+      expect(dual.peers).toHaveLength(3); // and 127.0.0.1:7003; never ourselves
+      expect(tracker.store.peerCount).toBe(5); // we are known at both addresses
+    } finally {
+      await tracker.close();
+    }
+  });
+
+  it('does not wait long on a silent IPv6 side once the IPv4 one answered', async () => {
+    const url = await fake(honest);
+    const port = Number(new URL(url).port);
+    const silent = createSocket({ type: 'udp6', ipv6Only: true });
+    await new Promise<void>((r) => silent.bind(port, '::1', () => r()));
+    try {
+      const started = Date.now();
+      const lookup = async () => [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }];
+      // Without the grace period the IPv6 side would hold the answer for its 20 s first wait and more.
+      const reply = await new UdpTrackerClient(`udp://tracker.test:${port}/announce`, { retryBaseMs: 20_000, lookup }).announce({ ...request, ipv6Peers: true });
+      expect(reply.peers).toEqual([{ host: '127.0.0.1', port: 6881 }]);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      silent.close();
+    }
+  }, 15_000);
 
   it('stops waiting when cancelled, and refuses URLs without a port', async () => {
     const url = await fake(() => undefined);

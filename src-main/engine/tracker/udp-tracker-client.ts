@@ -12,6 +12,13 @@ export interface UdpTrackerOptions {
   readonly retryBaseMs?: number;
   /** Attempts after the first (spec: up to 8). */
   readonly maxRetries?: number;
+  /** Resolves the tracker's host to all its addresses (default: the system's resolver). */
+  readonly lookup?: (host: string) => Promise<readonly TrackerAddress[]>;
+}
+
+export interface TrackerAddress {
+  readonly address: string;
+  readonly family: number;
 }
 
 const ACTION_CONNECT = 0;
@@ -20,6 +27,8 @@ const ACTION_SCRAPE = 2;
 const ACTION_ERROR = 3;
 /** BEP 15: a connection id may be used for one minute after it was received. */
 const CONNECTION_ID_LIFETIME_MS = 60_000;
+/** Once one family answered, the other one has this long to answer too, else it is given up for this round. */
+const OTHER_FAMILY_GRACE_MS = 5000;
 // BEP 15 has no code for BEP 21's `paused`: a UDP tracker hears a regular announce.
 const eventCodes = { none: 0, completed: 1, started: 2, stopped: 3, paused: 0 } as const;
 
@@ -30,14 +39,17 @@ interface Waiter {
   reject(err: Error): void;
 }
 
-/** BEP 15 client for one `udp://host:port` tracker. */
+/**
+ * BEP 15 client for one `udp://host:port` tracker. A tracker that resolves to IPv4 and IPv6 is
+ * announced to over both when we take IPv6 peers, each family with its own connection id.
+ */
 export class UdpTrackerClient implements TrackerClient {
   readonly #host: string;
   readonly #port: number;
   readonly #retryBaseMs: number;
   readonly #maxRetries: number;
-  #connectionId: Buffer | undefined;
-  #connectedAt = 0;
+  readonly #lookup: (host: string) => Promise<readonly TrackerAddress[]>;
+  readonly #connections = new Map<4 | 6, { readonly id: Buffer; readonly at: number }>();
 
   constructor(url: string, options: UdpTrackerOptions = {}) {
     let parsed: URL;
@@ -54,10 +66,62 @@ export class UdpTrackerClient implements TrackerClient {
     this.#port = port;
     this.#retryBaseMs = options.retryBaseMs ?? 15_000;
     this.#maxRetries = options.maxRetries ?? 8;
+    this.#lookup = options.lookup ?? ((host) => lookup(host, { all: true }));
   }
 
   async announce(request: AnnounceRequest, signal?: AbortSignal): Promise<AnnounceReply> {
-    return this.#session(signal, async (exchange, family) => {
+    const targets = await this.#targets(request.ipv6Peers === true, signal);
+    if (targets.length === 1) return this.#announceTo(targets[0]!, request, signal);
+    // Both families: the slower one gets a grace period after the first answer, not minutes of retries.
+    const late = new AbortController();
+    const within = signal ? AbortSignal.any([signal, late.signal]) : late.signal;
+    let grace: NodeJS.Timeout | undefined;
+    const answers = await Promise.allSettled(
+      targets.map((target) =>
+        this.#announceTo(target, request, within).then((reply) => {
+          grace ??= setTimeout(() => late.abort(), OTHER_FAMILY_GRACE_MS);
+          return reply;
+        }),
+      ),
+    );
+    clearTimeout(grace);
+    const replies = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    if (replies.length === 0) throw (answers[0] as PromiseRejectedResult).reason;
+    return mergeReplies(replies);
+  }
+
+  async scrape(infoHash: Uint8Array, signal?: AbortSignal): Promise<ScrapeReply> {
+    const [target] = await this.#targets(false, signal);
+    return this.#session(target!, signal, async (exchange) => {
+      const reply = await exchange(ACTION_SCRAPE, 20, (packet, transaction) => {
+        packet.writeUInt32BE(ACTION_SCRAPE, 8);
+        packet.writeUInt32BE(transaction, 12);
+        packet.set(infoHash, 16);
+      }, 36);
+      return { complete: reply.readUInt32BE(8), downloaded: reply.readUInt32BE(12), incomplete: reply.readUInt32BE(16) };
+    });
+  }
+
+  /** The tracker's first IPv4 and first IPv6 address; IPv6 only when we take IPv6 peers or it has no IPv4 one. */
+  async #targets(bothFamilies: boolean, signal: AbortSignal | undefined): Promise<Target[]> {
+    signal?.throwIfAborted();
+    let all: readonly TrackerAddress[];
+    try {
+      all = await this.#lookup(this.#host);
+    } catch {
+      all = [];
+    }
+    const v4 = all.find((a) => a.family === 4);
+    const v6 = all.find((a) => a.family === 6);
+    const targets: Target[] = [];
+    if (v4) targets.push({ address: v4.address, family: 4 });
+    if (v6 && (bothFamilies || !v4)) targets.push({ address: v6.address, family: 6 });
+    if (targets.length === 0) throw new ShoalError('network', `The tracker host ${this.#host} cannot be resolved.`);
+    return targets;
+  }
+
+  #announceTo(target: Target, request: AnnounceRequest, signal: AbortSignal | undefined): Promise<AnnounceReply> {
+    return this.#session(target, signal, async (exchange, family) => {
       const reply = await exchange(ACTION_ANNOUNCE, 20, (packet, transaction) => {
         packet.writeUInt32BE(ACTION_ANNOUNCE, 8);
         packet.writeUInt32BE(transaction, 12);
@@ -79,23 +143,13 @@ export class UdpTrackerClient implements TrackerClient {
     });
   }
 
-  async scrape(infoHash: Uint8Array, signal?: AbortSignal): Promise<ScrapeReply> {
-    return this.#session(signal, async (exchange) => {
-      const reply = await exchange(ACTION_SCRAPE, 20, (packet, transaction) => {
-        packet.writeUInt32BE(ACTION_SCRAPE, 8);
-        packet.writeUInt32BE(transaction, 12);
-        packet.set(infoHash, 16);
-      }, 36);
-      return { complete: reply.readUInt32BE(8), downloaded: reply.readUInt32BE(12), incomplete: reply.readUInt32BE(16) };
-    });
-  }
-
   /**
    * Runs one operation over a fresh socket. `exchange` sends a request (reconnecting first when
    * the connection id is missing or older than a minute) with BEP 15's retry schedule and returns
    * the matching reply of at least `minLength` bytes.
    */
   async #session<T>(
+    target: Target,
     signal: AbortSignal | undefined,
     body: (
       exchange: (action: number, minLength: number, fill: (packet: Buffer, transaction: number) => void, size: number) => Promise<Buffer>,
@@ -103,13 +157,7 @@ export class UdpTrackerClient implements TrackerClient {
     ) => Promise<T>,
   ): Promise<T> {
     signal?.throwIfAborted();
-    let address: { address: string; family: number };
-    try {
-      address = await lookup(this.#host);
-    } catch {
-      throw new ShoalError('network', `The tracker host ${this.#host} cannot be resolved.`);
-    }
-    const family = address.family === 6 ? 6 : 4;
+    const { address, family } = target;
     const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
     let waiter: Waiter | undefined;
     const fail = (err: Error) => {
@@ -156,8 +204,9 @@ export class UdpTrackerClient implements TrackerClient {
     const exchange = async (action: number, minLength: number, fill: (packet: Buffer, transaction: number) => void, size: number) => {
       for (let n = 0; n <= this.#maxRetries; n++) {
         const timeoutMs = this.#retryBaseMs * 2 ** n;
-        if (!this.#connectionId || Date.now() - this.#connectedAt >= CONNECTION_ID_LIFETIME_MS) {
-          this.#connectionId = undefined;
+        let connection = this.#connections.get(family);
+        if (!connection || Date.now() - connection.at >= CONNECTION_ID_LIFETIME_MS) {
+          this.#connections.delete(family);
           const transaction = randomBytes(4).readUInt32BE(0);
           const connect = Buffer.alloc(16);
           connect.writeUInt32BE(0x417, 0);
@@ -167,12 +216,12 @@ export class UdpTrackerClient implements TrackerClient {
           const reply = await attempt(connect, transaction, ACTION_CONNECT, timeoutMs);
           if (!reply) continue;
           if (reply.length < 16) throw new ShoalError('protocol', `The tracker sent a truncated connect reply (${reply.length} bytes).`);
-          this.#connectionId = Buffer.from(reply.subarray(8, 16));
-          this.#connectedAt = Date.now();
+          connection = { id: Buffer.from(reply.subarray(8, 16)), at: Date.now() };
+          this.#connections.set(family, connection);
         }
         const transaction = randomBytes(4).readUInt32BE(0);
         const packet = Buffer.alloc(size);
-        this.#connectionId.copy(packet, 0);
+        connection.id.copy(packet, 0);
         fill(packet, transaction);
         const reply = await attempt(packet, transaction, action, timeoutMs);
         if (!reply) continue;
@@ -187,16 +236,28 @@ export class UdpTrackerClient implements TrackerClient {
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', resolve);
         socket.once('error', (err: NodeJS.ErrnoException) => reject(new ShoalError('network', `The tracker cannot be reached (${err.code ?? err.message}).`)));
-        socket.connect(this.#port, address.address);
+        socket.connect(this.#port, address);
       });
       return await body(exchange, family);
     } catch (err) {
       // A refusal may mean our connection id went stale on the tracker's side: start afresh next time.
-      this.#connectionId = undefined;
+      this.#connections.delete(family);
       throw err;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       socket.close();
     }
   }
+}
+
+interface Target {
+  readonly address: string;
+  readonly family: 4 | 6;
+}
+
+/** One answer from the answers of both families: all their peers, the longer interval, the larger counts. */
+function mergeReplies(replies: readonly AnnounceReply[]): AnnounceReply {
+  const peers = replies.flatMap((r) => r.peers).slice(0, maxPeersPerReply);
+  const most = (pick: (r: AnnounceReply) => number | undefined) => Math.max(...replies.map((r) => pick(r) ?? 0));
+  return { interval: most((r) => r.interval), complete: most((r) => r.complete), incomplete: most((r) => r.incomplete), peers };
 }
