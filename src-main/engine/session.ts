@@ -64,6 +64,7 @@ export class Session implements EngineApi {
     settings: () => this.#settings,
     torrents: this.#torrents,
     shareLimitReached: (t, action) => this.#onShareLimitReached(t, action),
+    stalledChanged: (t) => this.#feed.mark(t.infoHash),
   });
   readonly #actions = new TorrentActions({ find: (h) => this.#find(h), findAny: (h) => this.#findAny(h), changed: () => this.#persist?.soon() });
   /** The saved session; absent when nothing is saved. */
@@ -436,7 +437,7 @@ export class Session implements EngineApi {
 
   #row(infoHash: string): TorrentSummary | undefined {
     const t = this.#torrents.get(infoHash);
-    return t && views.summary(t, this.#policy.positions().get(infoHash) ?? null);
+    return t && views.summary(t, this.#policy.positions().get(infoHash) ?? null, this.#policy.marks(t));
   }
 
   #rows(): TorrentSummary[] {

@@ -69,12 +69,14 @@ export class TorrentData {
   readonly announcer: Announcer;
   readonly filePriorities: FilePriority[];
   #storage: Storage;
+  #wanted: { size: number; pieceBytes: number };
 
   /** Opens storage (checking every path stays inside the save folder) and builds the rest on it. */
   constructor(o: TorrentDataInit) {
     const m = o.metainfo;
     this.metainfo = m;
     this.filePriorities = m.files.map(() => 'normal');
+    this.#wanted = { size: m.files.reduce((sum, f) => sum + (f.pad ? 0 : f.length), 0), pieceBytes: m.length };
     this.#storage = Storage.open(m, o.savePath);
     this.picker = new PiecePicker<BlockSender>({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
     this.trading = new Trading({ swarm: o.swarm, metainfo: m, storage: this.#storage, picker: this.picker, bandwidth: o.bandwidth, ...(o.pex ? { pex: o.pex } : {}), events: o.events });
@@ -97,7 +99,10 @@ export class TorrentData {
     return this.#storage;
   }
 
-  /** Bytes of wanted pieces not yet verified. */
+  /**
+   * Bytes of pieces not yet verified, wanted or not: what trackers are told is left, so a partial
+   * seed (BEP 21) is not counted as a seed.
+   */
   get bytesLeft(): number {
     const m = this.metainfo;
     const have = this.#storage.have;
@@ -105,6 +110,20 @@ export class TorrentData {
     // Counting per piece keeps this exact for the short last piece.
     const left = (m.pieceCount - have.count) * m.pieceLength;
     return have.has(m.pieceCount - 1) ? left : left - (m.pieceLength - m.lastPieceLength);
+  }
+
+  /**
+   * What the user asked for: `size`, the bytes of the files not skipped (the list's Size column);
+   * `pieceBytes`, the bytes of the pieces they need (a piece shared with a skipped file counts
+   * whole), and `left`, those not yet verified: progress and the ETA count these, so a torrent done
+   * with its wanted files is at 100%.
+   */
+  get wanted(): { size: number; pieceBytes: number; left: number } {
+    const m = this.metainfo;
+    const last = m.pieceCount - 1;
+    let left = this.picker.wantedRemaining * m.pieceLength;
+    if (last >= 0 && !this.#storage.have.has(last) && this.picker.priority(last) > 0) left -= m.pieceLength - m.lastPieceLength;
+    return { ...this.#wanted, left };
   }
 
   get isComplete(): boolean {
@@ -141,6 +160,7 @@ export class TorrentData {
       for (let p = first; p <= last; p++) if (value > piecePriority[p]!) piecePriority[p] = value;
     });
     this.picker.setPriorities(piecePriority);
+    this.#wanted = wantedBytes(m, this.filePriorities, piecePriority);
     const written = this.#storage.setSkippedFiles(this.skipped);
     this.trading.refreshInterest();
     return written;
@@ -204,4 +224,14 @@ export class TorrentData {
     if (skipped.length > 0) await storage.setSkippedFiles(skipped);
     this.picker.resetTo(storage.have);
   }
+}
+
+function wantedBytes(m: Metainfo, priorities: readonly FilePriority[], piecePriority: Uint8Array): { size: number; pieceBytes: number } {
+  let size = 0;
+  m.files.forEach((file, i) => {
+    if (!file.pad && priorities[i] !== 'skip') size += file.length;
+  });
+  let pieceBytes = 0;
+  for (let p = 0; p < m.pieceCount; p++) if (piecePriority[p]! > 0) pieceBytes += p === m.pieceCount - 1 ? m.lastPieceLength : m.pieceLength;
+  return { size, pieceBytes };
 }

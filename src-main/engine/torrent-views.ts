@@ -2,6 +2,7 @@ import type { FileInfo, GeneralInfo, PeerInfo, PiecesInfo, SwarmInfo, TorrentSum
 import { Bitfield } from '../../src-shared/bitfield';
 import { shareRatio } from './policy/share-limits';
 import type { Torrent } from './torrent';
+import { trackerProblem } from './tracker/tracker-watch';
 import { clientFromPeerId } from './wire/peer-id';
 
 /** What the contract shows of a torrent: built on demand, only for what the UI looks at. */
@@ -26,17 +27,28 @@ function swarmHealth(t: Torrent): SwarmInfo {
   return { seeders: health?.seeders ?? null, leechers: health?.leechers ?? null, completed: health?.downloaded ?? null };
 }
 
-export function summary(t: Torrent, queuePosition: number | null = null): TorrentSummary {
+/** What the session's policy adds to a row. */
+export interface RowMarks {
+  readonly stalled: boolean;
+  readonly limitReached: boolean;
+}
+
+const noMarks: RowMarks = { stalled: false, limitReached: false };
+
+export function summary(t: Torrent, queuePosition: number | null = null, marks: RowMarks = noMarks): TorrentSummary {
   if (!t.hasMetainfo) return metadataSummary(t);
   const r = rates(t);
-  const left = t.bytesLeft;
   const busy = t.state === 'checking' || t.state === 'moving';
-  const progress = busy ? t.checkProgress : t.metainfo.length > 0 ? t.bytesDone / t.metainfo.length : 1;
+  const wanted = t.wanted;
+  const left = wanted.left;
+  // Progress counts only what the user wants: done with its wanted files is 100%.
+  const progress = busy ? t.checkProgress : wanted.pieceBytes > 0 ? 1 - left / wanted.pieceBytes : 1;
   const peers = t.peers;
   return {
     infoHash: t.infoHash,
     name: t.metainfo.name,
     length: t.metainfo.length,
+    wanted: wanted.size,
     progress: Math.min(1, Math.max(0, progress)),
     state: t.state,
     downRate: r.down,
@@ -49,6 +61,9 @@ export function summary(t: Torrent, queuePosition: number | null = null): Torren
     swarm: swarmHealth(t),
     addedAt: t.addedAt,
     error: t.error,
+    trackerError: trackerProblem(t.announcer.statuses()),
+    stalled: marks.stalled,
+    limitReached: marks.limitReached,
     savePath: t.savePath,
     queuePosition,
   };
@@ -90,6 +105,7 @@ function metadataSummary(t: Torrent): TorrentSummary {
     name: t.name,
     // The magnet's `xl` until the metadata tells the truth.
     length: t.length,
+    wanted: t.length,
     progress: 0,
     state: t.state,
     downRate: 0,
@@ -102,6 +118,9 @@ function metadataSummary(t: Torrent): TorrentSummary {
     swarm: swarmHealth(t),
     addedAt: t.addedAt,
     error: t.error,
+    trackerError: trackerProblem(t.announcer.statuses()),
+    stalled: false,
+    limitReached: false,
     savePath: t.savePath,
     queuePosition: null,
   };

@@ -202,7 +202,7 @@ export class Torrent {
     return this.#life.seedingTime;
   }
 
-  /** Bytes of wanted pieces not yet verified. */
+  /** Bytes of pieces not yet verified, wanted or not. */
   get bytesLeft(): number {
     return this.#known().bytesLeft;
   }
@@ -210,6 +210,11 @@ export class Torrent {
   /** Bytes verified. */
   get bytesDone(): number {
     return this.metainfo.length - this.bytesLeft;
+  }
+
+  /** The bytes of the files not skipped, and of the pieces they need, and of those left (see TorrentData). */
+  get wanted(): { size: number; pieceBytes: number; left: number } {
+    return this.#known().wanted;
   }
 
   get isComplete(): boolean {

@@ -47,6 +47,7 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
       infoHash: (i * 2654435761 + 0x1234567).toString(16).padStart(8, '0').repeat(5).slice(0, 40),
       name,
       length,
+      wanted: length,
       progress,
       state,
       downRate: 0,
@@ -59,6 +60,9 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
       swarm: { seeders, leechers: Math.floor(random() * 300), completed: seeders * 3 },
       addedAt: now - Math.floor(random() * 90 * 86400_000),
       error: state === 'error' ? 'No space left on the download disk.' : null,
+      trackerError: null,
+      stalled: false,
+      limitReached: false,
       savePath: settings.downloadDir,
       queuePosition: i + 1,
     });

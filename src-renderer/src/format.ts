@@ -73,3 +73,8 @@ export function formatDuration(seconds: number): string {
   const d = Math.floor(s / 86_400);
   return d > 0 ? `${d}d ${Math.floor((s % 86_400) / 3600)}h` : formatEta(s);
 }
+
+/** "1 peer", "3 peers". */
+export function plural(n: number, noun: string): string {
+  return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
+}

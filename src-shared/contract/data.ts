@@ -41,8 +41,14 @@ export const swarmSchema = z.object({
 export const torrentSummarySchema = z.object({
   infoHash: infoHashSchema,
   name,
+  /** The whole torrent's size; `wanted` is what the user asked for. */
   length: count,
-  /** Verified share of the data; while 'checking', the share checked; while 'moving', the share of bytes moved. */
+  /** Bytes of the files not skipped: the Size column. */
+  wanted: count,
+  /**
+   * Verified share of the wanted data (done with its wanted files is 1); while 'checking', the
+   * share checked; while 'moving', the share of bytes moved.
+   */
   progress: fraction,
   state: torrentStateSchema,
   downRate: rate,
@@ -56,6 +62,12 @@ export const torrentSummarySchema = z.object({
   swarm: swarmSchema,
   addedAt: timestamp,
   error: text.nullable(),
+  /** While no tracker works and one failed, why (one sentence); null otherwise. */
+  trackerError: text.nullable(),
+  /** Downloading, but nothing has come in for a while. */
+  stalled: z.boolean(),
+  /** Paused because it reached its share limits. */
+  limitReached: z.boolean(),
   savePath: path,
   /** 1-based place in the session's queue order; null for a torrent outside it. */
   queuePosition: count.nullable(),

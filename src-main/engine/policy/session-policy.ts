@@ -6,6 +6,9 @@ import { ShareLimitGuard, type GuardedTorrent } from './share-limit-guard';
 import { TorrentQueue, type QueuedTorrent } from './torrent-queue';
 import { TransferActivity, type ActivitySource } from './transfer-activity';
 
+/** Downloading with nothing in for this long shows as "Stalled" (qBittorrent's stalledDL). */
+const STALLED_AFTER_MS = 30_000;
+
 /** What the session's rules need of a torrent. */
 export type PolicyTorrent = QueuedTorrent & GuardedTorrent & ActivitySource;
 
@@ -16,6 +19,8 @@ export interface SessionPolicyOptions<T extends PolicyTorrent> {
   readonly torrents: ReadonlyMap<string, T>;
   /** A seed reached its share limits and stopped serving: the session carries out the action. */
   readonly shareLimitReached: (torrent: T, action: ShareLimitAction) => void;
+  /** A torrent became stalled or stopped being so: its row changed. */
+  readonly stalledChanged: (torrent: T) => void;
 }
 
 /**
@@ -30,6 +35,8 @@ export class SessionPolicy<T extends PolicyTorrent> {
   readonly #queue = new TorrentQueue();
   readonly #activity = new TransferActivity();
   readonly #shareLimits: ShareLimitGuard<T>;
+  /** Downloading with nothing coming in (as of the last tick). */
+  readonly #stalled = new Set<string>();
 
   constructor(options: SessionPolicyOptions<T>) {
     this.#o = options;
@@ -59,6 +66,7 @@ export class SessionPolicy<T extends PolicyTorrent> {
   /** The torrent left the session; returns the torrents whose place in the queue changed. */
   forget(infoHash: string): string[] {
     this.#activity.forget(infoHash);
+    this.#stalled.delete(infoHash);
     this.#shareLimits.forget(infoHash);
     return this.#queue.remove(infoHash);
   }
@@ -86,6 +94,10 @@ export class SessionPolicy<T extends PolicyTorrent> {
     for (const t of this.#o.torrents.values()) {
       this.#activity.sample(t, now);
       this.#shareLimits.check(t);
+      if (this.#activity.downloadStalled(t, STALLED_AFTER_MS, now) !== this.#stalled.has(t.infoHash)) {
+        if (!this.#stalled.delete(t.infoHash)) this.#stalled.add(t.infoHash);
+        this.#o.stalledChanged(t);
+      }
     }
     this.applyQueue();
   }
@@ -93,6 +105,11 @@ export class SessionPolicy<T extends PolicyTorrent> {
   /** A block went out: the ratio must hold to within a piece, so it is checked now, not on the tick. */
   uploaded(t: T): void {
     this.#shareLimits.check(t);
+  }
+
+  /** What the list row says beyond the torrent's state: stalled, or paused by its share limits. */
+  marks(t: T): { stalled: boolean; limitReached: boolean } {
+    return { stalled: t.state === 'downloading' && this.#stalled.has(t.infoHash), limitReached: this.#shareLimits.pausedByLimits(t) };
   }
 
   /** The torrents in the queue's order, each with the share limits a hand resume waived: what a save keeps. */

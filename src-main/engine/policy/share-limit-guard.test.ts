@@ -82,4 +82,32 @@ describe('ShareLimitGuard', () => {
     guard.check(t);
     expect(reached).toEqual(['pause']);
   });
+
+  it('marks a torrent paused by its limits until resumed by hand; a torrent paused by hand below them is not marked', () => {
+    const { guard } = setup(limits({ ratio: 1, action: 'pause' }));
+    const byLimit = new FakeTorrent();
+    byLimit.totals = { uploaded: SIZE, downloaded: 0 };
+    guard.check(byLimit);
+    expect(byLimit.state).toBe('paused');
+    expect(guard.pausedByLimits(byLimit)).toBe(true);
+    byLimit.state = 'seeding';
+    guard.resumedByHand(byLimit);
+    expect(guard.pausedByLimits(byLimit)).toBe(false);
+    byLimit.state = 'paused';
+    // Paused by hand after the user waived the limits: not the limits' doing.
+    expect(guard.pausedByLimits(byLimit)).toBe(false);
+
+    const byHand = new FakeTorrent();
+    byHand.state = 'paused';
+    byHand.totals = { uploaded: SIZE / 2, downloaded: 0 };
+    expect(guard.pausedByLimits(byHand)).toBe(false);
+  });
+
+  it('after a restart, a paused torrent still past its limits (and not waived) is marked', () => {
+    const { guard } = setup(limits({ ratio: 1, action: 'pause' }));
+    const t = new FakeTorrent();
+    t.state = 'paused';
+    t.totals = { uploaded: 2 * SIZE, downloaded: 0 };
+    expect(guard.pausedByLimits(t)).toBe(true);
+  });
 });

@@ -29,6 +29,8 @@ export class ShareLimitGuard<T extends GuardedTorrent> {
   readonly #o: ShareLimitGuardOptions<T>;
   /** Torrents resumed by hand past their limits, with the limits they were past. */
   readonly #waived = new Map<string, ShareLimits>();
+  /** Torrents these limits stopped, until resumed by hand. */
+  readonly #stopped = new Set<string>();
 
   constructor(options: ShareLimitGuardOptions<T>) {
     this.#o = options;
@@ -49,11 +51,13 @@ export class ShareLimitGuard<T extends GuardedTorrent> {
     if (!shareLimitReached(limits, this.#figures(t))) return;
     // Stop serving before anything else can send another block.
     t.chokeAll();
+    this.#stopped.add(t.infoHash);
     this.#o.reached(t, limits.action);
   }
 
   /** The user resumed the torrent: if it is past its limits, their choice stands until the limits change. */
   resumedByHand(t: GuardedTorrent): void {
+    this.#stopped.delete(t.infoHash);
     const limits = this.#limitsOf(t);
     if (shareLimitReached(limits, this.#figures(t))) this.#waived.set(t.infoHash, limits);
     else this.#waived.delete(t.infoHash);
@@ -69,7 +73,20 @@ export class ShareLimitGuard<T extends GuardedTorrent> {
     this.#waived.set(infoHash, limits);
   }
 
+  /**
+   * Paused because its limits were reached: stopped by them this run, or (after a restart) still
+   * past them and not waived.
+   */
+  pausedByLimits(t: GuardedTorrent): boolean {
+    if (t.state !== 'paused') return false;
+    if (this.#stopped.has(t.infoHash)) return true;
+    const waived = this.#waived.get(t.infoHash);
+    const limits = this.#limitsOf(t);
+    return (waived === undefined || !sameShareLimits(waived, limits)) && shareLimitReached(limits, this.#figures(t));
+  }
+
   forget(infoHash: string): void {
+    this.#stopped.delete(infoHash);
     this.#waived.delete(infoHash);
   }
 

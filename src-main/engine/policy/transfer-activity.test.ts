@@ -44,4 +44,15 @@ describe('TransferActivity', () => {
     a.sample(torrent('paused', 64, 1000), t0 + 50_000);
     expect(a.inactiveSeedingSeconds(hash, t0 + 100_000)).toBe(0);
   });
+
+  it('calls a download stalled when nothing came in for the time given, whatever went out', () => {
+    const a = new TransferActivity();
+    a.sample(torrent('downloading', 0, 100), t0);
+    a.sample(torrent('downloading', 50, 100), t0 + 20_000);
+    expect(a.downloadStalled(torrent('downloading', 50, 100), 30_000, t0 + 29_999)).toBe(false);
+    expect(a.downloadStalled(torrent('downloading', 50, 100), 30_000, t0 + 30_000)).toBe(true);
+    a.sample(torrent('downloading', 50, 200), t0 + 31_000);
+    expect(a.downloadStalled(torrent('downloading', 50, 200), 30_000, t0 + 31_000)).toBe(false);
+    expect(a.downloadStalled(torrent('seeding', 50, 200), 30_000, t0 + 1e9)).toBe(false);
+  });
 });

@@ -13,8 +13,11 @@ interface Sample {
   seeding: boolean;
   moved: number;
   uploaded: number;
+  downloaded: number;
   /** When data last moved either way, or when the torrent (re)started. */
   lastMovedAt: number;
+  /** When data last came in, or when the torrent (re)started. */
+  lastInAt: number;
   /** When the current stretch of seeding without uploading began; null when not seeding. */
   idleSeedingSince: number | null;
 }
@@ -35,17 +38,19 @@ export class TransferActivity {
     const moved = uploaded + downloaded;
     const prev = this.#samples.get(t.infoHash);
     if (!prev) {
-      this.#samples.set(t.infoHash, { running, seeding, moved, uploaded, lastMovedAt: now, idleSeedingSince: seeding ? now : null });
+      this.#samples.set(t.infoHash, { running, seeding, moved, uploaded, downloaded, lastMovedAt: now, lastInAt: now, idleSeedingSince: seeding ? now : null });
       return;
     }
     // A torrent let in (again) gets the whole stalled time before it counts as stalled.
     if ((running && !prev.running) || moved !== prev.moved) prev.lastMovedAt = now;
+    if ((running && !prev.running) || downloaded !== prev.downloaded) prev.lastInAt = now;
     if (!seeding) prev.idleSeedingSince = null;
     else if (!prev.seeding || uploaded !== prev.uploaded || prev.idleSeedingSince === null) prev.idleSeedingSince = now;
     prev.running = running;
     prev.seeding = seeding;
     prev.moved = moved;
     prev.uploaded = uploaded;
+    prev.downloaded = downloaded;
   }
 
   /** Running (past its check) and moving no data for `minutes`; 0 minutes means never. */
@@ -53,6 +58,12 @@ export class TransferActivity {
     const s = this.#samples.get(t.infoHash);
     if (minutes <= 0 || !s || (t.state !== 'downloading' && t.state !== 'seeding')) return false;
     return now - s.lastMovedAt >= minutes * 60_000;
+  }
+
+  /** Downloading, and no data came in for `ms`: the list says "Stalled". */
+  downloadStalled(t: ActivitySource, ms: number, now: number): boolean {
+    const s = this.#samples.get(t.infoHash);
+    return t.state === 'downloading' && s !== undefined && now - s.lastInAt >= ms;
   }
 
   /** Seconds seeding since the last byte went up (or since seeding began); 0 when not seeding. */

@@ -4,6 +4,7 @@ import { decodeCompactPeers } from '../net/compact-peers';
 import { asBytes, asInt, bdecode, binaryKey, BencodeError, isDict, type BDict, type BencodeErrorReason, type BencodeLimits, type BValue } from '../bencode';
 import { maxPeersPerReply, type AnnounceReply, type AnnounceRequest, type ScrapeReply, type TrackerClient } from './tracker-types';
 import type { PeerAddress } from '../net/peer-address';
+import { trackerUnreachable } from './unreachable';
 
 export interface HttpTrackerOptions {
   /** Whole request, connect to last byte (default 15 s). */
@@ -70,7 +71,7 @@ export class HttpTrackerClient implements TrackerClient {
       if (cause?.message === 'redirect count exceeded') {
         throw new ShoalError('network', "The tracker redirects in a loop (more than 20 redirects); its address may be out of date: check it with the torrent's source or remove it.");
       }
-      throw new ShoalError('network', `The tracker cannot be reached (${cause?.code ?? cause?.message ?? (err as Error).message}).`);
+      throw trackerUnreachable(cause?.code ?? cause?.message ?? (err as Error).message);
     }
     const value = decodeTrackerReply(body, this.#maxReplyBytes);
     if (!isDict(value)) throw new ShoalError('protocol', 'The tracker sent a reply that is not a dictionary.');

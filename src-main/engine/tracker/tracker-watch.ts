@@ -1,4 +1,14 @@
-import type { Announcer } from './announcer';
+import type { Announcer, TrackerStatus } from './announcer';
+
+/** While no tracker works and one failed, the first failure's sentence (the row shows it); else null. */
+export function trackerProblem(statuses: readonly TrackerStatus[]): string | null {
+  let problem: string | null = null;
+  for (const s of statuses) {
+    if (s.state === 'working') return null;
+    if (problem === null && s.state === 'error') problem = s.message ?? 'The tracker request failed.';
+  }
+  return problem;
+}
 
 export interface TrackerWatchEvents {
   /** The trackers' counts (seeders, leechers, completed) the torrent's row shows changed. */
@@ -16,6 +26,7 @@ export class TrackerWatch {
   readonly #errors = new Map<string, string>();
   /** The counts last told as a change. */
   #healthSeen = '';
+  #problemSeen: string | null = null;
 
   constructor(events: TrackerWatchEvents) {
     this.#events = events;
@@ -25,11 +36,14 @@ export class TrackerWatch {
   update(announcer: Announcer): void {
     const h = announcer.health();
     const seen = h ? `${h.seeders} ${h.leechers} ${h.downloaded}` : '';
-    if (seen !== this.#healthSeen) {
+    const statuses = announcer.statuses();
+    const problem = trackerProblem(statuses);
+    if (seen !== this.#healthSeen || problem !== this.#problemSeen) {
       this.#healthSeen = seen;
+      this.#problemSeen = problem;
       this.#events.changed();
     }
-    for (const status of announcer.statuses()) {
+    for (const status of statuses) {
       const said = this.#errors.get(status.url);
       if (status.state === 'error' && status.message && status.message !== said) {
         this.#errors.set(status.url, status.message);

@@ -6,6 +6,7 @@ import { decodeCompactPeers } from '../net/compact-peers';
 import { cleanText } from './http-tracker-client';
 import type { PeerAddress } from '../net/peer-address';
 import { maxPeersPerReply, type AnnounceReply, type AnnounceRequest, type ScrapeReply, type TrackerClient } from './tracker-types';
+import { trackerUnreachable } from './unreachable';
 
 export interface UdpTrackerOptions {
   /** BEP 15 waits base·2^n for attempt n (spec: 15 s); tests make it small. */
@@ -164,7 +165,7 @@ export class UdpTrackerClient implements TrackerClient {
       waiter?.reject(err);
       waiter = undefined;
     };
-    socket.on('error', (err) => fail(new ShoalError('network', `The tracker cannot be reached (${(err as NodeJS.ErrnoException).code ?? err.message}).`)));
+    socket.on('error', (err) => fail(trackerUnreachable((err as NodeJS.ErrnoException).code ?? err.message)));
     socket.on('message', (packet) => {
       if (!waiter || packet.length < 8) return;
       const action = packet.readUInt32BE(0);

@@ -1,4 +1,4 @@
-import { formatBytes, formatRate } from '../format';
+import { formatBytes, formatRate, plural } from '../format';
 import { useShoal } from '../store/store';
 import { AltSpeedToggle } from './AltSpeedToggle';
 import { PortForwardingStatus } from './PortForwardingStatus';
@@ -43,7 +43,7 @@ export function StatusBar() {
       <span className="rate up" title="Upload rate">↑ {formatRate(stats?.upRate ?? 0) || '0 B/s'}</span>
       <Limit bytesPerSecond={upLimit} what="Upload" />
       <AltSpeedToggle />
-      <span title="Connected peers">{(stats?.connectedPeers ?? 0).toLocaleString()} peers</span>
+      <span title="Connected peers">{plural(stats?.connectedPeers ?? 0, 'peer')}</span>
       {stats?.dhtNodes !== undefined && stats.dhtNodes !== null && <span title="Nodes in the DHT's routing table">DHT: {stats.dhtNodes.toLocaleString()} nodes</span>}
       <span title={stats ? `Free space at ${stats.downloadDir}` : 'Free space'}>
         Free: {stats?.freeSpace === null || stats === null ? '—' : formatBytes(stats.freeSpace)}

@@ -58,7 +58,7 @@ function sortValue(t: TorrentSummary, key: SortKey): number | string {
     case 'name':
       return t.name;
     case 'size':
-      return t.length;
+      return t.wanted;
     case 'progress':
       return t.progress;
     case 'state':

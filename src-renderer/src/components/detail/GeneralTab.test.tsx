@@ -32,4 +32,14 @@ describe('the General tab', () => {
     cleanup();
     expect(await showGeneral(generalInfo({}))).not.toContain('Stopped by an error');
   });
+
+  it('says why no tracker answers, and counts one peer as "1 peer"', async () => {
+    const text = await showGeneral(generalInfo({}), { trackerError: 'The tracker cannot be reached (ECONNREFUSED): nothing answers at its address.', peers: { connected: 1, seeds: 1 } });
+    expect(text).toContain('No tracker answersThe tracker cannot be reached (ECONNREFUSED)');
+    expect(text).toContain('Connected1 peer (1 seed)');
+  });
+
+  it('gives the wanted size beside the whole size when files are skipped', async () => {
+    expect(await showGeneral(generalInfo({}), { length: 1024, wanted: 512 })).toContain('Size1.00 KiB (4 × 256 B), 512 B wanted');
+  });
 });

@@ -1,5 +1,5 @@
 import type { GeneralInfo, TorrentSummary } from '../../api/contract';
-import { formatBytes, formatDate, formatDuration, formatEta, formatRate, formatRatio } from '../../format';
+import { formatBytes, formatDate, formatDuration, formatEta, formatRate, formatRatio, plural } from '../../format';
 import { TorrentOptionsForm } from './TorrentOptionsForm';
 
 function count(n: number | null): string {
@@ -8,13 +8,21 @@ function count(n: number | null): string {
 
 export function GeneralTab({ general, summary }: { general: GeneralInfo; summary: TorrentSummary | undefined }) {
   const copies = general.availability;
-  const health = copies >= 1 ? 'healthy' : copies > 0 ? 'incomplete' : 'dead';
+  // Peers' copies only: a torrent we hold whole is healthy whatever they have.
+  const complete = summary !== undefined && summary.progress >= 1 && summary.wanted === summary.length;
+  const health = complete || copies >= 1 ? 'healthy' : copies > 0 ? 'incomplete' : 'dead';
   return (
     <div className="general">
       {summary !== undefined && summary.error !== null && (
         <section className="torrent-problem" aria-labelledby="torrent-problem">
           <h3 id="torrent-problem">Stopped by an error</h3>
           <p>{summary.error}</p>
+        </section>
+      )}
+      {summary !== undefined && summary.error === null && summary.trackerError !== null && (
+        <section className="torrent-problem warning" aria-labelledby="tracker-problem">
+          <h3 id="tracker-problem">No tracker answers</h3>
+          <p>{summary.trackerError}</p>
         </section>
       )}
       <section aria-labelledby="swarm-health">
@@ -31,7 +39,7 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
             <span className={`health ${health}`}>{copies.toFixed(3)}</span> distributed copies
           </dd>
           <dt>Connected</dt>
-          <dd>{summary ? `${summary.peers.connected} peers (${summary.peers.seeds} seeds)` : '—'}</dd>
+          <dd>{summary ? `${plural(summary.peers.connected, 'peer')} (${plural(summary.peers.seeds, 'seed')})` : '—'}</dd>
         </dl>
       </section>
       <section aria-labelledby="transfer">
@@ -66,6 +74,7 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
             {general.pieceCount > 0
               ? `${formatBytes(general.length)} (${general.pieceCount.toLocaleString()} × ${formatBytes(general.pieceLength)})`
               : 'Unknown until the metadata arrives'}
+            {summary !== undefined && summary.wanted < summary.length && `, ${formatBytes(summary.wanted)} wanted`}
           </dd>
           <dt>Info-hash</dt>
           <dd className="mono selectable">{general.infoHash}</dd>

@@ -25,14 +25,14 @@ describe('the Trackers tab', () => {
     app.emit('detail', {
       infoHash: hashOf(1),
       trackers: [
-        row('http://tracker.example/announce', { tier: 1, seeders: 5 }),
+        row('http://tracker.example/announce', { tier: 0, seeders: 5 }),
         row('https://mirror.example/pub/', { kind: 'web seed' }),
         row('http://liar.example/x.iso', { kind: 'web seed', status: 'disabled', message: 'dropped: sent piece 3, which failed its hash check' }),
       ],
     });
     const table = within(screen.getByRole('tabpanel')).getByRole('table', { name: 'Trackers' });
     const cells = (url: string) => [...within(table).getByText(url).closest('tr')!.querySelectorAll('td')].map((td) => td.textContent);
-    expect(cells('http://tracker.example/announce').slice(1, 3)).toEqual(['1', 'working']);
+    expect(cells('http://tracker.example/announce').slice(1, 3)).toEqual(['1', 'working']); // the first tier (0 on the wire) is tier 1 to a user
     expect(cells('https://mirror.example/pub/').slice(1, 3)).toEqual(['web seed', 'working']);
     expect(cells('http://liar.example/x.iso').slice(1, 3)).toEqual(['web seed', 'disabled dropped: sent piece 3, which failed its hash check']);
   });

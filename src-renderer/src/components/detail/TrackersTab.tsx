@@ -57,7 +57,7 @@ export function TrackersTab({ infoHash, trackers, now }: { infoHash: string; tra
                   )}
                   {t.url}
                 </td>
-                <td>{t.kind === 'web seed' ? 'web seed' : isTracker(t) ? t.tier : ''}</td>
+                <td>{t.kind === 'web seed' ? 'web seed' : isTracker(t) ? t.tier + 1 : ''}</td>
                 <td>
                   <span className={`badge ${t.status.replace(' ', '-')}`}>{t.status}</span>
                   {t.message !== null && <span className="muted tracker-msg"> {t.message}</span>}

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { TorrentState } from '../../api/contract';
+import type { TorrentState, TorrentSummary } from '../../api/contract';
 import { formatBytes, formatEta, formatPeerCount, formatPercent, formatRate, formatRatio } from '../../format';
 import { nonSeedPeers } from '../../store/list-view';
 import { useShoal } from '../../store/store';
@@ -14,6 +14,13 @@ export const stateLabel: Record<TorrentState, string> = {
   metadata: 'Metadata',
   moving: 'Moving',
 };
+
+/** The State column: "Stalled" and "Limit reached" say more than the bare state. */
+export function rowStateLabel(t: TorrentSummary): string {
+  if (t.stalled && t.state === 'downloading') return 'Stalled';
+  if (t.limitReached && t.state === 'paused') return 'Limit reached';
+  return stateLabel[t.state];
+}
 
 export function rowDomId(infoHash: string): string {
   return `torrent-${infoHash}`;
@@ -55,16 +62,21 @@ export const TorrentRow = memo(function TorrentRow({ infoHash, rowIndex, top, on
         <span className="ellipsis">
           <span className="row-name">{t.name}</span>
           {t.error !== null && <span className="row-error"> — {t.error}</span>}
+          {t.error === null && t.trackerError !== null && <span className="row-warning"> — {t.trackerError}</span>}
         </span>
       </div>
-      <div role="gridcell" className="cell end">{formatBytes(t.length)}</div>
+      <div role="gridcell" className="cell end" title={t.wanted < t.length ? `${formatBytes(t.wanted)} wanted of ${formatBytes(t.length)}` : undefined}>
+        {formatBytes(t.wanted)}
+      </div>
       <div role="gridcell" className="cell">
         <div className={`bar ${t.state}${done ? ' done' : ''}`} role="progressbar" aria-label={`Progress of ${t.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(t.progress * 1000) / 10}>
           <div className="fill" style={{ width: `${Math.min(100, Math.max(0, t.progress * 100))}%` }} />
           <span>{formatPercent(t.progress)}</span>
         </div>
       </div>
-      <div role="gridcell" className={`cell state ${t.state}`}>{stateLabel[t.state]}</div>
+      <div role="gridcell" className={`cell state ${t.state}${t.limitReached ? ' limit' : ''}`} title={t.limitReached ? 'Paused: it reached its share limits. Resume to seed on.' : undefined}>
+        {rowStateLabel(t)}
+      </div>
       <div role="gridcell" className="cell end rate down">{formatRate(t.downRate)}</div>
       <div role="gridcell" className="cell end rate up">{formatRate(t.upRate)}</div>
       <div role="gridcell" className="cell end">{t.state === 'downloading' && !done ? formatEta(t.eta) : ''}</div>
