@@ -118,7 +118,7 @@ export function createServeCommand(deps: ServeDeps): Command {
       try {
         // Set through the contract, so they are saved and a restarted engine keeps them.
         if (Object.keys(peerSettings).length > 0) await supervisor.invoke('setSettings', peerSettings);
-        server = await startServeServer({ host, port, token, rendererDir: deps.rendererDir, engine: engineFromApi(supervisor) });
+        server = await startServeServer({ host, port, token, rendererDir: deps.rendererDir, engine: engineFromApi(supervisor), streams: supervisor.streams });
       } catch (err) {
         await supervisor.stop();
         throw err;

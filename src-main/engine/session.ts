@@ -19,6 +19,7 @@ import type { IPv6Reach } from './tracker/announcer';
 import { changedSettings, checkSettingsChange, initialSettings, type SessionOptions } from './session-settings';
 import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';
+import { SessionStreams } from './session-streams';
 import { startMove, startRecheck, type TaskHooks } from './torrent-tasks';
 import { Torrent } from './torrent';
 import { TorrentActions } from './torrent-actions';
@@ -56,6 +57,11 @@ export class Session implements EngineApi {
     discovery: () => ({ dht: this.#settings.dht !== false, pex: this.#settings.pex !== false, lsd: this.#settings.lsd !== false }),
     heard: () => this.#listeners.size > 0,
     emit: (event) => this.#emit(event),
+  });
+  /** Files read while they download (HTTP streams, through the host). */
+  readonly streams = new SessionStreams({
+    torrent: (infoHash) => this.#torrents.get(infoHash),
+    unskip: (t, index) => void this.setFilePriorities({ infoHash: t.infoHash, files: [{ index, priority: 'normal' }] }),
   });
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #o: SessionOptions;
@@ -193,6 +199,7 @@ export class Session implements EngineApi {
       this.#torrents.delete(t.infoHash);
       this.#feed.remove(t.infoHash);
       this.#status.forget(t.infoHash);
+      this.streams.forget(t.infoHash);
       for (const moved of this.#policy.forget(t.infoHash)) this.#feed.mark(moved);
     }
     const removed = Promise.all(found.map((t) => t.remove(input.deleteFiles)));
@@ -259,6 +266,14 @@ export class Session implements EngineApi {
     this.#persist?.soon();
     this.#policy.applySpeedLimits();
     return { ...this.#settings };
+  }
+
+  async streamFile(input: CommandInput<'streamFile'>): Promise<CommandOutput<'streamFile'>> {
+    const capability = this.streams.capability(input.infoHash, input.fileIndex);
+    // Opening checks the file and wants it again if it was skipped.
+    const file = await this.streams.open({ capability });
+    this.streams.close(file.handle);
+    return { url: `/stream/cap/${capability}/${encodeURIComponent(file.name)}`, name: file.name, length: file.length, mimeType: file.mimeType };
   }
 
   onEvent(listener: (event: ShoalEvent) => void): () => void {

@@ -8,8 +8,10 @@ import { fileEdgePieces } from './picker/file-edges';
 import { PiecePicker } from './picker/piece-picker';
 import { moveFiles, torrentFilePairs, type MovedFiles, type MoveOps } from './storage/move-files';
 import { Storage, type ResumeData } from './storage/storage';
+import { StreamWindow } from './stream/stream-window';
 import type { PeerAddress } from './net/peer-address';
 import type { Swarm } from './swarm/swarm';
+import { SwarmPeer } from './swarm/swarm-peer';
 import { Trading, type BlockSender } from './swarm/trading';
 import { Announcer, type IPv6Reach } from './tracker/announcer';
 
@@ -66,6 +68,8 @@ export class TorrentData {
   readonly metainfo: Metainfo;
   readonly picker: PiecePicker<BlockSender>;
   readonly trading: Trading;
+  /** Where streams read: the pieces they need soon get deadlines. */
+  readonly streamWindow: StreamWindow<BlockSender>;
   readonly announcer: Announcer;
   readonly filePriorities: FilePriority[];
   #storage: Storage;
@@ -78,8 +82,15 @@ export class TorrentData {
     this.filePriorities = m.files.map(() => 'normal');
     this.#wanted = { size: m.files.reduce((sum, f) => sum + (f.pad ? 0 : f.length), 0), pieceBytes: m.length };
     this.#storage = Storage.open(m, o.savePath);
-    this.picker = new PiecePicker<BlockSender>({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, lastPieceLength: m.lastPieceLength });
+    this.picker = new PiecePicker<BlockSender>({
+      pieceCount: m.pieceCount,
+      pieceLength: m.pieceLength,
+      lastPieceLength: m.lastPieceLength,
+      // A web seed's rate is not measured here: it gets a stream's pieces only while no peer delivers.
+      rateOf: (sender) => (sender instanceof SwarmPeer ? sender.conn.downloadRate() : 0),
+    });
     this.trading = new Trading({ swarm: o.swarm, metainfo: m, storage: this.#storage, picker: this.picker, bandwidth: o.bandwidth, ...(o.pex ? { pex: o.pex } : {}), events: o.events });
+    this.streamWindow = new StreamWindow({ picker: this.picker, cancelled: (cancels) => this.trading.cancelled(cancels) });
     this.announcer = new Announcer({
       tiers: m.trackers,
       infoHash: m.infoHash,

@@ -6,6 +6,7 @@ import { metainfoFromMagnet } from './metainfo/magnet-metadata';
 import type { Metainfo } from './metainfo/metainfo';
 import type { PiecePicker } from './picker/piece-picker';
 import type { MoveOps } from './storage/move-files';
+import type { StreamWindow } from './stream/stream-window';
 import type { ResumeData, Storage } from './storage/storage';
 import type { PeerAddress } from './net/peer-address';
 import { Swarm } from './swarm/swarm';
@@ -127,6 +128,10 @@ export class Torrent {
 
   get storage(): Storage {
     return this.#known().storage;
+  }
+
+  get streamWindow(): StreamWindow<BlockSender> {
+    return this.#known().streamWindow;
   }
 
   get filePriorities(): FilePriority[] {

@@ -9,10 +9,13 @@ import {
   type EventPayload,
   type ShoalApi,
 } from '../../src-shared/contract';
+import type { StreamSource } from '../engine/stream/stream-source';
 
 /** One running engine (a worker thread in the app, anything in tests). */
 export interface EngineConnection {
   readonly api: ShoalApi;
+  /** The engine's files for HTTP streams (absent for engines that serve none). */
+  readonly streams?: StreamSource;
   /** Settles once, when the engine is gone, with a sentence saying why. */
   readonly exited: Promise<string>;
   /** Ends the engine on purpose; resolves when it is gone. */
@@ -58,6 +61,13 @@ export class EngineSupervisor implements ShoalApi {
       ...options,
     };
   }
+
+  /** The running engine's streams; a stream opened before a restart ends with it. */
+  readonly streams: StreamSource = {
+    open: async (target) => this.#streams().open(target),
+    read: async (handle, offset, length, signal) => this.#streams().read(handle, offset, length, signal),
+    close: (handle) => this.#current?.streams?.close(handle),
+  };
 
   start(): void {
     if (this.#state !== 'idle') throw new Error('engine supervisor already started');
@@ -138,6 +148,12 @@ export class EngineSupervisor implements ShoalApi {
       }
       this.#options.onRestarted(reason);
     }, delay);
+  }
+
+  #streams(): StreamSource {
+    const streams = this.#current?.streams;
+    if (!streams || this.#state !== 'running') throw this.#unavailable();
+    return streams;
   }
 
   #unavailable(): ShoalError {

@@ -1,5 +1,6 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { connectEnginePort } from '../transport/port-client';
+import { connectStreamPort } from '../transport/stream-port';
 import type { EngineConnection } from './engine-supervisor';
 import type { EngineWorkerData } from './worker-data';
 
@@ -15,13 +16,15 @@ export function startEngineWorker(workerPath: string, workerData: EngineWorkerDa
   // nursery holds no block data. Measured on a 1 GiB loopback download (peak RSS of the process):
   // 3 MB 143 MiB, 8 MB 135 MiB, 16 MB 136 MiB.
   const control = new MessageChannel();
+  const streamChannel = new MessageChannel();
   const worker = new Worker(workerPath, {
-    workerData: { ...workerData, control: control.port2 },
-    transferList: [control.port2],
+    workerData: { ...workerData, control: control.port2, streams: streamChannel.port2 },
+    transferList: [control.port2, streamChannel.port2],
     name: 'shoal-engine',
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
   const api = connectEnginePort(worker);
+  const streams = connectStreamPort(streamChannel.port1);
   const exited = new Promise<string>((resolve) => {
     let crash: string | null = null;
     worker.on('error', (err) => {
@@ -29,8 +32,10 @@ export function startEngineWorker(workerPath: string, workerData: EngineWorkerDa
     });
     worker.on('exit', (code) => resolve(crash !== null ? `it crashed: ${crash}` : `it exited with code ${code}`));
   });
+  void exited.then(() => streams.disconnect());
   return {
     api,
+    streams,
     exited,
     async stop() {
       // Ask for a clean exit first; a worker that does not finish in time is ended anyway.

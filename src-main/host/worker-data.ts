@@ -15,7 +15,9 @@ export const workerDataSchema = z.object({
   portForwarding: z.boolean().optional(),
   /** A message here asks for a clean exit: torrents stopped, the session saved. */
   control: z.instanceof(MessagePort).optional(),
+  /** Where the host reads files for its HTTP streams (`serveStreamsOnPort`). */
+  streams: z.instanceof(MessagePort).optional(),
 });
 
 /** What a host passes to `startEngineWorker` (it adds the control port itself). */
-export type EngineWorkerData = Omit<z.input<typeof workerDataSchema>, 'control'>;
+export type EngineWorkerData = Omit<z.input<typeof workerDataSchema>, 'control' | 'streams'>;

@@ -1,6 +1,7 @@
 // Worker entry: one Session for all torrents, served over the worker's port with the contract.
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveEngineOnPort } from '../transport/port-server';
+import { serveStreamsOnPort } from '../transport/stream-port';
 import { Session } from '../engine/session';
 import { engineSessionOptions } from './engine-session-options';
 import { workerDataSchema } from './worker-data';
@@ -10,6 +11,7 @@ const port = parentPort;
 const data = workerDataSchema.parse(workerData);
 const session = await Session.start(engineSessionOptions(data));
 serveEngineOnPort(session, port);
+if (data.streams) serveStreamsOnPort(session.streams, data.streams);
 data.control?.once('message', () => {
   void session.close().finally(() => process.exit(0));
 });

@@ -7,6 +7,8 @@ import { cookieValue, credentialOf, sessionCookie, sessionCookieName, type Crede
 import { LoginBackoff } from './login-backoff';
 import { securityHeaders } from './security-headers';
 import { sendStaticFile } from './static-files';
+import type { StreamSource, StreamTarget } from '../engine/stream/stream-source';
+import { sendStream } from '../host/stream-response';
 
 export interface ServeServerOptions {
   host: string;
@@ -16,6 +18,8 @@ export interface ServeServerOptions {
   /** The built renderer (dist/renderer). */
   rendererDir: string;
   engine: EngineApi;
+  /** The engine's files, streamed at /stream/<infoHash>/<fileIndex> (behind the token) and at capability addresses. */
+  streams?: StreamSource;
   relay?: WsRelayOptions;
 }
 
@@ -84,6 +88,9 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     // The page may have been opened under any name this server answers to; its socket goes there too.
     const headers = securityHeaders(host);
     const plain = { ...headers, 'Content-Type': 'text/plain; charset=utf-8' };
+    // A capability address is its own credential: external players carry no cookie.
+    const capability = /^\/stream\/cap\/([A-Za-z0-9_-]{1,100})(?:\/[^/]*)?$/.exec(url.pathname);
+    if (capability) return stream(request, response, { capability: capability[1]! }, headers);
     const credential = authorize(request, url);
     if (credential !== null && typeof credential === 'object') {
       response.writeHead(429, { ...plain, 'Retry-After': retryAfter(credential.waitMs) }).end('too many wrong tokens: wait before trying again\n');
@@ -103,7 +110,20 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       response.writeHead(303, { ...headers, 'Set-Cookie': sessionCookie(options.token), Location: `${url.pathname}${url.search}` }).end();
       return;
     }
+    const named = /^\/stream\/([0-9a-f]{40})\/(\d{1,7})$/.exec(url.pathname);
+    if (named) return stream(request, response, { infoHash: named[1]!, fileIndex: Number(named[2]) }, headers);
     void sendStaticFile(options.rendererDir, url.pathname, request.method, response, headers).catch(() => response.destroy());
+  };
+
+  const stream = (request: IncomingMessage, response: ServerResponse, target: StreamTarget, headers: Record<string, string>): void => {
+    const plain = { ...headers, 'Content-Type': 'text/plain; charset=utf-8' };
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { ...plain, Allow: 'GET, HEAD' }).end('method not allowed\n');
+    } else if (!options.streams) {
+      response.writeHead(404, plain).end('this server streams no files\n');
+    } else {
+      void sendStream(options.streams, target, request, response, { headers }).catch(() => response.destroy());
+    }
   };
 
   const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {

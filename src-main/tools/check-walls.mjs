@@ -40,7 +40,7 @@ const engineLayers = [
   ['bencode', 'fs', 'net', 'bandwidth', 'merkle'],
   ['metainfo', 'mse', 'utp'],
   ['storage', 'wire', 'tracker', 'dht', 'portmap', 'picker', 'persistence', 'policy', 'tracker-server'],
-  ['discovery', 'webseed'],
+  ['discovery', 'webseed', 'stream'],
   ['swarm'],
 ];
 

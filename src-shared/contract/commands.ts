@@ -96,6 +96,15 @@ export const commands = {
   },
   getSettings: { input: empty, output: settingsSchema },
   setSettings: { input: settingsSchema.partial().strict(), output: settingsSchema },
+  /**
+   * A file to play while it downloads (a skipped one is wanted again): `url` is its stream, a
+   * capability that needs no cookie and stops working when the torrent is removed. The engine
+   * answers with a path; each host makes it absolute on its own stream server.
+   */
+  streamFile: {
+    input: z.strictObject({ infoHash: infoHashSchema, fileIndex }),
+    output: z.object({ url: z.string().max(limits.pathLength), name, length: z.int().min(0), mimeType: z.string().max(100) }),
+  },
 } as const satisfies { readonly [C in CommandName]: { readonly input: z.ZodType; readonly output: z.ZodType } };
 
 export type CommandInput<C extends CommandName> = z.infer<(typeof commands)[C]['input']>;

@@ -25,6 +25,7 @@ function engineWith(overrides: Partial<EngineApi>): EngineApi {
     subscribe: refuse,
     getSettings: refuse,
     setSettings: refuse,
+    streamFile: refuse,
     onEvent: () => () => {},
     ...overrides,
   };

@@ -21,6 +21,7 @@ export const commandNames = [
   'subscribe',
   'getSettings',
   'setSettings',
+  'streamFile',
 ] as const;
 
 export type CommandName = (typeof commandNames)[number];

@@ -1,13 +1,18 @@
 import { Bitfield } from '../../../src-shared/bitfield';
 import { Availability, hasPiece, narrowedTo, type PeerPieces } from './availability';
+import { Deadlines, type PieceDeadline } from './deadlines';
 import { PieceGeometry, type BlockRequest } from './piece-geometry';
 import { PieceRanking } from './piece-ranking';
-import { RequestLedger, type BlockReceived, type PartialPiece, type PeerRequests } from './request-ledger';
+import { RequestLedger, type BlockReceived, type Cancel, type PartialPiece, type PeerRequests } from './request-ledger';
 
 export { BLOCK_SIZE, type BlockRequest } from './piece-geometry';
 export type { BlockReceived, Cancel } from './request-ledger';
+export type { PieceDeadline } from './deadlines';
 
-export interface PiecePickerOptions {
+/** A peer this many times slower than the fastest is not asked for pieces with deadlines. */
+const SLOW_PEER_FACTOR = 4;
+
+export interface PiecePickerOptions<P = unknown> {
   readonly pieceCount: number;
   readonly pieceLength: number;
   readonly lastPieceLength: number;
@@ -17,6 +22,8 @@ export interface PiecePickerOptions {
   readonly endgameRequesters?: number;
   /** Injectable for reproducible tests. */
   readonly random?: () => number;
+  /** A peer's download rate (bytes a second): pieces with deadlines go to the fastest peers. */
+  readonly rateOf?: (peer: P) => number;
 }
 
 /**
@@ -49,8 +56,10 @@ export class PiecePicker<P> {
   readonly #wants = (index: number): boolean => this.wants(index);
   readonly #randomFirst: number;
   readonly #endgameRequesters: number;
+  readonly #deadlines = new Deadlines();
+  readonly #rateOf: ((peer: P) => number) | undefined;
 
-  constructor(options: PiecePickerOptions) {
+  constructor(options: PiecePickerOptions<P>) {
     const { pieceCount, pieceLength, lastPieceLength } = options;
     this.#geo = new PieceGeometry(pieceCount, pieceLength, lastPieceLength);
     this.pieceCount = pieceCount;
@@ -65,6 +74,7 @@ export class PiecePicker<P> {
     this.#ledger = new RequestLedger(this.#geo, (index) => this.#released(index));
     this.#randomFirst = options.randomFirstPieces ?? 4;
     this.#endgameRequesters = options.endgameRequesters ?? 3;
+    this.#rateOf = options.rateOf;
   }
 
   // ── our pieces and priorities ────────────────────────────────────────────────────────────
@@ -114,6 +124,7 @@ export class PiecePicker<P> {
   pieceVerified(index: number): void {
     this.#geo.checkIndex(index);
     this.#ledger.finish(index);
+    this.#deadlines.delete(index);
     this.have.set(index);
     this.#ranking.markHave(index);
     this.#wanted.clear(index);
@@ -152,6 +163,30 @@ export class PiecePicker<P> {
         this.#syncWanted(i);
       }
     }
+  }
+
+  /**
+   * The pieces streams need soon, replacing the previous set (a window moved, a seek): they are
+   * requested before all others, earliest deadline first, from the fastest peers, and asked of
+   * several peers once late. Requests for pieces that left the set go back to the pool; the
+   * cancels returned are for the peers asked (those blocks are still welcome if they come).
+   */
+  setDeadlines(deadlines: Iterable<PieceDeadline>): Cancel<P>[] {
+    const list = [...deadlines];
+    for (const { index } of list) this.#geo.checkIndex(index);
+    const cancels: Cancel<P>[] = [];
+    for (const index of this.#deadlines.replace(list)) {
+      for (const request of this.#ledger.requestsFor(index)) {
+        this.#ledger.returnBlock(request.peer, request.block);
+        cancels.push(request);
+      }
+    }
+    return cancels;
+  }
+
+  /** The piece's deadline (a `Date.now()` time), or undefined when no stream waits for it. */
+  deadlineOf(index: number): number | undefined {
+    return this.#deadlines.deadlineOf(index);
   }
 
   // ── peers and availability ───────────────────────────────────────────────────────────────
@@ -242,8 +277,10 @@ export class PiecePicker<P> {
     if (max <= 0 || (pieces.bits !== null && pieces.bits.count === 0)) return [];
     if (ps.outstanding.size === 0) ps.lastActivity = now;
     const out: BlockRequest[] = [];
+    const fast = this.#deadlines.size > 0 && this.#fastEnough(peer);
+    if (fast && !among) this.#pickDeadlines(peer, pieces, ps, max, out, now);
     while (out.length < max) {
-      const partial = this.#bestPartial(pieces);
+      const partial = this.#bestPartial(pieces, fast || this.#deadlines.size === 0);
       let fresh = -1;
       if (!partial || this.#ranking.rank(partial.index) < this.#ranking.topRank()) fresh = this.#ranking.pickFresh(pieces, this.sequential, this.have.count < this.#randomFirst);
       if (partial && (fresh < 0 || this.#ranking.rank(partial.index) >= this.#ranking.rank(fresh))) {
@@ -317,17 +354,45 @@ export class PiecePicker<P> {
     else this.#wanted.clear(index);
   }
 
-  #bestPartial(pieces: PeerPieces): PartialPiece<P> | undefined {
+  /** The open partial piece of highest rank the peer has; `withDeadlines`: streams' pieces too. */
+  #bestPartial(pieces: PeerPieces, withDeadlines: boolean): PartialPiece<P> | undefined {
     let best: PartialPiece<P> | undefined;
     let bestPrio = 0;
     for (const p of this.#ledger.open) {
       const prio = this.#ranking.rank(p.index);
-      if (prio > bestPrio && hasPiece(pieces, p.index)) {
+      if (prio > bestPrio && hasPiece(pieces, p.index) && (withDeadlines || !this.#deadlines.has(p.index))) {
         best = p;
         bestPrio = prio;
       }
     }
     return best;
+  }
+
+  /**
+   * Streams first: pieces with deadlines, earliest first; one past its deadline is asked of this
+   * peer too even while others have its blocks (the window's endgame).
+   */
+  #pickDeadlines(peer: P, pieces: PeerPieces, ps: PeerRequests, max: number, out: BlockRequest[], now: number): void {
+    for (const index of this.#deadlines.ordered) {
+      if (out.length >= max) return;
+      if (!hasPiece(pieces, index) || this.#ranking.priority(index) === 0) continue;
+      let p = this.#ledger.partial(index);
+      if (!p) {
+        if (!this.#ranking.isCandidate(index)) continue;
+        p = this.#startPiece(index);
+      }
+      this.#ledger.take(p, peer, ps, max, out, now);
+      if (this.#deadlines.deadlineOf(index)! <= now) this.#ledger.takeDuplicatesOf(p, peer, ps, max, out, now, this.#endgameRequesters);
+    }
+  }
+
+  /** Whether the peer is fast enough for pieces a player waits for: a slow one would hold them up. */
+  #fastEnough(peer: P): boolean {
+    const rateOf = this.#rateOf;
+    if (!rateOf) return true;
+    let fastest = 0;
+    for (const other of this.#ledger.peers()) fastest = Math.max(fastest, rateOf(other));
+    return rateOf(peer) * SLOW_PEER_FACTOR >= fastest;
   }
 
   #pickEndgame(peer: P, pieces: PeerPieces, ps: PeerRequests, max: number, out: BlockRequest[], now: number): void {

@@ -118,6 +118,11 @@ export class RequestLedger<P> {
     return this.#peers.get(peer);
   }
 
+  /** Every peer known. */
+  peers(): IterableIterator<P> {
+    return this.#peers.keys();
+  }
+
   /** Every outstanding request is forgotten (the data was checked again). */
   clearRequests(): void {
     for (const ps of this.#peers.values()) {
@@ -187,19 +192,28 @@ export class RequestLedger<P> {
     for (let have = 1; have < requesters && out.length < max; have++) {
       for (const p of this.#partials.values()) {
         if (out.length >= max) return;
-        if (!eligible(p.index)) continue;
-        for (let b = 0; b < p.blockCount && out.length < max; b++) {
-          const first = p.requester[b];
-          if (p.received[b] || first === undefined || first === peer) continue;
-          const dups = p.dup?.get(b);
-          if (1 + (dups?.length ?? 0) !== have || dups?.includes(peer)) continue;
-          if (dups) dups.push(peer);
-          else (p.dup ??= new Map()).set(b, [peer]);
-          ps.outstanding.set(p.index * this.#geo.blocksPerPiece + b, now);
-          out.push({ index: p.index, begin: b * BLOCK_SIZE, length: this.#geo.blockLength(p.index, b) });
-        }
+        if (eligible(p.index)) this.#duplicate(p, peer, ps, max, out, now, (count) => count === have);
       }
     }
+  }
+
+  /** A late piece (a stream's deadline passed): asks `peer` too for its blocks out with others, at most `requesters` peers per block. */
+  takeDuplicatesOf(p: PartialPiece<P>, peer: P, ps: PeerRequests, max: number, out: BlockRequest[], now: number, requesters: number): void {
+    this.#duplicate(p, peer, ps, max, out, now, (count) => count < requesters);
+  }
+
+  /** Every request out for the piece's blocks, endgame duplicates included. */
+  requestsFor(index: number): Cancel<P>[] {
+    const p = this.#partials.get(index);
+    if (!p) return [];
+    const found: Cancel<P>[] = [];
+    for (let b = 0; b < p.blockCount; b++) {
+      const first = p.requester[b];
+      if (first === undefined || p.received[b]) continue;
+      const block = { index, begin: b * BLOCK_SIZE, length: this.#geo.blockLength(index, b) };
+      for (const peer of [first, ...(p.dup?.get(b) ?? [])]) found.push({ peer, block });
+    }
+    return found;
   }
 
   /**
@@ -301,6 +315,20 @@ export class RequestLedger<P> {
     const ps = this.#peers.get(peer);
     if (!ps) return [];
     return [...ps.outstanding].map(([key, requestedAt]) => ({ block: this.#geo.request(key), requestedAt }));
+  }
+
+  /** Asks `peer` for the piece's blocks already out with others whose requester count `accept`s. */
+  #duplicate(p: PartialPiece<P>, peer: P, ps: PeerRequests, max: number, out: BlockRequest[], now: number, accept: (requesters: number) => boolean): void {
+    for (let b = 0; b < p.blockCount && out.length < max; b++) {
+      const first = p.requester[b];
+      if (p.received[b] || first === undefined || first === peer) continue;
+      const dups = p.dup?.get(b);
+      if (!accept(1 + (dups?.length ?? 0)) || dups?.includes(peer)) continue;
+      if (dups) dups.push(peer);
+      else (p.dup ??= new Map()).set(b, [peer]);
+      ps.outstanding.set(p.index * this.#geo.blocksPerPiece + b, now);
+      out.push({ index: p.index, begin: b * BLOCK_SIZE, length: this.#geo.blockLength(p.index, b) });
+    }
   }
 
   #cancelFor(other: P, key: number, index: number, begin: number, length: number): Cancel<P> {

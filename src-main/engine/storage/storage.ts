@@ -138,6 +138,20 @@ export class Storage {
   }
 
   /**
+   * Bytes at torrent offset `offset` into `into`, for a stream: every piece they touch must be
+   * verified (ShoalError 'protocol' otherwise). Not through the read cache, which is for peers.
+   */
+  async readVerified(offset: number, into: Uint8Array): Promise<void> {
+    this.#open();
+    const { pieceLength, length } = this.layout;
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset + into.length > length) throw new ShoalError('protocol', `${into.length} bytes at ${offset} are beyond the torrent`);
+    for (let p = Math.floor(offset / pieceLength); p * pieceLength < offset + into.length; p++) {
+      if (!this.have.has(p)) throw new ShoalError('protocol', `piece ${p} is not available`);
+    }
+    await this.#files.read(offset, into);
+  }
+
+  /**
    * Piece `piece` as it is on disk now, verified or not, bypassing the read cache: for judging
    * who sent the bad blocks of a piece that failed its hash check.
    */

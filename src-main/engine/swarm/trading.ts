@@ -2,7 +2,7 @@ import { Bitfield } from '../../../src-shared/bitfield';
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
 import type { TorrentBandwidth } from '../bandwidth/bandwidth-limiter';
 import type { Metainfo } from '../metainfo/metainfo';
-import { BLOCK_SIZE, type BlockRequest, type PiecePicker } from '../picker/piece-picker';
+import { BLOCK_SIZE, type BlockRequest, type Cancel, type PiecePicker } from '../picker/piece-picker';
 import { requestDepth } from '../picker/request-depth';
 import type { Storage } from '../storage/storage';
 import type { WebSeed } from '../webseed/web-seed';
@@ -142,6 +142,13 @@ export class Trading implements PeerExchange {
   /** Stops serving at once (a share limit was reached): every peer choked, every queued request dropped. */
   chokeAll(): void {
     this.#uploader.chokeAll();
+  }
+
+  /** Requests the picker took back (endgame duplicates, a stream's window that moved): the peers are told; `refill` tops up every pipeline. */
+  cancelled(cancels: readonly Cancel<BlockSender>[], refill = true): void {
+    // A web seed's run goes on; its copy of the block is counted as waste.
+    for (const { peer, block } of cancels) if (peer instanceof SwarmPeer && peer.conn.isOpen) peer.conn.sendCancel(block);
+    if (refill) this.#refillAll();
   }
 
   /** Our piece priorities changed: interest may have changed both ways. */
@@ -369,11 +376,7 @@ export class Trading implements PeerExchange {
     totals.downloaded += block.length;
     this.#o.events.changed();
     const result = picker.blockReceived(peer, index, begin, block.length);
-    for (const cancel of result.cancels) {
-      const other = cancel.peer;
-      // A web seed's run goes on; its copy of the block is counted as waste.
-      if (other instanceof SwarmPeer && other.conn.isOpen) other.conn.sendCancel(cancel.block);
-    }
+    this.cancelled(result.cancels, false);
     if (!result.wanted) {
       totals.wasted += block.length;
       blockPool.release(block);

@@ -85,6 +85,10 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
       record('subscribe', input);
       return {};
     },
+    async streamFile(input) {
+      record('streamFile', input);
+      return { url: '/stream/cap/fake-capability/fixture.webm', name: 'fixture.webm', length: 1000, mimeType: 'video/webm' };
+    },
     async getSettings(input) {
       record('getSettings', input);
       return settings;

@@ -1,0 +1,80 @@
+import type { Cancel, PieceDeadline, PiecePicker } from '../picker/piece-picker';
+
+export interface StreamWindowOptions<P> {
+  readonly picker: PiecePicker<P>;
+  /** The picker took requests back (the window moved): tell the peers and refill their pipelines. */
+  cancelled(cancels: readonly Cancel<P>[]): void;
+  /** Bytes ahead of a reader that get deadlines. Default 4 MiB (at least two pieces). */
+  readonly windowBytes?: number;
+  /** The playback rate deadlines assume, bytes a second. Default 1 MB/s (8 Mbit/s video). */
+  readonly bytesPerSecond?: number;
+}
+
+interface Reader {
+  /** Torrent offset of the next byte the reader wants. */
+  position: number;
+  /** Torrent offset just past the file it reads: the window stops there. */
+  end: number;
+}
+
+const DEFAULT_WINDOW = 4 * 1024 * 1024;
+const DEFAULT_RATE = 1_000_000;
+
+/**
+ * The playback positions of one torrent's streams and the deadlines they put on pieces: the
+ * pieces in a window ahead of each reader are due at the rate media plays (the first one now),
+ * so the picker asks for them first. A reader that jumps (a seek) moves its window at once and
+ * the requests for pieces no reader needs any more are cancelled; a reader that goes away takes
+ * its window with it.
+ */
+export class StreamWindow<P> {
+  readonly #o: StreamWindowOptions<P>;
+  readonly #readers = new Map<number, Reader>();
+  readonly #windowBytes: number;
+  readonly #rate: number;
+
+  constructor(options: StreamWindowOptions<P>) {
+    this.#o = options;
+    this.#windowBytes = Math.max(options.windowBytes ?? DEFAULT_WINDOW, 2 * options.picker.pieceLength);
+    this.#rate = options.bytesPerSecond ?? DEFAULT_RATE;
+  }
+
+  get readers(): number {
+    return this.#readers.size;
+  }
+
+  /** Reader `id` wants the bytes from torrent offset `position` on, in a file that ends at `end`. */
+  setPosition(id: number, position: number, end: number, now = Date.now()): void {
+    const known = this.#readers.get(id);
+    const pieceLength = this.#o.picker.pieceLength;
+    // Within the same piece the window is the same: nothing to move.
+    if (known && known.end === end && Math.floor(known.position / pieceLength) === Math.floor(position / pieceLength)) {
+      known.position = position;
+      return;
+    }
+    this.#readers.set(id, { position, end });
+    this.#apply(now);
+  }
+
+  /** The reader is gone (the player closed the connection, seeked elsewhere, or the stream ended). */
+  remove(id: number, now = Date.now()): void {
+    if (this.#readers.delete(id)) this.#apply(now);
+  }
+
+  #apply(now: number): void {
+    const picker = this.#o.picker;
+    const { pieceLength } = picker;
+    const deadlines = new Map<number, number>();
+    for (const { position, end } of this.#readers.values()) {
+      const last = Math.floor((Math.min(end, position + this.#windowBytes) - 1) / pieceLength);
+      for (let index = Math.floor(position / pieceLength); index <= last; index++) {
+        if (picker.have.has(index)) continue;
+        // A piece already due keeps its time, or it would never become late.
+        const due = picker.deadlineOf(index) ?? now + (Math.max(0, index * pieceLength - position) * 1000) / this.#rate;
+        deadlines.set(index, Math.min(due, deadlines.get(index) ?? Infinity));
+      }
+    }
+    const cancels = picker.setDeadlines([...deadlines].map(([index, deadline]): PieceDeadline => ({ index, deadline })));
+    this.#o.cancelled(cancels);
+  }
+}
