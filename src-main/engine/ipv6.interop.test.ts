@@ -1,16 +1,21 @@
-// IPv6 on ::1 against aria2c (listening and dialling on ::1 only): Shoal downloads from it and it
-// downloads from Shoal; the session's peer port takes IPv6 and IPv4 connections alike. Each test
-// is bounded; the lab stops aria2c after it.
+// IPv6 on ::1 against aria2c and libtorrent (listening and dialling on ::1 only): Shoal downloads
+// from each and each downloads from Shoal; with libtorrent the two learn of each other only from
+// `shoal tracker` on ::1 (HTTP: peers6; UDP: 18-byte peers), so Shoal's announces over IPv6 are
+// exercised too. The session's peer port takes IPv6 and IPv4 connections alike. Each test is
+// bounded; the lab stops the clients after it.
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startAria2Leecher, startAria2Seeder } from '../testing/clients';
+import { mktorrent, startAria2Leecher, startAria2Seeder } from '../testing/clients';
 import { useInteropLab } from '../testing/interop-lab';
+import { startLibtorrent, untilResumed } from '../testing/libtorrent';
 import { waitFor } from '../testing/processes';
 import { useQuietTorrents } from '../testing/quiet-torrent';
+import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
 import { Session } from './session';
 import type { Torrent } from './torrent';
+import * as views from './torrent-views';
 
 const lab = useInteropLab('ipv6', { one: { files: { 'one.bin': 3 * 1024 * 1024 + 1234 }, pieceLengthLog2: 16, tracker: false } });
 const torrents = useQuietTorrents();
@@ -55,6 +60,66 @@ describe('IPv6', () => {
     seeder.addPeers([{ host: '::1', port: leecher.port }], 'tracker');
     await waitFor('aria2c to finish', () => (exit !== undefined ? true : undefined), 30_000, 100);
     expect(exit).toBe(0);
+    expect((await readFile(join(out, 'one.bin'))).equals(await readFile(t.payload))).toBe(true);
+  }, 60_000);
+
+  /** `shoal tracker` on ::1 only, and the lab's torrent announcing to it over `scheme`. */
+  async function trackerOnLoopback6(scheme: 'http' | 'udp'): Promise<{ tracker: TrackerServer; torrent: string }> {
+    const tracker = await startTrackerServer({ http: { host: '::1', port: 0 }, udp: { host: '::1', port: 0 }, interval: 2 });
+    lab.keep({ stop: () => tracker.close() });
+    const port = scheme === 'http' ? tracker.httpPort : tracker.udpPort;
+    const t = lab.torrent('one');
+    const torrent = await mktorrent(t.payload, join(await lab.scratch(`torrent-${scheme}`), 'one.torrent'), { announce: [`${scheme}://[::1]:${port}/announce`], pieceLengthLog2: 16 });
+    return { tracker, torrent };
+  }
+
+  /** A session on a dual-stack port with only trackers to find peers. */
+  async function quietSession(label: string): Promise<Session> {
+    const session = await Session.start({ downloadDir: await lab.scratch(label), listenPort: 0 });
+    lab.keep({ stop: () => session.close() });
+    await session.setSettings({ dht: false, lsd: false, pex: false, announceInterval: 1 });
+    return session;
+  }
+
+  it('Shoal finds a libtorrent seeder on ::1 only through an HTTP tracker on ::1 (peers6) and downloads from it', async () => {
+    const t = lab.torrent('one');
+    const { tracker, torrent } = await trackerOnLoopback6('http');
+    const seed = lab.keep(await startLibtorrent({ interface: '[::1]', dht: false, torrents: [{ torrent, save_path: t.dataDir }] }));
+    await untilResumed(seed, true);
+    await waitFor('libtorrent to announce over IPv6', () => (tracker.store.peerCount === 1 ? true : undefined), 20_000, 50);
+    const session = await quietSession('shoal-http6');
+    const out = await lab.scratch('shoal-http6-out');
+    const { infoHash } = await session.addTorrent({ source: { kind: 'torrent', data: await readFile(torrent) }, savePath: out });
+    const shoal = session.torrent(infoHash)!;
+    // What the Peers tab shows for it (its Address column): the bracketed form, from the tracker (T).
+    const row = await waitFor('a connection to the peer the tracker gave', () => views.peers(shoal)[0], 20_000, 10);
+    expect([row.address, row.source]).toEqual([`[::1]:${seed.port}`, 'tracker']);
+    await waitFor('the download', () => (shoal.isComplete ? true : undefined), 30_000, 100);
+    expect((await readFile(join(out, 'one.bin'))).equals(await readFile(t.payload))).toBe(true);
+    expect(tracker.store.peerCount).toBe(2); // Shoal announced over IPv6 as well
+  }, 60_000);
+
+  it('libtorrent on ::1 only downloads from a Shoal seeder it learns of from a UDP tracker on ::1 (18-byte peers)', async () => {
+    const t = lab.torrent('one');
+    const { tracker, torrent } = await trackerOnLoopback6('udp');
+    const session = await quietSession('shoal-udp6');
+    await session.addTorrent({ source: { kind: 'torrent', data: await readFile(torrent) }, savePath: t.dataDir });
+    await waitFor('Shoal to announce over IPv6', () => (tracker.store.peerCount === 1 ? true : undefined), 20_000, 50);
+    const out = await lab.scratch('libtorrent-udp6');
+    const leecher = lab.keep(await startLibtorrent({ interface: '[::1]', dht: false, torrents: [{ torrent, save_path: out }] }));
+    // Once done, libtorrent and Shoal are two seeds and part: who it traded with is noted on the way.
+    const seen = new Set<string>();
+    await waitFor(
+      'libtorrent to finish',
+      async () => {
+        const status = (await leecher.status()).torrents[0];
+        for (const p of status?.peers ?? []) if (p.downloaded > 0) seen.add(`[${p.ip}]:${p.port} ${p.sources.join(',')}`);
+        return status?.is_seeding ? true : undefined;
+      },
+      40_000,
+      50,
+    );
+    expect([...seen]).toEqual([`[::1]:${session.listenPort} tracker`]);
     expect((await readFile(join(out, 'one.bin'))).equals(await readFile(t.payload))).toBe(true);
   }, 60_000);
 
