@@ -86,6 +86,24 @@ describe('PexLink', () => {
     expect(() => link.receive(Uint8Array.from(Buffer.from('d5:added3:abce')))).toThrow(/PEX/);
   });
 
+  it('names IPv6 peers in added6 and dropped6 (BEP 11), and learns the ones a peer names there', () => {
+    let now = 0;
+    const learned: PeerAddress[] = [];
+    const { conn, sent } = fakeConn();
+    const link = new PexLink(conn, (a) => learned.push(...a), () => now);
+    const v6 = (n: number): PexContact => ({ host: `2001:db8::${n}`, port: 51413, flags: PEX_FLAG_REACHABLE });
+    link.tick(() => [contact(1), v6(1), v6(2)]);
+    const first = decodeExtensionDict(sent[0]!.payload, 'our PEX message').dict;
+    expect(Buffer.from(first.get('added6') as Uint8Array).toString('hex')).toBe('20010db8000000000000000000000001c8d520010db8000000000000000000000002c8d5');
+    expect([...(first.get('added6.f') as Uint8Array)]).toEqual([PEX_FLAG_REACHABLE, PEX_FLAG_REACHABLE]);
+    expect([...(first.get('added') as Uint8Array)]).toEqual([10, 0, 1, 1, 0x1a, 0xe1]);
+    now += PEX_INTERVAL_MS;
+    link.tick(() => [contact(1), v6(1)]);
+    expect(parsePexMessage(sent[1]!.payload).dropped).toEqual([{ host: '2001:db8::2', port: 51413 }]);
+    link.receive(encodePexMessage({ added: [{ host: '2001:db8::77', port: 6881 }], dropped: [] }));
+    expect(learned).toEqual([{ host: '2001:db8::77', port: 6881 }]);
+  });
+
   it('writes a message a BEP 11 reader understands (added, added.f, dropped)', () => {
     const { conn, sent } = fakeConn();
     new PexLink(conn, () => {}).tick(() => [contact(1)]);

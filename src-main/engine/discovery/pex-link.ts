@@ -1,6 +1,6 @@
 import type { PeerConnection } from '../wire/peer-connection';
 import { encodePexMessage, parsePexMessage, UT_PEX, type PexPeer } from '../wire/ut-pex';
-import { addressKey, normalizeHost, type PeerAddress } from '../net/peer-address';
+import { addressKey, addressOfKey, normalizeHost, type PeerAddress } from '../net/peer-address';
 
 /** The id we want `ut_pex` messages on (ut_metadata has 2). */
 export const UT_PEX_LOCAL_ID = 3;
@@ -85,7 +85,7 @@ export class PexLink {
     }
     for (const key of this.#told) {
       if (dropped.length >= MAX_PER_MESSAGE) break;
-      if (!current.has(key)) dropped.push(parseKey(key));
+      if (!current.has(key)) dropped.push(addressOfKey(key)!);
     }
     if (added.length === 0 && dropped.length === 0) return;
     this.#nextSendAt = now + PEX_INTERVAL_MS;
@@ -99,10 +99,4 @@ export class PexLink {
     const host = normalizeHost(this.#conn.remoteAddress ?? '');
     return p.host === host && (p.port === this.#conn.remotePort || p.port === this.#conn.peerExtendedHandshake?.p);
   }
-}
-
-function parseKey(key: string): PeerAddress {
-  const at = key.lastIndexOf(':');
-  const host = key.slice(0, at);
-  return { host: host.startsWith('[') ? host.slice(1, -1) : host, port: Number(key.slice(at + 1)) };
 }
