@@ -131,4 +131,20 @@ describe('DhtNode', () => {
     expect(reply?.y === 'r' && reply.response.nodes6?.map((n) => n.host)).toEqual(['2001:db8::6']);
     expect(reply?.y === 'r' && reply.response.nodes?.some((n) => n.host === v4.address.host)).toBe(true);
   });
+
+  it('announces and finds peers among IPv6 nodes (BEP 32: 18-byte values)', async () => {
+    const net = memoryNetwork();
+    close = net.close;
+    const hub = net.add([], { ipv6: true }, '2001:db8::1');
+    const members = [];
+    for (let n = 2; n <= 10; n++) {
+      const m = net.add([hub.address], { ipv6: true }, `2001:db8::${n}`);
+      await m.node.bootstrap();
+      members.push(m);
+    }
+    const infoHash = randomId();
+    const { announced } = await members[1]!.node.announce(infoHash, 51413);
+    expect(announced).toBeGreaterThanOrEqual(4);
+    expect((await members[7]!.node.getPeers(infoHash)).peers).toContainEqual({ host: '2001:db8::3', port: 51413 });
+  });
 });
