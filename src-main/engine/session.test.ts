@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { freePort, tempDir, waitFor } from '../testing/processes';
 import { bencode as encode } from './bencode';
+import { buildV2Torrent } from '../testing/v2-torrent';
+import { v2OnlyMessage } from './metainfo/parse-torrent';
 import { Session } from './session';
 
 const fixtures = fileURLToPath(new URL('../../../shared/fixtures/torrents/', import.meta.url));
@@ -47,6 +49,16 @@ describe('Session', () => {
   it('names a torrent without a name after its file (corrupt.torrent)', async () => {
     const added = await session.addTorrent({ source: { kind: 'torrent', data: await torrent('corrupt.torrent'), fileName: 'corrupt.torrent' }, paused: true });
     expect(added.name).toBe('corrupt');
+  });
+
+  it('refuses v2-only torrents while storage cannot verify them, and adds hybrids', async () => {
+    const files = [{ path: ['a'], data: new Uint8Array(40_000).fill(7) }];
+    const v2 = buildV2Torrent({ name: 'v2', pieceLength: 16_384, files });
+    const data = encode({ info: v2.info, 'piece layers': v2.pieceLayers });
+    await expect(session.addTorrent({ source: { kind: 'torrent', data }, paused: true })).rejects.toMatchObject({ code: 'unsupported-torrent', message: v2OnlyMessage });
+    const hybrid = buildV2Torrent({ name: 'hybrid', pieceLength: 16_384, files, hybrid: true });
+    const added = await session.addTorrent({ source: { kind: 'torrent', data: encode({ info: hybrid.info, 'piece layers': hybrid.pieceLayers }) }, paused: true });
+    expect(added.name).toBe('hybrid');
   });
 
   it('refuses a save folder that is not absolute, and unknown torrents', async () => {

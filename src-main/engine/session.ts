@@ -7,6 +7,7 @@ import { skeyLookup } from './mse/receiver';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrentFrom } from './metainfo/load-torrent';
+import { v2OnlyMessage } from './metainfo/parse-torrent';
 import { preview } from './metainfo/preview';
 import type { SavedMagnet } from './persistence/saved-session';
 import { restoredSettings, SessionPersistence } from './session-persistence';
@@ -157,6 +158,9 @@ export class Session implements EngineApi {
   async addTorrent(input: CommandInput<'addTorrent'>): Promise<CommandOutput<'addTorrent'>> {
     if (input.source.kind === 'magnet') return this.#addMagnet(parseMagnet(input.source.uri), input);
     const metainfo = parseTorrentFrom(input.source.data, input.source.fileName);
+    // Until storage verifies pieces by their Merkle trees, a v2-only torrent could never finish;
+    // hybrids are verified by their v1 piece hashes meanwhile.
+    if (metainfo.version === 'v2') throw new ShoalError('unsupported-torrent', v2OnlyMessage);
     if (this.#torrents.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
     const savePath = await prepareSaveFolder(input.savePath ?? this.#settings.downloadDir, metainfo);
     const torrent = this.#create({ metainfo, savePath });

@@ -33,6 +33,7 @@ export function buildTorrent(spec: {
     pieceHashes.set(createHash('sha1').update(content.subarray(i * spec.pieceLength, (i + 1) * spec.pieceLength)).digest(), i * 20);
   }
   const metainfo: Metainfo = {
+    version: 'v1',
     infoHash: new Uint8Array(20),
     infoHashHex: '0'.repeat(40),
     infoBytes: new Uint8Array(0),

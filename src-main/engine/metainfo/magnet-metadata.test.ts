@@ -33,7 +33,7 @@ describe('metainfoFromMagnet', () => {
   });
 
   it("checks a hybrid's metadata against both hashes of its magnet (btih and btmh)", () => {
-    const info: Uint8Array = bencode.encode({ length: 5, 'meta version': 2, name: 'a', 'piece length': 16_384, pieces: new Uint8Array(20), 'file tree': { a: { '': { length: 5 } } } });
+    const info: Uint8Array = bencode.encode({ length: 5, 'meta version': 2, name: 'a', 'piece length': 16_384, pieces: new Uint8Array(20), 'file tree': { a: { '': { length: 5, 'pieces root': new Uint8Array(32) } } } });
     const v1 = createHash('sha1').update(info).digest('hex');
     const v2 = createHash('sha256').update(info).digest('hex');
     expect(metainfoFromMagnet(parseMagnet(`magnet:?xt=urn:btih:${v1}&xt=urn:btmh:1220${v2}`), info).infoHashHex).toBe(v1);

@@ -17,7 +17,8 @@ export function metainfoFromMagnet(magnet: Magnet, infoBytes: Uint8Array): Metai
   wrapped.set(prefix);
   wrapped.set(infoBytes, prefix.length);
   wrapped.set(suffix, prefix.length + infoBytes.length);
-  const parsed = parseTorrent(wrapped, magnet.name !== undefined ? { fallbackName: magnet.name } : {});
+  // Piece layers live outside the info dictionary: a v2 torrent's come from peers later.
+  const parsed = parseTorrent(wrapped, { pieceLayersLater: true, ...(magnet.name !== undefined && { fallbackName: magnet.name }) });
   // The wrapper must hold exactly one value: the bytes received, no more.
   if (parsed.infoBytes.length !== infoBytes.length || parsed.infoHashHex !== magnet.infoHashHex) {
     throw new ShoalError('protocol', `The metadata received for ${magnet.infoHashHex} does not match its info-hash.`);

@@ -2,7 +2,7 @@ import bencode from 'bencode';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
-import { parseTorrent, v2OnlyMessage } from './parse-torrent';
+import { parseTorrent } from './parse-torrent';
 import { readManifest, readTorrent } from '../../testing/shared-fixtures';
 
 const enc = (value: unknown): Uint8Array => bencode.encode(value);
@@ -117,11 +117,6 @@ describe('parseTorrent reads what BEP 3, 12, 19 and 27 allow', () => {
     expect(m.infoHashHex).toBe(createHash('sha1').update(info).digest('hex'));
     expect(m.infoHashHex).not.toBe(createHash('sha1').update(enc(bencode.decode(Buffer.from(info)))).digest('hex'));
   });
-
-  it('loads hybrid v1/v2 torrents through their v1 part', () => {
-    const m = parseTorrent(single({ 'meta version': 2, 'file tree': { 'a.bin': { '': { length: 40_000 } } } }, { 'piece layers': {} }));
-    expect(m.length).toBe(40_000);
-  });
 });
 
 describe('parseTorrent refuses malformed torrents with a sentence that names the problem', () => {
@@ -160,14 +155,6 @@ describe('parseTorrent refuses malformed torrents with a sentence that names the
       expect(err.message).toMatch(/^Invalid torrent: .+\.$/);
     });
   }
-
-  it('refuses v2-only torrents with the agreed sentence', () => {
-    const v2 = enc({ info: { name: 'a', 'meta version': 2, 'piece length': 16_384, 'file tree': { a: { '': { length: 1 } } } } });
-    const err = refusal(v2);
-    expect(err.code).toBe('unsupported-torrent');
-    expect(err.message).toBe(v2OnlyMessage);
-    expect(v2OnlyMessage).toBe('BitTorrent v2-only torrents are not supported yet');
-  });
 
   it('refuses unknown meta versions', () => {
     const err = refusal(single({ 'meta version': 3 }));

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ShoalError } from '../../../src-shared/errors';
 import { asText, bdecodeDetailed, BencodeError, isDict, type BDict, type BencodeLimits, type BValue, type Decoded } from '../bencode';
-import type { Metainfo, TorrentFile } from './metainfo';
+import { checkV2PieceLength, invalid, pieceLayersOf, readFileTree } from './file-tree';
+import type { Metainfo, MetaVersion, TorrentFile } from './metainfo';
 import { makePathsUnique, sanitizeComponent, sanitizePath } from './sanitize-path';
+import { agreeHybrid, v2PieceCount, v2RawFiles, withPieceLayers, type RawFile } from './v2-layout';
 
 export interface ParseTorrentOptions {
   /**
@@ -11,6 +13,11 @@ export interface ParseTorrentOptions {
    * it the name is the info-hash in hex. Either way the info-hash stays that of the original bytes.
    */
   readonly fallbackName?: string;
+  /**
+   * A v2 torrent must carry the piece layers of its files longer than a piece (BEP 52), except
+   * when its info dictionary came from peers (BEP 9): then they come later, from peers too.
+   */
+  readonly pieceLayersLater?: boolean;
 }
 
 export const v2OnlyMessage = 'BitTorrent v2-only torrents are not supported yet';
@@ -40,10 +47,6 @@ export const maxPieceLength = 256 * 1024 * 1024;
 // A 1 ms timestamp is ~1e12 while seconds stay below 1e11 until the year 5138.
 const millisecondsThreshold = 1e11;
 
-function invalid(sentence: string): never {
-  throw new ShoalError('invalid-torrent', `Invalid torrent: ${sentence}.`);
-}
-
 /**
  * Unsorted keys are accepted because real torrents have them; the info-hash is taken from the
  * original bytes of `info` anyway.
@@ -58,7 +61,7 @@ function decodeTorrent(bytes: Uint8Array): Decoded {
   }
 }
 
-/** Decodes and validates a .torrent file (BEP 3, 12, 19, 27, 47; hybrid v1/v2 through its v1 part). */
+/** Decodes and validates a .torrent file (BEP 3, 12, 19, 27, 47, 52: v1, v2 and hybrid). */
 export function parseTorrent(input: Uint8Array, options: ParseTorrentOptions = {}): Metainfo {
   // A plain view, so a Metainfo holds the same kind of bytes whether a Buffer or not was given.
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
@@ -69,33 +72,44 @@ export function parseTorrent(input: Uint8Array, options: ParseTorrentOptions = {
   if (info === undefined || !span) invalid('it has no info dictionary');
   if (!isDict(info)) invalid('its info is not a dictionary');
 
-  checkVersion(info);
+  const version = checkVersion(info);
   const infoBytes = bytes.slice(span.start, span.end);
-  const infoHash = new Uint8Array(createHash('sha1').update(infoBytes).digest());
+  const infoHashV2 = version === 'v1' ? undefined : new Uint8Array(createHash('sha256').update(infoBytes).digest());
+  // A v2-only torrent goes by its SHA-256 cut to 20 bytes wherever 20 bytes are expected (BEP 52).
+  const infoHash = infoHashV2 && version === 'v2' ? infoHashV2.slice(0, 20) : new Uint8Array(createHash('sha1').update(infoBytes).digest());
   const infoHashHex = Buffer.from(infoHash).toString('hex');
 
   const pieceLength = info.get('piece length');
   if (typeof pieceLength !== 'number') invalid("its info has no 'piece length' integer");
   if (pieceLength <= 0) invalid(`its piece length ${pieceLength} is not positive`);
   if (pieceLength > maxPieceLength) invalid(`its piece length ${pieceLength} is larger than 256 MiB`);
+  const tree = version === 'v1' ? undefined : readFileTree(info.get('file tree'));
+  if (tree) checkV2PieceLength(pieceLength);
 
+  const rawName = asText(info.get('name')) ?? '';
+  // A v2-only torrent of one file is named by that file (BEP 52); a name that differs makes a folder.
+  const single = tree && version === 'v2' && tree.length === 1 && tree[0]!.parts.length === 1 && (rawName === '' || rawName === tree[0]!.parts[0]);
   const name =
-    sanitizeComponent(asText(info.get('name')) ?? '') ??
+    sanitizeComponent(single ? tree[0]!.parts[0]! : rawName) ??
     sanitizeComponent(options.fallbackName ?? '') ??
     infoHashHex;
-  const { files, multiFile } = readFiles(info, name);
+  const { raw, multiFile } = version === 'v2' ? { raw: v2RawFiles(tree!, pieceLength), multiFile: !single } : readFiles(info, rawName);
+  let files = layOut(raw, name, multiFile);
   const last = files[files.length - 1]!;
   const length = last.offset + last.length;
   if (length === 0) invalid('its total length is 0');
-
-  const pieceHashes = info.get('pieces');
-  if (!(pieceHashes instanceof Uint8Array)) invalid("its info has no 'pieces' byte string");
-  if (pieceHashes.length % 20 !== 0) {
-    invalid(`its piece hashes are ${pieceHashes.length} bytes long, not a multiple of 20`);
-  }
   const pieceCount = Math.ceil(length / pieceLength);
-  if (pieceHashes.length / 20 !== pieceCount) {
-    invalid(`it has ${pieceHashes.length / 20} piece hashes but its length needs ${pieceCount}`);
+
+  const pieceHashes = version === 'v2' ? new Uint8Array(0) : readPieceHashes(info, pieceCount);
+  if (tree) {
+    if (version === 'hybrid') {
+      const roots = agreeHybrid(raw, tree, pieceLength, pieceCount);
+      files = files.map((f, i) => (roots[i] ? { ...f, piecesRoot: roots[i] } : f));
+    } else if (v2PieceCount(tree, pieceLength) !== pieceCount) {
+      // Only trailing empty files could make these differ, and they add no piece.
+      invalid('its file tree and its piece layout disagree');
+    }
+    files = withPieceLayers(files, pieceLayersOf(root), pieceLength, !options.pieceLayersLater);
   }
 
   const privateFlag = info.get('private');
@@ -104,8 +118,10 @@ export function parseTorrent(input: Uint8Array, options: ParseTorrentOptions = {
   const creationDate = readDate(root.get('creation date'));
   const source = asText(info.get('source'));
   return {
+    version,
     infoHash,
     infoHashHex,
+    ...(infoHashV2 && { infoHashV2 }),
     infoBytes,
     name,
     pieceLength,
@@ -126,39 +142,49 @@ export function parseTorrent(input: Uint8Array, options: ParseTorrentOptions = {
   };
 }
 
-// Hybrid torrents carry a complete v1 description beside the v2 one; we load that part.
-function checkVersion(info: BDict): void {
+/**
+ * BEP 52 says to check `meta version` before anything else. A hybrid carries a complete v1
+ * description beside the v2 one (any v1 key makes it one, and then the v1 part must be whole).
+ */
+function checkVersion(info: BDict): MetaVersion {
   const version = info.get('meta version');
-  const hasV1 = info.get('pieces') !== undefined && (info.get('length') !== undefined || info.get('files') !== undefined);
   if (version === undefined || version === 1) {
-    if (!hasV1 && info.get('file tree') !== undefined) throw new ShoalError('unsupported-torrent', v2OnlyMessage);
-    return;
+    // Without `meta version` 2 a `file tree` is not BEP 52's: ignored, as libtorrent does.
+    if (info.get('pieces') === undefined && info.get('file tree') !== undefined) invalid("its 'file tree' comes without 'meta version' 2");
+    return 'v1';
   }
-  if (version === 2) {
-    if (!hasV1) throw new ShoalError('unsupported-torrent', v2OnlyMessage);
-    return;
-  }
+  if (version === 2) return ['pieces', 'length', 'files'].some((key) => info.has(key)) ? 'hybrid' : 'v2';
   if (typeof version !== 'number') invalid("its 'meta version' is not an integer");
   throw new ShoalError('unsupported-torrent', `This torrent uses BitTorrent meta version ${version}, which is not supported.`);
 }
 
-function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile: boolean } {
+function readPieceHashes(info: BDict, pieceCount: number): Uint8Array {
+  const pieceHashes = info.get('pieces');
+  if (!(pieceHashes instanceof Uint8Array)) invalid("its info has no 'pieces' byte string");
+  if (pieceHashes.length % 20 !== 0) {
+    invalid(`its piece hashes are ${pieceHashes.length} bytes long, not a multiple of 20`);
+  }
+  if (pieceHashes.length / 20 !== pieceCount) {
+    invalid(`it has ${pieceHashes.length / 20} piece hashes but its length needs ${pieceCount}`);
+  }
+  return pieceHashes;
+}
+
+/** The v1 file list as the torrent spells it: one file named `name`, or the `files` list. */
+function readFiles(info: BDict, name: string): { raw: RawFile[]; multiFile: boolean } {
   const single = info.get('length');
   const list = info.get('files');
   if (single !== undefined && list !== undefined) invalid("its info has both 'length' and 'files'");
   if (list === undefined) {
     if (typeof single !== 'number') invalid("its info has neither a 'length' integer nor a 'files' list");
     if (single < 0) invalid('its length is negative');
-    return { files: [{ path: [name], length: single, offset: 0, pad: false }], multiFile: false };
+    return { raw: [{ parts: [name], length: single, pad: false }], multiFile: false };
   }
   if (!Array.isArray(list)) invalid("its 'files' is not a list");
   if (list.length === 0) invalid('its file list is empty');
 
   const nameBytes = Buffer.byteLength(name);
-  const known = new Map<string, string | undefined>();
-  const paths: string[][] = [];
-  const pads: boolean[] = [];
-  const lengths: number[] = [];
+  const raw: RawFile[] = [];
   let total = 0;
   list.forEach((entry, i) => {
     const label = `file ${i + 1}`;
@@ -184,10 +210,23 @@ function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile
       if (s === undefined) invalid(`${label} has a path component that is not a string`);
       return s;
     });
-    paths.push(sanitizePath(parts, known));
-    pads.push(pad);
-    lengths.push(length);
+    raw.push({ parts, length, pad });
   });
+  return { raw, multiFile: true };
+}
+
+/** Sanitized, unique paths and each file's offset in the piece space. */
+function layOut(raw: readonly RawFile[], name: string, multiFile: boolean): TorrentFile[] {
+  if (!multiFile) return [{ path: [name], length: raw[0]!.length, offset: 0, pad: false, ...(raw[0]!.piecesRoot && { piecesRoot: raw[0]!.piecesRoot }) }];
+  const nameBytes = Buffer.byteLength(name);
+  const known = new Map<string, string | undefined>();
+  const paths = raw.map((f) => sanitizePath(f.parts, known));
+  const pads = raw.map((f) => f.pad);
+  let total = 0;
+  for (const f of raw) {
+    total += f.length;
+    if (!Number.isSafeInteger(total)) invalid('its total length is too large');
+  }
   makePathsUnique(paths, pads);
   // Renaming can add a few bytes (" (1)", a leading '_'): the final paths are measured too.
   paths.forEach((path, i) => {
@@ -196,13 +235,12 @@ function readFiles(info: BDict, name: string): { files: TorrentFile[]; multiFile
   });
 
   let offset = 0;
-  const files = paths.map((path, i): TorrentFile => {
-    const length = lengths[i]!;
-    const file = { path, length, offset, pad: pads[i]! };
+  return paths.map((path, i): TorrentFile => {
+    const { length, pad, piecesRoot } = raw[i]!;
+    const file = { path, length, offset, pad, ...(piecesRoot && { piecesRoot }) };
     offset += length;
     return file;
   });
-  return { files, multiFile: true };
 }
 
 function tooLong(label: string, bytes: number): never {

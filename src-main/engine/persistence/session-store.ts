@@ -134,7 +134,8 @@ export class SessionStore {
       throw new ShoalError('invalid-input', `The saved torrent ${hash} could not be restored (${reason(err)}); its state was kept as ${await setAside(statePath)}.`);
     }
     try {
-      metainfo = parseTorrent(torrentBytes);
+      // A torrent from a magnet may be saved before peers sent all its piece layers (BEP 52).
+      metainfo = parseTorrent(torrentBytes, { pieceLayersLater: true });
       if (metainfo.infoHashHex !== hash) throw new ShoalError('invalid-torrent', `it is the torrent ${metainfo.infoHashHex}`);
     } catch (err) {
       throw new ShoalError('invalid-torrent', `The saved torrent ${hash} could not be restored (${reason(err)}); its .torrent was kept as ${await setAside(torrentPath)}.`);

@@ -42,6 +42,7 @@ describe('storage throughput (256 MiB, 16 KiB blocks)', () => {
     { path: ['part2.bin'], length: total - (100 * MiB + 12345), offset: 100 * MiB + 12345, pad: false },
   ];
   const metainfo: Metainfo = {
+    version: 'v1',
     infoHash: new Uint8Array(20),
     infoHashHex: '0'.repeat(40),
     infoBytes: new Uint8Array(0),
