@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { infoNoticeMs } from './components/Notices';
+import { createShoalStore } from './store/store';
 import { FakeApi } from './testing/fake-api';
 import { defaultSettings, renderApp } from './testing/render-app';
 import { hashOf, summary } from './testing/torrents';
@@ -322,10 +323,34 @@ describe('embedded tracker', () => {
 
 describe('connection', () => {
   it('reports connected after the first full snapshot', async () => {
-    const app = await renderApp();
+    const app = await renderApp(undefined, createShoalStore());
     expect(screen.getByText('Connecting…')).toBeTruthy();
     app.emit('torrents', { full: true, changed: [], removed: [] });
     await waitFor(() => expect(screen.getByText('Connected')).toBeTruthy());
     expect(screen.getByText('No torrents yet')).toBeTruthy();
+  });
+});
+
+describe('a dropped connection', () => {
+  it('says so in a banner, greys the figures and turns the actions off until the engine is back', async () => {
+    const store = createShoalStore();
+    const app = await renderApp(undefined, store);
+    expect(screen.getByRole('status').textContent).toBe('Connecting to Shoal…');
+    app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha' })], removed: [] });
+    app.emit('stats', { downRate: 1024, upRate: 0, connectedPeers: 1, freeSpace: null, downloadDir: '/d', altSpeedActive: false });
+    fireEvent.mouseDown(screen.getAllByRole('row').find((r) => r.textContent?.includes('alpha'))!);
+    const pause = screen.getByRole('button', { name: 'Pause' });
+    expect((pause as HTMLButtonElement).disabled).toBe(false);
+    act(() => store.getState().setConnected(false));
+    expect(screen.getByRole('alert').textContent).toContain('The connection to Shoal was lost.');
+    expect(document.querySelector('.app')!.classList.contains('offline')).toBe(true);
+    expect((pause as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: /Add torrent/ }) as HTMLButtonElement).disabled).toBe(true);
+    // Space on the list would pause: nothing goes to the engine while it is away.
+    fireEvent.keyDown(screen.getByRole('grid', { name: 'Torrents' }), { key: ' ' });
+    expect(app.api.callsOf('pause')).toEqual([]);
+    app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha' })], removed: [] });
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect((pause as HTMLButtonElement).disabled).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { bindStore } from './store/bind-store';
 import type { ShoalApi } from './api/contract';
 import { AddFlow } from './components/add/AddFlow';
 import { ConfirmRemove } from './components/ConfirmRemove';
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { DetailPanel } from './components/detail/DetailPanel';
 import { DropZone } from './components/DropZone';
 import { TorrentList } from './components/list/TorrentList';
@@ -33,6 +34,22 @@ export interface AppProps {
   menu?: MenuSource;
 }
 
+/** The shell; `offline` greys what is on screen while the engine is not connected. */
+function Shell() {
+  const connected = useShoal((s) => s.connected);
+  return (
+    <div className={connected ? 'app' : 'app offline'}>
+      <Toolbar />
+      <ConnectionBanner />
+      <main className="main">
+        <TorrentList />
+        <DetailPanel />
+      </main>
+      <StatusBar />
+    </div>
+  );
+}
+
 export function App({ api, store: given, menu }: AppProps) {
   const [store] = useState(() => given ?? createShoalStore());
   useEffect(() => bindStore(api, store), [api, store]);
@@ -41,14 +58,7 @@ export function App({ api, store: given, menu }: AppProps) {
       <StoreContext.Provider value={store}>
         <ThemeRoot />
         <AddFlow shortcuts={menu === undefined}>
-          <div className="app">
-            <Toolbar />
-            <main className="main">
-              <TorrentList />
-              <DetailPanel />
-            </main>
-            <StatusBar />
-          </div>
+          <Shell />
           <Notices />
           <DropZone />
           <ConfirmRemove />

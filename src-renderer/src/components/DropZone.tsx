@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useShoalStore } from '../store/store';
 import { findMagnet } from './add/add-source';
 import { useAdd } from './add/AddFlow';
+import { dialogOpen } from './Dialog';
 
 /** The whole window accepts dropped .torrent files and magnet text; an overlay shows while dragging. */
 export function DropZone() {
@@ -16,7 +17,7 @@ export function DropZone() {
       return types.includes('Files') || types.includes('text/uri-list') || types.includes('text/plain');
     };
     const onEnter = (e: DragEvent) => {
-      if (!carriesDroppable(e)) return;
+      if (!carriesDroppable(e) || dialogOpen()) return;
       e.preventDefault();
       depth.current++;
       setActive(true);
@@ -37,6 +38,11 @@ export function DropZone() {
       setActive(false);
       const dt = e.dataTransfer;
       if (!dt) return;
+      if (dialogOpen()) {
+        // One dialog at a time: the drop would open another over it.
+        store.getState().reportError('Close the open dialog first, then drop again.');
+        return;
+      }
       const files = [...dt.files];
       if (files.length > 0) {
         void add.addFiles(files);

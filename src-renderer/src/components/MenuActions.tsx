@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { MenuAction } from '../global';
 import { useShoalStore } from '../store/store';
 import { useAdd } from './add/AddFlow';
+import { dialogOpen } from './Dialog';
 import { useTorrentActions } from './use-torrent-actions';
 
 export type MenuSource = (handler: (action: MenuAction) => void) => () => void;
@@ -14,6 +15,8 @@ export function MenuActions({ source }: { source: MenuSource }) {
   useEffect(
     () =>
       source((action) => {
+        // One dialog at a time: a menu command waits until the open one closes.
+        if (dialogOpen()) return;
         if (action === 'add-magnet') add.openMagnetDialog();
         else if (action === 'open-settings') store.getState().setSettingsOpen(true);
         else if (action === 'remove-selected') actions.askRemove();

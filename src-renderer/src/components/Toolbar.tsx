@@ -16,7 +16,8 @@ export function Toolbar() {
   const add = useAdd();
   const actions = useTorrentActions();
   const store = useShoalStore();
-  const hasSelection = useShoal((s) => s.selection.selected.size > 0);
+  const connected = useShoal((s) => s.connected);
+  const hasSelection = useShoal((s) => s.selection.selected.size > 0 && s.connected);
   const filter = useShoal((s) => s.filter);
   const counts = useShoal((s) => s.counts);
 
@@ -27,11 +28,11 @@ export function Toolbar() {
         Shoal
       </div>
       <div className="group" role="toolbar" aria-label="Torrent actions">
-        <button type="button" className="primary" onClick={add.chooseFile} title="Add torrent file (Ctrl+O)">
+        <button type="button" className="primary" onClick={add.chooseFile} disabled={!connected} title="Add torrent file (Ctrl+O)">
           <span aria-hidden="true">+ </span>
           Add torrent
         </button>
-        <button type="button" onClick={add.openMagnetDialog} title="Add magnet link (Ctrl+U)">
+        <button type="button" onClick={add.openMagnetDialog} disabled={!connected} title="Add magnet link (Ctrl+U)">
           Add magnet
         </button>
         <span className="sep" />
@@ -78,7 +79,7 @@ export function Toolbar() {
         value={filter.text}
         onChange={(e) => store.getState().setFilter({ ...store.getState().filter, text: e.target.value })}
       />
-      <button type="button" onClick={() => store.getState().setSettingsOpen(true)} title="Settings (Ctrl+,)">
+      <button type="button" onClick={() => store.getState().setSettingsOpen(true)} disabled={!connected} title="Settings (Ctrl+,)">
         <span aria-hidden="true">⚙ </span>
         Settings
       </button>

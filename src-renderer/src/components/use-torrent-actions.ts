@@ -25,10 +25,12 @@ export function useTorrentActions(): TorrentActions {
   const store = useShoalStore();
   const run = useCommand();
   return useMemo(() => {
-    const selected = () => [...store.getState().selection.selected];
+    // While the engine is away nothing is acted on: the banner says so, and the buttons are off.
+    const selected = () => (store.getState().connected ? [...store.getState().selection.selected] : []);
     /** The selection in list order, so moves keep the order the user sees. */
     const selectedInOrder = () => {
-      const { selection, visible } = store.getState();
+      const { selection, visible, connected } = store.getState();
+      if (!connected) return [];
       const shown = visible.filter((id) => selection.selected.has(id));
       // Selected rows hidden by the filter still count, after the shown ones.
       return shown.length === selection.selected.size ? shown : [...new Set([...shown, ...selection.selected])];

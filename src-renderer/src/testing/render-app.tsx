@@ -2,6 +2,7 @@
 import { act, fireEvent, render, screen, type RenderResult } from '@testing-library/react';
 import { App } from '../App';
 import { defaultLimitSettings, type EventName, type EventPayload, type Settings } from '../api/contract';
+import { createShoalStore, type ShoalStore } from '../store/store';
 import { FakeApi } from './fake-api';
 import { summary } from './torrents';
 
@@ -16,9 +17,10 @@ export interface Rendered extends RenderResult {
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
 }
 
-export async function renderApp(api = new FakeApi()): Promise<Rendered> {
+/** `store`: by default one already connected to the engine, as the app is once the list arrived. */
+export async function renderApp(api = new FakeApi(), store: ShoalStore = createShoalStore({ connected: true })): Promise<Rendered> {
   if (!api.answers('getSettings')) api.respond('getSettings', () => defaultSettings);
-  const result = render(<App api={api} />);
+  const result = render(<App api={api} store={store} />);
   // Let getSettings resolve.
   await act(async () => {});
   return {

@@ -3,6 +3,7 @@ import { errorMessage, useApi } from '../../api/api-context';
 import { useShoalStore } from '../../store/store';
 import { AddDialog, type Preview } from './AddDialog';
 import { isTorrentFileName, maxTorrentFileBytes, type AddSource } from './add-source';
+import { dialogOpen } from '../Dialog';
 import { MagnetDialog } from './MagnetDialog';
 
 export interface AddActions {
@@ -91,7 +92,9 @@ export function AddFlow({ children, shortcuts }: AddFlowProps) {
     () => ({
       chooseFile: () => inputRef.current?.click(),
       addFiles,
-      openMagnetDialog: () => setMagnetOpen(true),
+      openMagnetDialog: () => {
+        if (!dialogOpen()) setMagnetOpen(true);
+      },
       addMagnet,
     }),
     [addFiles, addMagnet],
@@ -100,7 +103,7 @@ export function AddFlow({ children, shortcuts }: AddFlowProps) {
   useEffect(() => {
     if (!shortcuts) return;
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || dialogOpen()) return;
       const key = e.key.toLowerCase();
       if (key === 'o') {
         e.preventDefault();
@@ -132,7 +135,8 @@ export function AddFlow({ children, shortcuts }: AddFlowProps) {
         }}
       />
       {magnetOpen && <MagnetDialog onSubmit={addMagnet} onClose={() => setMagnetOpen(false)} />}
-      {current && <AddDialog key={current.key} source={current.source} preview={current.preview} onDone={() => setQueue((q) => q.slice(1))} />}
+      {/* One dialog at a time: a file dropped meanwhile waits for the magnet dialog to close. */}
+      {current && !magnetOpen && <AddDialog key={current.key} source={current.source} preview={current.preview} onDone={() => setQueue((q) => q.slice(1))} />}
     </AddContext.Provider>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { errorMessage, useApi } from '../../api/api-context';
 import type { EncryptionMode, Settings, Theme } from '../../api/contract';
 import { useShoal, useShoalStore } from '../../store/store';
-import { Dialog } from '../Dialog';
+import { Dialog, dialogOpen } from '../Dialog';
 import { InlineError } from '../InlineError';
 import { CheckField, RateField, SelectField, ShareLimitsFields, TextField } from './fields';
 import { changedSettings, parseSettingsDraft, settingsDraft, type SettingsDraft } from './settings-form';
@@ -38,7 +38,7 @@ export function SettingsDialog({ shortcut }: { shortcut: boolean }) {
   useEffect(() => {
     if (!shortcut) return;
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key === ',') {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key === ',' && !dialogOpen()) {
         e.preventDefault();
         store.getState().setSettingsOpen(true);
       }

@@ -1,0 +1,21 @@
+import { useShoal } from '../store/store';
+
+/**
+ * Says, above everything, that the engine is not connected: first while connecting, then, once it
+ * was connected, that the figures shown are from before it dropped and actions wait for it.
+ */
+export function ConnectionBanner() {
+  const connected = useShoal((s) => s.connected);
+  // Stats arrive only from a live engine: having some means the connection was there and dropped.
+  const wasConnected = useShoal((s) => s.stats !== null);
+  if (connected) return null;
+  return wasConnected ? (
+    <div className="banner offline" role="alert">
+      <strong>The connection to Shoal was lost.</strong> Reconnecting… The figures below are from before it dropped, and actions are off until it is back.
+    </div>
+  ) : (
+    <div className="banner" role="status">
+      Connecting to Shoal…
+    </div>
+  );
+}
