@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { defaultLimitSettings, PROTOCOL_VERSION, type CommandInput, type EncryptionMode, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type SpeedLimit, type TorrentSummary } from '../../src-shared/contract';
+import type { StreamSource } from '../engine/stream/stream-source';
+import { defaultLimitSettings, PROTOCOL_VERSION, type CommandInput, type CommandOutput, type FileInfo, type EncryptionMode, type EventPayload, type GeneralInfo, type ShareLimits, type ShoalApi, type SpeedLimit, type TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { startEngineInProcess } from '../host/engine-in-process';
 import type { EngineConnection } from '../host/engine-supervisor';
@@ -110,6 +111,32 @@ export class EngineSession {
       await engine.stop();
       throw err;
     }
+  }
+
+  /** The engine's files for HTTP streams. */
+  get streams(): StreamSource {
+    const streams = this.#engine.streams;
+    if (!streams) throw new ShoalError('internal', 'this engine streams no files');
+    return streams;
+  }
+
+  /** The torrent's files, once its metadata is known (a magnet's arrives from peers first). */
+  async files(): Promise<FileInfo[]> {
+    await this.until((row) => row.state !== 'metadata');
+    const files = new Promise<FileInfo[]>((resolveFiles) => {
+      const off = this.#api.on('detail', (detail) => {
+        if (detail.infoHash !== this.infoHash || !detail.files) return;
+        off();
+        resolveFiles(detail.files);
+      });
+    });
+    await this.#api.invoke('subscribe', { infoHash: this.infoHash, tab: 'files' });
+    return files;
+  }
+
+  /** A file's stream: its capability path (see the `streamFile` command). */
+  streamFile(fileIndex: number): Promise<CommandOutput<'streamFile'>> {
+    return this.#api.invoke('streamFile', { infoHash: this.infoHash, fileIndex });
   }
 
   /** Bytes downloaded by this run (0 when the data was complete before it began). */

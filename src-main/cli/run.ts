@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<Command>> = {
   info: () => import('./info').then((m) => m.command),
   tracker: () => import('./tracker').then((m) => m.command),
   serve: () => import('./serve').then((m) => m.command),
+  stream: () => import('./stream').then((m) => m.command),
 };
 
 const usage = `usage: shoal <command> [options]

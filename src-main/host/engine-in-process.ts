@@ -26,6 +26,7 @@ export async function startEngineInProcess(data: EngineWorkerData): Promise<Engi
   let stopping: Promise<void> | undefined;
   return {
     api,
+    streams: session.streams,
     exited,
     stop() {
       stopping ??= (async () => {

@@ -9,6 +9,7 @@ import { securityHeaders } from './security-headers';
 import { sendStaticFile } from './static-files';
 import type { StreamSource, StreamTarget } from '../engine/stream/stream-source';
 import { sendStream } from '../host/stream-response';
+import { capabilityOf } from '../host/stream-server';
 
 export interface ServeServerOptions {
   host: string;
@@ -89,8 +90,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     const headers = securityHeaders(host);
     const plain = { ...headers, 'Content-Type': 'text/plain; charset=utf-8' };
     // A capability address is its own credential: external players carry no cookie.
-    const capability = /^\/stream\/cap\/([A-Za-z0-9_-]{1,100})(?:\/[^/]*)?$/.exec(url.pathname);
-    if (capability) return stream(request, response, { capability: capability[1]! }, headers);
+    const capability = capabilityOf(url.pathname);
+    if (capability !== null) return stream(request, response, { capability }, headers);
     const credential = authorize(request, url);
     if (credential !== null && typeof credential === 'object') {
       response.writeHead(429, { ...plain, 'Retry-After': retryAfter(credential.waitMs) }).end('too many wrong tokens: wait before trying again\n');
