@@ -1,11 +1,13 @@
 // Issue #18's everyday actions through `shoal serve` in Chromium, as a user would do them: one
 // serve and one seeding torrent shared by the tests, which run in order.
 import { expect, test, type Page } from '@playwright/test';
+import { execFile } from 'node:child_process';
 import { cp, mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { stopAll, tempDir } from '../src-main/testing/processes';
 import { startRecordingTracker, type RecordingTracker } from '../src-main/testing/recording-tracker';
-import { fixtures, row, run, startServe, token, type Serve } from './support';
+import { cli, fixtures, row, run, startServe, token, type Serve } from './support';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -18,7 +20,9 @@ test.beforeAll(async () => {
   const downloads = join(work.path, 'downloads');
   await mkdir(downloads);
   await cp(join(fixtures, 'alice.txt'), join(downloads, 'alice.txt'));
+  await cp(join(fixtures, 'folder'), join(downloads, 'folder'), { recursive: true });
   await run(['create', join(downloads, 'alice.txt'), '-o', join(work.path, 'alice.torrent')]);
+  await run(['create', join(downloads, 'folder'), '-o', join(work.path, 'folder.torrent')]);
   recorder = await startRecordingTracker();
   serve = await startServe({ downloadDir: downloads, stateDir: join(work.path, 'state') });
 });
@@ -73,4 +77,33 @@ test('adds a tracker, reannounces, keeps it across a restart, and removes it; th
   await panel.getByRole('button', { name: `Remove tracker ${recorder.url}` }).click();
   await expect(table).not.toContainText(recorder.url, { timeout: 10_000 });
   await expect.poll(() => events().at(-1), { timeout: 15_000 }).toBe('stopped');
+});
+
+test('force starts a queued torrent past the queue limit, still forced after a restart; copies its magnet link, which shoal info reads', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await open(page);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByRole('textbox', { name: 'Max active seeds' }).fill('1');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings).toHaveCount(0);
+
+  await addTorrentFile(page, join(work.path, 'folder.torrent'));
+  const folder = row(page, 'folder');
+  await expect(folder).toContainText(/queued/i, { timeout: 30_000 });
+  await folder.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Force start' }).click();
+  await expect(folder).toContainText('Seeding (forced)', { timeout: 30_000 });
+  await expect(row(page, 'alice.txt')).toContainText(/seeding/i);
+
+  await serve.restart();
+  await open(page);
+  await expect(row(page, 'folder')).toContainText('Seeding (forced)', { timeout: 30_000 });
+
+  await row(page, 'folder').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Copy magnet link' }).click();
+  const magnet = await page.evaluate(() => navigator.clipboard.readText());
+  expect(magnet).toMatch(/^magnet:\?xt=urn:btih:[0-9a-f]{40}/);
+  const { stdout } = await promisify(execFile)(process.execPath, [cli, 'info', magnet]);
+  expect(stdout).toContain('folder');
 });

@@ -19,8 +19,8 @@ export interface SessionPersistenceOptions {
 /** What a save takes from the running session. */
 export interface LiveSession {
   readonly settings: Settings;
-  /** In queue order, which restoring keeps; each with the share limits a hand resume waived. */
-  readonly torrents: readonly { readonly torrent: Torrent; readonly waived: ShareLimits | undefined }[];
+  /** In queue order, which restoring keeps; each with the share limits a hand resume waived, and whether it was force started. */
+  readonly torrents: readonly { readonly torrent: Torrent; readonly waived: ShareLimits | undefined; readonly forced: boolean }[];
   /** Torrents added from magnet links that are still fetching their metadata. */
   readonly magnets: readonly Torrent[];
 }
@@ -135,7 +135,7 @@ export class SessionPersistence {
 
   async #snapshot(live: LiveSession): Promise<SessionSnapshot> {
     const entries: SessionSnapshot['entries'][number][] = [];
-    for (const { torrent, waived } of live.torrents) entries.push({ kind: 'torrent', record: await torrentRecord(torrent, waived), metainfo: torrent.metainfo });
+    for (const { torrent, waived, forced } of live.torrents) entries.push({ kind: 'torrent', record: await torrentRecord(torrent, waived, forced), metainfo: torrent.metainfo });
     for (const f of live.magnets) entries.push(magnetRecord(f));
     entries.push(...this.#unrestored);
     return { settings: live.settings, entries };

@@ -100,6 +100,20 @@ describe('Session queue', () => {
     await until(rows, [a!, b!], 'downloading,downloading');
   });
 
+  it('force starts a queued torrent past the limits without taking a slot, until it is resumed normally', async () => {
+    await session.setSettings({ queue: { maxActiveDownloads: 1, maxActiveSeeds: 5, maxActiveTorrents: 8, stalledMinutes: 0 } });
+    const rows = followRows();
+    const [a, b, c] = await addTorrents(3);
+    await until(rows, [a!, b!, c!], 'downloading,queued,queued');
+    await session.forceStart({ infoHashes: [c!] });
+    await until(rows, [a!, b!, c!], 'downloading,queued,downloading');
+    expect(rows.get(c!)?.forced).toBe(true);
+    expect(rows.get(a!)?.forced).toBeUndefined();
+    await session.resume({ infoHashes: [c!] });
+    await until(rows, [a!, b!, c!], 'downloading,queued,queued');
+    await waitFor('the forced mark to go', () => (rows.get(c!)?.forced === undefined ? true : undefined), 5000, 20);
+  });
+
   it('refuses to move a torrent it does not have', async () => {
     await expect(session.moveInQueue({ infoHashes: ['0'.repeat(40)], to: 'top' })).rejects.toMatchObject({ code: 'not-found' });
   });

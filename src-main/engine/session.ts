@@ -73,7 +73,16 @@ export class Session implements EngineApi {
     shareLimitReached: (t, action) => this.#onShareLimitReached(t, action),
     stalledChanged: (t) => this.#feed.mark(t.infoHash),
   });
-  readonly #actions = new TorrentActions({ find: (h) => this.#find(h), findAny: (h) => this.#findAny(h), changed: () => this.#persist?.soon() });
+  readonly #actions = new TorrentActions({
+    find: (h) => this.#find(h),
+    findAny: (h) => this.#findAny(h),
+    changed: () => this.#persist?.soon(),
+    forceStart: (t) => {
+      this.#policy.forceStart(t);
+      this.#feed.mark(t.infoHash);
+    },
+    settle: () => this.#settle(),
+  });
   /** The saved session; absent when nothing is saved. */
   #persist: SessionPersistence | undefined;
   /** Around a recheck or a move of a torrent's data. */
@@ -192,6 +201,7 @@ export class Session implements EngineApi {
       // A magnet fetching its metadata is outside the queue until its metadata arrives.
       if (t.hasMetainfo) this.#policy.resumedByHand(t);
       else void t.start();
+      this.#feed.mark(t.infoHash); // a forced one is forced no more
     }
     this.#settle();
     return {};
@@ -247,6 +257,8 @@ export class Session implements EngineApi {
 
   readonly setTrackers = (input: CommandInput<'setTrackers'>) => this.#actions.setTrackers(input);
   readonly reannounce = (input: CommandInput<'reannounce'>) => this.#actions.reannounce(input);
+  readonly forceStart = (input: CommandInput<'forceStart'>) => this.#actions.forceStart(input);
+  readonly getMagnetLinks = (input: CommandInput<'getMagnetLinks'>) => this.#actions.getMagnetLinks(input);
 
   async subscribe(input: CommandInput<'subscribe'>): Promise<CommandOutput<'subscribe'>> {
     this.#status.subscribe(input.infoHash, input.tab);
@@ -307,6 +319,7 @@ export class Session implements EngineApi {
         const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#create({ metainfo, savePath, ...restored }));
         if (entry.record.limitsWaived) this.#policy.restoreWaiver(torrent.infoHash, entry.record.limitsWaived);
         this.#admit(torrent, !entry.record.paused);
+        if (entry.record.forced) this.#policy.restoreForced(torrent.infoHash);
       },
       magnet: (entry) => this.#restoreMagnet(entry),
     });

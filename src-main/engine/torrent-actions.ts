@@ -8,11 +8,15 @@ export interface TorrentActionHooks {
   findAny(infoHashes: readonly string[]): Torrent[];
   /** Something saved with the session changed. */
   changed(): void;
+  /** The queue lets this torrent run whatever its limits. */
+  forceStart(t: Torrent): void;
+  /** Torrents came, went or changed state: the queue, the list and the saved session follow. */
+  settle(): void;
 }
 
 /**
  * The everyday commands on torrents that need nothing of the session but the torrents
- * themselves: trackers edited, announces asked for.
+ * themselves: trackers edited, announces asked for, force start, magnet links.
  */
 export class TorrentActions {
   readonly #h: TorrentActionHooks;
@@ -30,5 +34,19 @@ export class TorrentActions {
   async reannounce(input: CommandInput<'reannounce'>): Promise<CommandOutput<'reannounce'>> {
     for (const t of this.#h.findAny(input.infoHashes)) t.announcer.reannounce();
     return {};
+  }
+
+  async forceStart(input: CommandInput<'forceStart'>): Promise<CommandOutput<'forceStart'>> {
+    for (const t of this.#h.findAny(input.infoHashes)) {
+      // A magnet fetching its metadata is outside the queue until its metadata arrives.
+      if (t.hasMetainfo) this.#h.forceStart(t);
+      else void t.start();
+    }
+    this.#h.settle();
+    return {};
+  }
+
+  async getMagnetLinks(input: CommandInput<'getMagnetLinks'>): Promise<CommandOutput<'getMagnetLinks'>> {
+    return { links: this.#h.findAny(input.infoHashes).map((t) => t.magnetLink) };
   }
 }

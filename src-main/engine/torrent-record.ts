@@ -4,7 +4,7 @@ import type { Torrent } from './torrent';
 import { CURRENT_VERSION, type SavedMagnet, type SavedTorrent } from './persistence/saved-session';
 
 /** What is saved of a torrent; persistence/ keeps the format, this joins it to the Torrent. */
-export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | undefined): Promise<SavedTorrent> {
+export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | undefined, forced = false): Promise<SavedTorrent> {
   const resume = await t.resumeData();
   const totals = t.totals;
   return {
@@ -21,6 +21,7 @@ export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | unde
     resume: resume && { have: Buffer.from(resume.have).toString('base64'), files: [...resume.files] },
     ...(t.movingTo !== null ? { movingTo: t.movingTo } : {}),
     ...(limitsWaived ? { limitsWaived } : {}),
+    ...(forced ? { forced } : {}),
     ...(edited(t.announcer.tiers, t.metainfo.trackers) ? { trackers: t.announcer.tiers } : {}),
   };
 }

@@ -31,9 +31,10 @@ function swarmHealth(t: Torrent): SwarmInfo {
 export interface RowMarks {
   readonly stalled: boolean;
   readonly limitReached: boolean;
+  readonly forced: boolean;
 }
 
-const noMarks: RowMarks = { stalled: false, limitReached: false };
+const noMarks: RowMarks = { stalled: false, limitReached: false, forced: false };
 
 export function summary(t: Torrent, queuePosition: number | null = null, marks: RowMarks = noMarks): TorrentSummary {
   if (!t.hasMetainfo) return metadataSummary(t);
@@ -66,6 +67,7 @@ export function summary(t: Torrent, queuePosition: number | null = null, marks: 
     limitReached: marks.limitReached,
     savePath: t.savePath,
     queuePosition,
+    ...(marks.forced ? { forced: true } : {}),
   };
 }
 

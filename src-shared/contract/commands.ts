@@ -86,6 +86,13 @@ export const commands = {
   setTrackers: { input: z.strictObject({ infoHash: infoHashSchema, tiers: trackerTiersSchema }), output: done },
   /** Announces to every tracker of these torrents now, whatever their schedule. */
   reannounce: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
+  /** Starts torrents at once whatever the queue's limits (until paused, or resumed normally). */
+  forceStart: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
+  /** The torrents as magnet links (with their trackers), in the order asked, for "Copy magnet link". */
+  getMagnetLinks: {
+    input: z.strictObject({ infoHashes: infoHashList }),
+    output: z.object({ links: z.array(z.string().max(limits.magnetLength)).max(limits.infoHashes) }),
+  },
   /** Only the selected torrent's open tab streams `detail` events; null stops the stream. */
   subscribe: {
     input: z.strictObject({

@@ -71,6 +71,8 @@ export const torrentSummarySchema = z.object({
   savePath: path,
   /** 1-based place in the session's queue order; null for a torrent outside it. */
   queuePosition: count.nullable(),
+  /** Started with "force start": it runs whatever the queue's limits (absent: not forced). */
+  forced: z.boolean().optional(),
 });
 
 /** Bytes per second each way; 0 means no limit. */

@@ -22,6 +22,8 @@ function engineWith(overrides: Partial<EngineApi>): EngineApi {
     moveStorage: refuse,
     setTrackers: refuse,
     reannounce: refuse,
+    forceStart: refuse,
+    getMagnetLinks: refuse,
     subscribe: refuse,
     getSettings: refuse,
     setSettings: refuse,

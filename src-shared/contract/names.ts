@@ -18,6 +18,8 @@ export const commandNames = [
   'moveStorage',
   'setTrackers',
   'reannounce',
+  'forceStart',
+  'getMagnetLinks',
   'subscribe',
   'getSettings',
   'setSettings',

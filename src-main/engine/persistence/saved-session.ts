@@ -47,6 +47,8 @@ export const savedTorrentSchema = z.object({
   resume: savedResumeSchema.nullable(),
   /** A move to this folder had started and not finished: its partial copy is removed on restore. */
   movingTo: absolutePathSchema.optional(),
+  /** Started with "force start": it runs whatever the queue's limits. */
+  forced: z.literal(true).optional(),
   /** The trackers the user set in place of the metainfo's, tier by tier; absent while unedited. */
   trackers: z.array(z.array(z.string().max(limits.trackerUrlLength)).max(limits.trackers)).max(limits.trackers).optional(),
   /** The user resumed it past these share limits: it seeds on until the limits that apply change. */

@@ -26,6 +26,11 @@ describe('decideQueue', () => {
     expect([...run]).toEqual(['a', 'b', 'c']);
   });
 
+  it('runs a forced torrent whatever the limits, without it taking a slot', () => {
+    const run = decideQueue([down('a'), down('b'), { ...down('f'), forced: true }, down('c')], { ...settings, maxActiveTorrents: 2 });
+    expect([...run]).toEqual(['a', 'b', 'f']);
+  });
+
   it('lets the next waiting torrent in once an earlier one is gone', () => {
     expect(decideQueue([down('a'), down('b'), down('c')], settings).has('c')).toBe(false);
     expect(decideQueue([down('b'), down('c')], settings).has('c')).toBe(true);

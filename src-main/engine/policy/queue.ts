@@ -10,11 +10,13 @@ export interface QueueEntry {
    * Only running torrents can be stalled; a waiting one is never marked so.
    */
   readonly stalled: boolean;
+  /** Started with "force start": runs whatever the limits, taking no slot (qBittorrent's forced torrents). */
+  readonly forced?: boolean;
 }
 
 /**
  * Walks the queue in order, giving each torrent a slot while its kind (downloads, seeds) and
- * the total have room; 0 means no limit. Stalled torrents run without taking a slot.
+ * the total have room; 0 means no limit. Stalled and forced torrents run without taking a slot.
  */
 export function decideQueue(entries: readonly QueueEntry[], settings: QueueSettings): Set<string> {
   const run = new Set<string>();
@@ -22,7 +24,7 @@ export function decideQueue(entries: readonly QueueEntry[], settings: QueueSetti
   let total = 0;
   const room = (used: number, max: number): boolean => max === 0 || used < max;
   for (const entry of entries) {
-    if (entry.stalled) {
+    if (entry.stalled || entry.forced) {
       run.add(entry.id);
       continue;
     }

@@ -63,6 +63,17 @@ export class SessionPolicy<T extends PolicyTorrent> {
     this.#queue.join(t.infoHash);
   }
 
+  /** "Force start": it runs at once whatever the queue's limits, until paused or resumed normally. */
+  forceStart(t: T): void {
+    this.#shareLimits.resumedByHand(t);
+    this.#queue.force(t.infoHash);
+  }
+
+  /** Restores a forced start from the saved session. */
+  restoreForced(infoHash: string): void {
+    this.#queue.force(infoHash);
+  }
+
   /** The torrent left the session; returns the torrents whose place in the queue changed. */
   forget(infoHash: string): string[] {
     this.#activity.forget(infoHash);
@@ -107,16 +118,16 @@ export class SessionPolicy<T extends PolicyTorrent> {
     this.#shareLimits.check(t);
   }
 
-  /** What the list row says beyond the torrent's state: stalled, or paused by its share limits. */
-  marks(t: T): { stalled: boolean; limitReached: boolean } {
-    return { stalled: t.state === 'downloading' && this.#stalled.has(t.infoHash), limitReached: this.#shareLimits.pausedByLimits(t) };
+  /** What the list row says beyond the torrent's state: stalled, paused by its share limits, force started. */
+  marks(t: T): { stalled: boolean; limitReached: boolean; forced: boolean } {
+    return { stalled: t.state === 'downloading' && this.#stalled.has(t.infoHash), limitReached: this.#shareLimits.pausedByLimits(t), forced: this.#queue.isForced(t.infoHash) };
   }
 
-  /** The torrents in the queue's order, each with the share limits a hand resume waived: what a save keeps. */
-  inQueueOrder(): { torrent: T; waived: ShareLimits | undefined }[] {
+  /** The torrents in the queue's order, each with the share limits a hand resume waived and whether it was forced: what a save keeps. */
+  inQueueOrder(): { torrent: T; waived: ShareLimits | undefined; forced: boolean }[] {
     return [...this.#queue.positions().keys()].flatMap((infoHash) => {
       const torrent = this.#o.torrents.get(infoHash);
-      return torrent ? [{ torrent, waived: this.#shareLimits.waived(infoHash) }] : [];
+      return torrent ? [{ torrent, waived: this.#shareLimits.waived(infoHash), forced: this.#queue.isForced(infoHash) }] : [];
     });
   }
 

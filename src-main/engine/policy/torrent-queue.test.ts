@@ -17,4 +17,19 @@ describe('TorrentQueue', () => {
     queue.add('c', true); // already in the order: keeps its place
     expect([...queue.positions()]).toEqual([['c', 1], ['b', 2], ['a', 3]]);
   });
+
+  it('forces a torrent until it leaves or joins again normally', () => {
+    const queue = new TorrentQueue();
+    queue.add('a', false);
+    queue.force('a');
+    expect(queue.isForced('a')).toBe(true);
+    queue.join('a');
+    expect(queue.isForced('a')).toBe(false);
+    queue.force('a');
+    queue.leave('a');
+    expect(queue.isForced('a')).toBe(false);
+    queue.force('a');
+    queue.remove('a');
+    expect(queue.isForced('a')).toBe(false);
+  });
 });

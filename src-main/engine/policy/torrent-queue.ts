@@ -20,6 +20,8 @@ const RUNNING: ReadonlySet<TorrentState> = new Set(['checking', 'downloading', '
 export class TorrentQueue {
   #order: string[] = [];
   readonly #members = new Set<string>();
+  /** Members started with "force start": they run whatever the limits. */
+  readonly #forced = new Set<string>();
   /** `positions()` until the order changes: the list asks for one torrent's place at a time. */
   #positions: Map<string, number> | null = null;
 
@@ -34,16 +36,29 @@ export class TorrentQueue {
 
   /** Returns the torrents whose place changed. */
   remove(infoHash: string): string[] {
-    this.#members.delete(infoHash);
+    this.leave(infoHash);
     return this.#reorder(this.#order.filter((h) => h !== infoHash));
   }
 
+  /** A member again, under the queue's limits (a forced one is forced no more). */
   join(infoHash: string): void {
     this.#members.add(infoHash);
+    this.#forced.delete(infoHash);
+  }
+
+  /** A member that runs whatever the queue's limits. */
+  force(infoHash: string): void {
+    this.#members.add(infoHash);
+    this.#forced.add(infoHash);
+  }
+
+  isForced(infoHash: string): boolean {
+    return this.#forced.has(infoHash);
   }
 
   leave(infoHash: string): void {
     this.#members.delete(infoHash);
+    this.#forced.delete(infoHash);
   }
 
   /** Returns the torrents whose place changed. */
@@ -72,7 +87,7 @@ export class TorrentQueue {
       if (t && this.#members.has(infoHash)) members.push(t);
     }
     const run = decideQueue(
-      members.map((t) => ({ id: t.infoHash, wants: t.isComplete ? 'seed' : 'download', stalled: RUNNING.has(t.state) && stalled(t) })),
+      members.map((t) => ({ id: t.infoHash, wants: t.isComplete ? 'seed' : 'download', stalled: RUNNING.has(t.state) && stalled(t), forced: this.#forced.has(t.infoHash) })),
       settings,
     );
     for (const t of members) {

@@ -81,6 +81,14 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
       record('reannounce', input);
       return {};
     },
+    async forceStart(input) {
+      record('forceStart', input);
+      return {};
+    },
+    async getMagnetLinks(input) {
+      record('getMagnetLinks', input);
+      return { links: input.infoHashes.map((h) => `magnet:?xt=urn:btih:${h}`) };
+    },
     async subscribe(input) {
       record('subscribe', input);
       return {};

@@ -39,6 +39,9 @@ export function Toolbar() {
         <button type="button" onClick={() => void actions.resume()} disabled={!hasSelection} title="Resume (Space)">
           Resume
         </button>
+        <button type="button" onClick={() => void actions.forceStart()} disabled={!hasSelection} title="Start now, whatever the queue's limits">
+          Force start
+        </button>
         <button type="button" onClick={() => void actions.pause()} disabled={!hasSelection} title="Pause (Space)">
           Pause
         </button>

@@ -5,16 +5,21 @@ import { useCommand } from '../store/use-command';
 import { useShoalStore } from '../store/store';
 
 export type QueueMove = CommandInput<'moveInQueue'>['to'];
+export type CopyWhat = 'magnet' | 'infoHash' | 'name';
 
 export interface TorrentActions {
   pause(): Promise<void>;
   resume(): Promise<void>;
   /** Pauses the selection unless every selected torrent is already paused, then resumes it. */
   togglePause(): Promise<void>;
+  /** Starts the selection at once whatever the queue's limits. */
+  forceStart(): Promise<void>;
   /** Asks the user to confirm removal of the selection. */
   askRemove(): void;
   moveInQueue(to: QueueMove): Promise<void>;
   recheck(): Promise<void>;
+  /** Copies the selection's magnet links, info-hashes or names to the clipboard, one a line. */
+  copy(what: CopyWhat): Promise<void>;
   /** Announces the selection to every tracker now. */
   reannounce(): Promise<void>;
   /** Asks the user for the folder to move the selection's data to. */
@@ -60,6 +65,23 @@ export function useTorrentActions(): TorrentActions {
       recheck: async () => {
         const ids = selectedInOrder();
         if (ids.length > 0) await run('recheck', { infoHashes: ids });
+      },
+      copy: async (what) => {
+        const ids = selectedInOrder();
+        if (ids.length === 0) return;
+        const { torrents } = store.getState();
+        const lines = what === 'magnet' ? (await run('getMagnetLinks', { infoHashes: ids }))?.links : ids.map((id) => (what === 'name' ? (torrents.get(id)?.name ?? id) : id));
+        if (lines === undefined) return;
+        // Browsers offer the clipboard only to secure pages (HTTPS, or this machine's own address).
+        if (!navigator.clipboard) {
+          store.getState().reportError('This browser does not let the page use the clipboard here (it needs HTTPS or an address on this machine).');
+          return;
+        }
+        await navigator.clipboard.writeText(lines.join('\n')).catch(() => store.getState().reportError('The browser refused to write to the clipboard.'));
+      },
+      forceStart: async () => {
+        const ids = selected();
+        if (ids.length > 0) await run('forceStart', { infoHashes: ids });
       },
       reannounce: async () => {
         const ids = selected();

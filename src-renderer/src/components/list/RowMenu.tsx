@@ -10,6 +10,7 @@ interface Item {
 // The same actions as the toolbar, where the pointer is.
 const items: readonly (Item | 'sep')[] = [
   { label: 'Resume', run: (a) => void a.resume() },
+  { label: 'Force start', run: (a) => void a.forceStart() },
   { label: 'Pause', run: (a) => void a.pause() },
   'sep',
   { label: 'Move to top of queue', run: (a) => void a.moveInQueue('top') },
@@ -20,6 +21,11 @@ const items: readonly (Item | 'sep')[] = [
   { label: 'Recheck', run: (a) => void a.recheck() },
   { label: 'Reannounce', run: (a) => void a.reannounce() },
   { label: 'Move data…', run: (a) => a.askMoveStorage() },
+  'sep',
+  { label: 'Copy magnet link', run: (a) => void a.copy('magnet') },
+  { label: 'Copy info-hash', run: (a) => void a.copy('infoHash') },
+  { label: 'Copy name', run: (a) => void a.copy('name') },
+  'sep',
   { label: 'Remove…', run: (a) => a.askRemove() },
 ];
 

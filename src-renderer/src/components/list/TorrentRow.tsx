@@ -76,6 +76,7 @@ export const TorrentRow = memo(function TorrentRow({ infoHash, rowIndex, top, on
       </div>
       <div role="gridcell" className={`cell state ${t.state}${t.limitReached ? ' limit' : ''}`} title={t.limitReached ? 'Paused: it reached its share limits. Resume to seed on.' : undefined}>
         {rowStateLabel(t)}
+        {t.forced === true && ' (forced)'}
       </div>
       <div role="gridcell" className="cell end rate down">{formatRate(t.downRate)}</div>
       <div role="gridcell" className="cell end rate up">{formatRate(t.upRate)}</div>

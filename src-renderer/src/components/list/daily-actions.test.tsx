@@ -1,0 +1,58 @@
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderApp } from '../../testing/render-app';
+import { hashOf, summary } from '../../testing/torrents';
+
+afterEach(cleanup);
+
+const row = (name: string) => screen.getAllByRole('row').find((r) => r.textContent?.includes(name))!;
+
+async function withTwo() {
+  const app = await renderApp();
+  app.emit('torrents', {
+    full: true,
+    changed: [summary(1, { name: 'alpha', state: 'queued' }), summary(2, { name: 'bravo', state: 'downloading', forced: true })],
+    removed: [],
+  });
+  return app;
+}
+
+async function menuItem(name: string, on: string) {
+  fireEvent.contextMenu(row(on));
+  await act(async () => fireEvent.click(screen.getByRole('menuitem', { name })));
+}
+
+describe('daily actions on the selection', () => {
+  it('force starts from the toolbar and the menu, reannounces from the menu, and marks forced rows', async () => {
+    const app = await withTwo();
+    expect(within(row('bravo')).getAllByRole('gridcell').map((c) => c.textContent)).toContain('Downloading (forced)');
+    expect(row('alpha').textContent).not.toContain('forced');
+    fireEvent.mouseDown(row('alpha'));
+    await act(async () => fireEvent.click(within(screen.getByRole('toolbar', { name: 'Torrent actions' })).getByRole('button', { name: 'Force start' })));
+    fireEvent.mouseDown(row('bravo'), { ctrlKey: true });
+    await menuItem('Force start', 'bravo');
+    await menuItem('Reannounce', 'bravo');
+    expect(app.api.callsOf('forceStart')).toEqual([{ infoHashes: [hashOf(1)] }, { infoHashes: [hashOf(1), hashOf(2)] }]);
+    expect(app.api.callsOf('reannounce')).toEqual([{ infoHashes: [hashOf(1), hashOf(2)] }]);
+  });
+
+  it('copies magnet links (from the engine), info-hashes and names, one a line', async () => {
+    const written: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void written.push(text) } });
+    const app = await withTwo();
+    app.api.respond('getMagnetLinks', ({ infoHashes }) => ({ links: infoHashes.map((h) => `magnet:?xt=urn:btih:${h}&tr=x`) }));
+    fireEvent.mouseDown(row('alpha'));
+    fireEvent.mouseDown(row('bravo'), { ctrlKey: true });
+    await menuItem('Copy magnet link', 'bravo');
+    await menuItem('Copy info-hash', 'bravo');
+    await menuItem('Copy name', 'bravo');
+    expect(written).toEqual([
+      `magnet:?xt=urn:btih:${hashOf(1)}&tr=x\nmagnet:?xt=urn:btih:${hashOf(2)}&tr=x`,
+      `${hashOf(1)}\n${hashOf(2)}`,
+      'alpha\nbravo',
+    ]);
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: undefined });
+    await menuItem('Copy name', 'bravo');
+    expect(screen.getByRole('alert').textContent).toContain('does not let the page use the clipboard');
+  });
+});
