@@ -73,16 +73,7 @@ export class Session implements EngineApi {
     shareLimitReached: (t, action) => this.#onShareLimitReached(t, action),
     stalledChanged: (t) => this.#feed.mark(t.infoHash),
   });
-  readonly #actions = new TorrentActions({
-    find: (h) => this.#find(h),
-    findAny: (h) => this.#findAny(h),
-    changed: () => this.#persist?.soon(),
-    forceStart: (t) => {
-      this.#policy.forceStart(t);
-      this.#feed.mark(t.infoHash);
-    },
-    settle: () => this.#settle(),
-  });
+  readonly #actions = new TorrentActions({ find: (h) => this.#find(h), findAny: (h) => this.#findAny(h), policy: this.#policy, feed: this.#feed, saveSoon: () => this.#persist?.soon(), settle: () => this.#settle() });
   /** The saved session; absent when nothing is saved. */
   #persist: SessionPersistence | undefined;
   /** Around a recheck or a move of a torrent's data. */

@@ -1,4 +1,6 @@
 import type { CommandInput, CommandOutput } from '../../src-shared/contract';
+import type { ListFeed } from './list-feed';
+import type { SessionPolicy } from './policy/session-policy';
 import type { Torrent } from './torrent';
 
 export interface TorrentActionHooks {
@@ -7,9 +9,10 @@ export interface TorrentActionHooks {
   /** The torrents named, in whatever phase. */
   findAny(infoHashes: readonly string[]): Torrent[];
   /** Something saved with the session changed. */
-  changed(): void;
-  /** The queue lets this torrent run whatever its limits. */
-  forceStart(t: Torrent): void;
+  saveSoon(): void;
+  readonly policy: Pick<SessionPolicy<Torrent>, 'forceStart'>;
+  /** The list rows to send again. */
+  readonly feed: Pick<ListFeed, 'mark'>;
   /** Torrents came, went or changed state: the queue, the list and the saved session follow. */
   settle(): void;
 }
@@ -27,7 +30,7 @@ export class TorrentActions {
 
   async setTrackers(input: CommandInput<'setTrackers'>): Promise<CommandOutput<'setTrackers'>> {
     this.#h.find([input.infoHash])[0]!.setTrackers(input.tiers);
-    this.#h.changed();
+    this.#h.saveSoon();
     return {};
   }
 
@@ -39,8 +42,9 @@ export class TorrentActions {
   async forceStart(input: CommandInput<'forceStart'>): Promise<CommandOutput<'forceStart'>> {
     for (const t of this.#h.findAny(input.infoHashes)) {
       // A magnet fetching its metadata is outside the queue until its metadata arrives.
-      if (t.hasMetainfo) this.#h.forceStart(t);
+      if (t.hasMetainfo) this.#h.policy.forceStart(t);
       else void t.start();
+      this.#h.feed.mark(t.infoHash);
     }
     this.#h.settle();
     return {};
