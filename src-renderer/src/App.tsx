@@ -11,6 +11,7 @@ import { TorrentList } from './components/list/TorrentList';
 import { MenuActions, type MenuSource } from './components/MenuActions';
 import { MoveStorageDialog } from './components/MoveStorageDialog';
 import { Notices } from './components/Notices';
+import { PlayerView } from './components/player/PlayerView';
 import { SettingsDialog } from './components/settings/SettingsDialog';
 import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
@@ -63,6 +64,7 @@ export function App({ api, store: given, menu }: AppProps) {
           <DropZone />
           <ConfirmRemove />
           <MoveStorageDialog />
+          <PlayerView />
           <SettingsDialog shortcut={menu === undefined} />
           {menu && <MenuActions source={menu} />}
         </AddFlow>

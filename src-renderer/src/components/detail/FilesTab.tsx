@@ -4,6 +4,7 @@ import { useCommand } from '../../store/use-command';
 import { formatBytes, formatPercent } from '../../format';
 import { buildFileTree, flattenTree } from './file-tree';
 import { useFixedRows } from './use-fixed-rows';
+import { PlayButton } from '../player/PlayButton';
 
 const rowHeight = 30;
 
@@ -68,6 +69,7 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
                 )}
                 <span className={isFolder ? 'folder-icon' : 'file-icon'} aria-hidden="true" />
                 <span className="ellipsis" title={node.path}>{node.name}</span>
+                {!isFolder && <PlayButton infoHash={infoHash} fileIndex={node.file.index} name={node.name} />}
               </span>
               <span className="end">{formatBytes(length)}</span>
               <span className="mini-bar" role="progressbar" aria-label={`Progress of ${node.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(progress * 1000) / 10}>

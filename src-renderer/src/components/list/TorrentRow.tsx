@@ -3,6 +3,7 @@ import type { TorrentState, TorrentSummary } from '../../api/contract';
 import { formatBytes, formatEta, formatPeerCount, formatPercent, formatRate, formatRatio } from '../../format';
 import { nonSeedPeers } from '../../store/list-view';
 import { useShoal } from '../../store/store';
+import { PlayButton } from '../player/PlayButton';
 
 export const stateLabel: Record<TorrentState, string> = {
   checking: 'Checking',
@@ -64,6 +65,8 @@ export const TorrentRow = memo(function TorrentRow({ infoHash, rowIndex, top, on
           {t.error !== null && <span className="row-error"> — {t.error}</span>}
           {t.error === null && t.trackerError !== null && <span className="row-warning"> — {t.trackerError}</span>}
         </span>
+        {/* A single-file torrent is named after its file (BEP 3): its one file plays from the row. */}
+        {t.state !== 'metadata' && <PlayButton infoHash={infoHash} fileIndex={0} name={t.name} />}
       </div>
       <div role="gridcell" className="cell end" title={t.wanted < t.length ? `${formatBytes(t.wanted)} wanted of ${formatBytes(t.length)}` : undefined}>
         {formatBytes(t.wanted)}
