@@ -91,7 +91,7 @@ export class SessionPersistence {
   /** Saves from now on: on a timer, soon after changes, and when asked. Restoring saves nothing. */
   startSaving(live: () => LiveSession): void {
     this.#saves = new SaveScheduler(
-      () => this.#snapshot(live()).then((snapshot) => this.#store.save(snapshot)),
+      (routine) => this.#snapshot(live()).then((snapshot) => this.#store.save(snapshot, { routine })),
       (err) => this.#onSaveError(err),
     );
   }

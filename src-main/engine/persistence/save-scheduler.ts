@@ -4,7 +4,8 @@
  * never overlap; a request during a save runs once more after it.
  */
 export class SaveScheduler {
-  readonly #save: () => Promise<void>;
+  /** `routine`: a timed or debounced save, not one asked for by `now` or `required` (at exit, before a step). */
+  readonly #save: (routine: boolean) => Promise<void>;
   readonly #onError: (err: unknown) => void;
   readonly #debounceMs: number;
   readonly #interval: NodeJS.Timeout;
@@ -12,11 +13,11 @@ export class SaveScheduler {
   #running: Promise<void> = Promise.resolve();
   #stopped = false;
 
-  constructor(save: () => Promise<void>, onError: (err: unknown) => void, options: { intervalMs?: number; debounceMs?: number } = {}) {
+  constructor(save: (routine: boolean) => Promise<void>, onError: (err: unknown) => void, options: { intervalMs?: number; debounceMs?: number } = {}) {
     this.#save = save;
     this.#onError = onError;
     this.#debounceMs = options.debounceMs ?? 1_000;
-    this.#interval = setInterval(() => void this.now(), options.intervalMs ?? 30_000);
+    this.#interval = setInterval(() => void this.#queue(true), options.intervalMs ?? 30_000);
     this.#interval.unref();
   }
 
@@ -25,19 +26,23 @@ export class SaveScheduler {
     if (this.#stopped || this.#debounce) return;
     this.#debounce = setTimeout(() => {
       this.#debounce = undefined;
-      void this.now();
+      void this.#queue(true);
     }, this.#debounceMs);
   }
 
   /** Saves now (after any save in progress); errors go to `onError`, never to the caller. */
   now(): Promise<void> {
-    this.#running = this.#running.then(() => this.#save().catch(this.#onError));
+    return this.#queue(false);
+  }
+
+  #queue(routine: boolean): Promise<void> {
+    this.#running = this.#running.then(() => this.#save(routine).catch(this.#onError));
     return this.#running;
   }
 
   /** Saves now like `now`, but a failure rejects to the caller too: for steps that must not go on unsaved. */
   required(): Promise<void> {
-    const saved = this.#running.then(() => this.#save());
+    const saved = this.#running.then(() => this.#save(false));
     this.#running = saved.catch(this.#onError);
     return saved;
   }

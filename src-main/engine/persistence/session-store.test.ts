@@ -6,7 +6,7 @@ import { readTorrent } from '../../testing/shared-fixtures';
 import { parseTorrent } from '../metainfo/parse-torrent';
 import { tempDir } from '../../testing/processes';
 import type { SavedMagnet, SavedTorrent } from './saved-session';
-import { SessionStore, type SessionSnapshot } from './session-store';
+import { SEEDING_TIME_ONLY_MS, SessionStore, type SessionSnapshot } from './session-store';
 
 const settings: Settings = { downloadDir: '/downloads', listenPort: 6881, maxConnectionsPerTorrent: 40, theme: 'system', ...structuredClone(defaultLimitSettings) };
 const alice = parseTorrent(readTorrent('alice.torrent'));
@@ -57,6 +57,25 @@ describe('SessionStore', () => {
     expect(JSON.parse(await readFile(statePath(numbers.infoHashHex), 'utf8'))).toMatchObject({ totals: { uploaded: 9 } });
     await store.save(snapshot(n));
     expect((await readdir(join(dir.path, 'torrents'))).sort()).toEqual([`${numbers.infoHashHex}.json`, `${numbers.infoHashHex}.torrent`]);
+  });
+
+  it('lets routine saves leave a change of seeding time alone unwritten for a while, but not other saves', async () => {
+    const store = new SessionStore(dir.path);
+    const statePath = join(dir.path, 'torrents', `${alice.infoHashHex}.json`);
+    const savedSeconds = async () => (JSON.parse(await readFile(statePath, 'utf8')) as SavedTorrent).seedingSeconds;
+    await store.save(snapshot(record(alice.infoHashHex, { seedingSeconds: 10 })), { now: 0 });
+    await store.save(snapshot(record(alice.infoHashHex, { seedingSeconds: 40 })), { routine: true, now: 30_000 });
+    expect(await savedSeconds()).toBe(10);
+    // Any other change goes out with the routine save, seeding time included.
+    await store.save(snapshot(record(alice.infoHashHex, { seedingSeconds: 70, totals: { uploaded: 5, downloaded: 2, wasted: 0 } })), { routine: true, now: 60_000 });
+    expect(await savedSeconds()).toBe(70);
+    await store.save(snapshot(record(alice.infoHashHex, { seedingSeconds: 100, totals: { uploaded: 5, downloaded: 2, wasted: 0 } })), { routine: true, now: 60_000 + SEEDING_TIME_ONLY_MS - 1 });
+    expect(await savedSeconds()).toBe(70);
+    await store.save(snapshot(record(alice.infoHashHex, { seedingSeconds: 130, totals: { uploaded: 5, downloaded: 2, wasted: 0 } })), { routine: true, now: 60_000 + SEEDING_TIME_ONLY_MS });
+    expect(await savedSeconds()).toBe(130);
+    // A save asked for at once (at exit) writes it.
+    await store.save(snapshot(record(alice.infoHashHex, { seedingSeconds: 160, totals: { uploaded: 5, downloaded: 2, wasted: 0 } })), { now: 60_000 + SEEDING_TIME_ONLY_MS + 1 });
+    expect(await savedSeconds()).toBe(160);
   });
 
   it('sets a corrupt list aside, says so, and still restores the torrents beside it', async () => {

@@ -20,6 +20,11 @@ import { CURRENT_VERSION, savedIndexSchema, savedTorrentSchema, type SavedIndex,
  * the torrents whose state changed (the active ones), not every bitfield of a 1,000-torrent list,
  * and the large, unchanging metainfo is never rewritten. Each file is replaced atomically; the
  * index is written after the torrents it names and before removed torrents' files are deleted.
+ *
+ * A seeding torrent's seeding time grows every second even when nothing else about it changes.
+ * Routine saves (timed, or soon after a change) write a torrent whose only change is that counter
+ * at most every `SEEDING_TIME_ONLY_MS`, so idle seeds cost no disk work; a save asked for at
+ * once (at exit) writes it. A crash then loses at most that long of seeding time.
  */
 export interface StoredTorrent {
   readonly kind: 'torrent';
@@ -42,12 +47,27 @@ export interface SessionSnapshot {
 }
 
 const HASH_FILE = /^([0-9a-f]{40})\.(json|torrent)$/;
+/** How long a routine save may leave a torrent whose only change is its seeding time unwritten. */
+export const SEEDING_TIME_ONLY_MS = 15 * 60_000;
+
+interface Written {
+  readonly text: string;
+  /** The record without its seeding time, to tell a change of that counter alone. */
+  readonly rest: string;
+  readonly at: number;
+}
+
+export interface SaveOptions {
+  /** A timed or debounced save: changes of seeding time alone may wait (see `SEEDING_TIME_ONLY_MS`). */
+  readonly routine?: boolean;
+  readonly now?: number;
+}
 
 export class SessionStore {
   readonly #dir: string;
   readonly #torrentsDir: string;
   /** Each torrent's state file as last read or written, so unchanged ones are not written again. */
-  readonly #written = new Map<string, string>();
+  readonly #written = new Map<string, Written>();
   #indexText: string | null = null;
 
   constructor(dir: string) {
@@ -92,18 +112,22 @@ export class SessionStore {
   }
 
   /** Writes what changed since the last save. Never runs two at once: the caller serializes. */
-  async save(snapshot: SessionSnapshot): Promise<void> {
+  async save(snapshot: SessionSnapshot, options: SaveOptions = {}): Promise<void> {
     await this.#ensureFolders();
+    const now = options.now ?? Date.now();
     const keep = new Set<string>();
     for (const entry of snapshot.entries) {
       if (entry.kind !== 'torrent') continue;
       const hash = entry.record.infoHash;
       keep.add(hash);
       const text = JSON.stringify(entry.record);
-      if (this.#written.get(hash) === text) continue;
-      if (!this.#written.has(hash)) await writeFileAtomic(this.#path(hash, 'torrent'), encodeMetainfo(entry.metainfo));
+      const last = this.#written.get(hash);
+      if (last?.text === text) continue;
+      const rest = withoutSeedingTime(entry.record);
+      if (options.routine && last?.rest === rest && now - last.at < SEEDING_TIME_ONLY_MS) continue;
+      if (last === undefined) await writeFileAtomic(this.#path(hash, 'torrent'), encodeMetainfo(entry.metainfo));
       await writeFileAtomic(this.#path(hash, 'json'), text);
-      this.#written.set(hash, text);
+      this.#written.set(hash, { text, rest, at: now });
     }
     const index: SavedIndex = {
       version: CURRENT_VERSION,
@@ -140,7 +164,7 @@ export class SessionStore {
     } catch (err) {
       throw new ShoalError('invalid-torrent', `The saved torrent ${hash} could not be restored (${reason(err)}); its .torrent was kept as ${await setAside(torrentPath)}.`);
     }
-    this.#written.set(hash, JSON.stringify(record));
+    this.#written.set(hash, { text: JSON.stringify(record), rest: withoutSeedingTime(record), at: Date.now() });
     return { kind: 'torrent', record, metainfo };
   }
 
@@ -160,6 +184,10 @@ export class SessionStore {
       throw new ShoalError(err.code === 'EACCES' || err.code === 'EPERM' ? 'permission-denied' : 'io', `cannot use the state folder ${this.#dir}: ${err.code ?? err.message}`);
     });
   }
+}
+
+function withoutSeedingTime(record: SavedTorrent): string {
+  return JSON.stringify({ ...record, seedingSeconds: 0 });
 }
 
 function reason(err: unknown): string {

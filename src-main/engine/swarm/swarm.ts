@@ -4,6 +4,7 @@ import { PeerConnection, type PeerConnectionOptions } from '../wire/peer-connect
 import type { ReceivedHandshake } from '../wire/read-handshake';
 import { addressKey, normalizeHost, type PeerAddress } from '../net/peer-address';
 import { PeerRegistry } from './peer-registry';
+import { everyTick } from './swarm-clock';
 import type { PeerSource } from './swarm-peer';
 
 export interface SwarmOptions {
@@ -76,7 +77,7 @@ export class Swarm {
   readonly #redialSoon = new Set<PeerConnection>();
   readonly #ourPeerId: string;
   #exchange: PeerExchange | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #stopTicking: (() => void) | undefined;
 
   constructor(options: SwarmOptions) {
     this.#o = options;
@@ -90,8 +91,7 @@ export class Swarm {
     if (this.#exchange) this.stop();
     this.#exchange = exchange;
     exchange.started();
-    this.#timer = setInterval(() => this.#tick(), exchange.tickMs);
-    this.#timer.unref();
+    this.#stopTicking = everyTick(exchange.tickMs, () => this.#tick());
     this.#dial();
   }
 
@@ -102,8 +102,8 @@ export class Swarm {
   stop(reason = 'torrent stopped', options: { redialSoon?: boolean } = {}): void {
     const exchange = this.#exchange;
     if (!exchange) return;
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+    this.#stopTicking?.();
+    this.#stopTicking = undefined;
     exchange.stopping();
     this.#exchange = undefined;
     for (const conn of this.#dialing) conn.close(reason);

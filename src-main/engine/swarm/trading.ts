@@ -204,6 +204,8 @@ export class Trading implements PeerExchange {
 
   tick(): void {
     this.#ticks++;
+    // A seed with no peers has nothing to time out, choke or top up: idle torrents cost nothing.
+    if (this.#peers.size === 0 && this.complete) return;
     const picker = this.#o.picker;
     for (const peer of picker.stalledPeers(Date.now(), SNUB_AFTER_MS)) {
       // A web seed's runs have their own timeouts.
