@@ -38,11 +38,14 @@ export interface AppProps {
 /** The shell; `offline` greys what is on screen while the engine is not connected. */
 function Shell() {
   const connected = useShoal((s) => s.connected);
+  const detailHeight = useShoal((s) => s.detailHeight);
+  // The detail panel keeps the height the user dragged it to, within what the window allows.
+  const rows = detailHeight === null ? undefined : { gridTemplateRows: `minmax(120px, 1fr) minmax(120px, ${detailHeight}px)` };
   return (
     <div className={connected ? 'app' : 'app offline'}>
       <Toolbar />
       <ConnectionBanner />
-      <main className="main">
+      <main className="main" style={rows}>
         <TorrentList />
         <DetailPanel />
       </main>

@@ -2,12 +2,15 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, type AppProps } from './App';
 import { createShoalStore } from './store/store';
+import { keepViewPrefs, loadViewPrefs } from './store/view-prefs';
 import { connectWebSocket } from './transport/ws-client';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
-const store = createShoalStore();
+// The view (sort, filter, tab, columns, panel height) comes back as the user left it.
+const store = createShoalStore(loadViewPrefs(localStorage));
+keepViewPrefs(store, localStorage);
 let props: AppProps;
 const bridge = window.shoal;
 if (bridge) {

@@ -20,8 +20,6 @@ export const commandNames = [
   'reannounce',
   'forceStart',
   'getMagnetLinks',
-  'addPeer',
-  'banPeer',
   'subscribe',
   'getSettings',
   'setSettings',

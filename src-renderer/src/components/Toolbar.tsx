@@ -1,6 +1,9 @@
+import { useState } from 'react';
 import { stateFilters, type StateFilter } from '../store/list-view';
 import { useShoal, useShoalStore } from '../store/store';
 import { useAdd } from './add/AddFlow';
+import { ColumnChooser } from './list/ColumnChooser';
+import { OverflowMenu } from './OverflowMenu';
 import { useTorrentActions, type QueueMove } from './use-torrent-actions';
 
 const queueButtons: readonly { to: QueueMove; label: string; icon: string; keys: string }[] = [
@@ -20,9 +23,11 @@ export function Toolbar() {
   const hasSelection = useShoal((s) => s.selection.selected.size > 0 && s.connected);
   const filter = useShoal((s) => s.filter);
   const counts = useShoal((s) => s.counts);
+  const [choosing, setChoosing] = useState(false);
 
   return (
     <header className="toolbar">
+      {choosing && <ColumnChooser onClose={() => setChoosing(false)} />}
       <div className="brand" aria-hidden="true">
         <span className="logo" />
         Shoal
@@ -48,19 +53,32 @@ export function Toolbar() {
         <button type="button" onClick={actions.askRemove} disabled={!hasSelection} title="Remove (Delete)">
           Remove
         </button>
-        <span className="sep" />
+        <span className="sep fold" />
         {queueButtons.map((b) => (
-          <button key={b.to} type="button" className="square" onClick={() => void actions.moveInQueue(b.to)} disabled={!hasSelection} aria-label={b.label} title={`${b.label} (${b.keys})`}>
+          <button key={b.to} type="button" className="square fold" onClick={() => void actions.moveInQueue(b.to)} disabled={!hasSelection} aria-label={b.label} title={`${b.label} (${b.keys})`}>
             <span aria-hidden="true">{b.icon}</span>
           </button>
         ))}
-        <span className="sep" />
-        <button type="button" onClick={() => void actions.recheck()} disabled={!hasSelection} title="Check the data on disk again">
+        <span className="sep fold" />
+        <button type="button" className="fold" onClick={() => void actions.recheck()} disabled={!hasSelection} title="Check the data on disk again">
           Recheck
         </button>
-        <button type="button" onClick={actions.askMoveStorage} disabled={!hasSelection} title="Move the data to another folder">
+        <button type="button" className="fold" onClick={actions.askMoveStorage} disabled={!hasSelection} title="Move the data to another folder">
           Move data…
         </button>
+        <button type="button" className="fold" onClick={() => setChoosing(true)} title="Choose, order and size the list's columns">
+          Columns…
+        </button>
+        {/* In a narrow window the folded actions are here instead. */}
+        <OverflowMenu
+          className="unfold"
+          items={[
+            ...queueButtons.map((b) => ({ label: b.label, disabled: !hasSelection, run: () => void actions.moveInQueue(b.to) })),
+            { label: 'Recheck', disabled: !hasSelection, run: () => void actions.recheck() },
+            { label: 'Move data…', disabled: !hasSelection, run: actions.askMoveStorage },
+            { label: 'Columns…', run: () => setChoosing(true) },
+          ]}
+        />
       </div>
       <div className="filters" role="group" aria-label="Filter by state">
         {stateFilters.map((f) => (

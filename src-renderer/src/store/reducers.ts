@@ -1,6 +1,7 @@
 /** Pure state transitions for the renderer store; each takes the state and returns the changed fields. */
 import type { DetailTab, EventPayload, GlobalStats, Settings, TorrentOptions, TorrentSummary } from '../api/contract';
 import { countByFilter, visibleIds, type FilterSpec, type SortSpec, type StateFilter } from './list-view';
+import { defaultColumnLayout, type ColumnLayout } from './column-layout';
 import { emptySelection, pruneSelection, type Selection } from './selection';
 
 export type DetailState = EventPayload<'detail'>;
@@ -33,6 +34,9 @@ export interface ShoalState {
   /** Torrents whose new save folder the move-storage dialog is asking for. */
   relocating: readonly string[] | null;
   settingsOpen: boolean;
+  columns: ColumnLayout;
+  /** The detail panel's height the user dragged to (px); null: the default share of the window. */
+  detailHeight: number | null;
 }
 
 export const initialState: ShoalState = {
@@ -52,6 +56,8 @@ export const initialState: ShoalState = {
   removing: null,
   relocating: null,
   settingsOpen: false,
+  columns: defaultColumnLayout,
+  detailHeight: null,
 };
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

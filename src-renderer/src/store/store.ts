@@ -2,6 +2,7 @@
 import { createContext, useContext } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { DetailTab, EventPayload, GlobalStats, Settings, TorrentOptions } from '../api/contract';
+import type { ColumnLayout } from './column-layout';
 import type { FilterSpec, SortSpec } from './list-view';
 import { applyDetail, applyFilter, applyOptionsSaved, applyNotice, applySort, applyTorrents, initialState, type ShoalState } from './reducers';
 import type { Selection } from './selection';
@@ -23,6 +24,8 @@ export interface ShoalActions {
   setRemoving(ids: readonly string[] | null): void;
   setRelocating(ids: readonly string[] | null): void;
   setSettingsOpen(open: boolean): void;
+  setColumns(columns: ColumnLayout): void;
+  setDetailHeight(px: number | null): void;
   /** The engine accepted new options for a torrent: show them now, before the next detail update. */
   optionsSaved(infoHash: string, options: Partial<TorrentOptions>): void;
 }
@@ -49,6 +52,8 @@ export function createShoalStore(initial: Partial<ShoalState> = {}): ShoalStore 
     setRemoving: (removing) => set({ removing: removing !== null && removing.length > 0 ? removing : null }),
     setRelocating: (relocating) => set({ relocating: relocating !== null && relocating.length > 0 ? relocating : null }),
     setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
+    setColumns: (columns) => set({ columns }),
+    setDetailHeight: (detailHeight) => set({ detailHeight }),
     optionsSaved: (infoHash, options) => set((s) => applyOptionsSaved(s, infoHash, options)),
   }));
 }

@@ -4,6 +4,7 @@ import type { DetailTab } from '../../api/contract';
 import { focusedTorrent } from '../../store/selection';
 import { useShoal, useShoalStore } from '../../store/store';
 import { PiecesView } from '../pieces/PiecesView';
+import { DetailSplitter } from './DetailSplitter';
 import { FilesTab } from './FilesTab';
 import { GeneralTab } from './GeneralTab';
 import { PeersTab } from './PeersTab';
@@ -66,7 +67,7 @@ export function DetailPanel() {
       case 'pieces':
         return detail?.pieces ? <PiecesView pieces={detail.pieces} /> : loading;
       case 'peers':
-        return detail?.peers ? <PeersTab infoHash={infoHash} peers={detail.peers} /> : loading;
+        return detail?.peers ? <PeersTab peers={detail.peers} /> : loading;
       case 'files':
         return detail?.files ? <FilesTab infoHash={infoHash} files={detail.files} /> : loading;
       case 'trackers':
@@ -76,6 +77,7 @@ export function DetailPanel() {
 
   return (
     <section className="detail" aria-label="Torrent details">
+      <DetailSplitter />
       <div role="tablist" aria-label="Details" className="tabs">
         {tabs.map((t, i) => (
           <button

@@ -1,10 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useRef, useState } from 'react';
-import { nextSort } from '../../store/list-view';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { clickSelect, moveCursor, selectAll } from '../../store/selection';
 import { useShoal, useShoalStore } from '../../store/store';
 import { useTorrentActions } from '../use-torrent-actions';
-import { columns, gridTemplate, rowHeight } from './columns';
+import { shownColumns } from '../../store/column-layout';
+import { gridOf, rowHeight } from './columns';
+import { ListHeader } from './ListHeader';
 import { RowMenu } from './RowMenu';
 import { rowDomId, TorrentRow } from './TorrentRow';
 
@@ -15,7 +16,10 @@ const estimateSize = () => rowHeight;
 export function TorrentList() {
   const store = useShoalStore();
   const visible = useShoal((s) => s.visible);
-  const sort = useShoal((s) => s.sort);
+  const layout = useShoal((s) => s.columns);
+  // One array and one template per layout, shared by every row (rows re-render only when it changes).
+  const shown = useMemo(() => shownColumns(layout), [layout]);
+  const grid = useMemo(() => gridOf(layout), [layout]);
   const cursor = useShoal((s) => s.selection.cursor);
   const total = useShoal((s) => s.counts.all);
   const actions = useTorrentActions();
@@ -123,27 +127,12 @@ export function TorrentList() {
       tabIndex={0}
       onKeyDown={onKeyDown}
       onContextMenu={onContextMenu}
+      style={{ ['--row-min' as string]: `${grid.minWidth}px` }}
     >
-      <div role="rowgroup" className="list-head" style={{ height: headerHeight }}>
-        <div role="row" aria-rowindex={1} className="row head" style={{ gridTemplateColumns: gridTemplate }}>
-          {columns.map((c) => {
-            const sorted = sort.key === c.key;
-            return (
-              <div key={c.key} role="columnheader" aria-label={c.title} aria-sort={sorted ? sort.direction : 'none'} className={`cell${c.align === 'end' ? ' end' : ''}`}>
-                <button type="button" aria-label={c.title} title={c.title} onClick={() => store.getState().setSort(nextSort(store.getState().sort, c.key))}>
-                  {c.label}
-                  <span className="sort-arrow" aria-hidden="true">
-                    {sorted ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}
-                  </span>
-                </button>
-              </div>
-            );
-          })}
-        </div>
-      </div>
-      <div role="rowgroup" className="list-body" style={{ height: virtualizer.getTotalSize() - headerHeight, ['--cols' as string]: gridTemplate }}>
+      <ListHeader columns={shown} template={grid.template} height={headerHeight} />
+      <div role="rowgroup" className="list-body" style={{ height: virtualizer.getTotalSize() - headerHeight, ['--cols' as string]: grid.template }}>
         {items.map((v) => (
-          <TorrentRow key={v.key} infoHash={v.key as string} rowIndex={v.index + 2} top={v.start - headerHeight} onPointer={onPointer} />
+          <TorrentRow key={v.key} infoHash={v.key as string} rowIndex={v.index + 2} top={v.start - headerHeight} columns={shown} onPointer={onPointer} />
         ))}
       </div>
       {visible.length === 0 && (

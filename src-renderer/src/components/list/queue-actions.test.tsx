@@ -28,9 +28,9 @@ async function withQueue(api = new FakeApi()) {
 describe('queue column and moves', () => {
   it('shows the engine’s 1-based positions and sorts by them, torrents outside the queue last', async () => {
     await withQueue();
-    fireEvent.click(within(screen.getByRole('columnheader', { name: 'Queue position' })).getByRole('button'));
+    fireEvent.click(within(screen.getByRole('columnheader', { name: '# Queue position' })).getByRole('button'));
     expect(positions()).toEqual(['1 bravo', '2 delta', '3 alpha', ' charlie']);
-    expect(screen.getByRole('columnheader', { name: 'Queue position' }).getAttribute('aria-sort')).toBe('ascending');
+    expect(screen.getByRole('columnheader', { name: '# Queue position' }).getAttribute('aria-sort')).toBe('ascending');
   });
 
   it('sorts by ratio', async () => {
