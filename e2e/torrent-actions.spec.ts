@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { cp, mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { stopAll, tempDir } from '../src-main/testing/processes';
+import { freePort, startProcess, stopAll, tempDir } from '../src-main/testing/processes';
 import { startRecordingTracker, type RecordingTracker } from '../src-main/testing/recording-tracker';
 import { cli, fixtures, row, run, startServe, token, type Serve } from './support';
 
@@ -14,6 +14,9 @@ test.describe.configure({ mode: 'serial' });
 let work: { path: string; remove(): Promise<void> };
 let serve: Serve;
 let recorder: RecordingTracker;
+/** An aria2c seeder no tracker knows of: only a peer added by hand finds it. */
+let seederPort: number;
+const book = 'Leaves of Grass by Walt Whitman.epub';
 
 test.beforeAll(async () => {
   work = await tempDir('e2e-actions');
@@ -23,6 +26,18 @@ test.beforeAll(async () => {
   await cp(join(fixtures, 'folder'), join(downloads, 'folder'), { recursive: true });
   await run(['create', join(downloads, 'alice.txt'), '-o', join(work.path, 'alice.torrent')]);
   await run(['create', join(downloads, 'folder'), '-o', join(work.path, 'folder.torrent')]);
+  const seeded = join(work.path, 'seeded');
+  await mkdir(seeded);
+  await cp(join(fixtures, book), join(seeded, book));
+  await run(['create', join(seeded, book), '-o', join(work.path, 'book.torrent')]);
+  seederPort = await freePort();
+  startProcess('aria2c', [
+    '--interface=127.0.0.1', '--disable-ipv6=true', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',
+    '--enable-peer-exchange=false', `--listen-port=${seederPort}`, `--dir=${seeded}`, '-V', '--seed-ratio=0.0',
+    // 362 KB at 64 KB/s: a download of a few seconds, long enough to watch.
+    '--max-overall-upload-limit=64K', '--console-log-level=warn', '--summary-interval=0', `--dht-file-path=${join(work.path, 'dht.dat')}`,
+    join(work.path, 'book.torrent'),
+  ]);
   recorder = await startRecordingTracker();
   serve = await startServe({ downloadDir: downloads, stateDir: join(work.path, 'state') });
 });
@@ -106,4 +121,24 @@ test('force starts a queued torrent past the queue limit, still forced after a r
   expect(magnet).toMatch(/^magnet:\?xt=urn:btih:[0-9a-f]{40}/);
   const { stdout } = await promisify(execFile)(process.execPath, [cli, 'info', magnet]);
   expect(stdout).toContain('folder');
+});
+
+test('downloads from a peer added by its address in the Peers tab', async ({ page }) => {
+  await open(page);
+  await addTorrentFile(page, join(work.path, 'book.torrent'));
+  const torrent = row(page, book);
+  await expect(torrent).toBeVisible();
+  await torrent.click();
+  await page.getByRole('tab', { name: 'Peers' }).click();
+  const panel = page.getByRole('tabpanel');
+  await panel.getByRole('button', { name: 'Add peer…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add peer' });
+  await dialog.getByRole('textbox', { name: 'Peer address (HOST:PORT)' }).fill('127.0.0.1');
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('HOST:PORT');
+  await dialog.getByRole('textbox', { name: 'Peer address (HOST:PORT)' }).fill(`127.0.0.1:${seederPort}`);
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(panel.getByRole('table', { name: 'Peers' })).toContainText('Added by you', { timeout: 20_000 });
+  await expect(page.getByRole('progressbar', { name: `Progress of ${book}` })).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 });
 });

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { defaultLimitSettings, type CommandInput, type Settings } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { parseDhtNode } from './dht/bootstrap-list';
+import { parseHostPort } from './net/peer-address';
 import { DEFAULT_PORT } from './session-sockets';
 
 /** What a session starts with (the app's or the command line's choices); its settings grow from it. */
@@ -41,6 +42,8 @@ export function checkSettingsChange(input: CommandInput<'setSettings'>): void {
     throw new ShoalError('invalid-input', `the download folder must be an absolute path, not "${input.downloadDir}"`);
   }
   input.dhtBootstrap?.forEach(parseDhtNode);
+  const badBan = input.bannedPeers?.find((key) => !parseHostPort(key));
+  if (badBan !== undefined) throw new ShoalError('invalid-input', `a banned peer must be HOST:PORT, not "${badBan.slice(0, 100)}"`);
 }
 
 /** The settings after a change; an `announceInterval` of null goes back to following the trackers. */

@@ -73,7 +73,17 @@ export class Session implements EngineApi {
     shareLimitReached: (t, action) => this.#onShareLimitReached(t, action),
     stalledChanged: (t) => this.#feed.mark(t.infoHash),
   });
-  readonly #actions = new TorrentActions({ find: (h) => this.#find(h), findAny: (h) => this.#findAny(h), policy: this.#policy, feed: this.#feed, saveSoon: () => this.#persist?.soon(), settle: () => this.#settle() });
+  readonly #actions = new TorrentActions({
+    find: (h) => this.#find(h),
+    findAny: (h) => this.#findAny(h),
+    all: () => this.#torrents.values(),
+    policy: this.#policy,
+    feed: this.#feed,
+    saveSoon: () => this.#persist?.soon(),
+    settle: () => this.#settle(),
+    banned: () => this.#settings.bannedPeers ?? [],
+    saveBanned: (bannedPeers) => this.setSettings({ bannedPeers }),
+  });
   /** The saved session; absent when nothing is saved. */
   #persist: SessionPersistence | undefined;
   /** Around a recheck or a move of a torrent's data. */
@@ -250,6 +260,8 @@ export class Session implements EngineApi {
   readonly reannounce = (input: CommandInput<'reannounce'>) => this.#actions.reannounce(input);
   readonly forceStart = (input: CommandInput<'forceStart'>) => this.#actions.forceStart(input);
   readonly getMagnetLinks = (input: CommandInput<'getMagnetLinks'>) => this.#actions.getMagnetLinks(input);
+  readonly addPeer = (input: CommandInput<'addPeer'>) => this.#actions.addPeer(input);
+  readonly banPeer = (input: CommandInput<'banPeer'>) => this.#actions.banPeer(input);
 
   async subscribe(input: CommandInput<'subscribe'>): Promise<CommandOutput<'subscribe'>> {
     this.#status.subscribe(input.infoHash, input.tab);
@@ -392,7 +404,7 @@ export class Session implements EngineApi {
   }
 
   #create(from: ({ metainfo: Metainfo; resume?: ResumeData } | { magnet: Magnet; skipFiles?: readonly number[] }) & { savePath: string; addedAt?: number }): Torrent {
-    return new Torrent({
+    const torrent = new Torrent({
       ...from,
       peerId: this.peerId,
       listenPort: this.listenPort,
@@ -421,6 +433,8 @@ export class Session implements EngineApi {
         metadataArrived: (t, ignoredSkips) => this.#metadataArrived(t, ignoredSkips),
       },
     });
+    this.#actions.applyBans(torrent);
+    return torrent;
   }
 
   /** The torrents of the commands that need the metainfo; a magnet still fetching it is refused with the user's sentence. */

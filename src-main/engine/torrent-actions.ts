@@ -1,4 +1,6 @@
 import type { CommandInput, CommandOutput } from '../../src-shared/contract';
+import { ShoalError } from '../../src-shared/errors';
+import { addressKey, addressOfKey, parseHostPort, type PeerAddress } from './net/peer-address';
 import type { ListFeed } from './list-feed';
 import type { SessionPolicy } from './policy/session-policy';
 import type { Torrent } from './torrent';
@@ -15,11 +17,16 @@ export interface TorrentActionHooks {
   readonly feed: Pick<ListFeed, 'mark'>;
   /** Torrents came, went or changed state: the queue, the list and the saved session follow. */
   settle(): void;
+  /** Every torrent of the session. */
+  all(): Iterable<Torrent>;
+  /** The peers the user banned, as saved in the settings. */
+  banned(): readonly string[];
+  saveBanned(banned: string[]): Promise<unknown>;
 }
 
 /**
  * The everyday commands on torrents that need nothing of the session but the torrents
- * themselves: trackers edited, announces asked for, force start, magnet links.
+ * themselves: trackers edited, announces asked for, force start, magnet links, peers added and banned.
  */
 export class TorrentActions {
   readonly #h: TorrentActionHooks;
@@ -53,4 +60,35 @@ export class TorrentActions {
   async getMagnetLinks(input: CommandInput<'getMagnetLinks'>): Promise<CommandOutput<'getMagnetLinks'>> {
     return { links: this.#h.findAny(input.infoHashes).map((t) => t.magnetLink) };
   }
+
+  async addPeer(input: CommandInput<'addPeer'>): Promise<CommandOutput<'addPeer'>> {
+    const address = peerAddress(input.address);
+    for (const t of this.#h.findAny(input.infoHashes)) t.addPeers([address], 'manual');
+    return {};
+  }
+
+  /** Bans the peer in every torrent now and keeps it in the settings, so torrents added or restored later refuse it too. */
+  async banPeer(input: CommandInput<'banPeer'>): Promise<CommandOutput<'banPeer'>> {
+    const address = peerAddress(input.address);
+    for (const t of this.#h.all()) t.swarm.ban(address, 'banned by the user');
+    const key = addressKey(address);
+    const banned = this.#h.banned();
+    if (!banned.includes(key)) await this.#h.saveBanned([...banned, key]);
+    return {};
+  }
+
+  /** A torrent joining the session refuses the peers the user banned. */
+  applyBans(t: Torrent): void {
+    for (const key of this.#h.banned()) {
+      const address = addressOfKey(key);
+      if (address) t.swarm.ban(address, 'banned by the user');
+    }
+  }
+}
+
+/** HOST:PORT as typed by the user, or the sentence saying how to write it. */
+function peerAddress(text: string): PeerAddress {
+  const address = parseHostPort(text.trim());
+  if (!address) throw new ShoalError('invalid-input', `"${text.slice(0, 100)}" is not a peer address: write HOST:PORT, such as 192.168.1.20:51413 or [2001:db8::1]:6881`);
+  return address;
 }

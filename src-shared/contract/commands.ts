@@ -27,6 +27,8 @@ const magnetUri = z
   .regex(/^magnet:\?/i, 'must be a magnet link starting with magnet:?');
 const name = z.string().max(limits.nameLength);
 const path = z.string().max(limits.pathLength);
+/** HOST:PORT or [IPv6]:PORT; the engine checks the form and says what is wrong. */
+const peerAddress = z.string().min(1).max(300);
 
 export const commands = {
   /** Sent first on every connection; a mismatched protocolVersion is refused with a 'protocol' error. */
@@ -93,6 +95,10 @@ export const commands = {
     input: z.strictObject({ infoHashes: infoHashList }),
     output: z.object({ links: z.array(z.string().max(limits.magnetLength)).max(limits.infoHashes) }),
   },
+  /** Dials a peer the user knows of (HOST:PORT) for these torrents, as qBittorrent's "Add peers". */
+  addPeer: { input: z.strictObject({ infoHashes: infoHashList, address: peerAddress }), output: done },
+  /** Disconnects the peer (HOST:PORT) and refuses it from now on in every torrent; kept in the settings' bannedPeers. */
+  banPeer: { input: z.strictObject({ address: peerAddress }), output: done },
   /** Only the selected torrent's open tab streams `detail` events; null stops the stream. */
   subscribe: {
     input: z.strictObject({

@@ -166,8 +166,8 @@ export const piecesInfoSchema = z
     { message: 'bitfield and availability sizes must match pieceCount' },
   );
 
-/** Where a peer was heard of: a tracker, the DHT, another peer's PEX, local discovery, its own dial, the magnet link. */
-export const peerSourceSchema = z.enum(['tracker', 'dht', 'pex', 'lsd', 'incoming', 'magnet']);
+/** Where a peer was heard of: a tracker, the DHT, another peer's PEX, local discovery, its own dial, the magnet link, the user. */
+export const peerSourceSchema = z.enum(['tracker', 'dht', 'pex', 'lsd', 'incoming', 'magnet', 'manual']);
 
 export const peerInfoSchema = z.object({
   /** Stable key across updates. */
@@ -294,6 +294,8 @@ export const settingsSchema = z.object({
   pex: z.boolean().optional(),
   /** Local service discovery (BEP 14) by multicast on the local network; on unless false. Private torrents never use it. */
   lsd: z.boolean().optional(),
+  /** Peers the user banned (HOST, or HOST:PORT on loopback), refused by every torrent. */
+  bannedPeers: z.array(z.string().min(1).max(300)).max(10_000).optional(),
   /** Map the peer port on the router (UPnP IGD and NAT-PMP); absent: off (the app and `serve` start with it on). */
   portForwarding: z.boolean().optional(),
 });

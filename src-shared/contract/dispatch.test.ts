@@ -24,6 +24,8 @@ function engineWith(overrides: Partial<EngineApi>): EngineApi {
     reannounce: refuse,
     forceStart: refuse,
     getMagnetLinks: refuse,
+    addPeer: refuse,
+    banPeer: refuse,
     subscribe: refuse,
     getSettings: refuse,
     setSettings: refuse,

@@ -20,6 +20,8 @@ export const commandNames = [
   'reannounce',
   'forceStart',
   'getMagnetLinks',
+  'addPeer',
+  'banPeer',
   'subscribe',
   'getSettings',
   'setSettings',

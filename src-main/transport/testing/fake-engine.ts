@@ -89,6 +89,14 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
       record('getMagnetLinks', input);
       return { links: input.infoHashes.map((h) => `magnet:?xt=urn:btih:${h}`) };
     },
+    async addPeer(input) {
+      record('addPeer', input);
+      return {};
+    },
+    async banPeer(input) {
+      record('banPeer', input);
+      return {};
+    },
     async subscribe(input) {
       record('subscribe', input);
       return {};

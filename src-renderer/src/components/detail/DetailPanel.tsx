@@ -67,7 +67,7 @@ export function DetailPanel() {
       case 'pieces':
         return detail?.pieces ? <PiecesView pieces={detail.pieces} /> : loading;
       case 'peers':
-        return detail?.peers ? <PeersTab peers={detail.peers} /> : loading;
+        return detail?.peers ? <PeersTab infoHash={infoHash} peers={detail.peers} /> : loading;
       case 'files':
         return detail?.files ? <FilesTab infoHash={infoHash} files={detail.files} /> : loading;
       case 'trackers':

@@ -1,4 +1,4 @@
-import { cleanup, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PeerInfo } from '../../api/contract';
 import { renderDetailTab } from '../../testing/render-app';
@@ -40,5 +40,35 @@ describe('the Peers tab', () => {
       const row = within(table).getByText(`10.0.0.${i + 1}:6881`).closest('tr')!;
       expect(row.querySelectorAll('td')[column]!.textContent).toBe(label);
     });
+  });
+});
+
+describe('peer actions', () => {
+  it('adds a peer by address (showing the engine’s refusal in the dialog) and bans one from its row', async () => {
+    const app = await renderDetailTab('Peers');
+    app.api.respond('addPeer', ({ address }) => {
+      if (!address.includes(':')) throw new Error(`"${address}" is not a peer address: write HOST:PORT`);
+      return {};
+    });
+    app.emit('detail', { infoHash: hashOf(1), peers: [peer(7, 'manual', '')] });
+    const panel = within(screen.getByRole('tabpanel'));
+    const table = panel.getByRole('table', { name: 'Peers' });
+    expect(within(table).getByText('10.0.0.7:6881').closest('tr')!.textContent).toContain('Added by you');
+
+    fireEvent.click(panel.getByRole('button', { name: 'Add peer…' }));
+    const dialog = within(screen.getByRole('dialog', { name: 'Add peer' }));
+    fireEvent.change(dialog.getByRole('textbox', { name: 'Peer address (HOST:PORT)' }), { target: { value: 'nowhere' } });
+    await act(async () => fireEvent.click(dialog.getByRole('button', { name: 'Add' })));
+    expect(dialog.getByRole('alert').textContent).toContain('write HOST:PORT');
+    fireEvent.change(dialog.getByRole('textbox', { name: 'Peer address (HOST:PORT)' }), { target: { value: ' 10.0.0.9:51413 ' } });
+    await act(async () => fireEvent.click(dialog.getByRole('button', { name: 'Add' })));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(app.api.callsOf('addPeer')).toEqual([
+      { infoHashes: [hashOf(1)], address: 'nowhere' },
+      { infoHashes: [hashOf(1)], address: '10.0.0.9:51413' },
+    ]);
+
+    await act(async () => fireEvent.click(within(table).getByRole('button', { name: 'Ban peer 10.0.0.7:6881' })));
+    expect(app.api.callsOf('banPeer')).toEqual([{ address: '10.0.0.7:6881' }]);
   });
 });

@@ -24,7 +24,7 @@ export interface SettingsDraft {
 }
 
 /** What the dialog edits: every setting but the CLI-only announce interval and the DHT's bootstrap nodes. */
-export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dhtBootstrap'>>;
+export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dhtBootstrap' | 'bannedPeers'>>;
 
 /** What the engine does for a setting it never stored: discovery on and encryption preferred, as the engine's own defaults. */
 const discoveryDefaults = { dht: true, pex: true, lsd: true, encryption: 'prefer' } as const;

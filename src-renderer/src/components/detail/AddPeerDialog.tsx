@@ -1,0 +1,54 @@
+import { useState } from 'react';
+import { Dialog } from '../Dialog';
+import { InlineError } from '../InlineError';
+
+/** Asks for a peer's HOST:PORT; the engine checks it and says what is wrong. */
+export function AddPeerDialog({ onAdd, onClose }: { onAdd(address: string): Promise<string | null>; onClose(): void }) {
+  const [address, setAddress] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async () => {
+    const refused = await onAdd(address.trim());
+    if (refused === null) onClose();
+    else setError(refused);
+  };
+  return (
+    <Dialog
+      title="Add peer"
+      onClose={onClose}
+      actions={
+        <>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={address.trim() === ''} onClick={() => void submit()}>
+            Add
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        <span>Peer address (HOST:PORT)</span>
+        <input
+          type="text"
+          className="mono"
+          data-autofocus
+          spellCheck={false}
+          placeholder="192.168.1.20:51413"
+          value={address}
+          aria-invalid={error !== null}
+          onChange={(e) => {
+            setAddress(e.target.value);
+            setError(null);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && address.trim() !== '') {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+        />
+      </label>
+      <InlineError message={error} />
+    </Dialog>
+  );
+}
