@@ -47,6 +47,28 @@ describe('shoal create', () => {
     expect(stdout).toEqual([`created ${target}: numbers, info-hash ${m.infoHashHex}, 1 piece of 32768 bytes`]);
   });
 
+  it('writes v2-only and hybrid torrents with --v2 and --hybrid, naming their v2 info-hash, and v1 by default', async () => {
+    const v2 = out();
+    expect(await shoal('create', join(contentDir, 'numbers'), '-o', v2, '--v2', '-l', '16K')).toBe(0);
+    const m2 = parseTorrent(await readFile(v2));
+    expect(m2.version).toBe('v2');
+    const v2hex = Buffer.from(m2.infoHashV2!).toString('hex');
+    expect(stdout.at(-1)).toBe(`created ${v2}: numbers, v2 info-hash ${v2hex}, 3 pieces of 16384 bytes`);
+    const hybrid = out();
+    expect(await shoal('create', join(contentDir, 'numbers'), '-o', hybrid, '--hybrid', '-l', '16K')).toBe(0);
+    const mh = parseTorrent(await readFile(hybrid));
+    expect(mh.version).toBe('hybrid');
+    expect(stdout.at(-1)).toBe(`created ${hybrid}: numbers, info-hash ${mh.infoHashHex}, v2 info-hash ${Buffer.from(mh.infoHashV2!).toString('hex')}, 3 pieces of 16384 bytes`);
+    const v1 = out();
+    expect(await shoal('create', join(contentDir, 'numbers'), '-o', v1)).toBe(0);
+    expect(parseTorrent(await readFile(v1)).version).toBe('v1');
+  });
+
+  it('refuses --v2 with --hybrid in one sentence', async () => {
+    expect(await shoal('create', join(contentDir, 'numbers'), '-o', out(), '--v2', '--hybrid')).toBe(1);
+    expect(stderr.at(-1)).toMatch(/Choose one of --v2 and --hybrid/);
+  });
+
   it('draws no progress when stderr is not a terminal', async () => {
     expect(await withStderrTTY(false, () => shoal('create', join(contentDir, 'alice.txt'), '-o', out()))).toBe(0);
     expect(terminal).toEqual([]);

@@ -10,8 +10,9 @@ import { terminalText } from '../host/terminal-text';
 
 const help = `usage: shoal create <path> -o <out.torrent> [options]
 
-Makes a .torrent of a file or folder (files in the order mktorrent uses, so the info-hash
-matches mktorrent's for the same piece length).
+Makes a .torrent of a file or folder: BitTorrent v1 by default (files in the order mktorrent
+uses, so the info-hash matches mktorrent's for the same piece length), v2 or hybrid (BEP 52,
+laid out as libtorrent 2.0 lays them out, so its info-hashes match libtorrent's).
 
   -o, --output FILE        where to write the .torrent (must not exist yet)
   -t, --tracker URL        announce URL; each --tracker is a tier of its own, in order of
@@ -21,7 +22,9 @@ matches mktorrent's for the same piece length).
                            (suffixes K and M allowed: 256K, 1M); default: about 1,000-2,000 pieces
   -p, --private            private torrent (BEP 27): peers only from its trackers
   -c, --comment TEXT       free-text comment
-  -s, --source TEXT        source tag (inside the info dictionary, so it changes the info-hash)`;
+  -s, --source TEXT        source tag (inside the info dictionary, so it changes the info-hash)
+      --v2                 a BitTorrent v2-only torrent (SHA-256 Merkle trees; v1 clients cannot use it)
+      --hybrid             a hybrid torrent: v1 and v2 in one, both swarms (hashes computed in one pass)`;
 
 export function parsePieceLength(text: string): number {
   const match = /^(\d{1,10})([kKmM]?)$/.exec(text);
@@ -46,6 +49,8 @@ export const command: Command = {
           private: { type: 'boolean', short: 'p' },
           comment: { type: 'string', short: 'c' },
           source: { type: 'string', short: 's' },
+          v2: { type: 'boolean' },
+          hybrid: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
       true,
@@ -58,6 +63,7 @@ export const command: Command = {
     if (path === undefined || extra.length > 0) {
       throw new ShoalError('invalid-input', "Give exactly one file or folder to share (see 'shoal create --help').");
     }
+    if (values.v2 && values.hybrid) throw new ShoalError('invalid-input', 'Choose one of --v2 and --hybrid: a hybrid torrent is already a v2 torrent too.');
     const output = values.output;
     if (output === undefined) throw new ShoalError('invalid-input', "Say where to write the torrent with -o FILE (see 'shoal create --help').");
     // Checked before hashing, so a long hash is not wasted on a name that cannot be used.
@@ -70,6 +76,7 @@ export const command: Command = {
         trackers: (values.tracker ?? []).map((tier) => tier.split(',').filter((url) => url.trim() !== '')),
         webSeeds: values['web-seed'] ?? [],
         ...(values['piece-length'] !== undefined && { pieceLength: parsePieceLength(values['piece-length']) }),
+        version: values.v2 ? 'v2' : values.hybrid ? 'hybrid' : 'v1',
         private: values.private ?? false,
         ...(values.comment !== undefined && { comment: values.comment }),
         ...(values.source !== undefined && { source: values.source }),
@@ -80,7 +87,8 @@ export const command: Command = {
     }
     await writeNew(output, bytes);
     const m = parseTorrent(bytes);
-    console.log(`created ${terminalText(output)}: ${terminalText(m.name)}, info-hash ${m.infoHashHex}, ${m.pieceCount} piece${m.pieceCount === 1 ? '' : 's'} of ${m.pieceLength} bytes`);
+    const hashes = m.infoHashV2 ? `${m.version === 'hybrid' ? `info-hash ${m.infoHashHex}, ` : ''}v2 info-hash ${Buffer.from(m.infoHashV2).toString('hex')}` : `info-hash ${m.infoHashHex}`;
+    console.log(`created ${terminalText(output)}: ${terminalText(m.name)}, ${hashes}, ${m.pieceCount} piece${m.pieceCount === 1 ? '' : 's'} of ${m.pieceLength} bytes`);
     return 0;
   },
 };

@@ -22,8 +22,8 @@ const binary = (text: string): string => Buffer.from(text, 'utf8').toString('lat
 
 /**
  * Builds a v2 (or, with `hybrid`, a v1 + v2) torrent's parts the way libtorrent lays them out,
- * independently of Shoal's creator: `file tree` in the files' order (give them sorted), pad files
- * after every file but the last whose end is not on a piece boundary.
+ * independently of Shoal's creator: `file tree` in the files' order (give them sorted), a pad file
+ * after every file whose end is not on a piece boundary (v2-only: but the last).
  */
 export function buildV2Torrent(spec: {
   name: string;
@@ -56,7 +56,8 @@ export function buildV2Torrent(spec: {
     v1Files.push({ length: file.data.length, path: file.path.map(binary) });
     chunks.push(file.data);
     const gap = (pieceLength - (file.data.length % pieceLength)) % pieceLength;
-    if (gap > 0 && i < spec.files.length - 1) {
+    // libtorrent 2.0 pads the last file too in a hybrid's list; a v2-only layout (Shoal's) does not.
+    if (gap > 0 && (spec.hybrid ? spec.files.length > 1 : i < spec.files.length - 1)) {
       v1Files.push({ attr: 'p', length: gap, path: ['.pad', String(gap)] });
       chunks.push(new Uint8Array(gap));
     }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
 import type { SourceFile } from './file-list';
-import { hashPieces } from './piece-hasher';
+import { leafHashes, pieceLayerFromLeaves, rootFromLeaves } from '../merkle';
+import { hashFileTrees, hashPieces } from './piece-hasher';
 
 let dir: string;
 beforeAll(async () => {
@@ -68,5 +69,37 @@ describe('hashPieces', () => {
     const controller = new AbortController();
     const pending = hashPieces([file], 16_384, { signal: controller.signal, onProgress: () => controller.abort() });
     await expect(pending).rejects.toThrow(/abort/i);
+  });
+});
+
+describe('hashFileTrees', () => {
+  it('folds each file into its Merkle root and piece layer, and a hybrid padded stream into SHA-1s, across jobs and threads', { timeout: 60_000 }, async () => {
+    // Over 16 MiB of 16 KiB pieces: several jobs; an empty file, small files and unaligned ends.
+    const parts = [randomBytes(9 * 2 ** 20 + 123), Buffer.alloc(0), randomBytes(7), randomBytes(8 * 2 ** 20 + 5), randomBytes(16_384)];
+    const files = await Promise.all(parts.map((p, i) => source(`tree-${i}`, p)));
+    const pieceLength = 16_384;
+    const progress: number[] = [];
+    const v2 = await hashFileTrees(files, pieceLength, false, { onProgress: (done) => progress.push(done) });
+    const hybrid = await hashFileTrees(files, pieceLength, true);
+    parts.forEach((data, i) => {
+      const leaves = leafHashes(data);
+      const expected = v2.files[i]!;
+      expect(expected.piecesRoot && Buffer.from(expected.piecesRoot).toString('hex')).toBe(data.length ? Buffer.from(rootFromLeaves(leaves)).toString('hex') : undefined);
+      expect(expected.pieceLayer && Buffer.from(expected.pieceLayer).toString('hex')).toBe(
+        data.length > pieceLength ? Buffer.from(pieceLayerFromLeaves(leaves, pieceLength)).toString('hex') : undefined,
+      );
+      expect(hybrid.files[i]).toEqual(expected);
+    });
+    expect(v2.pieces.length).toBe(0);
+    // A hybrid's v1 stream: each file padded with zeros to a piece boundary.
+    const padded = Buffer.concat(parts.flatMap((p) => [p, Buffer.alloc((pieceLength - (p.length % pieceLength)) % pieceLength)]));
+    expect(Buffer.from(hybrid.pieces).equals(expectedHashes(padded, pieceLength))).toBe(true);
+    expect(progress.at(-1)).toBe(parts.reduce((sum, p) => sum + p.length, 0));
+  });
+
+  it('does not pad a single file', { timeout: 30_000 }, async () => {
+    const data = randomBytes(40_000);
+    const hybrid = await hashFileTrees([await source('alone', data)], 32_768, true);
+    expect(Buffer.from(hybrid.pieces).equals(expectedHashes(data, 32_768))).toBe(true);
   });
 });

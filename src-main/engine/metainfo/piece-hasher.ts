@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ShoalError } from '../../../src-shared/errors';
+import { hashBytes, leafBytes, pieceRoot, rootFromLeaves, rootFromPieceLayer } from '../merkle';
 import type { SourceFile } from './file-list';
 import { fileError } from '../fs/file-errors';
-import { pieceHashWorker, type HashJob, type HashResult, type HashWorkerData } from './piece-hash-worker';
+import { pieceHashWorker, type HashJob, type HashResult, type HashWorkerData, type JobResult } from './piece-hash-worker';
 
 export interface HashOptions {
   /** Called as work completes with the bytes hashed so far. */
@@ -22,14 +23,81 @@ const workerSource = `(${pieceHashWorker.toString()})()`;
  * core), each reading its own pieces straight from the files; jobs go to whichever is free.
  */
 export async function hashPieces(files: readonly SourceFile[], pieceLength: number, options: HashOptions = {}): Promise<Uint8Array> {
-  options.signal?.throwIfAborted();
   const total = files.reduce((sum, f) => sum + f.length, 0);
   const pieceCount = Math.ceil(total / pieceLength);
   const out = new Uint8Array(pieceCount * 20);
+  await runHashJobs(files, pieceLength, 'v1', pieceCount, options, (result) => out.set(result.hashes, 20 * result.first));
+  return out;
+}
+
+/** What BEP 52 needs of each file: its Merkle root and, when longer than a piece, its piece layer. */
+export interface FileTreeHashes {
+  /** Undefined for an empty file. */
+  readonly piecesRoot: Uint8Array | undefined;
+  readonly pieceLayer: Uint8Array | undefined;
+}
+
+/**
+ * The hashes of a v2 torrent (or, with `hybrid`, of both halves of a hybrid) in one read of the
+ * data: each file's tree from SHA-256 leaves of its 16 KiB blocks, and for a hybrid the SHA-1 of
+ * each piece of the padded v1 stream. Workers send leaves; the trees are folded here piece by
+ * piece, so memory holds 32 bytes per piece, not per leaf.
+ */
+export async function hashFileTrees(
+  files: readonly SourceFile[],
+  pieceLength: number,
+  hybrid: boolean,
+  options: HashOptions = {},
+): Promise<{ files: FileTreeHashes[]; pieces: Uint8Array }> {
+  const firstPiece: number[] = [];
+  let pieceCount = 0;
+  for (const f of files) {
+    firstPiece.push(pieceCount);
+    pieceCount += Math.ceil(f.length / pieceLength);
+  }
+  const roots: (Uint8Array | undefined)[] = files.map(() => undefined);
+  const layers = files.map((f) => (f.length > pieceLength ? new Uint8Array(hashBytes * Math.ceil(f.length / pieceLength)) : undefined));
+  const pieces = new Uint8Array(hybrid ? 20 * pieceCount : 0);
+  await runHashJobs(files, pieceLength, hybrid ? 'hybrid' : 'v2', pieceCount, options, (result) => {
+    if (hybrid) pieces.set(result.hashes, 20 * result.first);
+    let index = 0;
+    let leaf = 0;
+    for (let piece = result.first; leaf < result.leaves.length; piece++) {
+      while (index + 1 < files.length && firstPiece[index + 1]! <= piece) index++;
+      const offset = (piece - firstPiece[index]!) * pieceLength;
+      const leafCount = Math.ceil(Math.min(pieceLength, files[index]!.length - offset) / leafBytes);
+      const leaves = result.leaves.subarray(leaf, leaf + leafCount * hashBytes);
+      leaf += leaves.length;
+      const layer = layers[index];
+      if (layer) layer.set(pieceRoot(leaves, pieceLength), hashBytes * (piece - firstPiece[index]!));
+      else roots[index] = rootFromLeaves(leaves);
+    }
+  });
+  return {
+    pieces,
+    files: files.map((_, i) => {
+      const layer = layers[i];
+      return { piecesRoot: layer ? rootFromPieceLayer(layer, pieceLength) : roots[i], pieceLayer: layer };
+    }),
+  };
+}
+
+/** Hands piece ranges of about `jobBytes` to one worker per core and passes each result on. */
+async function runHashJobs(
+  files: readonly SourceFile[],
+  pieceLength: number,
+  layout: HashWorkerData['layout'],
+  pieceCount: number,
+  options: HashOptions,
+  take: (result: JobResult) => void,
+): Promise<void> {
+  options.signal?.throwIfAborted();
+  const total = files.reduce((sum, f) => sum + f.length, 0);
   const perJob = Math.max(1, Math.floor(jobBytes / pieceLength));
   const jobCount = Math.ceil(pieceCount / perJob);
+  if (jobCount === 0) return;
   const threads = Math.max(1, Math.min(availableParallelism(), maxThreads, jobCount));
-  const workerData: HashWorkerData = { files: files.map((f) => ({ absolute: f.absolute, length: f.length })), pieceLength };
+  const workerData: HashWorkerData = { files: files.map((f) => ({ absolute: f.absolute, length: f.length })), pieceLength, layout };
   const workers = Array.from({ length: threads }, () => new Worker(workerSource, { eval: true, workerData }));
   let onAbort: (() => void) | undefined;
 
@@ -56,8 +124,13 @@ export async function hashPieces(files: readonly SourceFile[], pieceLength: numb
             reject(code === 'SHRANK' ? new ShoalError('io', `'${path}' became shorter while it was being hashed.`) : fileError({ code }, 'reading', path));
             return;
           }
-          out.set(result.hashes, 20 * result.first);
-          hashed += Math.min(total, (result.first + result.hashes.length / 20) * pieceLength) - result.first * pieceLength;
+          try {
+            take(result);
+          } catch (err) {
+            reject(err);
+            return;
+          }
+          hashed += result.bytes;
           options.onProgress?.(hashed, total);
           if (++finished === jobCount) resolve();
           else give(worker);
@@ -69,5 +142,4 @@ export async function hashPieces(files: readonly SourceFile[], pieceLength: numb
     if (onAbort) options.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return out;
 }
