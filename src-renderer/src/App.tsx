@@ -10,6 +10,7 @@ import { DropZone } from './components/DropZone';
 import { TorrentList } from './components/list/TorrentList';
 import { MenuActions, type MenuSource } from './components/MenuActions';
 import { MoveStorageDialog } from './components/MoveStorageDialog';
+import { SpeedLimitsDialog } from './components/SpeedLimitsDialog';
 import { Notices } from './components/Notices';
 import { PlayerView } from './components/player/PlayerView';
 import { SettingsDialog } from './components/settings/SettingsDialog';
@@ -67,6 +68,7 @@ export function App({ api, store: given, menu }: AppProps) {
           <DropZone />
           <ConfirmRemove />
           <MoveStorageDialog />
+          <SpeedLimitsDialog />
           <PlayerView />
           <SettingsDialog shortcut={menu === undefined} />
           {menu && <MenuActions source={menu} />}

@@ -33,6 +33,8 @@ export interface ShoalState {
   removing: readonly string[] | null;
   /** Torrents whose new save folder the move-storage dialog is asking for. */
   relocating: readonly string[] | null;
+  /** Torrents whose speed limits the Speed limits dialog sets. */
+  limiting: readonly string[] | null;
   settingsOpen: boolean;
   columns: ColumnLayout;
   /** The detail panel's height the user dragged to (px); null: the default share of the window. */
@@ -55,6 +57,7 @@ export const initialState: ShoalState = {
   notices: [],
   removing: null,
   relocating: null,
+  limiting: null,
   settingsOpen: false,
   columns: defaultColumnLayout,
   detailHeight: null,

@@ -55,3 +55,23 @@ describe('FilesTab', () => {
     expect(screen.getByRole('treeitem', { name: 'a' }).getAttribute('aria-expanded')).toBe('false');
   });
 });
+
+describe('FilesTab ticks', () => {
+  it('sets the priority of every ticked file at once, a ticked folder counting for its files', async () => {
+    const api = renderFiles([
+      { index: 0, path: 'a/one.txt', length: 1, progress: 0, priority: 'normal' },
+      { index: 1, path: 'a/two.txt', length: 1, progress: 0, priority: 'normal' },
+      { index: 2, path: 'three.txt', length: 1, progress: 0, priority: 'normal' },
+      { index: 3, path: 'four.txt', length: 1, progress: 0, priority: 'normal' },
+    ]);
+    const bulk = screen.getByRole('combobox', { name: 'Priority of the ticked files' }) as HTMLSelectElement;
+    expect(bulk.disabled).toBe(true);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Tick a' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Tick four.txt' }));
+    expect((screen.getByRole('checkbox', { name: 'Tick a/two.txt' }) as HTMLInputElement).checked).toBe(true);
+    expect(bulk.disabled).toBe(false);
+    await act(async () => fireEvent.change(bulk, { target: { value: 'skip' } }));
+    expect(api.callsOf('setFilePriorities')).toEqual([{ infoHash: hash, files: [0, 1, 3].map((index) => ({ index, priority: 'skip' })) }]);
+    expect(bulk.disabled).toBe(true);
+  });
+});

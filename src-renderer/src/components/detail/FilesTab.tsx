@@ -19,6 +19,8 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
   const run = useCommand();
   const tree = useMemo(() => buildFileTree(files), [files]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  /** Files (by index) ticked for a priority change all at once. */
+  const [checked, setChecked] = useState<ReadonlySet<number>>(new Set());
   const rows = useMemo(() => flattenTree(tree, collapsed), [tree, collapsed]);
   const [scrollRef, shown] = useFixedRows(rows.length, rowHeight);
 
@@ -27,6 +29,15 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
     if (priority === null) return;
     void run('setFilePriorities', { infoHash, files: indices.map((index) => ({ index, priority })) });
   };
+  const check = (indices: readonly number[], on: boolean) =>
+    setChecked((c) => {
+      const next = new Set(c);
+      for (const index of indices) {
+        if (on) next.add(index);
+        else next.delete(index);
+      }
+      return next;
+    });
   const toggle = (path: string) =>
     setCollapsed((c) => {
       const next = new Set(c);
@@ -37,6 +48,26 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
 
   return (
     <div className="files scroll-fill" ref={scrollRef}>
+      <div className="tab-actions" role="toolbar" aria-label="File actions">
+        <select
+          aria-label="Priority of the ticked files"
+          value=""
+          disabled={checked.size === 0}
+          onChange={(e) => {
+            setPriority([...checked], e.target.value);
+            setChecked(new Set());
+          }}
+        >
+          <option value="" disabled>
+            {checked.size === 0 ? 'Tick files to set their priority together' : `Set priority of ${checked.size} file${checked.size === 1 ? '' : 's'}…`}
+          </option>
+          {priorities.map((p) => (
+            <option key={p} value={p}>
+              {priorityLabel[p]}
+            </option>
+          ))}
+        </select>
+      </div>
       <div className="files-head" aria-hidden="true">
         <span>Name</span>
         <span className="end">Size</span>
@@ -50,6 +81,8 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
           const progress = isFolder ? (node.length > 0 ? node.done / node.length : 1) : node.file.progress;
           const priority = isFolder ? node.priority : node.file.priority;
           const expanded = isFolder ? !collapsed.has(node.path) : undefined;
+          const indices = isFolder ? node.indices : [node.file.index];
+          const ticked = indices.every((index) => checked.has(index));
           return (
             <li
               key={node.path}
@@ -60,6 +93,7 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
               aria-expanded={expanded}
               aria-label={node.name} className={`file-row${priority === 'skip' ? ' skipped' : ''}`}>
               <span className="file-name" style={{ paddingLeft: depth * 18 }}>
+                <input type="checkbox" aria-label={`Tick ${node.path}`} checked={ticked} onChange={(e) => check(indices, e.target.checked)} />
                 {isFolder ? (
                   <button type="button" className="twisty" aria-label={`${expanded ? 'Collapse' : 'Expand'} ${node.name}`} onClick={() => toggle(node.path)}>
                     {expanded ? '▾' : '▸'}
@@ -76,7 +110,7 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
                 <span style={{ width: `${Math.min(100, Math.max(0, progress * 100))}%` }} />
                 <em>{formatPercent(progress)}</em>
               </span>
-              <select aria-label={`Priority of ${node.path}`} value={priority} onChange={(e) => setPriority(isFolder ? node.indices : [node.file.index], e.target.value)}>
+              <select aria-label={`Priority of ${node.path}`} value={priority} onChange={(e) => setPriority(indices, e.target.value)}>
                 {priority === 'mixed' && (
                   <option value="mixed" disabled>
                     Mixed

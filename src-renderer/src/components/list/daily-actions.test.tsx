@@ -56,3 +56,22 @@ describe('daily actions on the selection', () => {
     expect(screen.getByRole('alert').textContent).toContain('does not let the page use the clipboard');
   });
 });
+
+describe('speed limits for several torrents', () => {
+  it('sets the same own limits on every selected torrent, refusing a bad number', async () => {
+    const app = await withTwo();
+    fireEvent.mouseDown(row('alpha'));
+    fireEvent.mouseDown(row('bravo'), { ctrlKey: true });
+    await menuItem('Speed limits…', 'bravo');
+    const dialog = within(screen.getByRole('dialog', { name: 'Speed limits' }));
+    expect(dialog.getByText(/2 torrents/)).toBeTruthy();
+    fireEvent.change(dialog.getByRole('textbox', { name: 'Download limit' }), { target: { value: 'fast' } });
+    await act(async () => fireEvent.click(dialog.getByRole('button', { name: 'Apply' })));
+    expect(dialog.getByText(/Download limit must be a number/)).toBeTruthy();
+    fireEvent.change(dialog.getByRole('textbox', { name: 'Download limit' }), { target: { value: '100' } });
+    fireEvent.change(dialog.getByRole('textbox', { name: 'Upload limit' }), { target: { value: '' } });
+    await act(async () => fireEvent.click(dialog.getByRole('button', { name: 'Apply' })));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(app.api.callsOf('setTorrentOptions')).toEqual([{ infoHashes: [hashOf(1), hashOf(2)], options: { speedLimit: { down: 100 * 1024, up: 0 } } }]);
+  });
+});
