@@ -3,7 +3,8 @@ import { bencode, binaryKey, type BEncodable } from '../engine/bencode';
 import { ipBytes, ipText } from '../engine/net/ip-bytes';
 import { parseRawQuery, QueryError, type RawQuery } from './raw-query';
 import { statusPage } from './status-page';
-import { compactPeerCount, peerIdOf, samplePeers, writeCompactPeers, type AnnounceEvent, type FamilyList, type PeerEntry, type SwarmStore } from './swarm-store';
+import { compactPeerCount, samplePeers, writeCompactPeers, type PeerList } from './peer-list';
+import type { AnnounceEvent, SwarmStore } from './swarm-store';
 
 export interface HttpTrackerConfig {
   readonly store: SwarmStore;
@@ -97,46 +98,45 @@ function announce(config: HttpTrackerConfig, query: RawQuery, remote: string | u
 
   const outcome = config.store.announce({ infoHash, peerId, ip, port, left, event }, config.now());
   if (!outcome.ok) return failureBody(outcome.reason);
+  const { swarm, list, self } = outcome;
   const reply = new Map<string, BEncodable>([
-    ['complete', outcome.counts.complete],
-    ['incomplete', outcome.counts.incomplete],
-    ['downloaded', outcome.counts.downloaded],
+    ['complete', swarm.seeders],
+    ['incomplete', swarm.leechers],
+    ['downloaded', swarm.downloaded],
     ['interval', config.interval],
     ['min interval', config.minInterval],
   ]);
   // The requester's own family first, then the other one with whatever numwant is left.
-  const { swarm, self } = outcome;
   const want = event === 'stopped' ? 0 : numwant;
-  const [mine, other] = ip.length === 4 ? [swarm.v4, swarm.v6] : [swarm.v6, swarm.v4];
+  const other = list === swarm.v4 ? swarm.v6 : swarm.v4;
   if (compact) {
-    const first = compactList(mine, self, want);
-    const second = compactList(other, self, want - first.length / mine.size);
-    const [v4, v6] = ip.length === 4 ? [first, second] : [second, first];
+    const first = compactList(list, self, want);
+    const second = compactList(other, -1, want - first.length / list.size);
+    const [v4, v6] = list === swarm.v4 ? [first, second] : [second, first];
     reply.set('peers', v4);
     if (v6.length > 0) reply.set('peers6', v6);
   } else {
-    const first = samplePeers(mine, self, want);
-    const second = samplePeers(other, self, want - first.length);
-    reply.set('peers', [...first, ...second].map((p) => dictionaryPeer(p, noPeerId)));
+    const first = samplePeers(list, self, want).map((slot) => dictionaryPeer(list, slot, noPeerId));
+    const second = samplePeers(other, -1, want - first.length).map((slot) => dictionaryPeer(other, slot, noPeerId));
+    reply.set('peers', [...first, ...second]);
   }
   return bencode(reply);
 }
 
-function compactList(list: FamilyList, self: PeerEntry | undefined, want: number): Buffer {
+function compactList(list: PeerList, self: number, want: number): Buffer {
   const count = compactPeerCount(list, self, want);
   const out = Buffer.allocUnsafe(count * list.size);
   if (count > 0) writeCompactPeers(list, self, count, out, 0);
   return out;
 }
 
-function dictionaryPeer(peer: PeerEntry, noPeerId: boolean): BEncodable {
-  const list = peer.family === 4 ? peer.swarm.v4 : peer.swarm.v6;
-  const at = peer.slot * list.size;
+function dictionaryPeer(list: PeerList, slot: number, noPeerId: boolean): BEncodable {
+  const at = slot * list.size;
   const dict = new Map<string, BEncodable>([
-    ['ip', ipText(list.compact.subarray(at, at + list.size - 2))],
-    ['port', list.compact.readUInt16BE(at + list.size - 2)],
+    ['ip', ipText(list.data.subarray(at, at + list.size - 2))],
+    ['port', list.data.readUInt16BE(at + list.size - 2)],
   ]);
-  if (!noPeerId) dict.set('peer id', Buffer.from(peerIdOf(peer)));
+  if (!noPeerId) dict.set('peer id', Buffer.from(list.idOf(slot)));
   return dict;
 }
 
@@ -152,16 +152,16 @@ function scrape(config: HttpTrackerConfig, query: RawQuery): Uint8Array {
   });
   if (requested.length === 0) {
     for (const swarm of config.store.swarms(config.maxScrape)) {
-      files.set(binaryKey(Buffer.from(swarm.hex, 'hex')), entry({ complete: swarm.seeders, incomplete: swarm.leechers, downloaded: swarm.downloaded }));
+      files.set(binaryKey(swarm.hash), entry({ complete: swarm.seeders, incomplete: swarm.leechers, downloaded: swarm.downloaded }));
     }
   } else {
     const seen = new Set<string>();
     for (const hash of requested) {
       if (hash.length !== 20) throw new QueryError(`The parameter info_hash must be 20 bytes, not ${hash.length}.`);
       const hex = hash.toString('hex');
-      if (seen.has(hex) || !config.store.isAllowed(hex)) continue;
+      if (seen.has(hex) || !config.store.isAllowed(hash)) continue;
       seen.add(hex);
-      files.set(binaryKey(hash), entry(config.store.counts(hex)));
+      files.set(binaryKey(hash), entry(config.store.counts(hash)));
     }
   }
   return bencode({ files });

@@ -144,7 +144,9 @@ function listenHttp(server: Server, where: Endpoint): Promise<void> {
 
 function bindUdp(where: Endpoint): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket({ type: where.host.includes(':') ? 'udp6' : 'udp4' });
+    // Replies go to the address a datagram came from, always an IP: no resolver round (and no
+    // tick of the event loop) before each send.
+    const socket = createSocket({ type: where.host.includes(':') ? 'udp6' : 'udp4', lookup: (address, _options, callback) => callback(null, address, address.includes(':') ? 6 : 4) });
     socket.once('error', (err) => {
       socket.close();
       reject(listenError(err, where, 'UDP'));

@@ -1,5 +1,6 @@
 import type { ConnectionIds } from './connection-ids';
-import { compactPeerCount, writeCompactPeers, type AnnounceEvent, type SwarmStore } from './swarm-store';
+import { compactPeerCount, writeCompactPeers } from './peer-list';
+import type { AnnounceEvent, AnnounceInput, SwarmStore } from './swarm-store';
 
 /**
  * BEP 15 request handling, from one datagram to at most one reply. No reply is ever much larger
@@ -15,6 +16,10 @@ export interface UdpTrackerConfig {
   readonly maxNumwant: number;
   readonly now: () => number;
 }
+
+/** One announce at a time is read, so one input object serves them all: none is made per datagram. */
+const EMPTY = Buffer.alloc(0);
+const input: AnnounceInput = { infoHash: EMPTY, hashAt: 16, peerId: EMPTY, idAt: 36, ip: EMPTY, port: 0, left: 0, event: 'none' };
 
 const PROTOCOL_ID_HI = 0x417;
 const PROTOCOL_ID_LO = 0x27101980;
@@ -54,21 +59,25 @@ function announce(config: UdpTrackerConfig, packet: Buffer, ip: Buffer, transact
   if (peerPort === 0) return error(packet, transaction, 'bad port');
   // Only whether `left` is zero matters; reading it as two words avoids a BigInt per packet.
   const left = packet.readUInt32BE(64) | packet.readUInt32BE(68) ? 1 : 0;
-  const outcome = config.store.announce(
-    { infoHash: packet.subarray(16, 36), peerId: packet.subarray(36, 56), ip, port: peerPort, left, event },
-    now,
-  );
+  input.infoHash = packet;
+  input.peerId = packet;
+  input.ip = ip;
+  input.port = peerPort;
+  input.left = left;
+  input.event = event;
+  const outcome = config.store.announce(input, now);
+  input.infoHash = input.peerId = input.ip = EMPTY; // nothing of the datagram is kept past it
   if (!outcome.ok) return error(packet, transaction, outcome.reason);
   // BEP 15 answers in the requester's address family only.
-  const list = ip.length === 4 ? outcome.swarm.v4 : outcome.swarm.v6;
-  const count = event === 'stopped' ? 0 : compactPeerCount(list, outcome.self, numwant);
+  const { swarm, list, self } = outcome;
+  const count = event === 'stopped' ? 0 : compactPeerCount(list, self, numwant);
   const reply = Buffer.allocUnsafe(20 + count * list.size);
   reply.writeUInt32BE(ACTION_ANNOUNCE, 0);
   reply.writeUInt32BE(transaction, 4);
   reply.writeUInt32BE(config.interval, 8);
-  reply.writeUInt32BE(outcome.counts.incomplete, 12);
-  reply.writeUInt32BE(outcome.counts.complete, 16);
-  if (count > 0) writeCompactPeers(list, outcome.self, count, reply, 20);
+  reply.writeUInt32BE(swarm.leechers, 12);
+  reply.writeUInt32BE(swarm.seeders, 16);
+  if (count > 0) writeCompactPeers(list, self, count, reply, 20);
   return reply;
 }
 
@@ -79,11 +88,11 @@ function scrape(config: UdpTrackerConfig, packet: Buffer, transaction: number): 
   reply.writeUInt32BE(ACTION_SCRAPE, 0);
   reply.writeUInt32BE(transaction, 4);
   for (let i = 0; i < count; i++) {
-    const hex = packet.toString('hex', 16 + i * 20, 36 + i * 20);
-    const c = config.store.isAllowed(hex) ? config.store.counts(hex) : { complete: 0, incomplete: 0, downloaded: 0 };
-    reply.writeUInt32BE(c.complete, 8 + i * 12);
-    reply.writeUInt32BE(c.downloaded, 12 + i * 12);
-    reply.writeUInt32BE(c.incomplete, 16 + i * 12);
+    // Counts only for allowed torrents; unknown ones read as zeros.
+    const swarm = config.store.isAllowed(packet, 16 + i * 20) ? config.store.swarmOf(packet, 16 + i * 20) : undefined;
+    reply.writeUInt32BE(swarm?.seeders ?? 0, 8 + i * 12);
+    reply.writeUInt32BE(swarm?.downloaded ?? 0, 12 + i * 12);
+    reply.writeUInt32BE(swarm?.leechers ?? 0, 16 + i * 12);
   }
   return reply;
 }
