@@ -21,11 +21,18 @@ describe('handshake', () => {
     expect([...h.peerId]).toEqual([...peerId]);
   });
 
+  it('puts the v2 bit (BEP 52) in the last reserved byte, 0x10, beside the others', () => {
+    const bytes = encodeHandshake(infoHash, peerId, { fast: true, dht: true, v2: true });
+    expect(bytes[27]).toBe(0x10 | 0x04 | 0x01);
+    expect(parseHandshake(bytes).v2).toBe(true);
+    expect(parseHandshake(encodeHandshake(infoHash, peerId, { fast: true })).v2).toBe(false);
+  });
+
   it('reports no extensions when the reserved bytes are zero and keeps unknown bits', () => {
     const bytes = encodeHandshake(infoHash, peerId);
     bytes[20] = 0x80; // a bit nobody here knows
     const h = parseHandshake(bytes);
-    expect(h.extended || h.fast || h.dht).toBe(false);
+    expect(h.extended || h.fast || h.dht || h.v2).toBe(false);
     expect(h.reserved[0]).toBe(0x80);
   });
 

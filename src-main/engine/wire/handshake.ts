@@ -13,6 +13,11 @@ export interface HandshakeExtensions {
   readonly fast: boolean;
   /** BEP 5 DHT (we only read it; it enables the `port` message): reserved[7] & 0x01. */
   readonly dht: boolean;
+  /**
+   * BEP 52: the sender of a hybrid torrent's v1 info-hash also speaks v2, and the answer may name
+   * the v2 info-hash instead to make it a v2 connection: reserved[7] & 0x10.
+   */
+  readonly v2: boolean;
 }
 
 export interface Handshake extends HandshakeExtensions {
@@ -35,6 +40,7 @@ export function encodeHandshake(
   if (extensions.extended) out[20 + 5]! |= 0x10;
   if (extensions.fast) out[20 + 7]! |= 0x04;
   if (extensions.dht) out[20 + 7]! |= 0x01;
+  if (extensions.v2) out[20 + 7]! |= 0x10;
   out.set(infoHash, 28);
   out.set(peerId, 48);
   return out;
@@ -66,6 +72,7 @@ export function parseHandshake(bytes: Uint8Array): Handshake {
     extended: (reserved[5]! & 0x10) !== 0,
     fast: (reserved[7]! & 0x04) !== 0,
     dht: (reserved[7]! & 0x01) !== 0,
+    v2: (reserved[7]! & 0x10) !== 0,
     infoHash: bytes.slice(28, 48),
     peerId: bytes.slice(48, 68),
   };

@@ -1,6 +1,6 @@
 import { ShoalError } from '../../../src-shared/errors';
 import type { BlockPool } from './block-pool';
-import { MAX_BLOCK_SIZE, MessageId, type WireMessage } from './messages';
+import { HASH_REF_LENGTH, MAX_BLOCK_SIZE, MAX_HASHES_PER_MESSAGE, MessageId, type HashRef, type WireMessage } from './messages';
 
 /** Bitfield cap while the piece count is still unknown (magnet links): 8 Mi pieces. */
 const MAX_UNKNOWN_BITFIELD = 1 << 20;
@@ -25,6 +25,8 @@ const FIXED_LENGTH: Record<number, number> = {
   [MessageId.haveNone]: 1,
   [MessageId.reject]: 13,
   [MessageId.allowedFast]: 5,
+  [MessageId.hashRequest]: 1 + HASH_REF_LENGTH,
+  [MessageId.hashReject]: 1 + HASH_REF_LENGTH,
 };
 
 /**
@@ -154,6 +156,9 @@ export class MessageDecoder {
       } else if (length > 1 + MAX_UNKNOWN_BITFIELD) {
         throw protocolError(`an oversized bitfield (${length - 1} bytes)`);
       }
+    } else if (id === MessageId.hashes) {
+      const hashBytes = length - 1 - HASH_REF_LENGTH;
+      if (hashBytes < 32 || hashBytes % 32 !== 0 || hashBytes / 32 > MAX_HASHES_PER_MESSAGE) throw protocolError(`a hashes message of ${length} bytes`);
     } else if (id === MessageId.extended) {
       if (length < 2 || length > 1 + MAX_EXTENDED) throw protocolError(`an extension message of ${length} bytes`);
     } else if (length > MAX_UNKNOWN) {
@@ -199,6 +204,17 @@ export class MessageDecoder {
         return { type: 'port', port: (b[1]! << 8) | b[2]! };
       case MessageId.extended:
         return { type: 'extended', id: b[1]!, payload: b.slice(2) };
+      case MessageId.hashRequest:
+        return { type: 'hashRequest', ...readHashRef(b) };
+      case MessageId.hashReject:
+        return { type: 'hashReject', ...readHashRef(b) };
+      case MessageId.hashes: {
+        const ref = readHashRef(b);
+        const hashes = new Uint8Array(b.subarray(1 + HASH_REF_LENGTH));
+        // The base hashes alone must fit; whether the uncles fit the range is the tree's to judge.
+        if (ref.count > hashes.length / 32) throw protocolError(`a hashes message with ${hashes.length / 32} hashes for a range of ${ref.count}`);
+        return { type: 'hashes', ...ref, hashes };
+      }
       default:
         // BEP 3: unknown messages are ignored (their size was capped above).
         return undefined;
@@ -219,6 +235,11 @@ export class MessageDecoder {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The root and the four numbers of a hash message (BEP 52), after its id byte; whether they fit a tree is judged where the tree is known. */
+function readHashRef(b: Uint8Array): HashRef {
+  return { piecesRoot: new Uint8Array(b.subarray(1, 33)), base: readU32(b, 33), index: readU32(b, 37), count: readU32(b, 41), proofLayers: readU32(b, 45) };
+}
 
 function readU32(b: Uint8Array, at: number): number {
   return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;

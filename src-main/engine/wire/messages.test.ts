@@ -18,6 +18,8 @@ function plain(m: WireMessage): unknown {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v instanceof Uint8Array ? [...v] : v]));
 }
 
+const root = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+
 const samples: WireMessage[] = [
   { type: 'keepAlive' },
   { type: 'choke' },
@@ -36,6 +38,9 @@ const samples: WireMessage[] = [
   { type: 'reject', index: 7, begin: 0, length: 1000 },
   { type: 'allowedFast', index: 12 },
   { type: 'extended', id: 3, payload: Uint8Array.from([100, 101]) },
+  { type: 'hashRequest', piecesRoot: root, base: 0, index: 4, count: 4, proofLayers: 3 },
+  { type: 'hashes', piecesRoot: root, base: 2, index: 0, count: 2, proofLayers: 2, hashes: new Uint8Array(3 * 32).fill(9) },
+  { type: 'hashReject', piecesRoot: root, base: 0, index: 512, count: 512, proofLayers: 0 },
 ];
 
 describe('message codec', () => {
@@ -55,6 +60,17 @@ describe('message codec', () => {
     expect([...encodeMessage({ type: 'extended', id: 0, payload: Uint8Array.from([0x64, 0x65]) })]).toEqual([
       0, 0, 0, 4, 20, 0, 0x64, 0x65,
     ]);
+  });
+
+  it('encodes hash messages as BEP 52 lays them out: id, pieces root, base, index, length, proof layers, hashes', () => {
+    const bytes = encodeMessage({ type: 'hashes', piecesRoot: root, base: 1, index: 2, count: 2, proofLayers: 3, hashes: new Uint8Array(64).fill(7) });
+    expect([...bytes.subarray(0, 5)]).toEqual([0, 0, 0, 1 + 48 + 64, 22]);
+    expect([...bytes.subarray(5, 37)]).toEqual([...root]);
+    expect([...bytes.subarray(37, 53)]).toEqual([0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3]);
+    expect(bytes.length).toBe(4 + 1 + 48 + 64);
+    expect(encodeMessage({ type: 'hashRequest', piecesRoot: root, base: 0, index: 0, count: 2, proofLayers: 0 })[4]).toBe(21);
+    expect(encodeMessage({ type: 'hashReject', piecesRoot: root, base: 0, index: 0, count: 2, proofLayers: 0 })[4]).toBe(23);
+    expect(() => encodeMessage({ type: 'hashRequest', piecesRoot: root.subarray(1), base: 0, index: 0, count: 2, proofLayers: 0 })).toThrow(RangeError);
   });
 
   it('writes a piece header that, followed by the block, equals the full message', () => {
@@ -202,6 +218,24 @@ describe('message decoder limits', () => {
     expect(rejects([...encodeMessage({ type: 'have', index: 10 })], 10)).toMatch(/index 10/);
     expect(rejects([0, 0, 0, 13, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toMatch(/0 bytes/);
     expect(rejects([0, 0, 0, 9, 7, 0, 0, 0, 0, 0, 0, 0, 0])).toMatch(/block/);
+  });
+
+  it('refuses hash messages of the wrong size as soon as the header is in', () => {
+    const request = [...encodeMessage({ type: 'hashRequest', piecesRoot: root, base: 0, index: 0, count: 2, proofLayers: 0 })];
+    // One byte short, one byte long: the length prefix alone decides.
+    expect(rejects([0, 0, 0, 48, 21])).toMatch(/wrong length/);
+    expect(rejects([0, 0, 0, 50, 23])).toMatch(/wrong length/);
+    expect(decodeAll([Uint8Array.from(request)])).toHaveLength(1);
+    // hashes: at least one hash, whole hashes only, and no more than a request may ask for with its proof.
+    expect(rejects([0, 0, 0, 49, 22])).toMatch(/hashes message of 49 bytes/);
+    expect(rejects([0, 0, 0, 49 + 33, 22])).toMatch(/hashes message/);
+    const tooMany = 49 + 32 * (512 + 65);
+    expect(rejects([0, 0, tooMany >>> 8, tooMany & 0xff, 22])).toMatch(/hashes message/);
+  });
+
+  it('refuses hashes fewer than the range they answer', () => {
+    const bytes = encodeMessage({ type: 'hashes', piecesRoot: root, base: 0, index: 0, count: 4, proofLayers: 0, hashes: new Uint8Array(3 * 32) });
+    expect(rejects([...bytes])).toMatch(/3 hashes for a range of 4/);
   });
 
   it('skips small unknown messages and keeps framing', () => {

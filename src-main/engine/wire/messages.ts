@@ -1,5 +1,5 @@
 /**
- * Peer wire messages (BEP 3, BEP 6, BEP 10) as plain data, and their encoders. Decoding and
+ * Peer wire messages (BEP 3, BEP 6, BEP 10, BEP 52's hash messages) as plain data, and their encoders. Decoding and
  * framing live in `message-decoder.ts`.
  */
 
@@ -20,6 +20,9 @@ export const MessageId = {
   reject: 0x10,
   allowedFast: 0x11,
   extended: 20,
+  hashRequest: 21,
+  hashes: 22,
+  hashReject: 23,
 } as const;
 
 /** The usual block size; every client requests 16 KiB. */
@@ -32,6 +35,27 @@ export interface BlockRef {
   readonly begin: number;
   readonly length: number;
 }
+
+/**
+ * What BEP 52's `hash request`, `hashes` and `hash reject` name: in the Merkle tree whose root is
+ * `piecesRoot` (one file's), `count` hashes of the layer `base` layers above the 16 KiB leaves,
+ * from position `index`, with uncle hashes for `proofLayers` layers above them.
+ */
+export interface HashRef {
+  readonly piecesRoot: Uint8Array;
+  readonly base: number;
+  readonly index: number;
+  readonly count: number;
+  readonly proofLayers: number;
+}
+
+/** A hash request's payload: a 32-byte root and four 32-bit numbers. */
+export const HASH_REF_LENGTH = 32 + 16;
+/**
+ * Most hashes one `hashes` message may carry: BEP 52 says requests should not ask for more than
+ * 512, and a proof adds at most one uncle per layer of a tree (64 covers any file).
+ */
+export const MAX_HASHES_PER_MESSAGE = 512 + 64;
 
 export type WireMessage =
   | { readonly type: 'keepAlive' }
@@ -50,7 +74,10 @@ export type WireMessage =
   | { readonly type: 'haveNone' }
   | ({ readonly type: 'reject' } & BlockRef)
   | { readonly type: 'allowedFast'; readonly index: number }
-  | { readonly type: 'extended'; readonly id: number; readonly payload: Uint8Array };
+  | { readonly type: 'extended'; readonly id: number; readonly payload: Uint8Array }
+  | ({ readonly type: 'hashRequest' } & HashRef)
+  | ({ readonly type: 'hashes'; readonly hashes: Uint8Array } & HashRef)
+  | ({ readonly type: 'hashReject' } & HashRef);
 
 const KEEP_ALIVE = new Uint8Array(4);
 
@@ -105,7 +132,27 @@ export function encodeMessage(msg: WireMessage): Uint8Array {
       out.set(msg.payload, 6);
       return out;
     }
+    case 'hashRequest':
+    case 'hashReject':
+      return encodeHashMessage(MessageId[msg.type], msg, EMPTY);
+    case 'hashes':
+      if (msg.hashes.length % 32 !== 0 || msg.hashes.length / 32 > MAX_HASHES_PER_MESSAGE) throw new RangeError(`${msg.hashes.length} bytes are not a list of at most ${MAX_HASHES_PER_MESSAGE} hashes`);
+      return encodeHashMessage(MessageId.hashes, msg, msg.hashes);
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function encodeHashMessage(id: number, ref: HashRef, hashes: Uint8Array): Uint8Array {
+  if (ref.piecesRoot.length !== 32) throw new RangeError('a pieces root must be 32 bytes');
+  const out = header(1 + HASH_REF_LENGTH + hashes.length, id);
+  out.set(ref.piecesRoot, 5);
+  writeU32(out, 37, ref.base);
+  writeU32(out, 41, ref.index);
+  writeU32(out, 45, ref.count);
+  writeU32(out, 49, ref.proofLayers);
+  out.set(hashes, 53);
+  return out;
 }
 
 /** The 13 bytes before a block in a `piece` message, so the block can be written without a copy. */

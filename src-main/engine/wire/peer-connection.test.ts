@@ -137,6 +137,41 @@ describe('PeerConnection over loopback', () => {
     return track(PeerConnection.dial({ host: '127.0.0.1', port, infoHash, peerId: generatePeerId(), ...options }));
   }
 
+  it("upgrades a hybrid's v1 handshake with the v2 bit to a v2 connection by answering with the v2 hash (BEP 52)", { timeout: 5000 }, async () => {
+    const v2 = Uint8Array.from({ length: 20 }, (_, i) => 200 - i);
+    const [a, b] = await pair({ infoHashV2: v2, extensions: { v2: true } }, { infoHashV2: v2, extensions: { v2: true } });
+    expect(b.peerHandshake!.v2).toBe(true);
+    expect([...b.peerHandshake!.infoHash]).toEqual([...infoHash]);
+    expect([...a.peerHandshake!.infoHash]).toEqual([...v2]);
+    expect([a.protocolV2, b.protocolV2]).toEqual([true, true]);
+
+    const request = { piecesRoot: new Uint8Array(32).fill(5), base: 2, index: 4, count: 4, proofLayers: 3 };
+    const asked = new Promise((resolve) => b.once('hashRequest', resolve));
+    a.sendHashRequest(request);
+    expect(await asked).toEqual(request);
+    const answered = new Promise((resolve) => a.once('hashes', (ref, hashes) => resolve([ref, hashes])));
+    b.sendHashes(request, new Uint8Array(5 * 32).fill(1));
+    expect(await answered).toEqual([request, new Uint8Array(5 * 32).fill(1)]);
+    const refused = new Promise((resolve) => a.once('hashReject', resolve));
+    b.sendHashReject(request);
+    expect(await refused).toEqual(request);
+  });
+
+  it('stays a v1 connection with a peer that does not know the v2 hash, and never upgrades without the v2 bit', { timeout: 5000 }, async () => {
+    const v2 = Uint8Array.from({ length: 20 }, (_, i) => 200 - i);
+    const [a, b] = await pair({ infoHashV2: v2, extensions: { v2: true } }, {});
+    expect([a.protocolV2, b.protocolV2]).toEqual([false, false]);
+    const [c, d] = await pair({}, { infoHashV2: v2 });
+    expect([...c.peerHandshake!.infoHash]).toEqual([...infoHash]);
+    expect([c.protocolV2, d.protocolV2]).toEqual([false, false]);
+  });
+
+  it("names a v2-only torrent by its truncated v2 hash, both ways a v2 connection", { timeout: 5000 }, async () => {
+    const v2 = Uint8Array.from({ length: 20 }, (_, i) => 100 + i);
+    const [a, b] = await pair({ infoHash: v2, infoHashV2: v2 }, { infoHash: v2, infoHashV2: v2 });
+    expect([a.protocolV2, b.protocolV2]).toEqual([true, true]);
+  });
+
   it('refuses fast-extension messages when BEP 6 was not negotiated', { timeout: 5000 }, async () => {
     const conn = await dialScripted([encodeHandshake(infoHash, generatePeerId(), { fast: false }), encodeMessage({ type: 'haveAll' })]);
     const [reason] = await once<[string]>(conn, 'close');

@@ -10,8 +10,14 @@ import { PeerWire, type ConnectionState } from './peer-wire';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeReader, type ReceivedHandshake } from './read-handshake';
 
 export interface PeerConnectionOptions {
-  /** The torrent this connection is for. */
+  /** The torrent this connection is for: what we dial with. */
   readonly infoHash: Uint8Array;
+  /**
+   * A v2 or hybrid torrent's SHA-256 info-hash cut to 20 bytes (BEP 52), the same as `infoHash`
+   * for a v2-only torrent. A peer naming it makes the connection a v2 one (`protocolV2`); a
+   * hybrid's dial names the v1 hash with the v2 bit set, and the peer may answer with this one.
+   */
+  readonly infoHashV2?: Uint8Array;
   /** Our 20-byte peer id. */
   readonly peerId: Uint8Array;
   /** When known, bitfield sizes and piece indexes from the peer are checked exactly. */
@@ -81,6 +87,8 @@ export class PeerConnection extends PeerWire {
   #encryption: PeerEncryption = 'none';
   /** RC4 both ways once an MSE handshake selected it: reads are decrypted in place, writes on their way out. */
   #ciphers: StreamCiphers | undefined;
+  #protocolV2 = false;
+  #dialled = false;
 
   private constructor(socket: Socket, state: ConnectionState, options: PeerConnectionOptions) {
     super(socket, state, options.extensions);
@@ -112,6 +120,7 @@ export class PeerConnection extends PeerWire {
       return failed;
     }
     const conn = new PeerConnection(socket, 'connecting', options);
+    conn.#dialled = true;
     const connectTimer = setTimeout(
       () => conn.close('connect timed out', new ShoalError('network', `Could not connect to the peer at ${options.host}:${options.port} in time.`)),
       options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -145,7 +154,11 @@ export class PeerConnection extends PeerWire {
       conn.#ciphers = received.mse.ciphers;
       conn.#encryption = conn.#ciphers ? 'rc4' : 'handshake';
     }
-    conn.write(encodeHandshake(options.infoHash, options.peerId, conn.ours));
+    // A hybrid's v1 hash with the v2 bit is answered with the v2 hash: the dialler then speaks v2 (BEP 52).
+    const { infoHashV2 } = options;
+    const v2 = infoHashV2 !== undefined && (equalBytes(received.handshake.infoHash, infoHashV2) || received.handshake.v2);
+    conn.#protocolV2 = v2;
+    conn.write(encodeHandshake(v2 ? infoHashV2 : options.infoHash, options.peerId, conn.ours));
     // Let the caller attach listeners before the first event.
     setImmediate(() => conn.#opened(received));
     return conn;
@@ -157,6 +170,11 @@ export class PeerConnection extends PeerWire {
 
   get remotePort(): number | undefined {
     return this.socket.remotePort;
+  }
+
+  /** The connection names the torrent by its v2 info-hash (BEP 52): the peer speaks v2, hash messages included. */
+  get protocolV2(): boolean {
+    return this.#protocolV2;
   }
 
   /** Whether MSE protects this connection: RC4 throughout, the handshake only, or not at all. */
@@ -188,7 +206,11 @@ export class PeerConnection extends PeerWire {
 
   #opened({ handshake, leftover }: ReceivedHandshake): void {
     if (this.state === 'closed') return;
-    if (!equalBytes(handshake.infoHash, this.#options.infoHash)) {
+    const { infoHash, infoHashV2 } = this.#options;
+    // Either hash names this torrent; an accepted connection's kind was settled by our answer.
+    const namesV2 = infoHashV2 !== undefined && equalBytes(handshake.infoHash, infoHashV2);
+    if (this.#dialled) this.#protocolV2 = namesV2;
+    if (!namesV2 && !equalBytes(handshake.infoHash, infoHash)) {
       this.close('wrong info-hash', new ShoalError('protocol', 'The peer answered for a different torrent.'));
       return;
     }

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
 import { encodeExtendedHandshake, parseExtendedHandshake, type ExtendedHandshake } from './extended-handshake';
 import type { Handshake, HandshakeExtensions } from './handshake';
-import { encodeMessage, encodePieceHeader, encodeRequests, MAX_BLOCK_SIZE, type BlockRef, type WireMessage } from './messages';
+import { encodeMessage, encodePieceHeader, encodeRequests, MAX_BLOCK_SIZE, type BlockRef, type HashRef, type WireMessage } from './messages';
 import { RateMeter } from './rate-meter';
 
 /** Events, one per message type, with the message's fields as arguments. */
@@ -34,6 +34,12 @@ export interface PeerConnectionEvents {
   extendedHandshake: [handshake: ExtendedHandshake];
   /** A BEP 10 message other than the handshake; `id` is the one we assigned in our `m`. */
   extended: [id: number, payload: Uint8Array];
+  /** BEP 52: the peer asks for hashes of a file's Merkle tree (answer with `hashes` or `hash reject`). */
+  hashRequest: [ref: HashRef];
+  /** BEP 52: hashes answering our request; `hashes` holds the base hashes, then the uncles. */
+  hashes: [ref: HashRef, hashes: Uint8Array];
+  /** BEP 52: the peer will not answer our request for `ref`. */
+  hashReject: [ref: HashRef];
   /** The socket's write queue emptied (see `writableLength`). */
   drain: [];
   /** Emitted exactly once. `error` is set when a protocol or network error caused it. */
@@ -75,7 +81,7 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
     super();
     this.socket = socket;
     this.state = state;
-    this.ours = { extended: extensions?.extended ?? true, fast: extensions?.fast ?? true, dht: extensions?.dht ?? false };
+    this.ours = { extended: extensions?.extended ?? true, fast: extensions?.fast ?? true, dht: extensions?.dht ?? false, v2: extensions?.v2 ?? false };
   }
 
   get isOpen(): boolean {
@@ -211,6 +217,20 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
     this.#send({ type: 'extended', id, payload });
   }
 
+  /** BEP 52: asks for hashes of the tree whose root is `ref.piecesRoot`. */
+  sendHashRequest(ref: HashRef): void {
+    this.#send({ type: 'hashRequest', ...ref });
+  }
+
+  /** BEP 52: answers a hash request: the base hashes, then the uncles, lowest first. */
+  sendHashes(ref: HashRef, hashes: Uint8Array): void {
+    this.#send({ type: 'hashes', ...ref, hashes });
+  }
+
+  sendHashReject(ref: HashRef): void {
+    this.#send({ type: 'hashReject', ...ref });
+  }
+
   protected sendKeepAlive(): void {
     this.#send({ type: 'keepAlive' });
   }
@@ -306,6 +326,17 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
           this.emit('extended', m.id, m.payload);
         }
         return;
+      case 'hashRequest':
+      case 'hashReject': {
+        const { type, ...ref } = m;
+        this.emit(type, ref);
+        return;
+      }
+      case 'hashes': {
+        const { type, hashes, ...ref } = m;
+        this.emit(type, ref, hashes);
+        return;
+      }
     }
   }
 
