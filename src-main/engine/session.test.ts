@@ -1,4 +1,5 @@
 import bencode from 'bencode';
+import { createHash } from 'node:crypto';
 import { copyFile, cp, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -8,7 +9,6 @@ import type { ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { freePort, tempDir, waitFor } from '../testing/processes';
 import { bencode as encode } from './bencode';
 import { buildV2Torrent } from '../testing/v2-torrent';
-import { v2OnlyMessage } from './metainfo/parse-torrent';
 import { Session } from './session';
 
 const fixtures = fileURLToPath(new URL('../../../shared/fixtures/torrents/', import.meta.url));
@@ -51,11 +51,12 @@ describe('Session', () => {
     expect(added.name).toBe('corrupt');
   });
 
-  it('refuses v2-only torrents while storage cannot verify them, and adds hybrids', async () => {
+  it('adds v2-only torrents (named by their v2 hash cut to 20 bytes) and hybrids', async () => {
     const files = [{ path: ['a'], data: new Uint8Array(40_000).fill(7) }];
     const v2 = buildV2Torrent({ name: 'v2', pieceLength: 16_384, files });
     const data = encode({ info: v2.info, 'piece layers': v2.pieceLayers });
-    await expect(session.addTorrent({ source: { kind: 'torrent', data }, paused: true })).rejects.toMatchObject({ code: 'unsupported-torrent', message: v2OnlyMessage });
+    const v2Added = await session.addTorrent({ source: { kind: 'torrent', data }, paused: true });
+    expect(v2Added.infoHash).toBe(createHash('sha256').update(encode(v2.info)).digest('hex').slice(0, 40));
     const hybrid = buildV2Torrent({ name: 'hybrid', pieceLength: 16_384, files, hybrid: true });
     const added = await session.addTorrent({ source: { kind: 'torrent', data: encode({ info: hybrid.info, 'piece layers': hybrid.pieceLayers }) }, paused: true });
     expect(added.name).toBe('hybrid');

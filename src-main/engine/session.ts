@@ -7,7 +7,6 @@ import { skeyLookup } from './mse/receiver';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrentFrom } from './metainfo/load-torrent';
-import { v2OnlyMessage } from './metainfo/parse-torrent';
 import { preview } from './metainfo/preview';
 import type { SavedMagnet } from './persistence/saved-session';
 import { restoredSettings, SessionPersistence } from './session-persistence';
@@ -107,7 +106,7 @@ export class Session implements EngineApi {
       ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
       encryption: {
         mode: () => this.#settings.encryption ?? 'prefer',
-        lookup: skeyLookup(() => this.#torrents.keys()),
+        lookup: skeyLookup(() => this.#wireNames()),
         ...(options.log ? { log: options.log } : {}),
       },
       ...(options.log ? { log: options.log } : {}),
@@ -168,9 +167,6 @@ export class Session implements EngineApi {
   async addTorrent(input: CommandInput<'addTorrent'>): Promise<CommandOutput<'addTorrent'>> {
     if (input.source.kind === 'magnet') return this.#addMagnet(parseMagnet(input.source.uri), input);
     const metainfo = parseTorrentFrom(input.source.data, input.source.fileName);
-    // Until storage verifies pieces by their Merkle trees, a v2-only torrent could never finish;
-    // hybrids are verified by their v1 piece hashes meanwhile.
-    if (metainfo.version === 'v2') throw new ShoalError('unsupported-torrent', v2OnlyMessage);
     if (this.#torrents.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
     const savePath = await prepareSaveFolder(input.savePath ?? this.#settings.downloadDir, metainfo);
     const torrent = this.#create({ metainfo, savePath });
@@ -351,7 +347,24 @@ export class Session implements EngineApi {
 
   /** An incoming peer goes to the torrent its handshake names, if its swarm runs now (it fetches the metadata or trades). */
   #accept(infoHash: string, socket: Socket, received: ReceivedHandshake): boolean {
-    return this.#torrents.get(infoHash)?.swarm.accept(socket, received) ?? false;
+    return this.#byWireName(infoHash)?.swarm.accept(socket, received) ?? false;
+  }
+
+  /** The torrent a handshake names: by its key, or by a hybrid's other name (its truncated v2 hash, BEP 52). */
+  #byWireName(infoHash: string): Torrent | undefined {
+    const torrent = this.#torrents.get(infoHash);
+    if (torrent) return torrent;
+    for (const t of this.#torrents.values()) if (hexOf(t.swarm.otherInfoHash) === infoHash) return t;
+    return undefined;
+  }
+
+  /** Every name a torrent has on the wire: keys, and hybrids' v2 names. */
+  *#wireNames(): Iterable<string> {
+    for (const [key, t] of this.#torrents) {
+      yield key;
+      const other = hexOf(t.swarm.otherInfoHash);
+      if (other !== undefined) yield other;
+    }
   }
 
   #onShareLimitReached(t: Torrent, action: ShareLimitAction): void {
@@ -480,4 +493,8 @@ export class Session implements EngineApi {
   #rows(): TorrentSummary[] {
     return [...this.#torrents.keys()].map((infoHash) => this.#row(infoHash)!);
   }
+}
+
+function hexOf(bytes: Uint8Array | undefined): string | undefined {
+  return bytes && Buffer.from(bytes).toString('hex');
 }

@@ -65,7 +65,8 @@ const PRIORITY_VALUE: Record<FilePriority, number> = { skip: 0, normal: 1, high:
  * move, file priorities, deleting the files.
  */
 export class TorrentData {
-  readonly metainfo: Metainfo;
+  /** Replaced once, when a magnet's piece layers (BEP 52) have all come from peers, so they are saved and survive a move. */
+  metainfo: Metainfo;
   readonly picker: PiecePicker<BlockSender>;
   readonly trading: Trading;
   /** Where streams read: the pieces they need soon get deadlines. */
@@ -89,11 +90,12 @@ export class TorrentData {
       // A web seed's rate is not measured here: it gets a stream's pieces only while no peer delivers.
       rateOf: (sender) => (sender instanceof SwarmPeer ? sender.conn.downloadRate() : 0),
     });
-    this.trading = new Trading({ swarm: o.swarm, metainfo: m, storage: this.#storage, picker: this.picker, bandwidth: o.bandwidth, ...(o.pex ? { pex: o.pex } : {}), events: o.events });
+    this.trading = new Trading({ swarm: o.swarm, metainfo: m, storage: this.#storage, picker: this.picker, bandwidth: o.bandwidth, ...(o.pex ? { pex: o.pex } : {}), events: { ...o.events, layersKnown: () => this.#takeLayers() } });
     this.streamWindow = new StreamWindow({ picker: this.picker, cancelled: (cancels) => this.trading.cancelled(cancels) });
     this.announcer = new Announcer({
       tiers: m.trackers,
       infoHash: m.infoHash,
+      alsoInfoHash: () => o.swarm.otherInfoHash,
       peerId: o.peerId,
       port: o.listenPort,
       ...(o.announcePort ? { announcePort: o.announcePort } : {}),
@@ -108,6 +110,13 @@ export class TorrentData {
 
   get storage(): Storage {
     return this.#storage;
+  }
+
+  #takeLayers(): void {
+    const merkle = this.#storage.merkle;
+    if (!merkle) return;
+    const m = this.metainfo;
+    this.metainfo = { ...m, files: m.files.map((f, i) => (f.pieceLayer === undefined && merkle.layer(i) ? { ...f, pieceLayer: merkle.layer(i)! } : f)) };
   }
 
   /**

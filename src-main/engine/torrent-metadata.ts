@@ -54,6 +54,7 @@ export class MetadataPhase {
     this.announcer = new Announcer({
       tiers: m.trackers.map((url) => [url]),
       infoHash: m.infoHash,
+      alsoInfoHash: () => o.swarm.otherInfoHash,
       peerId: o.peerId,
       port: o.listenPort,
       ...(o.announcePort ? { announcePort: o.announcePort } : {}),
@@ -92,6 +93,6 @@ export class MetadataPhase {
 
   #newExchange(): MetadataExchange {
     const o = this.#o;
-    return new MetadataExchange({ infoHash: o.magnet.infoHash, swarm: o.swarm, ...(o.scheduling ? { scheduling: o.scheduling } : {}), events: o.events });
+    return new MetadataExchange({ infoHash: o.magnet.infoHash, infoHashV2: o.magnet.infoHashV2, swarm: o.swarm, ...(o.scheduling ? { scheduling: o.scheduling } : {}), events: o.events });
   }
 }

@@ -61,6 +61,7 @@ export class Torrent {
     this.#trackers = new TrackerWatch({ changed: () => options.events.changed(this), log: (message) => options.events.log(this, message) });
     this.swarm = new Swarm({
       infoHash: from.infoHash,
+      ...(from.infoHashV2 !== undefined && { infoHashV2: from.infoHashV2 }),
       peerId: options.peerId,
       listenPort: options.listenPort,
       maxConnections: options.maxConnections,
@@ -110,7 +111,7 @@ export class Torrent {
     const body = this.#body;
     if (body instanceof MetadataPhase) return formatMagnet(body.magnet);
     const m = body.metainfo;
-    return formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, name: m.name, length: m.length, trackers: body.announcer.tiers.flat(), webSeeds: m.urlList, peers: [] });
+    return formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, ...(m.infoHashV2 !== undefined && { infoHashV2: m.infoHashV2 }), name: m.name, length: m.length, trackers: body.announcer.tiers.flat(), webSeeds: m.urlList, peers: [] });
   }
 
   /** The user's tiers of trackers from now on; refused before a magnet's metadata, whose link's trackers are its own. */
@@ -351,6 +352,8 @@ export class Torrent {
 
   #data(metainfo: Metainfo): TorrentData {
     const o = this.#o;
+    // A magnet with only a btih learns here that its torrent is a hybrid.
+    if (metainfo.infoHashV2 !== undefined) this.swarm.useInfoHashV2(metainfo.infoHashV2);
     return new TorrentData({
       metainfo,
       savePath: this.#savePath,

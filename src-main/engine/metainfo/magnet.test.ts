@@ -69,7 +69,7 @@ describe('parseMagnet', () => {
 
   const cases: [string, string, RegExp][] = [
     ['not a magnet', `http://127.0.0.1/?xt=urn:btih:${hex}`, /does not start with 'magnet:\?'/],
-    ['no xt', 'magnet:?dn=x', /no BitTorrent info-hash/],
+    ['no xt', 'magnet:?dn=x', /no BitTorrent info-hash \(xt=urn:btih:… or xt=urn:btmh:…\)/],
     ['xt of another scheme', `magnet:?xt=urn:sha1:${hex}`, /no BitTorrent info-hash/],
     ['hex hash too short', `magnet:?xt=urn:btih:${hex.slice(1)}`, /40 hex digits or 32 base32/],
     ['hex hash with a non-hex digit', `magnet:?xt=urn:btih:${hex.slice(1)}g`, /40 hex digits or 32 base32/],
@@ -87,10 +87,12 @@ describe('parseMagnet', () => {
     });
   }
 
-  it('refuses v2-only magnets as unsupported', () => {
-    const err = refusal(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}`);
-    expect(err.code).toBe('unsupported-torrent');
-    expect(err.message).toBe('BitTorrent v2-only torrents are not supported yet');
+  it('names a v2-only magnet by its btmh hash cut to 20 bytes, and writes it back without a btih', () => {
+    const m = parseMagnet(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}&dn=x`);
+    expect(m.infoHashHex).toBe('ab'.repeat(20));
+    expect(Buffer.from(m.infoHashV2!).toString('hex')).toBe('ab'.repeat(32));
+    expect(formatMagnet(m)).toBe(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}&dn=x`);
+    expect(parseMagnet(formatMagnet(m))).toEqual(m);
   });
 });
 

@@ -1,6 +1,5 @@
 import { ShoalError } from '../../../src-shared/errors';
 import { addressKey, parseHostPort, type PeerAddress } from '../net/peer-address';
-import { v2OnlyMessage } from './parse-torrent';
 
 /** What a magnet URI says about a torrent; everything but the info-hash is optional. */
 export interface Magnet {
@@ -79,10 +78,9 @@ export function parseMagnet(uri: string): Magnet {
       }
     }
   }
-  if (infoHash === undefined) {
-    if (infoHashV2 !== undefined) throw new ShoalError('unsupported-torrent', v2OnlyMessage);
-    invalid('it has no BitTorrent info-hash (xt=urn:btih:…)');
-  }
+  // A v2-only link (BEP 52): the torrent is named by its v2 hash cut to 20 bytes.
+  infoHash ??= infoHashV2?.slice(0, 20);
+  if (infoHash === undefined) invalid('it has no BitTorrent info-hash (xt=urn:btih:… or xt=urn:btmh:…)');
   return {
     infoHash,
     infoHashHex: Buffer.from(infoHash).toString('hex'),
@@ -97,8 +95,10 @@ export function parseMagnet(uri: string): Magnet {
 
 /** Formats a magnet URI that `parseMagnet` reads back to the same `Magnet`. */
 export function formatMagnet(magnet: Magnet): string {
-  const parts = [`xt=urn:btih:${magnet.infoHashHex}`];
-  if (magnet.infoHashV2 !== undefined) parts.push(`xt=urn:btmh:1220${Buffer.from(magnet.infoHashV2).toString('hex')}`);
+  const v2 = magnet.infoHashV2;
+  const v2Only = v2 !== undefined && Buffer.compare(v2.subarray(0, 20), magnet.infoHash) === 0;
+  const parts = v2Only ? [] : [`xt=urn:btih:${magnet.infoHashHex}`];
+  if (v2 !== undefined) parts.push(`xt=urn:btmh:1220${Buffer.from(v2).toString('hex')}`);
   if (magnet.name !== undefined) parts.push(`dn=${encodeURIComponent(magnet.name)}`);
   if (magnet.length !== undefined) parts.push(`xl=${magnet.length}`);
   for (const tr of magnet.trackers) parts.push(`tr=${encodeURIComponent(tr)}`);

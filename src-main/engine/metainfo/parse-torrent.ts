@@ -20,8 +20,6 @@ export interface ParseTorrentOptions {
   readonly pieceLayersLater?: boolean;
 }
 
-export const v2OnlyMessage = 'BitTorrent v2-only torrents are not supported yet';
-
 /** Bounds that keep a hostile file from hanging the decoder or exhausting memory. */
 export const torrentLimits: BencodeLimits = {
   // The largest real torrents (millions of pieces) stay well below this.

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Bitfield } from '../../../src-shared/bitfield';
 import type { Metainfo } from '../metainfo/metainfo';
 import { PieceLayout } from './layout';
+import { pieceHashesOf, type PieceHashes } from './piece-hash';
 import { filePaths } from './paths';
 import { openFile, SafeOpener, type OpenFile } from './safe-open';
 import { TorrentFiles } from './torrent-files';
@@ -13,7 +13,7 @@ export type CheckProgress = (done: number, total: number) => void;
 const CHECK_CHUNK = 4 * 1024 * 1024;
 
 /**
- * Which pieces of `metainfo` are already in `downloadDir` with the right SHA-1 (startup, recheck,
+ * Which pieces of `metainfo` are already in `downloadDir` with the right hash (startup, recheck,
  * `shoal seed`). Missing or short files make their pieces missing, not an error. Present data is
  * read sequentially in large chunks, the next chunk read while the current one is hashed.
  */
@@ -27,7 +27,7 @@ export async function checkPieces(
   const layout = new PieceLayout(metainfo);
   const files = new TorrentFiles(layout, filePaths(metainfo, downloadDir), new SafeOpener(downloadDir, open), 16);
   try {
-    return await checkFiles(layout, files, metainfo.pieceHashes, onProgress, signal);
+    return await checkFiles(layout, files, pieceHashesOf(metainfo, layout).hashes, onProgress, signal);
   } finally {
     await files.close();
   }
@@ -40,7 +40,7 @@ export async function checkPieces(
 export async function checkFiles(
   layout: PieceLayout,
   files: TorrentFiles,
-  hashes: Uint8Array,
+  hashes: PieceHashes,
   onProgress?: CheckProgress,
   signal?: AbortSignal,
   only?: Uint8Array,
@@ -81,7 +81,7 @@ async function absentPieces(layout: PieceLayout, files: TorrentFiles, signal?: A
 async function hashRun(
   layout: PieceLayout,
   files: TorrentFiles,
-  hashes: Uint8Array,
+  hashes: PieceHashes,
   first: number,
   last: number,
   have: Bitfield,
@@ -101,7 +101,7 @@ async function hashRun(
   };
   let piece = first;
   let pieceEnd = layout.pieceOffset(piece) + layout.pieceSize(piece);
-  let hash = createHash('sha1');
+  let hash = hashes.start(piece);
   let which: 0 | 1 = 0;
   let next = readAt(pos, which);
   while (pos < end) {
@@ -117,11 +117,11 @@ async function hashRun(
       hash.update(chunk.subarray(at - pos, at - pos + take));
       at += take;
       if (at === pieceEnd) {
-        if (hash.digest().equals(hashes.subarray(piece * 20, piece * 20 + 20))) have.set(piece);
+        if (hash.matches()) have.set(piece);
         pieceDone();
         piece++;
         if (piece <= last) {
-          hash = createHash('sha1');
+          hash = hashes.start(piece);
           pieceEnd = layout.pieceOffset(piece) + layout.pieceSize(piece);
         }
       }

@@ -1,15 +1,15 @@
-import { createHash, type Hash } from 'node:crypto';
 import type { Bitfield } from '../../../src-shared/bitfield';
 import { ShoalError } from '../../../src-shared/errors';
 import type { PieceLayout } from './layout';
+import type { PieceHash, PieceHashes } from './piece-hash';
 import type { TorrentFiles } from './torrent-files';
 
 /**
  * What became of a block handed to `writeBlock`:
  * - `stored`: written; the piece still misses blocks (or another block's write finishes it);
  * - `duplicate`: that block (or the whole piece) was already there; nothing was written;
- * - `verified`: this block completed the piece and its SHA-1 matched;
- * - `failed`: this block completed the piece and its SHA-1 did not match; the piece's blocks
+ * - `verified`: this block completed the piece and its hash matched (SHA-1, Merkle, or both);
+ * - `failed`: this block completed the piece and its hash did not match; the piece's blocks
  *   are forgotten and must be fetched again.
  */
 export type WriteOutcome = 'stored' | 'duplicate' | 'verified' | 'failed';
@@ -26,8 +26,8 @@ interface PieceInProgress {
   receivedCount: number;
   /** Writes started and not yet settled. */
   inflight: number;
-  /** SHA-1 over the piece's first `hashedUpTo` bytes, fed from memory as blocks arrive in order. */
-  hash: Hash;
+  /** The piece's hash over its first `hashedUpTo` bytes, fed from memory as blocks arrive in order. */
+  hash: PieceHash;
   hashedUpTo: number;
 }
 
@@ -40,16 +40,13 @@ interface PieceInProgress {
 export class PieceWriter {
   readonly #layout: PieceLayout;
   readonly #files: TorrentFiles;
-  readonly #hashes: Uint8Array;
+  readonly #hashes: PieceHashes;
   readonly #have: Bitfield;
   readonly #pieces = new Map<number, PieceInProgress>();
   /** Every `writeBlock` (write and piece check) not yet settled. */
   readonly #pending = new Set<Promise<WriteOutcome>>();
 
-  constructor(layout: PieceLayout, files: TorrentFiles, hashes: Uint8Array, have: Bitfield) {
-    if (hashes.length !== layout.pieceCount * 20) {
-      throw new ShoalError('invalid-torrent', `the torrent has ${layout.pieceCount} pieces but ${hashes.length / 20} hashes`);
-    }
+  constructor(layout: PieceLayout, files: TorrentFiles, hashes: PieceHashes, have: Bitfield) {
     this.#layout = layout;
     this.#files = files;
     this.#hashes = hashes;
@@ -78,7 +75,7 @@ export class PieceWriter {
     if (this.#have.has(piece)) return 'duplicate';
     let state = this.#pieces.get(piece);
     if (state === undefined) {
-      state = { received: new Uint8Array(this.#layout.blockCount(piece)), receivedCount: 0, inflight: 0, hash: createHash('sha1'), hashedUpTo: 0 };
+      state = { received: new Uint8Array(this.#layout.blockCount(piece)), receivedCount: 0, inflight: 0, hash: this.#hashes.start(piece), hashedUpTo: 0 };
       this.#pieces.set(piece, state);
     }
     // First copy wins: a second copy of a block (endgame) is not written, so a piece's bytes on
@@ -98,7 +95,7 @@ export class PieceWriter {
       state.receivedCount--;
       if (state.hashedUpTo > begin) {
         // The hash already took bytes that never reached the disk; start over from disk at the end.
-        state.hash = createHash('sha1');
+        state.hash = this.#hashes.start(piece);
         state.hashedUpTo = 0;
       }
       throw err;
@@ -122,7 +119,7 @@ export class PieceWriter {
   /** Reads the whole piece back and checks it; updates `have` either way. */
   async verifyPiece(piece: number): Promise<boolean> {
     this.checkPiece(piece);
-    const ok = await this.#finish(piece, { hash: createHash('sha1'), hashedUpTo: 0 });
+    const ok = await this.#finish(piece, { hash: this.#hashes.start(piece), hashedUpTo: 0 });
     if (ok) this.#have.set(piece);
     else this.#have.clear(piece);
     return ok;
@@ -153,8 +150,7 @@ export class PieceWriter {
         at += slice.length;
       }
     }
-    const digest = state.hash.digest();
-    return digest.equals(this.#hashes.subarray(piece * 20, piece * 20 + 20));
+    return state.hash.matches();
   }
 
   /** Throws ShoalError 'protocol' unless `piece` is one of the torrent's pieces. */

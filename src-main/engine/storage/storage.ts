@@ -5,6 +5,8 @@ import { checkFiles, type CheckProgress } from './check';
 import { BLOCK_SIZE, PieceLayout } from './layout';
 import { filePaths, partsPath } from './paths';
 import { PartsFile } from './parts-file';
+import type { MerklePieces } from './merkle-pieces';
+import { pieceHashesOf, type PieceHashes } from './piece-hash';
 import { PieceWriter, type WriteOutcome } from './piece-writer';
 import { piecesToRecheck, stampFiles, type ResumeData } from './resume';
 import { ReadCache, type ReadCacheStats } from './read-cache';
@@ -54,7 +56,9 @@ export class Storage {
   readonly #files: TorrentFiles;
   readonly #writer: PieceWriter;
   readonly #cache: ReadCache;
-  readonly #hashes: Uint8Array;
+  /** The files' Merkle trees (BEP 52) of a v2 or hybrid torrent, whose piece layers may still be fetched. */
+  readonly merkle: MerklePieces | undefined;
+  readonly #hashes: PieceHashes;
   readonly #maxReadLength: number;
   readonly #chunkSize: number;
   /** Zero-length files are created with the first write; a failure lets the next write retry. */
@@ -70,12 +74,14 @@ export class Storage {
       throw new RangeError(`resume bitfield has ${options.have.size} pieces, the torrent ${metainfo.pieceCount}`);
     }
     this.have = new Bitfield(metainfo.pieceCount, options.have?.bytes);
-    this.#hashes = metainfo.pieceHashes;
+    const { hashes, merkle } = pieceHashesOf(metainfo, this.layout);
+    this.#hashes = hashes;
+    this.merkle = merkle;
     const opener = new SafeOpener(downloadDir, options.openFile ?? openFile);
     this.partsPath = partsPath(metainfo, opener.root);
     const parts = new PartsFile(opener, this.partsPath, metainfo.pieceLength, metainfo.pieceCount);
     this.#files = new TorrentFiles(this.layout, this.filePaths, opener, options.maxOpenFiles, parts);
-    this.#writer = new PieceWriter(this.layout, this.#files, metainfo.pieceHashes, this.have);
+    this.#writer = new PieceWriter(this.layout, this.#files, hashes, this.have);
     this.#cache = new ReadCache(options.readCacheBytes ?? 16 * 1024 * 1024);
     this.#maxReadLength = options.maxReadLength ?? 128 * 1024;
     this.#chunkSize = Math.min(metainfo.pieceLength, CACHE_CHUNK);
@@ -97,7 +103,7 @@ export class Storage {
   /**
    * Writes a block received from a peer (aligned to the block size, exactly one block long;
    * otherwise ShoalError 'protocol'). The block that completes a piece resolves `verified` or
-   * `failed` after the SHA-1 check. `data` must not change until the promise settles. Disk
+   * `failed` after the hash check. `data` must not change until the promise settles. Disk
    * errors reject with ShoalError 'disk-full' / 'permission-denied' / 'io' naming the file; the
    * block is then not counted, and nothing already verified is touched.
    */
@@ -163,7 +169,7 @@ export class Storage {
     return data;
   }
 
-  /** Reads piece `piece` back from disk and checks its SHA-1; updates `have`. */
+  /** Reads piece `piece` back from disk and checks its hash; updates `have`. */
   async verifyPiece(piece: number): Promise<boolean> {
     this.#open();
     await this.#writer.idle();

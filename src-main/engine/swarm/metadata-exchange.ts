@@ -7,6 +7,8 @@ import type { PeerSource } from './swarm-peer';
 
 export interface MetadataExchangeOptions {
   readonly infoHash: Uint8Array;
+  /** A btmh link's SHA-256 info-hash (BEP 52): the metadata must hash to it too. */
+  readonly infoHashV2?: Uint8Array | undefined;
   /** The torrent's swarm, which bans the peers caught lying. */
   readonly swarm: Swarm;
   /** Request timing (tests shorten it). */
@@ -46,7 +48,7 @@ export class MetadataExchange implements PeerExchange {
 
   constructor(options: MetadataExchangeOptions) {
     this.#o = options;
-    this.#scheduler = new MetadataScheduler(options.infoHash, options.scheduling);
+    this.#scheduler = new MetadataScheduler(options.infoHash, options.scheduling, options.infoHashV2);
   }
 
   /** The metadata arrived: this exchange asks for nothing more. */

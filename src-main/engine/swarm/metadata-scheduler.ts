@@ -39,6 +39,7 @@ export interface MetadataOutcome {
  */
 export class MetadataScheduler {
   readonly #infoHash: Uint8Array;
+  readonly #infoHashV2: Uint8Array | undefined;
   readonly #timeoutMs: number;
   readonly #cooldownMs: number;
   readonly #perPeer: number;
@@ -58,8 +59,10 @@ export class MetadataScheduler {
   /** After a failure with several senders: the one peer the current attempt takes pieces from. */
   #singleSource: string | null | undefined;
 
-  constructor(infoHash: Uint8Array, options: MetadataSchedulerOptions = {}) {
+  /** `infoHashV2`: a btmh link's SHA-256 info-hash (BEP 52), which the metadata must match too. */
+  constructor(infoHash: Uint8Array, options: MetadataSchedulerOptions = {}, infoHashV2?: Uint8Array) {
     this.#infoHash = infoHash;
+    this.#infoHashV2 = infoHashV2;
     this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.#cooldownMs = options.cooldownMs ?? 5_000;
     this.#perPeer = options.perPeer ?? 2;
@@ -157,7 +160,7 @@ export class MetadataScheduler {
     for (const [size, n] of votes) if (best === undefined || n > votes.get(best)!) best = size;
     // No peer offers it right now: keep what was fetched for when they come back.
     if (best === undefined || (this.#assembler && (votes.get(this.#assembler.size) ?? 0) >= votes.get(best)!)) return this.#assembler;
-    this.#assembler = new MetadataAssembler(this.#infoHash, best);
+    this.#assembler = new MetadataAssembler(this.#infoHash, best, this.#infoHashV2);
     this.#senders.clear();
     this.#outstanding.clear();
     return this.#assembler;

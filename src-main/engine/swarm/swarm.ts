@@ -8,7 +8,10 @@ import { everyTick } from './swarm-clock';
 import type { PeerSource } from './swarm-peer';
 
 export interface SwarmOptions {
+  /** What we dial with: the SHA-1 info-hash, or a v2-only torrent's SHA-256 one cut to 20 bytes. */
   readonly infoHash: Uint8Array;
+  /** A v2 or hybrid torrent's SHA-256 info-hash (BEP 52), when known; see `useInfoHashV2`. */
+  readonly infoHashV2?: Uint8Array;
   readonly peerId: Uint8Array;
   /** Our listening port, so a tracker handing us back to ourselves is recognised. */
   readonly listenPort: number;
@@ -60,6 +63,16 @@ export interface PeerExchange {
 }
 
 /**
+ * A hybrid torrent's second name on the wire, at trackers and in incoming handshakes: its v2
+ * info-hash cut to 20 bytes (BEP 52). Undefined for v1-only and v2-only torrents, whose one
+ * name is `infoHash`.
+ */
+export function otherSwarmHash(torrent: { readonly infoHash: Uint8Array; readonly infoHashV2?: Uint8Array | undefined }): Uint8Array | undefined {
+  const v2 = torrent.infoHashV2?.subarray(0, 20);
+  return v2 !== undefined && Buffer.compare(v2, torrent.infoHash) !== 0 ? v2 : undefined;
+}
+
+/**
  * One torrent's peers from the moment it is added, whatever its phase: the addresses it knows
  * (with where each came from), dialling them under the connection and half-open limits,
  * accepting incoming peers, and telling apart ourselves and duplicates. What is said to the
@@ -78,12 +91,31 @@ export class Swarm {
   readonly #ourPeerId: string;
   #exchange: PeerExchange | undefined;
   #stopTicking: (() => void) | undefined;
+  /** The v2 info-hash cut to 20 bytes, the way it names the torrent on the wire. */
+  #wireHashV2: Uint8Array | undefined;
+  /** A hybrid's v2 name, beside `infoHash`. */
+  #other: Uint8Array | undefined;
 
   constructor(options: SwarmOptions) {
     this.#o = options;
+    if (options.infoHashV2) this.useInfoHashV2(options.infoHashV2);
     this.registry = new PeerRegistry();
     this.registry.addSelf({ host: '127.0.0.1', port: options.listenPort });
     this.#ourPeerId = hex(options.peerId);
+  }
+
+  /**
+   * The torrent's v2 info-hash (BEP 52), known from the start or once a magnet's metadata
+   * arrives: peers naming it are v2 connections, and a hybrid's dials set the v2 bit.
+   */
+  useInfoHashV2(infoHashV2: Uint8Array): void {
+    this.#wireHashV2 = infoHashV2.slice(0, 20);
+    this.#other = otherSwarmHash({ infoHash: this.#o.infoHash, infoHashV2 });
+  }
+
+  /** A hybrid's second name on the wire (its truncated v2 hash), once known. */
+  get otherInfoHash(): Uint8Array | undefined {
+    return this.#other;
   }
 
   /** Starts finding and talking to peers for `exchange`'s phase. */
@@ -136,7 +168,15 @@ export class Swarm {
   }
 
   #connOptions(exchange: PeerExchange): PeerConnectionOptions {
-    return { ...exchange.connectionOptions(), infoHash: this.#o.infoHash, peerId: this.#o.peerId };
+    const v2 = this.#wireHashV2;
+    return {
+      ...exchange.connectionOptions(),
+      infoHash: this.#o.infoHash,
+      peerId: this.#o.peerId,
+      ...(v2 !== undefined && { infoHashV2: v2 }),
+      // BEP 52: a hybrid's dial names the v1 hash and offers v2; a v1-only or v2-only torrent's never sets the bit.
+      ...(this.#other !== undefined && { extensions: { v2: true } }),
+    };
   }
 
   #dial(): void {

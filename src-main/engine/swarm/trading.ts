@@ -15,7 +15,8 @@ import { UT_PEX_LOCAL_ID } from '../discovery/pex-link';
 import { addPieceHint, removePieceHint } from './fast-extension';
 import { MetadataResponder } from './metadata-responder';
 import { addressOfKey, type PeerAddress } from '../net/peer-address';
-import { SmartBan } from './smart-ban';
+import { BadData } from './bad-data';
+import { HashExchange } from './hash-exchange';
 import type { PeerExchange, Swarm } from './swarm';
 import { SwarmPeer, type PeerSource } from './swarm-peer';
 import { MAX_QUEUED_REQUESTS, Uploader } from './uploader';
@@ -46,6 +47,8 @@ export interface TradingEvents {
   uploaded(bytes: number): void;
   /** What the torrent's list row shows of the swarm changed: a peer came or left or became a seed, a block arrived, a piece verified. */
   changed(): void;
+  /** Every file's piece layer (BEP 52) is known now, some fetched from peers: `Storage.merkle` has them. */
+  layersKnown?(): void;
 }
 
 /** Who blocks come from: a peer, or a web seed (BEP 19) through the same picker and checks. */
@@ -62,8 +65,6 @@ const INITIAL_DEPTH = 64;
  */
 const DISK_BACKLOG_HIGH = 8 * 1024 * 1024;
 const DISK_BACKLOG_LOW = 2 * 1024 * 1024;
-/** A peer that sent this many bytes of pieces that failed, alone, is banned. */
-const BAN_AFTER_SUSPECT_BYTES = 4 * 1024 * 1024;
 /**
  * Received blocks of every torrent are copied into buffers reused once written, so a fast
  * download does not leave the collector tens of MiB of dead blocks; as many are kept as the
@@ -85,8 +86,10 @@ export class Trading implements PeerExchange {
   /** Each peer's BEP 9 side, kept to build its extended handshake again (BEP 21 `upload_only`). */
   readonly #responders = new Map<SwarmPeer, MetadataResponder>();
   readonly #uploader: Uploader;
-  readonly #smartBan = new SmartBan();
+  readonly #badData: BadData;
   readonly #pex: SwarmPex;
+  /** BEP 52 hash messages, for a torrent with Merkle trees. */
+  readonly #hashes: HashExchange | undefined;
   #ticks = 0;
   #stopped = true;
   #diskBacklog = 0;
@@ -110,6 +113,30 @@ export class Trading implements PeerExchange {
       storageError: (err) => this.#onStorageError(err),
     });
     this.#storage.pieceCached = (index) => this.#uploader.pieceCached(index);
+    const merkle = this.#storage.merkle;
+    this.#hashes = merkle && new HashExchange({
+      merkle,
+      storage: () => this.#storage,
+      // Without SHA-1 piece hashes (v2-only), nothing can be checked until the piece layers are in.
+      layersGatePicking: options.metainfo.pieceHashes.length === 0,
+      layersComplete: () => {
+        options.events.layersKnown?.();
+        this.#refillAll();
+      },
+      culprits: (piece, senders) => {
+        for (const key of senders) this.#ban(key, `sent a corrupt block of piece ${piece}`);
+      },
+      log: (message) => options.events.log(message),
+    });
+    this.#badData = new BadData({
+      metainfo: options.metainfo,
+      totals: options.swarm.totals,
+      storage: () => this.#storage,
+      peer: (key) => this.#peers.get(key),
+      hashes: this.#hashes,
+      ban: (key, why) => this.#ban(key, why),
+      log: (message) => options.events.log(message),
+    });
     this.webSeeds = new WebSeeds({
       metainfo: options.metainfo,
       picker: options.picker,
@@ -183,6 +210,8 @@ export class Trading implements PeerExchange {
     this.#responders.set(peer, metadata);
     this.#greet(peer, metadata);
     this.#listen(peer, metadata);
+    this.#hashes?.joined(peer);
+    this.#hashes?.fill([peer]);
   }
 
   left(conn: PeerConnection, reason: string): void {
@@ -196,6 +225,7 @@ export class Trading implements PeerExchange {
     }
     this.#peers.delete(peer.key);
     this.#responders.delete(peer);
+    this.#hashes?.left(peer);
     this.#o.events.changed();
     this.#o.bandwidth.up.cancel(peer.serveWhenAllowed);
     this.#o.picker.peerGone(peer);
@@ -219,6 +249,7 @@ export class Trading implements PeerExchange {
       this.#fill(peer);
     }
     this.#pex.tick(this.#peers.values());
+    this.#hashes?.fill(this.#peers.values());
     this.webSeeds.fill();
   }
 
@@ -338,7 +369,7 @@ export class Trading implements PeerExchange {
   #fill(peer: SwarmPeer): void {
     const { conn } = peer;
     const allowedFast = conn.peerChoking && conn.fastExtension && peer.allowedFastFrom.length > 0;
-    if (this.#stopped || (conn.peerChoking && !allowedFast) || !peer.interested || !conn.isOpen) return;
+    if (this.#stopped || (conn.peerChoking && !allowedFast) || !peer.interested || !conn.isOpen || this.#hashes?.canPick === false) return;
     const picker = this.#o.picker;
     const rate = conn.downloadRate();
     const reqq = conn.peerExtendedHandshake?.reqq;
@@ -420,10 +451,7 @@ export class Trading implements PeerExchange {
     const picker = this.#o.picker;
     picker.pieceVerified(index);
     this.#o.events.changed();
-    if (this.#smartBan.isSuspect(index)) {
-      const blocks = await this.#readPieceBlocks(index);
-      if (blocks) for (const key of this.#smartBan.passed(index, blocks)) this.#ban(key, `sent corrupt data for piece ${index}`);
-    }
+    await this.#badData.passed(index);
     for (const peer of this.#peers.values()) {
       if (!peer.has.has(index)) peer.conn.sendHave(index);
     }
@@ -446,41 +474,9 @@ export class Trading implements PeerExchange {
     picker.blockSenders(index).forEach((peer, block) => {
       if (peer) senders.set(block, peer.key);
     });
-    const size = index === this.#o.metainfo.pieceCount - 1 ? this.#o.metainfo.lastPieceLength : this.#o.metainfo.pieceLength;
-    const totals = this.#o.swarm.totals;
-    totals.wasted += size;
-    totals.hashFailures++;
-    const contributors = new Set(senders.values());
-    this.#o.events.log(`piece ${index} failed its hash check (sent by ${[...contributors].join(', ')})`);
-    if (contributors.size === 1) {
-      // One sender: the bad data is certainly theirs.
-      const [only] = contributors;
-      this.#ban(only!, `sent piece ${index}, which failed its hash check`);
-    } else {
-      // Several senders: remember who sent what, and judge once the piece passes.
-      const blocks = await this.#readPieceBlocks(index);
-      if (blocks) this.#smartBan.failed(index, senders, blocks);
-      for (const key of contributors) {
-        const peer = this.#peers.get(key);
-        if (!peer) continue;
-        peer.suspectBytes += size;
-        if (peer.suspectBytes >= BAN_AFTER_SUSPECT_BYTES) this.#ban(key, 'took part in too many pieces that failed');
-      }
-    }
+    await this.#badData.failed(index, senders);
     picker.pieceFailed(index);
     this.#refillAll();
-  }
-
-  /** The blocks of a piece as they are on disk now (for smart ban), or null if unreadable. */
-  async #readPieceBlocks(index: number): Promise<Uint8Array[] | null> {
-    try {
-      const data = await this.#storage.readPiece(index);
-      const blocks: Uint8Array[] = [];
-      for (let at = 0; at < data.length; at += BLOCK_SIZE) blocks.push(data.subarray(at, at + BLOCK_SIZE));
-      return blocks;
-    } catch {
-      return null;
-    }
   }
 
   #ban(key: string, why: string): void {
@@ -498,3 +494,4 @@ export class Trading implements PeerExchange {
     this.#o.events.storageError(error);
   }
 }
+

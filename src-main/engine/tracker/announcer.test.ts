@@ -84,6 +84,20 @@ describe('Announcer', () => {
     expect([t.a.calls[1]!.ipv6Peers, t.a.calls[1]!.ipv6]).toEqual([undefined, undefined]);
   });
 
+  it("announces a hybrid's v2 swarm beside its v1 one, same event, and takes both swarms' peers", async () => {
+    const v2 = Buffer.alloc(20, 9);
+    const t = { a: new FakeTracker((r) => ({ interval: 1800, peers: [{ host: r.infoHash[0] === 9 ? '10.0.0.2' : '10.0.0.1', port: 1 }] })) };
+    const { announcer, peers } = make(t, [['a']], { alsoInfoHash: () => v2 });
+    announcer.start();
+    await until(() => peers.length === 2);
+    expect(new Set(t.a.calls.map((c) => c.infoHash[0]))).toEqual(new Set([1, 9]));
+    expect(t.a.calls.every((c) => c.event === 'started')).toBe(true);
+    expect(peers.map((p) => p.host).sort()).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(announcer.statuses()[0]!.peers).toBe(1); // the row is the v1 swarm's
+    await announcer.stop();
+    expect(t.a.calls.filter((c) => c.event === 'stopped').map((c) => c.infoHash[0]).sort()).toEqual([1, 9]);
+  });
+
   it('falls through failing tiers to the first that answers, and delivers its peers', async () => {
     const t = { a: new FakeTracker(down), b: new FakeTracker(down), c: new FakeTracker(ok([{ host: '10.0.0.9', port: 1 }])), d: new FakeTracker(ok()) };
     const { announcer, peers } = make(t, [['a', 'b'], ['c'], ['d']]);

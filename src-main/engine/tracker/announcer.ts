@@ -22,6 +22,12 @@ export interface AnnouncerOptions {
   /** Announce tiers (BEP 12), as in `Metainfo.trackers`. */
   readonly tiers: readonly (readonly string[])[];
   readonly infoHash: Uint8Array;
+  /**
+   * A hybrid torrent's other swarm (BEP 52): its v2 info-hash cut to 20 bytes, announced beside
+   * `infoHash` to the same trackers with the same event, so v1 and v2 peers both find us. The
+   * rows show `infoHash`'s answers; the other's peers are taken too.
+   */
+  readonly alsoInfoHash?: () => Uint8Array | undefined;
   readonly peerId: Uint8Array;
   /** Our listening port. */
   readonly port: number;
@@ -261,11 +267,10 @@ export class Announcer {
     const stopped = Promise.all(
       owed.map(async (entry) => {
         entry.started = false;
-        try {
-          await entry.client!.announce(this.#request(entry, 'stopped'), limit);
-        } catch {
-          // Best effort: the tracker forgets us after its timeout anyway.
-        }
+        const request = this.#request(entry, 'stopped');
+        const also = this.#options.alsoInfoHash?.();
+        // Best effort: the tracker forgets us after its timeout anyway.
+        await Promise.all([request, ...(also ? [{ ...request, infoHash: also }] : [])].map((r) => entry.client!.announce(r, limit).catch(() => undefined)));
       }),
     );
     await Promise.race([stopped, deadline]);
@@ -395,8 +400,10 @@ export class Announcer {
     entry.asking = true;
     this.#changed();
     let reply: AnnounceReply;
+    const request = this.#request(entry, event);
+    this.#announceAlso(entry, request);
     try {
-      reply = await entry.client!.announce(this.#request(entry, event), this.#abort.signal);
+      reply = await entry.client!.announce(request, this.#abort.signal);
     } catch (err) {
       if (!this.#active) return false;
       entry.state = 'error';
@@ -424,6 +431,18 @@ export class Announcer {
 
   #tierOf(entry: Entry): Entry[] | undefined {
     return this.#tiers.find((tier) => tier.includes(entry));
+  }
+
+  /** The same announce for a hybrid's other info-hash, beside the main one; its peers only are taken. */
+  #announceAlso(entry: Entry, request: AnnounceRequest): void {
+    const also = this.#options.alsoInfoHash?.();
+    if (!also) return;
+    entry.client!.announce({ ...request, infoHash: also }, this.#abort.signal).then(
+      (reply) => {
+        if (this.#active && reply.peers.length > 0) this.#options.onPeers?.(reply.peers);
+      },
+      () => undefined, // the main announce's row tells how the tracker is doing
+    );
   }
 
   #eventFor(entry: Entry): AnnounceEventName {

@@ -88,6 +88,18 @@ describe('MetadataAssembler', () => {
     expect(a.missing()).toEqual([0, 1, 2]);
   });
 
+  it('checks a v2-only link by the SHA-256 (its info-hash is that cut to 20 bytes), a hybrid link by both', () => {
+    const v2 = createHash('sha256').update(info).digest();
+    const assemble = (a: MetadataAssembler) => [0, 1, 2].map((p) => a.add(p, metadataPiece(info, p)!, info.length)).at(-1);
+    expect(assemble(new MetadataAssembler(v2.subarray(0, 20), info.length, v2))).toBeDefined();
+    expect(assemble(new MetadataAssembler(infoHash, info.length, v2))).toBeDefined();
+    const otherV2 = Buffer.from(v2);
+    otherV2[31]! ^= 1;
+    expect(() => assemble(new MetadataAssembler(otherV2.subarray(0, 20), info.length, otherV2))).toThrow(/does not match the info-hash/);
+    expect(() => assemble(new MetadataAssembler(infoHash, info.length, otherV2))).toThrow(/does not match the info-hash/);
+    expect(() => assemble(new MetadataAssembler(Buffer.alloc(20), info.length, v2))).toThrow(/does not match the info-hash/);
+  });
+
   it('refuses absurd sizes before allocating', () => {
     expect(() => new MetadataAssembler(infoHash, 1e12)).toThrow(/unacceptable size/);
     expect(() => new MetadataAssembler(infoHash, 0)).toThrow(/unacceptable size/);

@@ -58,7 +58,8 @@ export function metadataPiece(info: Uint8Array, piece: number): Uint8Array | und
 
 /**
  * Collects the info dictionary of a magnet link from peers' `data` messages and checks it against
- * the info-hash. The size comes from a peer's extended handshake (`metadata_size`), so it is
+ * the info-hash: the SHA-1, and the SHA-256 too when the link named a v2 hash (BEP 52; for a
+ * v2-only link `infoHash` is that hash cut to 20 bytes, and only the SHA-256 counts). The size comes from a peer's extended handshake (`metadata_size`), so it is
  * bounded before anything is allocated.
  */
 export class MetadataAssembler {
@@ -70,6 +71,7 @@ export class MetadataAssembler {
   constructor(
     readonly infoHash: Uint8Array,
     readonly size: number,
+    readonly infoHashV2?: Uint8Array,
   ) {
     if (!Number.isInteger(size) || size <= 0 || size > MAX_METADATA_SIZE) {
       throw new ShoalError('protocol', `The peer announced metadata of an unacceptable size (${size} bytes).`);
@@ -102,13 +104,19 @@ export class MetadataAssembler {
       this.#received++;
     }
     if (this.#received < this.pieceCount) return undefined;
-    const digest = createHash('sha1').update(this.#buffer).digest();
-    if (!digest.equals(this.infoHash)) {
+    if (!this.#matches()) {
       this.#have.fill(0);
       this.#received = 0;
       throw new ShoalError('protocol', 'The metadata from peers does not match the info-hash.');
     }
     return this.#buffer;
+  }
+
+  #matches(): boolean {
+    const v2 = this.infoHashV2;
+    if (v2 === undefined) return createHash('sha1').update(this.#buffer).digest().equals(this.infoHash);
+    if (!createHash('sha256').update(this.#buffer).digest().equals(v2)) return false;
+    return Buffer.compare(v2.subarray(0, 20), this.infoHash) === 0 || createHash('sha1').update(this.#buffer).digest().equals(this.infoHash);
   }
 }
 

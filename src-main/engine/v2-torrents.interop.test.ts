@@ -1,0 +1,82 @@
+// BitTorrent v2 and hybrid torrents (BEP 52) against libtorrent 2.0.8 (python3-libtorrent, Debian's
+// /usr/bin/python3): Shoal downloads multi-file v2-only and hybrid torrents made by libtorrent, with
+// an empty file and a file smaller than a piece, from their .torrent and from a btmh magnet
+// (metadata by BEP 9, piece layers by hash requests). Each test is bounded; the lab stops every
+// client it started.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useInteropLab } from '../testing/interop-lab';
+import { libtorrentCreate } from '../testing/libtorrent-create';
+import { startLibtorrent, untilResumed } from '../testing/libtorrent';
+import { waitFor } from '../testing/processes';
+import { parseTorrent } from './metainfo/parse-torrent';
+import { Session } from './session';
+
+const pieceLength = 32 * 1024;
+/** A multi-file payload: a file of many pieces with a short last one, an empty file, one smaller than a piece, one of exactly two pieces. */
+const files: Record<string, number> = { 'big.bin': 40 * pieceLength + 7000, 'empty.txt': 0, 'small.txt': 5000, 'two.bin': 2 * pieceLength };
+
+const lab = useInteropLab('v2-torrents', {});
+const sessions: Session[] = [];
+afterEach(async () => {
+  for (const s of sessions.splice(0)) await s.close();
+});
+
+/** The payload folder `set/` under a fresh data folder, and a libtorrent-made torrent of it. */
+async function payload(kind: 'v2' | 'hybrid'): Promise<{ dataDir: string; torrent: string; bytes: Record<string, Buffer> }> {
+  const dataDir = await lab.scratch(`data-${kind}`);
+  await mkdir(join(dataDir, 'set'));
+  const bytes: Record<string, Buffer> = {};
+  for (const [name, size] of Object.entries(files)) {
+    bytes[name] = randomBytes(size);
+    await writeFile(join(dataDir, 'set', name), bytes[name]);
+  }
+  const torrent = join(dataDir, `${kind}.torrent`);
+  await libtorrentCreate(join(dataDir, 'set'), torrent, { pieceLength, kind });
+  return { dataDir, torrent, bytes };
+}
+
+async function session(): Promise<{ session: Session; dir: string }> {
+  const dir = await lab.scratch('shoal');
+  const s = await Session.start({ downloadDir: dir, listenPort: 0, listenHost: '127.0.0.1' });
+  sessions.push(s);
+  await s.setSettings({ dht: false, lsd: false, pex: false, encryption: 'off' });
+  return { session: s, dir };
+}
+
+async function expectSameBytes(dir: string, bytes: Record<string, Buffer>): Promise<void> {
+  for (const [name, data] of Object.entries(bytes)) {
+    expect((await readFile(join(dir, 'set', name))).equals(data), name).toBe(true);
+  }
+}
+
+const seeding = (s: Session, infoHash: string) =>
+  waitFor('Shoal to finish', () => (s.torrent(infoHash)?.state === 'seeding' ? true : undefined), 40_000, 100);
+
+describe('v2 and hybrid torrents from a libtorrent seeder', () => {
+  for (const kind of ['v2', 'hybrid'] as const) {
+    for (const from of ['torrent', 'magnet'] as const) {
+      it(`downloads a ${kind} multi-file torrent from its ${from === 'torrent' ? '.torrent' : 'btmh magnet'}`, async () => {
+        const { dataDir, torrent, bytes } = await payload(kind);
+        const metainfo = parseTorrent(await readFile(torrent));
+        expect(metainfo.version).toBe(kind);
+        const seeder = lab.keep(await startLibtorrent({ dht: false, torrents: [{ torrent, save_path: dataDir }] }));
+        await untilResumed(seeder, true);
+        const { session: s, dir } = await session();
+        const v2 = Buffer.from(metainfo.infoHashV2!).toString('hex');
+        const peer = `x.pe=127.0.0.1:${seeder.port}`;
+        const uri = kind === 'v2' ? `magnet:?xt=urn:btmh:1220${v2}&${peer}` : `magnet:?xt=urn:btih:${metainfo.infoHashHex}&xt=urn:btmh:1220${v2}&${peer}`;
+        const added = await s.addTorrent({ source: from === 'torrent' ? { kind: 'torrent', data: await readFile(torrent) } : { kind: 'magnet', uri } });
+        expect(added.infoHash).toBe(metainfo.infoHashHex);
+        if (from === 'torrent') s.torrent(added.infoHash)!.addPeers([{ host: '127.0.0.1', port: seeder.port }], 'magnet');
+        await seeding(s, added.infoHash);
+        await expectSameBytes(dir, bytes);
+        const t = s.torrent(added.infoHash)!;
+        // big.bin's and two.bin's layers (their files are longer than a piece), fetched for the magnet.
+        expect(t.metainfo.files.filter((f) => f.pieceLayer !== undefined).map((f) => f.path.join('/'))).toEqual(['big.bin', 'two.bin']);
+      }, 90_000);
+    }
+  }
+});
