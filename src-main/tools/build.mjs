@@ -11,7 +11,9 @@ const src = (p) => new URL(p, root).pathname;
 const esmBanner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 const nodeBundles = [
-  { entry: 'src-main/cli.ts', outfile: 'cli.js', format: 'esm', shebang: true },
+  // Split at the CLI's per-command dynamic imports: `shoal tracker` or `shoal info` loads only
+  // its own code (cli-*.js chunks beside it), not the engine and the web server.
+  { entry: 'src-main/cli.ts', outfile: 'cli.js', format: 'esm', shebang: true, split: true },
   { entry: 'src-main/host/worker-entry.ts', outfile: 'engine-worker.js', format: 'esm' },
   { entry: 'src-main/app/main.ts', outfile: 'app.js', format: 'esm' },
   // Sandboxed preloads must be CommonJS.
@@ -21,10 +23,12 @@ const nodeBundles = [
 await rm(out(''), { recursive: true, force: true });
 
 await Promise.all(
-  nodeBundles.map(({ entry, outfile, format, shebang }) =>
+  nodeBundles.map(({ entry, outfile, format, shebang, split }) =>
     esbuild({
-      entryPoints: [src(entry)],
-      outfile: out(outfile),
+      entryPoints: { [outfile.replace(/\.\w+$/, '')]: src(entry) },
+      outdir: out(''),
+      outExtension: { '.js': outfile.slice(outfile.lastIndexOf('.')) },
+      ...(split ? { splitting: true, chunkNames: 'cli-[hash]' } : {}),
       bundle: true,
       platform: 'node',
       target: 'node20',
