@@ -28,7 +28,12 @@ export class PieceRanking {
   readonly #state: Uint8Array;
   readonly #availability: (index: number) => number;
   readonly #random: () => number;
-  #order: PieceOrder;
+  /**
+   * Undefined while no piece is a candidate (a seed, the end of a download): the order's buckets
+   * are ~8 KiB whatever the piece count, too much to keep for each of thousands of seeds. It is
+   * rebuilt from the pieces' states when one becomes a candidate again.
+   */
+  #order: PieceOrder | undefined;
   /** No candidate below this index (sequential picking starts here). */
   #seqCursor = 0;
 
@@ -45,7 +50,7 @@ export class PieceRanking {
 
   /** Pieces wanted that nobody has started. */
   get candidates(): number {
-    return this.#order.countBelow(EXCLUDED);
+    return this.#order?.countBelow(EXCLUDED) ?? 0;
   }
 
   isCandidate(index: number): boolean {
@@ -73,7 +78,7 @@ export class PieceRanking {
 
   /** The rank of the best candidate, 0 when there is none. */
   topRank(): number {
-    if (this.#order.countBelow(EXCLUDED) === 0) return 0;
+    if (this.#order === undefined || this.#order.countBelow(EXCLUDED) === 0) return 0;
     return this.rank(this.#order.order[0]!);
   }
 
@@ -86,7 +91,7 @@ export class PieceRanking {
       if (s === CANDIDATE || s === SKIPPED) this.#state[i] = this.#priority[i] === 0 ? SKIPPED : CANDIDATE;
     }
     this.#seqCursor = 0;
-    this.#order = this.#newOrder();
+    this.#order = this.#state.includes(CANDIDATE) ? this.#newOrder() : undefined;
   }
 
   /** Replaces the boosted set; returns the pieces whose rank changed. */
@@ -105,25 +110,25 @@ export class PieceRanking {
 
   markStarted(index: number): void {
     this.#state[index] = PARTIAL;
-    this.#order.setKey(index, EXCLUDED);
+    this.#exclude(index);
   }
 
   markHave(index: number): void {
     this.#state[index] = HAVE;
-    this.#order.setKey(index, EXCLUDED);
+    this.#exclude(index);
   }
 
   /** A started or verified piece is missing again: a candidate (or skipped) once more. */
   markMissing(index: number): void {
     this.#state[index] = this.#priority[index] === 0 ? SKIPPED : CANDIDATE;
     if (index < this.#seqCursor) this.#seqCursor = index;
-    this.#order.setKey(index, this.#keyFor(index));
+    this.#rekey(index);
   }
 
   /** Piece `index` was held by `before` peers and now by `availability(index)`. */
   availabilityChanged(index: number, before: number): void {
     if (this.#state[index] === CANDIDATE && (before < AVAIL_CAP || this.#availability(index) < AVAIL_CAP)) {
-      this.#order.setKey(index, this.#keyFor(index));
+      this.#rekey(index);
     }
   }
 
@@ -132,15 +137,16 @@ export class PieceRanking {
    * class in the `randomPhase`, rarest first otherwise.
    */
   pickFresh(pieces: PeerPieces, sequential: boolean, randomPhase: boolean): number {
-    const end = this.#order.countBelow(EXCLUDED);
-    if (end === 0) return -1;
-    const order = this.#order.order;
+    const ranked = this.#order;
+    const end = ranked?.countBelow(EXCLUDED) ?? 0;
+    if (ranked === undefined || end === 0) return -1;
+    const order = ranked.order;
     if (sequential) return this.#pickSequential(pieces);
     if (pieces.sparse) return this.#pickFromList(pieces.sparse, randomPhase);
     if (randomPhase) {
       // Random among the top priority class, so the first pieces are quick to share.
       const topClass = BOOSTED - this.rank(order[0]!);
-      const classEnd = this.#order.countBelow((topClass + 1) * KEYS_PER_CLASS);
+      const classEnd = ranked.countBelow((topClass + 1) * KEYS_PER_CLASS);
       const r = Math.floor(this.#random() * classEnd);
       for (let k = 0; k < classEnd; k++) {
         const i = order[(r + k) % classEnd]!;
@@ -163,7 +169,8 @@ export class PieceRanking {
     let ties = 0;
     for (const i of list) {
       if (this.#state[i] !== CANDIDATE) continue;
-      const pos = this.#order.positionOf(i);
+      // A candidate exists, so the order does.
+      const pos = this.#order!.positionOf(i);
       if (randomPhase && best >= 0 && this.rank(i) === this.rank(best)) {
         // Reservoir sampling over the pieces of the best class seen so far.
         if (this.#random() * ++ties < 1) best = i;
@@ -200,7 +207,21 @@ export class PieceRanking {
       this.#state[index] = this.#priority[index] === 0 ? SKIPPED : CANDIDATE;
       if (index < this.#seqCursor) this.#seqCursor = index;
     }
-    this.#order.setKey(index, this.#keyFor(index));
+    this.#rekey(index);
+  }
+
+  /** Files the piece under its key now, building the order if the piece is the only candidate. */
+  #rekey(index: number): void {
+    if (this.#order !== undefined) this.#order.setKey(index, this.#keyFor(index));
+    else if (this.#state[index] === CANDIDATE) this.#order = this.#newOrder();
+  }
+
+  /** The piece is no candidate any more; the order goes once none is left. */
+  #exclude(index: number): void {
+    const order = this.#order;
+    if (order === undefined) return;
+    order.setKey(index, EXCLUDED);
+    if (order.countBelow(EXCLUDED) === 0) this.#order = undefined;
   }
 
   #keyFor(index: number): number {

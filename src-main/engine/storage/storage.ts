@@ -242,12 +242,17 @@ export class Storage {
     this.#emptyFilesMade = false;
   }
 
-  /** Call once all pieces are verified: creates empty files and cuts over-long leftovers to size. */
+  /**
+   * Call once all pieces are verified: creates empty files and cuts over-long leftovers to size.
+   * Then closes the handles not in use: a seed opens its files again when a peer asks, so
+   * thousands of idle seeds hold no file descriptors.
+   */
   async finish(): Promise<void> {
     this.#open();
     await this.#writer.idle();
     await this.#createEmptyFiles();
     await this.#files.truncateToSize();
+    await this.#files.closeIdleHandles();
   }
 
   /** Waits for writes in flight, then closes every file. The storage is unusable afterwards. */

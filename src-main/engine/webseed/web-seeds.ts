@@ -53,7 +53,8 @@ const MIN_RUN_BLOCKS = 64;
 export class WebSeeds {
   readonly #o: WebSeedsOptions;
   readonly #seeds: WebSeed[] = [];
-  readonly #agents: { http: http.Agent; https: https.Agent };
+  /** Made when the seeds start: a torrent without web seeds (most) keeps no agents. */
+  #agents: { http: http.Agent; https: https.Agent } | undefined;
   #abort: AbortController | undefined;
   #paused = false;
   /** Bodies waiting for the disk to drain. */
@@ -73,8 +74,6 @@ export class WebSeeds {
 
   constructor(options: WebSeedsOptions) {
     this.#o = options;
-    const sockets = options.connectionsPerSeed ?? 2;
-    this.#agents = { http: new http.Agent({ keepAlive: true, maxSockets: sockets }), https: new https.Agent({ keepAlive: true, maxSockets: sockets }) };
     const seen = new Set<string>();
     for (const url of options.metainfo.urlList) {
       try {
@@ -100,6 +99,8 @@ export class WebSeeds {
   start(): void {
     if (this.#abort || this.#seeds.length === 0) return;
     this.#abort = new AbortController();
+    const sockets = this.#o.connectionsPerSeed ?? 2;
+    this.#agents = { http: new http.Agent({ keepAlive: true, maxSockets: sockets }), https: new https.Agent({ keepAlive: true, maxSockets: sockets }) };
     for (const seed of this.#seeds) this.#join(seed);
     this.fill();
   }
@@ -111,8 +112,9 @@ export class WebSeeds {
     this.#abort = undefined;
     abort.abort();
     for (const seed of this.#seeds) this.#o.picker.peerGone(seed);
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
+    this.#agents?.http.destroy();
+    this.#agents?.https.destroy();
+    this.#agents = undefined;
   }
 
   /** Data from the seed failed its hash check: blamed like a peer, it is dropped. */
@@ -207,6 +209,8 @@ export class WebSeeds {
         }
       }
     };
+    const agents = this.#agents;
+    if (agents === undefined) return; // stopped before the run began
     for (const span of run.spans) {
       if (span.pad) {
         take(new Uint8Array(span.length)); // BEP 47: pad bytes are zeros and not on the server
@@ -216,7 +220,7 @@ export class WebSeeds {
         url: webSeedFileUrl(seed.base, m, span.file),
         start: span.offset,
         length: span.length,
-        agents: this.#agents,
+        agents,
         signal,
         idleTimeoutMs: this.#o.idleTimeoutMs ?? 20_000,
         maxRedirects: this.#o.maxRedirects ?? 5,
