@@ -22,7 +22,7 @@ export interface EngineSessionOptions {
   readonly skipFiles?: readonly number[];
   /** Share limits for the session (the CLI's `--seed-ratio`, `--seed-time`). */
   readonly shareLimits?: ShareLimits;
-  /** The peer discovery settings `--no-dht`, `--dht-bootstrap`, `--no-pex` and `--no-lsd` ask for. */
+  /** The peer discovery settings `--no-dht`, `--dht-bootstrap`, `--no-pex` and `--no-lsd` ask for, and `--no-utp`. */
   readonly discovery?: DiscoverySettings;
   /** Protocol encryption, from `--encryption`. */
   readonly encryption?: EncryptionMode;

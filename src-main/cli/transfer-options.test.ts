@@ -64,6 +64,15 @@ describe('engineTuning discovery options', () => {
     expect(engineTuning({ 'no-lsd': true, 'no-dht': true }).discovery).toEqual({ dht: false, lsd: false });
   });
 
+  it('turns --no-utp and --transports into the utp and tcp settings', () => {
+    expect(engineTuning({ 'no-utp': true }).discovery).toEqual({ utp: false });
+    expect(engineTuning({ transports: 'utp' }).discovery).toEqual({ tcp: false, utp: true });
+    expect(engineTuning({ transports: 'TCP, utp' }).discovery).toEqual({ tcp: true, utp: true });
+    expect(engineTuning({ transports: 'tcp', 'no-utp': true }).discovery).toEqual({ tcp: true, utp: false });
+    expect(() => engineTuning({ transports: 'quic' })).toThrow(/--transports is tcp, utp or tcp,utp, not "quic"/);
+    expect(() => engineTuning({ transports: 'utp', 'no-utp': true })).toThrow(/contradict/);
+  });
+
   it('refuses a bad node and a contradiction in one sentence', () => {
     expect(() => engineTuning({ 'dht-bootstrap': '127.0.0.1' })).toThrow(/a DHT node is HOST:PORT .*not "127.0.0.1"/);
     expect(() => engineTuning({ 'dht-bootstrap': '127.0.0.1:1', 'no-dht': true })).toThrow(/contradict/);

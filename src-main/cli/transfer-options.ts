@@ -6,25 +6,31 @@ import { parseRate } from './parse-rate';
 
 /** Option parsing shared by `shoal download` and `shoal seed`. */
 
-/** The peer discovery options of download, seed and serve (DHT, PEX, LSD). */
+/** The peer discovery options of download, seed and serve (DHT, PEX, LSD), and uTP beside TCP. */
 export const discoveryOptions = {
   'no-dht': { type: 'boolean' },
   'dht-bootstrap': { type: 'string' },
   'no-pex': { type: 'boolean' },
   'no-lsd': { type: 'boolean' },
+  'no-utp': { type: 'boolean' },
+  transports: { type: 'string' },
 } as const;
 
 export const discoveryOptionsHelp = `  --no-dht                   find no peers through the DHT (trackers and the magnet's peers only)
   --dht-bootstrap HOST:PORT[,HOST:PORT...]
                              DHT nodes to start from instead of the public routers
   --no-pex                   exchange no peer lists with connected peers (PEX)
-  --no-lsd                   announce and look for no peers on the local network (LSD)`;
+  --no-lsd                   announce and look for no peers on the local network (LSD)
+  --no-utp                   connect to peers over TCP only: neither dial nor accept uTP
+  --transports LIST          tcp, utp or tcp,utp (default): how to dial and accept peers`;
 
 interface DiscoveryValues {
   'no-dht'?: boolean;
   'dht-bootstrap'?: string;
   'no-pex'?: boolean;
   'no-lsd'?: boolean;
+  'no-utp'?: boolean;
+  transports?: string;
 }
 
 /** The engine settings the discovery options ask for; nothing when none is given. */
@@ -37,10 +43,23 @@ export function discoverySettings(values: DiscoveryValues): DiscoverySettings {
     ...(list ? { dht: true, dhtBootstrap: list } : {}),
     ...(values['no-pex'] ? { pex: false } : {}),
     ...(values['no-lsd'] ? { lsd: false } : {}),
+    ...transportSettings(values),
   };
 }
 
-export type DiscoverySettings = Pick<Settings, 'dht' | 'dhtBootstrap' | 'pex' | 'lsd'>;
+/** `--transports` and `--no-utp` as the tcp and utp settings; nothing when neither is given. */
+function transportSettings(values: DiscoveryValues): Pick<Settings, 'tcp' | 'utp'> {
+  if (values.transports === undefined) return values['no-utp'] ? { utp: false } : {};
+  const names = values.transports.split(',').map((part) => part.trim().toLowerCase());
+  if (names.length === 0 || names.some((n) => n !== 'tcp' && n !== 'utp')) {
+    throw new ShoalError('invalid-input', `--transports is tcp, utp or tcp,utp, not "${values.transports}"`);
+  }
+  const utp = names.includes('utp');
+  if (utp && values['no-utp']) throw new ShoalError('invalid-input', '--transports utp and --no-utp contradict each other; give one');
+  return { tcp: names.includes('tcp'), utp };
+}
+
+export type DiscoverySettings = Pick<Settings, 'dht' | 'dhtBootstrap' | 'pex' | 'lsd' | 'utp' | 'tcp'>;
 
 /** The encryption option of download, seed and serve. */
 export const encryptionOptions = {

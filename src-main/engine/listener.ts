@@ -1,11 +1,12 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { ShoalError } from '../../src-shared/errors';
 import { normalizeHost } from './net/peer-address';
+import type { PeerSocket } from './wire/peer-socket';
 import { IncomingHandshakeReader, type IncomingEncryption } from './wire/incoming-reader';
 import { readHandshake, type ReceivedHandshake } from './wire/read-handshake';
 
 /** Hands an incoming connection to the torrent its handshake names; false refuses it. */
-export type IncomingRouter = (infoHashHex: string, socket: Socket, received: ReceivedHandshake) => boolean;
+export type IncomingRouter = (infoHashHex: string, socket: PeerSocket, received: ReceivedHandshake) => boolean;
 
 /**
  * Handshakes read at once. When all are taken, the oldest gives way if it has had a second (an
@@ -28,20 +29,26 @@ const INCOMING_HANDSHAKE_MS = 5000;
 export class PeerListener {
   readonly #server: Server;
   /** Sockets whose handshake is awaited, oldest first, with when they connected. */
-  readonly #pending = new Map<Socket, number>();
+  readonly #pending = new Map<PeerSocket, number>();
   /** Pending handshakes by remote address. */
   readonly #pendingFrom = new Map<string, number>();
 
-  private constructor(server: Server) {
+  readonly #route: IncomingRouter;
+  readonly #encryption: IncomingEncryption;
+
+  private constructor(server: Server, route: IncomingRouter, encryption: IncomingEncryption) {
     this.#server = server;
+    this.#route = route;
+    this.#encryption = encryption;
   }
 
   /** Listens on `port` (0: any free port). A port in use is a ShoalError 'port-in-use'. */
   /** `encryption` decides which of plain and encrypted (MSE) connections are taken. */
-  static async listen(port: number, host: string, route: IncomingRouter, encryption: IncomingEncryption): Promise<PeerListener> {
+  /** With `takesTcp` false, TCP connections are closed as they come (uTP only, as libtorrent with TCP off). */
+  static async listen(port: number, host: string, route: IncomingRouter, encryption: IncomingEncryption, takesTcp: () => boolean = () => true): Promise<PeerListener> {
     const server = createServer({ pauseOnConnect: false });
-    const listener = new PeerListener(server);
-    server.on('connection', (socket) => listener.#accept(socket, route, encryption));
+    const listener = new PeerListener(server, route, encryption);
+    server.on('connection', (socket) => (takesTcp() ? listener.accept(socket) : socket.destroy()));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         if (err.code === 'EADDRINUSE') reject(new ShoalError('port-in-use', `port ${port} is already in use; choose another listening port`));
@@ -69,7 +76,9 @@ export class PeerListener {
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
-  #accept(socket: Socket, route: IncomingRouter, encryption: IncomingEncryption): void {
+  /** An incoming connection (TCP from our server, or uTP from the peer port's UDP side): its handshake is read first. */
+  accept(socket: PeerSocket): void {
+    const route = this.#route;
     // A dual-stack socket names IPv4 peers as ::ffff:a.b.c.d; every record and log uses a.b.c.d.
     const address = normalizeHost(socket.remoteAddress ?? '');
     const fromAddress = this.#pendingFrom.get(address) ?? 0;
@@ -87,7 +96,7 @@ export class PeerListener {
     };
     socket.on('error', () => undefined);
     // The plain or encrypted handshake, MSE's round trips included, within the same time.
-    const reader = new IncomingHandshakeReader(encryption, (bytes) => socket.write(bytes), address);
+    const reader = new IncomingHandshakeReader(this.#encryption, (bytes) => socket.write(bytes), address);
     readHandshake(socket, INCOMING_HANDSHAKE_MS, reader).then(
       (received) => {
         done();

@@ -46,6 +46,11 @@ export function checkSettingsChange(input: CommandInput<'setSettings'>): void {
   if (badBan !== undefined) throw new ShoalError('invalid-input', `a banned peer must be HOST:PORT, not "${badBan.slice(0, 100)}"`);
 }
 
+/** The settings after a change must leave a way to reach peers. */
+export function checkTransports(settings: Settings): void {
+  if (settings.tcp === false && settings.utp === false) throw new ShoalError('invalid-input', 'TCP and uTP cannot both be off: peers could not be reached at all');
+}
+
 /** The settings after a change; an `announceInterval` of null goes back to following the trackers. */
 export function changedSettings(settings: Settings, input: CommandInput<'setSettings'>): Settings {
   const { announceInterval, ...rest } = input;

@@ -7,14 +7,20 @@ import { LocalDiscovery, type LsdTarget } from './discovery/local-discovery';
 import { PeerListener, type IncomingRouter } from './listener';
 import type { IncomingEncryption } from './wire/incoming-reader';
 import { PortForwarding } from './portmap/port-forwarding';
+import { PeerUdpSocket } from './net/peer-udp-socket';
+import { UtpManager } from './utp/utp-manager';
 
 export const DEFAULT_PORT = 6881;
 export const DEFAULT_TRACKER_PORT = 6969;
 const NOT_FORWARDING: PortForwardingStatus = { state: 'off', externalPort: null, externalAddress: null, via: [], reason: null };
 
-export interface SessionSocketsOptions extends Omit<SessionDhtOptions, 'port' | 'bootstrap'> {
+export interface SessionSocketsOptions extends Omit<SessionDhtOptions, 'socket' | 'bootstrap'> {
+  /** The address to listen on (absent: every interface, IPv6 and IPv4). */
+  readonly host?: string;
   /** Hands an incoming peer to its torrent. */
   readonly route: IncomingRouter;
+  /** The `tcp` setting now: off, incoming TCP connections are closed at once (uTP only). */
+  readonly takesTcp: () => boolean;
   /** Which of plain and encrypted incoming peers are taken, and how an encrypted one names its torrent. */
   readonly encryption: IncomingEncryption;
   /** Port forwarding's state changed (the status bar shows it; trackers hear a new external port). */
@@ -24,9 +30,9 @@ export interface SessionSocketsOptions extends Omit<SessionDhtOptions, 'port' | 
 }
 
 /**
- * The session's listening sockets: the one port for peers (TCP, and the DHT on its UDP side when
- * the `dht` setting is on), the embedded tracker when it runs, and the peer port's mappings on
- * the router when `portForwarding` is on.
+ * The session's listening sockets: the one port for peers (TCP, and on its UDP side the DHT and
+ * uTP when their settings are on), the embedded tracker when it runs, and the peer port's mappings
+ * on the router when `portForwarding` is on.
  */
 export class SessionSockets {
   readonly #o: SessionSocketsOptions;
@@ -36,6 +42,11 @@ export class SessionSockets {
   #portmap: PortForwarding | undefined;
   #forwarding = NOT_FORWARDING;
   #lsd: LocalDiscovery | undefined;
+  /** The UDP side of the peer port (the DHT's and uTP's); absent if someone else holds it. */
+  #udp: PeerUdpSocket | undefined;
+  #utp: UtpManager | undefined;
+  #utpWanted = false;
+  #dhtWanted: { readonly on: boolean; readonly bootstrap: readonly string[] | undefined } = { on: false, bootstrap: undefined };
 
   constructor(options: SessionSocketsOptions) {
     this.#o = options;
@@ -111,11 +122,35 @@ export class SessionSockets {
   }
 
   async applyDht(on: boolean, bootstrap: readonly string[] | undefined): Promise<void> {
+    this.#dhtWanted = { on, bootstrap };
     await this.#dht?.close();
     this.#dht = undefined;
-    if (!on) return;
-    const { route: _route, lsdTargets: _lsd, ...dht } = this.#o;
-    this.#dht = await SessionDht.start({ ...dht, port: this.port, ...(bootstrap ? { bootstrap } : {}) });
+    if (!on || !this.#udp) return;
+    const { route: _route, lsdTargets: _lsd, host: _host, takesTcp: _tcp, ...dht } = this.#o;
+    this.#dht = await SessionDht.start({ ...dht, socket: this.#udp, ...(bootstrap ? { bootstrap } : {}) });
+  }
+
+  /** uTP connections, both ways, while the `utp` setting is on and the UDP port is ours. */
+  get utp(): UtpManager | undefined {
+    return this.#utp;
+  }
+
+  /** Starts or stops taking and making uTP connections (open ones are closed on stopping). */
+  applyUtp(on: boolean): void {
+    this.#utpWanted = on;
+    if (on === (this.#utp !== undefined)) return;
+    this.#utp?.close();
+    this.#utp = undefined;
+    this.#udp?.off('utp');
+    const udp = this.#udp;
+    if (!on || !udp) return;
+    const utp = new UtpManager({
+      send: (bytes, to) => udp.send(bytes, to),
+      // Incoming uTP goes through the same handshake reading (and MSE detection) as TCP.
+      accept: (socket) => (this.#listener ? this.#listener.accept(socket) : socket.destroy()),
+    });
+    udp.on('utp', (bytes, from) => utp.receive(bytes, from));
+    this.#utp = utp;
   }
 
   /** (Re)starts mapping the peer port on the router, or stops it, removing the mappings made. */
@@ -149,7 +184,32 @@ export class SessionSockets {
     await this.#portmap?.close();
     await this.#listener?.close();
     await this.#tracker?.close();
+    await this.#closeUdp();
+  }
+
+  /**
+   * Binds the UDP side of the peer port and starts what runs on it. A UDP port someone else holds
+   * costs the DHT and uTP, not the session: the log says so.
+   */
+  async #bindUdp(): Promise<void> {
+    await this.#closeUdp();
+    try {
+      this.#udp = await PeerUdpSocket.bind(this.port, this.#o.host);
+    } catch (err) {
+      this.#o.log?.(`DHT and uTP off: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    this.applyUtp(this.#utpWanted);
+    if (this.#dhtWanted.on) await this.applyDht(true, this.#dhtWanted.bootstrap);
+  }
+
+  async #closeUdp(): Promise<void> {
+    this.#utp?.close();
+    this.#utp = undefined;
     await this.#dht?.close();
+    this.#dht = undefined;
+    await this.#udp?.close();
+    this.#udp = undefined;
   }
 
   #forwardingChanged(status: PortForwardingStatus): void {
@@ -163,15 +223,16 @@ export class SessionSockets {
    * arrive as `::ffff:a.b.c.d`, which the swarm reads as IPv4); a machine without IPv6 gets `0.0.0.0`.
    */
   async #listen(port: number): Promise<void> {
-    const { host, route, encryption } = this.#o;
+    const { host, route, encryption, takesTcp } = this.#o;
+    this.#listener = undefined;
     if (host === undefined) {
       try {
-        this.#listener = await PeerListener.listen(port, '::', route, encryption);
-        return;
+        this.#listener = await PeerListener.listen(port, '::', route, encryption, takesTcp);
       } catch (err) {
         if (!(err instanceof ShoalError && err.code === 'network')) throw err; // the port, not IPv6, is the problem
       }
     }
-    this.#listener = await PeerListener.listen(port, host ?? '0.0.0.0', route, encryption);
+    this.#listener ??= await PeerListener.listen(port, host ?? '0.0.0.0', route, encryption, takesTcp);
+    await this.#bindUdp();
   }
 }

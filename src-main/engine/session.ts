@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import type { CommandInput, CommandOutput, EngineApi, Settings, ShareLimitAction, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { dhtTargets, lsdTargets } from './discovery-targets';
@@ -16,7 +15,7 @@ import { prepareSaveFolder } from './storage/save-folder';
 import type { ResumeData } from './storage/storage';
 import { globalIPv6Address } from './net/local-address';
 import type { IPv6Reach } from './tracker/announcer';
-import { changedSettings, checkSettingsChange, initialSettings, type SessionOptions } from './session-settings';
+import { changedSettings, checkSettingsChange, checkTransports, initialSettings, type SessionOptions } from './session-settings';
 import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';
 import { SessionStreams } from './session-streams';
@@ -25,6 +24,7 @@ import { Torrent } from './torrent';
 import { TorrentActions } from './torrent-actions';
 import * as views from './torrent-views';
 import { generatePeerId } from './wire/peer-id';
+import type { PeerSocket } from './wire/peer-socket';
 import type { ReceivedHandshake } from './wire/read-handshake';
 
 /**
@@ -100,6 +100,7 @@ export class Session implements EngineApi {
     this.#o = options;
     this.#sockets = new SessionSockets({
       route: (infoHash, socket, received) => this.#accept(infoHash, socket, received),
+      takesTcp: () => this.#settings.tcp !== false,
       targets: () => dhtTargets(this.#torrents),
       lsdTargets: () => lsdTargets(this.#torrents),
       ...(options.listenHost !== undefined ? { host: options.listenHost } : {}),
@@ -122,6 +123,7 @@ export class Session implements EngineApi {
     session.#persist = persist;
     const saved = await persist?.load();
     if (saved) session.#settings = restoredSettings(session.#settings, saved.settings, { downloadDir: options.downloadDirGiven === true, listenPort: options.listenPort !== undefined });
+    session.#sockets.applyUtp(session.#settings.utp !== false); // taken up once the UDP side is bound
     await session.#sockets.listen(session.#settings.listenPort, options.listenPort !== undefined, options.log);
     session.#settings.listenPort = session.listenPort;
     await session.#sockets.applyDht(session.#settings.dht !== false, session.#settings.dhtBootstrap);
@@ -270,6 +272,7 @@ export class Session implements EngineApi {
 
   async setSettings(input: CommandInput<'setSettings'>): Promise<CommandOutput<'setSettings'>> {
     checkSettingsChange(input);
+    checkTransports(changedSettings(this.#settings, input));
     if (input.listenPort !== undefined && input.listenPort !== this.#settings.listenPort) await this.#sockets.movePort(input.listenPort, this.#settings.listenPort);
     await this.#sockets.applyTracker(input.trackerEnabled ?? this.#settings.trackerEnabled ?? false, input.trackerPort ?? this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT);
     const dhtChanged = input.dht !== undefined || input.dhtBootstrap !== undefined || input.listenPort !== undefined;
@@ -277,6 +280,7 @@ export class Session implements EngineApi {
     if (dhtChanged) await this.#sockets.applyDht(this.#settings.dht !== false, this.#settings.dhtBootstrap);
     if (input.portForwarding !== undefined || input.listenPort !== undefined) await this.#sockets.applyPortForwarding(this.#settings.portForwarding === true);
     await this.#sockets.applyLsd(this.#settings.lsd !== false);
+    this.#sockets.applyUtp(this.#settings.utp !== false);
     this.#policy.applyQueue();
     this.#persist?.soon();
     this.#policy.applySpeedLimits();
@@ -346,7 +350,7 @@ export class Session implements EngineApi {
   }
 
   /** An incoming peer goes to the torrent its handshake names, if its swarm runs now (it fetches the metadata or trades). */
-  #accept(infoHash: string, socket: Socket, received: ReceivedHandshake): boolean {
+  #accept(infoHash: string, socket: PeerSocket, received: ReceivedHandshake): boolean {
     return this.#byWireName(infoHash)?.swarm.accept(socket, received) ?? false;
   }
 
@@ -425,6 +429,8 @@ export class Session implements EngineApi {
       ipv6: () => this.#ipv6Reach(),
       maxConnections: this.#settings.maxConnectionsPerTorrent,
       encryption: () => this.#settings.encryption ?? 'prefer',
+      utp: () => this.#sockets.utp,
+      tcp: () => this.#settings.tcp !== false,
       bandwidth: this.#policy.bandwidth.forTorrent(),
       pex: () => this.#settings.pex !== false,
       ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),

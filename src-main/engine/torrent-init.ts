@@ -5,6 +5,7 @@ import type { Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import type { ResumeData } from './storage/storage';
 import type { MetadataSchedulerOptions } from './swarm/metadata-scheduler';
+import type { UtpDialer } from './wire/peer-connection';
 import type { Torrent } from './torrent';
 import type { IPv6Reach } from './tracker/announcer';
 
@@ -22,6 +23,10 @@ interface TorrentInitBase {
   readonly maxConnections: number;
   /** The `encryption` setting now (absent: plain handshakes only; a session always gives its setting). */
   readonly encryption?: () => EncryptionMode;
+  /** The session's uTP sockets while the `utp` setting is on (absent: TCP only). */
+  readonly utp?: () => UtpDialer | undefined;
+  /** The session's `tcp` setting now (on if absent): off, peers are dialled over uTP only. */
+  readonly tcp?: () => boolean;
   /** Seconds between announces whatever trackers ask; undefined follows the trackers. */
   readonly announceIntervalSec?: number;
   readonly addedAt?: number;

@@ -182,12 +182,14 @@ export function peers(t: Torrent): PeerInfo[] {
     if (p.source === 'pex') flags += 'X';
     if (p.source === 'lsd') flags += 'L';
     if (c.encryption !== 'none') flags += c.encryption === 'rc4' ? 'E' : 'e'; // qBittorrent's: encrypted traffic, encrypted handshake
+    if (c.utp) flags += 'P'; // qBittorrent's letter for uTP
     return {
       id: p.key,
       address: p.key,
       client: c.peerHandshake ? clientFromPeerId(c.peerHandshake.peerId) : 'unknown',
       flags,
       encryption: c.encryption,
+      transport: c.utp ? 'utp' : 'tcp',
       source: p.source,
       progress: n > 0 ? p.has.count / n : 0,
       downRate: c.downloadRate(now),

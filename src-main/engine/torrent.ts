@@ -66,6 +66,8 @@ export class Torrent {
       listenPort: options.listenPort,
       maxConnections: options.maxConnections,
       ...(options.encryption ? { encryption: options.encryption } : {}),
+      ...(options.utp ? { utp: options.utp } : {}),
+      ...(options.tcp ? { tcp: options.tcp } : {}),
       events: { needPeers: () => this.announcer.announceNow(), log: (message) => options.events.log(this, message) },
     });
     if ('metainfo' in options) {

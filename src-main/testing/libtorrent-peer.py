@@ -5,7 +5,7 @@ Run with Debian's /usr/bin/python3 (the pyenv shim has no libtorrent). Usage:
 
     libtorrent-peer.py '<json config>'
 
-config: {"port": 0, "dht": true, "pex": false, "lsd": false, "encryption": false | true | "forced" | "disabled",
+config: {"port": 0, "dht": true, "utp": false | true | "only", "pex": false, "lsd": false, "encryption": false | true | "forced" | "disabled",
          "dht_nodes": [["127.0.0.1", 6881]], "interface": "127.0.0.1",
          "peer_log": false (count peer messages),
          "torrents": [{"torrent": "/path/x.torrent" | "magnet": "magnet:?...", "save_path": "/dir",
@@ -55,8 +55,11 @@ def make_session(cfg):
         'enable_lsd': bool(cfg.get('lsd', False)),
         'enable_upnp': False,
         'enable_natpmp': False,
-        'enable_outgoing_utp': False,
-        'enable_incoming_utp': False,
+        # uTP: false (default: TCP only), true (both) or "only" (uTP only, TCP off both ways).
+        'enable_outgoing_utp': bool(cfg.get('utp', False)),
+        'enable_incoming_utp': bool(cfg.get('utp', False)),
+        'enable_outgoing_tcp': cfg.get('utp', False) != 'only',
+        'enable_incoming_tcp': cfg.get('utp', False) != 'only',
         'allow_multiple_connections_per_ip': True,
         'out_enc_policy': out_enc,
         'in_enc_policy': in_enc,

@@ -20,6 +20,8 @@ export interface LibtorrentConfig {
   readonly peerLog?: boolean;
   /** false (default): dials plain, accepts both; true: tries encryption; 'forced': RC4 only both ways; 'disabled': plain only. */
   readonly encryption?: boolean | 'forced' | 'disabled';
+  /** false (default): TCP only; true: TCP and uTP; 'only': uTP only (TCP off both ways). */
+  readonly utp?: boolean | 'only';
   readonly torrents?: readonly LibtorrentTorrentSpec[];
 }
 

@@ -178,6 +178,8 @@ export const peerInfoSchema = z.object({
   flags: z.string().max(32),
   /** Protocol encryption (MSE): RC4 throughout, the handshake only (plaintext after), or none. */
   encryption: z.enum(['rc4', 'handshake', 'none']),
+  /** TCP or uTP (BEP 29); absent from engines before uTP. */
+  transport: z.enum(['tcp', 'utp']).optional(),
   source: peerSourceSchema,
   progress: fraction,
   downRate: rate,
@@ -292,6 +294,10 @@ export const settingsSchema = z.object({
   encryption: encryptionModeSchema.optional(),
   /** Peer exchange (BEP 11) with connected peers; on unless false. Private torrents never use it. */
   pex: z.boolean().optional(),
+  /** uTP (BEP 29): dial peers over it first and accept it on the peer port's UDP side; on unless false. */
+  utp: z.boolean().optional(),
+  /** TCP with peers, both ways; on unless false (with it off, uTP only: incoming TCP is closed at once, as libtorrent does). */
+  tcp: z.boolean().optional(),
   /** Local service discovery (BEP 14) by multicast on the local network; on unless false. Private torrents never use it. */
   lsd: z.boolean().optional(),
   /** Peers the user banned (HOST, or HOST:PORT on loopback), refused by every torrent. */

@@ -1,5 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { PeerUdpSocket } from '../net/peer-udp-socket';
+import type { PeerUdpSocket } from '../net/peer-udp-socket';
 import type { PeerAddress } from '../net/peer-address';
 import { DEFAULT_BOOTSTRAP, parseDhtNode } from './bootstrap-list';
 import { DhtAnnouncer } from './dht-announcer';
@@ -47,18 +47,9 @@ export class SessionDht {
     this.#timers.push(sync, save);
   }
 
-  /**
-   * Binds the UDP side of the peer port and loads the saved nodes. A UDP port someone else holds
-   * costs the DHT, not the session: undefined, and the log says so.
-   */
-  static async start(o: SessionDhtOptions): Promise<SessionDht | undefined> {
-    let socket: PeerUdpSocket;
-    try {
-      socket = await PeerUdpSocket.bind(o.port, o.host);
-    } catch (err) {
-      o.log?.(`DHT off: ${err instanceof Error ? err.message : String(err)}`);
-      return undefined;
-    }
+  /** Starts on the UDP side of the peer port (`socket`, which the session owns) and loads the saved nodes. */
+  static async start(o: SessionDhtOptions): Promise<SessionDht> {
+    const socket = o.socket;
     const saved = o.stateDir !== undefined ? await loadDhtState(o.stateDir, o.log) : { nodes: [] };
     const node = new DhtNode({
       send: (bytes, to) => socket.send(bytes, to),
@@ -84,7 +75,7 @@ export class SessionDht {
     for (const timer of this.#timers) clearInterval(timer);
     this.#announcer.close();
     this.#node.close();
-    await this.#socket.close();
+    this.#socket.off('dht');
     await this.#save();
   }
 
@@ -115,9 +106,8 @@ export class SessionDht {
 }
 
 export interface SessionDhtOptions {
-  /** The peer port (TCP's), shared with UDP. */
-  readonly port: number;
-  readonly host?: string;
+  /** The UDP side of the peer port, shared with uTP. */
+  readonly socket: PeerUdpSocket;
   readonly stateDir?: string;
   /** `HOST:PORT` of the nodes to start from; absent: the public routers. */
   readonly bootstrap?: readonly string[];

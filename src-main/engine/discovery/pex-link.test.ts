@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExtendedHandshake } from '../wire/extended-handshake';
 import { decodeExtensionDict } from '../wire/extension-dict';
 import { encodePexMessage, parsePexMessage } from '../wire/ut-pex';
-import { PEX_FLAG_REACHABLE, PEX_FLAG_SEED, PEX_INTERVAL_MS, PexLink, type PexConnection, type PexContact } from './pex-link';
+import { PEX_FLAG_REACHABLE, PEX_FLAG_SEED, PEX_FLAG_UTP, PEX_INTERVAL_MS, PexLink, type PexConnection, type PexContact } from './pex-link';
 import type { PeerAddress } from '../net/peer-address';
 
 /** A connection to 10.0.0.9:5000 whose extended handshake named ut_pex as 7 (or not at all). */
@@ -78,6 +78,14 @@ describe('PexLink', () => {
     }
     expect(learned).toHaveLength(200);
     expect(new Set(learned.map((p) => `${p.host}:${p.port}`)).size).toBe(200);
+  });
+
+  it('tells which learnt peers the sender flagged as speaking uTP (0x04), so they are dialled over it first', () => {
+    const speaking: PeerAddress[] = [];
+    const { conn } = fakeConn();
+    const link = new PexLink(conn, (_all, utp) => speaking.push(...utp));
+    link.receive(encodePexMessage({ added: [{ host: '10.5.0.1', port: 1, flags: PEX_FLAG_UTP }, { host: '10.5.0.2', port: 2, flags: PEX_FLAG_SEED }], dropped: [] }));
+    expect(speaking).toEqual([{ host: '10.5.0.1', port: 1 }]);
   });
 
   it('refuses a malformed message with a protocol error', () => {

@@ -16,9 +16,10 @@ const MIN_RECEIVE_GAP_MS = 30_000;
 /** Addresses one connection may teach us in all: no single peer fills the swarm's address book. */
 const MAX_LEARNED_PER_LINK = 200;
 
-/** BEP 11 flags (no uTP yet, so never 0x04). */
+/** BEP 11 flags. */
 export const PEX_FLAG_ENCRYPTION = 0x01;
 export const PEX_FLAG_SEED = 0x02;
+export const PEX_FLAG_UTP = 0x04;
 export const PEX_FLAG_REACHABLE = 0x10;
 
 /** A peer we are connected to, as PEX tells others of it. */
@@ -35,7 +36,7 @@ export type PexConnection = Pick<PeerConnection, 'peerExtendedHandshake' | 'isOp
  */
 export class PexLink {
   readonly #conn: PexConnection;
-  readonly #learn: (addresses: PeerAddress[]) => void;
+  readonly #learn: (addresses: PeerAddress[], speakingUtp: PeerAddress[]) => void;
   readonly #now: () => number;
   /** The contacts the peer last heard from us as connected. */
   readonly #told = new Set<string>();
@@ -44,7 +45,7 @@ export class PexLink {
   /** Keys of the addresses this peer taught us (bounded by MAX_LEARNED_PER_LINK). */
   readonly #learned = new Set<string>();
 
-  constructor(conn: PexConnection, learn: (addresses: PeerAddress[]) => void, now: () => number = Date.now) {
+  constructor(conn: PexConnection, learn: (addresses: PeerAddress[], speakingUtp: PeerAddress[]) => void, now: () => number = Date.now) {
     this.#conn = conn;
     this.#learn = learn;
     this.#now = now;
@@ -57,14 +58,16 @@ export class PexLink {
     if (now - this.#lastReceivedAt < MIN_RECEIVE_GAP_MS) return;
     this.#lastReceivedAt = now;
     const fresh: PeerAddress[] = [];
+    const utp: PeerAddress[] = [];
     for (const p of message.added) {
       if (this.#learned.size >= MAX_LEARNED_PER_LINK) break;
       const key = addressKey(p);
       if (this.#learned.has(key) || this.#isSender(p)) continue;
       this.#learned.add(key);
       fresh.push({ host: p.host, port: p.port });
+      if ((p.flags ?? 0) & PEX_FLAG_UTP) utp.push(fresh[fresh.length - 1]!);
     }
-    if (fresh.length > 0) this.#learn(fresh);
+    if (fresh.length > 0) this.#learn(fresh, utp);
   }
 
   /**

@@ -23,7 +23,7 @@ const SOCKET_BUFFER = 4 * 1024 * 1024;
 export type DatagramHandler = (bytes: Buffer, from: PeerAddress) => void;
 
 /**
- * The session's one UDP socket on the peer port, shared by the DHT and (later) uTP: each datagram
+ * The session's one UDP socket on the peer port, shared by the DHT and uTP: each datagram
  * goes to the handler for its kind; datagrams with no handler are dropped. On a dual-stack host
  * it is one IPv6 socket that also carries IPv4 (addresses are given back in plain IPv4 form).
  */
@@ -71,6 +71,10 @@ export class PeerUdpSocket {
 
   on(kind: Exclude<DatagramKind, 'unknown'>, handler: DatagramHandler): void {
     this.#handlers.set(kind, handler);
+  }
+
+  off(kind: Exclude<DatagramKind, 'unknown'>): void {
+    this.#handlers.delete(kind);
   }
 
   send(bytes: Uint8Array, to: PeerAddress): void {

@@ -15,6 +15,8 @@ interface Entry {
   status: Status;
   failures: number;
   retryAt: number;
+  /** Whether it speaks uTP, once known (PEX said so, it connected over uTP, or a uTP dial went unanswered). */
+  utp?: boolean;
 }
 
 export interface PeerRegistryOptions {
@@ -118,6 +120,17 @@ export class PeerRegistry {
       this.#entries.set(key, { address, source: 'incoming', status: 'connected', failures: 0, retryAt: 0 });
       this.#seen++;
     }
+  }
+
+  /** What we learnt of `address` and uTP; a `no` (a dial went unanswered) is not undone by hearsay. */
+  setUtp(address: PeerAddress, speaks: boolean, hearsay = false): void {
+    const entry = this.#entries.get(addressKey(address));
+    if (entry && !(hearsay && entry.utp === false)) entry.utp = speaks;
+  }
+
+  /** Whether `address` speaks uTP; undefined while unknown. */
+  speaksUtp(address: PeerAddress): boolean | undefined {
+    return this.#entries.get(addressKey(address))?.utp;
   }
 
   /** Where the address came from; 'tracker' for one not (or no longer) known. */

@@ -1,4 +1,4 @@
-import { PEX_FLAG_ENCRYPTION, PEX_FLAG_REACHABLE, PEX_FLAG_SEED, PexLink, UT_PEX_LOCAL_ID, type PexContact } from '../discovery/pex-link';
+import { PEX_FLAG_ENCRYPTION, PEX_FLAG_REACHABLE, PEX_FLAG_SEED, PEX_FLAG_UTP, PexLink, UT_PEX_LOCAL_ID, type PexContact } from '../discovery/pex-link';
 import type { PeerAddress } from '../net/peer-address';
 import type { PeerConnection } from '../wire/peer-connection';
 import { UT_PEX } from '../wire/ut-pex';
@@ -7,8 +7,8 @@ import type { SwarmPeer } from './swarm-peer';
 export interface SwarmPexOptions {
   /** PEX is on for this torrent now (the `pex` setting, and never for a private torrent). */
   readonly enabled: () => boolean;
-  /** Addresses peers told us of, to dial (source `pex`). */
-  readonly learn: (addresses: PeerAddress[]) => void;
+  /** Addresses peers told us of, to dial (source `pex`), and those among them flagged as speaking uTP. */
+  readonly learn: (addresses: PeerAddress[], speakingUtp: PeerAddress[]) => void;
   readonly now?: () => number;
 }
 
@@ -56,7 +56,7 @@ function contactsOf(peers: Iterable<SwarmPeer>): PexContact[] {
   const out: PexContact[] = [];
   for (const peer of peers) {
     if (!peer.conn.isOpen) continue;
-    const seed = (peer.isSeed ? PEX_FLAG_SEED : 0) | (peer.conn.encryption !== 'none' ? PEX_FLAG_ENCRYPTION : 0);
+    const seed = (peer.isSeed ? PEX_FLAG_SEED : 0) | (peer.conn.encryption !== 'none' ? PEX_FLAG_ENCRYPTION : 0) | (peer.conn.utp ? PEX_FLAG_UTP : 0);
     if (peer.source !== 'incoming') {
       out.push({ host: peer.address.host, port: peer.address.port, flags: seed | PEX_FLAG_REACHABLE });
       continue;

@@ -1,7 +1,7 @@
-import type { Socket } from 'node:net';
 import type { EncryptionMode } from '../../../src-shared/contract';
-import { PeerConnection, type PeerConnectionOptions } from '../wire/peer-connection';
+import { PeerConnection, type PeerConnectionOptions, type UtpDialer } from '../wire/peer-connection';
 import type { ReceivedHandshake } from '../wire/read-handshake';
+import type { PeerSocket } from '../wire/peer-socket';
 import { addressKey, normalizeHost, type PeerAddress } from '../net/peer-address';
 import { PeerRegistry } from './peer-registry';
 import { everyTick } from './swarm-clock';
@@ -20,6 +20,15 @@ export interface SwarmOptions {
   readonly maxHalfOpen?: number;
   /** The `encryption` setting now, for each dial (absent: plain handshakes only). */
   readonly encryption?: () => EncryptionMode;
+  /**
+   * The session's uTP sockets while the `utp` setting is on. A peer known to speak uTP (PEX flag,
+   * an earlier uTP connection) is dialled over it first, with TCP as the fallback; others over
+   * TCP first, with uTP as the fallback when TCP found nobody or a silent close (libtorrent with
+   * TCP off accepts and closes at once).
+   */
+  readonly utp?: () => UtpDialer | undefined;
+  /** The `tcp` setting now (on if absent): off, every dial goes over uTP and none falls back to TCP. */
+  readonly tcp?: () => boolean;
   readonly events: SwarmEvents;
 }
 
@@ -146,12 +155,14 @@ export class Swarm {
   }
 
   /** Addresses to dial, from `source` (a tracker, the magnet link, the user…), in whichever phase. */
-  addPeers(addresses: readonly PeerAddress[], source: PeerSource): void {
-    if (this.registry.add(addresses, source) > 0) this.#dial();
+  addPeers(addresses: readonly PeerAddress[], source: PeerSource, speakingUtp: readonly PeerAddress[] = []): void {
+    const added = this.registry.add(addresses, source);
+    for (const address of speakingUtp) this.registry.setUtp(address, true, true);
+    if (added > 0) this.#dial();
   }
 
   /** An incoming connection whose handshake named this torrent; false refuses it. */
-  accept(socket: Socket, received: ReceivedHandshake): boolean {
+  accept(socket: PeerSocket, received: ReceivedHandshake): boolean {
     const address = { host: normalizeHost(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
     const exchange = this.#exchange;
     if (!exchange || this.registry.isBanned(address) || this.#joined.size + this.#dialing.size >= this.#o.maxConnections) return false;
@@ -188,13 +199,36 @@ export class Swarm {
     for (const address of this.registry.takeDialable(Math.min(room, halfOpenRoom))) this.#dialTo(exchange, address, encryption);
   }
 
-  #dialTo(exchange: PeerExchange, address: PeerAddress, encryption: EncryptionMode): void {
-    const conn = PeerConnection.dial({ ...this.#connOptions(exchange), host: address.host, port: address.port, connectTimeoutMs: 5000, encryption });
+  /** Dials over uTP when the peer is known to speak it (or `overUtp` says), else TCP; `fallback`: the other transport already failed. */
+  #dialTo(exchange: PeerExchange, address: PeerAddress, encryption: EncryptionMode, overUtp = this.registry.speaksUtp(address) === true, fallback = false): void {
+    const tcp = this.#o.tcp?.() ?? true;
+    const utp = overUtp || !tcp ? this.#o.utp?.() : undefined;
+    const conn = PeerConnection.dial({ ...this.#connOptions(exchange), host: address.host, port: address.port, connectTimeoutMs: 5000, encryption, ...(utp ? { utp } : {}) });
     this.#dialing.add(conn);
-    this.#attach(conn, address, this.registry.sourceOf(address), encryption);
+    this.#attach(conn, address, this.registry.sourceOf(address), encryption, fallback);
   }
 
-  #attach(conn: PeerConnection, address: PeerAddress, source: PeerSource, dialledWith?: EncryptionMode): void {
+  /**
+   * A dial that ended before the peer said anything may have used the wrong transport: try the
+   * other once (true). An encrypted TCP dial under 'prefer' is first tried again in plaintext.
+   */
+  #transportFailed(conn: PeerConnection, address: PeerAddress, encryption: EncryptionMode, fallback: boolean): boolean {
+    const exchange = this.#exchange;
+    if (!exchange) return false;
+    if (conn.utp) {
+      if (!conn.neverConnected) return false;
+      this.registry.setUtp(address, false);
+      if (fallback || this.#o.tcp?.() === false) return false;
+      this.#dialTo(exchange, address, encryption, false, true);
+      return true;
+    }
+    if (!conn.silent || fallback || (conn.failedInEncryptedHandshake && encryption === 'prefer')) return false;
+    if (this.registry.speaksUtp(address) === false || !this.#o.utp?.()) return false;
+    this.#dialTo(exchange, address, encryption, true, true);
+    return true;
+  }
+
+  #attach(conn: PeerConnection, address: PeerAddress, source: PeerSource, dialledWith?: EncryptionMode, fallback = false): void {
     let joined: PeerExchange | undefined;
     let id = '';
     conn.once('handshake', (handshake) => {
@@ -211,6 +245,7 @@ export class Swarm {
         return;
       }
       joined = exchange;
+      if (conn.utp) this.registry.setUtp(address, true);
       this.#peerIds.add(id);
       this.#joined.set(conn, { address, exchange });
       this.registry.connected(address);
@@ -218,6 +253,7 @@ export class Swarm {
     });
     conn.once('close', (reason, error) => {
       this.#dialing.delete(conn);
+      if (!joined && dialledWith && this.#transportFailed(conn, address, dialledWith, fallback)) return;
       if (conn.failedInEncryptedHandshake && this.#encryptionFailed(address, dialledWith, error ?? new Error(reason))) return;
       if (joined) {
         this.#joined.delete(conn);

@@ -101,7 +101,7 @@ export class Trading implements PeerExchange {
     const pexSetting = options.pex ?? (() => true);
     this.#pex = new SwarmPex({
       enabled: () => !options.metainfo.private && pexSetting(),
-      learn: (addresses) => options.swarm.addPeers(addresses, 'pex'),
+      learn: (addresses, speakingUtp) => options.swarm.addPeers(addresses, 'pex', speakingUtp),
     });
     this.#uploader = new Uploader({
       peers: () => this.#peers.values(),

@@ -3,9 +3,12 @@ import type { EncryptionMode, PeerEncryption } from '../../../src-shared/contrac
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
 import { MseInitiator } from '../mse/initiator';
 import type { StreamCiphers } from '../mse/mse-keys';
+import type { PeerAddress } from '../net/peer-address';
+import { UtpSocket } from '../utp/utp-socket';
 import type { BlockPool } from './block-pool';
 import { encodeHandshake, HANDSHAKE_LENGTH, type HandshakeExtensions } from './handshake';
 import { MessageDecoder } from './message-decoder';
+import type { PeerSocket } from './peer-socket';
 import { PeerWire, type ConnectionState } from './peer-wire';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, HandshakeReader, type ReceivedHandshake } from './read-handshake';
 
@@ -53,6 +56,13 @@ export interface DialOptions extends PeerConnectionOptions {
    * 'require': MSE with RC4 only. Our handshake goes inside MSE's initial payload.
    */
   readonly encryption?: EncryptionMode;
+  /** Dial over uTP through this (the session's uTP sockets); absent: TCP. */
+  readonly utp?: UtpDialer;
+}
+
+/** Where uTP connections come from (`UtpManager`). */
+export interface UtpDialer {
+  connect(to: PeerAddress): UtpSocket;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -88,10 +98,15 @@ export class PeerConnection extends PeerWire {
   /** RC4 both ways once an MSE handshake selected it: reads are decrypted in place, writes on their way out. */
   #ciphers: StreamCiphers | undefined;
   #protocolV2 = false;
-  #dialled = false;
+  /** We dialled it: its reads go through `#onRead` from the start, not the `data` listener `#opened` adds. */
+  readonly #dialled: boolean;
+  #neverConnected = false;
+  /** Not one byte came from the peer. */
+  #silent = true;
 
-  private constructor(socket: Socket, state: ConnectionState, options: PeerConnectionOptions) {
+  private constructor(socket: PeerSocket, state: ConnectionState, options: PeerConnectionOptions) {
     super(socket, state, options.extensions);
+    this.#dialled = state === 'connecting';
     this.#options = options;
     this.#decoder = new MessageDecoder((m) => this.receive(m), options.pieceCount, options.blocks);
     socket.setNoDelay(true); // we batch our own writes; Nagle only delays requests
@@ -107,11 +122,17 @@ export class PeerConnection extends PeerWire {
 
   /** Dials a peer, sends our handshake and waits for theirs. Failures arrive as a `close` event. */
   static dial(options: DialOptions): PeerConnection {
-    let socket: Socket;
+    let socket: PeerSocket;
+    if (options.utp) {
+      socket = options.utp.connect({ host: options.host, port: options.port });
+      const conn = new PeerConnection(socket, 'connecting', options);
+      socket.on('data', (chunk: Buffer) => conn.#onRead(chunk));
+      return PeerConnection.#connecting(conn, socket, options);
+    }
     try {
       // Reads land in one buffer shared by every dialled connection (read callbacks run one at a
       // time), so receiving allocates nothing; the decoder copies out what it keeps.
-      socket = connect({ host: options.host, port: options.port, onread: { buffer: sharedReadBuffer, callback: (length) => conn.#onRead(length) } });
+      socket = connect({ host: options.host, port: options.port, onread: { buffer: sharedReadBuffer, callback: (length) => conn.#onRead(sharedReadBuffer.subarray(0, length)) } });
     } catch {
       // A tracker or PEX can hand out a port out of range; that is this peer's failure, not ours.
       const failed = new PeerConnection(new Socket(), 'connecting', options);
@@ -120,7 +141,10 @@ export class PeerConnection extends PeerWire {
       return failed;
     }
     const conn = new PeerConnection(socket, 'connecting', options);
-    conn.#dialled = true;
+    return PeerConnection.#connecting(conn, socket, options);
+  }
+
+  static #connecting(conn: PeerConnection, socket: PeerSocket, options: DialOptions): PeerConnection {
     const connectTimer = setTimeout(
       () => conn.close('connect timed out', new ShoalError('network', `Could not connect to the peer at ${options.host}:${options.port} in time.`)),
       options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -148,7 +172,7 @@ export class PeerConnection extends PeerWire {
   }
 
   /** Answers an incoming connection whose handshake `readHandshake` already read. */
-  static accept(socket: Socket, received: ReceivedHandshake, options: PeerConnectionOptions): PeerConnection {
+  static accept(socket: PeerSocket, received: ReceivedHandshake, options: PeerConnectionOptions): PeerConnection {
     const conn = new PeerConnection(socket, 'handshaking', options);
     if (received.mse) {
       conn.#ciphers = received.mse.ciphers;
@@ -190,9 +214,25 @@ export class PeerConnection extends PeerWire {
     return this.#failedInMse;
   }
 
+  /** Over uTP (BEP 29) rather than TCP. */
+  get utp(): boolean {
+    return this.socket instanceof UtpSocket;
+  }
+
+  /** A dial that ended before the transport connected (nothing answered, or it refused). */
+  get neverConnected(): boolean {
+    return this.#neverConnected;
+  }
+
+  /** The peer never sent a byte (a dial that was refused, or closed on us at once). */
+  get silent(): boolean {
+    return this.#silent;
+  }
+
   /** Closes the connection once; later calls do nothing. The `close` event carries `reason`. */
   close(reason: string, error?: Error): void {
     if (this.state === 'closed') return;
+    this.#neverConnected = this.state === 'connecting';
     this.state = 'closed';
     this.#failedInMse = this.#mse !== undefined;
     this.#mse = undefined;
@@ -226,8 +266,7 @@ export class PeerConnection extends PeerWire {
       return;
     }
     if (this.state !== 'open') return;
-    // Dialled sockets read through `#onRead` and never emit 'data'.
-    this.socket.on('data', (chunk: Buffer) => this.#onData(this.#ciphers ? this.#ciphers.incoming.update(chunk) : chunk));
+    if (!this.#dialled) this.socket.on('data', (chunk: Buffer) => this.#onData(this.#ciphers ? this.#ciphers.incoming.update(chunk) : chunk));
     if (leftover.length > 0) this.#onData(leftover);
     if (this.state === 'open' && !this.#readingPaused && !this.#throttled) this.socket.resume();
   }
@@ -252,9 +291,10 @@ export class PeerConnection extends PeerWire {
     if (this.state === 'open' && !this.#readingPaused) this.socket.resume();
   };
 
-  /** A read of a dialled socket: `length` bytes in the shared buffer, which the next read reuses. */
-  #onRead(length: number): boolean {
-    let bytes: Uint8Array = sharedReadBuffer.subarray(0, length);
+  /** A read of a dialled socket (over TCP, in the shared buffer the next read reuses). */
+  #onRead(read: Uint8Array): boolean {
+    let bytes = read;
+    this.#silent = false;
     this.#ciphers?.incoming.update(bytes);
     if (this.#handshakeReader === undefined) {
       if (this.state === 'open') this.#onData(bytes);

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
 import { encodeExtendedHandshake, parseExtendedHandshake, type ExtendedHandshake } from './extended-handshake';
 import type { Handshake, HandshakeExtensions } from './handshake';
+import type { PeerSocket } from './peer-socket';
 import { encodeMessage, encodePieceHeader, encodeRequests, MAX_BLOCK_SIZE, type BlockRef, type HashRef, type WireMessage } from './messages';
 import { RateMeter } from './rate-meter';
 
@@ -73,11 +73,11 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
 
   protected state: ConnectionState;
   protected lastSentAt = Date.now();
-  protected readonly socket: Socket;
+  protected readonly socket: PeerSocket;
   /** The extensions we announce. */
   protected readonly ours: HandshakeExtensions;
 
-  protected constructor(socket: Socket, state: ConnectionState, extensions: Partial<HandshakeExtensions> | undefined) {
+  protected constructor(socket: PeerSocket, state: ConnectionState, extensions: Partial<HandshakeExtensions> | undefined) {
     super();
     this.socket = socket;
     this.state = state;

@@ -1,6 +1,6 @@
-import type { Socket } from 'node:net';
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
 import type { StreamCiphers } from '../mse/mse-keys';
+import type { PeerSocket } from './peer-socket';
 import { checkHandshakePrefix, HANDSHAKE_LENGTH, parseHandshake, type Handshake } from './handshake';
 
 export interface ReceivedHandshake {
@@ -48,7 +48,7 @@ export class HandshakeReader implements IncomingReader {
  * Incoming connections use it to learn the info-hash (which picks the torrent) before answering;
  * the listener's `reader` also takes encrypted (MSE) handshakes.
  */
-export function readHandshake(socket: Socket, timeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS, reader: IncomingReader = new HandshakeReader()): Promise<ReceivedHandshake> {
+export function readHandshake(socket: PeerSocket, timeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS, reader: IncomingReader = new HandshakeReader()): Promise<ReceivedHandshake> {
   return new Promise((resolve, reject) => {
     const finish = (err: ShoalError | undefined, result?: ReceivedHandshake): void => {
       clearTimeout(timer);

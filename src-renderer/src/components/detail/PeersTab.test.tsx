@@ -72,3 +72,16 @@ describe('peer actions', () => {
     expect(app.api.callsOf('banPeer')).toEqual([{ address: '10.0.0.7:6881' }]);
   });
 });
+
+describe('the Peers tab transport column', () => {
+  it('says uTP or TCP for each peer, and nothing for an engine that did not say', async () => {
+    const app = await renderDetailTab('Peers');
+    const peers = [{ ...peer(1, 'tracker', 'TP'), transport: 'utp' as const }, { ...peer(2, 'tracker', 'T'), transport: 'tcp' as const }, peer(3, 'tracker', 'T')];
+    app.emit('detail', { infoHash: hashOf(1), peers });
+    const table = within(screen.getByRole('tabpanel')).getByRole('table', { name: 'Peers' });
+    const column = within(table).getAllByRole('columnheader').map((h) => h.textContent).indexOf('Transport');
+    expect(column).toBeGreaterThan(0);
+    const cell = (n: number) => within(table).getByText(`10.0.0.${n}:6881`).closest('tr')!.querySelectorAll('td')[column]!.textContent;
+    expect([cell(1), cell(2), cell(3)]).toEqual(['uTP', 'TCP', '']);
+  });
+});

@@ -10,6 +10,8 @@ const rowHeight = 28;
 
 const encryptionLabel: Record<PeerInfo['encryption'], string> = { rc4: 'RC4', handshake: 'Handshake only', none: 'None' };
 
+const transportLabel: Record<NonNullable<PeerInfo['transport']>, string> = { tcp: 'TCP', utp: 'uTP' };
+
 /** Where each peer was heard of, as qBittorrent names its sources. */
 const sourceLabel: Record<PeerInfo['source'], string> = {
   tracker: 'Tracker',
@@ -66,6 +68,7 @@ export function PeersTab({ infoHash, peers }: { infoHash: string; peers: readonl
             <th scope="col">Client</th>
             <th scope="col">Flags</th>
             <th scope="col">Encryption</th>
+            <th scope="col">Transport</th>
             <th scope="col">Source</th>
             <th scope="col">Progress</th>
             <th scope="col" className="end">Down</th>
@@ -83,10 +86,11 @@ export function PeersTab({ infoHash, peers }: { infoHash: string; peers: readonl
             <tr key={p.id} aria-rowindex={rows.first + i + 2}>
               <td className="mono">{p.address}</td>
               <td>{p.client}</td>
-              <td className="mono" title="D/d interested+unchoked, U/u uploading, O optimistic, S snubbed, I incoming, E encrypted (RC4), e encrypted handshake, X PEX, H DHT, L local (LSD), T tracker">
+              <td className="mono" title="D/d interested+unchoked, U/u uploading, O optimistic, S snubbed, I incoming, E encrypted (RC4), e encrypted handshake, P uTP, X PEX, H DHT, L local (LSD), T tracker">
                 {p.flags}
               </td>
               <td>{encryptionLabel[p.encryption]}</td>
+              <td>{p.transport ? transportLabel[p.transport] : ''}</td>
               <td>{sourceLabel[p.source]}</td>
               <td>{formatPercent(p.progress)}</td>
               <td className="end">{formatRate(p.downRate)}</td>

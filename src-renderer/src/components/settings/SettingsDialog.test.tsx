@@ -123,11 +123,13 @@ describe('settings dialog', () => {
     const box = (name: string) => within(s.dialog).getByRole('checkbox', { name }) as HTMLInputElement;
     const encryption = within(s.dialog).getByRole('combobox', { name: 'Encryption' }) as HTMLSelectElement;
     expect([box('Find peers through the DHT').checked, box('Exchange peers with peers (PEX)').checked, box('Find peers on the local network (LSD)').checked]).toEqual([true, true, true]);
+    expect(box('Connect over uTP as well as TCP').checked).toBe(true);
     expect(encryption.value).toBe('prefer');
     fireEvent.click(box('Find peers on the local network (LSD)'));
+    fireEvent.click(box('Connect over uTP as well as TCP'));
     fireEvent.change(encryption, { target: { value: 'require' } });
     await s.save();
-    expect(s.api.callsOf('setSettings')).toEqual([{ lsd: false, encryption: 'require' }]);
+    expect(s.api.callsOf('setSettings')).toEqual([{ lsd: false, utp: false, encryption: 'require' }]);
   });
 });
 

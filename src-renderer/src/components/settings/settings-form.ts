@@ -10,6 +10,7 @@ export interface SettingsDraft {
   dht: boolean;
   pex: boolean;
   lsd: boolean;
+  utp: boolean;
   encryption: EncryptionMode;
   maxConnections: string;
   theme: Theme;
@@ -23,11 +24,11 @@ export interface SettingsDraft {
   queue: { maxActiveDownloads: string; maxActiveSeeds: string; maxActiveTorrents: string; stalledMinutes: string };
 }
 
-/** What the dialog edits: every setting but the CLI-only announce interval and the DHT's bootstrap nodes. */
-export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dhtBootstrap' | 'bannedPeers'>>;
+/** What the dialog edits: every setting but the CLI-only announce interval, DHT bootstrap nodes and TCP switch, and the banned peers. */
+export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dhtBootstrap' | 'bannedPeers' | 'tcp'>>;
 
 /** What the engine does for a setting it never stored: discovery on and encryption preferred, as the engine's own defaults. */
-const discoveryDefaults = { dht: true, pex: true, lsd: true, encryption: 'prefer' } as const;
+const discoveryDefaults = { dht: true, pex: true, lsd: true, utp: true, encryption: 'prefer' } as const;
 
 /** The embedded tracker's port when the engine has none stored yet. */
 const defaultTrackerPort = 6969;
@@ -40,6 +41,7 @@ export function settingsDraft(s: Settings): SettingsDraft {
     dht: s.dht ?? discoveryDefaults.dht,
     pex: s.pex ?? discoveryDefaults.pex,
     lsd: s.lsd ?? discoveryDefaults.lsd,
+    utp: s.utp ?? discoveryDefaults.utp,
     encryption: s.encryption ?? discoveryDefaults.encryption,
     maxConnections: String(s.maxConnectionsPerTorrent),
     theme: s.theme,
@@ -87,6 +89,7 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
     dht: d.dht,
     pex: d.pex,
     lsd: d.lsd,
+    utp: d.utp,
     encryption: d.encryption,
     maxConnectionsPerTorrent: p.integer('maxConnections', d.maxConnections, 1, 10_000, 'Connections per torrent'),
     theme: d.theme,
@@ -110,7 +113,7 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
 /** Only the settings that differ, so saving never overwrites what another window changed meanwhile. */
 export function changedSettings(before: Settings, after: EditedSettings): CommandInput<'setSettings'> {
   // Tracker and port forwarding settings the engine never stored read as the defaults the dialog showed.
-  const base = { ...before, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, portForwarding: before.portForwarding ?? false, dht: before.dht ?? discoveryDefaults.dht, pex: before.pex ?? discoveryDefaults.pex, lsd: before.lsd ?? discoveryDefaults.lsd, encryption: before.encryption ?? discoveryDefaults.encryption };
+  const base = { ...before, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, portForwarding: before.portForwarding ?? false, dht: before.dht ?? discoveryDefaults.dht, pex: before.pex ?? discoveryDefaults.pex, lsd: before.lsd ?? discoveryDefaults.lsd, utp: before.utp ?? discoveryDefaults.utp, encryption: before.encryption ?? discoveryDefaults.encryption };
   const changed: Record<string, unknown> = {};
   for (const key of Object.keys(after) as (keyof EditedSettings)[]) {
     if (!sameData(base[key], after[key])) changed[key] = after[key];
