@@ -184,6 +184,27 @@ export class PiecePicker<P> {
     return cancels;
   }
 
+  /** Pieces with deadlines not yet verified. */
+  get deadlineCount(): number {
+    return this.#deadlines.size;
+  }
+
+  /**
+   * A stream started or jumped: every request goes back to the pool, to be asked again earliest
+   * deadline first, since a peer answers in the order it was asked (a queue of other pieces, or of
+   * the window's own in rarest order, would come first). Returns the cancels to send.
+   */
+  preempt(): Cancel<P>[] {
+    const cancels: Cancel<P>[] = [];
+    for (const peer of [...this.#ledger.peers()]) {
+      for (const { block } of this.#ledger.outstandingOf(peer)) {
+        this.#ledger.returnBlock(peer, block);
+        cancels.push({ peer, block });
+      }
+    }
+    return cancels;
+  }
+
   /** The piece's deadline (a `Date.now()` time), or undefined when no stream waits for it. */
   deadlineOf(index: number): number | undefined {
     return this.#deadlines.deadlineOf(index);
@@ -278,7 +299,10 @@ export class PiecePicker<P> {
     if (ps.outstanding.size === 0) ps.lastActivity = now;
     const out: BlockRequest[] = [];
     const fast = this.#deadlines.size > 0 && this.#fastEnough(peer);
-    if (fast && !among) this.#pickDeadlines(peer, pieces, ps, max, out, now);
+    if (fast) this.#pickDeadlines(peer, pieces, ps, max, out, now);
+    // A few pieces offered (allowed fast, suggested) are taken only for a stream while one waits: other
+    // requests would sit in the peer's queue before the stream's once it unchokes.
+    if (among && this.#deadlines.size > 0) return out;
     while (out.length < max) {
       const partial = this.#bestPartial(pieces, fast || this.#deadlines.size === 0);
       let fresh = -1;

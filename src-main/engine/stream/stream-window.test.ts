@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PiecePicker, type Cancel } from '../picker/piece-picker';
 import { StreamWindow } from './stream-window';
 
@@ -13,6 +13,9 @@ function setup() {
   const due = () => Array.from({ length: 40 }, (_, i) => picker.deadlineOf(i)).flatMap((d, i) => (d === undefined ? [] : [[i, d - NOW]]));
   return { picker, window, cancelled, due };
 }
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
 
 describe('StreamWindow', () => {
   it('puts deadlines on the pieces ahead of a reader, the first due now, then one a piece at the assumed rate', () => {
@@ -61,8 +64,27 @@ describe('StreamWindow', () => {
     expect(due().map(([i]) => i)).toEqual([0, 30, 1, 31, 2, 32, 3, 33].sort((a, b) => a - b));
     window.remove(1, NOW + 300);
     expect(due().map(([i]) => i)).toEqual([0, 1, 2, 3]);
+    // The last reader gone, its window stays a moment: a player closes one connection to open the next.
     window.remove(2, NOW + 300);
-    expect(due()).toEqual([]);
     expect(window.readers).toBe(0);
+    expect(due().map(([i]) => i)).toEqual([0, 1, 2, 3]);
+    vi.advanceTimersByTime(5_000);
+    expect(due()).toEqual([]);
+  });
+
+  it('a stream that starts or jumps takes back the requests for other pieces, and is served before readers left behind', () => {
+    const { picker, window, cancelled, due } = setup();
+    // Rarest first had filled the peer's queue before anyone played.
+    const before = picker.pick('seed', 6, NOW);
+    window.setPosition(1, 20 * PIECE, 40 * PIECE, NOW);
+    // All of them, the window's own too (they were asked in rarest order): asked again, earliest deadline first.
+    expect(cancelled.at(-1)!.map((c) => `${c.block.index}/${c.block.begin}`).sort()).toEqual(before.map((r) => `${r.index}/${r.begin}`).sort());
+    expect(picker.outstanding('seed')).toBe(0);
+    expect(picker.pick('seed', 3, NOW).map((r) => r.index)).toEqual([20, 20, 21]);
+    // A second reader (a seek whose old connection stays open): its window comes first.
+    window.setPosition(2, 5 * PIECE, 40 * PIECE, NOW + 10);
+    const byPiece = new Map(due().map(([i, d]) => [i!, d!] as const));
+    expect(byPiece.get(5)!).toBeLessThan(byPiece.get(21)!);
+    expect(byPiece.get(8)!).toBeLessThan(byPiece.get(21)!);
   });
 });

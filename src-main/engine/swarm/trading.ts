@@ -374,7 +374,8 @@ export class Trading implements PeerExchange {
     const rate = conn.downloadRate();
     const reqq = conn.peerExtendedHandshake?.reqq;
     const snubbed = picker.isSnubbed(peer);
-    let depth = snubbed ? requestDepth(rate, { snubbed, reqq }) : Math.max(requestDepth(rate, { reqq }), Math.min(INITIAL_DEPTH, reqq ?? INITIAL_DEPTH));
+    // While a stream waits, a second of the measured rate: a peer answers in order, and a stream's pieces should not wait behind more.
+    let depth = snubbed ? requestDepth(rate, { snubbed, reqq }) : picker.deadlineCount > 0 ? requestDepth(rate, { reqq, queueSeconds: 1 }) : Math.max(requestDepth(rate, { reqq }), Math.min(INITIAL_DEPTH, reqq ?? INITIAL_DEPTH));
     // Under a download limit no peer can deliver faster than it: more requests would only wait
     // long enough to look like timeouts, and leave endgame too little to share out.
     const limit = this.#o.bandwidth.down.rate;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { formatPercent, formatRate } from '../../format';
 import { useShoal } from '../../store/store';
 import { stateLabel } from '../list/TorrentRow';
@@ -20,14 +20,23 @@ function DownloadState({ infoHash }: { infoHash: string }) {
 
 function Player({ playing }: { playing: NowPlaying }) {
   const [media, setMedia] = useState<HTMLMediaElement | null>(null);
+  const started = useRef(false);
+  // Playback starts as soon as it can (not when the browser thinks the rest will come in time,
+  // which `autoplay` waits for): the deadlines keep the bytes ahead coming first. Once only, so a
+  // pause stays a pause.
+  const start = (e: React.SyntheticEvent<HTMLMediaElement>): void => {
+    if (started.current) return;
+    started.current = true;
+    e.currentTarget.play().catch(() => undefined);
+  };
   const kind = playing.media.player;
   if (kind === null) return <p>This kind of file ({playing.media.mimeType}) does not play here: open it in an external player, or copy its address into one.</p>;
   return (
     <>
       {kind === 'video' ? (
-        <video ref={setMedia} className="player-media" src={playing.url} controls autoPlay aria-label={`Player: ${playing.name}`} />
+        <video ref={setMedia} className="player-media" src={playing.url} controls onCanPlay={start} aria-label={`Player: ${playing.name}`} />
       ) : (
-        <audio ref={setMedia} className="player-media" src={playing.url} controls autoPlay aria-label={`Player: ${playing.name}`} />
+        <audio ref={setMedia} className="player-media" src={playing.url} controls onCanPlay={start} aria-label={`Player: ${playing.name}`} />
       )}
       <BufferedBar media={media} />
     </>
