@@ -9,6 +9,8 @@ export interface HashExchangeOptions {
   readonly merkle: MerklePieces;
   /** Where pieces are read from (it changes when the data moves). */
   storage(): Storage;
+  /** The peers trading now. */
+  peers(): Iterable<SwarmPeer>;
   /** Pieces may not be picked until every piece layer is known (v2-only torrents). */
   readonly layersGatePicking: boolean;
   /** Every piece layer is known now: picking may start. */
@@ -80,5 +82,7 @@ export class HashExchange {
   pieceFailed(piece: number, data: Uint8Array, senders: ReadonlyMap<number, string>): void {
     if (this.#o.merkle.fileOf(piece) < 0) return;
     this.#fetcher.blame(piece, leafHashes(data.subarray(0, this.#o.merkle.dataBytes(piece))), senders);
+    // Asked at once: the piece is fetched again meanwhile, and may fail again.
+    this.#fetcher.fill(this.#o.peers());
   }
 }

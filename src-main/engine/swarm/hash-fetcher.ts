@@ -27,10 +27,10 @@ interface Outstanding {
   readonly sentAt: number;
 }
 
-/** A failed piece waiting for its leaf hashes: ours from disk, and who sent each block. */
+/** A failed piece waiting for its leaf hashes: ours from disk, and who sent each block (its latest failure's). */
 interface Blame {
-  readonly ours: Uint8Array;
-  readonly senders: ReadonlyMap<number, string>;
+  ours: Uint8Array;
+  senders: ReadonlyMap<number, string>;
   /** Peers that rejected the request or left before answering. */
   readonly tried: Set<SwarmPeer>;
   asked: boolean;
@@ -79,6 +79,13 @@ export class HashFetcher {
       // The piece is one leaf: its node is that leaf's hash, so its one data block was wrong.
       const sender = senders.get(0);
       if (sender !== undefined) this.#o.culprits(piece, [sender]);
+      return;
+    }
+    const known = this.#blames.get(piece);
+    if (known) {
+      // Failed again before the leaves came: judge the latest attempt with the request already out.
+      known.ours = ours;
+      known.senders = senders;
       return;
     }
     if (this.#blames.size >= MAX_BLAMES) this.#blames.delete(this.#blames.keys().next().value!);

@@ -172,6 +172,8 @@ export class Swarm {
 
   /** Never dials or accepts the peer again, and closes its connection. */
   ban(address: PeerAddress, why: string): void {
+    // Judged twice (by leaf hashes, then by smart ban once the piece passes): one ban, one line.
+    if (this.registry.isBanned(address)) return;
     this.registry.ban(address);
     const key = addressKey(address);
     this.#o.events.log(`banned ${key}: ${why}`);

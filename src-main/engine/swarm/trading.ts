@@ -117,6 +117,7 @@ export class Trading implements PeerExchange {
     this.#hashes = merkle && new HashExchange({
       merkle,
       storage: () => this.#storage,
+      peers: () => this.#peers.values(),
       // Without SHA-1 piece hashes (v2-only), nothing can be checked until the piece layers are in.
       layersGatePicking: options.metainfo.pieceHashes.length === 0,
       layersComplete: () => {
