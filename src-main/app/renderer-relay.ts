@@ -52,6 +52,11 @@ export class RendererRelay {
         this.#subscription = input;
         return output;
       },
+      // The engine answers with a path on its host's stream server, and the app runs none yet: the
+      // page's player (a file: page) could not reach it. A clear refusal instead of a dead address.
+      streamFile: async () => {
+        throw new ShoalError('invalid-input', 'Playing while downloading is not in the desktop app yet: use shoal serve (the web UI) or shoal stream');
+      },
     };
     for (const name of eventNames) {
       api.on(name, (payload) => this.#onEngineEvent(name, payload));

@@ -251,6 +251,13 @@ describe('IPC relay', { timeout: 5_000 }, () => {
     expect(engine().inputsOf('pause')).toEqual([input]);
   });
 
+  it('refuses streamFile with a sentence while the app has no stream server, without asking the engine', async () => {
+    await startApp(deps());
+    const reply = await invokeFromPage(onlyWindow(), 'streamFile', { infoHash: 'b'.repeat(40), fileIndex: 0 });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('shoal serve') } });
+    expect(engine().inputsOf('streamFile')).toEqual([]);
+  });
+
   it('refuses invalid input before the engine sees it', async () => {
     await startApp(deps());
     const window = onlyWindow();
