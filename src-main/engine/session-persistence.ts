@@ -8,6 +8,7 @@ import { SaveScheduler } from './persistence/save-scheduler';
 import type { SavedMagnet } from './persistence/saved-session';
 import { SessionStore, type LoadedSession, type SessionSnapshot, type StoredEntry, type StoredTorrent } from './persistence/session-store';
 import { magnetRecord, resumeOf, torrentRecord } from './torrent-record';
+import type { Labels } from './torrent-labels';
 
 export interface SessionPersistenceOptions {
   readonly stateDir: string;
@@ -23,6 +24,8 @@ export interface LiveSession {
   readonly torrents: readonly { readonly torrent: Torrent; readonly waived: ShareLimits | undefined; readonly forced: boolean }[];
   /** Torrents added from magnet links that are still fetching their metadata. */
   readonly magnets: readonly Torrent[];
+  /** Each torrent's category and tags. */
+  readonly labels: (infoHash: string) => Labels;
 }
 
 /** How the session takes back each saved entry; a throw keeps the entry saved and tells the user. */
@@ -135,8 +138,8 @@ export class SessionPersistence {
 
   async #snapshot(live: LiveSession): Promise<SessionSnapshot> {
     const entries: SessionSnapshot['entries'][number][] = [];
-    for (const { torrent, waived, forced } of live.torrents) entries.push({ kind: 'torrent', record: await torrentRecord(torrent, waived, forced), metainfo: torrent.metainfo });
-    for (const f of live.magnets) entries.push(magnetRecord(f));
+    for (const { torrent, waived, forced } of live.torrents) entries.push({ kind: 'torrent', record: await torrentRecord(torrent, waived, forced, live.labels(torrent.infoHash)), metainfo: torrent.metainfo });
+    for (const f of live.magnets) entries.push(magnetRecord(f, live.labels(f.infoHash)));
     entries.push(...this.#unrestored);
     return { settings: live.settings, entries };
   }

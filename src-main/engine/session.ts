@@ -66,13 +66,14 @@ export class Session implements EngineApi {
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #o: SessionOptions;
   /** Queue, share limits and speed limits. */
-  readonly #policy = new SessionPolicy<Torrent>({
+  readonly #policy: SessionPolicy<Torrent> = new SessionPolicy<Torrent>({
     settings: () => this.#settings,
     torrents: this.#torrents,
     shareLimitReached: (t, action) => this.#onShareLimitReached(t, action),
+    categoryLimits: (infoHash) => this.#actions.labels.shareLimits(infoHash),
     stalledChanged: (t) => this.#feed.mark(t.infoHash),
   });
-  readonly #actions = new TorrentActions({
+  readonly #actions: TorrentActions = new TorrentActions({
     find: (h) => this.#find(h),
     findAny: (h) => this.#findAny(h),
     all: () => this.#torrents.values(),
@@ -80,7 +81,7 @@ export class Session implements EngineApi {
     feed: this.#feed,
     saveSoon: () => this.#persist?.soon(),
     settle: () => this.#settle(),
-    banned: () => this.#settings.bannedPeers ?? [],
+    settings: () => this.#settings,
     saveBanned: (bannedPeers) => this.setSettings({ bannedPeers }),
   });
   /** The saved session; absent when nothing is saved. */
@@ -170,8 +171,9 @@ export class Session implements EngineApi {
     if (input.source.kind === 'magnet') return this.#addMagnet(parseMagnet(input.source.uri), input);
     const metainfo = parseTorrentFrom(input.source.data, input.source.fileName);
     if (this.#torrents.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
-    const savePath = await prepareSaveFolder(input.savePath ?? this.#settings.downloadDir, metainfo);
+    const savePath = await prepareSaveFolder(input.savePath ?? this.#actions.labels.savePath(input.category) ?? this.#settings.downloadDir, metainfo);
     const torrent = this.#create({ metainfo, savePath });
+    this.#actions.labels.set(torrent.infoHash, input);
     if (input.skipFiles && input.skipFiles.length > 0) {
       torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));
     }
@@ -212,6 +214,7 @@ export class Session implements EngineApi {
       this.#torrents.delete(t.infoHash);
       this.#feed.remove(t.infoHash);
       this.#status.forget(t.infoHash);
+      this.#actions.labels.forget(t.infoHash);
       this.streams.forget(t.infoHash);
       for (const moved of this.#policy.forget(t.infoHash)) this.#feed.mark(moved);
     }
@@ -260,6 +263,7 @@ export class Session implements EngineApi {
   readonly getMagnetLinks = (input: CommandInput<'getMagnetLinks'>) => this.#actions.getMagnetLinks(input);
   readonly addPeer = (input: CommandInput<'addPeer'>) => this.#actions.addPeer(input);
   readonly banPeer = (input: CommandInput<'banPeer'>) => this.#actions.banPeer(input);
+  readonly setLabels = (input: CommandInput<'setLabels'>) => this.#actions.setLabels(input);
 
   async subscribe(input: CommandInput<'subscribe'>): Promise<CommandOutput<'subscribe'>> {
     this.#status.subscribe(input.infoHash, input.tab);
@@ -323,6 +327,7 @@ export class Session implements EngineApi {
         if (entry.record.limitsWaived) this.#policy.restoreWaiver(torrent.infoHash, entry.record.limitsWaived);
         this.#admit(torrent, !entry.record.paused);
         if (entry.record.forced) this.#policy.restoreForced(torrent.infoHash);
+        this.#actions.labels.set(torrent.infoHash, entry.record);
       },
       magnet: (entry) => this.#restoreMagnet(entry),
     });
@@ -332,13 +337,14 @@ export class Session implements EngineApi {
       settings: this.#settings,
       torrents: this.#policy.inQueueOrder(),
       magnets: [...this.#torrents.values()].filter((t) => !t.hasMetainfo),
+      labels: (infoHash) => this.#actions.labels.of(infoHash),
     }));
   }
 
   async #restoreMagnet(entry: SavedMagnet): Promise<void> {
     await this.#addMagnet(
       parseMagnet(entry.uri),
-      { savePath: entry.savePath, paused: entry.paused, ...(entry.skipFiles ? { skipFiles: entry.skipFiles } : {}) },
+      { savePath: entry.savePath, paused: entry.paused, ...(entry.skipFiles ? { skipFiles: entry.skipFiles } : {}), ...(entry.category ? { category: entry.category } : {}), ...(entry.tags ? { tags: entry.tags } : {}) },
       entry.addedAt,
     );
     if (entry.options) this.#torrents.get(parseMagnet(entry.uri).infoHashHex)?.setOptions(entry.options);
@@ -386,12 +392,13 @@ export class Session implements EngineApi {
   }
 
   /** A magnet link's row, in state 'metadata' until its info dictionary arrives from peers; it joins the queue then. */
-  async #addMagnet(magnet: Magnet, input: { savePath?: string; paused?: boolean; skipFiles?: readonly number[] }, addedAt?: number): Promise<CommandOutput<'addTorrent'>> {
+  async #addMagnet(magnet: Magnet, input: { savePath?: string; paused?: boolean; skipFiles?: readonly number[]; category?: string; tags?: readonly string[] }, addedAt?: number): Promise<CommandOutput<'addTorrent'>> {
     const known = this.#torrents.get(magnet.infoHashHex)?.name;
     if (known !== undefined) throw new ShoalError('already-exists', `"${known}" is already in the list`);
-    const savePath = await prepareSaveFolder(input.savePath ?? this.#settings.downloadDir);
+    const savePath = await prepareSaveFolder(input.savePath ?? this.#actions.labels.savePath(input.category) ?? this.#settings.downloadDir);
     const torrent = this.#create({ magnet, savePath, ...(addedAt !== undefined ? { addedAt } : {}), ...(input.skipFiles ? { skipFiles: input.skipFiles } : {}) });
     this.#torrents.set(torrent.infoHash, torrent);
+    this.#actions.labels.set(torrent.infoHash, input);
     this.#feed.mark(torrent.infoHash);
     if (!input.paused) void torrent.start();
     this.#feed.flush();
@@ -493,7 +500,7 @@ export class Session implements EngineApi {
 
   #row(infoHash: string): TorrentSummary | undefined {
     const t = this.#torrents.get(infoHash);
-    return t && views.summary(t, this.#policy.positions().get(infoHash) ?? null, this.#policy.marks(t));
+    return t && views.summary(t, this.#policy.positions().get(infoHash) ?? null, { ...this.#policy.marks(t), labels: this.#actions.labels.of(infoHash) });
   }
 
   #rows(): TorrentSummary[] {

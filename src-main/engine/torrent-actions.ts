@@ -1,9 +1,10 @@
-import type { CommandInput, CommandOutput } from '../../src-shared/contract';
+import type { CommandInput, CommandOutput, Settings } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { addressKey, addressOfKey, parseHostPort, type PeerAddress } from './net/peer-address';
 import type { ListFeed } from './list-feed';
 import type { SessionPolicy } from './policy/session-policy';
 import type { Torrent } from './torrent';
+import { TorrentLabels } from './torrent-labels';
 
 export interface TorrentActionHooks {
   /** The torrents named, each with its metainfo (a magnet still fetching it is refused with the user's sentence). */
@@ -19,20 +20,35 @@ export interface TorrentActionHooks {
   settle(): void;
   /** Every torrent of the session. */
   all(): Iterable<Torrent>;
-  /** The peers the user banned, as saved in the settings. */
-  banned(): readonly string[];
+  /** The session's settings now (banned peers, categories). */
+  settings(): Settings;
   saveBanned(banned: string[]): Promise<unknown>;
 }
 
 /**
  * The everyday commands on torrents that need nothing of the session but the torrents
- * themselves: trackers edited, announces asked for, force start, magnet links, peers added and banned.
+ * themselves: trackers edited, announces asked for, force start, magnet links, peers added and
+ * banned, categories and tags.
  */
 export class TorrentActions {
   readonly #h: TorrentActionHooks;
+  readonly labels: TorrentLabels;
 
   constructor(hooks: TorrentActionHooks) {
     this.#h = hooks;
+    this.labels = new TorrentLabels(() => hooks.settings());
+  }
+
+  async setLabels(input: CommandInput<'setLabels'>): Promise<CommandOutput<'setLabels'>> {
+    const found = this.#h.findAny(input.infoHashes);
+    // Checked for all before any changes, so a bad category changes nothing.
+    if (typeof input.category === 'string') this.labels.savePath(input.category);
+    for (const t of found) {
+      this.labels.change(t.infoHash, input);
+      this.#h.feed.mark(t.infoHash);
+    }
+    this.#h.saveSoon();
+    return {};
   }
 
   async setTrackers(input: CommandInput<'setTrackers'>): Promise<CommandOutput<'setTrackers'>> {
@@ -72,14 +88,14 @@ export class TorrentActions {
     const address = peerAddress(input.address);
     for (const t of this.#h.all()) t.swarm.ban(address, 'banned by the user');
     const key = addressKey(address);
-    const banned = this.#h.banned();
+    const banned = (this.#h.settings().bannedPeers ?? []);
     if (!banned.includes(key)) await this.#h.saveBanned([...banned, key]);
     return {};
   }
 
   /** A torrent joining the session refuses the peers the user banned. */
   applyBans(t: Torrent): void {
-    for (const key of this.#h.banned()) {
+    for (const key of (this.#h.settings().bannedPeers ?? [])) {
       const address = addressOfKey(key);
       if (address) t.swarm.ban(address, 'banned by the user');
     }

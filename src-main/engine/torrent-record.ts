@@ -1,10 +1,11 @@
 import type { ShareLimits } from '../../src-shared/contract';
 import type { ResumeData } from './storage/storage';
 import type { Torrent } from './torrent';
+import type { Labels } from './torrent-labels';
 import { CURRENT_VERSION, type SavedMagnet, type SavedTorrent } from './persistence/saved-session';
 
 /** What is saved of a torrent; persistence/ keeps the format, this joins it to the Torrent. */
-export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | undefined, forced = false): Promise<SavedTorrent> {
+export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | undefined, forced = false, labels?: Labels): Promise<SavedTorrent> {
   const resume = await t.resumeData();
   const totals = t.totals;
   return {
@@ -22,6 +23,7 @@ export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | unde
     ...(t.movingTo !== null ? { movingTo: t.movingTo } : {}),
     ...(limitsWaived ? { limitsWaived } : {}),
     ...(forced ? { forced } : {}),
+    ...labelFields(labels),
     ...(edited(t.announcer.tiers, t.metainfo.trackers) ? { trackers: t.announcer.tiers } : {}),
   };
 }
@@ -33,7 +35,7 @@ function edited(now: readonly (readonly string[])[], original: readonly (readonl
 }
 
 /** What is saved of a magnet link still fetching its metadata. */
-export function magnetRecord(f: Torrent): SavedMagnet {
+export function magnetRecord(f: Torrent, labels?: Labels): SavedMagnet {
   return {
     kind: 'magnet',
     uri: f.magnetLink,
@@ -41,6 +43,7 @@ export function magnetRecord(f: Torrent): SavedMagnet {
     paused: f.paused,
     addedAt: f.addedAt,
     options: f.options,
+    ...labelFields(labels),
     ...(f.skipFiles.length > 0 ? { skipFiles: [...f.skipFiles] } : {}),
   };
 }
@@ -48,4 +51,12 @@ export function magnetRecord(f: Torrent): SavedMagnet {
 /** The saved have-bitfield and file stamps back as storage takes them. */
 export function resumeOf(record: SavedTorrent): ResumeData | undefined {
   return record.resume ? { have: new Uint8Array(Buffer.from(record.resume.have, 'base64')), files: record.resume.files } : undefined;
+}
+
+/** A category and tags, saved only when there are some. */
+function labelFields(labels: Labels | undefined): { category?: string; tags?: string[] } {
+  return {
+    ...(labels?.category ? { category: labels.category } : {}),
+    ...(labels && labels.tags.length > 0 ? { tags: [...labels.tags] } : {}),
+  };
 }

@@ -2,6 +2,7 @@ import type { FileInfo, GeneralInfo, PeerInfo, PiecesInfo, SwarmInfo, TorrentSum
 import { Bitfield } from '../../src-shared/bitfield';
 import { shareRatio } from './policy/share-limits';
 import type { Torrent } from './torrent';
+import type { Labels } from './torrent-labels';
 import { trackerProblem } from './tracker/tracker-watch';
 import { clientFromPeerId } from './wire/peer-id';
 
@@ -32,6 +33,7 @@ export interface RowMarks {
   readonly stalled: boolean;
   readonly limitReached: boolean;
   readonly forced: boolean;
+  readonly labels?: Labels;
 }
 
 const noMarks: RowMarks = { stalled: false, limitReached: false, forced: false };
@@ -68,6 +70,9 @@ export function summary(t: Torrent, queuePosition: number | null = null, marks: 
     savePath: t.savePath,
     queuePosition,
     ...(marks.forced ? { forced: true } : {}),
+    ...(marks.labels?.category ? { category: marks.labels.category } : {}),
+    ...(marks.labels && marks.labels.tags.length > 0 ? { tags: [...marks.labels.tags] } : {}),
+    ...trackerHostsOf(t),
   };
 }
 
@@ -267,4 +272,17 @@ export function trackers(t: Torrent, discovery?: DiscoverySwitches): TrackerInfo
     rows.push({ url, kind, tier: 0, status: on ? 'working' : 'disabled', message, lastAnnounce: null, nextAnnounce: null, seeders: null, leechers: null, completed: null, peers });
   }
   return rows;
+}
+
+/** The hosts of a torrent's trackers, for the sidebar (absent when it has none). */
+function trackerHostsOf(t: Torrent): { trackerHosts?: string[] } {
+  const hosts = new Set<string>();
+  for (const url of t.announcer.tiers.flat()) {
+    try {
+      hosts.add(new URL(url).hostname);
+    } catch {
+      // An unparsable URL has no host to filter by.
+    }
+  }
+  return hosts.size > 0 ? { trackerHosts: [...hosts] } : {};
 }

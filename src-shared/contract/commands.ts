@@ -6,6 +6,7 @@ import {
   bytesSchema,
   filePrioritySchema,
   infoHashSchema,
+  labelNameSchema,
   settingsSchema,
   torrentOptionsSchema,
   trackerTiersSchema,
@@ -46,6 +47,9 @@ export const commands = {
       paused: z.boolean().optional(),
       /** Indexes of files not to download. */
       skipFiles: z.array(fileIndex).max(limits.files).optional(),
+      /** A category in the settings; its save path applies unless `savePath` is given. */
+      category: labelNameSchema.optional(),
+      tags: z.array(labelNameSchema).max(100).optional(),
     }),
     output: z.object({ infoHash: infoHashSchema, name }),
   },
@@ -99,6 +103,16 @@ export const commands = {
   addPeer: { input: z.strictObject({ infoHashes: infoHashList, address: peerAddress }), output: done },
   /** Disconnects the peer (HOST:PORT) and refuses it from now on in every torrent; kept in the settings' bannedPeers. */
   banPeer: { input: z.strictObject({ address: peerAddress }), output: done },
+  /** Sets torrents' category (null: none) and adds or removes tags; the data stays where it is. */
+  setLabels: {
+    input: z.strictObject({
+      infoHashes: infoHashList,
+      category: labelNameSchema.nullable().optional(),
+      addTags: z.array(labelNameSchema).max(100).optional(),
+      removeTags: z.array(labelNameSchema).max(100).optional(),
+    }),
+    output: done,
+  },
   /** Only the selected torrent's open tab streams `detail` events; null stops the stream. */
   subscribe: {
     input: z.strictObject({

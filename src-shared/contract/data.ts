@@ -38,6 +38,13 @@ export const swarmSchema = z.object({
   completed: count.nullable(),
 });
 
+/** A category's or a tag's name: what the sidebar lists. */
+export const labelNameSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((n) => n.trim() === n && ![...n].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), 'must have no control characters and no spaces at either end');
+
 export const torrentSummarySchema = z.object({
   infoHash: infoHashSchema,
   name,
@@ -73,6 +80,12 @@ export const torrentSummarySchema = z.object({
   queuePosition: count.nullable(),
   /** Started with "force start": it runs whatever the queue's limits (absent: not forced). */
   forced: z.boolean().optional(),
+  /** Its category (absent: none). */
+  category: labelNameSchema.optional(),
+  /** Its tags (absent: none). */
+  tags: z.array(labelNameSchema).max(100).optional(),
+  /** The hosts of its trackers, for the sidebar's tracker filter (absent: none). */
+  trackerHosts: z.array(z.string().max(255)).max(limits.trackers).optional(),
 });
 
 /** Bytes per second each way; 0 means no limit. */
@@ -259,6 +272,12 @@ export const globalStatsSchema = z.object({
   dhtNodes: count.nullable().optional(),
 });
 
+/** A category: where its torrents are saved, and share limits for those without their own (null: the global ones). */
+export const categorySchema = z.object({
+  savePath: absolutePathSchema,
+  shareLimits: shareLimitsSchema.nullable(),
+});
+
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 
 /** Protocol encryption (MSE/PE): try it and accept both, accept only encrypted peers, or plain only. */
@@ -300,6 +319,8 @@ export const settingsSchema = z.object({
   tcp: z.boolean().optional(),
   /** Local service discovery (BEP 14) by multicast on the local network; on unless false. Private torrents never use it. */
   lsd: z.boolean().optional(),
+  /** Categories by name. */
+  categories: z.record(labelNameSchema, categorySchema).optional(),
   /** Peers the user banned (HOST, or HOST:PORT on loopback), refused by every torrent. */
   bannedPeers: z.array(z.string().min(1).max(300)).max(10_000).optional(),
   /** Map the peer port on the router (UPnP IGD and NAT-PMP); absent: off (the app and `serve` start with it on). */
@@ -340,6 +361,7 @@ export type Theme = z.infer<typeof themeSchema>;
 export type EncryptionMode = z.infer<typeof encryptionModeSchema>;
 export type PeerEncryption = PeerInfo['encryption'];
 export type Settings = z.infer<typeof settingsSchema>;
+export type Category = z.infer<typeof categorySchema>;
 export type SpeedLimit = z.infer<typeof speedLimitSchema>;
 export type AltSpeedSchedule = z.infer<typeof altSpeedScheduleSchema>;
 export type ShareLimitAction = z.infer<typeof shareLimitActionSchema>;

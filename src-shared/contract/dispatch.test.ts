@@ -26,6 +26,7 @@ function engineWith(overrides: Partial<EngineApi>): EngineApi {
     getMagnetLinks: refuse,
     addPeer: refuse,
     banPeer: refuse,
+    setLabels: refuse,
     subscribe: refuse,
     getSettings: refuse,
     setSettings: refuse,

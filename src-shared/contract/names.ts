@@ -22,6 +22,7 @@ export const commandNames = [
   'getMagnetLinks',
   'addPeer',
   'banPeer',
+  'setLabels',
   'subscribe',
   'getSettings',
   'setSettings',

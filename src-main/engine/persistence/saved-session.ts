@@ -3,6 +3,7 @@ import {
   absolutePathSchema,
   filePrioritySchema,
   infoHashSchema,
+  labelNameSchema,
   settingsSchema,
   shareLimitsSchema,
   torrentOptionsSchema,
@@ -47,6 +48,8 @@ export const savedTorrentSchema = z.object({
   resume: savedResumeSchema.nullable(),
   /** A move to this folder had started and not finished: its partial copy is removed on restore. */
   movingTo: absolutePathSchema.optional(),
+  category: labelNameSchema.optional(),
+  tags: z.array(labelNameSchema).max(100).optional(),
   /** Started with "force start": it runs whatever the queue's limits. */
   forced: z.literal(true).optional(),
   /** The trackers the user set in place of the metainfo's, tier by tier; absent while unedited. */
@@ -64,6 +67,8 @@ export const savedMagnetSchema = z.object({
   /** Set before the metadata arrived; absent in files from before they were kept (defaults then). */
   options: torrentOptionsSchema.optional(),
   skipFiles: z.array(count.max(limits.files - 1)).max(limits.files).optional(),
+  category: labelNameSchema.optional(),
+  tags: z.array(labelNameSchema).max(100).optional(),
 });
 
 export const savedIndexSchema = z.object({

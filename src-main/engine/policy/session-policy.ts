@@ -17,6 +17,8 @@ export interface SessionPolicyOptions<T extends PolicyTorrent> {
   readonly settings: () => Settings;
   /** Every torrent of the session, by info-hash. */
   readonly torrents: ReadonlyMap<string, T>;
+  /** The share limits of a torrent's category, null when it has none. */
+  readonly categoryLimits?: (infoHash: string) => ShareLimits | null;
   /** A seed reached its share limits and stopped serving: the session carries out the action. */
   readonly shareLimitReached: (torrent: T, action: ShareLimitAction) => void;
   /** A torrent became stalled or stopped being so: its row changed. */
@@ -42,6 +44,7 @@ export class SessionPolicy<T extends PolicyTorrent> {
     this.#o = options;
     this.#shareLimits = new ShareLimitGuard<T>({
       globalLimits: () => options.settings().shareLimits,
+      ...(options.categoryLimits ? { categoryLimits: options.categoryLimits } : {}),
       inactiveSeedingSeconds: (infoHash) => this.#activity.inactiveSeedingSeconds(infoHash, Date.now()),
       reached: (t, action) => options.shareLimitReached(t, action),
     });

@@ -13,8 +13,10 @@ export interface GuardedTorrent {
 }
 
 export interface ShareLimitGuardOptions<T extends GuardedTorrent> {
-  /** The global limits, for torrents without their own. */
+  /** The global limits, for torrents without their own or their category's. */
   readonly globalLimits: () => ShareLimits;
+  /** The limits of the torrent's category, null when it has none. */
+  readonly categoryLimits?: (infoHash: string) => ShareLimits | null;
   readonly inactiveSeedingSeconds: (infoHash: string) => number;
   /** A seeding torrent reached its limits and has stopped serving: carry out the action. */
   readonly reached: (torrent: T, action: ShareLimitAction) => void;
@@ -37,7 +39,7 @@ export class ShareLimitGuard<T extends GuardedTorrent> {
   }
 
   #limitsOf(t: GuardedTorrent): ShareLimits {
-    return t.options.shareLimits ?? this.#o.globalLimits();
+    return t.options.shareLimits ?? this.#o.categoryLimits?.(t.infoHash) ?? this.#o.globalLimits();
   }
 
   check(t: T): void {

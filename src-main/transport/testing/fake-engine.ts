@@ -97,6 +97,10 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
       record('banPeer', input);
       return {};
     },
+    async setLabels(input) {
+      record('setLabels', input);
+      return {};
+    },
     async subscribe(input) {
       record('subscribe', input);
       return {};

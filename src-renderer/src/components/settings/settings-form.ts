@@ -24,8 +24,8 @@ export interface SettingsDraft {
   queue: { maxActiveDownloads: string; maxActiveSeeds: string; maxActiveTorrents: string; stalledMinutes: string };
 }
 
-/** What the dialog edits: every setting but the CLI-only announce interval, DHT bootstrap nodes and TCP switch, and the banned peers. */
-export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dhtBootstrap' | 'bannedPeers' | 'tcp'>>;
+/** What the dialog edits: every setting but the CLI-only announce interval, DHT bootstrap nodes and TCP switch, the banned peers, and the categories (their own dialog). */
+export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dhtBootstrap' | 'bannedPeers' | 'tcp' | 'categories'>>;
 
 /** What the engine does for a setting it never stored: discovery on and encryption preferred, as the engine's own defaults. */
 const discoveryDefaults = { dht: true, pex: true, lsd: true, utp: true, encryption: 'prefer' } as const;
