@@ -64,7 +64,8 @@ export function decodePacket(bytes: Uint8Array, into: UtpPacket): string | undef
     at += 2;
     if (at + length > bytes.length) return 'extension longer than the packet';
     if (kind === EXT_SACK) {
-      if (length === 0 || length % 4 !== 0 || length > MAX_SACK_BYTES) return `selective ACK of ${length} bytes`;
+      // BEP 29 says a multiple of 4; libtorrent sends as few bytes as its holes need.
+      if (length === 0 || length > MAX_SACK_BYTES) return `selective ACK of ${length} bytes`;
       if (sack) return 'two selective ACKs';
       sack = bytes.subarray(at, at + length);
     }
