@@ -136,7 +136,9 @@ export class Uploader {
 
   /**
    * Sends queued blocks while the socket keeps up (resumes on `drain`) and the upload limit allows
-   * (resumes when it does; protocol messages never wait for it).
+   * (resumes when it does; protocol messages never wait for it). Blocks go out in batches: every
+   * queued block the socket and the limit have room for is read at once (mostly from one cached
+   * chunk) and written under one cork, so a fast peer costs one system call per batch, not per block.
    */
   serve(peer: SwarmPeer): void {
     const { conn } = peer;
@@ -146,33 +148,43 @@ export class Uploader {
       limit.wait(peer.serveWhenAllowed);
       return;
     }
-    const block = peer.uploadQueue.shift()!;
-    limit.consume(block.length);
+    const batch: BlockRef[] = [];
+    let bytes = conn.writableLength;
+    while (peer.uploadQueue.length > 0 && bytes <= UPLOAD_HIGH_WATER && limit.open) {
+      const block = peer.uploadQueue.shift()!;
+      limit.consume(block.length);
+      batch.push(block);
+      bytes += block.length;
+    }
     peer.serving = true;
-    this.#o
-      .storage()
-      .readBlock(block.index, block.begin, block.length)
-      .then(
-        (data) => {
-          peer.serving = false;
-          if (!conn.isOpen) return;
-          if (!this.#servable(peer, block.index)) {
-            // Choked while the block was read: the queue was rejected without it, so reject it too.
-            if (conn.fastExtension) conn.sendReject(block);
-            this.serve(peer);
-            return;
-          }
-          conn.sendPiece(block.index, block.begin, data);
-          this.#o.totals.uploaded += data.length;
-          this.#o.uploaded(data.length);
-          this.serve(peer);
-        },
-        (err: unknown) => {
-          peer.serving = false;
-          if (isShoalError(err) && err.code === 'protocol') conn.close(`bad request: ${err.message}`, err);
-          else this.#o.storageError(err);
-        },
-      );
+    const storage = this.#o.storage();
+    Promise.all(batch.map((block) => storage.readBlock(block.index, block.begin, block.length))).then(
+      (data) => {
+        peer.serving = false;
+        if (!conn.isOpen) return;
+        conn.cork();
+        for (let i = 0; i < batch.length; i++) this.#send(peer, batch[i]!, data[i]!);
+        conn.uncork();
+        this.serve(peer);
+      },
+      (err: unknown) => {
+        peer.serving = false;
+        if (isShoalError(err) && err.code === 'protocol') conn.close(`bad request: ${err.message}`, err);
+        else this.#o.storageError(err);
+      },
+    );
+  }
+
+  #send(peer: SwarmPeer, block: BlockRef, data: Uint8Array): void {
+    const { conn } = peer;
+    if (!this.#servable(peer, block.index)) {
+      // Choked while the block was read: the queue was rejected without it, so reject it too.
+      if (conn.fastExtension) conn.sendReject(block);
+      return;
+    }
+    conn.sendPiece(block.index, block.begin, data);
+    this.#o.totals.uploaded += data.length;
+    this.#o.uploaded(data.length);
   }
 
   /** A choke round: the best uploaders to us (or downloaders from us, when seeding) get the slots. */

@@ -179,6 +179,15 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
     this.#send({ type: 'cancel', ...block });
   }
 
+  /** Holds what is sent until `uncork`, so many messages (a batch of blocks) leave in one system call. */
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
   /** Sends a block without copying it. */
   sendPiece(index: number, begin: number, block: Uint8Array): void {
     if (this.state !== 'open') return;
