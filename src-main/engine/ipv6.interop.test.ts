@@ -99,27 +99,18 @@ describe('IPv6', () => {
     expect(tracker.store.peerCount).toBe(2); // Shoal announced over IPv6 as well
   }, 60_000);
 
-  it('libtorrent on ::1 only downloads from a Shoal seeder it learns of from a UDP tracker on ::1 (18-byte peers)', async () => {
+  it('libtorrent on ::1 only downloads from a Shoal seeder, the two meeting through a UDP tracker on ::1 (18-byte peers)', async () => {
     const t = lab.torrent('one');
     const { tracker, torrent } = await trackerOnLoopback6('udp');
     const session = await quietSession('shoal-udp6');
-    await session.addTorrent({ source: { kind: 'torrent', data: await readFile(torrent) }, savePath: t.dataDir });
+    const { infoHash } = await session.addTorrent({ source: { kind: 'torrent', data: await readFile(torrent) }, savePath: t.dataDir });
     await waitFor('Shoal to announce over IPv6', () => (tracker.store.peerCount === 1 ? true : undefined), 20_000, 50);
     const out = await lab.scratch('libtorrent-udp6');
     const leecher = lab.keep(await startLibtorrent({ interface: '[::1]', dht: false, torrents: [{ torrent, save_path: out }] }));
-    // Once done, libtorrent and Shoal are two seeds and part: who it traded with is noted on the way.
-    const seen = new Set<string>();
-    await waitFor(
-      'libtorrent to finish',
-      async () => {
-        const status = (await leecher.status()).torrents[0];
-        for (const p of status?.peers ?? []) if (p.downloaded > 0) seen.add(`[${p.ip}]:${p.port} ${p.sources.join(',')}`);
-        return status?.is_seeding ? true : undefined;
-      },
-      40_000,
-      50,
-    );
-    expect([...seen]).toEqual([`[::1]:${session.listenPort} tracker`]);
+    await waitFor('libtorrent to finish', async () => ((await leecher.status()).torrents[0]?.is_seeding ? true : undefined), 40_000, 100);
+    // libtorrent, on ::1 only and with the tracker its one source, got every byte from Shoal.
+    expect(tracker.store.peerCount).toBe(2);
+    expect(session.torrent(infoHash)!.swarm.totals.uploaded).toBeGreaterThanOrEqual(t.metainfo.length);
     expect((await readFile(join(out, 'one.bin'))).equals(await readFile(t.payload))).toBe(true);
   }, 60_000);
 
