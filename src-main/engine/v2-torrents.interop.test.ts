@@ -1,8 +1,8 @@
 // BitTorrent v2 and hybrid torrents (BEP 52) against libtorrent 2.0.8 (python3-libtorrent, Debian's
 // /usr/bin/python3): Shoal downloads multi-file v2-only and hybrid torrents made by libtorrent, with
 // an empty file and a file smaller than a piece, from their .torrent and from a btmh magnet
-// (metadata by BEP 9, piece layers by hash requests). Each test is bounded; the lab stops every
-// client it started.
+// (metadata by BEP 9, piece layers by hash requests); libtorrent downloads the ones Shoal makes
+// from a Shoal seeder. Each test is bounded; the lab stops every client it started.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { useInteropLab } from '../testing/interop-lab';
 import { libtorrentCreate } from '../testing/libtorrent-create';
 import { startLibtorrent, untilResumed } from '../testing/libtorrent';
 import { waitFor } from '../testing/processes';
+import { createTorrent } from './metainfo/create';
 import { parseTorrent } from './metainfo/parse-torrent';
 import { Session } from './session';
 
@@ -78,5 +79,23 @@ describe('v2 and hybrid torrents from a libtorrent seeder', () => {
         expect(t.metainfo.files.filter((f) => f.pieceLayer !== undefined).map((f) => f.path.join('/'))).toEqual(['big.bin', 'two.bin']);
       }, 90_000);
     }
+  }
+});
+
+describe('v2 and hybrid torrents Shoal made, to libtorrent', () => {
+  for (const kind of ['v2', 'hybrid'] as const) {
+    it(`libtorrent downloads a ${kind} torrent made by shoal create from a Shoal seeder`, async () => {
+      const { dataDir, bytes } = await payload(kind);
+      const data = await createTorrent(join(dataDir, 'set'), { version: kind, pieceLength });
+      const torrent = join(dataDir, `shoal-${kind}.torrent`);
+      await writeFile(torrent, data);
+      const { session: s } = await session();
+      const { infoHash } = await s.addTorrent({ source: { kind: 'torrent', data }, savePath: dataDir });
+      await seeding(s, infoHash);
+      const out = await lab.scratch('lt-leech');
+      const leecher = lab.keep(await startLibtorrent({ dht: false, torrents: [{ torrent, save_path: out, peers: [['127.0.0.1', s.listenPort]] }] }));
+      await waitFor('libtorrent to finish', async () => ((await leecher.status()).torrents[0]?.is_seeding ? true : undefined), 40_000, 200);
+      await expectSameBytes(out, bytes);
+    }, 90_000);
   }
 });
