@@ -2,9 +2,10 @@
 // /usr/bin/python3): Shoal downloads multi-file v2-only and hybrid torrents made by libtorrent, with
 // an empty file and a file smaller than a piece, from their .torrent and from a btmh magnet
 // (metadata by BEP 9, piece layers by hash requests); libtorrent downloads the ones Shoal makes
-// from a Shoal seeder. Each test is bounded; the lab stops every client it started.
+// from a Shoal seeder; a hybrid's v1 and v2 peers feed one download. Each test is bounded; the lab stops every client it started.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useInteropLab } from '../testing/interop-lab';
@@ -12,8 +13,12 @@ import { libtorrentCreate } from '../testing/libtorrent-create';
 import { startLibtorrent, untilResumed } from '../testing/libtorrent';
 import { waitFor } from '../testing/processes';
 import { createTorrent } from './metainfo/create';
+import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrent } from './metainfo/parse-torrent';
 import { Session } from './session';
+import { PeerConnection } from './wire/peer-connection';
+import { generatePeerId } from './wire/peer-id';
+import { readHandshake } from './wire/read-handshake';
 
 const pieceLength = 32 * 1024;
 /** A multi-file payload: a file of many pieces with a short last one, an empty file, one smaller than a piece, one of exactly two pieces. */
@@ -99,3 +104,72 @@ describe('v2 and hybrid torrents Shoal made, to libtorrent', () => {
     }, 90_000);
   }
 });
+
+describe('a hybrid swarm', () => {
+  // aria2 1.36 cannot be the v1 peer: it drops the file tree's empty keys before hashing a
+  // .torrent (and the metadata of a magnet), so it names every BEP 52 hybrid by an info-hash of its
+  // own and never meets the swarm. The v1 peer here is our own wire code, speaking v1 only.
+  it('a v1-only peer and a v2 peer (libtorrent) both feed one Shoal download', async () => {
+    const { dataDir, torrent, bytes } = await payload('hybrid');
+    const metainfo = parseTorrent(await readFile(torrent));
+    const lt = lab.keep(await startLibtorrent({ dht: false, torrents: [{ torrent, save_path: dataDir, upload_limit: 150_000 }] }));
+    await untilResumed(lt, true);
+    const v1 = lab.keep(await v1Seed(metainfo, join(dataDir, 'set')));
+    const { session: s, dir } = await session();
+    const { infoHash } = await s.addTorrent({ source: { kind: 'torrent', data: await readFile(torrent) } });
+    const t = s.torrent(infoHash)!;
+    t.addPeers([{ host: '127.0.0.1', port: lt.port }, { host: '127.0.0.1', port: v1.port }], 'magnet');
+    const fed = new Map<number, { v2: boolean; bytes: number }>();
+    const watch = setInterval(() => {
+      for (const p of t.peers) fed.set(p.address.port, { v2: p.conn.protocolV2, bytes: p.conn.payloadReceived });
+    }, 50);
+    try {
+      await seeding(s, infoHash);
+    } finally {
+      clearInterval(watch);
+    }
+    await expectSameBytes(dir, bytes);
+    expect(fed.get(lt.port)?.v2).toBe(true);
+    expect(fed.get(v1.port)?.v2).toBe(false);
+    expect(v1.handshakes).toEqual([{ infoHash: metainfo.infoHashHex, v2Bit: true }]);
+    expect(fed.get(lt.port)!.bytes).toBeGreaterThan(100_000);
+    expect(fed.get(v1.port)!.bytes).toBeGreaterThan(100_000);
+  }, 90_000);
+});
+
+/**
+ * A seed that knows only a hybrid's v1 half: it answers handshakes for the SHA-1 info-hash
+ * alone (never the v2 one), serves the v1 byte stream (files and pad zeros) a block every 40 ms,
+ * and records each handshake it got.
+ */
+async function v1Seed(metainfo: Metainfo, folder: string): Promise<{ port: number; handshakes: { infoHash: string; v2Bit: boolean }[]; stop(): Promise<void> }> {
+  const stream = Buffer.concat(await Promise.all(metainfo.files.map((f) => (f.pad ? Buffer.alloc(f.length) : readFile(join(folder, ...f.path))))));
+  const handshakes: { infoHash: string; v2Bit: boolean }[] = [];
+  const conns = new Set<PeerConnection>();
+  const server = createServer((socket) => {
+    socket.on('error', () => undefined);
+    readHandshake(socket).then((received) => {
+      handshakes.push({ infoHash: Buffer.from(received.handshake.infoHash).toString('hex'), v2Bit: received.handshake.v2 });
+      const conn = PeerConnection.accept(socket, received, { infoHash: metainfo.infoHash, peerId: generatePeerId(), pieceCount: metainfo.pieceCount });
+      conns.add(conn);
+      conn.on('handshake', () => conn.sendHaveAll());
+      conn.on('interested', () => conn.unchoke());
+      let queue = Promise.resolve();
+      conn.on('request', (b) => {
+        queue = queue.then(() => new Promise((resolve) => setTimeout(resolve, 40))).then(() => {
+          const at = b.index * metainfo.pieceLength + b.begin;
+          conn.sendPiece(b.index, b.begin, stream.subarray(at, at + b.length));
+        });
+      });
+    }, () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    handshakes,
+    stop: async () => {
+      for (const c of conns) c.close('test over');
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
