@@ -1,33 +1,17 @@
 // Streaming in the real UI: Debian's Chromium plays a torrent's video through `shoal serve` while
 // it downloads from an aria2c seeder throttled so the whole file takes over 30 s.
 import { expect, test } from '@playwright/test';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort, startProcess, stopAll, tempDir, waitFor } from '../src-main/testing/processes';
+import { freePort, startProcess, stopAll, tempDir } from '../src-main/testing/processes';
+import { cli, repo, run, startAria2Seeder, startServe, token, waitForHttp } from './support';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(repo, 'dist', 'cli.js');
-const token = 'e2e-stream-token-0123456789';
 const shots = join(repo, 'test-results', 'screenshots');
 
 let work: { path: string; remove(): Promise<void> };
 let serveUrl: string;
-
-function run(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shoal ${args[0]} failed: ${err}`))));
-  });
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  await waitFor(`${url} to answer`, () => fetch(url).then(() => true, () => undefined), timeoutMs);
-}
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
@@ -49,19 +33,9 @@ test.beforeAll(async () => {
   await waitForHttp(`http://127.0.0.1:${trackerPort}/`, 10_000);
   await run(['create', join(data, 'clip.webm'), '-o', join(work.path, 'clip.torrent'), '--tracker', announce]);
 
-  const seedPort = await freePort();
-  startProcess('aria2c', [
-    '--interface=127.0.0.1', '--disable-ipv6=true', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',
-    '--enable-peer-exchange=false', `--listen-port=${seedPort}`, `--dir=${data}`, '-V', '--seed-ratio=0.0',
-    // 1.8 MB at 56 KiB/s: about 31 s for the whole file, against 60 s of media.
-    '--max-overall-upload-limit=56K', '--bt-tracker-interval=1', '--console-log-level=warn', '--summary-interval=0', `--dht-file-path=${join(work.path, 'dht.dat')}`,
-    join(work.path, 'clip.torrent'),
-  ]);
-
-  const servePort = await freePort();
-  startProcess(process.execPath, [cli, 'serve', '--port', String(servePort), '--token', token, '--download-dir', join(work.path, 'downloads'), '--state-dir', join(work.path, 'state'), '--no-dht', '--no-lsd']);
-  serveUrl = `http://127.0.0.1:${servePort}`;
-  await waitForHttp(serveUrl, 20_000);
+  // 1.8 MB at 56 KiB/s: about 31 s for the whole file, against 60 s of media.
+  await startAria2Seeder(data, [join(work.path, 'clip.torrent')], '56K', work.path);
+  serveUrl = (await startServe({ downloadDir: join(work.path, 'downloads'), stateDir: join(work.path, 'state') })).url;
   await mkdir(shots, { recursive: true });
 });
 

@@ -24,6 +24,17 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<void>
   await waitFor(`${url} to answer`, () => fetch(url).then(() => true, () => undefined), timeoutMs);
 }
 
+/** aria2c seeding `torrents` from `dataDir` on 127.0.0.1, its upload capped at `uploadLimit` (aria2's spelling: 24K), announcing every second. */
+export async function startAria2Seeder(dataDir: string, torrents: string[], uploadLimit: string, scratch: string): Promise<RunningProcess> {
+  const seedPort = await freePort();
+  return startProcess('aria2c', [
+    '--interface=127.0.0.1', '--disable-ipv6=true', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',
+    '--enable-peer-exchange=false', `--listen-port=${seedPort}`, `--dir=${dataDir}`, '-V', '--seed-ratio=0.0',
+    `--max-overall-upload-limit=${uploadLimit}`, '--bt-tracker-interval=1', '--console-log-level=warn', '--summary-interval=0', `--dht-file-path=${join(scratch, 'dht.dat')}`,
+    ...torrents,
+  ]);
+}
+
 /** The list row of the torrent named `name`. */
 export function row(page: Page, name: string) {
   return page.getByRole('row').filter({ has: page.getByRole('progressbar', { name: `Progress of ${name}` }) });

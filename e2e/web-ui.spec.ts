@@ -4,7 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, startProcess, stopAll, tempDir } from '../src-main/testing/processes';
-import { cli, fixtures, repo, row, run, token, waitForHttp } from './support';
+import { cli, fixtures, repo, row, run, startAria2Seeder, token, waitForHttp } from './support';
 
 const shots = join(repo, 'test-results', 'screenshots');
 
@@ -25,14 +25,8 @@ test.beforeAll(async () => {
   await run(['create', join(data, 'alice.txt'), '-o', join(work.path, 'alice.torrent'), '--tracker', announce]);
   await run(['create', join(data, 'folder'), '-o', join(work.path, 'folder.torrent'), '--tracker', announce]);
 
-  const seedPort = await freePort();
-  startProcess('aria2c', [
-    '--interface=127.0.0.1', '--disable-ipv6=true', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',
-    '--enable-peer-exchange=false', `--listen-port=${seedPort}`, `--dir=${data}`, '-V', '--seed-ratio=0.0',
-    // Slow enough (163 KB at 24 KB/s) that the seeder is still connected while we look at it.
-    '--max-overall-upload-limit=24K', '--bt-tracker-interval=1', '--console-log-level=warn', '--summary-interval=0', `--dht-file-path=${join(work.path, 'dht.dat')}`,
-    join(work.path, 'alice.torrent'), join(work.path, 'folder.torrent'),
-  ]);
+  // Slow enough (163 KB at 24 KB/s) that the seeder is still connected while we look at it.
+  await startAria2Seeder(data, [join(work.path, 'alice.torrent'), join(work.path, 'folder.torrent')], '24K', work.path);
 
   const servePort = await freePort();
   startProcess(process.execPath, [cli, 'serve', '--port', String(servePort), '--token', token, '--download-dir', join(work.path, 'downloads'), '--state-dir', join(work.path, 'state')]);
