@@ -102,6 +102,21 @@ describe('v2 and hybrid torrents Shoal made, to libtorrent', () => {
       await waitFor('libtorrent to finish', async () => ((await leecher.status()).torrents[0]?.is_seeding ? true : undefined), 40_000, 200);
       await expectSameBytes(out, bytes);
     }, 90_000);
+
+    it(`libtorrent downloads a ${kind} torrent from a Shoal seeder by its btmh magnet, asking Shoal for the piece layers`, async () => {
+      const { dataDir, bytes } = await payload(kind);
+      const data = await createTorrent(join(dataDir, 'set'), { version: kind, pieceLength });
+      const { session: s } = await session();
+      const { infoHash } = await s.addTorrent({ source: { kind: 'torrent', data }, savePath: dataDir });
+      await seeding(s, infoHash);
+      const v2 = Buffer.from(s.torrent(infoHash)!.metainfo.infoHashV2!).toString('hex');
+      const out = await lab.scratch('lt-leech');
+      const leecher = lab.keep(await startLibtorrent({ dht: false, peerLog: true, torrents: [{ magnet: `magnet:?xt=urn:btmh:1220${v2}`, save_path: out, peers: [['127.0.0.1', s.listenPort]] }] }));
+      await waitFor('libtorrent to finish', async () => ((await leecher.status()).torrents[0]?.is_seeding ? true : undefined), 40_000, 200);
+      await expectSameBytes(out, bytes);
+      // Its metadata has no piece layers: big.bin's and two.bin's came from Shoal, one hashes message each.
+      expect((await leecher.peerMessages()).in.HASHES).toBe(2);
+    }, 90_000);
   }
 });
 
