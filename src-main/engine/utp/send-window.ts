@@ -104,8 +104,9 @@ export class SendWindow {
   }
 
   /**
-   * An ACK: `ack` cumulative, `sack` past it. An ACK behind the last one or of packets never sent
-   * is ignored (false): a peer cannot make us forget data it did not get.
+   * An ACK: `ack` cumulative, `sack` past it. An ACK behind the last one (a packet overtaken, or
+   * stamped before a later ACK) says nothing new; one of packets never sent is refused (false): a
+   * peer cannot make us forget data it did not get.
    */
   ack(ack: number, sack: Uint8Array, nowMs: number, out: AckOutcome): boolean {
     this.#now = nowMs;
@@ -113,7 +114,8 @@ export class SendWindow {
     out.rttMs = -1;
     out.lostSeq = -1;
     const advance = seqDistance(ack, this.acked);
-    if (advance < 0 || advance > this.outstanding) return false;
+    if (advance > this.outstanding) return false;
+    if (advance < 0) return true;
     for (let i = 0; i < advance; i++) {
       this.acked = (this.acked + 1) & 0xffff;
       this.#free(this.acked, nowMs, out);

@@ -107,12 +107,15 @@ describe('UtpSocket', () => {
     expect(mb.size).toBe(0);
   });
 
-  it('destroying one side reaches the other as a close', async () => {
-    const { client, server } = await connected();
+  it('destroying one side resets the other (as TCP sends RST), so it lets go at once', async () => {
+    const { client, server, mb } = await connected();
     server.resume();
+    const error = new Promise<Error>((r) => server.once('error', r));
     const closed = new Promise((r) => server.once('close', r));
     client.destroy();
+    expect((await error).message).toMatch(/reset the uTP connection/);
     await closed;
+    expect(mb.size).toBe(0);
   });
 
   it('a dial nobody answers fails within a few seconds', async () => {

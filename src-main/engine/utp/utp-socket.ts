@@ -235,10 +235,9 @@ export class UtpSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.#state === 'connected' && !this.#finSent && !this.#send.full) {
-      this.#finSent = true;
-      this.#transmit(this.#queuePacket(ST_FIN, 0), performance.now());
-    }
+    // Destroyed before a clean end (both FINs acknowledged): a RESET, as TCP's destroy sends RST,
+    // so the peer drops the connection now; a lingering one makes it refuse our redial as a duplicate.
+    if (this.#state === 'connected' && !(this.#finSent && this.#send.outstanding === 0 && this.#receive?.ended)) this.#sendReset();
     this.#state = 'closed';
     this.#queue.length = 0;
     this.#link.forget(this);
@@ -303,6 +302,13 @@ export class UtpSocket extends Duplex {
     this.#link.send(packet, this.remote);
     // A data packet carries our ACK; a selective one still needs a STATE.
     if (this.#receive && this.#receive.storedBytes === 0) this.#needAck = false;
+  }
+
+  #sendReset(): void {
+    const packet = Buffer.allocUnsafe(HEADER_SIZE);
+    writeHeader(packet, { type: ST_RESET, connectionId: this.sendId, window: 0, seq: this.#send.seq, ack: this.#receive?.ack ?? 0 });
+    stampPacket(packet, microsNow(), this.#replyMicros, 0, this.#receive?.ack ?? 0);
+    this.#link.send(packet, this.remote);
   }
 
   #sendState(): void {
