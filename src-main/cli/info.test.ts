@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { bencode } from '../engine/bencode';
+import { buildV2Torrent } from '../testing/v2-torrent';
 import { readManifest, torrentsDir } from '../testing/shared-fixtures';
 import { useCliCapture } from '../testing/cli-capture';
 
@@ -19,7 +21,9 @@ describe('shoal info --json agrees with the fixtures manifest', () => {
       const name = t.name ?? t.file.replace(/\.torrent$/, '');
       const trackers = t.announce_list && t.announce_list.length > 0 ? t.announce_list : t.announce ? [[t.announce]] : [];
       expect(json).toStrictEqual({
+        version: 'v1',
         infoHash: t.info_hash,
+        infoHashV2: null,
         name,
         length: t.total_length,
         pieceLength: t.piece_length,
@@ -31,6 +35,33 @@ describe('shoal info --json agrees with the fixtures manifest', () => {
       });
     });
   }
+});
+
+describe('shoal info on v2 and hybrid torrents', () => {
+  const files = [
+    { path: ['a.bin'], data: new Uint8Array(40_000).fill(1) },
+    { path: ['b.txt'], data: new Uint8Array(5).fill(2) },
+  ];
+  it.each([false, true])('gives the version and both info-hashes, the SHA-1 null for v2-only (hybrid: %s)', async (hybrid) => {
+    const parts = buildV2Torrent({ name: 'v2 data', pieceLength: 16_384, files, hybrid });
+    const path = await file(`v2-${hybrid}.torrent`, bencode({ info: parts.info, 'piece layers': parts.pieceLayers }));
+    const info = bencode(parts.info);
+    expect(await shoal('info', '--json', path)).toBe(0);
+    const json = JSON.parse(stdout.join('\n')) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      version: hybrid ? 'hybrid' : 'v2',
+      infoHash: hybrid ? createHash('sha1').update(info).digest('hex') : null,
+      infoHashV2: createHash('sha256').update(info).digest('hex'),
+      name: 'v2 data',
+      pieceCount: 4,
+    });
+    expect(json['infoHashV2']).toMatch(/^[0-9a-f]{64}$/);
+    expect(await shoal('info', path)).toBe(0);
+    const text = stdout.join('\n');
+    expect(text).toMatch(hybrid ? /^Version: +hybrid \(v1 and v2\)$/m : /^Version: +BitTorrent v2$/m);
+    expect(text).toMatch(new RegExp(`^Info-hash v2: ${createHash('sha256').update(info).digest('hex')}$`, 'm'));
+    expect(/^Info-hash: /m.test(text)).toBe(hybrid);
+  });
 });
 
 describe('shoal info', () => {
@@ -149,7 +180,7 @@ describe('shoal info with hostile text in the torrent', () => {
   });
 });
 
-async function file(name: string, content: string): Promise<string> {
+async function file(name: string, content: string | Uint8Array): Promise<string> {
   const path = join(cli.dir, name);
   await writeFile(path, content);
   return path;

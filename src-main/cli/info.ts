@@ -3,20 +3,26 @@ import type { Command } from './command';
 import { parseCliArgs } from './parse-cli-args';
 import { loadTorrentFile } from '../engine/metainfo/load-torrent';
 import { parseMagnet, type Magnet } from '../engine/metainfo/magnet';
-import type { Metainfo } from '../engine/metainfo/metainfo';
+import type { Metainfo, MetaVersion } from '../engine/metainfo/metainfo';
 import { terminalText as shown } from '../host/terminal-text';
 
 const help = `usage: shoal info [--json] <file.torrent | magnet-uri>
 
 Shows what a torrent or magnet link describes.
 
-  --json   print JSON: infoHash, name, length, pieceLength, pieceCount, private, files
+  --json   print JSON: version ("v1", "v2" or "hybrid"), infoHash (SHA-1, 40 hex digits; null
+           for v2-only), infoHashV2 (SHA-256, 64 hex digits; null for v1), name, length,
+           pieceLength, pieceCount, private, files
            ({ path, length }, paths /-separated and relative to the torrent's folder),
            trackers (tiers of URLs) and urlList; for a magnet link only what it carries`;
 
 /** The JSON `shoal info --json` prints for a .torrent. */
 export interface TorrentInfoJson {
-  readonly infoHash: string;
+  readonly version: MetaVersion;
+  /** The SHA-1 info-hash; a v2-only torrent has none. */
+  readonly infoHash: string | null;
+  /** The SHA-256 info-hash of v2 and hybrid torrents. */
+  readonly infoHashV2: string | null;
   readonly name: string;
   readonly length: number;
   readonly pieceLength: number;
@@ -38,7 +44,9 @@ export interface MagnetInfoJson {
 
 export function torrentJson(m: Metainfo): TorrentInfoJson {
   return {
-    infoHash: m.infoHashHex,
+    version: m.version,
+    infoHash: m.version === 'v2' ? null : m.infoHashHex,
+    infoHashV2: m.infoHashV2 ? Buffer.from(m.infoHashV2).toString('hex') : null,
     name: m.name,
     length: m.length,
     pieceLength: m.pieceLength,
@@ -85,7 +93,9 @@ export const command: Command = {
 function describeTorrent(m: Metainfo): string {
   const lines = [
     `Name:        ${shown(m.name)}`,
-    `Info-hash:   ${m.infoHashHex}`,
+    `Version:     ${m.version === 'v1' ? 'BitTorrent v1' : m.version === 'v2' ? 'BitTorrent v2' : 'hybrid (v1 and v2)'}`,
+    ...(m.version === 'v2' ? [] : [`Info-hash:   ${m.infoHashHex}`]),
+    ...(m.infoHashV2 ? [`Info-hash v2: ${Buffer.from(m.infoHashV2).toString('hex')}`] : []),
     `Size:        ${formatSize(m.length)}`,
     `Pieces:      ${m.pieceCount.toLocaleString('en-US')} × ${formatBytes(m.pieceLength)}`,
     `Private:     ${m.private ? 'yes' : 'no'}`,

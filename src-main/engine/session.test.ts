@@ -58,7 +58,13 @@ describe('Session', () => {
     const v2Added = await session.addTorrent({ source: { kind: 'torrent', data }, paused: true });
     expect(v2Added.infoHash).toBe(createHash('sha256').update(encode(v2.info)).digest('hex').slice(0, 40));
     const hybrid = buildV2Torrent({ name: 'hybrid', pieceLength: 16_384, files, hybrid: true });
-    const added = await session.addTorrent({ source: { kind: 'torrent', data: encode({ info: hybrid.info, 'piece layers': hybrid.pieceLayers }) }, paused: true });
+    const hybridData = encode({ info: hybrid.info, 'piece layers': hybrid.pieceLayers });
+    // The add dialog's preview names the version and both hashes.
+    const preview = await session.inspectTorrent({ data: hybridData });
+    expect(preview).toMatchObject({ version: 'hybrid', infoHash: createHash('sha1').update(encode(hybrid.info)).digest('hex') });
+    expect(preview.infoHashV2).toBe(createHash('sha256').update(encode(hybrid.info)).digest('hex'));
+    expect(await session.inspectTorrent({ data })).toMatchObject({ version: 'v2', infoHashV2: createHash('sha256').update(encode(v2.info)).digest('hex') });
+    const added = await session.addTorrent({ source: { kind: 'torrent', data: hybridData }, paused: true });
     expect(added.name).toBe('hybrid');
   });
 
@@ -70,7 +76,7 @@ describe('Session', () => {
 
   it('previews a magnet link from what the link says', async () => {
     const uri = 'magnet:?xt=urn:btih:722fe65b2aa26d14f35b4ad627d20236e481d924&dn=alice.txt';
-    expect(await session.inspectTorrent({ uri })).toEqual({ infoHash: '722fe65b2aa26d14f35b4ad627d20236e481d924', name: 'alice.txt', length: null, files: [] });
+    expect(await session.inspectTorrent({ uri })).toEqual({ infoHash: '722fe65b2aa26d14f35b4ad627d20236e481d924', version: null, infoHashV2: null, name: 'alice.txt', length: null, files: [] });
   });
 
   it('adds a magnet as a metadata row that turns into a torrent with the data of a Shoal seeder (x.pe)', async () => {

@@ -81,6 +81,8 @@ export function general(t: Torrent): GeneralInfo {
   const m = t.metainfo;
   return {
     infoHash: t.infoHash,
+    version: m.version,
+    infoHashV2: m.infoHashV2 ? Buffer.from(m.infoHashV2).toString('hex') : null,
     name: m.name,
     savePath: t.savePath,
     length: m.length,
@@ -136,6 +138,8 @@ function metadataSummary(t: Torrent): TorrentSummary {
 function metadataGeneral(t: Torrent): GeneralInfo {
   return {
     infoHash: t.infoHash,
+    version: null,
+    infoHashV2: null,
     name: t.name,
     savePath: t.savePath,
     length: t.length,

@@ -80,6 +80,8 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
   });
   api.respond('inspectTorrent', () => ({
     infoHash: 'c9e15763f722f23e98a29decdfae341b98d53056',
+    version: 'v1',
+    infoHashV2: null,
     name: 'debian-12.5.0-amd64-netinst.iso',
     length: 659 * MiB,
     files: [{ index: 0, path: 'debian-12.5.0-amd64-netinst.iso', length: 659 * MiB }],
@@ -158,6 +160,8 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
     if (tab === 'general')
       ev.general = {
         infoHash: t.infoHash,
+        version: 'v1',
+        infoHashV2: null,
         name: t.name,
         savePath: t.savePath,
         length: t.length,

@@ -78,3 +78,8 @@ export function formatDuration(seconds: number): string {
 export function plural(n: number, noun: string): string {
   return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/** Which BitTorrent a torrent is for, as the add dialog and the General tab name it. */
+export function formatMetaVersion(version: 'v1' | 'v2' | 'hybrid'): string {
+  return version === 'v1' ? 'BitTorrent v1' : version === 'v2' ? 'BitTorrent v2' : 'Hybrid (v1 and v2)';
+}

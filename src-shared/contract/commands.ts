@@ -6,7 +6,9 @@ import {
   bytesSchema,
   filePrioritySchema,
   infoHashSchema,
+  infoHashV2Schema,
   labelNameSchema,
+  metaVersionSchema,
   settingsSchema,
   torrentOptionsSchema,
   trackerTiersSchema,
@@ -58,6 +60,10 @@ export const commands = {
     input: z.union([z.strictObject({ data: torrentData }), z.strictObject({ uri: magnetUri })]),
     output: z.object({
       infoHash: infoHashSchema,
+      /** Null for a magnet link: its metadata tells. */
+      version: metaVersionSchema.nullable(),
+      /** The SHA-256 info-hash of a v2 or hybrid torrent (or the btmh a magnet carries), else null. */
+      infoHashV2: infoHashV2Schema.nullable(),
       name,
       length: z.int().min(0).nullable(),
       /** Pad files left out; `index` is the file's number in the torrent, as skipFiles and setFilePriorities take it. */

@@ -4,6 +4,10 @@ import { limits } from './limits';
 /** Plain data types shared by the engine and every front end. Numbers are bytes, bytes/s, ms since epoch, or counts. */
 
 export const infoHashSchema = z.string().regex(/^[0-9a-f]{40}$/, 'must be an info-hash of 40 lowercase hex digits');
+/** A BitTorrent v2 info-hash (BEP 52): the SHA-256 of the info dictionary. */
+export const infoHashV2Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a v2 info-hash of 64 lowercase hex digits');
+/** Which generations of BitTorrent a torrent is for: v1 (BEP 3), v2-only or hybrid (BEP 52). */
+export const metaVersionSchema = z.enum(['v1', 'v2', 'hybrid']);
 
 const count = z.int().min(0);
 const rate = z.number().min(0);
@@ -135,7 +139,12 @@ export const torrentOptionsSchema = z.object({
 });
 
 export const generalInfoSchema = z.object({
+  /** The torrent's key: its SHA-1 info-hash, or for a v2-only torrent its SHA-256 cut to 40 digits. */
   infoHash: infoHashSchema,
+  /** Null while a magnet's metadata has not arrived. */
+  version: metaVersionSchema.nullable(),
+  /** Null for v1 torrents (and until a magnet's metadata arrives). */
+  infoHashV2: infoHashV2Schema.nullable(),
   name,
   savePath: path,
   length: count,
@@ -348,6 +357,7 @@ export type TorrentState = z.infer<typeof torrentStateSchema>;
 export type SwarmInfo = z.infer<typeof swarmSchema>;
 export type TorrentSummary = z.infer<typeof torrentSummarySchema>;
 export type GeneralInfo = z.infer<typeof generalInfoSchema>;
+export type MetaVersionName = z.infer<typeof metaVersionSchema>;
 export type PiecesInfo = z.infer<typeof piecesInfoSchema>;
 export type PeerInfo = z.infer<typeof peerInfoSchema>;
 export type PeerSourceName = z.infer<typeof peerSourceSchema>;

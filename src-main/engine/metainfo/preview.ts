@@ -2,15 +2,26 @@ import type { CommandInput, CommandOutput } from '../../../src-shared/contract';
 import { parseMagnet } from './magnet';
 import { parseTorrent } from './parse-torrent';
 
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
 /** What the add dialog shows before adding: a magnet link tells only what it says; a torrent lists its files (pad files left out). */
 export function preview(input: CommandInput<'inspectTorrent'>): CommandOutput<'inspectTorrent'> {
   if ('uri' in input) {
     const magnet = parseMagnet(input.uri);
-    return { infoHash: magnet.infoHashHex, name: magnet.name ?? magnet.infoHashHex, length: magnet.length ?? null, files: [] };
+    return {
+      infoHash: magnet.infoHashHex,
+      version: null,
+      infoHashV2: magnet.infoHashV2 ? hex(magnet.infoHashV2) : null,
+      name: magnet.name ?? magnet.infoHashHex,
+      length: magnet.length ?? null,
+      files: [],
+    };
   }
   const m = parseTorrent(input.data);
   return {
     infoHash: m.infoHashHex,
+    version: m.version,
+    infoHashV2: m.infoHashV2 ? hex(m.infoHashV2) : null,
     name: m.name,
     length: m.length,
     files: m.files.flatMap((f, index) => (f.pad ? [] : [{ index, path: f.path.join('/'), length: f.length }])),

@@ -36,7 +36,7 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
     },
     async inspectTorrent(input) {
       record('inspectTorrent', input);
-      return { infoHash: fakeHash, name: 'fixture', length: 'data' in input ? input.data.byteLength : null, files: [] };
+      return { infoHash: fakeHash, version: 'data' in input ? 'v1' : null, infoHashV2: null, name: 'fixture', length: 'data' in input ? input.data.byteLength : null, files: [] };
     },
     async pause(input) {
       record('pause', input);

@@ -36,6 +36,8 @@ export function summary(n: number, over: Partial<TorrentSummary> = {}): TorrentS
 export function generalInfo(over: Partial<GeneralInfo> = {}): GeneralInfo {
   return {
     infoHash: hashOf(1),
+    version: 'v1',
+    infoHashV2: null,
     name: 'alpha',
     savePath: '/downloads',
     length: 1024,

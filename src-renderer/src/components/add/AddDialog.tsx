@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { errorMessage, useApi } from '../../api/api-context';
 import type { CommandOutput } from '../../api/contract';
-import { formatBytes } from '../../format';
+import { formatBytes, formatMetaVersion } from '../../format';
 import { useShoal } from '../../store/store';
 import { Dialog } from '../Dialog';
 import { InlineError } from '../InlineError';
@@ -82,8 +82,25 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
               ? formatBytes(preview.length)
               : 'Unknown until the metadata arrives'}
         </dd>
-        <dt>Info-hash</dt>
-        <dd className="mono">{preview.infoHash}</dd>
+        {preview.version !== null && (
+          <>
+            <dt>Version</dt>
+            <dd>{formatMetaVersion(preview.version)}</dd>
+          </>
+        )}
+        {/* A v2-only torrent has no SHA-1 info-hash: its key is its v2 hash cut short. */}
+        {preview.version !== 'v2' && (
+          <>
+            <dt>Info-hash</dt>
+            <dd className="mono">{preview.infoHash}</dd>
+          </>
+        )}
+        {preview.infoHashV2 !== null && (
+          <>
+            <dt>Info-hash v2</dt>
+            <dd className="mono">{preview.infoHashV2}</dd>
+          </>
+        )}
       </dl>
       {hasFiles && (
         <fieldset className="add-files">

@@ -10,6 +10,8 @@ afterEach(cleanup);
 const hash = 'c9e15763f722f23e98a29decdfae341b98d53056';
 const preview = {
   infoHash: hash,
+  version: 'v1' as const,
+  infoHashV2: null,
   name: 'album',
   length: 3000,
   files: [
@@ -82,10 +84,28 @@ describe('adding a magnet', () => {
   });
 });
 
+describe('the version of what is added', () => {
+  it.each([
+    ['v1' as const, 'BitTorrent v1', true, false],
+    ['hybrid' as const, 'Hybrid (v1 and v2)', true, true],
+    ['v2' as const, 'BitTorrent v2', false, true],
+  ])('shows a %s torrent as %s with the info-hashes it has', async (version, label, v1, v2) => {
+    const infoHashV2 = version === 'v1' ? null : 'ab'.repeat(32);
+    await renderApp(apiWithPreview().respond('inspectTorrent', () => ({ ...preview, version, infoHashV2 })));
+    fireEvent.keyDown(window, { key: 'u', ctrlKey: true });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Magnet link' }), { target: { value: `magnet:?xt=urn:btih:${hash}` } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
+    const text = screen.getByRole('dialog', { name: 'Add torrent' }).textContent ?? '';
+    expect(text).toContain(`Version${label}`);
+    expect(text.includes(`Info-hash${hash}`)).toBe(v1);
+    expect(text.includes(`Info-hash v2${'ab'.repeat(32)}`)).toBe(v2);
+  });
+});
+
 describe('a magnet after it is added', () => {
   it('shows the row fetching its metadata, then the torrent it turns into', async () => {
     // What the engine previews of a magnet: only what the link says.
-    const app = await renderApp(apiWithPreview().respond('inspectTorrent', () => ({ infoHash: hash, name: 'album', length: null, files: [] })));
+    const app = await renderApp(apiWithPreview().respond('inspectTorrent', () => ({ infoHash: hash, version: null, infoHashV2: null, name: 'album', length: null, files: [] })));
     fireEvent.keyDown(window, { key: 'u', ctrlKey: true });
     const uri = `magnet:?xt=urn:btih:${hash}&dn=album`;
     fireEvent.change(screen.getByRole('textbox', { name: 'Magnet link' }), { target: { value: uri } });

@@ -19,6 +19,23 @@ describe('the General tab', () => {
     expect(await showGeneral(generalInfo({}))).toContain('Size1.00 KiB (4 × 256 B)');
   });
 
+  it('shows the version and both info-hashes of a hybrid, only the v2 one of a v2-only torrent', async () => {
+    const v2 = 'cd'.repeat(32);
+    const hybrid = await showGeneral(generalInfo({ version: 'hybrid', infoHashV2: v2 }));
+    expect(hybrid).toContain('VersionHybrid (v1 and v2)');
+    expect(hybrid).toContain(`Info-hash${hashOf(1)}`);
+    expect(hybrid).toContain(`Info-hash v2${v2}`);
+    cleanup();
+    const only = await showGeneral(generalInfo({ version: 'v2', infoHashV2: v2 }));
+    expect(only).toContain('VersionBitTorrent v2');
+    expect(only).not.toContain(`Info-hash${hashOf(1)}`);
+    expect(only).toContain(`Info-hash v2${v2}`);
+    cleanup();
+    const v1 = await showGeneral(generalInfo({}));
+    expect(v1).toContain('VersionBitTorrent v1');
+    expect(v1).not.toContain('Info-hash v2');
+  });
+
   it('says the size is unknown while a magnet fetches its metadata', async () => {
     const text = await showGeneral(generalInfo({ length: 0, pieceLength: 0, pieceCount: 0 }));
     expect(text).toContain('SizeUnknown until the metadata arrives');
