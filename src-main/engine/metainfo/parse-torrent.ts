@@ -91,8 +91,11 @@ export function parseTorrent(input: Uint8Array, options: ParseTorrentOptions = {
     sanitizeComponent(single ? tree[0]!.parts[0]! : rawName) ??
     sanitizeComponent(options.fallbackName ?? '') ??
     infoHashHex;
-  const { raw, multiFile } = version === 'v2' ? { raw: v2RawFiles(tree!, pieceLength), multiFile: !single } : readFiles(info, rawName);
-  let files = layOut(raw, name, multiFile);
+  // Only a hybrid needs its v1 paths as spelled, to compare with its file tree; a v1 torrent's
+  // are sanitized as they are read (keeping a million raw parts alive costs time in the GC).
+  const known = new Map<string, string | undefined>();
+  const { raw, multiFile } = version === 'v2' ? { raw: v2RawFiles(tree!, pieceLength), multiFile: !single } : readFiles(info, rawName, version === 'v1' ? known : undefined);
+  let files = layOut(raw, name, multiFile, version === 'v1' ? undefined : known);
   const last = files[files.length - 1]!;
   const length = last.offset + last.length;
   if (length === 0) invalid('its total length is 0');
@@ -169,7 +172,7 @@ function readPieceHashes(info: BDict, pieceCount: number): Uint8Array {
 }
 
 /** The v1 file list as the torrent spells it: one file named `name`, or the `files` list. */
-function readFiles(info: BDict, name: string): { raw: RawFile[]; multiFile: boolean } {
+function readFiles(info: BDict, name: string, sanitizeWith: Map<string, string | undefined> | undefined): { raw: RawFile[]; multiFile: boolean } {
   const single = info.get('length');
   const list = info.get('files');
   if (single !== undefined && list !== undefined) invalid("its info has both 'length' and 'files'");
@@ -208,23 +211,18 @@ function readFiles(info: BDict, name: string): { raw: RawFile[]; multiFile: bool
       if (s === undefined) invalid(`${label} has a path component that is not a string`);
       return s;
     });
-    raw.push({ parts, length, pad });
+    raw.push({ parts: sanitizeWith ? sanitizePath(parts, sanitizeWith) : parts, length, pad });
   });
   return { raw, multiFile: true };
 }
 
-/** Sanitized, unique paths and each file's offset in the piece space. */
-function layOut(raw: readonly RawFile[], name: string, multiFile: boolean): TorrentFile[] {
+/** Sanitized (unless already, when `sanitizeWith` is absent), unique paths and each file's offset in the piece space. */
+function layOut(raw: readonly RawFile[], name: string, multiFile: boolean, sanitizeWith: Map<string, string | undefined> | undefined): TorrentFile[] {
   if (!multiFile) return [{ path: [name], length: raw[0]!.length, offset: 0, pad: false, ...(raw[0]!.piecesRoot && { piecesRoot: raw[0]!.piecesRoot }) }];
   const nameBytes = Buffer.byteLength(name);
-  const known = new Map<string, string | undefined>();
-  const paths = raw.map((f) => sanitizePath(f.parts, known));
+  // Already-sanitized parts are fresh arrays of readFiles's own, so renaming them in place is safe.
+  const paths = raw.map((f) => (sanitizeWith ? sanitizePath(f.parts, sanitizeWith) : (f.parts as string[])));
   const pads = raw.map((f) => f.pad);
-  let total = 0;
-  for (const f of raw) {
-    total += f.length;
-    if (!Number.isSafeInteger(total)) invalid('its total length is too large');
-  }
   makePathsUnique(paths, pads);
   // Renaming can add a few bytes (" (1)", a leading '_'): the final paths are measured too.
   paths.forEach((path, i) => {
@@ -235,7 +233,8 @@ function layOut(raw: readonly RawFile[], name: string, multiFile: boolean): Torr
   let offset = 0;
   return paths.map((path, i): TorrentFile => {
     const { length, pad, piecesRoot } = raw[i]!;
-    const file = { path, length, offset, pad, ...(piecesRoot && { piecesRoot }) };
+    // No spread on this path: it runs once per file, and torrents have hundreds of thousands.
+    const file: TorrentFile = piecesRoot ? { path, length, offset, pad, piecesRoot } : { path, length, offset, pad };
     offset += length;
     return file;
   });

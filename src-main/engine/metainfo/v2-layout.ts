@@ -18,7 +18,10 @@ export interface RawFile {
  */
 export function v2RawFiles(tree: readonly TreeFile[], pieceLength: number): RawFile[] {
   const out: RawFile[] = [];
+  let total = 0;
   tree.forEach((file, i) => {
+    total += file.length + pieceLength;
+    if (!Number.isSafeInteger(total)) invalid('its total length is too large');
     out.push({ parts: file.parts, length: file.length, pad: false, ...(file.piecesRoot && { piecesRoot: file.piecesRoot }) });
     const gap = (pieceLength - (file.length % pieceLength)) % pieceLength;
     if (gap > 0 && i < tree.length - 1) out.push({ parts: ['.pad', String(gap)], length: gap, pad: true });
