@@ -9,7 +9,8 @@ class FakeTorrent implements GuardedTorrent {
   readonly infoHash = 'b'.repeat(40);
   state: TorrentState = 'seeding';
   totals = { uploaded: 0, downloaded: 0 };
-  readonly bytesDone = SIZE;
+  bytesDone = SIZE;
+  hasMetainfo = true;
   seedingTime = 0;
   options: { shareLimits: ShareLimits | null } = { shareLimits: null };
   chokes = 0;
@@ -109,5 +110,19 @@ describe('ShareLimitGuard', () => {
     t.state = 'paused';
     t.totals = { uploaded: 2 * SIZE, downloaded: 0 };
     expect(guard.pausedByLimits(t)).toBe(true);
+  });
+
+  it('a paused magnet still fetching its metadata has no ratio, so it is not marked (and nothing asks for its bytes)', () => {
+    const { guard } = setup(limits({ ratio: 1, action: 'pause' }));
+    const t = new FakeTorrent();
+    t.state = 'paused';
+    t.hasMetainfo = false;
+    Object.defineProperty(t, 'bytesDone', {
+      get: () => {
+        throw new Error('no metadata yet');
+      },
+    });
+    t.totals = { uploaded: 2 * SIZE, downloaded: 0 };
+    expect(guard.pausedByLimits(t)).toBe(false);
   });
 });

@@ -7,6 +7,8 @@ export interface GuardedTorrent {
   readonly state: TorrentState;
   readonly totals: ShareTotals;
   readonly bytesDone: number;
+  /** False while a magnet still fetches its metadata: it has no bytes, so no ratio yet. */
+  readonly hasMetainfo: boolean;
   readonly seedingTime: number;
   readonly options: Pick<TorrentOptions, 'shareLimits'>;
   chokeAll(): void;
@@ -82,6 +84,7 @@ export class ShareLimitGuard<T extends GuardedTorrent> {
   pausedByLimits(t: GuardedTorrent): boolean {
     if (t.state !== 'paused') return false;
     if (this.#stopped.has(t.infoHash)) return true;
+    if (!t.hasMetainfo) return false;
     const waived = this.#waived.get(t.infoHash);
     const limits = this.#limitsOf(t);
     return (waived === undefined || !sameShareLimits(waived, limits)) && shareLimitReached(limits, this.#figures(t));
