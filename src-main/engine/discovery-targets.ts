@@ -9,15 +9,26 @@ import type { Torrent } from './torrent';
 export function* dhtTargets(torrents: ReadonlyMap<string, Torrent>): Generator<DhtTarget> {
   for (const t of torrents.values()) {
     const addPeers = (peers: readonly PeerAddress[]): void => t.addPeers(peers, 'dht');
+    let announce: boolean;
     if (!t.hasMetainfo) {
-      if (t.state === 'metadata') yield { infoHash: t.infoHash, announce: false, addPeers };
+      if (t.state !== 'metadata') continue;
+      announce = false;
     } else if (!t.metainfo.private && (t.state === 'downloading' || t.state === 'seeding')) {
-      yield { infoHash: t.infoHash, announce: true, addPeers };
+      announce = true;
+    } else {
+      continue;
     }
+    yield { infoHash: t.infoHash, announce, addPeers };
+    // A hybrid is in two swarms (BEP 52): its truncated v2 hash is looked up and announced too.
+    const other = t.swarm.otherInfoHash;
+    if (other) yield { infoHash: Buffer.from(other).toString('hex'), announce, addPeers };
   }
 }
 
 /** The same torrents as the DHT's, announced on the local network (BEP 27: never a private one). */
 export function* lsdTargets(torrents: ReadonlyMap<string, Torrent>): Generator<LsdTarget> {
-  for (const t of dhtTargets(torrents)) yield { infoHash: t.infoHash, addPeers: (peers) => torrents.get(t.infoHash)?.addPeers(peers, 'lsd') };
+  for (const t of dhtTargets(torrents)) {
+    // One announce per torrent on the local network, by its key.
+    if (torrents.has(t.infoHash)) yield { infoHash: t.infoHash, addPeers: (peers) => torrents.get(t.infoHash)?.addPeers(peers, 'lsd') };
+  }
 }
