@@ -2,7 +2,7 @@
 // serve and one seeding torrent shared by the tests, which run in order.
 import { expect, test, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { cp, mkdir } from 'node:fs/promises';
+import { access, cp, mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { freePort, startProcess, stopAll, tempDir } from '../src-main/testing/processes';
@@ -29,14 +29,16 @@ test.beforeAll(async () => {
   const seeded = join(work.path, 'seeded');
   await mkdir(seeded);
   await cp(join(fixtures, book), join(seeded, book));
+  await cp(join(fixtures, 'numbers'), join(seeded, 'numbers'), { recursive: true });
   await run(['create', join(seeded, book), '-o', join(work.path, 'book.torrent')]);
+  await run(['create', join(seeded, 'numbers'), '-o', join(work.path, 'numbers.torrent')]);
   seederPort = await freePort();
   startProcess('aria2c', [
     '--interface=127.0.0.1', '--disable-ipv6=true', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',
     '--enable-peer-exchange=false', `--listen-port=${seederPort}`, `--dir=${seeded}`, '-V', '--seed-ratio=0.0',
     // 362 KB at 64 KB/s: a download of a few seconds, long enough to watch.
     '--max-overall-upload-limit=64K', '--console-log-level=warn', '--summary-interval=0', `--dht-file-path=${join(work.path, 'dht.dat')}`,
-    join(work.path, 'book.torrent'),
+    join(work.path, 'book.torrent'), join(work.path, 'numbers.torrent'),
   ]);
   recorder = await startRecordingTracker();
   serve = await startServe({ downloadDir: downloads, stateDir: join(work.path, 'state') });
@@ -141,4 +143,60 @@ test('downloads from a peer added by its address in the Peers tab', async ({ pag
   await expect(dialog).toHaveCount(0);
   await expect(panel.getByRole('table', { name: 'Peers' })).toContainText('Added by you', { timeout: 20_000 });
   await expect(page.getByRole('progressbar', { name: `Progress of ${book}` })).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 });
+});
+
+test('a category with a save path and a ratio limit: a torrent added to it lands there and stops at the ratio; tags and the sidebar filter; kept across a restart', async ({ page }) => {
+  const books = join(work.path, 'books');
+  await open(page);
+  // The force start test left one seed slot; this torrent must seed to reach its ratio.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByRole('textbox', { name: 'Max active seeds' }).fill('0');
+  await settings.getByRole('button', { name: 'Save' }).click();
+  await expect(settings).toHaveCount(0);
+  const filters = page.getByRole('navigation', { name: 'Filters' });
+  await filters.getByRole('button', { name: 'Manage categories…' }).click();
+  const manage = page.getByRole('dialog', { name: 'Categories' });
+  await manage.getByRole('textbox', { name: 'Category name' }).fill('books');
+  await manage.getByRole('textbox', { name: 'Save path' }).fill(books);
+  await manage.getByRole('textbox', { name: 'Ratio limit' }).fill('0');
+  await manage.getByRole('button', { name: 'Add category' }).click();
+  await expect(manage.getByRole('table', { name: 'Categories' })).toContainText('ratio 0');
+  await manage.getByRole('button', { name: 'Close' }).click();
+
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Add torrent' }).click();
+  await (await chooser).setFiles(join(work.path, 'numbers.torrent'));
+  const add = page.getByRole('dialog', { name: 'Add torrent' });
+  await add.getByRole('combobox', { name: 'Category' }).selectOption('books');
+  await expect(add.getByRole('textbox', { name: 'Destination folder' })).toHaveValue(books);
+  await add.getByRole('textbox', { name: 'Tags (comma-separated)' }).fill('counting');
+  await add.getByRole('button', { name: 'Add', exact: true }).click();
+
+  const numbers = row(page, 'numbers');
+  await numbers.click();
+  await page.getByRole('tab', { name: 'Peers' }).click();
+  await page.getByRole('tabpanel').getByRole('button', { name: 'Add peer…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add peer' });
+  await dialog.getByRole('textbox', { name: 'Peer address (HOST:PORT)' }).fill(`127.0.0.1:${seederPort}`);
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Progress of numbers' })).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 });
+  // Done, it would seed; the category's ratio limit of 0 stops it at once.
+  await expect(numbers).toContainText('Limit reached', { timeout: 15_000 });
+  await access(join(books, 'numbers'));
+
+  const section = (name: string) => filters.getByRole('region', { name });
+  await expect(section('Categories').getByRole('button', { name: 'books 1' })).toBeVisible();
+  await section('Tags').getByRole('button', { name: 'counting 1' }).click();
+  await expect(page.getByRole('row')).toHaveCount(2); // the header and numbers
+  await expect(numbers).toBeVisible();
+  await section('Tags').getByRole('button', { name: /^Untagged/ }).click();
+  await expect(numbers).toHaveCount(0);
+  await expect(row(page, 'alice.txt')).toBeVisible();
+
+  await serve.restart();
+  await open(page);
+  await expect(section('Categories').getByRole('button', { name: 'books 1' })).toBeVisible({ timeout: 15_000 });
+  await expect(section('Tags').getByRole('button', { name: 'counting 1' })).toBeVisible();
+  await expect(row(page, 'numbers')).toContainText('Limit reached');
 });

@@ -11,6 +11,8 @@ import { TorrentList } from './components/list/TorrentList';
 import { MenuActions, type MenuSource } from './components/MenuActions';
 import { MoveStorageDialog } from './components/MoveStorageDialog';
 import { SpeedLimitsDialog } from './components/SpeedLimitsDialog';
+import { LabelsDialog } from './components/sidebar/LabelsDialog';
+import { Sidebar } from './components/sidebar/Sidebar';
 import { Notices } from './components/Notices';
 import { PlayerView } from './components/player/PlayerView';
 import { SettingsDialog } from './components/settings/SettingsDialog';
@@ -46,10 +48,13 @@ function Shell() {
     <div className={connected ? 'app' : 'app offline'}>
       <Toolbar />
       <ConnectionBanner />
-      <main className="main" style={rows}>
-        <TorrentList />
-        <DetailPanel />
-      </main>
+      <div className="body">
+        <Sidebar />
+        <main className="main" style={rows}>
+          <TorrentList />
+          <DetailPanel />
+        </main>
+      </div>
       <StatusBar />
     </div>
   );
@@ -69,6 +74,7 @@ export function App({ api, store: given, menu }: AppProps) {
           <ConfirmRemove />
           <MoveStorageDialog />
           <SpeedLimitsDialog />
+          <LabelsDialog />
           <PlayerView />
           <SettingsDialog shortcut={menu === undefined} />
           {menu && <MenuActions source={menu} />}

@@ -9,6 +9,7 @@ export type {
   FileInfo,
   FilePriority,
   AltSpeedSchedule,
+  Category,
   GeneralInfo,
   GlobalStats,
   PeerInfo,
@@ -26,4 +27,4 @@ export type {
   TorrentSummary,
   TrackerInfo,
 } from '../../../src-shared/contract';
-export { absolutePathSchema, defaultLimitSettings, defaultTorrentOptions, trackerTiersSchema } from '../../../src-shared/contract/data';
+export { absolutePathSchema, defaultLimitSettings, defaultTorrentOptions, labelNameSchema, trackerTiersSchema } from '../../../src-shared/contract/data';

@@ -22,6 +22,8 @@ export interface TorrentActions {
   copy(what: CopyWhat): Promise<void>;
   /** Announces the selection to every tracker now. */
   reannounce(): Promise<void>;
+  /** Asks the user for the selection's category and tags. */
+  askLabels(): void;
   /** Asks the user for the selection's own speed limits. */
   askSpeedLimits(): void;
   /** Asks the user for the folder to move the selection's data to. */
@@ -89,6 +91,7 @@ export function useTorrentActions(): TorrentActions {
         const ids = selected();
         if (ids.length > 0) await run('reannounce', { infoHashes: ids });
       },
+      askLabels: () => store.getState().setLabeling(selectedInOrder()),
       askSpeedLimits: () => store.getState().setLimiting(selectedInOrder()),
       askMoveStorage: () => store.getState().setRelocating(selectedInOrder()),
     };

@@ -10,9 +10,32 @@ export interface SortSpec {
 
 export const stateFilters = ['all', 'downloading', 'seeding', 'paused', 'error'] as const;
 export type StateFilter = (typeof stateFilters)[number];
+/** A sidebar choice: null shows all; `none` the torrents without any (no category, no tag, no tracker). */
+export type LabelFilter = { kind: 'none' } | { kind: 'is'; name: string } | null;
 export interface FilterSpec {
   state: StateFilter;
   text: string;
+  category?: LabelFilter;
+  tag?: LabelFilter;
+  tracker?: LabelFilter;
+}
+
+/** Whether a torrent with these labels passes a sidebar choice. */
+export function matchesLabel(labels: readonly string[] | undefined, filter: LabelFilter | undefined): boolean {
+  if (!filter) return true;
+  if (filter.kind === 'none') return labels === undefined || labels.length === 0;
+  return labels?.includes(filter.name) ?? false;
+}
+
+/** The sidebar's three label kinds, as each torrent carries them. */
+export const labelsOf = {
+  category: (t: TorrentSummary) => (t.category === undefined ? undefined : [t.category]),
+  tag: (t: TorrentSummary) => t.tags,
+  tracker: (t: TorrentSummary) => t.trackerHosts,
+} as const;
+
+function matchesSidebar(t: TorrentSummary, filter: FilterSpec): boolean {
+  return matchesLabel(labelsOf.category(t), filter.category) && matchesLabel(labelsOf.tag(t), filter.tag) && matchesLabel(labelsOf.tracker(t), filter.tracker);
 }
 
 const filterOf: Record<TorrentState, Exclude<StateFilter, 'all'>> = {
@@ -95,7 +118,7 @@ export function compareTorrents(a: TorrentSummary, b: TorrentSummary, sort: Sort
 export function visibleIds(torrents: Iterable<TorrentSummary>, sort: SortSpec, filter: FilterSpec): string[] {
   const needle = filter.text.trim();
   const rows: TorrentSummary[] = [];
-  for (const t of torrents) if (matchesState(t, filter.state) && matchesText(t, needle)) rows.push(t);
+  for (const t of torrents) if (matchesState(t, filter.state) && matchesText(t, needle) && matchesSidebar(t, filter)) rows.push(t);
   rows.sort((a, b) => compareTorrents(a, b, sort));
   return rows.map((t) => t.infoHash);
 }

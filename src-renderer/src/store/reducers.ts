@@ -35,6 +35,8 @@ export interface ShoalState {
   relocating: readonly string[] | null;
   /** Torrents whose speed limits the Speed limits dialog sets. */
   limiting: readonly string[] | null;
+  /** Torrents whose category and tags the labels dialog sets. */
+  labeling: readonly string[] | null;
   settingsOpen: boolean;
   columns: ColumnLayout;
   /** The detail panel's height the user dragged to (px); null: the default share of the window. */
@@ -58,6 +60,7 @@ export const initialState: ShoalState = {
   removing: null,
   relocating: null,
   limiting: null,
+  labeling: null,
   settingsOpen: false,
   columns: defaultColumnLayout,
   detailHeight: null,

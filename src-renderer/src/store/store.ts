@@ -24,6 +24,7 @@ export interface ShoalActions {
   setRemoving(ids: readonly string[] | null): void;
   setRelocating(ids: readonly string[] | null): void;
   setLimiting(ids: readonly string[] | null): void;
+  setLabeling(ids: readonly string[] | null): void;
   setSettingsOpen(open: boolean): void;
   setColumns(columns: ColumnLayout): void;
   setDetailHeight(px: number | null): void;
@@ -52,6 +53,7 @@ export function createShoalStore(initial: Partial<ShoalState> = {}): ShoalStore 
     setTab: (tab) => set({ tab }),
     setRemoving: (removing) => set({ removing: removing !== null && removing.length > 0 ? removing : null }),
     setRelocating: (relocating) => set({ relocating: relocating !== null && relocating.length > 0 ? relocating : null }),
+    setLabeling: (labeling) => set({ labeling: labeling !== null && labeling.length > 0 ? labeling : null }),
     setLimiting: (limiting) => set({ limiting: limiting !== null && limiting.length > 0 ? limiting : null }),
     setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
     setColumns: (columns) => set({ columns }),

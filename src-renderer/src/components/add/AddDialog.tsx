@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { parseTags } from '../sidebar/tag-list';
 import { errorMessage, useApi } from '../../api/api-context';
 import type { CommandOutput } from '../../api/contract';
 import { formatBytes, formatMetaVersion } from '../../format';
@@ -21,6 +22,9 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
   const defaultDir = useShoal((s) => s.settings?.downloadDir ?? '');
   const [savePath, setSavePath] = useState(defaultDir);
   const [paused, setPaused] = useState(false);
+  const categories = useShoal((s) => s.settings?.categories);
+  const [category, setCategory] = useState('');
+  const [tags, setTags] = useState('');
   const [wanted, setWanted] = useState<ReadonlySet<number>>(() => new Set(preview.files.map((_, i) => i)));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -48,6 +52,8 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
         paused,
         ...(savePath.trim() !== '' ? { savePath: savePath.trim() } : {}),
         ...(skipFiles.length > 0 ? { skipFiles } : {}),
+        ...(category !== '' ? { category } : {}),
+        ...(parseTags(tags).length > 0 ? { tags: parseTags(tags) } : {}),
       });
       onDone();
     } catch (err) {
@@ -122,6 +128,28 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
           </ul>
         </fieldset>
       )}
+      <label className="field">
+        <span>Category</span>
+        <select
+          value={category}
+          onChange={(e) => {
+            setCategory(e.target.value);
+            // The category's folder becomes the destination; the user may still change it.
+            setSavePath(categories?.[e.target.value]?.savePath ?? defaultDir);
+          }}
+        >
+          <option value="">None</option>
+          {Object.keys(categories ?? {}).map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>Tags (comma-separated)</span>
+        <input type="text" value={tags} onChange={(e) => setTags(e.target.value)} />
+      </label>
       <label className="field">
         <span>Destination folder</span>
         <input type="text" value={savePath} onChange={(e) => setSavePath(e.target.value)} spellCheck={false} />

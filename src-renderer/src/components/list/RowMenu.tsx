@@ -20,6 +20,7 @@ const items: readonly (Item | 'sep')[] = [
   'sep',
   { label: 'Recheck', run: (a) => void a.recheck() },
   { label: 'Reannounce', run: (a) => void a.reannounce() },
+  { label: 'Category and tags…', run: (a) => a.askLabels() },
   { label: 'Speed limits…', run: (a) => a.askSpeedLimits() },
   { label: 'Move data…', run: (a) => a.askMoveStorage() },
   'sep',
