@@ -98,4 +98,25 @@ describe('PiecePicker deadlines (streaming)', () => {
     expect(p.deadlineOf(5)).toBeUndefined();
     expect(p.deadlineOf(6)).toBe(NOW);
   });
+
+  it('while a stream waits, offered pieces (allowed fast, suggested) are asked for only if the stream needs them', () => {
+    const p = picker();
+    p.peerHaveAll('a');
+    expect(pieces(p.pick('a', 4, NOW, [7, 9]))).toEqual([7, 9]);
+    p.dropRequests('a');
+    p.setDeadlines([{ index: 9, deadline: NOW }, { index: 15, deadline: NOW }]);
+    expect(pieces(p.pick('a', 4, NOW, [7, 9]))).toEqual([9]);
+  });
+
+  it('preempt takes every request back, to be asked again earliest deadline first', () => {
+    const p = picker();
+    p.peerHaveAll('a');
+    const before = p.pick('a', 6, NOW);
+    p.setDeadlines([{ index: 18, deadline: NOW }]);
+    const cancels = p.preempt();
+    expect(cancels.map((c) => `${c.peer}:${c.block.index}/${c.block.begin}`).sort()).toEqual(before.map((r) => `a:${r.index}/${r.begin}`).sort());
+    expect(p.outstanding('a')).toBe(0);
+    expect(p.pick('a', 1, NOW)[0]!.index).toBe(18);
+    expect(p.deadlineCount).toBe(1);
+  });
 });
