@@ -2,10 +2,11 @@ import { useMemo, useState } from 'react';
 import { parseTags } from '../sidebar/tag-list';
 import { errorMessage, useApi } from '../../api/api-context';
 import type { CommandOutput } from '../../api/contract';
-import { formatBytes, formatMetaVersion } from '../../format';
+import { formatBytes } from '../../format';
 import { useShoal } from '../../store/store';
 import { Dialog } from '../Dialog';
 import { InlineError } from '../InlineError';
+import { TorrentHashes } from '../TorrentHashes';
 import type { AddSource } from './add-source';
 
 export type Preview = CommandOutput<'inspectTorrent'>;
@@ -88,25 +89,7 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
               ? formatBytes(preview.length)
               : 'Unknown until the metadata arrives'}
         </dd>
-        {preview.version !== null && (
-          <>
-            <dt>Version</dt>
-            <dd>{formatMetaVersion(preview.version)}</dd>
-          </>
-        )}
-        {/* A v2-only torrent has no SHA-1 info-hash: its key is its v2 hash cut short. */}
-        {preview.version !== 'v2' && (
-          <>
-            <dt>Info-hash</dt>
-            <dd className="mono">{preview.infoHash}</dd>
-          </>
-        )}
-        {preview.infoHashV2 !== null && (
-          <>
-            <dt>Info-hash v2</dt>
-            <dd className="mono">{preview.infoHashV2}</dd>
-          </>
-        )}
+        <TorrentHashes version={preview.version} infoHash={preview.infoHash} infoHashV2={preview.infoHashV2} selectable={false} />
       </dl>
       {hasFiles && (
         <fieldset className="add-files">

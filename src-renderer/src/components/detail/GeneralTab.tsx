@@ -1,5 +1,6 @@
 import type { GeneralInfo, TorrentSummary } from '../../api/contract';
-import { formatBytes, formatDate, formatDuration, formatEta, formatMetaVersion, formatRate, formatRatio, plural } from '../../format';
+import { formatBytes, formatDate, formatDuration, formatEta, formatRate, formatRatio, plural } from '../../format';
+import { TorrentHashes } from '../TorrentHashes';
 import { TorrentOptionsForm } from './TorrentOptionsForm';
 
 function count(n: number | null): string {
@@ -76,25 +77,7 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
               : 'Unknown until the metadata arrives'}
             {summary !== undefined && summary.wanted < summary.length && `, ${formatBytes(summary.wanted)} wanted`}
           </dd>
-          {general.version !== null && (
-            <>
-              <dt>Version</dt>
-              <dd>{formatMetaVersion(general.version)}</dd>
-            </>
-          )}
-          {/* A v2-only torrent has no SHA-1 info-hash: its key is its v2 hash cut short. */}
-          {general.version !== 'v2' && (
-            <>
-              <dt>Info-hash</dt>
-              <dd className="mono selectable">{general.infoHash}</dd>
-            </>
-          )}
-          {general.infoHashV2 !== null && (
-            <>
-              <dt>Info-hash v2</dt>
-              <dd className="mono selectable">{general.infoHashV2}</dd>
-            </>
-          )}
+          <TorrentHashes version={general.version} infoHash={general.infoHash} infoHashV2={general.infoHashV2} selectable={true} />
           <dt>Save path</dt>
           <dd className="mono selectable">{general.savePath}</dd>
           <dt>Added</dt>
