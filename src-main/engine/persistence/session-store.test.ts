@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultLimitSettings, defaultTorrentOptions, type Settings } from '../../../src-shared/contract/data';
 import { readTorrent } from '../../testing/shared-fixtures';
+import { buildV2Torrent } from '../../testing/v2-torrent';
+import { bencode } from '../bencode';
 import { parseTorrent } from '../metainfo/parse-torrent';
 import { tempDir } from '../../testing/processes';
 import type { SavedMagnet, SavedTorrent } from './saved-session';
@@ -57,6 +59,27 @@ describe('SessionStore', () => {
     expect(JSON.parse(await readFile(statePath(numbers.infoHashHex), 'utf8'))).toMatchObject({ totals: { uploaded: 9 } });
     await store.save(snapshot(n));
     expect((await readdir(join(dir.path, 'torrents'))).sort()).toEqual([`${numbers.infoHashHex}.json`, `${numbers.infoHashHex}.torrent`]);
+  });
+
+  it("writes a v2 magnet's .torrent again once its piece layers have come from peers, so a restart keeps them", async () => {
+    const parts = buildV2Torrent({ name: 'v2', pieceLength: 16_384, files: [{ path: ['big'], data: new Uint8Array(50_000).fill(3) }, { path: ['small'], data: new Uint8Array(9) }] });
+    const fromPeers = parseTorrent(bencode({ info: parts.info }), { pieceLayersLater: true });
+    const withLayers = parseTorrent(bencode({ info: parts.info, 'piece layers': parts.pieceLayers }));
+    const r = record(fromPeers.infoHashHex, { priorities: ['normal', 'normal', 'normal'] });
+    const entries = (metainfo: typeof fromPeers): SessionSnapshot => ({ settings, entries: [{ kind: 'torrent', record: r, metainfo }] });
+    const store = new SessionStore(dir.path);
+    await store.save(entries(fromPeers));
+    const torrentPath = join(dir.path, 'torrents', `${fromPeers.infoHashHex}.torrent`);
+    expect(parseTorrent(await readFile(torrentPath), { pieceLayersLater: true }).files[0]!.pieceLayer).toBeUndefined();
+    // The same state, a routine save: only the layers changed, and they are written.
+    await store.save(entries(withLayers), { routine: true });
+    const restored = (await new SessionStore(dir.path).load()).entries[0];
+    expect(restored?.kind === 'torrent' && restored.metainfo.files[0]!.pieceLayer).toEqual(withLayers.files[0]!.pieceLayer);
+    expect(parseTorrent(await readFile(torrentPath)).version).toBe('v2');
+    // Nothing new: nothing written.
+    const before = (await stat(torrentPath)).ino;
+    await store.save(entries(withLayers));
+    expect((await stat(torrentPath)).ino).toBe(before);
   });
 
   it('lets routine saves leave a change of seeding time alone unwritten for a while, but not other saves', async () => {

@@ -55,7 +55,12 @@ interface Written {
   /** The record without its seeding time, to tell a change of that counter alone. */
   readonly rest: string;
   readonly at: number;
+  /** How many piece layers (BEP 52) the .torrent written holds. */
+  readonly layers: number;
 }
+
+/** A magnet's piece layers come from peers after its metadata: the .torrent is written again as they do. */
+const layerCount = (m: Metainfo): number => m.files.reduce((n, f) => (f.pieceLayer ? n + 1 : n), 0);
 
 export interface SaveOptions {
   /** A timed or debounced save: changes of seeding time alone may wait (see `SEEDING_TIME_ONLY_MS`). */
@@ -122,12 +127,14 @@ export class SessionStore {
       keep.add(hash);
       const text = JSON.stringify(entry.record);
       const last = this.#written.get(hash);
-      if (last?.text === text) continue;
+      const layers = layerCount(entry.metainfo);
+      const torrentStale = last === undefined || layers > last.layers;
+      if (!torrentStale && last.text === text) continue;
       const rest = withoutSeedingTime(entry.record);
-      if (options.routine && last?.rest === rest && now - last.at < SEEDING_TIME_ONLY_MS) continue;
-      if (last === undefined) await writeFileAtomic(this.#path(hash, 'torrent'), encodeMetainfo(entry.metainfo));
+      if (!torrentStale && options.routine && last.rest === rest && now - last.at < SEEDING_TIME_ONLY_MS) continue;
+      if (torrentStale) await writeFileAtomic(this.#path(hash, 'torrent'), encodeMetainfo(entry.metainfo));
       await writeFileAtomic(this.#path(hash, 'json'), text);
-      this.#written.set(hash, { text, rest, at: now });
+      this.#written.set(hash, { text, rest, at: now, layers });
     }
     const index: SavedIndex = {
       version: CURRENT_VERSION,
@@ -164,7 +171,7 @@ export class SessionStore {
     } catch (err) {
       throw new ShoalError('invalid-torrent', `The saved torrent ${hash} could not be restored (${reason(err)}); its .torrent was kept as ${await setAside(torrentPath)}.`);
     }
-    this.#written.set(hash, { text: JSON.stringify(record), rest: withoutSeedingTime(record), at: Date.now() });
+    this.#written.set(hash, { text: JSON.stringify(record), rest: withoutSeedingTime(record), at: Date.now(), layers: layerCount(metainfo) });
     return { kind: 'torrent', record, metainfo };
   }
 
