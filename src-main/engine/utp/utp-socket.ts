@@ -71,6 +71,7 @@ export class UtpSocket extends Duplex {
   #windowWasClosed = false;
   /** The peer's window is closed and nothing is in flight: one packet may go to see if it opened. */
   #probeDue = false;
+  #eof = false;
 
   private constructor(link: UtpLink, remote: PeerAddress, recvId: number, sendId: number, seq: number, state: State) {
     super({ allowHalfOpen: false, readableHighWaterMark: RECEIVE_BUFFER, writableHighWaterMark: 64 * 1024, decodeStrings: false });
@@ -151,7 +152,10 @@ export class UtpSocket extends Duplex {
       if (receive.fin(p.seq) === 'out-of-window') return;
       this.#needAck = true;
     }
-    if (receive.ended && this.readable && !this.readableEnded) this.push(null);
+    if (receive.ended && !this.#eof) {
+      this.#eof = true; // a FIN sent again must not end the stream twice
+      this.push(null);
+    }
     this.#link.schedule(this);
   }
 
