@@ -115,6 +115,15 @@ describe('BEP 52 hash requests between two of our own', () => {
     await storage.close();
   });
 
+  it('reads at most two pieces at once for leaf ranges: a third request meanwhile is rejected', async () => {
+    const { storage, merkle, server } = await seed();
+    const leaves = (piece: number) => ({ piecesRoot: merkle.root(0)!, base: 0, index: piece * 4, count: 4, proofLayers: 1 });
+    const answers = await Promise.all([server.answer(leaves(1)), server.answer(leaves(2)), server.answer(leaves(3))]);
+    expect(answers.map((a) => a !== undefined)).toEqual([true, true, false]);
+    expect(await server.answer(leaves(3))).toBeDefined();
+    await storage.close();
+  });
+
   it('serves leaf hashes with uncles up to the root, and those of a file smaller than a piece', async () => {
     const { storage, merkle, server } = await seed();
     const fetcher = new HashFetcher({ merkle, layout: storage.layout, layerKnown: () => undefined, culprits: () => undefined, log: () => undefined });

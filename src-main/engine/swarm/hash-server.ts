@@ -7,6 +7,12 @@ import type { HashRef } from '../wire/messages';
 export const MAX_HASHES_PER_REQUEST = 512;
 /** File trees (from their piece layers) kept built for answering; a torrent serves a few files at a time. */
 const CACHED_TREES = 8;
+/**
+ * Leaf ranges are answered by reading their piece: at most this many at once per torrent, and
+ * none for pieces over 16 MiB, so what peers ask cannot make us hold much of the disk in memory.
+ */
+const PIECE_READS_AT_ONCE = 2;
+const MAX_PIECE_READ = 16 * 1024 * 1024;
 
 /**
  * Answers BEP 52 `hash request`s from our files' trees: piece-layer ranges and above from the
@@ -18,6 +24,7 @@ export class HashServer {
   readonly #storage: () => Storage;
   readonly #byRoot = new Map<string, number>();
   readonly #trees = new Map<number, MerkleTree>();
+  #reading = 0;
 
   constructor(merkle: MerklePieces, storage: () => Storage, fileCount: number) {
     this.#merkle = merkle;
@@ -61,12 +68,15 @@ export class HashServer {
     const inFile = Math.floor(ref.index / span);
     if (span === 0 || ref.count > span) return undefined;
     const piece = storage.layout.piecesOfFile(file)!.first + inFile;
-    if (!storage.have.has(piece)) return undefined;
+    if (!storage.have.has(piece) || this.#reading >= PIECE_READS_AT_ONCE || storage.layout.pieceSize(piece) > MAX_PIECE_READ) return undefined;
     let data: Uint8Array;
+    this.#reading++;
     try {
       data = await storage.readPiece(piece);
     } catch {
       return undefined;
+    } finally {
+      this.#reading--;
     }
     const leaves = leafHashes(data.subarray(0, this.#merkle.dataBytes(piece)));
     const local = MerkleTree.fromLeaves(leaves, 2 ** pieceNode);
