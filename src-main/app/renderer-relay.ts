@@ -41,6 +41,8 @@ export class RendererRelay {
   constructor(
     private readonly api: ShoalApi,
     pageUrl: string,
+    /** The absolute address of a stream path (as `streamFile` answers) on the app's stream server. */
+    streamUrl: (path: string) => string,
   ) {
     this.#pageUrl = new URL(pageUrl);
     const base = engineFromApi(api);
@@ -52,10 +54,10 @@ export class RendererRelay {
         this.#subscription = input;
         return output;
       },
-      // The engine answers with a path on its host's stream server, and the app runs none yet: the
-      // page's player (a file: page) could not reach it. A clear refusal instead of a dead address.
-      streamFile: async () => {
-        throw new ShoalError('invalid-input', 'Playing while downloading is not in the desktop app yet: use shoal serve (the web UI) or shoal stream');
+      // The engine answers with a path; the page (a file: page) needs the whole address.
+      streamFile: async (input) => {
+        const output = await base.streamFile(input);
+        return { ...output, url: streamUrl(output.url) };
       },
     };
     for (const name of eventNames) {

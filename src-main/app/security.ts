@@ -3,28 +3,35 @@ import type { Session, WebContents } from 'electron';
 /**
  * The renderer loads only its own bundled files: no remote scripts, styles, frames or
  * connections. `data:` images and fonts are allowed because Vite inlines small assets that way.
+ * Media may also come from the app's own stream server, named by its exact loopback origin.
  */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-src 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+function contentSecurityPolicy(streamOrigin: string): string {
+  // Only an exact http://127.0.0.1:<port>: anything looser would let the page play from elsewhere.
+  if (!/^http:\/\/127\.0\.0\.1:\d{1,5}$/.test(streamOrigin)) throw new Error(`not a loopback stream origin: ${streamOrigin}`);
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+    `media-src 'self' ${streamOrigin}`,
+  ].join('; ');
+}
 
 /** Applies the CSP to every response of the session and refuses every permission request. */
-export function hardenSession(session: Session): void {
+export function hardenSession(session: Session, streamOrigin: string): void {
+  const policy = contentSecurityPolicy(streamOrigin);
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [contentSecurityPolicy],
+        'Content-Security-Policy': [policy],
       },
     });
   });
@@ -35,11 +42,16 @@ export function hardenSession(session: Session): void {
 
 /**
  * Keeps a web contents on the page it was given: navigation, redirects, new windows and
- * <webview> attachment are all refused, so injected content can never load another origin.
+ * <webview> attachment are all refused, so injected content can never load another origin. A
+ * window the page asks for is refused too; `onOpenRequest` hears its address (and decides whether
+ * something outside the app, such as a media player, should open it).
  */
-export function hardenWebContents(contents: WebContents): void {
+export function hardenWebContents(contents: WebContents, onOpenRequest: (url: string) => void): void {
   contents.on('will-navigate', (event) => event.preventDefault());
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => {
+    onOpenRequest(url);
+    return { action: 'deny' };
+  });
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,7 @@ import type { IpcReply } from './bridge';
 import { menuActionChannel } from './menu-actions';
 import { startApp, type AppDeps } from './start-app';
 import { FakeEngine } from '../host/testing/fake-engine';
+import type { StreamSource } from '../engine/stream/stream-source';
 import {
   fake,
   FakeBrowserWindow,
@@ -33,6 +34,10 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // Quitting stops the engine and closes the app's stream server (once only, however often asked).
+  fake.app.emit('before-quit', new FakeEvent());
+  await vi.waitFor(() => expect(fake.app.quitCalls).toBeGreaterThan(0));
+  vi.unstubAllEnvs();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -50,7 +55,7 @@ function deps(overrides: Partial<AppDeps> = {}): AppDeps {
       trayIcon: '/opt/shoal/resources/app/assets/tray.png',
     },
     startEngine: () => {
-      const engine = new FakeEngine();
+      const engine = Object.assign(new FakeEngine(), { streams: clipSource });
       engines.push(engine);
       return engine;
     },
@@ -86,6 +91,26 @@ async function writeTorrent(name: string, bytes: number[]): Promise<Uint8Array> 
   const data = Uint8Array.from(bytes);
   await writeFile(join(dir, name), data);
   return data;
+}
+
+/** One file, `clip.webm`, behind the capability `clipKey`. */
+const clipKey = 'k'.repeat(43);
+const clip = Uint8Array.from({ length: 64 }, (_, i) => i * 3);
+const clipSource: StreamSource = {
+  open: async (target) => {
+    if (!('capability' in target) || target.capability !== clipKey) throw new ShoalError('not-found', 'no such stream');
+    return { handle: 1, name: 'clip.webm', length: clip.length, mimeType: 'video/webm' };
+  },
+  read: async (_handle, offset, length) => clip.subarray(offset, offset + length),
+  close: () => undefined,
+};
+
+/** The app's answer to the page's streamFile for clip.webm: its absolute address. */
+async function streamClip(window: FakeBrowserWindow): Promise<string> {
+  engine().replies.streamFile = () => ({ url: `/stream/cap/${clipKey}/clip.webm`, name: 'clip.webm', length: clip.length, mimeType: 'video/webm' });
+  const reply = await invokeFromPage(window, 'streamFile', { infoHash: 'b'.repeat(40), fileIndex: 0 });
+  if (!reply.ok) throw new Error(reply.error.message);
+  return (reply.output as { url: string }).url;
 }
 
 const magnet = `magnet:?xt=urn:btih:${'c'.repeat(40)}&dn=example`;
@@ -124,7 +149,7 @@ describe('startApp', { timeout: 5_000 }, () => {
     expect(contents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
   });
 
-  it('applies a strict CSP to every response and denies every permission', async () => {
+  it('applies a strict CSP to every response (media from our stream server alone) and denies every permission', async () => {
     await startApp(deps());
     const listener = fake.session.headersListener;
     expect(listener).not.toBeNull();
@@ -135,7 +160,14 @@ describe('startApp', { timeout: 5_000 }, () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("object-src 'none'");
-    expect(csp).not.toMatch(/unsafe-(inline|eval)|https?:|\*/);
+    // The one remote source is the exact origin of the server the app's stream addresses name.
+    const streamOrigin = new URL(await streamClip(onlyWindow())).origin;
+    expect(streamOrigin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const directives = csp.split(';').map((d) => d.trim());
+    expect(directives.filter((d) => d.startsWith('media-src'))).toEqual([`media-src 'self' ${streamOrigin}`]);
+    const others = directives.filter((d) => !d.startsWith('media-src')).join('; ');
+    expect(others).not.toMatch(/unsafe-(inline|eval)|https?:|\*/);
+    expect(csp).not.toMatch(/unsafe-(inline|eval)|https:|\*/);
 
     let granted: boolean | undefined;
     fake.session.permissionRequestHandler!({}, 'media', (answer) => (granted = answer));
@@ -251,11 +283,47 @@ describe('IPC relay', { timeout: 5_000 }, () => {
     expect(engine().inputsOf('pause')).toEqual([input]);
   });
 
-  it('refuses streamFile with a sentence while the app has no stream server, without asking the engine', async () => {
+  it("answers streamFile with the engine's capability path on the app's loopback stream server, which serves its ranges", async () => {
     await startApp(deps());
-    const reply = await invokeFromPage(onlyWindow(), 'streamFile', { infoHash: 'b'.repeat(40), fileIndex: 0 });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('shoal serve') } });
-    expect(engine().inputsOf('streamFile')).toEqual([]);
+    const url = await streamClip(onlyWindow());
+    expect(engine().inputsOf('streamFile')).toEqual([{ infoHash: 'b'.repeat(40), fileIndex: 0 }]);
+    expect(url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/stream/cap/${clipKey}/clip\\.webm$`));
+    const response = await fetch(url, { headers: { Range: 'bytes=10-19' } });
+    expect(response.status).toBe(206);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(clip.subarray(10, 20));
+    // Capability addresses only: the same server refuses any other key.
+    expect((await fetch(url.replace(clipKey, 'x'.repeat(43)))).status).toBe(404);
+  });
+
+  it('hands our stream address, opened by the page as a new window, to mpv on PATH or else to the OS, and nothing else', async () => {
+    await startApp(deps());
+    const window = onlyWindow();
+    const url = await streamClip(window);
+    const open = (address: string): unknown => window.webContents.windowOpenHandler?.({ url: address });
+
+    const noPlayers = join(dir, 'no-players');
+    await mkdir(noPlayers);
+    vi.stubEnv('PATH', noPlayers);
+    expect(open(url)).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(fake.shell.openedExternally).toEqual([url]));
+
+    // A page asking for any other address gets no player and no browser.
+    const port = new URL(url).port;
+    for (const other of ['https://evil.example/', `http://127.0.0.1:${port}/stream/abc/0`, `${url}?x=1`, url.replace(`:${port}`, `:${Number(port) + 1}`), 'file:///etc/passwd']) {
+      expect(open(other)).toEqual({ action: 'deny' });
+    }
+    expect(await invokeFromPage(window, 'hello', { protocolVersion: PROTOCOL_VERSION })).toMatchObject({ ok: true });
+    await vi.waitFor(() => expect(window.webContents.sentOn(channels.event('notice'))).toHaveLength(5));
+    expect(fake.shell.openedExternally).toEqual([url]);
+
+    const players = join(dir, 'players');
+    await mkdir(players);
+    const played = join(dir, 'played.txt');
+    await writeFile(join(players, 'mpv'), `#!/bin/sh\nprintf '%s' "$1" > '${played}'\n`, { mode: 0o755 });
+    vi.stubEnv('PATH', `${noPlayers}:${players}`);
+    open(url);
+    await vi.waitFor(async () => expect(await readFile(played, 'utf8').catch(() => '')).toBe(url));
+    expect(fake.shell.openedExternally).toEqual([url]);
   });
 
   it('refuses invalid input before the engine sees it', async () => {

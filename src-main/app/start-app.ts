@@ -5,6 +5,8 @@ import { isShoalError } from '../../src-shared/errors';
 import { appId } from './app-id';
 import { buildAppMenu } from './app-menu';
 import { EngineSupervisor, type EngineConnection, type SupervisorOptions } from '../host/engine-supervisor';
+import { startStreamServer } from '../host/stream-server';
+import { openInExternalPlayer } from './external-player';
 import { notifyFinished } from './finished-notification';
 import { offerMagnetHandler } from './magnet-handler-offer';
 import { chooseTorrentFiles } from './open-dialog';
@@ -73,7 +75,6 @@ export async function startApp(deps: AppDeps): Promise<boolean> {
   });
 
   await app.whenReady();
-  hardenSession(session.defaultSession);
 
   const userData = app.getPath('userData');
   const engine = new EngineSupervisor({
@@ -94,15 +95,28 @@ export async function startApp(deps: AppDeps): Promise<boolean> {
       });
     },
   });
-  const relay = new RendererRelay(engine, pathToFileURL(deps.paths.rendererHtml).href);
+  // The page's player and external players stream from loopback only, by capability address;
+  // the CSP names this server's exact origin and no other.
+  const streamServer = await startStreamServer(engine.streams);
+  hardenSession(session.defaultSession, streamServer.origin);
+  const relay = new RendererRelay(engine, pathToFileURL(deps.paths.rendererHtml).href, (path) => streamServer.urlOf(path));
   relay.register(ipcMain);
   engine.start();
+
+  // "Open in external player" is a link the page opens in a new window: ours refuse that, and a
+  // stream address of our own goes to mpv, VLC or the OS instead.
+  const openRequested = (url: string): void => {
+    openInExternalPlayer(url, streamServer.origin, { searchPath: process.env.PATH ?? '', platform: deps.platform }).catch((err: unknown) => {
+      relay.notify({ kind: 'error', code: 'internal', message: `Could not open an external player: ${err instanceof Error ? err.message : String(err)}` });
+    });
+  };
 
   function createWindow(): BrowserWindow {
     const created = createMainWindow({
       preloadPath: deps.paths.preload,
       rendererHtmlPath: deps.paths.rendererHtml,
       iconPath: deps.paths.windowIcon,
+      onOpenRequest: openRequested,
     });
     relay.attach(created);
     created.on('closed', () => {
@@ -166,7 +180,7 @@ export async function startApp(deps: AppDeps): Promise<boolean> {
   app.on('before-quit', (event) => {
     if (engineStopped) return;
     event.preventDefault();
-    void engine.stop().finally(() => {
+    void Promise.allSettled([engine.stop(), streamServer.close()]).finally(() => {
       engineStopped = true;
       tray.destroy();
       app.quit();

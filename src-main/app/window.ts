@@ -5,6 +5,8 @@ export interface MainWindowOptions {
   preloadPath: string;
   rendererHtmlPath: string;
   iconPath: string;
+  /** Hears the address of every window the page asks for (each is refused). */
+  onOpenRequest(url: string): void;
 }
 
 /**
@@ -33,7 +35,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       spellcheck: false,
     },
   });
-  hardenWebContents(window.webContents);
+  hardenWebContents(window.webContents, options.onOpenRequest);
   // Showing only once painted avoids a white flash.
   window.once('ready-to-show', () => window.show());
   window.loadFile(options.rendererHtmlPath).catch((err: unknown) => {

@@ -234,6 +234,14 @@ class FakeDialog {
   }
 }
 
+class FakeShell {
+  readonly openedExternally: string[] = [];
+  openExternal(url: string): Promise<void> {
+    this.openedExternally.push(url);
+    return Promise.resolve();
+  }
+}
+
 class FakeIpcRenderer extends EventEmitter {
   readonly invoked: { channel: string; args: unknown[] }[] = [];
   /** What main answers; tests replace it. */
@@ -257,6 +265,7 @@ export const fake = {
   ipcMain: new FakeIpcMain(),
   session: new FakeSession(),
   dialog: new FakeDialog(),
+  shell: new FakeShell(),
   ipcRenderer: new FakeIpcRenderer(),
   contextBridge: new FakeContextBridge(),
   applicationMenu: null as FakeMenu | null,
@@ -269,6 +278,7 @@ export const fake = {
     fake.ipcMain = new FakeIpcMain();
     fake.session = new FakeSession();
     fake.dialog = new FakeDialog();
+    fake.shell = new FakeShell();
     fake.ipcRenderer = new FakeIpcRenderer();
     fake.contextBridge = new FakeContextBridge();
     fake.applicationMenu = null;
@@ -294,6 +304,9 @@ export const electronModule = {
   },
   get dialog() {
     return fake.dialog;
+  },
+  get shell() {
+    return fake.shell;
   },
   get ipcRenderer() {
     return fake.ipcRenderer;

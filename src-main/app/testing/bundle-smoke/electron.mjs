@@ -64,4 +64,5 @@ export class Notification extends EventEmitter {
   static isSupported() { return false; }
 }
 export const dialog = {};
-export default { app, BrowserWindow, session, ipcMain, Menu, Tray, nativeImage, Notification, dialog };
+export const shell = { openExternal() { return Promise.resolve(); } };
+export default { app, BrowserWindow, session, ipcMain, Menu, Tray, nativeImage, Notification, dialog, shell };
