@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useCommand } from '../store/use-command';
 import { useShoal, useShoalStore } from '../store/store';
+import { CancelOrConfirm } from './DialogActions';
 import { Dialog } from './Dialog';
 import { RateField } from './settings/fields';
 import { Problems } from './settings/form-parse';
@@ -36,16 +37,7 @@ function SpeedLimitsForm({ ids }: { ids: readonly string[] }) {
     <Dialog
       title="Speed limits"
       onClose={close}
-      actions={
-        <>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="button" className="primary" onClick={() => void submit()}>
-            Apply
-          </button>
-        </>
-      }
+      actions={<CancelOrConfirm label="Apply" onCancel={close} onConfirm={() => void submit()} />}
     >
       <p>Own speed limits for {what}, on top of the global ones. Leave a field empty for no limit of its own.</p>
       <RateField label="Download limit" value={text.down} error={errors['speed.down']} onChange={(down) => setText({ ...text, down })} />

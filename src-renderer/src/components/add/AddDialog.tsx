@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { CategoryOptions } from '../sidebar/CategoryOptions';
 import { parseTags } from '../sidebar/tag-list';
 import { errorMessage, useApi } from '../../api/api-context';
 import type { CommandOutput } from '../../api/contract';
@@ -122,11 +123,7 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
           }}
         >
           <option value="">None</option>
-          {Object.keys(categories ?? {}).map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
+          <CategoryOptions categories={categories} />
         </select>
       </label>
       <label className="field">

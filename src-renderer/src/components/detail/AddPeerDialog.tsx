@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CancelOrConfirm } from '../DialogActions';
 import { Dialog } from '../Dialog';
 import { InlineError } from '../InlineError';
 
@@ -15,16 +16,7 @@ export function AddPeerDialog({ onAdd, onClose }: { onAdd(address: string): Prom
     <Dialog
       title="Add peer"
       onClose={onClose}
-      actions={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={address.trim() === ''} onClick={() => void submit()}>
-            Add
-          </button>
-        </>
-      }
+      actions={<CancelOrConfirm label="Add" onCancel={onClose} onConfirm={() => void submit()} disabled={address.trim() === ''} />}
     >
       <label className="field">
         <span>Peer address (HOST:PORT)</span>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { CancelOrConfirm } from '../DialogActions';
 import { Dialog } from '../Dialog';
 import { InlineError } from '../InlineError';
 import { tiersFromText, tiersToText } from './tracker-tiers';
@@ -21,16 +22,7 @@ export function TrackersDialog({ tiers, onSave, onClose }: { tiers: readonly (re
       title="Edit trackers"
       wide
       onClose={onClose}
-      actions={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" onClick={save}>
-            Save
-          </button>
-        </>
-      }
+      actions={<CancelOrConfirm label="Save" onCancel={onClose} onConfirm={save} />}
     >
       <label className="field">
         <span>Trackers: one address per line, a blank line between tiers (the first tier is asked first)</span>

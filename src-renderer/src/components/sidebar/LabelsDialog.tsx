@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { labelNameSchema } from '../../api/contract';
 import { useCommand } from '../../store/use-command';
 import { useShoal, useShoalStore } from '../../store/store';
+import { CancelOrConfirm } from '../DialogActions';
+import { CategoryOptions } from './CategoryOptions';
 import { Dialog } from '../Dialog';
 import { InlineError } from '../InlineError';
 import { parseTags } from './tag-list';
@@ -41,16 +43,7 @@ function LabelsForm({ ids }: { ids: readonly string[] }) {
     <Dialog
       title="Category and tags"
       onClose={close}
-      actions={
-        <>
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="button" className="primary" onClick={() => void submit()}>
-            Apply
-          </button>
-        </>
-      }
+      actions={<CancelOrConfirm label="Apply" onCancel={close} onConfirm={() => void submit()} />}
     >
       <p>{ids.length === 1 ? 'The data stays where it is.' : `For ${ids.length} torrents; the data stays where it is.`}</p>
       <label className="field">
@@ -58,11 +51,7 @@ function LabelsForm({ ids }: { ids: readonly string[] }) {
         <select value={category} onChange={(e) => setCategory(e.target.value)} data-autofocus>
           {ids.length > 1 && <option value={keep}>Keep each one’s</option>}
           <option value="">None</option>
-          {Object.keys(categories ?? {}).map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
+          <CategoryOptions categories={categories} />
         </select>
       </label>
       <label className="field">

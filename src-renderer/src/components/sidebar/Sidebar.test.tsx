@@ -25,7 +25,7 @@ async function withLabels() {
   return app;
 }
 
-describe('the sidebar', () => {
+describe('the sidebar', { timeout: 20_000 }, () => {
   it('counts torrents per category (known ones at 0 too), tag and tracker host, and filters the list by them together', async () => {
     await withLabels();
     expect(entry('Categories', /^books 2$/)).toBeTruthy();

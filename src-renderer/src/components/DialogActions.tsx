@@ -1,0 +1,13 @@
+/** A dialog's usual buttons: Cancel, then the primary action. */
+export function CancelOrConfirm({ label, onCancel, onConfirm, disabled }: { label: string; onCancel(): void; onConfirm(): void; disabled?: boolean }) {
+  return (
+    <>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="button" className="primary" disabled={disabled} onClick={onConfirm}>
+        {label}
+      </button>
+    </>
+  );
+}
