@@ -4,6 +4,7 @@ import { ShoalError } from '../../src-shared/errors';
 import { parseDhtNode } from './dht/bootstrap-list';
 import { parseHostPort } from './net/peer-address';
 import { DEFAULT_PORT } from './session-sockets';
+import { makeFolder } from './storage/make-folder';
 
 /** What a session starts with (the app's or the command line's choices); its settings grow from it. */
 export interface SessionOptions {
@@ -58,4 +59,13 @@ export function changedSettings(settings: Settings, input: CommandInput<'setSett
   if (announceInterval === null) delete next.announceInterval;
   else if (announceInterval !== undefined) next.announceInterval = announceInterval;
   return next;
+}
+
+/** The watch and incomplete-downloads folders differ after a change, and those it names exist before it applies (made if missing). */
+export async function prepareSettingFolders(input: CommandInput<'setSettings'>, next: Settings): Promise<void> {
+  if (next.watchDir && next.incompleteDir && resolve(next.watchDir) === resolve(next.incompleteDir)) {
+    throw new ShoalError('invalid-input', 'the watch folder and the incomplete-downloads folder must differ');
+  }
+  if (input.watchDir) await makeFolder(input.watchDir, 'the watch folder');
+  if (input.incompleteDir) await makeFolder(input.incompleteDir, 'the incomplete-downloads folder');
 }

@@ -15,7 +15,7 @@ import { prepareSaveFolder } from './storage/save-folder';
 import type { ResumeData } from './storage/storage';
 import { globalIPv6Address } from './net/local-address';
 import type { IPv6Reach } from './tracker/announcer';
-import { changedSettings, checkSettingsChange, checkTransports, initialSettings, type SessionOptions } from './session-settings';
+import { changedSettings, checkSettingsChange, checkTransports, initialSettings, prepareSettingFolders, type SessionOptions } from './session-settings';
 import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';
 import { SessionStreams } from './session-streams';
@@ -23,6 +23,8 @@ import { startMove, startRecheck, type TaskHooks } from './torrent-tasks';
 import { Torrent } from './torrent';
 import { TorrentActions } from './torrent-actions';
 import * as views from './torrent-views';
+import { WatchFolder } from './watch-folder';
+import { downloadFolder, finishedFolder } from './incomplete-folder';
 import { generatePeerId } from './wire/peer-id';
 import type { PeerSocket } from './wire/peer-socket';
 import type { ReceivedHandshake } from './wire/read-handshake';
@@ -84,6 +86,13 @@ export class Session implements EngineApi {
     settings: () => this.#settings,
     saveBanned: (bannedPeers) => this.setSettings({ bannedPeers }),
   });
+  /** New .torrent files in the watch folder are added. */
+  readonly #watch = new WatchFolder({
+    settings: () => this.#settings,
+    add: (data, fileName) => this.addTorrent({ source: { kind: 'torrent', data, fileName } }),
+    notice: (payload) => this.#emit({ name: 'notice', payload }),
+    log: (line) => this.#o.log?.(line),
+  });
   /** The saved session; absent when nothing is saved. */
   #persist: SessionPersistence | undefined;
   /** Around a recheck or a move of a torrent's data. */
@@ -135,6 +144,7 @@ export class Session implements EngineApi {
       setInterval(() => session.#feed.flush(), options.listIntervalMs ?? 500),
       setInterval(() => void session.#status.tick(), 1000),
       setInterval(() => session.#policy.tick(), 1000),
+      setInterval(() => void session.#watch.scan(), 2000),
       // The schedule is in whole minutes.
       setInterval(() => session.#policy.applySpeedLimits(), 60_000),
     );
@@ -171,7 +181,7 @@ export class Session implements EngineApi {
     if (input.source.kind === 'magnet') return this.#addMagnet(parseMagnet(input.source.uri), input);
     const metainfo = parseTorrentFrom(input.source.data, input.source.fileName);
     if (this.#torrents.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
-    const savePath = await prepareSaveFolder(input.savePath ?? this.#actions.labels.savePath(input.category) ?? this.#settings.downloadDir, metainfo);
+    const savePath = await prepareSaveFolder(downloadFolder(this.#settings, input.savePath ?? this.#actions.labels.savePath(input.category)), metainfo);
     const torrent = this.#create({ metainfo, savePath });
     this.#actions.labels.set(torrent.infoHash, input);
     if (input.skipFiles && input.skipFiles.length > 0) {
@@ -277,6 +287,7 @@ export class Session implements EngineApi {
   async setSettings(input: CommandInput<'setSettings'>): Promise<CommandOutput<'setSettings'>> {
     checkSettingsChange(input);
     checkTransports(changedSettings(this.#settings, input));
+    await prepareSettingFolders(input, changedSettings(this.#settings, input));
     if (input.listenPort !== undefined && input.listenPort !== this.#settings.listenPort) await this.#sockets.movePort(input.listenPort, this.#settings.listenPort);
     await this.#sockets.applyTracker(input.trackerEnabled ?? this.#settings.trackerEnabled ?? false, input.trackerPort ?? this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT);
     const dhtChanged = input.dht !== undefined || input.dhtBootstrap !== undefined || input.listenPort !== undefined;
@@ -395,7 +406,7 @@ export class Session implements EngineApi {
   async #addMagnet(magnet: Magnet, input: { savePath?: string; paused?: boolean; skipFiles?: readonly number[]; category?: string; tags?: readonly string[] }, addedAt?: number): Promise<CommandOutput<'addTorrent'>> {
     const known = this.#torrents.get(magnet.infoHashHex)?.name;
     if (known !== undefined) throw new ShoalError('already-exists', `"${known}" is already in the list`);
-    const savePath = await prepareSaveFolder(input.savePath ?? this.#actions.labels.savePath(input.category) ?? this.#settings.downloadDir);
+    const savePath = await prepareSaveFolder(downloadFolder(this.#settings, input.savePath ?? this.#actions.labels.savePath(input.category)));
     const torrent = this.#create({ magnet, savePath, ...(addedAt !== undefined ? { addedAt } : {}), ...(input.skipFiles ? { skipFiles: input.skipFiles } : {}) });
     this.#torrents.set(torrent.infoHash, torrent);
     this.#actions.labels.set(torrent.infoHash, input);
@@ -447,6 +458,9 @@ export class Session implements EngineApi {
           this.#emit({ name: 'notice', payload: { kind: 'torrent-finished', message: `${t.name} finished downloading`, infoHash: t.infoHash } });
           // Its download slot is free for the next in the queue; as a seed it may have to wait.
           this.#policy.applyQueue();
+          const to = finishedFolder(this.#settings, t.savePath, this.#actions.labels.savePath(this.#actions.labels.of(t.infoHash).category ?? undefined));
+          // Started while trading, so the torrent is idle and `to` differs from where it is.
+          if (to !== undefined) startMove(t, to, this.#tasks);
         },
         failed: (t, error) => {
           this.#emit({ name: 'notice', payload: { kind: 'error', message: `${t.name}: ${error.message}`, infoHash: t.infoHash, code: error.code } });

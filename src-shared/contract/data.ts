@@ -334,6 +334,12 @@ export const settingsSchema = z.object({
   bannedPeers: z.array(z.string().min(1).max(300)).max(10_000).optional(),
   /** Map the peer port on the router (UPnP IGD and NAT-PMP); absent: off (the app and `serve` start with it on). */
   portForwarding: z.boolean().optional(),
+  /** A folder whose new .torrent files are added (null or absent: none). */
+  watchDir: absolutePathSchema.nullable().optional(),
+  /** What happens to a watched .torrent once added: moved to the watch folder's "done" subfolder (absent: this), or deleted. */
+  watchAfterAdd: z.enum(['move', 'delete']).optional(),
+  /** Torrents added without a save folder of their own download here, then move to theirs when complete (null or absent: none). */
+  incompleteDir: absolutePathSchema.nullable().optional(),
 });
 
 /** Defaults for the limits part of the settings: nothing limited, no share limit, qBittorrent's queue sizes. */

@@ -13,6 +13,11 @@ const themes: readonly { value: Theme; label: string }[] = [
   { value: 'dark', label: 'Dark' },
 ];
 
+const watchAfterAddOptions: readonly { value: 'move' | 'delete'; label: string }[] = [
+  { value: 'move', label: 'Move to the watch folder’s “done” folder' },
+  { value: 'delete', label: 'Delete' },
+];
+
 const encryptionModes: readonly { value: EncryptionMode; label: string }[] = [
   { value: 'prefer', label: 'Prefer encrypted, accept both' },
   { value: 'require', label: 'Require encryption' },
@@ -112,6 +117,9 @@ function SettingsForm({ settings }: { settings: Settings }) {
         <fieldset>
           <legend>Downloads and connections</legend>
           <TextField label="Download folder" inputMode="text" wide value={draft.downloadDir} error={errors.downloadDir} onChange={(downloadDir) => set({ downloadDir })} />
+          <TextField label="Incomplete-downloads folder" inputMode="text" wide value={draft.incompleteDir} error={errors.incompleteDir} onChange={(incompleteDir) => set({ incompleteDir })} hint={<small className="muted">empty: download straight to the save folder</small>} />
+          <TextField label="Watch folder" inputMode="text" wide value={draft.watchDir} error={errors.watchDir} onChange={(watchDir) => set({ watchDir })} hint={<small className="muted">new .torrent files there are added; empty: none</small>} />
+          <SelectField label="Added .torrent files" value={draft.watchAfterAdd} options={watchAfterAddOptions} onChange={(watchAfterAdd) => set({ watchAfterAdd })} />
           <TextField label="Listening port" value={draft.listenPort} error={errors.listenPort} onChange={(listenPort) => set({ listenPort })} hint={<small className="muted">0 picks a free port</small>} />
           <CheckField label="Forward the port on the router (UPnP, NAT-PMP)" checked={draft.portForwarding} onChange={(portForwarding) => set({ portForwarding })} />
           <CheckField label="Find peers through the DHT" checked={draft.dht} onChange={(dht) => set({ dht })} />

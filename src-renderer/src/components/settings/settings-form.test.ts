@@ -68,3 +68,22 @@ describe('the settings form', () => {
     expect(parsed.ok ? null : parsed.errors['schedule.to']).toMatch(/another time/);
   });
 });
+
+describe('the watch and incomplete-downloads folders', () => {
+  it('saves full paths, empty as none, and what to do with added files', () => {
+    const draft = { ...settingsDraft(defaultSettings), watchDir: ' /srv/watch ', incompleteDir: '/srv/incomplete', watchAfterAdd: 'delete' as const };
+    const parsed = parseSettingsDraft(draft);
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) expect(changedSettings(defaultSettings, parsed.settings)).toEqual({ watchDir: '/srv/watch', incompleteDir: '/srv/incomplete', watchAfterAdd: 'delete' });
+    const cleared = parseSettingsDraft({ ...settingsDraft({ ...defaultSettings, watchDir: '/srv/watch' }), watchDir: '' });
+    if (cleared.ok) expect(changedSettings({ ...defaultSettings, watchDir: '/srv/watch' }, cleared.settings)).toEqual({ watchDir: null });
+    else expect.unreachable('an empty watch folder is allowed');
+  });
+
+  it('refuses a relative path and the same folder for both, with sentences', () => {
+    const relative = parseSettingsDraft({ ...settingsDraft(defaultSettings), watchDir: 'torrents' });
+    expect(relative.ok ? {} : relative.errors).toEqual({ watchDir: expect.stringMatching(/^Watch folder must be a full path/) });
+    const same = parseSettingsDraft({ ...settingsDraft(defaultSettings), watchDir: '/srv/x', incompleteDir: '/srv/x' });
+    expect(same.ok ? {} : same.errors).toEqual({ incompleteDir: 'The incomplete-downloads folder must differ from the watch folder.' });
+  });
+});

@@ -5,6 +5,11 @@ import { Problems, timeText } from './form-parse';
 
 export interface SettingsDraft {
   downloadDir: string;
+  /** Empty: no watch folder. */
+  watchDir: string;
+  watchAfterAdd: 'move' | 'delete';
+  /** Empty: downloads go straight to their save folder. */
+  incompleteDir: string;
   listenPort: string;
   portForwarding: boolean;
   dht: boolean;
@@ -36,6 +41,9 @@ const defaultTrackerPort = 6969;
 export function settingsDraft(s: Settings): SettingsDraft {
   return {
     downloadDir: s.downloadDir,
+    watchDir: s.watchDir ?? '',
+    watchAfterAdd: s.watchAfterAdd ?? 'move',
+    incompleteDir: s.incompleteDir ?? '',
     listenPort: String(s.listenPort),
     portForwarding: s.portForwarding ?? false,
     dht: s.dht ?? discoveryDefaults.dht,
@@ -74,6 +82,9 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
   const p = new Problems();
   const downloadDir = d.downloadDir.trim();
   if (!absolutePathSchema.safeParse(downloadDir).success) p.add('downloadDir', 'Download folder must be a full path, such as /home/me/Downloads.');
+  const watchDir = optionalFolder(p, 'watchDir', d.watchDir, 'Watch folder');
+  const incompleteDir = optionalFolder(p, 'incompleteDir', d.incompleteDir, 'Incomplete-downloads folder');
+  if (watchDir !== null && watchDir === incompleteDir) p.add('incompleteDir', 'The incomplete-downloads folder must differ from the watch folder.');
   const schedule = {
     enabled: d.schedule.enabled,
     days: [...new Set(d.schedule.days)].sort((a, b) => a - b),
@@ -84,6 +95,9 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
   if (schedule.enabled && p.ok && schedule.fromMinute === schedule.toMinute) p.add('schedule.to', 'The schedule must end at another time than it starts.');
   const settings: EditedSettings = {
     downloadDir,
+    watchDir,
+    watchAfterAdd: d.watchAfterAdd,
+    incompleteDir,
     listenPort: p.integer('listenPort', d.listenPort, 0, 65535, 'Listening port'),
     portForwarding: d.portForwarding,
     dht: d.dht,
@@ -113,10 +127,18 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
 /** Only the settings that differ, so saving never overwrites what another window changed meanwhile. */
 export function changedSettings(before: Settings, after: EditedSettings): CommandInput<'setSettings'> {
   // Tracker and port forwarding settings the engine never stored read as the defaults the dialog showed.
-  const base = { ...before, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, portForwarding: before.portForwarding ?? false, dht: before.dht ?? discoveryDefaults.dht, pex: before.pex ?? discoveryDefaults.pex, lsd: before.lsd ?? discoveryDefaults.lsd, utp: before.utp ?? discoveryDefaults.utp, encryption: before.encryption ?? discoveryDefaults.encryption };
+  const base = { ...before, watchDir: before.watchDir ?? null, watchAfterAdd: before.watchAfterAdd ?? 'move', incompleteDir: before.incompleteDir ?? null, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, portForwarding: before.portForwarding ?? false, dht: before.dht ?? discoveryDefaults.dht, pex: before.pex ?? discoveryDefaults.pex, lsd: before.lsd ?? discoveryDefaults.lsd, utp: before.utp ?? discoveryDefaults.utp, encryption: before.encryption ?? discoveryDefaults.encryption };
   const changed: Record<string, unknown> = {};
   for (const key of Object.keys(after) as (keyof EditedSettings)[]) {
     if (!sameData(base[key], after[key])) changed[key] = after[key];
   }
   return changed as CommandInput<'setSettings'>;
+}
+
+/** A folder that may be left empty (null), else a full path. */
+function optionalFolder(p: Problems, field: string, text: string, label: string): string | null {
+  const t = text.trim();
+  if (t === '') return null;
+  if (!absolutePathSchema.safeParse(t).success) p.add(field, `${label} must be a full path, such as /home/me/torrents, or empty for none.`);
+  return t;
 }
