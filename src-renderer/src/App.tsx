@@ -16,6 +16,7 @@ import { Sidebar } from './components/sidebar/Sidebar';
 import { Notices } from './components/Notices';
 import { PlayerView } from './components/player/PlayerView';
 import { SettingsDialog } from './components/settings/SettingsDialog';
+import { PageTitle } from './components/PageTitle';
 import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
 import { createShoalStore, StoreContext, useShoal, type ShoalStore } from './store/store';
@@ -56,6 +57,7 @@ function Shell() {
         </main>
       </div>
       <StatusBar />
+      <PageTitle />
     </div>
   );
 }
