@@ -25,6 +25,9 @@ export default defineConfig({
           name: 'renderer',
           include: ['src-renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
+          // A dialog test types into many fields through jsdom: 2-3 s alone, past 5 s when the two
+          // cores also run the interop files beside it.
+          testTimeout: 20_000,
         },
       },
     ],
