@@ -44,6 +44,9 @@ export function row(page: Page, name: string) {
 export interface Serve {
   readonly url: string;
   restart(): Promise<void>;
+  /** Stops it (the page loses its engine) until `start`. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
 }
 
 export async function startServe(args: { downloadDir: string; stateDir: string; extra?: string[] }): Promise<Serve> {
@@ -56,6 +59,13 @@ export async function startServe(args: { downloadDir: string; stateDir: string; 
     url,
     async restart() {
       await proc.stop();
+      proc = startProcess(process.execPath, argv);
+      await waitForHttp(url, 20_000);
+    },
+    async stop() {
+      await proc.stop();
+    },
+    async start() {
       proc = startProcess(process.execPath, argv);
       await waitForHttp(url, 20_000);
     },

@@ -11,6 +11,7 @@ import type { SavedMagnet } from './persistence/saved-session';
 import { restoredSettings, SessionPersistence } from './session-persistence';
 import { SessionPolicy } from './policy/session-policy';
 import type { LoadedSession } from './persistence/session-store';
+import { checkFolder } from './storage/folder-check';
 import { prepareSaveFolder } from './storage/save-folder';
 import type { ResumeData } from './storage/storage';
 import { globalIPv6Address } from './net/local-address';
@@ -190,6 +191,10 @@ export class Session implements EngineApi {
     this.#admit(torrent, !input.paused);
     this.#settle();
     return { infoHash: torrent.infoHash, name: metainfo.name };
+  }
+
+  checkFolder(input: CommandInput<'checkFolder'>): Promise<CommandOutput<'checkFolder'>> {
+    return checkFolder(input.path);
   }
 
   async inspectTorrent(input: CommandInput<'inspectTorrent'>): Promise<CommandOutput<'inspectTorrent'>> {

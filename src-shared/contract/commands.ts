@@ -55,6 +55,11 @@ export const commands = {
     }),
     output: z.object({ infoHash: infoHashSchema, name }),
   },
+  /** Whether a folder can take downloads (exists or can be created, and is writable), and the free space there; nothing is created. */
+  checkFolder: {
+    input: z.strictObject({ path: z.string().max(limits.pathLength) }),
+    output: z.object({ problem: z.string().max(limits.textLength).nullable(), freeSpace: z.number().min(0).nullable() }),
+  },
   /** The add dialog's preview; for a magnet, what the link itself says (no files, maybe no length). */
   inspectTorrent: {
     input: z.union([z.strictObject({ data: torrentData }), z.strictObject({ uri: magnetUri })]),

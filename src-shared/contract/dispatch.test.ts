@@ -12,6 +12,7 @@ function engineWith(overrides: Partial<EngineApi>): EngineApi {
   return {
     addTorrent: refuse,
     inspectTorrent: refuse,
+    checkFolder: refuse,
     pause: refuse,
     resume: refuse,
     remove: refuse,

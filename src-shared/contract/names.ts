@@ -8,6 +8,7 @@ export const commandNames = [
   'hello',
   'addTorrent',
   'inspectTorrent',
+  'checkFolder',
   'pause',
   'resume',
   'remove',

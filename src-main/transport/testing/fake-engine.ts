@@ -34,6 +34,10 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
       }
       return { infoHash: fakeHash, name: 'fixture' };
     },
+    async checkFolder(input) {
+      record('checkFolder', input);
+      return { problem: null, freeSpace: null };
+    },
     async inspectTorrent(input) {
       record('inspectTorrent', input);
       return { infoHash: fakeHash, version: 'data' in input ? 'v1' : null, infoHashV2: null, name: 'fixture', length: 'data' in input ? input.data.byteLength : null, files: [] };

@@ -34,11 +34,12 @@ export function AltSpeedToggle() {
       aria-pressed={enabled}
       disabled={!ready}
       onClick={() => void toggle()}
-      aria-label="Alternative speed limits"
       aria-description={scheduled ? 'On by the schedule' : undefined}
       title={scheduled ? 'Alternative speed limits: on by the schedule' : 'Alternative speed limits: on or off by hand'}
     >
-      <span aria-hidden="true">{scheduled ? 'Alt. speed (scheduled)' : 'Alt. speed'}</span>
+      {/* The name starts with what is seen, so speech control can say it. */}
+      Alt. speed<span className="visually-hidden">: alternative speed limits</span>
+      {scheduled && ' (scheduled)'}
     </button>
   );
 }

@@ -9,13 +9,15 @@ export function ConnectionBanner() {
   // Stats arrive only from a live engine: having some means the connection was there and dropped.
   const wasConnected = useShoal((s) => s.stats !== null);
   if (connected) return null;
-  return wasConnected ? (
-    <div className="banner offline" role="alert">
-      <strong>The connection to Shoal was lost.</strong> Reconnecting… The figures below are from before it dropped, and actions are off until it is back.
-    </div>
-  ) : (
-    <div className="banner" role="status">
-      Connecting to Shoal…
-    </div>
+  return (
+    <section className={wasConnected ? 'banner offline' : 'banner'} aria-label="Connection">
+      {wasConnected ? (
+        <p role="alert">
+          <strong>The connection to Shoal was lost.</strong> Reconnecting… The figures below are from before it dropped, and actions are off until it is back.
+        </p>
+      ) : (
+        <p role="status">Connecting to Shoal…</p>
+      )}
+    </section>
   );
 }

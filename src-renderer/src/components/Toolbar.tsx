@@ -28,10 +28,11 @@ export function Toolbar() {
   return (
     <header className="toolbar">
       {choosing && <ColumnChooser onClose={() => setChoosing(false)} />}
-      <div className="brand" aria-hidden="true">
-        <span className="logo" />
+      {/* The page's one heading of the first level. */}
+      <h1 className="brand">
+        <span className="logo" aria-hidden="true" />
         Shoal
-      </div>
+      </h1>
       <div className="group" role="toolbar" aria-label="Torrent actions">
         <button type="button" className="primary" onClick={add.chooseFile} disabled={!connected} title="Add torrent file (Ctrl+O)">
           <span aria-hidden="true">+ </span>

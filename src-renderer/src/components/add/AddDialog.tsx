@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { CategoryOptions } from '../sidebar/CategoryOptions';
 import { parseTags } from '../sidebar/tag-list';
 import { errorMessage, useApi } from '../../api/api-context';
@@ -9,6 +9,8 @@ import { Dialog } from '../Dialog';
 import { InlineError } from '../InlineError';
 import { TorrentHashes } from '../TorrentHashes';
 import type { AddSource } from './add-source';
+import { AddFileTree } from './AddFileTree';
+import { useFolderCheck } from './use-folder-check';
 
 export type Preview = CommandOutput<'inspectTorrent'>;
 
@@ -27,27 +29,33 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
   const categories = useShoal((s) => s.settings?.categories);
   const [category, setCategory] = useState('');
   const [tags, setTags] = useState('');
-  const [wanted, setWanted] = useState<ReadonlySet<number>>(() => new Set(preview.files.map((_, i) => i)));
+  // File numbers (the torrent's, as skipFiles takes them) to download.
+  const [wanted, setWanted] = useState<ReadonlySet<number>>(() => new Set(preview.files.map((f) => f.index)));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const folderInfoId = useId();
 
-  const selectedBytes = useMemo(() => preview.files.reduce((sum, f, i) => (wanted.has(i) ? sum + f.length : sum), 0), [preview, wanted]);
+  const selectedBytes = useMemo(() => preview.files.reduce((sum, f) => (wanted.has(f.index) ? sum + f.length : sum), 0), [preview, wanted]);
+  // Flagged at once, not only after pressing Add.
+  const existing = useShoal((s) => s.torrents.get(preview.infoHash)?.name);
+  const folder = useFolderCheck(savePath.trim() === '' ? defaultDir : savePath.trim());
   // A magnet has no file list until its metadata arrives: nothing to choose, nothing to skip.
   const hasFiles = preview.files.length > 0;
 
-  const toggle = (i: number) =>
+  const setFiles = (indices: readonly number[], on: boolean) =>
     setWanted((w) => {
       const next = new Set(w);
-      if (next.has(i)) next.delete(i);
-      else next.add(i);
+      for (const i of indices) {
+        if (on) next.add(i);
+        else next.delete(i);
+      }
       return next;
     });
 
   const add = async () => {
     setBusy(true);
     setError(null);
-    // Positions in the list are not file numbers when pad files were left out of it.
-    const skipFiles = preview.files.flatMap((f, i) => (wanted.has(i) ? [] : [f.index]));
+    const skipFiles = preview.files.flatMap((f) => (wanted.has(f.index) ? [] : [f.index]));
     try {
       await api.invoke('addTorrent', {
         source,
@@ -73,12 +81,17 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
       actions={
         <>
           <button type="button" onClick={onDone}>Cancel</button>
-          <button type="button" className="primary" data-autofocus onClick={() => void add()} disabled={busy || (hasFiles && wanted.size === 0)}>
+          <button type="button" className="primary" data-autofocus onClick={() => void add()} disabled={busy || existing !== undefined || (folder?.problem ?? null) !== null || (hasFiles && wanted.size === 0)}>
             Add
           </button>
         </>
       }
     >
+      {existing !== undefined && (
+        <p role="alert" className="inline-error">
+          "{existing}" is already in the list. Cancel, or choose another torrent.
+        </p>
+      )}
       <dl className="add-summary">
         <dt>Name</dt>
         <dd className="add-name">{preview.name}</dd>
@@ -96,20 +109,10 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
         <fieldset className="add-files">
           <legend>
             Files ({wanted.size} of {preview.files.length})
-            <button type="button" className="link" onClick={() => setWanted(new Set(preview.files.map((_, i) => i)))}>All</button>
+            <button type="button" className="link" onClick={() => setWanted(new Set(preview.files.map((f) => f.index)))}>All</button>
             <button type="button" className="link" onClick={() => setWanted(new Set())}>None</button>
           </legend>
-          <ul>
-            {preview.files.map((f, i) => (
-              <li key={f.path}>
-                <label>
-                  <input type="checkbox" checked={wanted.has(i)} onChange={() => toggle(i)} />
-                  <span className="file-path">{f.path}</span>
-                  <span className="muted">{formatBytes(f.length)}</span>
-                </label>
-              </li>
-            ))}
-          </ul>
+          <AddFileTree files={preview.files} wanted={wanted} onChange={setFiles} />
         </fieldset>
       )}
       <label className="field">
@@ -132,8 +135,11 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
       </label>
       <label className="field">
         <span>Destination folder</span>
-        <input type="text" value={savePath} onChange={(e) => setSavePath(e.target.value)} spellCheck={false} />
+        <input type="text" value={savePath} onChange={(e) => setSavePath(e.target.value)} spellCheck={false} aria-invalid={(folder?.problem ?? null) !== null} aria-describedby={folderInfoId} />
       </label>
+      <p id={folderInfoId} className={folder?.problem ? 'field-error' : 'muted'}>
+        {folder === null ? '\u00a0' : folder.problem ?? (folder.freeSpace === null ? '' : `${formatBytes(folder.freeSpace)} free there${folder.freeSpace < selectedBytes ? `: not enough for the ${formatBytes(selectedBytes)} chosen` : ''}`)}
+      </p>
       <label className="check">
         <input type="checkbox" checked={paused} onChange={(e) => setPaused(e.target.checked)} />
         Start paused

@@ -143,7 +143,7 @@ describe('adding .torrent files', () => {
     const add = screen.getByRole('dialog', { name: 'Add torrent' });
     expect(add.textContent).toContain('album');
     expect(add.textContent).toContain('2.93 KiB of 2.93 KiB');
-    fireEvent.click(within(add).getByRole('checkbox', { name: /album\/b\.flac/ }));
+    fireEvent.click(within(add).getByRole('checkbox', { name: /^b\.flac/ }));
     expect(add.textContent).toContain('1000 B of 2.93 KiB');
     fireEvent.change(within(add).getByRole('textbox', { name: 'Destination folder' }), { target: { value: '/mnt/music' } });
     fireEvent.click(within(add).getByRole('checkbox', { name: 'Start paused' }));
@@ -237,3 +237,47 @@ describe('dropping onto the window', () => {
     expect(screen.getByRole('alert').textContent).toContain('Drop a .torrent file or a magnet link.');
   });
 });
+
+describe('the add dialog checks before Add', () => {
+  it('flags a torrent already in the list at once, and Add stays off', async () => {
+    const app = await renderApp(apiWithPreview());
+    app.emit('torrents', { full: true, changed: [summary(1, { infoHash: hash, name: 'album' })], removed: [] });
+    await choose([torrentFile()]);
+    const add = screen.getByRole('dialog', { name: 'Add torrent' });
+    expect(within(add).getByRole('alert').textContent).toBe('"album" is already in the list. Cancel, or choose another torrent.');
+    expect((within(add).getByRole('button', { name: 'Add' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('says how much is free at the destination, and why a folder cannot take the download', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const api = apiWithPreview().respond('checkFolder', ({ path }) => (path === 'music' ? { problem: '"music" is not a full path. Give the folder\'s full path, starting with / (for example /home/you/Downloads).', freeSpace: null } : { problem: null, freeSpace: 2048 }));
+      await renderApp(api);
+      await choose([torrentFile()]);
+      const add = screen.getByRole('dialog', { name: 'Add torrent' });
+      const folder = within(add).getByRole('textbox', { name: 'Destination folder' });
+      await act(async () => vi.advanceTimersByTimeAsync(300));
+      expect(add.textContent).toContain('2.00 KiB free there: not enough for the 2.93 KiB chosen');
+      fireEvent.change(folder, { target: { value: 'music' } });
+      await act(async () => vi.advanceTimersByTimeAsync(300));
+      expect(add.textContent).toContain('"music" is not a full path.');
+      expect(folder.getAttribute('aria-invalid')).toBe('true');
+      expect((within(add).getByRole('button', { name: 'Add' }) as HTMLButtonElement).disabled).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('shows the files as a folder tree: unticking the folder skips every file in it', async () => {
+    const app = await renderApp(apiWithPreview());
+    await choose([torrentFile()]);
+    const add = screen.getByRole('dialog', { name: 'Add torrent' });
+    fireEvent.click(within(add).getByRole('checkbox', { name: /^album/ }));
+    expect((within(add).getByRole('checkbox', { name: /^a\.flac/ }) as HTMLInputElement).checked).toBe(false);
+    fireEvent.click(within(add).getByRole('checkbox', { name: /^b\.flac/ }));
+    expect((within(add).getByRole('checkbox', { name: /^album/ }) as HTMLInputElement).indeterminate).toBe(true);
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
+    expect(app.api.callsOf('addTorrent')[0]).toMatchObject({ skipFiles: [0] });
+  });
+});
+

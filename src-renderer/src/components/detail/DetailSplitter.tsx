@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'react';
 import { useShoal, useShoalStore } from '../../store/store';
 
 const minHeight = 120;
@@ -6,6 +7,16 @@ const minHeight = 120;
 export function DetailSplitter() {
   const store = useShoalStore();
   const height = useShoal((s) => s.detailHeight);
+  const ref = useRef<HTMLDivElement>(null);
+  // A focusable separator states its position: the panel's height as drawn.
+  const [drawn, setDrawn] = useState(0);
+  useEffect(() => {
+    const panel = ref.current?.parentElement;
+    if (!panel || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setDrawn(Math.round(panel.getBoundingClientRect().height)));
+    observer.observe(panel);
+    return () => observer.disconnect();
+  }, []);
 
   const clamp = (px: number, panel: HTMLElement) => {
     const main = panel.parentElement!.getBoundingClientRect();
@@ -37,11 +48,12 @@ export function DetailSplitter() {
 
   return (
     <div
+      ref={ref}
       className="detail-splitter"
       role="separator"
       aria-orientation="horizontal"
       aria-label="Resize the details panel"
-      aria-valuenow={height ?? undefined}
+      aria-valuenow={height ?? drawn}
       aria-valuemin={minHeight}
       tabIndex={0}
       onPointerDown={onPointerDown}

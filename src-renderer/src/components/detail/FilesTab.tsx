@@ -91,7 +91,8 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
               aria-posinset={shown.first + i + 1}
               aria-setsize={rows.length}
               aria-expanded={expanded}
-              aria-label={node.name} className={`file-row${priority === 'skip' ? ' skipped' : ''}`}>
+              // Named by what it shows (name, size, progress, priority), so speech control can say what is seen.
+              className={`file-row${priority === 'skip' ? ' skipped' : ''}`}>
               <span className="file-name" style={{ paddingLeft: depth * 18 }}>
                 <input type="checkbox" aria-label={`Tick ${node.path}`} checked={ticked} onChange={(e) => check(indices, e.target.checked)} />
                 {isFolder ? (

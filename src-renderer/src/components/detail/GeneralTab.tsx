@@ -16,18 +16,18 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
     <div className="general">
       {summary !== undefined && summary.error !== null && (
         <section className="torrent-problem" aria-labelledby="torrent-problem">
-          <h3 id="torrent-problem">Stopped by an error</h3>
+          <h2 id="torrent-problem">Stopped by an error</h2>
           <p>{summary.error}</p>
         </section>
       )}
       {summary !== undefined && summary.error === null && summary.trackerError !== null && (
         <section className="torrent-problem warning" aria-labelledby="tracker-problem">
-          <h3 id="tracker-problem">No tracker answers</h3>
+          <h2 id="tracker-problem">No tracker answers</h2>
           <p>{summary.trackerError}</p>
         </section>
       )}
       <section aria-labelledby="swarm-health">
-        <h3 id="swarm-health">Swarm health</h3>
+        <h2 id="swarm-health">Swarm health</h2>
         <dl className="kv">
           <dt>Seeders</dt>
           <dd>{count(general.swarm.seeders)}</dd>
@@ -44,7 +44,7 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
         </dl>
       </section>
       <section aria-labelledby="transfer">
-        <h3 id="transfer">Transfer</h3>
+        <h2 id="transfer">Transfer</h2>
         <dl className="kv">
           <dt>Downloaded</dt>
           <dd>{formatBytes(general.downloaded)}</dd>
@@ -63,11 +63,11 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
         </dl>
       </section>
       <section aria-labelledby="torrent-options">
-        <h3 id="torrent-options">Options</h3>
+        <h2 id="torrent-options">Options</h2>
         <TorrentOptionsForm key={general.infoHash} infoHash={general.infoHash} options={general.options} />
       </section>
       <section aria-labelledby="torrent-info">
-        <h3 id="torrent-info">Torrent</h3>
+        <h2 id="torrent-info">Torrent</h2>
         <dl className="kv">
           <dt>Size</dt>
           <dd>

@@ -81,6 +81,15 @@ function SettingsForm({ settings }: { settings: Settings }) {
     if (Object.keys(changes).length === 0) return close();
     setBusy(true);
     try {
+      // A folder that cannot take downloads is said beside its field before anything is saved.
+      if (changes.downloadDir !== undefined) {
+        const { problem } = await api.invoke('checkFolder', { path: changes.downloadDir });
+        if (problem !== null) {
+          setErrors({ downloadDir: problem });
+          setBusy(false);
+          return;
+        }
+      }
       store.getState().setSettings(await api.invoke('setSettings', changes));
       close();
     } catch (err) {
