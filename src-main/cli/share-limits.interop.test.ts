@@ -74,13 +74,14 @@ describe('shoal seed stops at its share limits', () => {
   it('with --seed-time 0.25, stops uploading after 15 s of seeding though the leecher is not done', async () => {
     const f = lab.torrent('time');
     const seeder = lab.keep(startShoal(['seed', f.torrent, '--data', f.dataDir, '--seed-time', '0.25', '--announce-interval', '1', '--json']));
-    // The first progress line saying 'seeding' comes within a second of seeding starting.
+    // The first progress line saying 'seeding' comes up to two seconds after seeding starts: the
+    // row goes out on the list feed's half-second flush, then waits for the reporter's next line.
     const seedingSince = await waitFor('the seeder to seed', () => (seeder.output().includes('"state":"seeding"') ? Date.now() : undefined), 20_000, 50);
     // 8 MiB at 256 KiB/s takes 32 s: far longer than the seeding time.
     const aria = await leecher(f, 'slow', '256K');
     expect(await exitOf(seeder, 40_000)).toBe(0);
     const seconds = (Date.now() - seedingSince) / 1000;
-    expect(seconds).toBeGreaterThanOrEqual(14);
+    expect(seconds).toBeGreaterThanOrEqual(13);
     expect(seconds).toBeLessThanOrEqual(22);
     const summary = summaryOf(seeder);
     expect(summary.state).toBe('paused');
