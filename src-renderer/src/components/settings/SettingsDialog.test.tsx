@@ -139,13 +139,28 @@ describe('settings dialog', () => {
     const box = (name: string) => within(s.dialog).getByRole('checkbox', { name }) as HTMLInputElement;
     const encryption = within(s.dialog).getByRole('combobox', { name: 'Encryption' }) as HTMLSelectElement;
     expect([box('Find peers through the DHT').checked, box('Exchange peers with peers (PEX)').checked, box('Find peers on the local network (LSD)').checked]).toEqual([true, true, true]);
-    expect(box('Connect over uTP as well as TCP').checked).toBe(true);
+    expect([box('Connect over TCP').checked, box('Connect over uTP').checked]).toEqual([true, true]);
     expect(encryption.value).toBe('prefer');
     fireEvent.click(box('Find peers on the local network (LSD)'));
-    fireEvent.click(box('Connect over uTP as well as TCP'));
+    fireEvent.click(box('Connect over uTP'));
     fireEvent.change(encryption, { target: { value: 'require' } });
     await s.save();
     expect(s.api.callsOf('setSettings')).toEqual([{ lsd: false, utp: false, encryption: 'require' }]);
+  });
+
+  it('switches TCP off for uTP only, and refuses both off with the reason beside the switches', async () => {
+    const s = await openSettings(engine({ ...defaultSettings, tcp: true, utp: true }));
+    const box = (name: string) => within(s.dialog).getByRole('checkbox', { name }) as HTMLInputElement;
+    fireEvent.click(box('Connect over TCP'));
+    fireEvent.click(box('Connect over uTP'));
+    await s.save();
+    expect(within(s.dialog).getByText('TCP and uTP cannot both be off: peers could not be reached at all.')).toBeTruthy();
+    expect(box('Connect over uTP').getAttribute('aria-invalid')).toBe('true');
+    expect(s.api.callsOf('setSettings')).toEqual([]);
+    fireEvent.click(box('Connect over uTP'));
+    await s.save();
+    expect(s.api.callsOf('setSettings')).toEqual([{ tcp: false }]);
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 });
 

@@ -134,7 +134,8 @@ function SettingsForm({ settings }: { settings: Settings }) {
           <CheckField label="Find peers through the DHT" checked={draft.dht} onChange={(dht) => set({ dht })} />
           <CheckField label="Exchange peers with peers (PEX)" checked={draft.pex} onChange={(pex) => set({ pex })} />
           <CheckField label="Find peers on the local network (LSD)" checked={draft.lsd} onChange={(lsd) => set({ lsd })} />
-          <CheckField label="Connect over uTP as well as TCP" checked={draft.utp} onChange={(utp) => set({ utp })} />
+          <CheckField label="Connect over TCP" checked={draft.tcp} onChange={(tcp) => set({ tcp })} />
+          <CheckField label="Connect over uTP" checked={draft.utp} error={errors.transports} onChange={(utp) => set({ utp })} />
           <SelectField label="Encryption" value={draft.encryption} options={encryptionModes} onChange={(encryption) => set({ encryption })} />
           <TextField label="Connections per torrent" value={draft.maxConnections} error={errors.maxConnections} onChange={(maxConnections) => set({ maxConnections })} />
           <SelectField label="Theme" value={draft.theme} options={themes} onChange={(theme) => set({ theme })} />

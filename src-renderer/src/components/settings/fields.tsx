@@ -91,12 +91,16 @@ export function RateField({ label, value, onChange, error }: { label: string; va
   );
 }
 
-export function CheckField({ label, checked, onChange }: { label: string; checked: boolean; onChange(checked: boolean): void }) {
+export function CheckField({ label, checked, onChange, error }: { label: string; checked: boolean; onChange(checked: boolean): void; error?: string | undefined }) {
+  const id = useId();
   return (
-    <label className="check">
-      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-      {label}
-    </label>
+    <>
+      <label className="check">
+        <input type="checkbox" checked={checked} aria-invalid={error !== undefined} aria-describedby={error !== undefined ? id : undefined} onChange={(e) => onChange(e.target.checked)} />
+        {label}
+      </label>
+      <FieldError id={id} error={error} />
+    </>
   );
 }
 

@@ -15,6 +15,7 @@ export interface SettingsDraft {
   dht: boolean;
   pex: boolean;
   lsd: boolean;
+  tcp: boolean;
   utp: boolean;
   encryption: EncryptionMode;
   maxConnections: string;
@@ -29,11 +30,11 @@ export interface SettingsDraft {
   queue: { maxActiveDownloads: string; maxActiveSeeds: string; maxActiveTorrents: string; stalledMinutes: string };
 }
 
-/** What the dialog edits: every setting but the CLI-only announce interval, DHT bootstrap nodes and TCP switch, the banned peers, and the categories (their own dialog). */
-export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dhtBootstrap' | 'bannedPeers' | 'tcp' | 'categories'>>;
+/** What the dialog edits: every setting but the CLI-only announce interval and DHT bootstrap nodes, the banned peers, and the categories (their own dialog). */
+export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dhtBootstrap' | 'bannedPeers' | 'categories'>>;
 
-/** What the engine does for a setting it never stored: discovery on and encryption preferred, as the engine's own defaults. */
-const discoveryDefaults = { dht: true, pex: true, lsd: true, utp: true, encryption: 'prefer' } as const;
+/** What the engine does for a setting it never stored: discovery and both transports on, encryption preferred, as the engine's own defaults. */
+const discoveryDefaults = { dht: true, pex: true, lsd: true, tcp: true, utp: true, encryption: 'prefer' } as const;
 
 /** The embedded tracker's port when the engine has none stored yet. */
 const defaultTrackerPort = 6969;
@@ -49,6 +50,7 @@ export function settingsDraft(s: Settings): SettingsDraft {
     dht: s.dht ?? discoveryDefaults.dht,
     pex: s.pex ?? discoveryDefaults.pex,
     lsd: s.lsd ?? discoveryDefaults.lsd,
+    tcp: s.tcp ?? discoveryDefaults.tcp,
     utp: s.utp ?? discoveryDefaults.utp,
     encryption: s.encryption ?? discoveryDefaults.encryption,
     maxConnections: String(s.maxConnectionsPerTorrent),
@@ -92,6 +94,8 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
     toMinute: p.time('schedule.to', d.schedule.to, 'The schedule’s end'),
   };
   if (schedule.enabled && schedule.days.length === 0) p.add('schedule.days', 'Choose at least one day for the schedule.');
+  // The engine refuses this too; saying it here keeps the dialog open with the reason beside the switches.
+  if (!d.tcp && !d.utp) p.add('transports', 'TCP and uTP cannot both be off: peers could not be reached at all.');
   if (schedule.enabled && p.ok && schedule.fromMinute === schedule.toMinute) p.add('schedule.to', 'The schedule must end at another time than it starts.');
   const settings: EditedSettings = {
     downloadDir,
@@ -103,6 +107,7 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
     dht: d.dht,
     pex: d.pex,
     lsd: d.lsd,
+    tcp: d.tcp,
     utp: d.utp,
     encryption: d.encryption,
     maxConnectionsPerTorrent: p.integer('maxConnections', d.maxConnections, 1, 10_000, 'Connections per torrent'),
@@ -127,7 +132,7 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
 /** Only the settings that differ, so saving never overwrites what another window changed meanwhile. */
 export function changedSettings(before: Settings, after: EditedSettings): CommandInput<'setSettings'> {
   // Tracker and port forwarding settings the engine never stored read as the defaults the dialog showed.
-  const base = { ...before, watchDir: before.watchDir ?? null, watchAfterAdd: before.watchAfterAdd ?? 'move', incompleteDir: before.incompleteDir ?? null, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, portForwarding: before.portForwarding ?? false, dht: before.dht ?? discoveryDefaults.dht, pex: before.pex ?? discoveryDefaults.pex, lsd: before.lsd ?? discoveryDefaults.lsd, utp: before.utp ?? discoveryDefaults.utp, encryption: before.encryption ?? discoveryDefaults.encryption };
+  const base = { ...before, watchDir: before.watchDir ?? null, watchAfterAdd: before.watchAfterAdd ?? 'move', incompleteDir: before.incompleteDir ?? null, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, portForwarding: before.portForwarding ?? false, dht: before.dht ?? discoveryDefaults.dht, pex: before.pex ?? discoveryDefaults.pex, lsd: before.lsd ?? discoveryDefaults.lsd, tcp: before.tcp ?? discoveryDefaults.tcp, utp: before.utp ?? discoveryDefaults.utp, encryption: before.encryption ?? discoveryDefaults.encryption };
   const changed: Record<string, unknown> = {};
   for (const key of Object.keys(after) as (keyof EditedSettings)[]) {
     if (!sameData(base[key], after[key])) changed[key] = after[key];
