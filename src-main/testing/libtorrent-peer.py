@@ -5,7 +5,7 @@ Run with Debian's /usr/bin/python3 (the pyenv shim has no libtorrent). Usage:
 
     libtorrent-peer.py '<json config>'
 
-config: {"port": 0, "dht": true, "utp": false | true | "only", "pex": false, "lsd": false, "encryption": false | true | "forced" | "disabled",
+config: {"port": 0, "dht": true, "utp": false | true | "only", "pex": false, "lsd": false, "encryption": false | true | "forced" | "handshake" | "disabled",
          "dht_nodes": [["127.0.0.1", 6881]], "interface": "127.0.0.1",
          "peer_log": false (count peer messages),
          "torrents": [{"torrent": "/path/x.torrent" | "magnet": "magnet:?...", "save_path": "/dir",
@@ -22,7 +22,8 @@ Each line on stdin is one JSON command; each gets exactly one JSON reply line:
     {"cmd": "peer_messages"}                   -> {"in": {"HAVE_ALL": n, ...}, "out": {...}} (needs "peer_log")
     {"cmd": "quit"}                            -> {"ok": true}, then exit
 encryption: false (default) dials plain and accepts both; true tries encryption when dialling;
-"forced" dials and accepts only RC4-encrypted connections; "disabled" only plain ones.
+"forced" dials and accepts only RC4-encrypted connections; "handshake" only encrypted handshakes, either
+payload (libtorrent's own levels: both allowed, plaintext preferred); "disabled" only plain ones.
 A status peer's "encryption" is "rc4", "handshake" (plaintext after an encrypted handshake) or "none".
 Loopback DHT needs libtorrent's IP restrictions and node-id checks off and no default routers.
 """
@@ -47,8 +48,9 @@ def out(obj):
 def make_session(cfg):
     iface = cfg.get('interface', '127.0.0.1')
     mode = cfg.get('encryption', False)
-    out_enc = {True: lt.enc_policy.enabled, False: lt.enc_policy.disabled, 'forced': lt.enc_policy.forced, 'disabled': lt.enc_policy.disabled}[mode]
-    in_enc = {'forced': lt.enc_policy.forced, 'disabled': lt.enc_policy.disabled}.get(mode, lt.enc_policy.enabled)
+    out_enc = {True: lt.enc_policy.enabled, False: lt.enc_policy.disabled, 'forced': lt.enc_policy.forced, 'handshake': lt.enc_policy.forced,
+               'disabled': lt.enc_policy.disabled}[mode]
+    in_enc = {'forced': lt.enc_policy.forced, 'handshake': lt.enc_policy.forced, 'disabled': lt.enc_policy.disabled}.get(mode, lt.enc_policy.enabled)
     settings = {
         'listen_interfaces': '%s:%d' % (iface, cfg.get('port', 0)),
         'enable_dht': bool(cfg.get('dht', True)),

@@ -18,8 +18,11 @@ export interface LibtorrentConfig {
   readonly netns?: string;
   /** Count the peer messages it receives and sends, from its peer log (see `peerMessages`). */
   readonly peerLog?: boolean;
-  /** false (default): dials plain, accepts both; true: tries encryption; 'forced': RC4 only both ways; 'disabled': plain only. */
-  readonly encryption?: boolean | 'forced' | 'disabled';
+  /**
+   * false (default): dials plain, accepts both; true: tries encryption; 'forced': RC4 only both ways;
+   * 'handshake': encrypted handshakes only both ways, either payload (plaintext preferred); 'disabled': plain only.
+   */
+  readonly encryption?: boolean | 'forced' | 'handshake' | 'disabled';
   /** false (default): TCP only; true: TCP and uTP; 'only': uTP only (TCP off both ways). */
   readonly utp?: boolean | 'only';
   readonly torrents?: readonly LibtorrentTorrentSpec[];

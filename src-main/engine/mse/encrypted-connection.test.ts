@@ -95,12 +95,22 @@ describe('encrypted peer connections', () => {
     await interested;
   });
 
-  it('picks RC4 when the dialler offers RC4 and plaintext and the other end takes both', async () => {
+  it('prefer at both ends encrypts the handshake only, and the payload crosses in plaintext; prefer against require is RC4', async () => {
     const { port, accepted } = await listen('prefer');
     const a = dial(port, 'prefer');
-    await Promise.all([handshaken(a), accepted.then(handshaken)]);
-    // Both offered RC4: the receiver prefers it.
-    expect(a.encryption).toBe('rc4');
+    const b = await accepted;
+    await Promise.all([handshaken(a), handshaken(b)]);
+    expect([a.encryption, b.encryption]).toEqual(['handshake', 'handshake']);
+    const block = randomBytes(16 * 1024);
+    const atB = new Promise<Uint8Array>((resolve) => b.once('piece', (_i, _b, bytes) => resolve(bytes)));
+    a.sendPiece(3, 0, block);
+    expect(Buffer.from(await atB).equals(block)).toBe(true);
+
+    const strict = await listen('require');
+    const c = dial(strict.port, 'prefer');
+    const d = await strict.accepted;
+    await Promise.all([handshaken(c), handshaken(d)]);
+    expect([c.encryption, d.encryption]).toEqual(['rc4', 'rc4']);
   });
 
   it('a plain handshake still gets in under prefer, and is refused under require with the reason logged', async () => {

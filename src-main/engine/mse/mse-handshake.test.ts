@@ -101,7 +101,7 @@ describe('MSE handshake, both roles in process', () => {
   it('agrees on RC4, carries the initial payload and finds the torrent among several by its SKEY hash', () => {
     const ia = new TextEncoder().encode('\x13BitTorrent protocol and so on');
     const initiator = new MseInitiator(torrents[2]!, BOTH, ia);
-    const receiver = new MseReceiver(BOTH, lookupAmong(torrents));
+    const receiver = new MseReceiver(RC4_ONLY, lookupAmong(torrents));
     const { a, b } = run(initiator, receiver);
     expect(Buffer.from(receiver.infoHash!).equals(torrents[2]!)).toBe(true);
     expect(Buffer.from(b.payload).toString()).toBe(Buffer.from(ia).toString());
@@ -127,9 +127,18 @@ describe('MSE handshake, both roles in process', () => {
     expect(Array.from(b.payload)).toEqual([9, 9, 9, 9, 9]);
   });
 
-  it('prefers RC4 when both are offered', () => {
-    const { b } = run(new MseInitiator(torrents[1]!, BOTH, new Uint8Array(0)), new MseReceiver(BOTH, lookupAmong(torrents)));
-    expect(b.ciphers).toBeDefined();
+  it('keeps the payload plaintext when both ends allow it, and selects RC4 when either end allows only RC4', () => {
+    const both = run(new MseInitiator(torrents[1]!, BOTH, new Uint8Array(3).fill(4)), new MseReceiver(BOTH, lookupAmong(torrents)));
+    expect(both.a.ciphers).toBeUndefined();
+    expect(both.b.ciphers).toBeUndefined();
+    // The initial payload was still sent encrypted inside the handshake, and arrives decrypted.
+    expect(Array.from(both.b.payload)).toEqual([4, 4, 4]);
+    const receiverRequires = run(new MseInitiator(torrents[1]!, BOTH, new Uint8Array(0)), new MseReceiver(RC4_ONLY, lookupAmong(torrents)));
+    expect(receiverRequires.a.ciphers).toBeDefined();
+    expect(receiverRequires.b.ciphers).toBeDefined();
+    const initiatorRequires = run(new MseInitiator(torrents[1]!, RC4_ONLY, new Uint8Array(0)), new MseReceiver(BOTH, lookupAmong(torrents)));
+    expect(initiatorRequires.a.ciphers).toBeDefined();
+    expect(initiatorRequires.b.ciphers).toBeDefined();
   });
 
   it('decrypts payload that came in the same read as the end of the handshake', () => {

@@ -81,6 +81,43 @@ describe('MSE interop', () => {
     expect(await compareTrees(f.payload, join(out, basename(f.payload)))).toEqual([]);
   }, 120_000);
 
+  it('prefer against a libtorrent that requires the encrypted handshake but allows both levels (prefer_rc4 off): the payload is plain, whoever dials', async () => {
+    const f = lab.torrent('multi');
+    const out = await lab.scratch('handshake-out');
+    const { session } = await shoal('prefer', out);
+    await session.setSettings({ speedLimit: { down: 1024 * 1024, up: 0 } });
+    const infoHash = await addTorrent(session, f, out);
+    await state(session, infoHash, 'downloading');
+    // Shoal dials this seeder (libtorrent picks the method); the leecher dials Shoal (Shoal picks).
+    const seeder = lab.keep(await startLibtorrent({ dht: false, encryption: 'handshake', torrents: [{ torrent: f.torrent, save_path: f.dataDir }] }));
+    session.torrent(infoHash)!.addPeers([{ host: '127.0.0.1', port: seeder.port }], 'magnet');
+    const row = await waitFor('the libtorrent seeder in the peer rows', () => views.peers(session.torrent(infoHash)!)[0], 20_000, 20);
+    expect([row.encryption, row.flags.includes('e'), row.flags.includes('E')]).toEqual(['handshake', true, false]);
+    expect((await seeder.status()).torrents[0]!.peers.map((p) => p.encryption)).toEqual(['handshake']);
+    await state(session, infoHash, 'seeding');
+    expect(await compareTrees(f.payload, join(out, basename(f.payload)))).toEqual([]);
+
+    const ltOut = await lab.scratch('handshake-lt-out');
+    await session.setSettings({ speedLimit: { down: 0, up: 1024 * 1024 } });
+    const leecher = lab.keep(
+      await startLibtorrent({ dht: false, encryption: 'handshake', torrents: [{ torrent: f.torrent, save_path: ltOut, peers: [['127.0.0.1', session.listenPort]] }] }),
+    );
+    const incoming = await waitFor('the libtorrent leecher in the peer rows', () => views.peers(session.torrent(infoHash)!).find((p) => p.flags.includes('I')), 20_000, 20);
+    expect(incoming.encryption).toBe('handshake');
+    expect((await leecher.status()).torrents[0]!.peers.map((p) => p.encryption)).toEqual(['handshake']);
+    const done = await waitFor(
+      'libtorrent to finish',
+      async () => {
+        const t = (await leecher.status()).torrents[0];
+        return t?.is_seeding ? t : undefined;
+      },
+      60_000,
+      250,
+    );
+    expect(done.progress).toBe(1);
+    expect(await compareTrees(f.payload, join(ltOut, basename(f.payload)))).toEqual([]);
+  }, 120_000);
+
   it('with require, Shoal refuses a plaintext-only libtorrent both ways and says why in its log', async () => {
     const f = lab.torrent('multi');
     const out = await lab.scratch('refuse-out');

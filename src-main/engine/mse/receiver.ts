@@ -148,8 +148,11 @@ export class MseReceiver extends MseSide {
 
   /** ENCRYPT(VC, crypto_select, len(PadD), PadD), then the payload stream in the method chosen. */
   #select(q: ByteQueue): MseStep {
-    const rc4 = (this.#provided & CRYPTO_RC4) !== 0 && this.#allowed.rc4;
+    // Plaintext payload whenever both ends allow it (libtorrent's default, prefer_rc4 off): the
+    // handshake is still obfuscated, and RC4 over every byte costs CPU at both ends for nothing
+    // that a peer which wants it cannot get by offering only RC4.
     const plaintext = (this.#provided & CRYPTO_PLAINTEXT) !== 0 && this.#allowed.plaintext;
+    const rc4 = !plaintext && (this.#provided & CRYPTO_RC4) !== 0 && this.#allowed.rc4;
     if (!rc4 && !plaintext) {
       const wanted = this.#allowed.rc4 ? 'RC4 encryption' : 'plaintext';
       throw mseError(`The peer offers no encryption method we accept (it offered ${this.#provided}; we need ${wanted}).`);

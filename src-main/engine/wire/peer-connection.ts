@@ -52,8 +52,9 @@ export interface DialOptions extends PeerConnectionOptions {
   readonly port: number;
   readonly connectTimeoutMs?: number;
   /**
-   * 'off' (the default here): a plain handshake. 'prefer': MSE offering RC4 or plaintext after it;
-   * 'require': MSE with RC4 only. Our handshake goes inside MSE's initial payload.
+   * 'off' (the default here): a plain handshake. 'prefer': MSE offering RC4 or plaintext after it
+   * (a Shoal or libtorrent receiver that allows both picks plaintext); 'require': MSE with RC4 only.
+   * Our handshake goes inside MSE's initial payload.
    */
   readonly encryption?: EncryptionMode;
   /** Dial over uTP through this (the session's uTP sockets); absent: TCP. */
