@@ -15,6 +15,8 @@ export const errorCodes = [
   'port-in-use',
   'network',
   'protocol',
+  /** The user stopped it (creating a torrent). */
+  'cancelled',
   'internal',
 ] as const;
 

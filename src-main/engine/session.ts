@@ -23,6 +23,7 @@ import { SessionStreams } from './session-streams';
 import { startMove, startRecheck, type TaskHooks } from './torrent-tasks';
 import { Torrent } from './torrent';
 import { TorrentActions } from './torrent-actions';
+import { TorrentCreator } from './torrent-creator';
 import * as views from './torrent-views';
 import { WatchFolder } from './watch-folder';
 import { downloadFolder, finishedFolder } from './incomplete-folder';
@@ -92,6 +93,11 @@ export class Session implements EngineApi {
     settings: () => this.#settings,
     add: (data, fileName) => this.addTorrent({ source: { kind: 'torrent', data, fileName } }),
     notice: (payload) => this.#emit({ name: 'notice', payload }),
+    log: (line) => this.#o.log?.(line),
+  });
+  /** Torrents made from files on this machine, for the create dialog. */
+  readonly #creator = new TorrentCreator({
+    progress: (payload) => this.#emit({ name: 'createProgress', payload }),
     log: (line) => this.#o.log?.(line),
   });
   /** The saved session; absent when nothing is saved. */
@@ -164,6 +170,7 @@ export class Session implements EngineApi {
   /** Stops every torrent (announcing `stopped`), closes files and the listening socket. */
   async close(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
+    this.#creator.cancelAll();
     this.#persist?.stop();
     await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
     await this.#sockets.close();
@@ -272,6 +279,8 @@ export class Session implements EngineApi {
     return {};
   }
 
+  readonly createTorrent = (input: CommandInput<'createTorrent'>) => this.#creator.create(input);
+  readonly cancelCreate = (input: CommandInput<'cancelCreate'>) => this.#creator.cancel(input);
   readonly setTrackers = (input: CommandInput<'setTrackers'>) => this.#actions.setTrackers(input);
   readonly reannounce = (input: CommandInput<'reannounce'>) => this.#actions.reannounce(input);
   readonly forceStart = (input: CommandInput<'forceStart'>) => this.#actions.forceStart(input);

@@ -30,6 +30,12 @@ const magnetUri = z
   .regex(/^magnet:\?/i, 'must be a magnet link starting with magnet:?');
 const name = z.string().max(limits.nameLength);
 const path = z.string().max(limits.pathLength);
+/** Chosen by the caller of `createTorrent` to match its progress events and cancel it. */
+const createJobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -');
+const webSeedUrl = z
+  .string()
+  .max(limits.trackerUrlLength)
+  .regex(/^https?:\/\/[^\s/?#]+[^\s]*$/i, 'must be an http:// or https:// address without spaces');
 /** HOST:PORT or [IPv6]:PORT; the engine checks the form and says what is wrong. */
 const peerAddress = z.string().min(1).max(300);
 
@@ -75,6 +81,29 @@ export const commands = {
       files: z.array(z.object({ index: fileIndex, path, length: z.int().min(0) })).max(limits.files),
     }),
   },
+  /**
+   * Makes a .torrent of a file or folder on the engine's machine (hashed on every core), with
+   * `createProgress` events under the caller's `jobId` until it ends; `cancelCreate` stops it.
+   * The answer holds the .torrent and `savePath`, the folder that holds the data, so adding it
+   * with that save path seeds it at once.
+   */
+  createTorrent: {
+    input: z.strictObject({
+      jobId: createJobId,
+      path: absolutePathSchema,
+      version: metaVersionSchema.optional(),
+      /** Bytes per piece; absent: about 1,000-2,000 pieces. The engine says what is wrong with a bad one. */
+      pieceLength: z.int().min(1).max(2 ** 30).optional(),
+      trackers: trackerTiersSchema.optional(),
+      webSeeds: z.array(webSeedUrl).max(limits.trackers).optional(),
+      private: z.boolean().optional(),
+      comment: z.string().max(limits.textLength).optional(),
+      source: z.string().max(limits.nameLength).optional(),
+    }),
+    output: z.object({ data: torrentData, infoHash: infoHashSchema, name, savePath: path, pieceLength: z.int().min(1), pieceCount: z.int().min(1) }),
+  },
+  /** Stops a `createTorrent` still hashing; it then fails with code 'cancelled'. Unknown or finished jobs: nothing to do. */
+  cancelCreate: { input: z.strictObject({ jobId: createJobId }), output: done },
   pause: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
   resume: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
   remove: { input: z.strictObject({ infoHashes: infoHashList, deleteFiles: z.boolean() }), output: done },

@@ -12,6 +12,8 @@ function engineWith(overrides: Partial<EngineApi>): EngineApi {
   return {
     addTorrent: refuse,
     inspectTorrent: refuse,
+    createTorrent: refuse,
+    cancelCreate: refuse,
     checkFolder: refuse,
     pause: refuse,
     resume: refuse,

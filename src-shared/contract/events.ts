@@ -38,6 +38,8 @@ export const events = {
     infoHash: infoHashSchema.optional(),
     code: z.enum(errorCodes).optional(),
   }),
+  /** A `createTorrent` job's bytes hashed so far, a few times a second and once at the end. */
+  createProgress: z.object({ jobId: z.string().max(64), hashed: z.int().min(0), total: z.int().min(0) }),
 } as const satisfies { readonly [E in EventName]: z.ZodType };
 
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

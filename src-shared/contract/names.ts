@@ -8,6 +8,8 @@ export const commandNames = [
   'hello',
   'addTorrent',
   'inspectTorrent',
+  'createTorrent',
+  'cancelCreate',
   'checkFolder',
   'pause',
   'resume',
@@ -32,7 +34,7 @@ export const commandNames = [
 
 export type CommandName = (typeof commandNames)[number];
 
-export const eventNames = ['torrents', 'stats', 'detail', 'notice'] as const;
+export const eventNames = ['torrents', 'stats', 'detail', 'notice', 'createProgress'] as const;
 
 export type EventName = (typeof eventNames)[number];
 

@@ -42,6 +42,15 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
       record('inspectTorrent', input);
       return { infoHash: fakeHash, version: 'data' in input ? 'v1' : null, infoHashV2: null, name: 'fixture', length: 'data' in input ? input.data.byteLength : null, files: [] };
     },
+    async createTorrent(input) {
+      record('createTorrent', input);
+      listeners.forEach((l) => l({ name: 'createProgress', payload: { jobId: input.jobId, hashed: 3, total: 3 } }));
+      return { data: Uint8Array.from([100, 101]), infoHash: fakeHash, name: 'fixture', savePath: '/data', pieceLength: 16384, pieceCount: 1 };
+    },
+    async cancelCreate(input) {
+      record('cancelCreate', input);
+      return {};
+    },
     async pause(input) {
       record('pause', input);
       return {};
