@@ -1,4 +1,4 @@
-import type { EventPayload, Settings, ShareLimits } from '../../src-shared/contract';
+import type { EventPayload, Settings, ShareLimits, TransferTotals } from '../../src-shared/contract';
 import { isShoalError } from '../../src-shared/errors';
 import type { Metainfo } from './metainfo/metainfo';
 import { torrentFilePairs, undoMove } from './storage/move-files';
@@ -20,6 +20,8 @@ export interface SessionPersistenceOptions {
 /** What a save takes from the running session. */
 export interface LiveSession {
   readonly settings: Settings;
+  /** Bytes moved all time, this session's included. */
+  readonly allTime: TransferTotals;
   /** In queue order, which restoring keeps; each with the share limits a hand resume waived, and whether it was force started. */
   readonly torrents: readonly { readonly torrent: Torrent; readonly waived: ShareLimits | undefined; readonly forced: boolean }[];
   /** Torrents added from magnet links that are still fetching their metadata. */
@@ -141,7 +143,7 @@ export class SessionPersistence {
     for (const { torrent, waived, forced } of live.torrents) entries.push({ kind: 'torrent', record: await torrentRecord(torrent, waived, forced, live.labels(torrent.infoHash)), metainfo: torrent.metainfo });
     for (const f of live.magnets) entries.push(magnetRecord(f, live.labels(f.infoHash)));
     entries.push(...this.#unrestored);
-    return { settings: live.settings, entries };
+    return { settings: live.settings, allTime: live.allTime, entries };
   }
 
   #onSaveError(err: unknown): void {

@@ -2,6 +2,8 @@ import type { CommandInput, CommandOutput, EngineApi, Settings, ShareLimitAction
 import { ShoalError } from '../../src-shared/errors';
 import { dhtTargets, lsdTargets } from './discovery-targets';
 import { ListFeed } from './list-feed';
+import { NoticeLog } from './notice-log';
+import { SessionMeters } from './session-meters';
 import { skeyLookup } from './mse/receiver';
 import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
@@ -48,12 +50,17 @@ export class Session implements EngineApi {
     send: (payload) => this.#emit({ name: 'torrents', payload }),
   });
   #settings: Settings;
+  /** Rates for the speed graphs and bytes moved, read once a second. */
+  readonly #meters = new SessionMeters(this.#torrents);
+  /** The last notices, for a front end that connects later. */
+  readonly #log = new NoticeLog();
   /** The peer port's external side on the router, once mapped. */
   #externalPort: number | null = null;
   readonly #sockets: SessionSockets;
   /** Stats and the subscribed torrent's detail, once a second. */
   readonly #status = new StatusFeed({
     torrents: this.#torrents,
+    meters: this.#meters,
     downloadDir: () => this.#settings.downloadDir,
     altSpeedActive: () => this.#policy.altSpeedActive(),
     portForwarding: () => this.#sockets.forwarding,
@@ -147,9 +154,13 @@ export class Session implements EngineApi {
     if (session.#settings.portForwarding) await session.#sockets.applyPortForwarding(true);
     await session.#sockets.applyLsd(session.#settings.lsd !== false);
     if (persist && saved) await session.#restore(persist, saved);
+    for (const notice of persist?.startupNotices ?? []) session.#log.add(notice, undefined);
     session.#timers.push(
       setInterval(() => session.#feed.flush(), options.listIntervalMs ?? 500),
-      setInterval(() => void session.#status.tick(), 1000),
+      setInterval(() => {
+        session.#meters.sample();
+        void session.#status.tick();
+      }, 1000),
       setInterval(() => session.#policy.tick(), 1000),
       setInterval(() => void session.#watch.scan(), 2000),
       // The schedule is in whole minutes.
@@ -236,6 +247,7 @@ export class Session implements EngineApi {
       this.#torrents.delete(t.infoHash);
       this.#feed.remove(t.infoHash);
       this.#status.forget(t.infoHash);
+      this.#meters.forget(t);
       this.#actions.labels.forget(t.infoHash);
       this.streams.forget(t.infoHash);
       for (const moved of this.#policy.forget(t.infoHash)) this.#feed.mark(moved);
@@ -324,6 +336,15 @@ export class Session implements EngineApi {
     return { url: `/stream/cap/${capability}/${encodeURIComponent(file.name)}`, name: file.name, length: file.length, mimeType: file.mimeType };
   }
 
+  async getSpeedHistory(input: CommandInput<'getSpeedHistory'>): Promise<CommandOutput<'getSpeedHistory'>> {
+    if (input.infoHash !== null) this.#findAny([input.infoHash]);
+    return this.#meters.history(input.infoHash, input.span);
+  }
+
+  async getLog(): Promise<CommandOutput<'getLog'>> {
+    return { entries: this.#log.entries() };
+  }
+
   onEvent(listener: (event: ShoalEvent) => void): () => void {
     this.#listeners.add(listener);
     // The contract: a new listener hears the whole list first, after onEvent returns.
@@ -346,6 +367,7 @@ export class Session implements EngineApi {
 
   /** Brings back the saved torrents in their order, then saves from here on. */
   async #restore(persist: SessionPersistence, loaded: LoadedSession): Promise<void> {
+    this.#meters.carryOver(loaded.allTime);
     await persist.restore(loaded, {
       torrent: async (entry) => {
         const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#create({ metainfo, savePath, ...restored }));
@@ -360,6 +382,7 @@ export class Session implements EngineApi {
     if (this.#settings.trackerEnabled) await this.#sockets.restartTracker(this.#settings.trackerPort, (message) => persist.tellAtStart(message));
     persist.startSaving(() => ({
       settings: this.#settings,
+      allTime: this.#meters.allTime,
       torrents: this.#policy.inQueueOrder(),
       magnets: [...this.#torrents.values()].filter((t) => !t.hasMetainfo),
       labels: (infoHash) => this.#actions.labels.of(infoHash),
@@ -523,6 +546,10 @@ export class Session implements EngineApi {
   }
 
   #emit(event: ShoalEvent): void {
+    if (event.name === 'notice') {
+      const about = event.payload.infoHash === undefined ? undefined : this.#torrents.get(event.payload.infoHash)?.name;
+      event = { name: 'notice', payload: this.#log.add(event.payload, about) };
+    }
     for (const listener of this.#listeners) listener(event);
   }
 

@@ -1,10 +1,13 @@
 import { statfs } from 'node:fs/promises';
 import type { EventPayload, PortForwardingStatus, ShoalEvent, SubscriptionTab } from '../../src-shared/contract';
+import type { SessionMeters } from './session-meters';
 import type { Torrent } from './torrent';
 import * as views from './torrent-views';
 
 export interface StatusFeedOptions {
   readonly torrents: ReadonlyMap<string, Torrent>;
+  /** Rates and bytes moved, sampled just before each tick. */
+  readonly meters: SessionMeters;
   readonly downloadDir: () => string;
   readonly altSpeedActive: () => boolean;
   readonly portForwarding: () => PortForwardingStatus;
@@ -39,21 +42,15 @@ export class StatusFeed {
 
   async tick(): Promise<void> {
     if (!this.#o.heard()) return;
-    let down = 0;
-    let up = 0;
     let connected = 0;
-    for (const t of this.#o.torrents.values()) {
-      const r = views.rates(t);
-      down += r.down;
-      up += r.up;
-      connected += t.peerCount;
-    }
+    for (const t of this.#o.torrents.values()) connected += t.peerCount;
+    const { down, up } = this.#o.meters.rates;
     const dir = this.#o.downloadDir();
     const freeSpace = await statfs(dir).then(
       (s) => s.bavail * s.bsize,
       () => null,
     );
-    this.#o.emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#o.altSpeedActive(), portForwarding: this.#o.portForwarding(), dhtNodes: this.#o.dhtNodes() } });
+    this.#o.emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#o.altSpeedActive(), portForwarding: this.#o.portForwarding(), dhtNodes: this.#o.dhtNodes(), transfer: this.#o.meters.transfer } });
     this.#emitDetail();
   }
 

@@ -8,8 +8,11 @@ import {
   infoHashSchema,
   infoHashV2Schema,
   labelNameSchema,
+  logEntrySchema,
   metaVersionSchema,
   settingsSchema,
+  speedHistorySchema,
+  speedSpanSchema,
   torrentOptionsSchema,
   trackerTiersSchema,
 } from './data';
@@ -171,6 +174,16 @@ export const commands = {
   streamFile: {
     input: z.strictObject({ infoHash: infoHashSchema, fileIndex }),
     output: z.object({ url: z.string().max(limits.pathLength), name, length: z.int().min(0), mimeType: z.string().max(100) }),
+  },
+  /** Download and upload rates over the last 5 or 30 minutes, of the whole session (null) or one torrent. */
+  getSpeedHistory: {
+    input: z.strictObject({ infoHash: infoHashSchema.nullable(), span: speedSpanSchema }),
+    output: speedHistorySchema,
+  },
+  /** The engine's last notices (errors, finished, share limits reached), oldest first; later ones come as `notice` events with higher ids. */
+  getLog: {
+    input: empty,
+    output: z.object({ entries: z.array(logEntrySchema).max(limits.logEntries) }),
   },
 } as const satisfies { readonly [C in CommandName]: { readonly input: z.ZodType; readonly output: z.ZodType } };
 

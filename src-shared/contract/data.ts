@@ -266,6 +266,46 @@ export const portForwardingStatusSchema = z.object({
   reason: z.string().max(2000).nullable(),
 });
 
+/** Payload bytes moved each way. */
+export const transferTotalsSchema = z.object({ downloaded: count, uploaded: count });
+
+/**
+ * What the session moved, and all sessions together (saved with the session; counted from the
+ * first Shoal that kept it). An object so other figures of the whole session can join it.
+ */
+export const transferStatsSchema = z.object({
+  session: transferTotalsSchema,
+  allTime: transferTotalsSchema,
+  /** When this session began. */
+  sessionStartedAt: timestamp,
+});
+
+/** How far back a speed graph looks: 5 minutes (a sample a second) or 30 (a sample per 10 s, averaged). */
+export const speedSpanSchema = z.enum(['5m', '30m']);
+
+/** Rates each way, oldest first, one every `stepMs` ending at `endedAt`; shorter than the span until that long has passed. */
+export const speedHistorySchema = z
+  .object({
+    stepMs: z.int().min(1).max(3_600_000),
+    endedAt: timestamp,
+    down: z.array(rate).max(limits.historySamples),
+    up: z.array(rate).max(limits.historySamples),
+  })
+  .refine((h) => h.down.length === h.up.length, { message: 'down and up must have as many samples' });
+
+/** Which kind of happening a notice tells. */
+export const noticeKindSchema = z.enum(['torrent-finished', 'ratio-reached', 'engine-restarted', 'error']);
+
+/** A notice as the engine's log keeps it: numbered in order, with its time and the torrent's name then. */
+export const logEntrySchema = z.object({
+  id: z.int().min(1),
+  at: timestamp,
+  kind: noticeKindSchema,
+  message: text,
+  infoHash: infoHashSchema.optional(),
+  name: name.optional(),
+});
+
 export const globalStatsSchema = z.object({
   downRate: rate,
   upRate: rate,
@@ -279,6 +319,8 @@ export const globalStatsSchema = z.object({
   portForwarding: portForwardingStatusSchema.optional(),
   /** Nodes in the DHT's routing table; null while the DHT is off (absent from engines before it). */
   dhtNodes: count.nullable().optional(),
+  /** Bytes moved this session and all time (absent from engines before they were counted). */
+  transfer: transferStatsSchema.optional(),
 });
 
 /** A category: where its torrents are saved, and share limits for those without their own (null: the global ones). */
@@ -372,6 +414,12 @@ export type FileInfo = z.infer<typeof fileInfoSchema>;
 export type TrackerStatus = z.infer<typeof trackerStatusSchema>;
 export type TrackerInfo = z.infer<typeof trackerInfoSchema>;
 export type GlobalStats = z.infer<typeof globalStatsSchema>;
+export type TransferTotals = z.infer<typeof transferTotalsSchema>;
+export type TransferStats = z.infer<typeof transferStatsSchema>;
+export type SpeedSpan = z.infer<typeof speedSpanSchema>;
+export type SpeedHistory = z.infer<typeof speedHistorySchema>;
+export type NoticeKind = z.infer<typeof noticeKindSchema>;
+export type LogEntry = z.infer<typeof logEntrySchema>;
 export type PortForwardingStatus = z.infer<typeof portForwardingStatusSchema>;
 export type Theme = z.infer<typeof themeSchema>;
 export type EncryptionMode = z.infer<typeof encryptionModeSchema>;

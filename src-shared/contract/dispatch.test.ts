@@ -34,6 +34,8 @@ function engineWith(overrides: Partial<EngineApi>): EngineApi {
     getSettings: refuse,
     setSettings: refuse,
     streamFile: refuse,
+    getSpeedHistory: refuse,
+    getLog: refuse,
     onEvent: () => () => {},
     ...overrides,
   };

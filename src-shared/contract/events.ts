@@ -5,6 +5,8 @@ import {
   generalInfoSchema,
   globalStatsSchema,
   infoHashSchema,
+  logEntrySchema,
+  noticeKindSchema,
   peerInfoSchema,
   piecesInfoSchema,
   torrentSummarySchema,
@@ -32,11 +34,15 @@ export const events = {
     files: z.array(fileInfoSchema).max(limits.files).optional(),
     trackers: z.array(trackerInfoSchema).max(limits.trackers).optional(),
   }),
+  /** A happening; the engine's own carry their place in its log (`id`, `at`, the torrent's `name`). */
   notice: z.object({
-    kind: z.enum(['torrent-finished', 'ratio-reached', 'engine-restarted', 'error']),
+    kind: noticeKindSchema,
     message: z.string().max(limits.textLength),
     infoHash: infoHashSchema.optional(),
     code: z.enum(errorCodes).optional(),
+    id: logEntrySchema.shape.id.optional(),
+    at: logEntrySchema.shape.at.optional(),
+    name: logEntrySchema.shape.name,
   }),
   /** A `createTorrent` job's bytes hashed so far, a few times a second and once at the end. */
   createProgress: z.object({ jobId: z.string().max(64), hashed: z.int().min(0), total: z.int().min(0) }),

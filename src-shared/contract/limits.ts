@@ -23,6 +23,10 @@ export const limits = {
   peers: 10_000,
   trackers: 1_000,
   trackerUrlLength: 2048,
+  /** Samples in one speed history answer (5 min at 1 s, 30 min at 10 s). */
+  historySamples: 600,
+  /** Entries in the engine's log of notices. */
+  logEntries: 1_000,
   /** One encoded message on the WebSocket: a maximal .torrent plus envelope. */
   messageBytes: 20 * MiB,
 } as const;

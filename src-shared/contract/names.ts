@@ -30,6 +30,8 @@ export const commandNames = [
   'getSettings',
   'setSettings',
   'streamFile',
+  'getSpeedHistory',
+  'getLog',
 ] as const;
 
 export type CommandName = (typeof commandNames)[number];

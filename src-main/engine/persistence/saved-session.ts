@@ -7,6 +7,7 @@ import {
   settingsSchema,
   shareLimitsSchema,
   torrentOptionsSchema,
+  transferTotalsSchema,
 } from '../../../src-shared/contract/data';
 import { limits } from '../../../src-shared/contract/limits';
 
@@ -74,6 +75,8 @@ export const savedMagnetSchema = z.object({
 export const savedIndexSchema = z.object({
   version: z.literal(CURRENT_VERSION),
   settings: settingsSchema.partial(),
+  /** Bytes every session moved, removed torrents' too (absent in files from before it was kept). */
+  allTime: transferTotalsSchema.optional(),
   /** Queue order: the list order. */
   torrents: z
     .array(z.discriminatedUnion('kind', [z.object({ kind: z.literal('torrent'), infoHash: infoHashSchema }), savedMagnetSchema]))

@@ -47,6 +47,13 @@ describe('SessionStore', () => {
     expect(restored?.kind === 'torrent' && restored.metainfo.infoHashHex).toBe(alice.infoHashHex);
   });
 
+  it('keeps the all-time transfer totals in the list, and reads zeros from a file without them', async () => {
+    await new SessionStore(dir.path).save(snapshot());
+    expect((await new SessionStore(dir.path).load()).allTime).toEqual({ downloaded: 0, uploaded: 0 });
+    await new SessionStore(dir.path).save({ ...snapshot(), allTime: { downloaded: 5_000_000_000, uploaded: 7 } });
+    expect((await new SessionStore(dir.path).load()).allTime).toEqual({ downloaded: 5_000_000_000, uploaded: 7 });
+  });
+
   it('rewrites only the torrents that changed, and deletes removed ones after the list', async () => {
     const store = new SessionStore(dir.path);
     const a = record(alice.infoHashHex);
@@ -121,6 +128,6 @@ describe('SessionStore', () => {
   });
 
   it('starts empty in a new folder', async () => {
-    expect(await new SessionStore(join(dir.path, 'new')).load()).toEqual({ settings: {}, entries: [], problems: [] });
+    expect(await new SessionStore(join(dir.path, 'new')).load()).toEqual({ settings: {}, entries: [], allTime: { downloaded: 0, uploaded: 0 }, problems: [] });
   });
 });

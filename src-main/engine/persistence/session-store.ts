@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Settings } from '../../../src-shared/contract';
+import type { Settings, TransferTotals } from '../../../src-shared/contract';
 import { ShoalError } from '../../../src-shared/errors';
 import type { Metainfo } from '../metainfo/metainfo';
 import { parseTorrent } from '../metainfo/parse-torrent';
@@ -37,12 +37,16 @@ export type StoredEntry = StoredTorrent | SavedMagnet;
 export interface LoadedSession {
   readonly settings: Partial<Settings>;
   readonly entries: StoredEntry[];
+  /** Bytes moved by every earlier session (zeros when none were counted). */
+  readonly allTime: TransferTotals;
   /** Sentences for the user: what could not be read, and where it was kept. */
   readonly problems: string[];
 }
 
 export interface SessionSnapshot {
   readonly settings: Settings;
+  /** Absent: none kept (the index then says nothing of them). */
+  readonly allTime?: TransferTotals;
   readonly entries: readonly ({ readonly kind: 'torrent'; readonly record: SavedTorrent; readonly metainfo: Metainfo } | SavedMagnet)[];
 }
 
@@ -113,7 +117,7 @@ export class SessionStore {
     }
     // Files the list does not name belong to torrents removed just before a crash.
     if (index !== null) for (const hash of onDisk) await this.#removeFiles(hash);
-    return { settings: index?.settings ?? {}, entries, problems };
+    return { settings: index?.settings ?? {}, entries, allTime: index?.allTime ?? { downloaded: 0, uploaded: 0 }, problems };
   }
 
   /** Writes what changed since the last save. Never runs two at once: the caller serializes. */
@@ -139,6 +143,7 @@ export class SessionStore {
     const index: SavedIndex = {
       version: CURRENT_VERSION,
       settings: snapshot.settings,
+      ...(snapshot.allTime ? { allTime: snapshot.allTime } : {}),
       torrents: snapshot.entries.map((e) => (e.kind === 'torrent' ? { kind: 'torrent' as const, infoHash: e.record.infoHash } : e)),
     };
     const indexText = JSON.stringify(index);

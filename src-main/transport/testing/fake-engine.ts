@@ -122,6 +122,14 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
       record('streamFile', input);
       return { url: '/stream/cap/fake-capability/fixture.webm', name: 'fixture.webm', length: 1000, mimeType: 'video/webm' };
     },
+    async getSpeedHistory(input) {
+      record('getSpeedHistory', input);
+      return { stepMs: 1000, endedAt: 1_700_000_000_000, down: [0, 2048], up: [0, 1024] };
+    },
+    async getLog(input) {
+      record('getLog', input);
+      return { entries: [] };
+    },
     async getSettings(input) {
       record('getSettings', input);
       return settings;
