@@ -5,33 +5,25 @@ import { ListFeed } from './list-feed';
 import { NoticeLog } from './notice-log';
 import { SessionMeters } from './session-meters';
 import { skeyLookup } from './mse/receiver';
-import { parseMagnet, type Magnet } from './metainfo/magnet';
-import type { Metainfo } from './metainfo/metainfo';
-import { parseTorrentFrom } from './metainfo/load-torrent';
 import { preview } from './metainfo/preview';
-import type { SavedMagnet } from './persistence/saved-session';
 import { restoredSettings, SessionPersistence } from './session-persistence';
 import { SessionPolicy } from './policy/session-policy';
 import type { LoadedSession } from './persistence/session-store';
 import { checkFolder } from './storage/folder-check';
-import { prepareSaveFolder } from './storage/save-folder';
-import type { ResumeData } from './storage/storage';
-import { globalIPv6Address } from './net/local-address';
-import type { IPv6Reach } from './tracker/announcer';
 import { changedSettings, checkSettingsChange, checkTransports, initialSettings, prepareSettingFolders, type SessionOptions } from './session-settings';
 import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';
 import { SessionStreams } from './session-streams';
 import { startMove, startRecheck, type TaskHooks } from './torrent-tasks';
-import { Torrent } from './torrent';
+import type { Torrent } from './torrent';
+import { TorrentAdding } from './torrent-adding';
 import { TorrentActions } from './torrent-actions';
 import { TorrentCreator } from './torrent-creator';
+import { sessionTorrentEvents } from './torrent-events';
 import * as views from './torrent-views';
 import { WatchFolder } from './watch-folder';
-import { downloadFolder, finishedFolder } from './incomplete-folder';
 import { generatePeerId } from './wire/peer-id';
-import type { PeerSocket } from './wire/peer-socket';
-import type { ReceivedHandshake } from './wire/read-handshake';
+import { torrentByWireName, wireNames } from './wire-names';
 
 /**
  * The engine's face: every torrent, the listening socket, settings, and the event stream the
@@ -119,11 +111,14 @@ export class Session implements EngineApi {
     notice: (payload) => this.#emit({ name: 'notice', payload }),
     log: (line) => this.#o.log?.(line),
   };
+  /** New torrents, and what the session does when they finish, fail, change or get their metadata. */
+  readonly #adding: TorrentAdding;
 
   private constructor(options: SessionOptions) {
     this.#o = options;
     this.#sockets = new SessionSockets({
-      route: (infoHash, socket, received) => this.#accept(infoHash, socket, received),
+      // An incoming peer goes to the torrent its handshake names, if its swarm runs now (it fetches the metadata or trades).
+      route: (infoHash, socket, received) => torrentByWireName(this.#torrents, infoHash)?.swarm.accept(socket, received) ?? false,
       takesTcp: () => this.#settings.tcp !== false,
       targets: () => dhtTargets(this.#torrents),
       lsdTargets: () => lsdTargets(this.#torrents),
@@ -131,13 +126,39 @@ export class Session implements EngineApi {
       ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
       encryption: {
         mode: () => this.#settings.encryption ?? 'prefer',
-        lookup: skeyLookup(() => this.#wireNames()),
+        lookup: skeyLookup(() => wireNames(this.#torrents)),
         ...(options.log ? { log: options.log } : {}),
       },
       ...(options.log ? { log: options.log } : {}),
       forwarding: (status) => this.#forwardingChanged(status.externalPort),
     });
     this.#settings = initialSettings(options);
+    this.#adding = new TorrentAdding({
+      torrents: this.#torrents,
+      peerId: this.peerId,
+      listenPort: () => this.listenPort,
+      externalPort: () => this.#externalPort,
+      sockets: this.#sockets,
+      settings: () => this.#settings,
+      policy: this.#policy,
+      feed: this.#feed,
+      labels: this.#actions.labels,
+      applyBans: (t) => this.#actions.applyBans(t),
+      saveSoon: () => this.#persist?.soon(),
+      settle: () => this.#settle(),
+      events: sessionTorrentEvents({
+        settings: () => this.#settings,
+        policy: this.#policy,
+        feed: this.#feed,
+        labels: this.#actions.labels,
+        tasks: this.#tasks,
+        has: (t) => this.#has(t),
+        notice: (payload) => this.#emit({ name: 'notice', payload }),
+        log: this.#o.log,
+        saveSoon: () => this.#persist?.soon(),
+        settle: () => this.#settle(),
+      }),
+    });
   }
 
   /** Starts a session listening for peers. A port in use rejects with ShoalError 'port-in-use'. */
@@ -196,19 +217,8 @@ export class Session implements EngineApi {
 
   // --- commands ----------------------------------------------------------------------------
 
-  async addTorrent(input: CommandInput<'addTorrent'>): Promise<CommandOutput<'addTorrent'>> {
-    if (input.source.kind === 'magnet') return this.#addMagnet(parseMagnet(input.source.uri), input);
-    const metainfo = parseTorrentFrom(input.source.data, input.source.fileName);
-    if (this.#torrents.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
-    const savePath = await prepareSaveFolder(downloadFolder(this.#settings, input.savePath ?? this.#actions.labels.savePath(input.category)), metainfo);
-    const torrent = this.#create({ metainfo, savePath });
-    this.#actions.labels.set(torrent.infoHash, input);
-    if (input.skipFiles && input.skipFiles.length > 0) {
-      torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));
-    }
-    this.#admit(torrent, !input.paused);
-    this.#settle();
-    return { infoHash: torrent.infoHash, name: metainfo.name };
+  addTorrent(input: CommandInput<'addTorrent'>): Promise<CommandOutput<'addTorrent'>> {
+    return this.#adding.add(input);
   }
 
   checkFolder(input: CommandInput<'checkFolder'>): Promise<CommandOutput<'checkFolder'>> {
@@ -370,13 +380,13 @@ export class Session implements EngineApi {
     this.#meters.carryOver(loaded.allTime);
     await persist.restore(loaded, {
       torrent: async (entry) => {
-        const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#create({ metainfo, savePath, ...restored }));
+        const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#adding.create({ metainfo, savePath, ...restored }));
         if (entry.record.limitsWaived) this.#policy.restoreWaiver(torrent.infoHash, entry.record.limitsWaived);
-        this.#admit(torrent, !entry.record.paused);
+        this.#adding.admit(torrent, !entry.record.paused);
         if (entry.record.forced) this.#policy.restoreForced(torrent.infoHash);
         this.#actions.labels.set(torrent.infoHash, entry.record);
       },
-      magnet: (entry) => this.#restoreMagnet(entry),
+      magnet: (entry) => this.#adding.restoreMagnet(entry),
     });
     this.#policy.applyQueue();
     if (this.#settings.trackerEnabled) await this.#sockets.restartTracker(this.#settings.trackerPort, (message) => persist.tellAtStart(message));
@@ -389,40 +399,9 @@ export class Session implements EngineApi {
     }));
   }
 
-  async #restoreMagnet(entry: SavedMagnet): Promise<void> {
-    await this.#addMagnet(
-      parseMagnet(entry.uri),
-      { savePath: entry.savePath, paused: entry.paused, ...(entry.skipFiles ? { skipFiles: entry.skipFiles } : {}), ...(entry.category ? { category: entry.category } : {}), ...(entry.tags ? { tags: entry.tags } : {}) },
-      entry.addedAt,
-    );
-    if (entry.options) this.#torrents.get(parseMagnet(entry.uri).infoHashHex)?.setOptions(entry.options);
-  }
-
   /** Still in the session: not removed (or replaced) meanwhile. */
   #has(t: Torrent): boolean {
     return this.#torrents.get(t.infoHash) === t;
-  }
-
-  /** An incoming peer goes to the torrent its handshake names, if its swarm runs now (it fetches the metadata or trades). */
-  #accept(infoHash: string, socket: PeerSocket, received: ReceivedHandshake): boolean {
-    return this.#byWireName(infoHash)?.swarm.accept(socket, received) ?? false;
-  }
-
-  /** The torrent a handshake names: by its key, or by a hybrid's other name (its truncated v2 hash, BEP 52). */
-  #byWireName(infoHash: string): Torrent | undefined {
-    const torrent = this.#torrents.get(infoHash);
-    if (torrent) return torrent;
-    for (const t of this.#torrents.values()) if (hexOf(t.swarm.otherInfoHash) === infoHash) return t;
-    return undefined;
-  }
-
-  /** Every name a torrent has on the wire: keys, and hybrids' v2 names. */
-  *#wireNames(): Iterable<string> {
-    for (const [key, t] of this.#torrents) {
-      yield key;
-      const other = hexOf(t.swarm.otherInfoHash);
-      if (other !== undefined) yield other;
-    }
   }
 
   #onShareLimitReached(t: Torrent, action: ShareLimitAction): void {
@@ -437,81 +416,6 @@ export class Session implements EngineApi {
     } else {
       void this.remove({ infoHashes: [t.infoHash], deleteFiles: action === 'remove-with-files' });
     }
-  }
-
-  /** A magnet link's row, in state 'metadata' until its info dictionary arrives from peers; it joins the queue then. */
-  async #addMagnet(magnet: Magnet, input: { savePath?: string; paused?: boolean; skipFiles?: readonly number[]; category?: string; tags?: readonly string[] }, addedAt?: number): Promise<CommandOutput<'addTorrent'>> {
-    const known = this.#torrents.get(magnet.infoHashHex)?.name;
-    if (known !== undefined) throw new ShoalError('already-exists', `"${known}" is already in the list`);
-    const savePath = await prepareSaveFolder(downloadFolder(this.#settings, input.savePath ?? this.#actions.labels.savePath(input.category)));
-    const torrent = this.#create({ magnet, savePath, ...(addedAt !== undefined ? { addedAt } : {}), ...(input.skipFiles ? { skipFiles: input.skipFiles } : {}) });
-    this.#torrents.set(torrent.infoHash, torrent);
-    this.#actions.labels.set(torrent.infoHash, input);
-    this.#feed.mark(torrent.infoHash);
-    if (!input.paused) void torrent.start();
-    this.#feed.flush();
-    this.#persist?.soon();
-    return { infoHash: torrent.infoHash, name: torrent.name };
-  }
-
-  /** A magnet's metadata arrived: it takes the queue's last place, with the same info-hash, save folder and peers. */
-  #metadataArrived(t: Torrent, ignoredSkips: readonly number[]): void {
-    if (!this.#has(t)) return;
-    if (ignoredSkips.length > 0) {
-      const files = t.metainfo.files.length;
-      const message = `${t.name} has ${files} file${files === 1 ? '' : 's'}, so some of the files asked to be skipped do not exist; the others are skipped`;
-      this.#emit({ name: 'notice', payload: { kind: 'error', message, infoHash: t.infoHash, code: 'invalid-input' } });
-    }
-    this.#o.log?.(`${t.name}: metadata received from peers`);
-    this.#feed.mark(t.infoHash);
-    this.#policy.add(t.infoHash, true);
-    this.#settle();
-  }
-
-  /** What trackers may learn of our IPv6 side: asked at each announce, since addresses come and go. */
-  #ipv6Reach(): IPv6Reach {
-    if (!this.#sockets.acceptsIPv6) return { listening: false };
-    const address = globalIPv6Address();
-    return address === undefined ? { listening: true } : { listening: true, address };
-  }
-
-  #create(from: ({ metainfo: Metainfo; resume?: ResumeData } | { magnet: Magnet; skipFiles?: readonly number[] }) & { savePath: string; addedAt?: number }): Torrent {
-    const torrent = new Torrent({
-      ...from,
-      peerId: this.peerId,
-      listenPort: this.listenPort,
-      announcePort: () => this.#externalPort,
-      ipv6: () => this.#ipv6Reach(),
-      maxConnections: this.#settings.maxConnectionsPerTorrent,
-      encryption: () => this.#settings.encryption ?? 'prefer',
-      utp: () => this.#sockets.utp,
-      tcp: () => this.#settings.tcp !== false,
-      bandwidth: this.#policy.bandwidth.forTorrent(),
-      pex: () => this.#settings.pex !== false,
-      ...(this.#settings.announceInterval ? { announceIntervalSec: this.#settings.announceInterval } : {}),
-      events: {
-        finished: (t) => {
-          this.#persist?.soon();
-          this.#emit({ name: 'notice', payload: { kind: 'torrent-finished', message: `${t.name} finished downloading`, infoHash: t.infoHash } });
-          // Its download slot is free for the next in the queue; as a seed it may have to wait.
-          this.#policy.applyQueue();
-          const to = finishedFolder(this.#settings, t.savePath, this.#actions.labels.savePath(this.#actions.labels.of(t.infoHash).category ?? undefined));
-          // Started while trading, so the torrent is idle and `to` differs from where it is.
-          if (to !== undefined) startMove(t, to, this.#tasks);
-        },
-        failed: (t, error) => {
-          this.#emit({ name: 'notice', payload: { kind: 'error', message: `${t.name}: ${error.message}`, infoHash: t.infoHash, code: error.code } });
-          this.#policy.leave(t.infoHash);
-          this.#policy.applyQueue();
-        },
-        log: (t, message) => this.#o.log?.(`${t.name}: ${message}`),
-        uploaded: (t) => this.#policy.uploaded(t),
-        changed: (t) => this.#feed.mark(t.infoHash),
-        metadataArrived: (t, ignoredSkips) => this.#metadataArrived(t, ignoredSkips),
-      },
-    });
-    this.#actions.applyBans(torrent);
-    return torrent;
   }
 
   /** The torrents of the commands that need the metainfo; a magnet still fetching it is refused with the user's sentence. */
@@ -529,13 +433,6 @@ export class Session implements EngineApi {
       if (!t) throw new ShoalError('not-found', `no torrent with info-hash ${hash}`);
       return t;
     });
-  }
-
-  /** A new torrent joins the list and the queue's last place; `start`: it runs once it has a slot. */
-  #admit(torrent: Torrent, start: boolean): void {
-    this.#torrents.set(torrent.infoHash, torrent);
-    this.#feed.mark(torrent.infoHash);
-    this.#policy.add(torrent.infoHash, start);
   }
 
   /** Torrents came, went or changed state: the queue lets the right ones run, the list goes out, the session is saved soon. */
@@ -561,8 +458,4 @@ export class Session implements EngineApi {
   #rows(): TorrentSummary[] {
     return [...this.#torrents.keys()].map((infoHash) => this.#row(infoHash)!);
   }
-}
-
-function hexOf(bytes: Uint8Array | undefined): string | undefined {
-  return bytes && Buffer.from(bytes).toString('hex');
 }
