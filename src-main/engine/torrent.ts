@@ -1,7 +1,6 @@
 import { defaultTorrentOptions, type FilePriority, type TorrentOptions, type TorrentState } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
 import { BandwidthLimiter, type TorrentBandwidth } from './bandwidth/bandwidth-limiter';
-import { formatMagnet } from './metainfo/magnet';
 import { metainfoFromMagnet } from './metainfo/magnet-metadata';
 import type { Metainfo } from './metainfo/metainfo';
 import type { PiecePicker } from './picker/piece-picker';
@@ -9,9 +8,10 @@ import type { MoveOps } from './storage/move-files';
 import type { StreamWindow } from './stream/stream-window';
 import type { ResumeData, Storage } from './storage/storage';
 import type { PeerAddress } from './net/peer-address';
-import { Swarm } from './swarm/swarm';
+import type { Swarm } from './swarm/swarm';
 import type { PeerSource, SwarmPeer } from './swarm/swarm-peer';
 import type { BlockSender } from './swarm/trading';
+import { magnetLinkOf, newMetadataPhase, newSwarm, newTorrentData } from './torrent-body';
 import { TorrentData } from './torrent-data';
 import type { TorrentInit } from './torrent-init';
 import { TorrentLifetime, type TransferTotals } from './torrent-lifetime';
@@ -59,34 +59,14 @@ export class Torrent {
     this.addedAt = options.addedAt ?? Date.now();
     this.bandwidth = options.bandwidth ?? new BandwidthLimiter().forTorrent();
     this.#trackers = new TrackerWatch({ changed: () => options.events.changed(this), log: (message) => options.events.log(this, message) });
-    this.swarm = new Swarm({
-      infoHash: from.infoHash,
-      ...(from.infoHashV2 !== undefined && { infoHashV2: from.infoHashV2 }),
-      peerId: options.peerId,
-      listenPort: options.listenPort,
-      maxConnections: options.maxConnections,
-      ...(options.encryption ? { encryption: options.encryption } : {}),
-      ...(options.utp ? { utp: options.utp } : {}),
-      ...(options.tcp ? { tcp: options.tcp } : {}),
-      events: { needPeers: () => this.announcer.announceNow(), log: (message) => options.events.log(this, message) },
-    });
+    this.swarm = newSwarm(options, from, { needPeers: () => this.announcer.announceNow(), log: (message) => options.events.log(this, message) });
     if ('metainfo' in options) {
       this.#resume = options.resume;
       this.#pendingSkips = [];
       this.#body = this.#data(options.metainfo);
     } else {
       this.#pendingSkips = options.skipFiles ?? [];
-      this.#body = new MetadataPhase({
-        magnet: options.magnet,
-        swarm: this.swarm,
-        peerId: options.peerId,
-        listenPort: options.listenPort,
-        ...(options.announcePort ? { announcePort: options.announcePort } : {}),
-        ...(options.ipv6 ? { ipv6: options.ipv6 } : {}),
-        ...(options.announceIntervalSec !== undefined ? { announceIntervalSec: options.announceIntervalSec } : {}),
-        ...(options.scheduling ? { scheduling: options.scheduling } : {}),
-        events: { received: (info) => this.#metadataReceived(info), changed: () => options.events.changed(this) },
-      });
+      this.#body = newMetadataPhase(options, this.swarm, { received: (info) => this.#metadataReceived(info), changed: () => options.events.changed(this) });
     }
   }
 
@@ -110,10 +90,7 @@ export class Torrent {
 
   /** The torrent as a magnet link: the one it was added with while its metadata is awaited, else one built from its metainfo. */
   get magnetLink(): string {
-    const body = this.#body;
-    if (body instanceof MetadataPhase) return formatMagnet(body.magnet);
-    const m = body.metainfo;
-    return formatMagnet({ infoHash: m.infoHash, infoHashHex: m.infoHashHex, ...(m.infoHashV2 !== undefined && { infoHashV2: m.infoHashV2 }), name: m.name, length: m.length, trackers: body.announcer.tiers.flat(), webSeeds: m.urlList, peers: [] });
+    return magnetLinkOf(this.#body);
   }
 
   /** The user's tiers of trackers from now on; refused before a magnet's metadata, whose link's trackers are its own. */
@@ -354,31 +331,17 @@ export class Torrent {
 
   #data(metainfo: Metainfo): TorrentData {
     const o = this.#o;
-    // A magnet with only a btih learns here that its torrent is a hybrid.
-    if (metainfo.infoHashV2 !== undefined) this.swarm.useInfoHashV2(metainfo.infoHashV2);
-    return new TorrentData({
-      metainfo,
-      savePath: this.#savePath,
-      swarm: this.swarm,
-      bandwidth: this.bandwidth,
-      peerId: o.peerId,
-      listenPort: o.listenPort,
-      ...(o.announcePort ? { announcePort: o.announcePort } : {}),
-      ...(o.ipv6 ? { ipv6: o.ipv6 } : {}),
-      ...(o.announceIntervalSec !== undefined ? { announceIntervalSec: o.announceIntervalSec } : {}),
-      ...(o.pex ? { pex: o.pex } : {}),
-      events: {
-        complete: () => this.#onComplete(),
-        storageError: (error) => this.#fail(error),
-        log: (message) => o.events.log(this, message),
-        uploaded: () => {
-          o.events.changed(this);
-          o.events.uploaded(this);
-        },
-        changed: () => o.events.changed(this),
-        trackersChanged: () => this.#trackers.update(this.announcer),
-        peers: (addresses) => this.addPeers(addresses, 'tracker'),
+    return newTorrentData(o, { metainfo, savePath: this.#savePath, swarm: this.swarm, bandwidth: this.bandwidth }, {
+      complete: () => this.#onComplete(),
+      storageError: (error) => this.#fail(error),
+      log: (message) => o.events.log(this, message),
+      uploaded: () => {
+        o.events.changed(this);
+        o.events.uploaded(this);
       },
+      changed: () => o.events.changed(this),
+      trackersChanged: () => this.#trackers.update(this.announcer),
+      peers: (addresses) => this.addPeers(addresses, 'tracker'),
     });
   }
 
