@@ -44,6 +44,26 @@ describe('PeerUdpSocket', () => {
     client.close();
   });
 
+  it('on a dual-stack socket, names IPv4 senders plainly, tells senders apart by port, and answers them', async () => {
+    socket = await PeerUdpSocket.bind(0);
+    expect(socket.ipv6).toBe(true);
+    const seen: PeerAddress[] = [];
+    socket.on('utp', (_bytes, from) => {
+      seen.push(from);
+      socket!.send(Buffer.from([0x21, 0, 0, 0]), from);
+    });
+    const clients = [createSocket('udp4'), createSocket('udp4')];
+    for (const c of clients) await new Promise<void>((r) => c.bind(0, '127.0.0.1', () => r()));
+    for (const c of [clients[0]!, clients[0]!, clients[1]!, clients[0]!]) {
+      const answered = new Promise((resolve) => c.once('message', resolve));
+      c.send(Buffer.from([0x41, 0, 0, 0]), socket.port, '127.0.0.1');
+      await answered;
+    }
+    const [a, b] = clients.map((c) => ({ host: '127.0.0.1', port: c.address().port }));
+    expect(seen).toEqual([a, a, b, a]);
+    for (const c of clients) c.close();
+  });
+
   it('reports a port in use in words', async () => {
     socket = await PeerUdpSocket.bind(0, '127.0.0.1');
     await expect(PeerUdpSocket.bind(socket.port, '127.0.0.1')).rejects.toThrow(/UDP port \d+ is already in use/);

@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv4 } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
-import type { PeerAddress } from './peer-address';
+import { normalizeHost, type PeerAddress } from './peer-address';
 
 /** Who a datagram on the peer port is for, from its first byte. */
 export type DatagramKind = 'dht' | 'utp' | 'unknown';
@@ -31,13 +31,28 @@ export class PeerUdpSocket {
   readonly #socket: Socket;
   readonly #handlers = new Map<DatagramKind, DatagramHandler>();
   readonly ipv6: boolean;
+  /**
+   * The last sender, as Node spelled it and as handed on: a uTP transfer is a run of datagrams
+   * from one address, and each would otherwise cost a parse of the address and a new object.
+   * Addresses are read-only, so handlers may keep the one they were given.
+   */
+  #lastFrom = '';
+  #lastAddress: PeerAddress = { host: '', port: 0 };
+  /** The last destination and its spelling for this socket (IPv4 on a dual-stack one is mapped). */
+  #lastToHost: string | undefined;
+  #lastTarget = '';
 
   private constructor(socket: Socket, ipv6: boolean) {
     this.#socket = socket;
     this.ipv6 = ipv6;
     socket.on('message', (bytes, rinfo) => {
       const handler = this.#handlers.get(datagramKind(bytes));
-      handler?.(bytes, { host: plainHost(rinfo.address), port: rinfo.port });
+      if (handler === undefined) return;
+      if (rinfo.address !== this.#lastFrom || rinfo.port !== this.#lastAddress.port) {
+        this.#lastFrom = rinfo.address;
+        this.#lastAddress = { host: normalizeHost(rinfo.address), port: rinfo.port };
+      }
+      handler(bytes, this.#lastAddress);
     });
     socket.on('error', () => undefined); // per-datagram errors (ICMP unreachable) mean nothing to us
     // uTP sends a window of packets at once; the default buffers (about 200 KB, some 90 datagrams)
@@ -78,9 +93,13 @@ export class PeerUdpSocket {
   }
 
   send(bytes: Uint8Array, to: PeerAddress): void {
-    const host = this.ipv6 && isIPv4(to.host) ? `::ffff:${to.host}` : to.host;
-    if (!this.ipv6 && !isIPv4(host)) return; // an IPv6 node is out of reach of an IPv4 socket
-    this.#socket.send(bytes, to.port, host);
+    if (to.host !== this.#lastToHost) {
+      const v4 = isIPv4(to.host);
+      // An IPv6 node is out of reach of an IPv4 socket: an empty target.
+      this.#lastTarget = this.ipv6 && v4 ? `::ffff:${to.host}` : !this.ipv6 && !v4 ? '' : to.host;
+      this.#lastToHost = to.host;
+    }
+    if (this.#lastTarget !== '') this.#socket.send(bytes, to.port, this.#lastTarget);
   }
 
   close(): Promise<void> {
@@ -101,9 +120,4 @@ function bindSocket(socket: Socket, port: number, host: string): Promise<Socket>
       resolve(socket);
     });
   });
-}
-
-/** `::ffff:1.2.3.4` (IPv4 through a dual-stack socket) as `1.2.3.4`. */
-function plainHost(address: string): string {
-  return address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
 }

@@ -39,15 +39,19 @@ export class ReceiveWindow {
 
   /**
    * A DATA packet: in order, its payload and any stored ones it unblocks go to `deliver`; early, it
-   * is kept; behind `ack`, it is a duplicate (our ACK was lost); too far ahead, it is dropped.
+   * is kept; behind `ack`, it is a duplicate (our ACK was lost); too far ahead, or more bytes than
+   * the room left in our buffer (a peer ignoring the window we gave), it is dropped. Early packets
+   * get less room (`earlyRoom`) than the next one in order, so they never shut out the packet that
+   * fills the gap before them.
    */
-  data(seq: number, payload: Uint8Array, deliver: (payload: Uint8Array) => void): Arrival {
+  data(seq: number, payload: Uint8Array, deliver: (payload: Uint8Array) => void, room: number, earlyRoom: number): Arrival {
     const ahead = seqDistance(seq, this.ack) - 1;
     if (ahead < 0) return 'duplicate';
     if (ahead >= REORDER_SLOTS || this.#ended || (this.#finSeq >= 0 && seqDistance(seq, this.#finSeq) >= 0)) return 'out-of-window';
+    const slot = seq & (REORDER_SLOTS - 1);
+    if (ahead > 0 && this.#slots[slot] !== undefined) return 'duplicate';
+    if (payload.length > (ahead > 0 ? earlyRoom : room)) return 'out-of-window';
     if (ahead > 0) {
-      const slot = seq & (REORDER_SLOTS - 1);
-      if (this.#slots[slot] !== undefined) return 'duplicate';
       this.#slots[slot] = payload;
       if (this.#stored === 0 || seqDistance(seq, this.#highest) > 0) this.#highest = seq;
       this.#stored++;

@@ -4,6 +4,8 @@ import { seqDistance } from './packet';
 export const SEND_SLOTS = 1024;
 /** Duplicate ACKs (or packets selectively acknowledged past a hole) that mean the hole was lost. */
 const DUPLICATES_FOR_LOSS = 3;
+/** Acknowledged full-size packet buffers kept to carry new data (about 90 KB), so a steady transfer allocates none. */
+const MAX_SPARE = 64;
 
 /** What one ACK did, filled into a reused object. */
 export interface AckOutcome {
@@ -37,10 +39,25 @@ export class SendWindow {
   #now = 0;
   /** A packet sent again is not declared lost again before this long (about a round trip). */
   resendGuardMs = 0;
+  /** Buffers of packets acknowledged, `#fullSize` bytes long, ready for `buffer`. */
+  readonly #spare: Uint8Array[] = [];
+  readonly #fullSize: number;
 
-  constructor(seq: number) {
+  /** `fullSize`: the length of a packet with a full payload, whose buffers are reused. */
+  constructor(seq: number, fullSize: number) {
     this.seq = seq;
     this.acked = (seq - 1) & 0xffff;
+    this.#fullSize = fullSize;
+  }
+
+  /**
+   * A buffer for a new packet of `length` bytes: a full-size one acknowledged earlier when there is
+   * one. (Reusing it is safe: a packet is acknowledged only after the socket sent it.)
+   */
+  buffer(length: number): Uint8Array {
+    if (length !== this.#fullSize) return Buffer.allocUnsafe(length);
+    // Not from Node's shared pool: a kept buffer would hold a whole pool slab alive.
+    return this.#spare.pop() ?? Buffer.allocUnsafeSlow(length);
   }
 
   /** Packets sent and not cumulatively acknowledged. */
@@ -158,8 +175,10 @@ export class SendWindow {
 
   #free(seq: number, nowMs: number, out: AckOutcome): void {
     const slot = seq & (SEND_SLOTS - 1);
-    if (this.#packets[slot] === undefined) return;
+    const packet = this.#packets[slot];
+    if (packet === undefined) return;
     this.#packets[slot] = undefined;
+    if (packet.length === this.#fullSize && this.#spare.length < MAX_SPARE) this.#spare.push(packet);
     const size = this.#size[slot]!;
     out.ackedBytes += size;
     if (this.#lost[slot] === 1) {

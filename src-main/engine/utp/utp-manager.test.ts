@@ -5,7 +5,7 @@ import { PeerUdpSocket } from '../net/peer-udp-socket';
 import type { PeerAddress } from '../net/peer-address';
 import { decodePacket, emptyPacket, HEADER_SIZE, stampPacket, ST_DATA, ST_RESET, ST_STATE, ST_SYN, writeHeader } from './packet';
 import { UtpManager } from './utp-manager';
-import type { UtpSocket } from './utp-socket';
+import { RECEIVE_BUFFER, WINDOW_SLACK, type UtpSocket } from './utp-socket';
 
 const closers: (() => unknown)[] = [];
 afterEach(async () => {
@@ -59,6 +59,11 @@ async function dial(a: Awaited<ReturnType<typeof node>>, b: Awaited<ReturnType<t
     client.once('error', reject);
   });
   return { client, server: b.accepted.at(-1)! };
+}
+
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(done()).toBe(true);
 }
 
 describe('UtpManager against hostile input', () => {
@@ -120,6 +125,57 @@ describe('UtpManager against hostile input', () => {
     globalThis.gc?.();
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 1024 * 1024);
   }, 30_000);
+
+  it('a peer that ignores our window cannot make a connection hold more than its buffer', async () => {
+    const b = await node();
+    const attacker = await rawSocket();
+    const acks: Buffer[] = [];
+    attacker.on('message', (m) => acks.push(m));
+    const send = (bytes: Buffer) => attacker.send(bytes, b.address.port, b.address.host);
+    // Our SYN (connection id 100, seq 1000): the accepted connection's packets carry id 100, ours 101.
+    send(raw(ST_SYN, 100, 1000, 0));
+    await until(() => b.accepted.length === 1);
+    const server = b.accepted[0]!; // nobody reads it: what arrives stays buffered
+    await until(() => acks.length === 1);
+    const answer = emptyPacket();
+    expect(decodePacket(acks[0]!, answer)).toBeUndefined();
+    const ack = (answer.seq - 1) & 0xffff; // its next packet would be `seq`: nothing of it to acknowledge yet
+    const payload = randomBytes(1300);
+    // 1,000 packets early (1001 is missing), then the missing one, then 1,000 more in order: 2.6 MB in all.
+    for (let i = 0; i < 1000; i++) {
+      send(raw(ST_DATA, 101, 1002 + i, ack, payload));
+      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
+    send(raw(ST_DATA, 101, 1001, ack, payload));
+    for (let i = 0; i < 1000; i++) {
+      send(raw(ST_DATA, 101, 2002 + i, ack, payload));
+      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.readableLength).toBeGreaterThan(RECEIVE_BUFFER - 4 * payload.length);
+    expect(server.readableLength).toBeLessThanOrEqual(RECEIVE_BUFFER + WINDOW_SLACK);
+    // What was dropped was not acknowledged: the last ACK stops where the buffer filled, with the window shut.
+    const last = emptyPacket();
+    expect(decodePacket(acks.at(-1)!, last)).toBeUndefined();
+    expect(last.ack).toBe((1000 + server.readableLength / payload.length) & 0xffff);
+    expect(last.window).toBe(0);
+  });
+
+  it('answers packets for unknown connections within a budget of RESETs, whoever sends them', async () => {
+    const { address } = await node();
+    const attacker = await rawSocket();
+    let resets = 0;
+    attacker.on('message', () => resets++);
+    const started = performance.now();
+    for (let i = 0; i < 2000; i++) {
+      attacker.send(raw(ST_STATE, i & 0xffff, 1, 0), address.port, address.host);
+      if (i % 200 === 199) await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const seconds = (performance.now() - started) / 1000;
+    expect(resets).toBeGreaterThan(0);
+    expect(resets).toBeLessThanOrEqual(64 + Math.ceil(64 * seconds));
+  });
 
   it('caps connections: a SYN past the cap is not answered', async () => {
     const b = await node({ maxConnections: 2 });

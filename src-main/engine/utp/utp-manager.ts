@@ -34,6 +34,8 @@ interface Bucket {
 export class UtpManager implements UtpLink {
   readonly #o: UtpManagerOptions;
   readonly #sockets = new Map<string, UtpSocket>();
+  /** The connection the last packet was for: a transfer is a run of packets for one, found without building its key. */
+  #last: UtpSocket | undefined;
   readonly #dirty = new Set<UtpSocket>();
   #flushQueued = false;
   #timer: NodeJS.Timeout | undefined;
@@ -80,7 +82,11 @@ export class UtpManager implements UtpLink {
       this.#syn(from);
       return;
     }
-    const socket = this.#sockets.get(key(p.connectionId, from));
+    let socket = this.#last;
+    if (socket === undefined || socket.recvId !== p.connectionId || !sameAddress(socket.remote, from)) {
+      socket = this.#sockets.get(key(p.connectionId, from));
+      if (socket) this.#last = socket;
+    }
     if (socket) {
       socket.receive(p, performance.now());
       return;
@@ -106,6 +112,7 @@ export class UtpManager implements UtpLink {
   forget(socket: UtpSocket): void {
     const k = key(socket.recvId, socket.remote);
     if (this.#sockets.get(k) === socket) this.#sockets.delete(k);
+    if (this.#last === socket) this.#last = undefined;
     this.#dirty.delete(socket);
     if (this.#sockets.size === 0) this.#stopTimer();
   }
@@ -186,6 +193,10 @@ export class UtpManager implements UtpLink {
     clearInterval(this.#timer);
     this.#timer = undefined;
   }
+}
+
+function sameAddress(a: PeerAddress, b: PeerAddress): boolean {
+  return a === b || (a.port === b.port && a.host === b.host);
 }
 
 function key(id: number, from: PeerAddress): string {

@@ -14,6 +14,13 @@ export const MAX_DATAGRAM = 1400;
 const MAX_PAYLOAD = MAX_DATAGRAM - HEADER_SIZE;
 /** Bytes received and not yet read (in order or early) before our window closes. */
 export const RECEIVE_BUFFER = 1024 * 1024;
+/**
+ * Bytes past the window we advertised that we still take in order: a window probe, and packets a
+ * sender sent on an older, larger window. Beyond it data is dropped unacknowledged (early packets
+ * beyond the window itself), so a peer ignoring our window cannot make us hold more than
+ * `RECEIVE_BUFFER` and this.
+ */
+export const WINDOW_SLACK = 64 * 1024;
 /** Bytes written and not yet sent before `write` holds its callback (backpressure). */
 const SEND_BUFFER = 512 * 1024;
 /** Timeouts in a row, each twice as long, before the peer counts as gone (about 30 s from 0.5 s). */
@@ -79,7 +86,7 @@ export class UtpSocket extends Duplex {
     this.remote = remote;
     this.recvId = recvId;
     this.sendId = sendId;
-    this.#send = new SendWindow(seq);
+    this.#send = new SendWindow(seq, MAX_DATAGRAM);
     this.#state = state;
   }
 
@@ -145,7 +152,8 @@ export class UtpSocket extends Duplex {
     // An ACK of packets never sent, or data far outside the window: a confused or hostile peer.
     if (!this.#onAck(p, nowMs)) return;
     if (p.type === ST_DATA) {
-      const arrival = receive.data(p.seq, p.payload, this.#deliver);
+      const room = RECEIVE_BUFFER - this.readableLength - receive.storedBytes;
+      const arrival = receive.data(p.seq, p.payload, this.#deliver, room + WINDOW_SLACK, room);
       if (arrival === 'out-of-window') return;
       this.#needAck = true;
     } else if (p.type === ST_FIN) {
@@ -280,7 +288,7 @@ export class UtpSocket extends Duplex {
 
   /** Builds a packet of `size` queued bytes (or none) and puts it in the send window; returns its seq. */
   #queuePacket(type: PacketType, size: number, connectionId = this.sendId): number {
-    const packet = Buffer.allocUnsafe(HEADER_SIZE + size);
+    const packet = this.#send.buffer(HEADER_SIZE + size);
     writeHeader(packet, { type, connectionId, window: 0, seq: this.#send.seq, ack: 0 });
     let at = HEADER_SIZE;
     while (at < packet.length) {
