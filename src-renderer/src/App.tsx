@@ -2,9 +2,11 @@ import { useEffect, useState } from 'react';
 import { ApiContext } from './api/api-context';
 import { bindStore } from './store/bind-store';
 import type { ShoalApi } from './api/contract';
+import { NativeFilesContext, type NativeFiles } from './api/native-files';
 import { AddFlow } from './components/add/AddFlow';
 import { ConfirmRemove } from './components/ConfirmRemove';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { CreateTorrentDialog } from './components/create/CreateTorrentDialog';
 import { DetailPanel } from './components/detail/DetailPanel';
 import { DropZone } from './components/DropZone';
 import { TorrentList } from './components/list/TorrentList';
@@ -37,6 +39,8 @@ export interface AppProps {
   store?: ShoalStore;
   /** The Electron shell's menu commands; the web UI has none. */
   menu?: MenuSource;
+  /** The Electron shell's open and save dialogs; the web UI has none. */
+  native?: NativeFiles;
 }
 
 /** The shell; `offline` greys what is on screen while the engine is not connected. */
@@ -62,26 +66,29 @@ function Shell() {
   );
 }
 
-export function App({ api, store: given, menu }: AppProps) {
+export function App({ api, store: given, menu, native }: AppProps) {
   const [store] = useState(() => given ?? createShoalStore());
   useEffect(() => bindStore(api, store), [api, store]);
   return (
     <ApiContext.Provider value={api}>
-      <StoreContext.Provider value={store}>
-        <ThemeRoot />
-        <AddFlow shortcuts={menu === undefined}>
-          <Shell />
-          <Notices />
-          <DropZone />
-          <ConfirmRemove />
-          <MoveStorageDialog />
-          <SpeedLimitsDialog />
-          <LabelsDialog />
-          <PlayerView />
-          <SettingsDialog shortcut={menu === undefined} />
-          {menu && <MenuActions source={menu} />}
-        </AddFlow>
-      </StoreContext.Provider>
+      <NativeFilesContext.Provider value={native ?? null}>
+        <StoreContext.Provider value={store}>
+          <ThemeRoot />
+          <AddFlow shortcuts={menu === undefined}>
+            <Shell />
+            <Notices />
+            <DropZone />
+            <ConfirmRemove />
+            <MoveStorageDialog />
+            <SpeedLimitsDialog />
+            <LabelsDialog />
+            <CreateTorrentDialog />
+            <PlayerView />
+            <SettingsDialog shortcut={menu === undefined} />
+            {menu && <MenuActions source={menu} />}
+          </AddFlow>
+        </StoreContext.Provider>
+      </NativeFilesContext.Provider>
     </ApiContext.Provider>
   );
 }

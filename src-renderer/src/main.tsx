@@ -15,7 +15,13 @@ let props: AppProps;
 const bridge = window.shoal;
 if (bridge) {
   // Electron: the preload's bridge, plus the application menu's commands.
-  props = { api: bridge, store, ...(bridge.onMenuAction ? { menu: bridge.onMenuAction } : {}) };
+  const { chooseSource, saveTorrent } = bridge;
+  props = {
+    api: bridge,
+    store,
+    ...(bridge.onMenuAction ? { menu: bridge.onMenuAction } : {}),
+    ...(chooseSource && saveTorrent ? { native: { chooseSource, saveTorrent } } : {}),
+  };
 } else {
   // Web UI served by `shoal serve`: the same contract over a WebSocket on the page's own origin.
   const client = connectWebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`);

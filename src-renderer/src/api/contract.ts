@@ -28,3 +28,4 @@ export type {
   TrackerInfo,
 } from '../../../src-shared/contract';
 export { absolutePathSchema, defaultLimitSettings, defaultTorrentOptions, labelNameSchema, trackerTiersSchema } from '../../../src-shared/contract/data';
+export { commands } from '../../../src-shared/contract/commands';

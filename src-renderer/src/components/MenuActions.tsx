@@ -18,6 +18,7 @@ export function MenuActions({ source }: { source: MenuSource }) {
         // One dialog at a time: a menu command waits until the open one closes.
         if (dialogOpen()) return;
         if (action === 'add-magnet') add.openMagnetDialog();
+        else if (action === 'create-torrent') store.getState().setCreating(true);
         else if (action === 'open-settings') store.getState().setSettingsOpen(true);
         else if (action === 'remove-selected') actions.askRemove();
         else void actions.togglePause();

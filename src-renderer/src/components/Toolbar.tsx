@@ -41,6 +41,9 @@ export function Toolbar() {
         <button type="button" onClick={add.openMagnetDialog} disabled={!connected} title="Add magnet link (Ctrl+U)">
           Add magnet
         </button>
+        <button type="button" className="fold" onClick={() => store.getState().setCreating(true)} disabled={!connected} title="Make a .torrent of a file or folder">
+          Create torrent…
+        </button>
         <span className="sep" />
         <button type="button" onClick={() => void actions.resume()} disabled={!hasSelection} title="Resume (Space)">
           Resume
@@ -74,6 +77,7 @@ export function Toolbar() {
         <OverflowMenu
           className="unfold"
           items={[
+            { label: 'Create torrent…', disabled: !connected, run: () => store.getState().setCreating(true) },
             ...queueButtons.map((b) => ({ label: b.label, disabled: !hasSelection, run: () => void actions.moveInQueue(b.to) })),
             { label: 'Recheck', disabled: !hasSelection, run: () => void actions.recheck() },
             { label: 'Move data…', disabled: !hasSelection, run: actions.askMoveStorage },

@@ -38,6 +38,8 @@ export interface ShoalState {
   /** Torrents whose category and tags the labels dialog sets. */
   labeling: readonly string[] | null;
   settingsOpen: boolean;
+  /** The create-torrent dialog is open. */
+  creating: boolean;
   columns: ColumnLayout;
   /** The detail panel's height the user dragged to (px); null: the default share of the window. */
   detailHeight: number | null;
@@ -62,6 +64,7 @@ export const initialState: ShoalState = {
   limiting: null,
   labeling: null,
   settingsOpen: false,
+  creating: false,
   columns: defaultColumnLayout,
   detailHeight: null,
 };

@@ -26,6 +26,7 @@ export interface ShoalActions {
   setLimiting(ids: readonly string[] | null): void;
   setLabeling(ids: readonly string[] | null): void;
   setSettingsOpen(open: boolean): void;
+  setCreating(open: boolean): void;
   setColumns(columns: ColumnLayout): void;
   setDetailHeight(px: number | null): void;
   /** The engine accepted new options for a torrent: show them now, before the next detail update. */
@@ -56,6 +57,7 @@ export function createShoalStore(initial: Partial<ShoalState> = {}): ShoalStore 
     setLabeling: (labeling) => set({ labeling: labeling !== null && labeling.length > 0 ? labeling : null }),
     setLimiting: (limiting) => set({ limiting: limiting !== null && limiting.length > 0 ? limiting : null }),
     setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
+    setCreating: (creating) => set({ creating }),
     setColumns: (columns) => set({ columns }),
     setDetailHeight: (detailHeight) => set({ detailHeight }),
     optionsSaved: (infoHash, options) => set((s) => applyOptionsSaved(s, infoHash, options)),
