@@ -25,6 +25,14 @@ export interface SessionOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The read cache budget when the setting is absent: qBittorrent's disk cache default. */
+const DEFAULT_READ_CACHE_MIB = 64;
+
+/** The `readCacheMiB` setting in bytes. */
+export function readCacheBytes(mib: number | undefined): number {
+  return (mib ?? DEFAULT_READ_CACHE_MIB) * 1024 * 1024;
+}
+
 /** A new session's settings, before the saved ones apply. */
 export function initialSettings(o: SessionOptions): Settings {
   return {

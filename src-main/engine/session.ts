@@ -10,7 +10,8 @@ import { restoredSettings, SessionPersistence } from './session-persistence';
 import { SessionPolicy } from './policy/session-policy';
 import type { LoadedSession } from './persistence/session-store';
 import { checkFolder } from './storage/folder-check';
-import { changedSettings, checkSettingsChange, checkTransports, initialSettings, prepareSettingFolders, type SessionOptions } from './session-settings';
+import { ReadCachePool } from './storage/read-cache';
+import { changedSettings, checkSettingsChange, checkTransports, initialSettings, prepareSettingFolders, readCacheBytes, type SessionOptions } from './session-settings';
 import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';
 import { SessionStreams } from './session-streams';
@@ -49,6 +50,8 @@ export class Session implements EngineApi {
   /** The peer port's external side on the router, once mapped. */
   #externalPort: number | null = null;
   readonly #sockets: SessionSockets;
+  /** Every torrent's read cache under one budget, the `readCacheMiB` setting. */
+  readonly #readCache = new ReadCachePool(readCacheBytes(undefined));
   /** Stats and the subscribed torrent's detail, once a second. */
   readonly #status = new StatusFeed({
     torrents: this.#torrents,
@@ -57,6 +60,10 @@ export class Session implements EngineApi {
     altSpeedActive: () => this.#policy.altSpeedActive(),
     portForwarding: () => this.#sockets.forwarding,
     dhtNodes: () => this.#sockets.dhtNodes,
+    readCache: () => {
+      const { budget, bytes, hits, misses } = this.#readCache.stats;
+      return { budget, bytes, hits, misses };
+    },
     discovery: () => ({ dht: this.#settings.dht !== false, pex: this.#settings.pex !== false, lsd: this.#settings.lsd !== false }),
     heard: () => this.#listeners.size > 0,
     emit: (event) => this.#emit(event),
@@ -139,13 +146,13 @@ export class Session implements EngineApi {
       listenPort: () => this.listenPort,
       externalPort: () => this.#externalPort,
       sockets: this.#sockets,
+      readCache: this.#readCache,
       settings: () => this.#settings,
       policy: this.#policy,
       feed: this.#feed,
       labels: this.#actions.labels,
       applyBans: (t) => this.#actions.applyBans(t),
       saveSoon: () => this.#persist?.soon(),
-      settle: () => this.#settle(),
       events: sessionTorrentEvents({
         settings: () => this.#settings,
         policy: this.#policy,
@@ -168,6 +175,7 @@ export class Session implements EngineApi {
     session.#persist = persist;
     const saved = await persist?.load();
     if (saved) session.#settings = restoredSettings(session.#settings, saved.settings, { downloadDir: options.downloadDirGiven === true, listenPort: options.listenPort !== undefined });
+    session.#readCache.resize(readCacheBytes(session.#settings.readCacheMiB));
     session.#sockets.applyUtp(session.#settings.utp !== false); // taken up once the UDP side is bound
     await session.#sockets.listen(session.#settings.listenPort, options.listenPort !== undefined, options.log);
     session.#settings.listenPort = session.listenPort;
@@ -332,6 +340,7 @@ export class Session implements EngineApi {
     if (input.portForwarding !== undefined || input.listenPort !== undefined) await this.#sockets.applyPortForwarding(this.#settings.portForwarding === true);
     await this.#sockets.applyLsd(this.#settings.lsd !== false);
     this.#sockets.applyUtp(this.#settings.utp !== false);
+    this.#readCache.resize(readCacheBytes(this.#settings.readCacheMiB));
     this.#policy.applyQueue();
     this.#persist?.soon();
     this.#policy.applySpeedLimits();

@@ -1,5 +1,5 @@
 import { statfs } from 'node:fs/promises';
-import type { EventPayload, PortForwardingStatus, ShoalEvent, SubscriptionTab } from '../../src-shared/contract';
+import type { EventPayload, PortForwardingStatus, ReadCacheFigures, ShoalEvent, SubscriptionTab } from '../../src-shared/contract';
 import type { SessionMeters } from './session-meters';
 import type { Torrent } from './torrent';
 import * as views from './torrent-views';
@@ -13,6 +13,8 @@ export interface StatusFeedOptions {
   readonly portForwarding: () => PortForwardingStatus;
   /** Nodes in the DHT's routing table; null while it is off. */
   readonly dhtNodes: () => number | null;
+  /** The session's read cache: budget, bytes held, hits and misses. */
+  readonly readCache: () => ReadCacheFigures;
   /** Someone hears the events; without anyone, nothing is built. */
   readonly heard: () => boolean;
   readonly emit: (event: ShoalEvent) => void;
@@ -50,7 +52,7 @@ export class StatusFeed {
       (s) => s.bavail * s.bsize,
       () => null,
     );
-    this.#o.emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#o.altSpeedActive(), portForwarding: this.#o.portForwarding(), dhtNodes: this.#o.dhtNodes(), transfer: this.#o.meters.transfer } });
+    this.#o.emit({ name: 'stats', payload: { downRate: down, upRate: up, connectedPeers: connected, freeSpace, downloadDir: dir, altSpeedActive: this.#o.altSpeedActive(), portForwarding: this.#o.portForwarding(), dhtNodes: this.#o.dhtNodes(), transfer: this.#o.meters.transfer, readCache: this.#o.readCache() } });
     this.#emitDetail();
   }
 

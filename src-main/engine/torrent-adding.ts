@@ -9,6 +9,7 @@ import { globalIPv6Address } from './net/local-address';
 import type { SavedMagnet } from './persistence/saved-session';
 import type { SessionPolicy } from './policy/session-policy';
 import type { SessionSockets } from './session-sockets';
+import type { ReadCachePool } from './storage/read-cache';
 import { prepareSaveFolder } from './storage/save-folder';
 import type { ResumeData } from './storage/storage';
 import { Torrent } from './torrent';
@@ -24,8 +25,10 @@ export interface TorrentAddingHooks {
   /** The peer port's external side on the router, once mapped. */
   readonly externalPort: () => number | null;
   readonly sockets: Pick<SessionSockets, 'acceptsIPv6' | 'utp'>;
+  /** The read cache budget every torrent shares. */
+  readonly readCache: ReadCachePool;
   readonly settings: () => Settings;
-  readonly policy: Pick<SessionPolicy<Torrent>, 'add' | 'bandwidth'>;
+  readonly policy: Pick<SessionPolicy<Torrent>, 'add' | 'applyQueueAfter' | 'bandwidth'>;
   readonly feed: Pick<ListFeed, 'mark' | 'flush'>;
   readonly labels: Pick<TorrentLabels, 'set' | 'savePath'>;
   /** What every torrent tells the session. */
@@ -33,8 +36,6 @@ export interface TorrentAddingHooks {
   /** The banned peers are refused by a new torrent too. */
   readonly applyBans: (t: Torrent) => void;
   readonly saveSoon: () => void;
-  /** Torrents came, went or changed state: the queue, the list and the saved session follow. */
-  readonly settle: () => void;
 }
 
 type MagnetInput = { savePath?: string; paused?: boolean; skipFiles?: readonly number[]; category?: string; tags?: readonly string[] };
@@ -62,7 +63,10 @@ export class TorrentAdding {
       torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));
     }
     this.admit(torrent, !input.paused);
-    h.settle();
+    // Only this torrent needs the queue's look (all of them would make adding thousands quadratic).
+    h.policy.applyQueueAfter(torrent.infoHash);
+    h.feed.flush();
+    h.saveSoon();
     return { infoHash: torrent.infoHash, name: metainfo.name };
   }
 
@@ -98,6 +102,7 @@ export class TorrentAdding {
       tcp: () => h.settings().tcp !== false,
       bandwidth: h.policy.bandwidth.forTorrent(),
       pex: () => h.settings().pex !== false,
+      readCache: h.readCache,
       ...(settings.announceInterval ? { announceIntervalSec: settings.announceInterval } : {}),
       events: h.events,
     });

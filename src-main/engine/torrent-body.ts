@@ -55,6 +55,7 @@ export function newTorrentData(o: TorrentInit, parts: { metainfo: Metainfo; save
     listenPort: o.listenPort,
     ...announcing(o),
     ...(o.pex ? { pex: o.pex } : {}),
+    ...(o.readCache ? { readCache: o.readCache } : {}),
     events,
   });
 }

@@ -1,5 +1,6 @@
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
+import type { Bitfield } from '../../src-shared/bitfield';
 import type { FilePriority, TorrentOptions } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
 import type { TorrentBandwidth } from './bandwidth/bandwidth-limiter';
@@ -7,6 +8,7 @@ import type { Metainfo } from './metainfo/metainfo';
 import { fileEdgePieces } from './picker/file-edges';
 import { PiecePicker } from './picker/piece-picker';
 import { moveFiles, torrentFilePairs, type MovedFiles, type MoveOps } from './storage/move-files';
+import type { ReadCachePool } from './storage/read-cache';
 import { Storage, type ResumeData } from './storage/storage';
 import { StreamWindow } from './stream/stream-window';
 import type { PeerAddress } from './net/peer-address';
@@ -27,6 +29,7 @@ export interface TorrentDataInit {
   readonly ipv6?: () => IPv6Reach;
   readonly announceIntervalSec?: number;
   readonly pex?: () => boolean;
+  readonly readCache?: ReadCachePool;
   readonly events: TorrentDataEvents;
 }
 
@@ -74,6 +77,7 @@ export class TorrentData {
   readonly announcer: Announcer;
   readonly filePriorities: FilePriority[];
   #storage: Storage;
+  readonly #readCache: ReadCachePool | undefined;
   #wanted: { size: number; pieceBytes: number };
 
   /** Opens storage (checking every path stays inside the save folder) and builds the rest on it. */
@@ -82,7 +86,8 @@ export class TorrentData {
     this.metainfo = m;
     this.filePriorities = m.files.map(() => 'normal');
     this.#wanted = { size: m.files.reduce((sum, f) => sum + (f.pad ? 0 : f.length), 0), pieceBytes: m.length };
-    this.#storage = Storage.open(m, o.savePath);
+    this.#readCache = o.readCache;
+    this.#storage = this.#openStorage(o.savePath);
     this.picker = new PiecePicker<BlockSender>({
       pieceCount: m.pieceCount,
       pieceLength: m.pieceLength,
@@ -186,6 +191,11 @@ export class TorrentData {
     return written;
   }
 
+  /** Storage at `dir` (checking every path stays inside it), reading through the session's cache budget. */
+  #openStorage(dir: string, have?: Bitfield): Storage {
+    return Storage.open(this.metainfo, dir, { ...(have ? { have } : {}), ...(this.#readCache ? { readCache: this.#readCache } : {}) });
+  }
+
   /** Hashes the data on disk (trusting `resume` where the files did not change); the picker wants what is missing. */
   async check(resume: ResumeData | undefined, progress: (done: number, total: number) => void, signal: AbortSignal): Promise<void> {
     const have = resume ? await this.#storage.resume(resume, progress, signal) : await this.#storage.check(progress, signal);
@@ -200,7 +210,7 @@ export class TorrentData {
   async move(s: MoveSteps): Promise<void> {
     const old = this.#storage;
     // Opening checks every path stays inside the new folder before anything moves.
-    const next = Storage.open(this.metainfo, s.to, { have: old.have });
+    const next = this.#openStorage(s.to, old.have);
     await old.close();
     let moved: MovedFiles;
     s.movingTo(s.to);
@@ -209,7 +219,7 @@ export class TorrentData {
       moved = await moveFiles({ files: torrentFilePairs(this.metainfo, s.from, s.to), fromDir: s.from, toDir: s.to, onProgress: s.progress, signal: s.signal, ...(s.ops ? { ops: s.ops } : {}) });
     } catch (err) {
       s.movingTo(null);
-      await this.#useStorage(Storage.open(this.metainfo, s.from, { have: old.have }));
+      await this.#useStorage(this.#openStorage(s.from, old.have));
       throw err;
     }
     s.movingTo(null);

@@ -3,6 +3,7 @@ import type { ShoalError } from '../../src-shared/errors';
 import type { TorrentBandwidth } from './bandwidth/bandwidth-limiter';
 import type { Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
+import type { ReadCachePool } from './storage/read-cache';
 import type { ResumeData } from './storage/storage';
 import type { MetadataSchedulerOptions } from './swarm/metadata-scheduler';
 import type { UtpDialer } from './wire/peer-connection';
@@ -34,6 +35,8 @@ interface TorrentInitBase {
   readonly bandwidth?: TorrentBandwidth;
   /** The session's `pex` setting now (on if absent); a private torrent never uses PEX. */
   readonly pex?: () => boolean;
+  /** The session's read cache budget, shared by its torrents (absent: one of the torrent's own). */
+  readonly readCache?: ReadCachePool;
   readonly events: TorrentEvents;
 }
 

@@ -306,6 +306,14 @@ export const logEntrySchema = z.object({
   name: name.optional(),
 });
 
+/** The session's read cache for seeding: its budget (the `readCacheMiB` setting), what it holds, and its lookups. */
+export const readCacheStatsSchema = z.object({
+  budget: count,
+  bytes: count,
+  hits: count,
+  misses: count,
+});
+
 export const globalStatsSchema = z.object({
   downRate: rate,
   upRate: rate,
@@ -321,6 +329,8 @@ export const globalStatsSchema = z.object({
   dhtNodes: count.nullable().optional(),
   /** Bytes moved this session and all time (absent from engines before they were counted). */
   transfer: transferStatsSchema.optional(),
+  /** Absent from engines before the read cache was one budget for the session. */
+  readCache: readCacheStatsSchema.optional(),
 });
 
 /** A category: where its torrents are saved, and share limits for those without their own (null: the global ones). */
@@ -382,6 +392,8 @@ export const settingsSchema = z.object({
   watchAfterAdd: z.enum(['move', 'delete']).optional(),
   /** Torrents added without a save folder of their own download here, then move to theirs when complete (null or absent: none). */
   incompleteDir: absolutePathSchema.nullable().optional(),
+  /** The read cache for seeding, in MiB, one budget for every torrent (absent: 64; 0: no cache). */
+  readCacheMiB: z.int().min(0).max(16_384).optional(),
 });
 
 /** Defaults for the limits part of the settings: nothing limited, no share limit, qBittorrent's queue sizes. */
@@ -420,6 +432,7 @@ export type SpeedSpan = z.infer<typeof speedSpanSchema>;
 export type SpeedHistory = z.infer<typeof speedHistorySchema>;
 export type NoticeKind = z.infer<typeof noticeKindSchema>;
 export type LogEntry = z.infer<typeof logEntrySchema>;
+export type ReadCacheFigures = z.infer<typeof readCacheStatsSchema>;
 export type PortForwardingStatus = z.infer<typeof portForwardingStatusSchema>;
 export type Theme = z.infer<typeof themeSchema>;
 export type EncryptionMode = z.infer<typeof encryptionModeSchema>;

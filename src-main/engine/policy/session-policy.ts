@@ -102,6 +102,13 @@ export class SessionPolicy<T extends PolicyTorrent> {
     this.#queue.apply(this.#o.torrents, queue, (t) => this.#activity.stalled(t, queue.stalledMinutes, now));
   }
 
+  /** `applyQueue` after only `infoHash` was added or joined: without queue limits, only it is looked at. */
+  applyQueueAfter(infoHash: string): void {
+    const queue = this.#o.settings().queue;
+    const now = Date.now();
+    this.#queue.applyAfter(infoHash, this.#o.torrents, queue, (t) => this.#activity.stalled(t, queue.stalledMinutes, now));
+  }
+
   /** Once a second: what moved, seeding-time limits, and the queue (stalled torrents give their slot away). */
   tick(): void {
     const now = Date.now();

@@ -22,14 +22,18 @@ export class TorrentQueue {
   readonly #members = new Set<string>();
   /** Members started with "force start": they run whatever the limits. */
   readonly #forced = new Set<string>();
-  /** `positions()` until the order changes: the list asks for one torrent's place at a time. */
-  #positions: Map<string, number> | null = null;
+  /**
+   * Each torrent's 1-based place, kept in step with `#order`: appending extends it in O(1) (adding
+   * thousands of torrents stays linear); other reorders rebuild it on the next ask.
+   */
+  #positions: Map<string, number> | null = new Map();
 
   /** A new torrent goes to the end of the order; `member`: it should run when it can. */
   add(infoHash: string, member: boolean): void {
-    if (!this.#order.includes(infoHash)) {
+    const positions = this.#placeMap();
+    if (!positions.has(infoHash)) {
       this.#order.push(infoHash);
-      this.#positions = null;
+      positions.set(infoHash, this.#order.length);
     }
     if (member) this.#members.add(infoHash);
   }
@@ -75,12 +79,36 @@ export class TorrentQueue {
 
   /** Each torrent's 1-based place in the session's order (paused ones keep theirs for when they resume). */
   positions(): ReadonlyMap<string, number> {
+    return this.#placeMap();
+  }
+
+  #placeMap(): Map<string, number> {
     this.#positions ??= new Map(this.#order.map((infoHash, i) => [infoHash, i + 1]));
     return this.#positions;
   }
 
+  /**
+   * `apply` after only `infoHash` joined or was added at the end: with no queue limits every
+   * member runs, so only this one needs a look (adding thousands of torrents stays linear);
+   * with limits, the whole queue is decided again.
+   */
+  applyAfter<T extends QueuedTorrent>(infoHash: string, torrents: ReadonlyMap<string, T>, settings: QueueSettings, stalled: (t: T) => boolean): void {
+    if (!unlimited(settings)) return this.apply(torrents, settings, stalled);
+    const t = torrents.get(infoHash);
+    if (t && this.#members.has(infoHash) && !RUNNING.has(t.state)) void t.start();
+  }
+
   /** Starts the torrents that have a slot and holds the others as 'queued'. */
   apply<T extends QueuedTorrent>(torrents: ReadonlyMap<string, T>, settings: QueueSettings, stalled: (t: T) => boolean): void {
+    if (unlimited(settings)) {
+      // Every member runs: no entries to decide over, nothing allocated (this runs every second).
+      for (const infoHash of this.#order) {
+        if (!this.#members.has(infoHash)) continue;
+        const t = torrents.get(infoHash);
+        if (t && !RUNNING.has(t.state)) void t.start();
+      }
+      return;
+    }
     const members: T[] = [];
     for (const infoHash of this.#order) {
       const t = torrents.get(infoHash);
@@ -98,4 +126,9 @@ export class TorrentQueue {
       }
     }
   }
+}
+
+/** Queueing off: no limit on downloads, seeds or the total. */
+function unlimited(settings: QueueSettings): boolean {
+  return settings.maxActiveDownloads === 0 && settings.maxActiveSeeds === 0 && settings.maxActiveTorrents === 0;
 }

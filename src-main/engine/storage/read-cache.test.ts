@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ReadCache } from './read-cache';
+import { ReadCache, ReadCachePool } from './read-cache';
 import { Storage } from './storage';
 import { buildTorrent } from '../../testing/build-torrent';
 
@@ -74,6 +74,49 @@ describe('ReadCache', () => {
     const cache = new ReadCache(1000);
     await expect(cache.get(1, 10, async () => Promise.reject(new Error('EIO')))).rejects.toThrow('EIO');
     expect((await cache.get(1, 10, fill(8)))[0]).toBe(8);
+  });
+});
+
+describe('ReadCachePool', () => {
+  const fill = (value: number) => async (into: Buffer) => {
+    into.fill(value);
+  };
+
+  it('holds every torrent under one budget, evicting the least recently used whichever torrent holds it', async () => {
+    const pool = new ReadCachePool(300);
+    const a = new ReadCache(pool);
+    const b = new ReadCache(pool);
+    await a.get(1, 100, fill(1));
+    await b.get(1, 100, fill(2)); // same key, another torrent: its own chunk
+    await a.get(2, 100, fill(3));
+    expect((await a.get(1, 100, fill(9)))[0]).toBe(1); // a's 1 is now the most recent
+    await b.get(2, 100, fill(4)); // evicts b's 1, the least recently used
+    expect(pool.stats).toEqual({ hits: 1, misses: 4, bytes: 300, entries: 3, budget: 300 });
+    expect(a.stats).toEqual({ hits: 1, misses: 2, bytes: 200, entries: 2 });
+    expect(b.stats).toEqual({ hits: 0, misses: 2, bytes: 100, entries: 1 });
+    expect((await b.get(1, 100, fill(7)))[0]).toBe(7);
+    expect(pool.stats.bytes).toBeLessThanOrEqual(300);
+  });
+
+  it("gives back a torrent's bytes when it clears, and shrinks at once when resized", async () => {
+    const pool = new ReadCachePool(1000);
+    const a = new ReadCache(pool);
+    const b = new ReadCache(pool);
+    for (let key = 0; key < 4; key++) await a.get(key, 100, fill(key));
+    for (let key = 0; key < 4; key++) await b.get(key, 100, fill(key));
+    a.clear();
+    expect(pool.stats).toMatchObject({ bytes: 400, entries: 4 });
+    expect(a.stats).toMatchObject({ bytes: 0, entries: 0 });
+    pool.resize(250);
+    expect(pool.stats).toMatchObject({ bytes: 200, entries: 2, budget: 250 });
+    expect(b.stats).toMatchObject({ bytes: 200, entries: 2 });
+    // The two kept are the most recent: 2 and 3.
+    const misses = b.stats.misses;
+    await b.get(3, 100, fill(0));
+    expect(b.stats.misses).toBe(misses);
+    pool.resize(0);
+    expect(pool.stats).toMatchObject({ bytes: 0, entries: 0 });
+    expect(() => pool.resize(-1)).toThrow(RangeError);
   });
 });
 
@@ -149,5 +192,20 @@ describe('Storage.readBlock', () => {
     const big = await seeded(1 << 20, 2 << 20, 1 << 20);
     await expect(big.storage.readBlock(0, 0, 256 * 1024)).rejects.toMatchObject({ code: 'protocol' });
     await big.storage.close();
+  });
+
+  it("uses the session's pool when given one, and gives its bytes back as it closes", async () => {
+    const pool = new ReadCachePool(1 << 20);
+    const { metainfo, content } = buildTorrent({ name: 'pooled', pieceLength: 65536, files: [{ path: ['a'], length: 100_000 }, { path: ['b'], length: 100_000 }] });
+    await fs.mkdir(path.join(dir, 'pooled'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'pooled', 'a'), content.subarray(0, 100_000));
+    await fs.writeFile(path.join(dir, 'pooled', 'b'), content.subarray(100_000));
+    const storage = Storage.open(metainfo, dir, { readCache: pool });
+    expect((await storage.check()).complete).toBe(true);
+    await storage.readBlock(0, 0, 16384);
+    await storage.readBlock(0, 16384, 16384);
+    expect(pool.stats).toMatchObject({ hits: 1, misses: 1, bytes: 65536, entries: 1 });
+    await storage.close();
+    expect(pool.stats).toMatchObject({ bytes: 0, entries: 0 });
   });
 });

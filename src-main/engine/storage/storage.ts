@@ -9,7 +9,7 @@ import type { MerklePieces } from './merkle-pieces';
 import { pieceHashesOf, type PieceHashes } from './piece-hash';
 import { PieceWriter, type WriteOutcome } from './piece-writer';
 import { piecesToRecheck, stampFiles, type ResumeData } from './resume';
-import { ReadCache, type ReadCacheStats } from './read-cache';
+import { ReadCache, type ReadCachePool, type ReadCacheStats } from './read-cache';
 import { openFile, SafeOpener, type OpenFile } from './safe-open';
 import { TorrentFiles } from './torrent-files';
 
@@ -22,8 +22,10 @@ export interface StorageOptions {
   readonly blockSize?: number;
   /** Open file handles kept at most (LRU). Default 64. */
   readonly maxOpenFiles?: number;
-  /** Read cache for seeding, in bytes. Default 16 MiB; 0 turns it off. */
+  /** Read cache for seeding, in bytes, when no `readCache` pool is given. Default 16 MiB; 0 turns it off. */
   readonly readCacheBytes?: number;
+  /** The session's read cache budget, shared with its other torrents. */
+  readonly readCache?: ReadCachePool;
   /** Largest block a peer may ask for. Default 128 KiB (BEP 3 clients ask for 16 KiB). */
   readonly maxReadLength?: number;
   /** Pieces already verified (e.g. from resume data); copied, not shared. */
@@ -82,7 +84,7 @@ export class Storage {
     const parts = new PartsFile(opener, this.partsPath, metainfo.pieceLength, metainfo.pieceCount);
     this.#files = new TorrentFiles(this.layout, this.filePaths, opener, options.maxOpenFiles, parts);
     this.#writer = new PieceWriter(this.layout, this.#files, hashes, this.have);
-    this.#cache = new ReadCache(options.readCacheBytes ?? 16 * 1024 * 1024);
+    this.#cache = new ReadCache(options.readCache ?? options.readCacheBytes ?? 16 * 1024 * 1024);
     this.#maxReadLength = options.maxReadLength ?? 128 * 1024;
     this.#chunkSize = Math.min(metainfo.pieceLength, CACHE_CHUNK);
   }

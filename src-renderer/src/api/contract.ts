@@ -15,6 +15,7 @@ export type {
   PeerInfo,
   PiecesInfo,
   QueueSettings,
+  ReadCacheFigures,
   Settings,
   ShareLimitAction,
   ShareLimits,

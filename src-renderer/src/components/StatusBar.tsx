@@ -1,3 +1,4 @@
+import type { ReadCacheFigures } from '../api/contract';
 import { formatBytes, formatRate, plural } from '../format';
 import { useShoal } from '../store/store';
 import { AltSpeedToggle } from './AltSpeedToggle';
@@ -25,6 +26,17 @@ function Limit({ bytesPerSecond, what }: { bytesPerSecond: number; what: string 
   );
 }
 
+/** The session's read cache: what it holds of its budget, and how many reads it answered. */
+function ReadCacheFigure({ cache }: { cache: ReadCacheFigures }) {
+  const reads = cache.hits + cache.misses;
+  const hitRate = reads === 0 ? '—' : `${Math.round((100 * cache.hits) / reads)}%`;
+  return (
+    <span title={`Read cache for seeding: ${formatBytes(cache.bytes)} held of ${formatBytes(cache.budget)}; ${cache.hits.toLocaleString()} of ${reads.toLocaleString()} reads answered from it`}>
+      Cache: {formatBytes(cache.bytes)} · {hitRate} hits
+    </span>
+  );
+}
+
 export function StatusBar() {
   const stats = useShoal((s) => s.stats);
   const connected = useShoal((s) => s.connected);
@@ -45,6 +57,7 @@ export function StatusBar() {
       <AltSpeedToggle />
       <span title="Connected peers">{plural(stats?.connectedPeers ?? 0, 'peer')}</span>
       {stats?.dhtNodes !== undefined && stats.dhtNodes !== null && <span title="Nodes in the DHT's routing table">DHT: {stats.dhtNodes.toLocaleString()} nodes</span>}
+      {stats?.readCache !== undefined && <ReadCacheFigure cache={stats.readCache} />}
       <span title={stats ? `Free space at ${stats.downloadDir}` : 'Free space'}>
         Free: {stats?.freeSpace === null || stats === null ? '—' : formatBytes(stats.freeSpace)}
       </span>

@@ -138,6 +138,7 @@ function SettingsForm({ settings }: { settings: Settings }) {
           <CheckField label="Connect over uTP" checked={draft.utp} error={errors.transports} onChange={(utp) => set({ utp })} />
           <SelectField label="Encryption" value={draft.encryption} options={encryptionModes} onChange={(encryption) => set({ encryption })} />
           <TextField label="Connections per torrent" value={draft.maxConnections} error={errors.maxConnections} onChange={(maxConnections) => set({ maxConnections })} />
+          <TextField label="Read cache (MiB, all torrents)" value={draft.readCache} error={errors.readCache} onChange={(readCache) => set({ readCache })} />
           <SelectField label="Theme" value={draft.theme} options={themes} onChange={(theme) => set({ theme })} />
           <CheckField label="Run the embedded tracker" checked={draft.trackerEnabled} onChange={(trackerEnabled) => set({ trackerEnabled })} />
           <TextField label="Tracker port" value={draft.trackerPort} error={errors.trackerPort} onChange={(trackerPort) => set({ trackerPort })} />

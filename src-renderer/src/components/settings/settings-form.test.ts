@@ -61,6 +61,18 @@ describe('the settings form', () => {
     expect(parsed.errors.listenPort).toBe('Listening port must be a whole number from 0 to 65,535.');
   });
 
+  it('sizes the read cache in whole MiB, one budget for all torrents, 0 for none', () => {
+    const draft = { ...settingsDraft(defaultSettings), readCache: '256' };
+    const parsed = parseSettingsDraft(draft);
+    expect(parsed.ok && changedSettings(defaultSettings, parsed.settings)).toEqual({ readCacheMiB: 256 });
+    const off = parseSettingsDraft({ ...draft, readCache: '0' });
+    expect(off.ok && changedSettings(defaultSettings, off.settings)).toEqual({ readCacheMiB: 0 });
+    for (const bad of ['-1', '1.5', 'lots', '20000']) {
+      const refused = parseSettingsDraft({ ...draft, readCache: bad });
+      expect(refused.ok ? {} : refused.errors, bad).toEqual({ readCache: 'Read cache must be a whole number from 0 to 16,384.' });
+    }
+  });
+
   it('refuses a schedule that ends when it starts', () => {
     const draft = settingsDraft(defaultSettings);
     draft.schedule = { enabled: true, days: [1], from: '08:00', to: '08:00' };

@@ -19,6 +19,8 @@ export interface SettingsDraft {
   utp: boolean;
   encryption: EncryptionMode;
   maxConnections: string;
+  /** MiB, one budget for every torrent. */
+  readCache: string;
   theme: Theme;
   trackerEnabled: boolean;
   trackerPort: string;
@@ -35,6 +37,9 @@ export type EditedSettings = Required<Omit<Settings, 'announceInterval' | 'dhtBo
 
 /** What the engine does for a setting it never stored: discovery and both transports on, encryption preferred, as the engine's own defaults. */
 const discoveryDefaults = { dht: true, pex: true, lsd: true, tcp: true, utp: true, encryption: 'prefer' } as const;
+
+/** The read cache's size in MiB when the engine has none stored yet (the engine's default). */
+const defaultReadCacheMiB = 64;
 
 /** The embedded tracker's port when the engine has none stored yet. */
 const defaultTrackerPort = 6969;
@@ -54,6 +59,7 @@ export function settingsDraft(s: Settings): SettingsDraft {
     utp: s.utp ?? discoveryDefaults.utp,
     encryption: s.encryption ?? discoveryDefaults.encryption,
     maxConnections: String(s.maxConnectionsPerTorrent),
+    readCache: String(s.readCacheMiB ?? defaultReadCacheMiB),
     theme: s.theme,
     trackerEnabled: s.trackerEnabled ?? false,
     trackerPort: String(s.trackerPort ?? defaultTrackerPort),
@@ -111,6 +117,7 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
     utp: d.utp,
     encryption: d.encryption,
     maxConnectionsPerTorrent: p.integer('maxConnections', d.maxConnections, 1, 10_000, 'Connections per torrent'),
+    readCacheMiB: p.integer('readCache', d.readCache, 0, 16_384, 'Read cache'),
     theme: d.theme,
     trackerEnabled: d.trackerEnabled,
     trackerPort: p.integer('trackerPort', d.trackerPort, 1, 65535, 'Tracker port'),
@@ -132,7 +139,7 @@ export function parseSettingsDraft(d: SettingsDraft): ParsedSettings {
 /** Only the settings that differ, so saving never overwrites what another window changed meanwhile. */
 export function changedSettings(before: Settings, after: EditedSettings): CommandInput<'setSettings'> {
   // Tracker and port forwarding settings the engine never stored read as the defaults the dialog showed.
-  const base = { ...before, watchDir: before.watchDir ?? null, watchAfterAdd: before.watchAfterAdd ?? 'move', incompleteDir: before.incompleteDir ?? null, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, portForwarding: before.portForwarding ?? false, dht: before.dht ?? discoveryDefaults.dht, pex: before.pex ?? discoveryDefaults.pex, lsd: before.lsd ?? discoveryDefaults.lsd, tcp: before.tcp ?? discoveryDefaults.tcp, utp: before.utp ?? discoveryDefaults.utp, encryption: before.encryption ?? discoveryDefaults.encryption };
+  const base = { ...before, watchDir: before.watchDir ?? null, watchAfterAdd: before.watchAfterAdd ?? 'move', incompleteDir: before.incompleteDir ?? null, trackerEnabled: before.trackerEnabled ?? false, trackerPort: before.trackerPort ?? defaultTrackerPort, readCacheMiB: before.readCacheMiB ?? defaultReadCacheMiB, portForwarding: before.portForwarding ?? false, dht: before.dht ?? discoveryDefaults.dht, pex: before.pex ?? discoveryDefaults.pex, lsd: before.lsd ?? discoveryDefaults.lsd, tcp: before.tcp ?? discoveryDefaults.tcp, utp: before.utp ?? discoveryDefaults.utp, encryption: before.encryption ?? discoveryDefaults.encryption };
   const changed: Record<string, unknown> = {};
   for (const key of Object.keys(after) as (keyof EditedSettings)[]) {
     if (!sameData(base[key], after[key])) changed[key] = after[key];
