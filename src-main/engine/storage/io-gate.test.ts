@@ -31,6 +31,23 @@ describe('IoGate', () => {
     expect(log).toEqual(['a', 'job', 'b']);
   });
 
+  it('a job waits for work entered without a promise until it leaves, and no work enters that way meanwhile', async () => {
+    const gate = new IoGate();
+    expect(gate.tryEnter()).toBe(true);
+    let ran = false;
+    const job = gate.exclusive(async () => {
+      ran = true;
+    });
+    expect(gate.tryEnter()).toBe(false);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(ran).toBe(false);
+    gate.leave();
+    await job;
+    expect(ran).toBe(true);
+    expect(gate.tryEnter()).toBe(true);
+    gate.leave();
+  });
+
   it('runs jobs one at a time in order, and a failed job does not block the next', async () => {
     const gate = new IoGate();
     const log: string[] = [];

@@ -19,8 +19,24 @@ export class IoGate {
     try {
       return await work();
     } finally {
-      if (--this.#running === 0) this.#drained?.();
+      this.leave();
     }
+  }
+
+  /**
+   * Starts shared work without a promise (the per-block write path): true when the gate is open,
+   * and the caller must then call `leave` once the work has settled; false when a job is waiting
+   * or running, and the caller goes through `shared` instead.
+   */
+  tryEnter(): boolean {
+    if (this.#closed !== undefined) return false;
+    this.#running++;
+    return true;
+  }
+
+  /** Ends shared work started by `tryEnter` (or `shared`). */
+  leave(): void {
+    if (--this.#running === 0) this.#drained?.();
   }
 
   exclusive<T>(job: () => Promise<T>): Promise<T> {

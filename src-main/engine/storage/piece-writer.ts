@@ -43,7 +43,7 @@ export class PieceWriter {
   readonly #hashes: PieceHashes;
   readonly #have: Bitfield;
   readonly #pieces = new Map<number, PieceInProgress>();
-  /** Every `writeBlock` (write and piece check) not yet settled. */
+  /** Every `writeBlock` (write and piece check) not yet settled; each deletes itself when it settles. */
   readonly #pending = new Set<Promise<WriteOutcome>>();
 
   constructor(layout: PieceLayout, files: TorrentFiles, hashes: PieceHashes, have: Bitfield) {
@@ -63,16 +63,13 @@ export class PieceWriter {
    * block's length. `data` must stay unchanged until the promise settles.
    */
   writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
-    const work = this.#writeBlock(piece, begin, data);
-    this.#pending.add(work);
-    const settled = () => this.#pending.delete(work);
-    work.then(settled, settled);
-    return work;
-  }
-
-  async #writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
-    const block = this.#checkBlock(piece, begin, data.length);
-    if (this.#have.has(piece)) return 'duplicate';
+    let block: number;
+    try {
+      block = this.#checkBlock(piece, begin, data.length);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.#have.has(piece)) return Promise.resolve('duplicate');
     let state = this.#pieces.get(piece);
     if (state === undefined) {
       state = { received: new Uint8Array(this.#layout.blockCount(piece)), receivedCount: 0, inflight: 0, hash: this.#hashes.start(piece), hashedUpTo: 0 };
@@ -80,7 +77,7 @@ export class PieceWriter {
     }
     // First copy wins: a second copy of a block (endgame) is not written, so a piece's bytes on
     // disk are always the bytes that were hashed.
-    if (state.received[block] === 1) return 'duplicate';
+    if (state.received[block] === 1) return Promise.resolve('duplicate');
     state.received[block] = 1;
     state.receivedCount++;
     if (begin === state.hashedUpTo) {
@@ -88,25 +85,44 @@ export class PieceWriter {
       state.hashedUpTo += data.length;
     }
     state.inflight++;
-    try {
-      await this.#files.write(this.#layout.pieceOffset(piece) + begin, data);
-    } catch (err) {
-      state.received[block] = 0;
-      state.receivedCount--;
-      if (state.hashedUpTo > begin) {
-        // The hash already took bytes that never reached the disk; start over from disk at the end.
-        state.hash = this.#hashes.start(piece);
-        state.hashedUpTo = 0;
-      }
-      throw err;
-    } finally {
-      state.inflight--;
-    }
-    // Only the write that settles last starts the check, so no write of this piece is still in
-    // flight while it is read back and hashed.
-    if (state.receivedCount < state.received.length || state.inflight > 0 || this.#pieces.get(piece) !== state) return 'stored';
-    // The piece stays in the map while it is checked: every block counts as received, so a late
-    // duplicate cannot overwrite bytes that are being (or were just) verified.
+    // One promise per block: the write itself reports through a callback (it runs for every block).
+    const work = new Promise<WriteOutcome>((resolve, reject) => {
+      this.#files.write(this.#layout.pieceOffset(piece) + begin, data, (err) => {
+        state.inflight--;
+        if (err !== undefined) {
+          state.received[block] = 0;
+          state.receivedCount--;
+          if (state.hashedUpTo > begin) {
+            // The hash already took bytes that never reached the disk; start over from disk at the end.
+            state.hash = this.#hashes.start(piece);
+            state.hashedUpTo = 0;
+          }
+          this.#pending.delete(work);
+          reject(err);
+          return;
+        }
+        // Only the write that settles last starts the check, so no write of this piece is still
+        // in flight while it is read back and hashed.
+        if (state.receivedCount < state.received.length || state.inflight > 0 || this.#pieces.get(piece) !== state) {
+          this.#pending.delete(work);
+          resolve('stored');
+          return;
+        }
+        const settled = () => this.#pending.delete(work);
+        const checked = this.#check(piece, state);
+        checked.then(settled, settled);
+        resolve(checked);
+      });
+    });
+    this.#pending.add(work);
+    return work;
+  }
+
+  /**
+   * Checks a piece whose blocks are all written. It stays in the map while it is checked: every
+   * block counts as received, so a late duplicate cannot overwrite bytes being (or just) verified.
+   */
+  async #check(piece: number, state: PieceInProgress): Promise<WriteOutcome> {
     try {
       const ok = await this.#finish(piece, state);
       if (ok) this.#have.set(piece);

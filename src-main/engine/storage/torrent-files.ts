@@ -2,11 +2,11 @@ import { ShoalError } from '../../../src-shared/errors';
 import { fileError } from '../fs/file-errors';
 import { HandlePool } from './handle-pool';
 import { IoGate } from './io-gate';
-import type { PieceLayout } from './layout';
+import type { FileRegion, PieceLayout } from './layout';
 import type { PartsFile } from './parts-file';
 import { regionTargets } from './region-targets';
 import type { SafeOpener, StorageFile } from './safe-open';
-import { WriteBatcher } from './write-batcher';
+import { WriteBatcher, type WriteDone } from './write-batcher';
 
 /**
  * The torrent's byte stream on disk: positional reads and writes that map onto its files through
@@ -44,26 +44,61 @@ export class TorrentFiles {
     return this.#skipped[file] === 1;
   }
 
-  /** Writes `data` at stream offset `offset`; resolves once every byte reached the OS. */
-  write(offset: number, data: Uint8Array): Promise<void> {
-    return this.#gate.shared(() => (this.#skippedCount === 0 ? this.#write(offset, data) : this.#writeWithSkipped(offset, data)));
+  /**
+   * Writes `data` at stream offset `offset`; `done` is told once every byte reached the OS, or
+   * the error. A callback rather than a promise: this runs for every block received.
+   */
+  write(offset: number, data: Uint8Array, done: WriteDone): void {
+    if (this.#skippedCount === 0 && this.#gate.tryEnter()) {
+      let regions: FileRegion[];
+      try {
+        regions = this.#layout.regions(offset, data.length);
+      } catch (err) {
+        this.#gate.leave();
+        queueMicrotask(() => done(err));
+        return;
+      }
+      this.#writeRegions(offset, data, regions, (err) => {
+        this.#gate.leave();
+        done(err);
+      });
+      return;
+    }
+    // A job is moving bytes, or some files are skipped: the rare path, with promises.
+    this.#gate.shared(() => (this.#skippedCount === 0 ? this.#write(offset, data) : this.#writeWithSkipped(offset, data))).then(() => done(), done);
+  }
+
+  /** Writes `data` (at stream offset `offset`) to its regions; `done` once all are written or one failed. */
+  #writeRegions(offset: number, data: Uint8Array, regions: FileRegion[], done: WriteDone): void {
+    let left = regions.length;
+    if (left === 0) {
+      queueMicrotask(() => done());
+      return;
+    }
+    let failure: unknown;
+    const one: WriteDone = (err) => {
+      failure ??= err;
+      if (--left === 0) done(failure);
+    };
+    for (const r of regions) {
+      if (r.pad) queueMicrotask(() => one());
+      else this.#batcher(r.file).write(r.fileOffset, regions.length === 1 ? data : data.subarray(r.offset - offset, r.offset - offset + r.length), one);
+    }
+  }
+
+  /** `write` as a promise, for the rare paths. */
+  #write(offset: number, data: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => this.#writeRegions(offset, data, this.#layout.regions(offset, data.length), (err) => (err === undefined ? resolve() : reject(err))));
+  }
+
+  /** One file's write through its batcher, as a promise. */
+  #writeFile(file: number, position: number, data: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => this.#batcher(file).write(position, data, (err) => (err === undefined ? resolve() : reject(err))));
   }
 
   /** Fills `target` from stream offset `offset`; a missing or short file is an error here. */
   read(offset: number, target: Uint8Array): Promise<void> {
     return this.#gate.shared(() => (this.#skippedCount === 0 ? this.#read(offset, target) : this.#readWithSkipped(offset, target)));
-  }
-
-  async #write(offset: number, data: Uint8Array): Promise<void> {
-    const regions = this.#layout.regions(offset, data.length);
-    if (regions.length === 1) {
-      const r = regions[0]!;
-      if (!r.pad) await this.#batcher(r.file).write(r.fileOffset, data);
-      return;
-    }
-    await Promise.all(
-      regions.map((r) => (r.pad ? undefined : this.#batcher(r.file).write(r.fileOffset, data.subarray(r.offset - offset, r.offset - offset + r.length)))),
-    );
   }
 
   async #read(offset: number, target: Uint8Array): Promise<void> {
@@ -84,7 +119,7 @@ export class TorrentFiles {
     await Promise.all(
       regionTargets(this.#layout, (f) => this.isSkipped(f), offset, data.length).map(async (t) => {
         const slice = data.subarray(t.at, t.at + t.length);
-        if (t.kind === 'file') await this.#batcher(t.file).write(t.fileOffset, slice);
+        if (t.kind === 'file') await this.#writeFile(t.file, t.fileOffset, slice);
         else if (t.kind === 'skipped') {
           await this.#slot(t.piece);
           await this.#parts!.write(t.piece, t.pieceOffset, slice);
@@ -204,7 +239,7 @@ export class TorrentFiles {
       if (r.pad || !which(r.file)) continue;
       const data = Buffer.allocUnsafe(r.length);
       await this.#parts!.read(piece, r.offset - this.#layout.pieceOffset(piece), data, 0, r.length);
-      await this.#batcher(r.file).write(r.fileOffset, data);
+      await this.#writeFile(r.file, r.fileOffset, data);
     }
   }
 

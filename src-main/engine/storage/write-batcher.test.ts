@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { WriteBatcher } from './write-batcher';
 
+/** Queues a write and resolves (or rejects) with its outcome. */
+function write(batcher: WriteBatcher, position: number, data: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => batcher.write(position, data, (err) => (err === undefined ? resolve() : reject(err))));
+}
+
 describe('WriteBatcher', () => {
-  it('sends the first write at once and coalesces adjacent writes that queue behind it', async () => {
+  it('coalesces adjacent writes queued together, and those that queue behind a batch in flight', async () => {
     const runs: { position: number; lengths: number[] }[] = [];
     let idle = 0;
     const batcher = new WriteBatcher(
@@ -13,9 +18,13 @@ describe('WriteBatcher', () => {
       () => idle++,
     );
     const b = new Uint8Array(10);
-    await Promise.all([batcher.write(0, b), batcher.write(30, b), batcher.write(10, b), batcher.write(20, b), batcher.write(50, b)]);
+    const first = [write(batcher, 0, b), write(batcher, 70, b), write(batcher, 60, b)];
+    await new Promise((r) => setImmediate(r));
+    // The first batch is in flight: these wait for it and go out as one run and one lone write.
+    await Promise.all([...first, write(batcher, 30, b), write(batcher, 10, b), write(batcher, 20, b), write(batcher, 50, b)]);
     expect(runs).toEqual([
       { position: 0, lengths: [10] },
+      { position: 60, lengths: [10, 10] },
       { position: 10, lengths: [10, 10, 10] },
       { position: 50, lengths: [10] },
     ]);
@@ -23,7 +32,7 @@ describe('WriteBatcher', () => {
     expect(idle).toBe(1);
   });
 
-  it('rejects every write of a failed run and none of the others', async () => {
+  it('tells every write of a failed run its error and none of the others, never from inside write()', async () => {
     const batcher = new WriteBatcher(
       async (position) => {
         await new Promise((r) => setTimeout(r, 1));
@@ -32,7 +41,13 @@ describe('WriteBatcher', () => {
       () => undefined,
     );
     const b = new Uint8Array(10);
-    const results = await Promise.allSettled([batcher.write(0, b), batcher.write(100, b), batcher.write(110, b), batcher.write(10, b)]);
+    let calledDuringWrite = false;
+    let inside = true;
+    batcher.write(200, b, () => (calledDuringWrite = inside));
+    inside = false;
+    const results = await Promise.allSettled([write(batcher, 0, b), write(batcher, 100, b), write(batcher, 110, b), write(batcher, 10, b)]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(results[1]!.status === 'rejected' && (results[1].reason as Error).message).toBe('ENOSPC');
+    expect(calledDuringWrite).toBe(false);
   });
 });

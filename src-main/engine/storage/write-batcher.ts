@@ -1,20 +1,27 @@
 /** Writes `buffers` back to back from `position` of one file. */
 export type WriteRun = (position: number, buffers: Uint8Array[]) => Promise<void>;
 
+/**
+ * Told once when a write is on disk (no argument) or failed (the error). Always called later,
+ * never from inside the call that queued the write.
+ */
+export type WriteDone = (error?: unknown) => void;
+
 interface Pending {
   readonly position: number;
   readonly data: Uint8Array;
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
+  readonly done: WriteDone;
 }
 
 /** writev takes at most IOV_MAX (1024 on Linux) buffers. */
 const MAX_RUN = 1024;
 
 /**
- * Coalesces the writes to one file. The first write goes out at once; writes that arrive while a
- * batch is in flight wait for it and then go out together, adjacent blocks as one writev. Under
+ * Coalesces the writes to one file. The first write goes out at the end of the turn that queued
+ * it; writes that arrive while a batch is in flight wait for it and then go out together,
+ * adjacent blocks as one writev. Under
  * load that turns thousands of 16 KiB writes into a few large ones; when idle it adds no delay.
+ * A write costs a callback, not a promise: promises are made per batch.
  */
 export class WriteBatcher {
   readonly #run: WriteRun;
@@ -28,15 +35,16 @@ export class WriteBatcher {
     this.#onIdle = onIdle;
   }
 
-  write(position: number, data: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#waiting.push({ position, data, resolve, reject });
-      if (!this.#busy) void this.#drain();
-    });
+  write(position: number, data: Uint8Array, done: WriteDone): void {
+    this.#waiting.push({ position, data, done });
+    if (!this.#busy) void this.#drain();
   }
 
   async #drain(): Promise<void> {
     this.#busy = true;
+    // The first batch starts after this turn, so writes queued in the same turn join it and no
+    // `done` runs inside `write`.
+    await undefined;
     while (this.#waiting.length > 0) {
       const batch = this.#waiting;
       this.#waiting = [];
@@ -47,7 +55,7 @@ export class WriteBatcher {
         const prev = batch[i - 1]!;
         const next = batch[i];
         if (next !== undefined && i - start < MAX_RUN && next.position === prev.position + prev.data.length) continue;
-        runs.push(this.#flush(batch.slice(start, i)));
+        runs.push(this.#flush(batch, start, i));
         start = i;
       }
       await Promise.all(runs);
@@ -56,15 +64,15 @@ export class WriteBatcher {
     this.#onIdle();
   }
 
-  async #flush(run: Pending[]): Promise<void> {
+  async #flush(batch: Pending[], from: number, to: number): Promise<void> {
+    const buffers: Uint8Array[] = [];
+    for (let i = from; i < to; i++) buffers.push(batch[i]!.data);
+    let failure: unknown;
     try {
-      await this.#run(
-        run[0]!.position,
-        run.map((p) => p.data),
-      );
-      for (const p of run) p.resolve();
+      await this.#run(batch[from]!.position, buffers);
     } catch (err) {
-      for (const p of run) p.reject(err);
+      failure = err ?? new Error('the write failed');
     }
+    for (let i = from; i < to; i++) batch[i]!.done(failure);
   }
 }
