@@ -16,6 +16,9 @@ import { SpeedLimitsDialog } from './components/SpeedLimitsDialog';
 import { LabelsDialog } from './components/sidebar/LabelsDialog';
 import { Sidebar } from './components/sidebar/Sidebar';
 import { Notices } from './components/Notices';
+import { FinishNotifier } from './components/log/FinishNotifier';
+import { LogDialog } from './components/log/LogDialog';
+import { StatisticsDialog } from './components/stats/StatisticsDialog';
 import { PlayerView } from './components/player/PlayerView';
 import { SettingsDialog } from './components/settings/SettingsDialog';
 import { PageTitle } from './components/PageTitle';
@@ -85,6 +88,10 @@ export function App({ api, store: given, menu, native }: AppProps) {
             <CreateTorrentDialog />
             <PlayerView />
             <SettingsDialog shortcut={menu === undefined} />
+            <StatisticsDialog />
+            {/* The Electron shell notifies natively; the web UI through the browser, when allowed. */}
+            <LogDialog notifications={menu === undefined} />
+            {menu === undefined && <FinishNotifier />}
             {menu && <MenuActions source={menu} />}
           </AddFlow>
         </StoreContext.Provider>

@@ -12,6 +12,8 @@ export type {
   Category,
   GeneralInfo,
   GlobalStats,
+  LogEntry,
+  NoticeKind,
   PeerInfo,
   PiecesInfo,
   QueueSettings,
@@ -19,14 +21,22 @@ export type {
   Settings,
   ShareLimitAction,
   ShareLimits,
+  SpeedHistory,
   SpeedLimit,
+  SpeedSpan,
   ShoalApi,
-  SubscriptionTab as DetailTab,
+  SubscriptionTab,
   Theme,
   TorrentOptions,
   TorrentState,
   TorrentSummary,
   TrackerInfo,
+  TransferStats,
+  TransferTotals,
 } from '../../../src-shared/contract';
+import type { SubscriptionTab } from '../../../src-shared/contract';
+
+/** The detail panel's tabs: the engine's detail tabs, and Speed, which asks for its graph itself. */
+export type DetailTab = SubscriptionTab | 'speed';
 export { absolutePathSchema, defaultLimitSettings, defaultTorrentOptions, labelNameSchema, trackerTiersSchema } from '../../../src-shared/contract/data';
 export { commands } from '../../../src-shared/contract/commands';

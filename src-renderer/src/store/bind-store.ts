@@ -9,7 +9,10 @@ export function bindStore(api: ShoalApi, store: ShoalStore): () => void {
   const offs = [
     api.on('torrents', (ev) => {
       s.torrentsEvent(ev);
-      if (ev.full) s.setConnected(true);
+      if (!ev.full) return;
+      s.setConnected(true);
+      // A new or restarted engine: its log as it stands; later notices come as events.
+      api.invoke('getLog', {}).then(({ entries }) => s.logLoaded(entries), (err: unknown) => s.reportError(errorMessage(err)));
     }),
     api.on('stats', s.statsEvent),
     api.on('detail', s.detailEvent),

@@ -1,5 +1,5 @@
 /** Pure state transitions for the renderer store; each takes the state and returns the changed fields. */
-import type { DetailTab, EventPayload, GlobalStats, Settings, TorrentOptions, TorrentSummary } from '../api/contract';
+import type { DetailTab, EventPayload, GlobalStats, LogEntry, Settings, TorrentOptions, TorrentSummary } from '../api/contract';
 import { countByFilter, visibleIds, type FilterSpec, type SortSpec, type StateFilter } from './list-view';
 import { defaultColumnLayout, type ColumnLayout } from './column-layout';
 import { emptySelection, pruneSelection, type Selection } from './selection';
@@ -29,6 +29,11 @@ export interface ShoalState {
   stats: GlobalStats | null;
   settings: Settings | null;
   notices: readonly Notice[];
+  /** The engine's log of notices, oldest first: loaded on (re)connect, then grown by each numbered notice. */
+  log: readonly LogEntry[];
+  /** The Statistics and Log views are open. */
+  statsOpen: boolean;
+  logOpen: boolean;
   /** Torrents waiting for the user to confirm their removal. */
   removing: readonly string[] | null;
   /** Torrents whose new save folder the move-storage dialog is asking for. */
@@ -59,6 +64,9 @@ export const initialState: ShoalState = {
   stats: null,
   settings: null,
   notices: [],
+  log: [],
+  statsOpen: false,
+  logOpen: false,
   removing: null,
   relocating: null,
   limiting: null,
@@ -119,7 +127,20 @@ export function applyNotice(s: ShoalState, ev: EventPayload<'notice'>, id: numbe
   const tone = ev.kind === 'error' || ev.kind === 'engine-restarted' ? 'error' : 'info';
   // Keep the newest few: a flood of notices must not grow the page without bound.
   const notices = [...s.notices, { id, tone, message: ev.message } satisfies Notice].slice(-5);
-  return { notices };
+  return { notices, ...applyLogged(s, ev) };
+}
+
+/** As many entries as the engine keeps. */
+export const logCapacity = 1_000;
+
+/** A notice the engine numbered joins the log (once, in order); others (the UI's own, the host's) are not the engine's log. */
+function applyLogged(s: ShoalState, ev: EventPayload<'notice'>): Partial<ShoalState> {
+  if (ev.id === undefined || ev.at === undefined) return {};
+  const last = s.log.at(-1);
+  if (last !== undefined && last.id >= ev.id) return {};
+  const { id, at, kind, message, infoHash, name } = ev;
+  const entry: LogEntry = { id, at, kind, message, ...(infoHash !== undefined ? { infoHash } : {}), ...(name !== undefined ? { name } : {}) };
+  return { log: [...s.log, entry].slice(-logCapacity) };
 }
 
 export function applySort(s: ShoalState, sort: SortSpec): Partial<ShoalState> {

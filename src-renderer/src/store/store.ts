@@ -1,7 +1,7 @@
 /** The renderer's zustand store: engine events in, narrow slices out. */
 import { createContext, useContext } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
-import type { DetailTab, EventPayload, GlobalStats, Settings, TorrentOptions } from '../api/contract';
+import type { DetailTab, EventPayload, GlobalStats, LogEntry, Settings, TorrentOptions } from '../api/contract';
 import type { ColumnLayout } from './column-layout';
 import type { FilterSpec, SortSpec } from './list-view';
 import { applyDetail, applyFilter, applyOptionsSaved, applyNotice, applySort, applyTorrents, initialState, type ShoalState } from './reducers';
@@ -16,6 +16,10 @@ export interface ShoalActions {
   /** A failure on the UI side (rejected command, unreadable file) shown like an error notice. */
   reportError(message: string): void;
   dismissNotice(id: number): void;
+  /** The engine's log as it answered `getLog`; numbered notices after it are added as they come. */
+  logLoaded(entries: readonly LogEntry[]): void;
+  setStatsOpen(open: boolean): void;
+  setLogOpen(open: boolean): void;
   setSettings(settings: Settings): void;
   setSort(sort: SortSpec): void;
   setFilter(filter: FilterSpec): void;
@@ -47,6 +51,9 @@ export function createShoalStore(initial: Partial<ShoalState> = {}): ShoalStore 
     noticeEvent: (ev) => set((s) => applyNotice(s, ev, ++noticeId)),
     reportError: (message) => set((s) => applyNotice(s, { kind: 'error', message }, ++noticeId)),
     dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+    logLoaded: (log) => set({ log }),
+    setStatsOpen: (statsOpen) => set({ statsOpen }),
+    setLogOpen: (logOpen) => set({ logOpen }),
     setSettings: (settings) => set({ settings }),
     setSort: (sort) => set((s) => applySort(s, sort)),
     setFilter: (filter) => set((s) => applyFilter(s, filter)),

@@ -6,7 +6,7 @@ import type { ShoalState } from './reducers';
 import type { ShoalStore } from './store';
 
 const key = 'shoal.view.v1';
-const detailTabs: readonly DetailTab[] = ['general', 'pieces', 'peers', 'files', 'trackers'];
+const detailTabs: readonly DetailTab[] = ['general', 'pieces', 'peers', 'files', 'trackers', 'speed'];
 
 type Prefs = Pick<ShoalState, 'sort' | 'filter' | 'tab' | 'columns' | 'detailHeight'>;
 

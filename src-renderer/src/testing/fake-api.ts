@@ -13,7 +13,12 @@ export class FakeApi implements ShoalApi {
   readonly #handlers = new Map<EventName, Set<(payload: never) => void>>();
   readonly #responders = new Map<CommandName, Responder>();
 
-  /** What `name` answers (or throws); unanswered commands resolve to {}. */
+  constructor() {
+    // Every (re)connect asks for the engine's log: an empty one unless a test says otherwise.
+    this.respond('getLog', () => ({ entries: [] }));
+  }
+
+  /** What `name` answers (or throws); unanswered commands resolve to {} (getLog: no entries). */
   respond<C extends CommandName>(name: C, responder: (input: CommandInput<C>) => CommandOutput<C> | Promise<CommandOutput<C>>): this {
     this.#responders.set(name, responder as Responder);
     return this;

@@ -4,6 +4,7 @@ import type { DetailTab } from '../../api/contract';
 import { focusedTorrent } from '../../store/selection';
 import { useShoal, useShoalStore } from '../../store/store';
 import { PiecesView } from '../pieces/PiecesView';
+import { SpeedGraph } from '../stats/SpeedGraph';
 import { DetailSplitter } from './DetailSplitter';
 import { FilesTab } from './FilesTab';
 import { GeneralTab } from './GeneralTab';
@@ -16,6 +17,7 @@ const tabs: readonly { id: DetailTab; label: string }[] = [
   { id: 'peers', label: 'Peers' },
   { id: 'files', label: 'Files' },
   { id: 'trackers', label: 'Trackers' },
+  { id: 'speed', label: 'Speed' },
 ];
 
 /** Keeps the engine streaming exactly the focused torrent's open tab, and nothing once we unmount. */
@@ -23,7 +25,8 @@ function useSubscription(infoHash: string | null, tab: DetailTab): void {
   const api = useApi();
   const store = useShoalStore();
   useEffect(() => {
-    api.invoke('subscribe', { infoHash, tab: infoHash === null ? null : tab }).catch(() => {
+    // The Speed tab asks for its graph itself: no detail stream for it.
+    api.invoke('subscribe', { infoHash, tab: infoHash === null || tab === 'speed' ? null : tab }).catch(() => {
       // Losing a subscription only stops the detail refresh; the torrent list still shows state.
       store.getState().reportError('The engine did not accept the detail subscription.');
     });
@@ -72,6 +75,8 @@ export function DetailPanel() {
         return detail?.files ? <FilesTab infoHash={infoHash} files={detail.files} /> : loading;
       case 'trackers':
         return detail?.trackers ? <TrackersTab infoHash={infoHash} trackers={detail.trackers} now={detailAt} /> : loading;
+      case 'speed':
+        return <SpeedGraph infoHash={infoHash} title={summary ? `Speed of ${summary.name}` : 'Speed'} />;
     }
   };
 
