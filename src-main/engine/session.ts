@@ -1,5 +1,4 @@
-import type { CommandInput, CommandOutput, EngineApi, Settings, ShareLimitAction, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
-import { ShoalError } from '../../src-shared/errors';
+import type { CommandInput, CommandOutput, EngineApi, Settings, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { dhtTargets, lsdTargets } from './discovery-targets';
 import { ListFeed } from './list-feed';
 import { NoticeLog } from './notice-log';
@@ -18,13 +17,13 @@ import { SessionStreams } from './session-streams';
 import { startMove, startRecheck, type TaskHooks } from './torrent-tasks';
 import type { Torrent } from './torrent';
 import { TorrentAdding } from './torrent-adding';
+import { findAny, findWithMetainfo, torrentByWireName, wireNames } from './torrent-lookup';
 import { TorrentActions } from './torrent-actions';
 import { TorrentCreator } from './torrent-creator';
-import { sessionTorrentEvents } from './torrent-events';
+import { sessionTorrentEvents, shareLimitReached, type SessionTorrentHooks } from './torrent-events';
 import * as views from './torrent-views';
 import { WatchFolder } from './watch-folder';
 import { generatePeerId } from './wire/peer-id';
-import { torrentByWireName, wireNames } from './wire-names';
 
 /**
  * The engine's face: every torrent, the listening socket, settings, and the event stream the
@@ -79,13 +78,13 @@ export class Session implements EngineApi {
   readonly #policy: SessionPolicy<Torrent> = new SessionPolicy<Torrent>({
     settings: () => this.#settings,
     torrents: this.#torrents,
-    shareLimitReached: (t, action) => this.#onShareLimitReached(t, action),
+    shareLimitReached: (t, action) => shareLimitReached(this.#heard, t, action),
     categoryLimits: (infoHash) => this.#actions.labels.shareLimits(infoHash),
     stalledChanged: (t) => this.#feed.mark(t.infoHash),
   });
   readonly #actions: TorrentActions = new TorrentActions({
-    find: (h) => this.#find(h),
-    findAny: (h) => this.#findAny(h),
+    find: (h) => findWithMetainfo(this.#torrents, h),
+    findAny: (h) => findAny(this.#torrents, h),
     all: () => this.#torrents.values(),
     policy: this.#policy,
     feed: this.#feed,
@@ -118,7 +117,21 @@ export class Session implements EngineApi {
     notice: (payload) => this.#emit({ name: 'notice', payload }),
     log: (line) => this.#o.log?.(line),
   };
-  /** New torrents, and what the session does when they finish, fail, change or get their metadata. */
+  /** What the session does when its torrents finish, fail, change, get their metadata or reach their share limits. */
+  readonly #heard: SessionTorrentHooks = {
+    settings: () => this.#settings,
+    policy: this.#policy,
+    feed: this.#feed,
+    labels: this.#actions.labels,
+    tasks: this.#tasks,
+    has: (t) => this.#has(t),
+    notice: (payload) => this.#emit({ name: 'notice', payload }),
+    log: (line) => this.#o.log?.(line),
+    saveSoon: () => this.#persist?.soon(),
+    settle: () => this.#settle(),
+    remove: (infoHash, deleteFiles) => this.remove({ infoHashes: [infoHash], deleteFiles }),
+  };
+  /** New torrents, from a .torrent or a magnet link. */
   readonly #adding: TorrentAdding;
 
   private constructor(options: SessionOptions) {
@@ -153,18 +166,7 @@ export class Session implements EngineApi {
       labels: this.#actions.labels,
       applyBans: (t) => this.#actions.applyBans(t),
       saveSoon: () => this.#persist?.soon(),
-      events: sessionTorrentEvents({
-        settings: () => this.#settings,
-        policy: this.#policy,
-        feed: this.#feed,
-        labels: this.#actions.labels,
-        tasks: this.#tasks,
-        has: (t) => this.#has(t),
-        notice: (payload) => this.#emit({ name: 'notice', payload }),
-        log: this.#o.log,
-        saveSoon: () => this.#persist?.soon(),
-        settle: () => this.#settle(),
-      }),
+      events: sessionTorrentEvents(this.#heard),
     });
   }
 
@@ -238,7 +240,7 @@ export class Session implements EngineApi {
   }
 
   async pause(input: CommandInput<'pause'>): Promise<CommandOutput<'pause'>> {
-    const found = this.#findAny(input.infoHashes);
+    const found = findAny(this.#torrents, input.infoHashes);
     for (const t of found) this.#policy.leave(t.infoHash);
     const paused = Promise.all(found.map((t) => t.pause()));
     this.#policy.applyQueue();
@@ -249,7 +251,7 @@ export class Session implements EngineApi {
   }
 
   async resume(input: CommandInput<'resume'>): Promise<CommandOutput<'resume'>> {
-    for (const t of this.#findAny(input.infoHashes)) {
+    for (const t of findAny(this.#torrents, input.infoHashes)) {
       // A magnet fetching its metadata is outside the queue until its metadata arrives.
       if (t.hasMetainfo) this.#policy.resumedByHand(t);
       else void t.start();
@@ -260,7 +262,7 @@ export class Session implements EngineApi {
   }
 
   async remove(input: CommandInput<'remove'>): Promise<CommandOutput<'remove'>> {
-    const found = this.#findAny(input.infoHashes);
+    const found = findAny(this.#torrents, input.infoHashes);
     for (const t of found) {
       this.#torrents.delete(t.infoHash);
       this.#feed.remove(t.infoHash);
@@ -279,32 +281,32 @@ export class Session implements EngineApi {
   }
 
   async setFilePriorities(input: CommandInput<'setFilePriorities'>): Promise<CommandOutput<'setFilePriorities'>> {
-    const [torrent] = this.#find([input.infoHash]);
+    const [torrent] = findWithMetainfo(this.#torrents, [input.infoHash]);
     torrent!.setFilePriorities(input.files);
     this.#persist?.soon();
     return {};
   }
 
   async setTorrentOptions(input: CommandInput<'setTorrentOptions'>): Promise<CommandOutput<'setTorrentOptions'>> {
-    for (const t of this.#findAny(input.infoHashes)) t.setOptions(input.options);
+    for (const t of findAny(this.#torrents, input.infoHashes)) t.setOptions(input.options);
     this.#persist?.soon();
     return {};
   }
 
   async moveInQueue(input: CommandInput<'moveInQueue'>): Promise<CommandOutput<'moveInQueue'>> {
-    for (const moved of this.#policy.move(this.#find(input.infoHashes).map((t) => t.infoHash), input.to)) this.#feed.mark(moved);
+    for (const moved of this.#policy.move(findWithMetainfo(this.#torrents, input.infoHashes).map((t) => t.infoHash), input.to)) this.#feed.mark(moved);
     this.#settle();
     return {};
   }
 
   async recheck(input: CommandInput<'recheck'>): Promise<CommandOutput<'recheck'>> {
-    startRecheck(this.#find(input.infoHashes), this.#tasks);
+    startRecheck(findWithMetainfo(this.#torrents, input.infoHashes), this.#tasks);
     this.#feed.flush();
     return {};
   }
 
   async moveStorage(input: CommandInput<'moveStorage'>): Promise<CommandOutput<'moveStorage'>> {
-    startMove(this.#find([input.infoHash])[0]!, input.savePath, this.#tasks);
+    startMove(findWithMetainfo(this.#torrents, [input.infoHash])[0]!, input.savePath, this.#tasks);
     this.#feed.flush();
     return {};
   }
@@ -356,7 +358,7 @@ export class Session implements EngineApi {
   }
 
   async getSpeedHistory(input: CommandInput<'getSpeedHistory'>): Promise<CommandOutput<'getSpeedHistory'>> {
-    if (input.infoHash !== null) this.#findAny([input.infoHash]);
+    if (input.infoHash !== null) findAny(this.#torrents, [input.infoHash]);
     return this.#meters.history(input.infoHash, input.span);
   }
 
@@ -413,36 +415,6 @@ export class Session implements EngineApi {
     return this.#torrents.get(t.infoHash) === t;
   }
 
-  #onShareLimitReached(t: Torrent, action: ShareLimitAction): void {
-    const done = action === 'pause' ? 'paused' : 'removed';
-    this.#emit({ name: 'notice', payload: { kind: 'ratio-reached', message: `${t.name} reached its share limits and was ${done}`, infoHash: t.infoHash } });
-    this.#o.log?.(`${t.name}: share limits reached; ${done}`);
-    if (action === 'pause') {
-      this.#policy.leave(t.infoHash);
-      void t.pause();
-      this.#policy.applyQueue();
-      this.#feed.flush();
-    } else {
-      void this.remove({ infoHashes: [t.infoHash], deleteFiles: action === 'remove-with-files' });
-    }
-  }
-
-  /** The torrents of the commands that need the metainfo; a magnet still fetching it is refused with the user's sentence. */
-  #find(infoHashes: readonly string[]): Torrent[] {
-    return this.#findAny(infoHashes).map((t) => {
-      if (!t.hasMetainfo) throw new ShoalError('invalid-input', `"${t.name}" is still fetching its metadata; try again once it has arrived`);
-      return t;
-    });
-  }
-
-  /** The torrents of the commands that apply in every phase (pause, resume, remove, options). */
-  #findAny(infoHashes: readonly string[]): Torrent[] {
-    return infoHashes.map((hash) => {
-      const t = this.#torrents.get(hash);
-      if (!t) throw new ShoalError('not-found', `no torrent with info-hash ${hash}`);
-      return t;
-    });
-  }
 
   /** Torrents came, went or changed state: the queue lets the right ones run, the list goes out, the session is saved soon. */
   #settle(): void {

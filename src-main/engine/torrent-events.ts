@@ -1,4 +1,4 @@
-import type { EventPayload, Settings } from '../../src-shared/contract';
+import type { EventPayload, Settings, ShareLimitAction } from '../../src-shared/contract';
 import { finishedFolder } from './incomplete-folder';
 import type { ListFeed } from './list-feed';
 import type { SessionPolicy } from './policy/session-policy';
@@ -11,7 +11,7 @@ import { startMove, type TaskHooks } from './torrent-tasks';
 export interface SessionTorrentHooks {
   readonly settings: () => Settings;
   readonly policy: Pick<SessionPolicy<Torrent>, 'applyQueue' | 'leave' | 'uploaded' | 'add'>;
-  readonly feed: Pick<ListFeed, 'mark'>;
+  readonly feed: Pick<ListFeed, 'mark' | 'flush'>;
   readonly labels: Pick<TorrentLabels, 'of' | 'savePath'>;
   /** Around the move of a finished torrent out of the incomplete-downloads folder. */
   readonly tasks: TaskHooks;
@@ -22,12 +22,15 @@ export interface SessionTorrentHooks {
   readonly saveSoon: () => void;
   /** Torrents came, went or changed state: the queue, the list and the saved session follow. */
   readonly settle: () => void;
+  /** Removes the torrent from the session, its data too with `deleteFiles`. */
+  readonly remove: (infoHash: string, deleteFiles: boolean) => Promise<unknown>;
 }
 
 /**
  * How the session hears its torrents: a finished one is told to the user and frees its queue
  * slot (and leaves the incomplete-downloads folder), a failed one leaves the queue, a changed one
- * is sent in the list again, and a magnet whose metadata arrived joins the queue.
+ * is sent in the list again, and a magnet whose metadata arrived joins the queue. The share
+ * limits' verdict on a torrent (`shareLimitReached`) comes by way of the policy.
  */
 export function sessionTorrentEvents(h: SessionTorrentHooks): TorrentEvents {
   return {
@@ -64,4 +67,19 @@ function metadataArrived(h: SessionTorrentHooks, t: Torrent, ignoredSkips: reado
   h.feed.mark(t.infoHash);
   h.policy.add(t.infoHash, true);
   h.settle();
+}
+
+/** A torrent reached its share limits: the user is told, and it is paused or removed as the limits say. */
+export function shareLimitReached(h: SessionTorrentHooks, t: Torrent, action: ShareLimitAction): void {
+  const done = action === 'pause' ? 'paused' : 'removed';
+  h.notice({ kind: 'ratio-reached', message: `${t.name} reached its share limits and was ${done}`, infoHash: t.infoHash });
+  h.log?.(`${t.name}: share limits reached; ${done}`);
+  if (action === 'pause') {
+    h.policy.leave(t.infoHash);
+    void t.pause();
+    h.policy.applyQueue();
+    h.feed.flush();
+  } else {
+    void h.remove(t.infoHash, action === 'remove-with-files');
+  }
 }
