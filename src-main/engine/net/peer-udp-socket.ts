@@ -1,5 +1,6 @@
-import { createSocket, type Socket } from 'node:dgram';
-import { isIPv4 } from 'node:net';
+import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { lookup } from 'node:dns';
+import { isIP, isIPv4 } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
 import { normalizeHost, type PeerAddress } from './peer-address';
 
@@ -70,14 +71,14 @@ export class PeerUdpSocket {
   static async bind(port: number, host?: string): Promise<PeerUdpSocket> {
     if (host === undefined || host === '::') {
       try {
-        return new PeerUdpSocket(await bindSocket(createSocket({ type: 'udp6', ipv6Only: false }), port, '::'), true);
+        return new PeerUdpSocket(await bindSocket(createSocket({ type: 'udp6', ipv6Only: false, lookup: literalLookup }), port, '::'), true);
       } catch (err) {
         if (err instanceof ShoalError && err.code !== 'network') throw err; // the port, not IPv6, is the problem
       }
       host = '0.0.0.0';
     }
     const v4 = isIPv4(host);
-    return new PeerUdpSocket(await bindSocket(createSocket(v4 ? 'udp4' : 'udp6'), port, host), !v4);
+    return new PeerUdpSocket(await bindSocket(createSocket({ type: v4 ? 'udp4' : 'udp6', lookup: literalLookup }), port, host), !v4);
   }
 
   get port(): number {
@@ -121,3 +122,26 @@ function bindSocket(socket: Socket, port: number, host: string): Promise<Socket>
     });
   });
 }
+
+/** The address `literalLookup` last found to be an IP address, and its family. */
+let literal = '';
+let literalFamily = 0;
+
+/**
+ * dgram resolves every destination before each send, even an IP address: a regular expression or
+ * two and a deferred call per datagram, once per uTP packet. Addresses here are IP addresses (the
+ * DHT resolves its routers' names itself), so an address seen last time is answered at once; a
+ * name still goes to the resolver.
+ */
+const literalLookup: NonNullable<SocketOptions['lookup']> = (address, options, callback) => {
+  if (address !== literal) {
+    const family = isIP(address);
+    if (family === 0) {
+      lookup(address, options, callback);
+      return;
+    }
+    literal = address;
+    literalFamily = family;
+  }
+  callback(null, address, literalFamily);
+};

@@ -7,8 +7,11 @@ import { ReceiveWindow } from './receive-window';
 import { SendWindow, SEND_SLOTS, type AckOutcome } from './send-window';
 
 /**
- * Datagrams of at most this many bytes: an Ethernet MTU (1,500) less IPv6 and UDP headers and
- * room for tunnels, as libutp starts; loopback and LANs carry them unfragmented.
+ * Datagrams of at most this many bytes: an Ethernet MTU (1,500) less IPv6 and UDP headers (48)
+ * and room for PPPoE and most tunnels, near where libutp and libtorrent start their path MTU search.
+ * We do not search: Node's dgram cannot set the don't-fragment bit (IP_MTU_DISCOVER) or read
+ * ICMP "fragmentation needed", so probes could not be told from losses. A path narrower than
+ * this still works: the kernel fragments what exceeds the path MTU it has learned.
  */
 export const MAX_DATAGRAM = 1400;
 const MAX_PAYLOAD = MAX_DATAGRAM - HEADER_SIZE;
