@@ -138,7 +138,7 @@ export class Torrent {
 
   /** Peers connected now, in either phase. */
   get peerCount(): number {
-    return this.#body instanceof TorrentData ? this.#body.trading.peers.length : this.#body.peerCount;
+    return this.#body instanceof TorrentData ? this.#body.trading.peerCount : this.#body.peerCount;
   }
 
   /** The peers trading with us now (none before the metainfo is known). */

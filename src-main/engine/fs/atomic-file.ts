@@ -5,9 +5,11 @@ import { ShoalError } from '../../../src-shared/errors';
 
 /**
  * Writes `data` to `path` so that a crash at any moment leaves either the old file or the new
- * one, never a mix: a temp file in the same folder, fsync, rename over, fsync the folder.
+ * one, never a mix: a temp file in the same folder, fsync, rename over, fsync the folder. With
+ * `syncFolder: false` the caller fsyncs the folder once after a batch of writes (until then the
+ * rename may not survive a crash, but the old file does).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { syncFolder?: boolean } = {}): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const file = await open(temp, 'w', 0o600);
@@ -22,7 +24,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(temp, { force: true });
     throw stateError(err, `cannot save ${path}`);
   }
-  await syncFolder(dirname(path));
+  if (options.syncFolder !== false) await syncFolder(dirname(path));
 }
 
 /** Makes a rename or removal in `dir` durable. */

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultLimitSettings, defaultTorrentOptions, type Settings } from '../../../src-shared/contract/data';
@@ -66,6 +66,20 @@ describe('SessionStore', () => {
     expect(JSON.parse(await readFile(statePath(numbers.infoHashHex), 'utf8'))).toMatchObject({ totals: { uploaded: 9 } });
     await store.save(snapshot(n));
     expect((await readdir(join(dir.path, 'torrents'))).sort()).toEqual([`${numbers.infoHashHex}.json`, `${numbers.infoHashHex}.torrent`]);
+  });
+
+  it('writes the index only after every torrent it names, and retries a torrent whose write failed', async () => {
+    const store = new SessionStore(dir.path);
+    const a = record(alice.infoHashHex);
+    const n = record(numbers.infoHashHex);
+    // A folder where alice's state file goes: renaming the new state over it fails.
+    await mkdir(join(dir.path, 'torrents', `${alice.infoHashHex}.json`), { recursive: true });
+    await expect(store.save(snapshot(a, n))).rejects.toMatchObject({ code: 'io' });
+    expect(await readdir(dir.path)).not.toContain('session.json');
+    await rm(join(dir.path, 'torrents', `${alice.infoHashHex}.json`), { recursive: true });
+    await store.save(snapshot(a, n));
+    const loaded = await new SessionStore(dir.path).load();
+    expect(loaded.entries.map((e) => (e.kind === 'torrent' ? e.record : e))).toEqual([a, n, magnet]);
   });
 
   it("writes a v2 magnet's .torrent again once its piece layers have come from peers, so a restart keeps them", async () => {

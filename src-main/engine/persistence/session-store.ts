@@ -51,6 +51,8 @@ export interface SessionSnapshot {
 }
 
 const HASH_FILE = /^([0-9a-f]{40})\.(json|torrent)$/;
+/** Torrent files written at once by a save. */
+const PARALLEL_WRITES = 8;
 /** How long a routine save may leave a torrent whose only change is its seeding time unwritten. */
 export const SEEDING_TIME_ONLY_MS = 15 * 60_000;
 
@@ -120,11 +122,17 @@ export class SessionStore {
     return { settings: index?.settings ?? {}, entries, allTime: index?.allTime ?? { downloaded: 0, uploaded: 0 }, problems };
   }
 
-  /** Writes what changed since the last save. Never runs two at once: the caller serializes. */
+  /**
+   * Writes what changed since the last save. Never runs two at once: the caller serializes.
+   * Torrents' files are written a few at a time and their folder synced once, so saving thousands
+   * of new torrents is not one fsync after another; the index, written after, names only torrents
+   * whose files are durable.
+   */
   async save(snapshot: SessionSnapshot, options: SaveOptions = {}): Promise<void> {
     await this.#ensureFolders();
     const now = options.now ?? Date.now();
     const keep = new Set<string>();
+    const writes: (() => Promise<void>)[] = [];
     for (const entry of snapshot.entries) {
       if (entry.kind !== 'torrent') continue;
       const hash = entry.record.infoHash;
@@ -136,9 +144,15 @@ export class SessionStore {
       if (!torrentStale && last.text === text) continue;
       const rest = withoutSeedingTime(entry.record);
       if (!torrentStale && options.routine && last.rest === rest && now - last.at < SEEDING_TIME_ONLY_MS) continue;
-      if (torrentStale) await writeFileAtomic(this.#path(hash, 'torrent'), encodeMetainfo(entry.metainfo));
-      await writeFileAtomic(this.#path(hash, 'json'), text);
-      this.#written.set(hash, { text, rest, at: now, layers });
+      writes.push(async () => {
+        if (torrentStale) await writeFileAtomic(this.#path(hash, 'torrent'), encodeMetainfo(entry.metainfo), { syncFolder: false });
+        await writeFileAtomic(this.#path(hash, 'json'), text, { syncFolder: false });
+        this.#written.set(hash, { text, rest, at: now, layers });
+      });
+    }
+    if (writes.length > 0) {
+      await inParallel(writes, PARALLEL_WRITES);
+      await syncFolder(this.#torrentsDir);
     }
     const index: SavedIndex = {
       version: CURRENT_VERSION,
@@ -196,6 +210,22 @@ export class SessionStore {
       throw new ShoalError(err.code === 'EACCES' || err.code === 'EPERM' ? 'permission-denied' : 'io', `cannot use the state folder ${this.#dir}: ${err.code ?? err.message}`);
     });
   }
+}
+
+/** Runs `tasks` with at most `limit` at once; the first failure rejects once those running have ended. */
+async function inParallel(tasks: readonly (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length && failure === undefined) {
+      const task = tasks[next++]!;
+      await task().catch((error: unknown) => {
+        failure ??= { error };
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 function withoutSeedingTime(record: SavedTorrent): string {

@@ -52,6 +52,8 @@ export class ShareLimitGuard<T extends GuardedTorrent> {
       if (sameShareLimits(waived, limits)) return;
       this.#waived.delete(t.infoHash);
     }
+    // Without limits, no figures to gather: the common case, for every seed every second.
+    if (limits.ratio === null && limits.seedingTimeMinutes === null && limits.inactiveSeedingTimeMinutes === null) return;
     if (!shareLimitReached(limits, this.#figures(t))) return;
     // Stop serving before anything else can send another block.
     t.chokeAll();

@@ -150,6 +150,11 @@ export class PieceWriter {
    * Resolves once every write (and piece check) started before the call has settled. Later
    * writes are not waited for, so a busy download cannot starve the caller.
    */
+  /** A write is in flight: the files' sizes and times may be about to change. */
+  get writing(): boolean {
+    return this.#pending.size > 0;
+  }
+
   async idle(): Promise<void> {
     await Promise.allSettled([...this.#pending]);
   }

@@ -53,6 +53,33 @@ describe('fast resume', () => {
     expect([0, 1, 2, 3, 4, 5].map((i) => have.has(i))).toEqual([true, true, true, true, true, false]);
   });
 
+  it('keeps the stamps of its own last change: a file changed behind its back is checked again at the next start', async () => {
+    await writeContent();
+    const storage = Storage.open(metainfo, dir.path);
+    await storage.check();
+    const first = await storage.resumeData();
+    // Changed by someone else while seeding: the saved stamps stay those Shoal knew.
+    await fs.utimes(b(), new Date(), new Date(Date.now() + 5_000));
+    const later = await storage.resumeData();
+    expect(later.files).toEqual(first.files);
+    await storage.close();
+    const next = Storage.open(metainfo, dir.path);
+    const have = await next.resume(later);
+    await next.close();
+    expect(have.count).toBe(6); // b's pieces were hashed again, and are still good
+  });
+
+  it('stamps the files again after writing to them', async () => {
+    const storage = Storage.open(metainfo, dir.path);
+    await storage.check();
+    const before = await storage.resumeData();
+    expect(before.files).toEqual([null, null]);
+    await storage.writeBlock(0, 0, content.subarray(0, 1024));
+    const after = await storage.resumeData();
+    expect(after.files[0]).toMatchObject({ size: expect.any(Number) });
+    await storage.close();
+  });
+
   it('checks everything when the saved data has the wrong shape', async () => {
     await writeContent();
     const storage = Storage.open(metainfo, dir.path);

@@ -8,7 +8,7 @@ import { PartsFile } from './parts-file';
 import type { MerklePieces } from './merkle-pieces';
 import { pieceHashesOf, type PieceHashes } from './piece-hash';
 import { PieceWriter, type WriteOutcome } from './piece-writer';
-import { piecesToRecheck, stampFiles, type ResumeData } from './resume';
+import { piecesToRecheck, stampFiles, type FileStamp, type ResumeData } from './resume';
 import { ReadCache, type ReadCachePool, type ReadCacheStats } from './read-cache';
 import { openFile, SafeOpener, type OpenFile } from './safe-open';
 import { TorrentFiles } from './torrent-files';
@@ -68,6 +68,9 @@ export class Storage {
   /** `#emptyFiles` has resolved: writes need not wait for it. */
   #emptyFilesMade = false;
   #closed = false;
+  /** Bumped by everything that may change the files (writes, skips, finishing): stamps taken before are stale. */
+  #changes = 0;
+  #stamps: { readonly changes: number; readonly files: (FileStamp | null)[] } | null = null;
 
   private constructor(metainfo: Metainfo, downloadDir: string, options: StorageOptions) {
     this.layout = new PieceLayout(metainfo, options.blockSize ?? BLOCK_SIZE);
@@ -111,9 +114,13 @@ export class Storage {
    */
   writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
     if (this.#closed) return Promise.reject(closedError());
+    this.#changes++;
     // Straight to the writer once the empty files exist: no promise of our own per block.
     if (this.#emptyFilesMade) return this.#writer.writeBlock(piece, begin, data);
-    return this.#createEmptyFiles().then(() => this.#writer.writeBlock(piece, begin, data));
+    return this.#createEmptyFiles().then(() => {
+      this.#changes++; // files were made meanwhile
+      return this.#writer.writeBlock(piece, begin, data);
+    });
   }
 
   /**
@@ -228,7 +235,21 @@ export class Storage {
    */
   async resumeData(): Promise<ResumeData> {
     const have = new Uint8Array(this.have.bytes);
-    return { have, files: await stampFiles(this.layout, this.filePaths) };
+    return { have, files: await this.#fileStamps() };
+  }
+
+  /**
+   * The files' stamps, taken again only after we changed the files: a thousand idle seeds are
+   * not stat'ed at every save, and a file changed behind our back keeps the stamp of our last
+   * write, so the next start checks it again. Stamps taken while a write was in flight are not kept.
+   */
+  async #fileStamps(): Promise<(FileStamp | null)[]> {
+    if (this.#stamps !== null && this.#stamps.changes === this.#changes) return this.#stamps.files;
+    const changes = this.#changes;
+    const calm = !this.#writer.writing;
+    const files = await stampFiles(this.layout, this.filePaths);
+    if (calm && !this.#writer.writing && changes === this.#changes) this.#stamps = { changes, files };
+    return files;
   }
 
   /**
@@ -238,7 +259,9 @@ export class Storage {
    */
   async setSkippedFiles(files: Iterable<number>): Promise<void> {
     this.#open();
+    this.#changes++;
     await this.#files.setSkipped(new Set(files));
+    this.#changes++;
     // A zero-length file wanted again is created with the next write or at the end.
     this.#emptyFiles = undefined;
     this.#emptyFilesMade = false;
@@ -251,9 +274,11 @@ export class Storage {
    */
   async finish(): Promise<void> {
     this.#open();
+    this.#changes++;
     await this.#writer.idle();
     await this.#createEmptyFiles();
     await this.#files.truncateToSize();
+    this.#changes++;
     await this.#files.closeIdleHandles();
   }
 

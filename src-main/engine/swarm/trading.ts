@@ -152,6 +152,11 @@ export class Trading implements PeerExchange {
     return [...this.#peers.values()];
   }
 
+  /** How many peers trade with us, without copying them (asked of every torrent every second). */
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
   get complete(): boolean {
     return this.#o.picker.wantedRemaining === 0;
   }
