@@ -123,7 +123,7 @@ export class SafeOpener {
   }
 
   /** One level down from an open folder: `at` names the child through the parent's descriptor. */
-  async #step(realRoot: string, at: string, shown: string, create: boolean, file: string): Promise<fs.FileHandle | undefined> {
+  async #step(realRoot: string, at: string, shown: string, create: boolean, file: string, attempts = 3): Promise<fs.FileHandle | undefined> {
     const nofollow = () => fs.open(at, DIR_FLAGS | constants.O_NOFOLLOW);
     try {
       return await nofollow();
@@ -138,7 +138,13 @@ export class SafeOpener {
           throw errnoCode(e) === 'ENOENT' ? new ShoalError('io', `the folder ${shown} vanished while ${file} was being created`) : notAFolder(e, shown, file);
         });
       }
-      if (code !== 'ENOTDIR' || !(await fs.lstat(at)).isSymbolicLink()) throw notAFolder(err, shown, file);
+      if (code !== 'ENOTDIR') throw notAFolder(err, shown, file);
+      const stats = await fs.lstat(at).catch((e: unknown) => {
+        if (errnoCode(e) !== 'ENOENT') throw notAFolder(e, shown, file);
+      });
+      // What stood in the way was removed meanwhile (the user fixing the error): look again.
+      if (stats === undefined && attempts > 1) return this.#step(realRoot, at, shown, create, file, attempts - 1);
+      if (!stats?.isSymbolicLink()) throw notAFolder(err, shown, file);
     }
     // A link: followed only to a folder inside, judged by where the opened folder really is.
     let target: fs.FileHandle;

@@ -65,6 +65,16 @@ describe('PeerRegistry', () => {
     expect([reg.sourceOf(a(1)), reg.sourceOf(a(2)), reg.sourceOf(a(3))]).toEqual(['magnet', 'dht', 'incoming']);
   });
 
+  it('never dials the port an incoming peer connected from, and forgets it once it leaves', () => {
+    let now = 0;
+    const reg = new PeerRegistry({ retryBaseMs: 1000, now: () => now });
+    reg.connected(a(40_000));
+    reg.disconnected(a(40_000), false);
+    now = 60_000;
+    expect(reg.takeDialable(5)).toEqual([]);
+    expect(reg.known).toBe(0);
+  });
+
   it('dials again at once an address whose connection we ended only to change phase', () => {
     let now = 0;
     const reg = new PeerRegistry({ retryBaseMs: 1000, now: () => now });

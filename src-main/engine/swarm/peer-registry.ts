@@ -146,6 +146,11 @@ export class PeerRegistry {
     const key = addressKey(address);
     const entry = this.#entries.get(key);
     if (!entry) return;
+    // An incoming peer's address is the port it dialled from, not one it listens on: never dialled.
+    if (entry.source === 'incoming') {
+      this.#entries.delete(key);
+      return;
+    }
     entry.status = 'idle';
     if (!failed) {
       entry.failures = 0;

@@ -93,7 +93,8 @@ export class Swarm {
   readonly #o: SwarmOptions;
   /** Connections past their handshake, with the address each is at and the exchange it joined. */
   readonly #joined = new Map<PeerConnection, { readonly address: PeerAddress; readonly exchange: PeerExchange }>();
-  readonly #peerIds = new Set<string>();
+  /** The connection trading with each peer id, and whether we dialled it. */
+  readonly #peerIds = new Map<string, { readonly conn: PeerConnection; readonly dialled: boolean }>();
   readonly #dialing = new Set<PeerConnection>();
   /** Connections we end ourselves that the next phase dials again at once (no back-off). */
   readonly #redialSoon = new Set<PeerConnection>();
@@ -211,6 +212,17 @@ export class Swarm {
   }
 
   /**
+   * Whether a second connection with peer `id` replaces the first. When both ends dialled at once,
+   * each sees one connection it dialled and one it accepted; keeping "the first" on each side can
+   * close both (each side's first is a different one), and the two then back off and meet again in
+   * step. Both sides instead keep the connection dialled by the greater peer id, as libtorrent does.
+   */
+  #replaces(dialled: boolean, otherDialled: boolean, id: string): boolean {
+    if (dialled === otherDialled) return false;
+    return dialled === this.#ourPeerId > id;
+  }
+
+  /**
    * A dial that ended before the peer said anything may have used the wrong transport: try the
    * other once (true). An encrypted TCP dial under 'prefer' is first tried again in plaintext.
    */
@@ -242,13 +254,16 @@ export class Swarm {
         return;
       }
       const exchange = this.#exchange;
-      if (this.#peerIds.has(id) || !exchange) {
+      const dialled = dialledWith !== undefined;
+      const other = this.#peerIds.get(id);
+      if (!exchange || (other && !this.#replaces(dialled, other.dialled, id))) {
         conn.close('already connected to this peer');
         return;
       }
+      other?.conn.close('already connected to this peer');
       joined = exchange;
       if (conn.utp) this.registry.setUtp(address, true);
-      this.#peerIds.add(id);
+      this.#peerIds.set(id, { conn, dialled });
       this.#joined.set(conn, { address, exchange });
       this.registry.connected(address);
       exchange.joined(conn, address, source);
@@ -259,7 +274,7 @@ export class Swarm {
       if (conn.failedInEncryptedHandshake && this.#encryptionFailed(address, dialledWith, error ?? new Error(reason))) return;
       if (joined) {
         this.#joined.delete(conn);
-        this.#peerIds.delete(id);
+        if (this.#peerIds.get(id)?.conn === conn) this.#peerIds.delete(id);
         joined.left(conn, reason);
       }
       // A dial that never got a handshake counts as a failure, so dead addresses back off.

@@ -92,6 +92,8 @@ export class Trading implements PeerExchange {
   readonly #hashes: HashExchange | undefined;
   #ticks = 0;
   #stopped = true;
+  /** Counts starts: a write from before a stop that fails after it is not this run's error. */
+  #run = 0;
   #diskBacklog = 0;
   #readingPaused = false;
 
@@ -195,6 +197,7 @@ export class Trading implements PeerExchange {
 
   started(): void {
     this.#stopped = false;
+    this.#run++;
     this.#uploader.resume();
     this.webSeeds.start();
   }
@@ -425,6 +428,7 @@ export class Trading implements PeerExchange {
     }
     this.#fillSender(peer);
     this.#addBacklog(block.length);
+    const run = this.#run;
     this.#storage.writeBlock(index, begin, block).then(
       (outcome) => {
         blockPool.release(block);
@@ -437,7 +441,9 @@ export class Trading implements PeerExchange {
         this.#addBacklog(-block.length);
         // Storage forgot the block; the picker must too, so it is asked for again after a resume.
         picker.blockNotWritten(index, begin);
-        this.#onStorageError(err);
+        // The torrent already stopped for the first failed write; once the user fixed the cause and
+        // resumed, writes still in flight from before must not stop it again.
+        if (run === this.#run && !this.#stopped) this.#onStorageError(err);
       },
     );
   }

@@ -1,0 +1,66 @@
+// Two peers that dial each other at the same moment (their retry timers run in step): each sees a
+// connection it dialled and one it accepted, and both must keep the same one.
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { tempDir, waitFor } from '../../testing/processes';
+import { createTorrent } from '../metainfo/create';
+import { Session } from '../session';
+
+let seedDir: { path: string; remove(): Promise<void> };
+let leechDir: { path: string; remove(): Promise<void> };
+let seeder: Session;
+let leecher: Session;
+
+beforeEach(async () => {
+  seedDir = await tempDir('simultaneous-seed');
+  leechDir = await tempDir('simultaneous-leech');
+  seeder = await Session.start({ downloadDir: seedDir.path, listenPort: 0, listenHost: '127.0.0.1' });
+  leecher = await Session.start({ downloadDir: leechDir.path, listenPort: 0, listenHost: '127.0.0.1' });
+  for (const s of [seeder, leecher]) await s.setSettings({ dht: false, lsd: false, utp: false });
+});
+
+afterEach(async () => {
+  await leecher.close();
+  await seeder.close();
+  await leechDir.remove();
+  await seedDir.remove();
+});
+
+it('keeps one connection on both sides when both ends dial at once', async () => {
+  await mkdir(join(seedDir.path, 'both'));
+  await writeFile(join(seedDir.path, 'both', 'data'), randomBytes(4 * 1024 * 1024));
+  const data = await createTorrent(join(seedDir.path, 'both'), { pieceLength: 64 * 1024, creationDate: null });
+  const { infoHash } = await seeder.addTorrent({ source: { kind: 'torrent', data } });
+  await waitFor('the seeder to check its data', () => (seeder.torrent(infoHash)?.state === 'seeding' ? true : undefined), 10_000, 20);
+  // Slow, so the two stay connected while they are looked at.
+  await leecher.setSettings({ speedLimit: { down: 32 * 1024, up: 0 } });
+  await leecher.addTorrent({ source: { kind: 'torrent', data } });
+  await waitFor('the leecher to check its data', () => (leecher.torrent(infoHash)?.state === 'downloading' ? true : undefined), 10_000, 20);
+
+  const seeding = seeder.torrent(infoHash)!;
+  const leeching = leecher.torrent(infoHash)!;
+  seeding.addPeers([{ host: '127.0.0.1', port: leecher.listenPort }], 'magnet');
+  leeching.addPeers([{ host: '127.0.0.1', port: seeder.listenPort }], 'magnet');
+
+  // Each end joins the connection it accepted first, then hears back on the one it dialled. Keeping
+  // "the first" on each side kept the two accepted ones, and closing the dialled ones closed both;
+  // then both waited out a 15 s back-off, and met again in step.
+  const kept = await waitFor(
+    'one connection, dialled by one end and accepted by the other',
+    () => {
+      const [a, b] = [seeding.peers, leeching.peers];
+      if (a.length !== 1 || b.length !== 1) return undefined;
+      const sources = [a[0]!.source, b[0]!.source];
+      return sources.filter((s) => s === 'incoming').length === 1 ? sources : undefined;
+    },
+    10_000,
+    20,
+  );
+  expect(kept).toContain('magnet');
+  // It stays: the leecher goes on receiving over it.
+  const before = leeching.peers[0]!.conn.payloadReceived;
+  await waitFor('data over the kept connection', () => (leeching.peers[0]!.conn.payloadReceived > before + 32 * 1024 ? true : undefined), 10_000, 50);
+  expect(leeching.peers).toHaveLength(1);
+});
