@@ -1,29 +1,13 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TorrentSummary } from '../../src-shared/contract';
-import { tempDir } from '../testing/processes';
 import { contentDir, readTorrent } from '../testing/shared-fixtures';
-import { Session } from './session';
+import { alice, useTestSessions } from '../testing/test-sessions';
+import type { Session } from './session';
 
-const alice = '722fe65b2aa26d14f35b4ad627d20236e481d924';
-let dir: { path: string; remove(): Promise<void> };
-let running: Session[] = [];
-
-beforeEach(async () => {
-  dir = await tempDir('labels');
-});
-afterEach(async () => {
-  await Promise.all(running.map((s) => s.close()));
-  running = [];
-  await dir.remove();
-});
-
-async function start(): Promise<Session> {
-  const session = await Session.start({ downloadDir: join(dir.path, 'dl'), stateDir: join(dir.path, 'state'), listenPort: 0, listenHost: '127.0.0.1', listIntervalMs: 50 });
-  running.push(session);
-  return session;
-}
+const sessions = useTestSessions('labels');
+const start = (): Promise<Session> => sessions.start(undefined, { listIntervalMs: 50 });
 
 function rows(session: Session): Map<string, TorrentSummary> {
   const out = new Map<string, TorrentSummary>();
@@ -37,7 +21,7 @@ const noLimits = { ratio: null, seedingTimeMinutes: null, inactiveSeedingTimeMin
 
 describe('Session categories and tags', { timeout: 20_000 }, () => {
   it('saves a torrent added to a category in its folder, applies its share limits, and keeps labels across a restart', async () => {
-    const books = join(dir.path, 'books');
+    const books = join(sessions.dir, 'books');
     await mkdir(books);
     await copyFile(join(contentDir, 'alice.txt'), join(books, 'alice.txt'));
     const first = await start();
@@ -50,7 +34,7 @@ describe('Session categories and tags', { timeout: 20_000 }, () => {
 
     await first.setLabels({ infoHashes: [alice], addTags: ['english', 'classic'], removeTags: ['classic'] });
     await expect(first.setLabels({ infoHashes: [alice], category: 'films' })).rejects.toMatchObject({ code: 'invalid-input' });
-    await running.splice(0).at(0)!.close();
+    await sessions.stop(first);
 
     const second = await start();
     const again = rows(second);
@@ -61,7 +45,7 @@ describe('Session categories and tags', { timeout: 20_000 }, () => {
   });
 
   it('lets a torrent’s own share limits win over its category’s', async () => {
-    const books = join(dir.path, 'books');
+    const books = join(sessions.dir, 'books');
     await mkdir(books);
     await copyFile(join(contentDir, 'alice.txt'), join(books, 'alice.txt'));
     const session = await start();

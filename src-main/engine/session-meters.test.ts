@@ -1,33 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EventPayload } from '../../src-shared/contract';
-import { tempDir } from '../testing/processes';
+import { useTestSessions } from '../testing/test-sessions';
 import { createTorrent } from './metainfo/create';
-import { Session } from './session';
+import type { Session } from './session';
 
-let dir: { path: string; remove(): Promise<void> };
-let running: Session[] = [];
-
-beforeEach(async () => {
-  dir = await tempDir('meters');
-});
-afterEach(async () => {
-  await Promise.all(running.map((s) => s.close()));
-  running = [];
-  await dir.remove();
-});
-
-async function start(name: string): Promise<Session> {
-  const session = await Session.start({ downloadDir: join(dir.path, name), stateDir: join(dir.path, `${name}-state`), listenPort: 0, listenHost: '127.0.0.1' });
-  running.push(session);
-  return session;
-}
-
-async function stop(session: Session): Promise<void> {
-  await running.splice(running.indexOf(session), 1)[0]!.close();
-}
+const sessions = useTestSessions('meters');
 
 function nextStats(session: Session): Promise<EventPayload<'stats'>> {
   return new Promise((resolve) => {
@@ -42,15 +22,15 @@ function nextStats(session: Session): Promise<EventPayload<'stats'>> {
 describe('Session meters, statistics and log', { timeout: 40_000 }, () => {
   it('graphs a download, counts it this session and all time across restarts and removal, and logs the finish with the name', async () => {
     // 1 MiB at 256 KiB/s: a few seconds of transfer for the samples to see.
-    await mkdir(join(dir.path, 'seed'));
-    await writeFile(join(dir.path, 'seed', 'blob.bin'), randomBytes(1 << 20));
-    const data = await createTorrent(join(dir.path, 'seed', 'blob.bin'), { pieceLength: 16384 });
-    const seeder = await start('seed');
+    await mkdir(join(sessions.dir, 'seed'));
+    await writeFile(join(sessions.dir, 'seed', 'blob.bin'), randomBytes(1 << 20));
+    const data = await createTorrent(join(sessions.dir, 'seed', 'blob.bin'), { pieceLength: 16384 });
+    const seeder = await sessions.start('seed');
     await seeder.setSettings({ speedLimit: { down: 0, up: 256 * 1024 } });
     const { infoHash: blob } = await seeder.addTorrent({ source: { kind: 'torrent', data } });
     await vi.waitFor(() => expect(seeder.torrent(blob)?.state).toBe('seeding'), { timeout: 10_000 });
 
-    const leecher = await start('leech');
+    const leecher = await sessions.start('leech');
     const notices: EventPayload<'notice'>[] = [];
     leecher.onEvent((e) => e.name === 'notice' && notices.push(e.payload));
     await leecher.addTorrent({ source: { kind: 'torrent', data } });
@@ -77,13 +57,13 @@ describe('Session meters, statistics and log', { timeout: 40_000 }, () => {
     // Removed, its bytes stay counted; after a restart they are all time, and this session starts at zero.
     const downloaded = stats.transfer!.session.downloaded;
     await leecher.remove({ infoHashes: [blob], deleteFiles: false });
-    await stop(leecher);
-    const again = await start('leech');
+    await sessions.stop(leecher);
+    const again = await sessions.start('leech');
     const after = await nextStats(again);
     expect(after.transfer?.allTime.downloaded).toBe(downloaded);
     expect(after.transfer?.session).toEqual({ downloaded: 0, uploaded: 0 });
-    await stop(seeder);
-    const seedAgain = await start('seed');
+    await sessions.stop(seeder);
+    const seedAgain = await sessions.start('seed');
     expect((await nextStats(seedAgain)).transfer?.allTime.uploaded).toBeGreaterThanOrEqual(length);
   });
 });

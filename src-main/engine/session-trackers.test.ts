@@ -1,37 +1,24 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { tempDir } from '../testing/processes';
 import { startRecordingTracker, type RecordingTracker } from '../testing/recording-tracker';
 import { readTorrent } from '../testing/shared-fixtures';
-import { Session } from './session';
+import { alice, useTestSessions } from '../testing/test-sessions';
 
-const alice = '722fe65b2aa26d14f35b4ad627d20236e481d924';
-let dir: { path: string; remove(): Promise<void> };
 let tracker: RecordingTracker;
-let running: Session[] = [];
 
 beforeEach(async () => {
-  dir = await tempDir('trackers');
   tracker = await startRecordingTracker();
 });
 afterEach(async () => {
-  await Promise.all(running.map((s) => s.close()));
-  running = [];
   await tracker.stop();
-  await dir.remove();
 });
-
-async function start(): Promise<Session> {
-  const session = await Session.start({ downloadDir: join(dir.path, 'dl'), stateDir: join(dir.path, 'state'), listenPort: 0, listenHost: '127.0.0.1' });
-  running.push(session);
-  return session;
-}
+// After the tracker's afterEach, so the sessions close (telling it 'stopped') before it stops.
+const sessions = useTestSessions('trackers');
 
 const events = () => tracker.announces.filter((a) => a.infoHash === alice).map((a) => a.event);
 
 describe('Session trackers', { timeout: 20_000 }, () => {
   it('adds a tracker (asked at once), reannounces on demand, removes it (told stopped), and keeps the edit across a restart', async () => {
-    const first = await start();
+    const first = await sessions.start();
     await first.addTorrent({ source: { kind: 'torrent', data: readTorrent('alice.torrent') } });
     const original = first.torrent(alice)!.metainfo.trackers;
     await first.setTrackers({ infoHash: alice, tiers: [...original.map((tier) => [...tier]), [tracker.url]] });
@@ -45,16 +32,16 @@ describe('Session trackers', { timeout: 20_000 }, () => {
     expect(first.torrent(alice)!.magnetLink).toContain(encodeURIComponent(tracker.url));
 
     await first.setTrackers({ infoHash: alice, tiers: [[tracker.url]] });
-    await running.splice(0).at(0)!.close();
+    await sessions.stop(first);
     expect(events().at(-1)).toBe('stopped');
 
-    const second = await start();
+    const second = await sessions.start();
     expect(second.torrent(alice)!.announcer.tiers).toEqual([[tracker.url]]);
     await vi.waitFor(() => expect(events().at(-1)).toBe('started'), { timeout: 10_000 });
   });
 
   it('refuses unknown torrents', async () => {
-    const session = await start();
+    const session = await sessions.start();
     await expect(session.setTrackers({ infoHash: alice, tiers: [] })).rejects.toMatchObject({ code: 'not-found' });
     await expect(session.reannounce({ infoHashes: [alice] })).rejects.toMatchObject({ code: 'not-found' });
   });

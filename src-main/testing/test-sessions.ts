@@ -1,0 +1,74 @@
+// Test support: Sessions for one test file, on loopback, each test in a fresh temporary folder;
+// every Session a test started is closed after it, then the folder removed. Call
+// `useTestSessions` at the top of the file, after the file's own `afterEach` if it has one, so
+// the sessions close before what they talk to (a tracker) stops.
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { Session } from '../engine/session';
+import type { SessionOptions } from '../engine/session-settings';
+import { tempDir } from './processes';
+import { contentDir, readTorrent } from './shared-fixtures';
+
+/** alice.torrent's info-hash (one file, alice.txt, 10 pieces). */
+export const alice = '722fe65b2aa26d14f35b4ad627d20236e481d924';
+
+export interface TestSessions {
+  /** The current test's temporary folder. */
+  readonly dir: string;
+  /**
+   * Starts a Session listening on 127.0.0.1 on a free port, downloading to `<dir>/dl` and saving
+   * its state in `<dir>/state`; with a `name` (several sessions in one test), to `<dir>/<name>`
+   * and `<dir>/<name>-state`. `options` win over these.
+   */
+  start(name?: string, options?: Partial<SessionOptions>): Promise<Session>;
+  /** Closes one of the test's sessions before the test ends (to start it again, say). */
+  stop(session: Session): Promise<void>;
+  /** A Session named 'seed' seeding alice.txt from `<dir>/seed`, once it seeds. */
+  aliceSeeder(): Promise<Session>;
+}
+
+export function useTestSessions(prefix: string): TestSessions {
+  let dir: { path: string; remove(): Promise<void> } | undefined;
+  let running: Session[] = [];
+  const path = (): string => {
+    if (!dir) throw new Error('useTestSessions: the temporary folder exists only while a test runs');
+    return dir.path;
+  };
+
+  beforeEach(async () => {
+    dir = await tempDir(prefix);
+  });
+  afterEach(async () => {
+    await Promise.all(running.map((s) => s.close()));
+    running = [];
+    await dir?.remove();
+    dir = undefined;
+  });
+
+  const start = async (name?: string, options: Partial<SessionOptions> = {}): Promise<Session> => {
+    const folders = name === undefined ? { downloadDir: join(path(), 'dl'), stateDir: join(path(), 'state') } : { downloadDir: join(path(), name), stateDir: join(path(), `${name}-state`) };
+    const session = await Session.start({ ...folders, listenPort: 0, listenHost: '127.0.0.1', ...options });
+    running.push(session);
+    return session;
+  };
+
+  return {
+    get dir() {
+      return path();
+    },
+    start,
+    async stop(session) {
+      running = running.filter((s) => s !== session);
+      await session.close();
+    },
+    async aliceSeeder() {
+      await mkdir(join(path(), 'seed'), { recursive: true });
+      await copyFile(join(contentDir, 'alice.txt'), join(path(), 'seed', 'alice.txt'));
+      const seeder = await start('seed');
+      await seeder.addTorrent({ source: { kind: 'torrent', data: readTorrent('alice.torrent') } });
+      await vi.waitFor(() => expect(seeder.torrent(alice)?.state).toBe('seeding'), { timeout: 10_000 });
+      return seeder;
+    },
+  };
+}
