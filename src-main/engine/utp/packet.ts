@@ -45,8 +45,8 @@ export function emptyPacket(): UtpPacket {
   return { type: ST_DATA, connectionId: 0, timestamp: 0, timestampDiff: 0, window: 0, seq: 0, ack: 0, sack: none, payload: none };
 }
 
-/** The selective ACK of a packet that has none (shared: nothing writes into it). */
-const NO_SACK = new Uint8Array(0);
+/** The selective ACK or payload of a packet that has none (shared: nothing writes into it). */
+const NOTHING = new Uint8Array(0);
 
 /** Why a datagram is not a uTP packet we can read; undefined when `into` now holds it. */
 export function decodePacket(bytes: Uint8Array, into: UtpPacket): string | undefined {
@@ -82,8 +82,9 @@ export function decodePacket(bytes: Uint8Array, into: UtpPacket): string | undef
   into.window = readU32(bytes, 12);
   into.seq = (bytes[16]! << 8) | bytes[17]!;
   into.ack = (bytes[18]! << 8) | bytes[19]!;
-  into.sack = sack ?? NO_SACK;
-  into.payload = bytes.subarray(at);
+  into.sack = sack ?? NOTHING;
+  // An ACK (most of what a sender receives) carries no payload: no view to make.
+  into.payload = at === bytes.length ? NOTHING : bytes.subarray(at);
   return undefined;
 }
 
