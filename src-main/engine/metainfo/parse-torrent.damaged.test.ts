@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ShoalError } from '../../../src-shared/errors';
+import { refusal } from '../../testing/refusal';
 import { parseTorrent } from './parse-torrent';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 // What a damaged file's bencode looks like to the user; the decoder's own cases are in ../bencode.
-function refusal(input: Uint8Array | string): ShoalError {
-  try {
-    parseTorrent(typeof input === 'string' ? bytes(input) : input);
-  } catch (err) {
-    if (err instanceof ShoalError) return err;
-    throw err;
-  }
-  throw new Error('parseTorrent accepted the input');
-}
-
 function expectRefused(input: Uint8Array | string, message: RegExp): void {
-  const err = refusal(input);
+  const err = refusal(() => parseTorrent(typeof input === 'string' ? bytes(input) : input));
   expect(err.code).toBe('invalid-torrent');
   expect(err.message).toMatch(/^The torrent file is damaged: .+\.$/);
   expect(err.message).toMatch(message);

@@ -1,8 +1,8 @@
 import bencode from 'bencode';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ShoalError } from '../../../src-shared/errors';
 import { parseTorrent } from './parse-torrent';
+import { refusal } from '../../testing/refusal';
 import { readManifest, readTorrent } from '../../testing/shared-fixtures';
 
 const enc = (value: unknown): Uint8Array => bencode.encode(value);
@@ -15,16 +15,6 @@ function single(info: Record<string, unknown> = {}, root: Record<string, unknown
 
 function multi(files: unknown[], info: Record<string, unknown> = {}): Uint8Array {
   return enc({ info: { name: 'dir', files, 'piece length': 16_384, pieces: hashes(1), ...info } });
-}
-
-function refusal(bytes: Uint8Array): ShoalError {
-  try {
-    parseTorrent(bytes);
-  } catch (err) {
-    if (err instanceof ShoalError) return err;
-    throw err;
-  }
-  throw new Error('parseTorrent accepted the input');
 }
 
 describe('parseTorrent on the shared fixtures', () => {
@@ -149,7 +139,7 @@ describe('parseTorrent refuses malformed torrents with a sentence that names the
   ];
   for (const [what, bytes, message] of cases) {
     it(`refuses: ${what}`, () => {
-      const err = refusal(bytes);
+      const err = refusal(() => parseTorrent(bytes));
       expect(err.code).toBe('invalid-torrent');
       expect(err.message).toMatch(message);
       expect(err.message).toMatch(/^Invalid torrent: .+\.$/);
@@ -157,7 +147,7 @@ describe('parseTorrent refuses malformed torrents with a sentence that names the
   }
 
   it('refuses unknown meta versions', () => {
-    const err = refusal(single({ 'meta version': 3 }));
+    const err = refusal(() => parseTorrent(single({ 'meta version': 3 })));
     expect(err.code).toBe('unsupported-torrent');
     expect(err.message).toMatch(/meta version 3/);
   });

@@ -1,23 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ShoalError } from '../../../src-shared/errors';
 import { filePaths, isInside } from './paths';
 import { buildTorrent, type FileSpec } from '../../testing/build-torrent';
+import { refusal } from '../../testing/refusal';
 
 const root = path.resolve('/downloads');
 
 function multi(name: string, files: FileSpec[]) {
   return buildTorrent({ name, pieceLength: 16384, files, multiFile: true }).metainfo;
-}
-
-function refused(run: () => unknown): ShoalError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ShoalError) return err;
-    throw err;
-  }
-  throw new Error('expected a ShoalError');
 }
 
 describe('filePaths', () => {
@@ -44,14 +34,14 @@ describe('filePaths', () => {
     ['a . component', ['.']],
     ['a NUL byte', ['a\0b']],
   ])('refuses %s in a hand-built Metainfo', (_label, bad) => {
-    const err = refused(() => filePaths(multi('t', [{ path: bad, length: 5 }]), '/downloads'));
+    const err = refusal(() => filePaths(multi('t', [{ path: bad, length: 5 }]), '/downloads'));
     expect(err.code).toBe('invalid-torrent');
     expect(err.message).toMatch(/outside the download folder/);
   });
 
   it.each([['..'], ['.'], ['/abs'], ['a/b']])('refuses the torrent name %j', (name) => {
     const { metainfo } = buildTorrent({ name, pieceLength: 16384, files: [{ path: [name], length: 5 }], multiFile: false });
-    expect(refused(() => filePaths(metainfo, '/downloads')).code).toBe('invalid-torrent');
+    expect(refusal(() => filePaths(metainfo, '/downloads')).code).toBe('invalid-torrent');
   });
 
   it('refuses two files on one path', () => {
@@ -59,11 +49,11 @@ describe('filePaths', () => {
       { path: ['same'], length: 5 },
       { path: ['same'], length: 5 },
     ]);
-    expect(refused(() => filePaths(metainfo, '/downloads')).message).toMatch(/twice/);
+    expect(refusal(() => filePaths(metainfo, '/downloads')).message).toMatch(/twice/);
   });
 
   it('refuses an empty file path', () => {
-    expect(refused(() => filePaths(multi('t', [{ path: [], length: 5 }]), '/downloads')).code).toBe('invalid-torrent');
+    expect(refusal(() => filePaths(multi('t', [{ path: [], length: 5 }]), '/downloads')).code).toBe('invalid-torrent');
   });
 });
 

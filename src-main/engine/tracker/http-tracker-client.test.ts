@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ShoalError } from '../../../src-shared/errors';
+import type { ShoalError } from '../../../src-shared/errors';
+import { rejection } from '../../testing/refusal';
 import { parseRawQuery } from '../../tracker-server/raw-query';
 import { startTrackerServer } from '../../tracker-server/tracker-server';
 import { HttpTrackerClient, scrapeUrlFor } from './http-tracker-client';
@@ -38,11 +39,7 @@ const request: AnnounceRequest = {
   trackerId: 'tid 1',
 };
 
-async function refusal(url: string, options = {}): Promise<ShoalError> {
-  const err = await new HttpTrackerClient(url, options).announce(request).catch((e: unknown) => e);
-  if (!(err instanceof ShoalError)) throw new Error(`expected a ShoalError, got ${String(err)}`);
-  return err;
-}
+const refusal = (url: string, options = {}): Promise<ShoalError> => rejection(new HttpTrackerClient(url, options).announce(request));
 
 describe('HttpTrackerClient', () => {
   it('sends every BEP 3 parameter, with info_hash and peer_id as escaped bytes', async () => {

@@ -1,6 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ShoalError } from '../../../src-shared/errors';
+import type { ShoalError } from '../../../src-shared/errors';
+import { rejection } from '../../testing/refusal';
 import { startTrackerServer } from '../../tracker-server/tracker-server';
 import { UdpTrackerClient } from './udp-tracker-client';
 import type { AnnounceRequest } from './tracker-types';
@@ -59,11 +60,7 @@ const request: AnnounceRequest = {
 };
 const fast = { retryBaseMs: 50, maxRetries: 1 };
 
-async function refusal(url: string): Promise<ShoalError> {
-  const err = await new UdpTrackerClient(url, fast).announce(request).catch((e: unknown) => e);
-  if (!(err instanceof ShoalError)) throw new Error(`expected a ShoalError, got ${String(err)}`);
-  return err;
-}
+const refusal = (url: string): Promise<ShoalError> => rejection(new UdpTrackerClient(url, fast).announce(request));
 
 describe('UdpTrackerClient', () => {
   it('connects, then announces with the BEP 15 layout and reads the reply', async () => {
