@@ -21,6 +21,7 @@ export function buildAppMenu(handlers: MenuHandlers, platform: NodeJS.Platform):
       submenu: [
         { label: 'Open Torrent…', accelerator: 'CmdOrCtrl+O', click: () => handlers.openTorrentFiles() },
         { label: 'Add Magnet Link…', accelerator: 'CmdOrCtrl+U', click: () => handlers.rendererAction('add-magnet') },
+        { label: 'Create Torrent…', accelerator: 'CmdOrCtrl+N', click: () => handlers.rendererAction('create-torrent') },
         { type: 'separator' },
         { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => handlers.rendererAction('open-settings') },
         { type: 'separator' },

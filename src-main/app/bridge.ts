@@ -1,5 +1,6 @@
 import type { ShoalApi, WireError } from '../../src-shared/contract';
 import type { MenuAction } from './menu-actions';
+import type { SourceKind } from './native-files-channels';
 
 /**
  * `window.shoal` in the Electron renderer: the contract's ShoalApi plus the menu actions the
@@ -8,6 +9,10 @@ import type { MenuAction } from './menu-actions';
  */
 export interface ShoalBridge extends ShoalApi {
   onMenuAction(handler: (action: MenuAction) => void): () => void;
+  /** The OS's open dialog for a file or folder to make a torrent of; null when cancelled. */
+  chooseSource(kind: SourceKind): Promise<string | null>;
+  /** The OS's save dialog, then the .torrent written there; its path, or null when cancelled. */
+  saveTorrent(data: Uint8Array, fileName: string): Promise<string | null>;
 }
 
 /**

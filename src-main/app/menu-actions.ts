@@ -3,7 +3,7 @@
  * own dialogs. The contract has no event for these (they never come from the engine), so the
  * shell carries them on one channel of its own, defined here for both main and preload.
  */
-export const menuActions = ['add-magnet', 'open-settings', 'remove-selected', 'toggle-pause-selected'] as const;
+export const menuActions = ['add-magnet', 'create-torrent', 'open-settings', 'remove-selected', 'toggle-pause-selected'] as const;
 
 export type MenuAction = (typeof menuActions)[number];
 

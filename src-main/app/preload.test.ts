@@ -3,6 +3,7 @@ import { channels, PROTOCOL_VERSION } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import type { ShoalBridge } from './bridge';
 import { menuActionChannel } from './menu-actions';
+import { nativeFilesChannels } from './native-files-channels';
 import { fake } from './testing/fake-electron';
 
 vi.mock('electron', async () => (await import('./testing/fake-electron')).electronModule);
@@ -20,9 +21,22 @@ beforeEach(() => {
 });
 
 describe('preload bridge', { timeout: 5_000 }, () => {
-  it('exposes only invoke, on and onMenuAction as window.shoal', () => {
+  it('exposes only invoke, on, onMenuAction and the two native file dialogs as window.shoal', () => {
     expect([...fake.contextBridge.exposed.keys()]).toEqual(['shoal']);
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on', 'onMenuAction']);
+    expect(Object.keys(bridge).sort()).toEqual(['chooseSource', 'invoke', 'on', 'onMenuAction', 'saveTorrent']);
+  });
+
+  it('asks main for the native dialogs on their own channels, and rethrows a refusal with its sentence', async () => {
+    fake.ipcRenderer.answer = () => ({ ok: true, output: '/home/me/album' });
+    await expect(bridge.chooseSource('folder')).resolves.toBe('/home/me/album');
+    const data = Uint8Array.from([1, 2]);
+    await bridge.saveTorrent(data, 'album.torrent');
+    expect(fake.ipcRenderer.invoked).toEqual([
+      { channel: nativeFilesChannels.chooseSource, args: ['folder'] },
+      { channel: nativeFilesChannels.saveTorrent, args: [data, 'album.torrent'] },
+    ]);
+    fake.ipcRenderer.answer = () => ({ ok: false, error: { code: 'permission-denied', message: 'No permission for writing /x.torrent.' } });
+    await expect(bridge.saveTorrent(data, 'x.torrent')).rejects.toMatchObject({ code: 'permission-denied', message: 'No permission for writing /x.torrent.' });
   });
 
   it('sends a command on its contract channel and returns the output', async () => {

@@ -10,6 +10,7 @@ import { isCommandName, isEventName, type CommandName, type EventName } from '..
 import { fromWireError } from '../../src-shared/errors';
 import type { IpcReply, ShoalBridge } from './bridge';
 import { isMenuAction, menuActionChannel, type MenuAction } from './menu-actions';
+import { nativeFilesChannels, type SourceKind } from './native-files-channels';
 
 async function invoke<C extends CommandName>(name: C, input: CommandInput<C>): Promise<CommandOutput<C>> {
   if (!isCommandName(name)) throw new Error(`unknown command '${String(name)}'`);
@@ -45,5 +46,14 @@ function onMenuAction(handler: (action: MenuAction) => void): () => void {
   };
 }
 
-const bridge: ShoalBridge = { invoke, on, onMenuAction };
+async function native(channel: string, ...args: unknown[]): Promise<string | null> {
+  const reply = (await ipcRenderer.invoke(channel, ...args)) as IpcReply;
+  if (!reply.ok) throw fromWireError(reply.error);
+  return reply.output as string | null;
+}
+
+const chooseSource = (kind: SourceKind) => native(nativeFilesChannels.chooseSource, kind);
+const saveTorrent = (data: Uint8Array, fileName: string) => native(nativeFilesChannels.saveTorrent, data, fileName);
+
+const bridge: ShoalBridge = { invoke, on, onMenuAction, chooseSource, saveTorrent };
 contextBridge.exposeInMainWorld('shoal', bridge);

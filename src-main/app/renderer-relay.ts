@@ -108,7 +108,7 @@ export class RendererRelay {
 
   async #answer(event: IpcMainInvokeEvent, name: string, input: unknown): Promise<IpcReply> {
     try {
-      if (!this.#isOwnPage(event)) {
+      if (!this.isOwnPage(event)) {
         throw new ShoalError('invalid-input', 'commands are only accepted from the Shoal window');
       }
       if (name === 'hello') return { ok: true, output: this.#hello(input) };
@@ -130,7 +130,7 @@ export class RendererRelay {
   }
 
   /** Only the top frame of our own window, showing our own bundled page, may send commands. */
-  #isOwnPage(event: IpcMainInvokeEvent): boolean {
+  isOwnPage(event: IpcMainInvokeEvent): boolean {
     const frame = event.senderFrame;
     if (!frame || frame.parent !== null) return false;
     if (!this.#window || this.#window.isDestroyed() || event.sender !== this.#window.webContents) return false;

@@ -7,6 +7,7 @@ import { fakeSummary } from '../testing/summary-row';
 import { ShoalError } from '../../src-shared/errors';
 import type { IpcReply } from './bridge';
 import { menuActionChannel } from './menu-actions';
+import { nativeFilesChannels } from './native-files-channels';
 import { startApp, type AppDeps } from './start-app';
 import { FakeEngine } from '../host/testing/fake-engine';
 import type { StreamSource } from '../engine/stream/stream-source';
@@ -459,13 +460,42 @@ describe('desktop integration', { timeout: 5_000 }, () => {
     expect(fake.dialog.openDialogs[0]).toMatchObject({ filters: [{ extensions: ['torrent'] }, expect.anything()] });
 
     menu.item('Add Magnet Link…').click!();
+    menu.item('Create Torrent…').click!();
     menu.item('Pause / Resume').click!();
     menu.item('Remove…').click!();
     expect(onlyWindow().webContents.sentOn(menuActionChannel)).toEqual([
       'add-magnet',
+      'create-torrent',
       'toggle-pause-selected',
       'remove-selected',
     ]);
+  });
+
+  it("opens the OS's dialogs for the create dialog: a folder to share, then where the .torrent is written; only for our own page", async () => {
+    await startApp(deps());
+    const window = onlyWindow();
+    await window.loadFile(rendererHtml);
+    const call = (channel: string, frameUrl: string, ...args: unknown[]) =>
+      fake.ipcMain.handlers.get(channel)!({ sender: window.webContents, senderFrame: new FakeWebFrame(frameUrl) }, ...args) as Promise<IpcReply>;
+    const page = window.webContents.mainFrame.url;
+
+    fake.dialog.openResult = { canceled: false, filePaths: [join(dir, 'album')] };
+    await expect(call(nativeFilesChannels.chooseSource, page, 'folder')).resolves.toEqual({ ok: true, output: join(dir, 'album') });
+    expect(fake.dialog.openDialogs.at(-1)).toMatchObject({ properties: ['openDirectory'] });
+    await expect(call(nativeFilesChannels.chooseSource, page, 'disk')).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    await expect(call(nativeFilesChannels.chooseSource, 'https://evil.example/', 'file')).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    fake.dialog.openResult = { canceled: true, filePaths: [] };
+    await expect(call(nativeFilesChannels.chooseSource, page, 'file')).resolves.toEqual({ ok: true, output: null });
+
+    const data = Uint8Array.from([100, 101]);
+    fake.dialog.saveResult = { canceled: false, filePath: join(dir, 'album.torrent') };
+    await expect(call(nativeFilesChannels.saveTorrent, page, data, 'album.torrent')).resolves.toEqual({ ok: true, output: join(dir, 'album.torrent') });
+    expect(fake.dialog.saveDialogs.at(-1)).toMatchObject({ defaultPath: 'album.torrent' });
+    expect(new Uint8Array(await readFile(join(dir, 'album.torrent')))).toEqual(data);
+    await expect(call(nativeFilesChannels.saveTorrent, page, data, '../x.torrent')).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    await expect(call(nativeFilesChannels.saveTorrent, page, 'not bytes', 'a.torrent')).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    fake.dialog.saveResult = { canceled: false, filePath: join(dir, 'missing', 'a.torrent') };
+    await expect(call(nativeFilesChannels.saveTorrent, page, data, 'a.torrent')).resolves.toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
   it('shows global rates in the tray tooltip', async () => {

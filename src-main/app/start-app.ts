@@ -9,6 +9,7 @@ import { startStreamServer } from '../host/stream-server';
 import { openInExternalPlayer } from './external-player';
 import { notifyFinished } from './finished-notification';
 import { offerMagnetHandler } from './magnet-handler-offer';
+import { registerNativeFiles } from './native-files';
 import { chooseTorrentFiles } from './open-dialog';
 import { addTorrentInput, classifyOpenArg, targetsFromArgv, type OpenTarget } from './open-targets';
 import { RendererRelay } from './renderer-relay';
@@ -101,6 +102,7 @@ export async function startApp(deps: AppDeps): Promise<boolean> {
   hardenSession(session.defaultSession, streamServer.origin);
   const relay = new RendererRelay(engine, pathToFileURL(deps.paths.rendererHtml).href, (path) => streamServer.urlOf(path));
   relay.register(ipcMain);
+  registerNativeFiles(ipcMain, { window: () => window, isOwnPage: (event) => relay.isOwnPage(event) });
   engine.start();
 
   // "Open in external player" is a link the page opens in a new window: ours refuse that, and a

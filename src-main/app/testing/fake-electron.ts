@@ -224,6 +224,12 @@ class FakeDialog {
   messageBoxResponse = 1;
   readonly messageBoxes: unknown[] = [];
   readonly openDialogs: unknown[] = [];
+  saveResult: { canceled: boolean; filePath?: string } = { canceled: true };
+  readonly saveDialogs: unknown[] = [];
+  showSaveDialog(...args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> {
+    this.saveDialogs.push(args.at(-1));
+    return Promise.resolve(this.saveResult);
+  }
   showOpenDialog(...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {
     this.openDialogs.push(args.at(-1));
     return Promise.resolve(this.openResult);

@@ -4,6 +4,7 @@ import { ShoalError } from '../../../../src-shared/errors';
 import { App } from '../../App';
 import type { CommandOutput } from '../../api/contract';
 import type { NativeFiles } from '../../api/native-files';
+import type { MenuAction } from '../../global';
 import { createShoalStore } from '../../store/store';
 import { FakeApi } from '../../testing/fake-api';
 import { defaultSettings, renderApp } from '../../testing/render-app';
@@ -135,9 +136,11 @@ describe('the create-torrent dialog', () => {
   it('in Electron, picks the source and saves the .torrent with the native dialogs', async () => {
     const native: NativeFiles = { chooseSource: vi.fn(async () => '/home/me/album'), saveTorrent: vi.fn(async () => '/home/me/album.torrent') };
     const api = new FakeApi().respond('getSettings', () => defaultSettings).respond('createTorrent', () => created);
-    render(<App api={api} store={createShoalStore({ connected: true })} native={native} />);
+    let menu: (action: MenuAction) => void = () => undefined;
+    render(<App api={api} store={createShoalStore({ connected: true })} native={native} menu={(handler) => ((menu = handler), () => undefined)} />);
     await act(async () => {});
-    fireEvent.click(screen.getByRole('button', { name: 'Create torrent…' }));
+    // The application menu's File → Create Torrent… opens it.
+    act(() => menu('create-torrent'));
     const dialog = screen.getByRole('dialog', { name: 'Create torrent' });
     await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Choose folder…' })));
     expect(native.chooseSource).toHaveBeenCalledWith('folder');

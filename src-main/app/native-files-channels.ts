@@ -1,0 +1,15 @@
+/**
+ * The shell's own open and save dialogs for the create-torrent dialog: not engine commands (the
+ * engine never sees the user's desktop), so they travel on channels of their own, named here
+ * for both main and preload.
+ */
+export const nativeFilesChannels = {
+  chooseSource: 'shoal:native:choose-source',
+  saveTorrent: 'shoal:native:save-torrent',
+} as const;
+
+export type SourceKind = 'file' | 'folder';
+
+export function isSourceKind(value: unknown): value is SourceKind {
+  return value === 'file' || value === 'folder';
+}
