@@ -29,8 +29,9 @@ export interface SessionTorrentHooks {
 /**
  * How the session hears its torrents: a finished one is told to the user and frees its queue
  * slot (and leaves the incomplete-downloads folder), a failed one leaves the queue, a changed one
- * is sent in the list again, and a magnet whose metadata arrived joins the queue. The share
- * limits' verdict on a torrent (`shareLimitReached`) comes by way of the policy.
+ * is sent in the list again, a magnet whose metadata arrived joins the queue, and trackers that
+ * all fail are told once. The share limits' verdict on a torrent (`shareLimitReached`) comes by
+ * way of the policy.
  */
 export function sessionTorrentEvents(h: SessionTorrentHooks): TorrentEvents {
   return {
@@ -52,6 +53,7 @@ export function sessionTorrentEvents(h: SessionTorrentHooks): TorrentEvents {
     uploaded: (t) => h.policy.uploaded(t),
     changed: (t) => h.feed.mark(t.infoHash),
     metadataArrived: (t, ignoredSkips) => metadataArrived(h, t, ignoredSkips),
+    trackerFailing: (t, problem) => h.notice({ kind: 'tracker-error', message: `No tracker of "${t.name}" works. ${problem}`, infoHash: t.infoHash }),
   };
 }
 

@@ -72,5 +72,7 @@ export interface TorrentEvents {
    * queue to start it. `ignoredSkips`: files asked to be skipped that it does not have.
    */
   metadataArrived(torrent: Torrent, ignoredSkips: readonly number[]): void;
+  /** No tracker of the torrent works and one failed (`problem` says how): told once until one answers. */
+  trackerFailing?(torrent: Torrent, problem: string): void;
 }
 

@@ -58,7 +58,7 @@ export class Torrent {
     this.#savePath = options.savePath;
     this.addedAt = options.addedAt ?? Date.now();
     this.bandwidth = options.bandwidth ?? new BandwidthLimiter().forTorrent();
-    this.#trackers = new TrackerWatch({ changed: () => options.events.changed(this), log: (message) => options.events.log(this, message) });
+    this.#trackers = new TrackerWatch({ changed: () => options.events.changed(this), log: (message) => options.events.log(this, message), failing: (problem) => options.events.trackerFailing?.(this, problem) });
     this.swarm = newSwarm(options, from, { needPeers: () => this.announcer.announceNow(), log: (message) => options.events.log(this, message) });
     if ('metainfo' in options) {
       this.#resume = options.resume;

@@ -294,7 +294,7 @@ export const speedHistorySchema = z
   .refine((h) => h.down.length === h.up.length, { message: 'down and up must have as many samples' });
 
 /** Which kind of happening a notice tells. */
-export const noticeKindSchema = z.enum(['torrent-finished', 'ratio-reached', 'engine-restarted', 'error']);
+export const noticeKindSchema = z.enum(['torrent-finished', 'ratio-reached', 'engine-restarted', 'error', 'tracker-error']);
 
 /** A notice as the engine's log keeps it: numbered in order, with its time and the torrent's name then. */
 export const logEntrySchema = z.object({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackerStatus } from './announcer';
-import { trackerProblem } from './tracker-watch';
+import { TrackerWatch, trackerProblem } from './tracker-watch';
 
 const status = (url: string, state: TrackerStatus['state'], message?: string): TrackerStatus => ({ url, tier: 0, state, ...(message ? { message } : {}) });
 
@@ -13,5 +13,22 @@ describe('trackerProblem', () => {
     expect(trackerProblem([status('a', 'error', 'a is down'), status('b', 'working')])).toBeNull();
     expect(trackerProblem([status('a', 'announcing'), status('b', 'not contacted')])).toBeNull();
     expect(trackerProblem([])).toBeNull();
+  });
+});
+
+describe('TrackerWatch', () => {
+  it('tells once that no tracker works, through every failed retry, and again only after one answered', () => {
+    const told: string[] = [];
+    const watch = new TrackerWatch({ changed: () => undefined, log: () => undefined, failing: (problem) => told.push(problem) });
+    const round = (...statuses: TrackerStatus[]) => watch.update({ health: () => undefined, statuses: () => statuses });
+    round(status('a', 'announcing'), status('b', 'not contacted'));
+    expect(told).toEqual([]);
+    round(status('a', 'error', 'a is down'), status('b', 'not contacted'));
+    round(status('a', 'announcing'), status('b', 'error', 'b is down'));
+    round(status('a', 'error', 'a is down'), status('b', 'error', 'b is down'));
+    expect(told).toEqual(['a is down']);
+    round(status('a', 'working'), status('b', 'error', 'b is down'));
+    round(status('a', 'error', 'a timed out'), status('b', 'error', 'b is down'));
+    expect(told).toEqual(['a is down', 'a timed out']);
   });
 });

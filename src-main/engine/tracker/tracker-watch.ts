@@ -14,12 +14,14 @@ export interface TrackerWatchEvents {
   /** The trackers' counts (seeders, leechers, completed) the torrent's row shows changed. */
   changed(): void;
   log(message: string): void;
+  /** No tracker works and one failed, with its sentence: said once until a tracker answers again. */
+  failing(problem: string): void;
 }
 
 /**
  * Watches a torrent's trackers: says when the counts its row shows change (most answers leave
- * them as they were), and logs each new tracker error once and when that tracker answers again,
- * so a dead tracker is visible, not silent.
+ * them as they were), logs each new tracker error once and when that tracker answers again, and
+ * tells once when no tracker works, so a dead tracker is visible, not silent.
  */
 export class TrackerWatch {
   readonly #events: TrackerWatchEvents;
@@ -27,13 +29,15 @@ export class TrackerWatch {
   /** The counts last told as a change. */
   #healthSeen = '';
   #problemSeen: string | null = null;
+  /** The user was told no tracker works; not again until one does. */
+  #failingTold = false;
 
   constructor(events: TrackerWatchEvents) {
     this.#events = events;
   }
 
   /** The announcer's statuses may have changed. */
-  update(announcer: Announcer): void {
+  update(announcer: Pick<Announcer, 'health' | 'statuses'>): void {
     const h = announcer.health();
     const seen = h ? `${h.seeders} ${h.leechers} ${h.downloaded}` : '';
     const statuses = announcer.statuses();
@@ -42,6 +46,13 @@ export class TrackerWatch {
       this.#healthSeen = seen;
       this.#problemSeen = problem;
       this.#events.changed();
+    }
+    // Each failed announce passes through 'announcing' (no problem shown for a moment): only an
+    // answer ends the failure, so a dead tracker is told once, not at every retry.
+    if (statuses.some((s) => s.state === 'working')) this.#failingTold = false;
+    else if (problem !== null && !this.#failingTold) {
+      this.#failingTold = true;
+      this.#events.failing(problem);
     }
     for (const status of statuses) {
       const said = this.#errors.get(status.url);

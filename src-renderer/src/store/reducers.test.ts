@@ -98,4 +98,9 @@ describe('applyNotice', () => {
     expect(s.notices.map((n) => n.message)).toEqual(['m3', 'm4', 'm5', 'm6', 'm7']);
     expect(s.notices.map((n) => n.tone)).toEqual(['error', 'info', 'error', 'info', 'error']);
   });
+
+  it('keeps a tracker failure on screen as an alert, as a torrent error', () => {
+    const s = applyNotice(initialState, { kind: 'tracker-error', message: 'No tracker of "x" works.' }, 1);
+    expect(s.notices).toEqual([{ id: 1, tone: 'error', message: 'No tracker of "x" works.' }]);
+  });
 });

@@ -124,7 +124,7 @@ export function applyOptionsSaved(s: ShoalState, infoHash: string, options: Part
 }
 
 export function applyNotice(s: ShoalState, ev: EventPayload<'notice'>, id: number): Partial<ShoalState> {
-  const tone = ev.kind === 'error' || ev.kind === 'engine-restarted' ? 'error' : 'info';
+  const tone = ev.kind === 'error' || ev.kind === 'tracker-error' || ev.kind === 'engine-restarted' ? 'error' : 'info';
   // Keep the newest few: a flood of notices must not grow the page without bound.
   const notices = [...s.notices, { id, tone, message: ev.message } satisfies Notice].slice(-5);
   return { notices, ...applyLogged(s, ev) };
