@@ -76,7 +76,7 @@ describe('Session', () => {
 
   it('previews a magnet link from what the link says', async () => {
     const uri = 'magnet:?xt=urn:btih:722fe65b2aa26d14f35b4ad627d20236e481d924&dn=alice.txt';
-    expect(await session.inspectTorrent({ uri })).toEqual({ infoHash: '722fe65b2aa26d14f35b4ad627d20236e481d924', version: null, infoHashV2: null, name: 'alice.txt', length: null, files: [] });
+    expect(await session.inspectTorrent({ uri })).toEqual({ infoHash: '722fe65b2aa26d14f35b4ad627d20236e481d924', version: null, infoHashV2: null, name: 'alice.txt', length: null, files: [], trackers: [] });
   });
 
   it('adds a magnet as a metadata row that turns into a torrent with the data of a Shoal seeder (x.pe)', async () => {

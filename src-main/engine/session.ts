@@ -1,6 +1,7 @@
 import type { CommandInput, CommandOutput, EngineApi, Settings, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { dhtTargets, lsdTargets } from './discovery-targets';
 import { ListFeed } from './list-feed';
+import { MetadataFetches } from './metadata-fetches';
 import { NoticeLog } from './notice-log';
 import { SessionMeters } from './session-meters';
 import { skeyLookup } from './mse/receiver';
@@ -105,6 +106,12 @@ export class Session implements EngineApi {
     progress: (payload) => this.#emit({ name: 'createProgress', payload }),
     log: (line) => this.#o.log?.(line),
   });
+  /** Magnets whose metadata is fetched before they are added (the add dialog's file list). */
+  readonly #fetches = new MetadataFetches({
+    create: (magnet) => this.#adding.create({ magnet, savePath: this.#settings.downloadDir }),
+    inList: (infoHash) => this.#torrents.has(infoHash),
+    emit: (payload) => this.#emit({ name: 'metadata', payload }),
+  });
   /** The saved session; absent when nothing is saved. */
   #persist: SessionPersistence | undefined;
   /** Around a recheck or a move of a torrent's data. */
@@ -130,6 +137,7 @@ export class Session implements EngineApi {
     saveSoon: () => this.#persist?.soon(),
     settle: () => this.#settle(),
     remove: (infoHash, deleteFiles) => this.remove({ infoHashes: [infoHash], deleteFiles }),
+    fetches: this.#fetches,
   };
   /** New torrents, from a .torrent or a magnet link. */
   readonly #adding: TorrentAdding;
@@ -138,9 +146,9 @@ export class Session implements EngineApi {
     this.#o = options;
     this.#sockets = new SessionSockets({
       // An incoming peer goes to the torrent its handshake names, if its swarm runs now (it fetches the metadata or trades).
-      route: (infoHash, socket, received) => torrentByWireName(this.#torrents, infoHash)?.swarm.accept(socket, received) ?? false,
+      route: (infoHash, socket, received) => (torrentByWireName(this.#torrents, infoHash) ?? this.#fetches.torrent(infoHash))?.swarm.accept(socket, received) ?? false,
       takesTcp: () => this.#settings.tcp !== false,
-      targets: () => dhtTargets(this.#torrents),
+      targets: () => concat(dhtTargets(this.#torrents), dhtTargets(this.#fetches.torrents())),
       lsdTargets: () => lsdTargets(this.#torrents),
       ...(options.listenHost !== undefined ? { host: options.listenHost } : {}),
       ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
@@ -166,6 +174,7 @@ export class Session implements EngineApi {
       labels: this.#actions.labels,
       applyBans: (t) => this.#actions.applyBans(t),
       saveSoon: () => this.#persist?.soon(),
+      takeFetched: (infoHash) => this.#fetches.take(infoHash),
       events: sessionTorrentEvents(this.#heard),
     });
   }
@@ -214,6 +223,7 @@ export class Session implements EngineApi {
     for (const timer of this.#timers) clearInterval(timer);
     this.#creator.cancelAll();
     this.#persist?.stop();
+    await this.#fetches.close();
     await Promise.all([...this.#torrents.values()].map((t) => t.remove(false)));
     await this.#sockets.close();
     // Last, so the files are closed and the totals final.
@@ -229,6 +239,13 @@ export class Session implements EngineApi {
 
   addTorrent(input: CommandInput<'addTorrent'>): Promise<CommandOutput<'addTorrent'>> {
     return this.#adding.add(input);
+  }
+
+  readonly fetchMetadata = async (input: CommandInput<'fetchMetadata'>) => this.#fetches.start(input);
+
+  async cancelMetadata(input: CommandInput<'cancelMetadata'>): Promise<CommandOutput<'cancelMetadata'>> {
+    await this.#fetches.cancel(input.infoHash);
+    return {};
   }
 
   checkFolder(input: CommandInput<'checkFolder'>): Promise<CommandOutput<'checkFolder'>> {
@@ -314,6 +331,7 @@ export class Session implements EngineApi {
   readonly createTorrent = (input: CommandInput<'createTorrent'>) => this.#creator.create(input);
   readonly cancelCreate = (input: CommandInput<'cancelCreate'>) => this.#creator.cancel(input);
   readonly setTrackers = (input: CommandInput<'setTrackers'>) => this.#actions.setTrackers(input);
+  readonly addTrackers = (input: CommandInput<'addTrackers'>) => this.#actions.addTrackers(input);
   readonly reannounce = (input: CommandInput<'reannounce'>) => this.#actions.reannounce(input);
   readonly forceStart = (input: CommandInput<'forceStart'>) => this.#actions.forceStart(input);
   readonly getMagnetLinks = (input: CommandInput<'getMagnetLinks'>) => this.#actions.getMagnetLinks(input);
@@ -439,4 +457,8 @@ export class Session implements EngineApi {
   #rows(): TorrentSummary[] {
     return [...this.#torrents.keys()].map((infoHash) => this.#row(infoHash)!);
   }
+}
+
+function* concat<T>(...parts: Iterable<T>[]): Generator<T> {
+  for (const part of parts) yield* part;
 }

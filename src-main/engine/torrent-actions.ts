@@ -1,4 +1,4 @@
-import type { CommandInput, CommandOutput, Settings } from '../../src-shared/contract';
+import { limits, type CommandInput, type CommandOutput, type Settings } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import { addressKey, addressOfKey, parseHostPort, type PeerAddress } from './net/peer-address';
 import type { ListFeed } from './list-feed';
@@ -55,6 +55,19 @@ export class TorrentActions {
     this.#h.find([input.infoHash])[0]!.setTrackers(input.tiers);
     this.#h.saveSoon();
     return {};
+  }
+
+  /** A duplicate's trackers join the torrent in the list, each new one as a tier of its own after its tiers (as qBittorrent merges them). */
+  async addTrackers(input: CommandInput<'addTrackers'>): Promise<CommandOutput<'addTrackers'>> {
+    const t = this.#h.find([input.infoHash])[0]!;
+    const tiers = t.announcer.tiers;
+    const have = new Set(tiers.flat());
+    const fresh = [...new Set(input.urls)].filter((url) => !have.has(url));
+    if (fresh.length === 0) return { added: 0 };
+    if (have.size + fresh.length > limits.trackers) throw new ShoalError('invalid-input', `"${t.name}" would have more than ${limits.trackers} trackers; remove some first`);
+    t.setTrackers([...tiers.map((tier) => [...tier]), ...fresh.map((url) => [url])]);
+    this.#h.saveSoon();
+    return { added: fresh.length };
   }
 
   async reannounce(input: CommandInput<'reannounce'>): Promise<CommandOutput<'reannounce'>> {

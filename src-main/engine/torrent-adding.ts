@@ -6,6 +6,7 @@ import { parseMagnet, type Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrentFrom } from './metainfo/load-torrent';
 import { globalIPv6Address } from './net/local-address';
+import type { PeerAddress } from './net/peer-address';
 import type { SavedMagnet } from './persistence/saved-session';
 import type { SessionPolicy } from './policy/session-policy';
 import type { SessionSockets } from './session-sockets';
@@ -36,6 +37,8 @@ export interface TorrentAddingHooks {
   /** The banned peers are refused by a new torrent too. */
   readonly applyBans: (t: Torrent) => void;
   readonly saveSoon: () => void;
+  /** Ends the metadata fetch of this info-hash (`fetchMetadata`), with what it brought if it arrived: the metainfo and the link's own peers. */
+  readonly takeFetched: (infoHash: string) => { metainfo: Metainfo; peers: readonly PeerAddress[] } | null;
 }
 
 type MagnetInput = { savePath?: string; paused?: boolean; skipFiles?: readonly number[]; category?: string; tags?: readonly string[] };
@@ -52,12 +55,24 @@ export class TorrentAdding {
   }
 
   async add(input: CommandInput<'addTorrent'>): Promise<CommandOutput<'addTorrent'>> {
+    if (input.source.kind === 'magnet') {
+      const magnet = parseMagnet(input.source.uri);
+      // Metadata fetched first (fetchMetadata) makes it a torrent with its files at once.
+      const fetched = this.#h.torrents.has(magnet.infoHashHex) ? null : this.#h.takeFetched(magnet.infoHashHex);
+      return fetched ? this.#addMetainfo(fetched.metainfo, input, fetched.peers) : this.#addMagnet(magnet, input);
+    }
+    return this.#addMetainfo(parseTorrentFrom(input.source.data, input.source.fileName), input);
+  }
+
+  /** `peers`: a fetched magnet's own (x.pe), which no tracker may know. */
+  async #addMetainfo(metainfo: Metainfo, input: CommandInput<'addTorrent'>, peers: readonly PeerAddress[] = []): Promise<CommandOutput<'addTorrent'>> {
     const h = this.#h;
-    if (input.source.kind === 'magnet') return this.#addMagnet(parseMagnet(input.source.uri), input);
-    const metainfo = parseTorrentFrom(input.source.data, input.source.fileName);
     if (h.torrents.has(metainfo.infoHashHex)) throw new ShoalError('already-exists', `"${metainfo.name}" is already in the list`);
+    // The same torrent's metadata fetch (a dialog still open) is not needed any more.
+    h.takeFetched(metainfo.infoHashHex);
     const savePath = await prepareSaveFolder(downloadFolder(h.settings(), input.savePath ?? h.labels.savePath(input.category)), metainfo);
     const torrent = this.create({ metainfo, savePath });
+    torrent.addPeers(peers, 'magnet');
     h.labels.set(torrent.infoHash, input);
     if (input.skipFiles && input.skipFiles.length > 0) {
       torrent.setFilePriorities(input.skipFiles.map((index) => ({ index, priority: 'skip' as const })));

@@ -1,6 +1,7 @@
 import type { EventPayload, Settings, ShareLimitAction } from '../../src-shared/contract';
 import { finishedFolder } from './incomplete-folder';
 import type { ListFeed } from './list-feed';
+import type { MetadataFetches } from './metadata-fetches';
 import type { SessionPolicy } from './policy/session-policy';
 import type { Torrent } from './torrent';
 import type { TorrentEvents } from './torrent-init';
@@ -24,6 +25,8 @@ export interface SessionTorrentHooks {
   readonly settle: () => void;
   /** Removes the torrent from the session, its data too with `deleteFiles`. */
   readonly remove: (infoHash: string, deleteFiles: boolean) => Promise<unknown>;
+  /** Torrents in no list are metadata fetches (`fetchMetadata`): their events go there. */
+  readonly fetches: Pick<MetadataFetches, 'changed' | 'arrived' | 'failed'>;
 }
 
 /**
@@ -45,21 +48,21 @@ export function sessionTorrentEvents(h: SessionTorrentHooks): TorrentEvents {
       if (to !== undefined) startMove(t, to, h.tasks);
     },
     failed: (t, error) => {
+      if (!h.has(t)) return h.fetches.failed(t, error);
       h.notice({ kind: 'error', message: `${t.name}: ${error.message}`, infoHash: t.infoHash, code: error.code });
       h.policy.leave(t.infoHash);
       h.policy.applyQueue();
     },
     log: (t, message) => h.log?.(`${t.name}: ${message}`),
     uploaded: (t) => h.policy.uploaded(t),
-    changed: (t) => h.feed.mark(t.infoHash),
-    metadataArrived: (t, ignoredSkips) => metadataArrived(h, t, ignoredSkips),
+    changed: (t) => (h.has(t) ? h.feed.mark(t.infoHash) : h.fetches.changed(t)),
+    metadataArrived: (t, ignoredSkips) => (h.has(t) ? metadataArrived(h, t, ignoredSkips) : h.fetches.arrived(t)),
     trackerFailing: (t, problem) => h.notice({ kind: 'tracker-error', message: `No tracker of "${t.name}" works. ${problem}`, infoHash: t.infoHash }),
   };
 }
 
 /** A magnet's metadata arrived: it takes the queue's last place, with the same info-hash, save folder and peers. */
 function metadataArrived(h: SessionTorrentHooks, t: Torrent, ignoredSkips: readonly number[]): void {
-  if (!h.has(t)) return;
   if (ignoredSkips.length > 0) {
     const files = t.metainfo.files.length;
     const message = `${t.name} has ${files} file${files === 1 ? '' : 's'}, so some of the files asked to be skipped do not exist; the others are skipped`;

@@ -85,6 +85,7 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
     name: 'debian-12.5.0-amd64-netinst.iso',
     length: 659 * MiB,
     files: [{ index: 0, path: 'debian-12.5.0-amd64-netinst.iso', length: 659 * MiB }],
+    trackers: [],
   }));
 
   // The pieces map of the subscribed torrent: have grows, a window is in flight, availability varies.

@@ -15,6 +15,7 @@ import {
   speedSpanSchema,
   torrentOptionsSchema,
   trackerTiersSchema,
+  trackerUrlSchema,
 } from './data';
 
 /**
@@ -41,6 +42,21 @@ const webSeedUrl = z
   .regex(/^https?:\/\/[^\s/?#]+[^\s]*$/i, 'must be an http:// or https:// address without spaces');
 /** HOST:PORT or [IPv6]:PORT; the engine checks the form and says what is wrong. */
 const peerAddress = z.string().min(1).max(300);
+
+/** What the add dialog shows of a torrent before adding it. */
+export const torrentPreviewSchema = z.object({
+  infoHash: infoHashSchema,
+  /** Null for a magnet link: its metadata tells. */
+  version: metaVersionSchema.nullable(),
+  /** The SHA-256 info-hash of a v2 or hybrid torrent (or the btmh a magnet carries), else null. */
+  infoHashV2: infoHashV2Schema.nullable(),
+  name,
+  length: z.int().min(0).nullable(),
+  /** Pad files left out; `index` is the file's number in the torrent, as skipFiles and setFilePriorities take it. */
+  files: z.array(z.object({ index: fileIndex, path, length: z.int().min(0) })).max(limits.files),
+  /** Its trackers in tier order, each once: what a duplicate can give the torrent already in the list. */
+  trackers: z.array(z.string().max(limits.trackerUrlLength)).max(limits.trackers),
+});
 
 export const commands = {
   /** Sent first on every connection; a mismatched protocolVersion is refused with a 'protocol' error. */
@@ -72,17 +88,7 @@ export const commands = {
   /** The add dialog's preview; for a magnet, what the link itself says (no files, maybe no length). */
   inspectTorrent: {
     input: z.union([z.strictObject({ data: torrentData }), z.strictObject({ uri: magnetUri })]),
-    output: z.object({
-      infoHash: infoHashSchema,
-      /** Null for a magnet link: its metadata tells. */
-      version: metaVersionSchema.nullable(),
-      /** The SHA-256 info-hash of a v2 or hybrid torrent (or the btmh a magnet carries), else null. */
-      infoHashV2: infoHashV2Schema.nullable(),
-      name,
-      length: z.int().min(0).nullable(),
-      /** Pad files left out; `index` is the file's number in the torrent, as skipFiles and setFilePriorities take it. */
-      files: z.array(z.object({ index: fileIndex, path, length: z.int().min(0) })).max(limits.files),
-    }),
+    output: torrentPreviewSchema,
   },
   /**
    * Makes a .torrent of a file or folder on the engine's machine (hashed on every core), with
@@ -107,6 +113,17 @@ export const commands = {
   },
   /** Stops a `createTorrent` still hashing; it then fails with code 'cancelled'. Unknown or finished jobs: nothing to do. */
   cancelCreate: { input: z.strictObject({ jobId: createJobId }), output: done },
+  /**
+   * Fetches a magnet link's metadata (BEP 9) from its peers without adding it, so its files can be
+   * chosen first: `metadata` events tell the peers found, then the files or why it failed (after
+   * `timeoutSec`, 90 s if absent). Adding the magnet takes what was fetched; `cancelMetadata` ends
+   * it and leaves nothing behind.
+   */
+  fetchMetadata: {
+    input: z.strictObject({ uri: magnetUri, timeoutSec: z.int().min(1).max(3600).optional() }),
+    output: z.object({ infoHash: infoHashSchema }),
+  },
+  cancelMetadata: { input: z.strictObject({ infoHash: infoHashSchema }), output: done },
   pause: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
   resume: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
   remove: { input: z.strictObject({ infoHashes: infoHashList, deleteFiles: z.boolean() }), output: done },
@@ -133,6 +150,11 @@ export const commands = {
   moveStorage: { input: z.strictObject({ infoHash: infoHashSchema, savePath: absolutePathSchema }), output: done },
   /** Replaces a torrent's trackers (add, edit, remove, reorder tiers); a tracker kept keeps its state, one added is asked at once. */
   setTrackers: { input: z.strictObject({ infoHash: infoHashSchema, tiers: trackerTiersSchema }), output: done },
+  /** Adds trackers to a torrent (each new one as a tier of its own, after its tiers), as for a duplicate added again; those it has are left. */
+  addTrackers: {
+    input: z.strictObject({ infoHash: infoHashSchema, urls: z.array(trackerUrlSchema).min(1).max(limits.trackers) }),
+    output: z.object({ added: z.int().min(0) }),
+  },
   /** Announces to every tracker of these torrents now, whatever their schedule. */
   reannounce: { input: z.strictObject({ infoHashes: infoHashList }), output: done },
   /** Starts torrents at once whatever the queue's limits (until paused, or resumed normally). */
@@ -189,4 +211,5 @@ export const commands = {
 
 export type CommandInput<C extends CommandName> = z.infer<(typeof commands)[C]['input']>;
 export type CommandOutput<C extends CommandName> = z.infer<(typeof commands)[C]['output']>;
+export type TorrentPreview = z.infer<typeof torrentPreviewSchema>;
 export type SubscriptionTab = NonNullable<CommandInput<'subscribe'>['tab']>;

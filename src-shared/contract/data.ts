@@ -222,13 +222,13 @@ export const fileInfoSchema = z.object({
 });
 
 /** A tracker Shoal can announce to (BEP 3 HTTP(S), BEP 15 UDP). */
-const trackerUrl = z
+export const trackerUrlSchema = z
   .string()
   .max(limits.trackerUrlLength)
   .regex(/^(https?|udp):\/\/[^\s/?#]+[^\s]*$/i, 'must be an http://, https:// or udp:// tracker address without spaces');
 /** Tiers (BEP 12) in order, trackers in each; no tracker twice, no empty tier. */
 export const trackerTiersSchema = z
-  .array(z.array(trackerUrl).min(1, 'a tier must have at least one tracker').max(limits.trackers))
+  .array(z.array(trackerUrlSchema).min(1, 'a tier must have at least one tracker').max(limits.trackers))
   .max(limits.trackers)
   .refine((tiers) => tiers.flat().length <= limits.trackers, `at most ${limits.trackers} trackers`)
   .refine((tiers) => new Set(tiers.flat()).size === tiers.flat().length, 'each tracker may appear only once');

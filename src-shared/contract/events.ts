@@ -13,6 +13,7 @@ import {
   trackerInfoSchema,
 } from './data';
 import { errorCodes } from '../errors';
+import { torrentPreviewSchema } from './commands';
 import type { EventName } from './names';
 
 /** Everything the engine pushes to front ends, as snapshots rather than per-change chatter. */
@@ -46,6 +47,13 @@ export const events = {
   }),
   /** A `createTorrent` job's bytes hashed so far, a few times a second and once at the end. */
   createProgress: z.object({ jobId: z.string().max(64), hashed: z.int().min(0), total: z.int().min(0) }),
+  /** A metadata fetch (`fetchMetadata`) changed: peers found, then the preview with its files, or the sentence saying why it failed. */
+  metadata: z.object({
+    infoHash: infoHashSchema,
+    peers: z.int().min(0),
+    preview: torrentPreviewSchema.nullable(),
+    problem: z.string().max(limits.textLength).nullable(),
+  }),
 } as const satisfies { readonly [E in EventName]: z.ZodType };
 
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

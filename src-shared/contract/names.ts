@@ -10,6 +10,8 @@ export const commandNames = [
   'inspectTorrent',
   'createTorrent',
   'cancelCreate',
+  'fetchMetadata',
+  'cancelMetadata',
   'checkFolder',
   'pause',
   'resume',
@@ -20,6 +22,7 @@ export const commandNames = [
   'recheck',
   'moveStorage',
   'setTrackers',
+  'addTrackers',
   'reannounce',
   'forceStart',
   'getMagnetLinks',
@@ -36,7 +39,7 @@ export const commandNames = [
 
 export type CommandName = (typeof commandNames)[number];
 
-export const eventNames = ['torrents', 'stats', 'detail', 'notice', 'createProgress'] as const;
+export const eventNames = ['torrents', 'stats', 'detail', 'notice', 'createProgress', 'metadata'] as const;
 
 export type EventName = (typeof eventNames)[number];
 

@@ -1,4 +1,5 @@
-import type { CommandInput, CommandOutput } from '../../../src-shared/contract';
+import type { CommandInput, CommandOutput, TorrentPreview } from '../../../src-shared/contract';
+import type { Metainfo } from './metainfo';
 import { parseMagnet } from './magnet';
 import { parseTorrent } from './parse-torrent';
 
@@ -15,9 +16,14 @@ export function preview(input: CommandInput<'inspectTorrent'>): CommandOutput<'i
       name: magnet.name ?? magnet.infoHashHex,
       length: magnet.length ?? null,
       files: [],
+      trackers: [...new Set(magnet.trackers)],
     };
   }
-  const m = parseTorrent(input.data);
+  return previewOf(parseTorrent(input.data));
+}
+
+/** The preview of a torrent whose metainfo is known (from a file, or a magnet's fetched metadata). */
+export function previewOf(m: Metainfo): TorrentPreview {
   return {
     infoHash: m.infoHashHex,
     version: m.version,
@@ -25,5 +31,6 @@ export function preview(input: CommandInput<'inspectTorrent'>): CommandOutput<'i
     name: m.name,
     length: m.length,
     files: m.files.flatMap((f, index) => (f.pad ? [] : [{ index, path: f.path.join('/'), length: f.length }])),
+    trackers: [...new Set(m.trackers.flat())],
   };
 }

@@ -40,7 +40,7 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
     },
     async inspectTorrent(input) {
       record('inspectTorrent', input);
-      return { infoHash: fakeHash, version: 'data' in input ? 'v1' : null, infoHashV2: null, name: 'fixture', length: 'data' in input ? input.data.byteLength : null, files: [] };
+      return { infoHash: fakeHash, version: 'data' in input ? 'v1' : null, infoHashV2: null, name: 'fixture', length: 'data' in input ? input.data.byteLength : null, files: [], trackers: [] };
     },
     async createTorrent(input) {
       record('createTorrent', input);
@@ -88,6 +88,18 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
     },
     async setTrackers(input) {
       record('setTrackers', input);
+      return {};
+    },
+    async addTrackers(input) {
+      record('addTrackers', input);
+      return { added: input.urls.length };
+    },
+    async fetchMetadata(input) {
+      record('fetchMetadata', input);
+      return { infoHash: fakeHash };
+    },
+    async cancelMetadata(input) {
+      record('cancelMetadata', input);
       return {};
     },
     async reannounce(input) {

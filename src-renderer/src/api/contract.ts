@@ -28,6 +28,7 @@ export type {
   SubscriptionTab,
   Theme,
   TorrentOptions,
+  TorrentPreview,
   TorrentState,
   TorrentSummary,
   TrackerInfo,

@@ -11,7 +11,7 @@ const hash = 'c9e15763f722f23e98a29decdfae341b98d53056';
 async function failedAdd() {
   const api = new FakeApi()
     .respond('getSettings', () => defaultSettings)
-    .respond('inspectTorrent', () => ({ infoHash: hash, version: 'v1', infoHashV2: null, name: 'album', length: 1000, files: [{ index: 0, path: 'album/a.flac', length: 1000 }] }))
+    .respond('inspectTorrent', () => ({ infoHash: hash, version: 'v1', infoHashV2: null, name: 'album', length: 1000, files: [{ index: 0, path: 'album/a.flac', length: 1000 }], trackers: [] }))
     .respond('addTorrent', () => Promise.reject(new ShoalError('already-exists', '"album" is already in the list')));
   const app = await renderApp(api);
   fireEvent.keyDown(window, { key: 'u', ctrlKey: true });

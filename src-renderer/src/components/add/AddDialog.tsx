@@ -2,7 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import { CategoryOptions } from '../sidebar/CategoryOptions';
 import { parseTags } from '../sidebar/tag-list';
 import { errorMessage, useApi } from '../../api/api-context';
-import type { CommandOutput } from '../../api/contract';
+import type { TorrentPreview } from '../../api/contract';
 import { formatBytes } from '../../format';
 import { useShoal } from '../../store/store';
 import { Dialog } from '../Dialog';
@@ -10,9 +10,12 @@ import { InlineError } from '../InlineError';
 import { TorrentHashes } from '../TorrentHashes';
 import type { AddSource } from './add-source';
 import { AddFileTree } from './AddFileTree';
+import { DuplicateTrackers } from './DuplicateTrackers';
+import { MetadataStatus } from './MetadataStatus';
+import { useMetadataFetch } from './use-metadata-fetch';
 import { useFolderCheck } from './use-folder-check';
 
-export type Preview = CommandOutput<'inspectTorrent'>;
+export type Preview = TorrentPreview;
 
 interface AddDialogProps {
   source: AddSource;
@@ -20,8 +23,13 @@ interface AddDialogProps {
   onDone(): void;
 }
 
-/** The preview of one torrent: pick files, destination and whether to start paused, then add. */
-export function AddDialog({ source, preview, onDone }: AddDialogProps) {
+const allFiles = (p: Preview): ReadonlySet<number> => new Set(p.files.map((f) => f.index));
+
+/**
+ * The preview of one torrent: pick files, destination and whether to start paused, then add. A
+ * magnet's files come with its metadata, fetched from peers first; it can be added without waiting.
+ */
+export function AddDialog({ source, preview: given, onDone }: AddDialogProps) {
   const api = useApi();
   const defaultDir = useShoal((s) => s.settings?.downloadDir ?? '');
   const [savePath, setSavePath] = useState(defaultDir);
@@ -29,28 +37,36 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
   const categories = useShoal((s) => s.settings?.categories);
   const [category, setCategory] = useState('');
   const [tags, setTags] = useState('');
-  // File numbers (the torrent's, as skipFiles takes them) to download.
-  const [wanted, setWanted] = useState<ReadonlySet<number>>(() => new Set(preview.files.map((f) => f.index)));
+  // Flagged at once, not only after pressing Add.
+  const existing = useShoal((s) => s.torrents.get(given.infoHash)?.name);
+  const magnetUri = source.kind === 'magnet' ? source.uri : null;
+  const { fetch, retry } = useMetadataFetch(magnetUri, given.infoHash, given.files.length === 0 && existing === undefined);
+  const fetched = fetch?.state === 'ready' ? fetch.preview : null;
+  const preview = fetched ?? given;
+  const waiting = fetch !== null && fetch.state !== 'ready';
+  // File numbers (the torrent's, as skipFiles takes them) to download: all of the files shown (a
+  // magnet's arrive later), until the user says otherwise.
+  const [choice, setChoice] = useState<{ of: Preview; wanted: ReadonlySet<number> } | null>(null);
+  const all = useMemo(() => allFiles(preview), [preview]);
+  const wanted = choice !== null && choice.of === preview ? choice.wanted : all;
+  const setWanted = (next: ReadonlySet<number>) => setChoice({ of: preview, wanted: next });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const folderInfoId = useId();
 
   const selectedBytes = useMemo(() => preview.files.reduce((sum, f) => (wanted.has(f.index) ? sum + f.length : sum), 0), [preview, wanted]);
-  // Flagged at once, not only after pressing Add.
-  const existing = useShoal((s) => s.torrents.get(preview.infoHash)?.name);
   const folder = useFolderCheck(savePath.trim() === '' ? defaultDir : savePath.trim());
   // A magnet has no file list until its metadata arrives: nothing to choose, nothing to skip.
   const hasFiles = preview.files.length > 0;
 
-  const setFiles = (indices: readonly number[], on: boolean) =>
-    setWanted((w) => {
-      const next = new Set(w);
-      for (const i of indices) {
-        if (on) next.add(i);
-        else next.delete(i);
-      }
-      return next;
-    });
+  const setFiles = (indices: readonly number[], on: boolean) => {
+    const next = new Set(wanted);
+    for (const i of indices) {
+      if (on) next.add(i);
+      else next.delete(i);
+    }
+    setWanted(next);
+  };
 
   const add = async () => {
     setBusy(true);
@@ -82,7 +98,7 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
         <>
           <button type="button" onClick={onDone}>Cancel</button>
           <button type="button" className="primary" data-autofocus onClick={() => void add()} disabled={busy || existing !== undefined || (folder?.problem ?? null) !== null || (hasFiles && wanted.size === 0)}>
-            Add
+            {waiting ? 'Add without waiting' : 'Add'}
           </button>
         </>
       }
@@ -92,6 +108,7 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
           "{existing}" is already in the list. Cancel, or choose another torrent.
         </p>
       )}
+      {existing !== undefined && preview.trackers.length > 0 && <DuplicateTrackers infoHash={preview.infoHash} name={existing} trackers={preview.trackers} />}
       <dl className="add-summary">
         <dt>Name</dt>
         <dd className="add-name">{preview.name}</dd>
@@ -105,6 +122,7 @@ export function AddDialog({ source, preview, onDone }: AddDialogProps) {
         </dd>
         <TorrentHashes version={preview.version} infoHash={preview.infoHash} infoHashV2={preview.infoHashV2} selectable={false} />
       </dl>
+      {fetch !== null && fetch.state !== 'ready' && <MetadataStatus fetch={fetch} onRetry={retry} />}
       {hasFiles && (
         <fieldset className="add-files">
           <legend>

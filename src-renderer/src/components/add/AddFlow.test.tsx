@@ -19,6 +19,7 @@ const preview = {
     // File 1 is a pad file, which the preview leaves out.
     { index: 2, path: 'album/b.flac', length: 2000 },
   ],
+  trackers: ['http://tracker.example/announce'],
 };
 
 function apiWithPreview(): FakeApi {
@@ -105,14 +106,15 @@ describe('the version of what is added', () => {
 describe('a magnet after it is added', () => {
   it('shows the row fetching its metadata, then the torrent it turns into', async () => {
     // What the engine previews of a magnet: only what the link says.
-    const app = await renderApp(apiWithPreview().respond('inspectTorrent', () => ({ infoHash: hash, version: null, infoHashV2: null, name: 'album', length: null, files: [] })));
+    const app = await renderApp(apiWithPreview().respond('inspectTorrent', () => ({ infoHash: hash, version: null, infoHashV2: null, name: 'album', length: null, files: [], trackers: [] })));
     fireEvent.keyDown(window, { key: 'u', ctrlKey: true });
     const uri = `magnet:?xt=urn:btih:${hash}&dn=album`;
     fireEvent.change(screen.getByRole('textbox', { name: 'Magnet link' }), { target: { value: uri } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
     const add = screen.getByRole('dialog', { name: 'Add torrent' });
     expect(add.textContent).toContain('Unknown until the metadata arrives');
-    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add without waiting' })));
+    expect(app.api.callsOf('addTorrent')).toEqual([{ source: { kind: 'magnet', uri }, paused: false, savePath: defaultSettings.downloadDir }]);
 
     const row = { infoHash: hash, name: 'album', length: 0, progress: 0, state: 'metadata' as const, eta: null, peers: { connected: 1, seeds: 0 } };
     app.emit('torrents', { full: false, changed: [summary(1, row)], removed: [] });
@@ -131,6 +133,67 @@ describe('a magnet after it is added', () => {
     const add = screen.getByRole('dialog', { name: 'Add torrent' });
     await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
     expect(within(add).getByRole('alert').textContent).toBe('"album" is already in the list');
+  });
+});
+
+describe('a magnet’s files before it is added', () => {
+  const magnetPreview = { infoHash: hash, version: null, infoHashV2: null, name: 'album', length: null, files: [], trackers: [] };
+  async function openMagnet(api: FakeApi) {
+    const app = await renderApp(api.respond('inspectTorrent', () => magnetPreview));
+    fireEvent.keyDown(window, { key: 'u', ctrlKey: true });
+    const uri = `magnet:?xt=urn:btih:${hash}&dn=album`;
+    fireEvent.change(screen.getByRole('textbox', { name: 'Magnet link' }), { target: { value: uri } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
+    return { app, uri, add: screen.getByRole('dialog', { name: 'Add torrent' }) };
+  }
+
+  it('fetches the metadata, says how many peers it found, then shows the files to choose from and adds with the skipped ones', async () => {
+    const { app, uri, add } = await openMagnet(apiWithPreview());
+    expect(app.api.callsOf('fetchMetadata')).toEqual([{ uri }]);
+    expect(within(add).getByRole('status').textContent).toBe('Fetching the list of files from peers… No peers found yet.');
+    app.emit('metadata', { infoHash: hash, peers: 1, preview: null, problem: null });
+    expect(within(add).getByRole('status').textContent).toBe('Fetching the list of files from peers… 1 peer found.');
+    app.emit('metadata', { infoHash: 'ab'.repeat(20), peers: 3, preview: null, problem: null });
+    expect(within(add).getByRole('status').textContent).toContain('1 peer found.');
+    app.emit('metadata', { infoHash: hash, peers: 2, preview, problem: null });
+    expect(within(add).queryByRole('status')).toBeNull();
+    expect(add.textContent).toContain('2.93 KiB of 2.93 KiB');
+    fireEvent.click(within(add).getByRole('checkbox', { name: /^a\.flac/ }));
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
+    expect(app.api.callsOf('addTorrent')).toEqual([{ source: { kind: 'magnet', uri }, paused: false, savePath: defaultSettings.downloadDir, skipFiles: [0] }]);
+  });
+
+  it('says why the fetch failed, tries again on demand, and cancels the fetch when the dialog is cancelled', async () => {
+    const { app, uri, add } = await openMagnet(apiWithPreview());
+    const sentence = 'No peer sent the metadata of "album" within 90 seconds. Add it without waiting to keep looking for peers in the background, or try again later.';
+    app.emit('metadata', { infoHash: hash, peers: 0, preview: null, problem: sentence });
+    expect(within(add).getByRole('alert').textContent).toBe(sentence);
+    expect(within(add).getByRole('button', { name: 'Add without waiting' })).toHaveProperty('disabled', false);
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Try again' })));
+    expect(app.api.callsOf('fetchMetadata')).toEqual([{ uri }, { uri }]);
+    expect(within(add).getByRole('status').textContent).toContain('No peers found yet.');
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Cancel' })));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    // Once for the retry (the first fetch had ended), once for the dialog.
+    expect(app.api.callsOf('cancelMetadata')).toEqual([{ infoHash: hash }, { infoHash: hash }]);
+    expect(app.api.callsOf('addTorrent')).toEqual([]);
+  });
+
+  it('does not fetch a magnet already in the list, and offers to add its trackers to the one there', async () => {
+    const api = apiWithPreview()
+      .respond('inspectTorrent', () => ({ ...magnetPreview, trackers: ['http://one.example/announce', 'udp://two.example:80'] }))
+      .respond('addTrackers', () => ({ added: 1 }));
+    const app = await renderApp(api);
+    app.emit('torrents', { full: true, changed: [summary(1, { infoHash: hash, name: 'album' })], removed: [] });
+    fireEvent.keyDown(window, { key: 'u', ctrlKey: true });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Magnet link' }), { target: { value: `magnet:?xt=urn:btih:${hash}` } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Continue' })));
+    const add = screen.getByRole('dialog', { name: 'Add torrent' });
+    expect(api.callsOf('fetchMetadata')).toEqual([]);
+    expect(add.textContent).toContain('This one has 2 trackers: http://one.example/announce, udp://two.example:80');
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add its trackers to "album"' })));
+    expect(api.callsOf('addTrackers')).toEqual([{ infoHash: hash, urls: ['http://one.example/announce', 'udp://two.example:80'] }]);
+    expect(within(add).getByRole('status').textContent).toBe('Added 1 new tracker to "album".');
   });
 });
 

@@ -9,6 +9,7 @@ export const kindLabel: Record<NoticeKind, string> = {
   'ratio-reached': 'Share limits reached',
   'engine-restarted': 'Engine restarted',
   error: 'Error',
+  'tracker-error': 'Tracker error',
 };
 
 /** The entries a filter keeps, newest first; '' keeps every torrent or kind. */
