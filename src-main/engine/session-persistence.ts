@@ -1,6 +1,7 @@
 import type { EventPayload, Settings, ShareLimits, TransferTotals } from '../../src-shared/contract';
 import { isShoalError } from '../../src-shared/errors';
 import type { Metainfo } from './metainfo/metainfo';
+import { onDisk, type RenamedFile } from './storage/disk-names';
 import { torrentFilePairs, undoMove } from './storage/move-files';
 import type { ResumeData } from './storage/storage';
 import type { Torrent } from './torrent';
@@ -36,7 +37,7 @@ export interface RestoreHooks {
   magnet(entry: SavedMagnet): Promise<void>;
 }
 
-export type CreateTorrent = (metainfo: Metainfo, savePath: string, restored: { addedAt?: number; resume?: ResumeData }) => Torrent;
+export type CreateTorrent = (metainfo: Metainfo, savePath: string, restored: { addedAt?: number; resume?: ResumeData; renamed?: readonly RenamedFile[] }) => Torrent;
 
 /**
  * The saved session, for the session: loads it, restores it entry by entry (keeping what fails so
@@ -82,8 +83,9 @@ export class SessionPersistence {
     const r = entry.record;
     if (r.movingTo !== undefined) await this.#undoMove(entry);
     const resume = resumeOf(r);
-    const torrent = create(entry.metainfo, r.savePath, { addedAt: r.addedAt, ...(resume ? { resume } : {}) });
+    const torrent = create(entry.metainfo, r.savePath, { addedAt: r.addedAt, ...(resume ? { resume } : {}), ...(r.renamed ? { renamed: r.renamed } : {}) });
     torrent.carryOver(r.totals, r.seedingSeconds);
+    torrent.displayName = r.name ?? null;
     torrent.completedAt = r.completedAt;
     torrent.setOptions(r.options);
     if (r.trackers) torrent.setTrackers(r.trackers);
@@ -131,7 +133,7 @@ export class SessionPersistence {
     const { savePath, movingTo } = entry.record;
     const name = entry.metainfo.name;
     try {
-      await undoMove(torrentFilePairs(entry.metainfo, savePath, movingTo!), savePath, movingTo!);
+      await undoMove(torrentFilePairs(onDisk(entry.metainfo, entry.record.renamed ?? []), savePath, movingTo!), savePath, movingTo!);
       this.#o.log?.(`${name}: the move to ${movingTo} did not finish; the data stays in ${savePath}`);
     } catch (err) {
       this.tellAtStart(`"${name}" was being moved to ${movingTo} when Shoal stopped; its data stays in ${savePath}, but the partial copy there could not be removed (${err instanceof Error ? err.message : String(err)}).`);

@@ -90,6 +90,7 @@ export class Session implements EngineApi {
     policy: this.#policy,
     feed: this.#feed,
     saveSoon: () => this.#persist?.soon(),
+    saveNow: () => this.#persist?.required() ?? Promise.resolve(),
     settle: () => this.#settle(),
     settings: () => this.#settings,
     saveBanned: (bannedPeers) => this.setSettings({ bannedPeers }),
@@ -338,6 +339,8 @@ export class Session implements EngineApi {
   readonly addPeer = (input: CommandInput<'addPeer'>) => this.#actions.addPeer(input);
   readonly banPeer = (input: CommandInput<'banPeer'>) => this.#actions.banPeer(input);
   readonly setLabels = (input: CommandInput<'setLabels'>) => this.#actions.setLabels(input);
+  readonly renameTorrent = (input: CommandInput<'renameTorrent'>) => this.#actions.renameTorrent(input);
+  readonly renameFile = (input: CommandInput<'renameFile'>) => this.#actions.renameFile(input);
 
   async subscribe(input: CommandInput<'subscribe'>): Promise<CommandOutput<'subscribe'>> {
     this.#status.subscribe(input.infoHash, input.tab);

@@ -13,6 +13,8 @@ export interface TorrentActionHooks {
   findAny(infoHashes: readonly string[]): Torrent[];
   /** Something saved with the session changed. */
   saveSoon(): void;
+  /** Saves now; rejects if the save fails (for steps that must not go on unsaved). */
+  saveNow(): Promise<void>;
   readonly policy: Pick<SessionPolicy<Torrent>, 'forceStart'>;
   /** The list rows to send again. */
   readonly feed: Pick<ListFeed, 'mark'>;
@@ -28,7 +30,7 @@ export interface TorrentActionHooks {
 /**
  * The everyday commands on torrents that need nothing of the session but the torrents
  * themselves: trackers edited, announces asked for, force start, magnet links, peers added and
- * banned, categories and tags.
+ * banned, categories and tags, names.
  */
 export class TorrentActions {
   readonly #h: TorrentActionHooks;
@@ -48,6 +50,29 @@ export class TorrentActions {
       this.#h.feed.mark(t.infoHash);
     }
     this.#h.saveSoon();
+    return {};
+  }
+
+  async renameTorrent(input: CommandInput<'renameTorrent'>): Promise<CommandOutput<'renameTorrent'>> {
+    const t = this.#h.findAny([input.infoHash])[0]!;
+    t.displayName = null;
+    // Its own name again needs nothing kept.
+    if (input.name !== null && input.name !== t.name) t.displayName = input.name;
+    this.#h.feed.mark(t.infoHash);
+    this.#h.saveSoon();
+    return {};
+  }
+
+  /** Renames on disk and saves the new names before answering; the torrent trades again afterwards if it was. */
+  async renameFile(input: CommandInput<'renameFile'>): Promise<CommandOutput<'renameFile'>> {
+    const t = this.#h.find([input.infoHash])[0]!;
+    const renaming = t.renameFile(input.path, input.name, () => this.#h.saveNow());
+    this.#h.feed.mark(t.infoHash);
+    try {
+      await renaming;
+    } finally {
+      this.#h.settle();
+    }
     return {};
   }
 

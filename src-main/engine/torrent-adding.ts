@@ -12,6 +12,7 @@ import type { SessionPolicy } from './policy/session-policy';
 import type { SessionSockets } from './session-sockets';
 import type { ReadCachePool } from './storage/read-cache';
 import { prepareSaveFolder } from './storage/save-folder';
+import type { RenamedFile } from './storage/disk-names';
 import type { ResumeData } from './storage/storage';
 import { Torrent } from './torrent';
 import type { TorrentEvents } from './torrent-init';
@@ -92,7 +93,9 @@ export class TorrentAdding {
       { savePath: entry.savePath, paused: entry.paused, ...(entry.skipFiles ? { skipFiles: entry.skipFiles } : {}), ...(entry.category ? { category: entry.category } : {}), ...(entry.tags ? { tags: entry.tags } : {}) },
       entry.addedAt,
     );
-    if (entry.options) this.#h.torrents.get(parseMagnet(entry.uri).infoHashHex)?.setOptions(entry.options);
+    const restored = this.#h.torrents.get(parseMagnet(entry.uri).infoHashHex);
+    if (entry.options) restored?.setOptions(entry.options);
+    if (restored && entry.name !== undefined) restored.displayName = entry.name;
   }
 
   /** A new torrent joins the list and the queue's last place; `start`: it runs once it has a slot. */
@@ -102,7 +105,7 @@ export class TorrentAdding {
     this.#h.policy.add(torrent.infoHash, start);
   }
 
-  create(from: ({ metainfo: Metainfo; resume?: ResumeData } | { magnet: Magnet; skipFiles?: readonly number[] }) & { savePath: string; addedAt?: number }): Torrent {
+  create(from: ({ metainfo: Metainfo; resume?: ResumeData; renamed?: readonly RenamedFile[] } | { magnet: Magnet; skipFiles?: readonly number[] }) & { savePath: string; addedAt?: number }): Torrent {
     const h = this.#h;
     const settings = h.settings();
     const torrent = new Torrent({

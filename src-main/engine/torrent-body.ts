@@ -51,6 +51,7 @@ export function newTorrentData(o: TorrentInit, parts: { metainfo: Metainfo; save
   if (parts.metainfo.infoHashV2 !== undefined) parts.swarm.useInfoHashV2(parts.metainfo.infoHashV2);
   return new TorrentData({
     ...parts,
+    ...('renamed' in o && o.renamed ? { renamed: o.renamed } : {}),
     peerId: o.peerId,
     listenPort: o.listenPort,
     ...announcing(o),

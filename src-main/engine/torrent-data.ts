@@ -1,12 +1,14 @@
-import { rm, rmdir } from 'node:fs/promises';
+import { lstat, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import type { Bitfield } from '../../src-shared/bitfield';
 import type { FilePriority, TorrentOptions } from '../../src-shared/contract';
 import { isShoalError, ShoalError } from '../../src-shared/errors';
+import { errnoCode, fileError } from './fs/file-errors';
 import type { TorrentBandwidth } from './bandwidth/bandwidth-limiter';
 import type { Metainfo } from './metainfo/metainfo';
 import { fileEdgePieces } from './picker/file-edges';
 import { PiecePicker } from './picker/piece-picker';
+import { onDisk, type RenamedFile, type RenamePlan } from './storage/disk-names';
 import { moveFiles, torrentFilePairs, type MovedFiles, type MoveOps } from './storage/move-files';
 import type { ReadCachePool } from './storage/read-cache';
 import { Storage, type ResumeData } from './storage/storage';
@@ -20,6 +22,8 @@ import { Announcer, type IPv6Reach } from './tracker/announcer';
 export interface TorrentDataInit {
   readonly metainfo: Metainfo;
   readonly savePath: string;
+  /** Files the user renamed on disk (saved with the session). */
+  readonly renamed?: readonly RenamedFile[];
   readonly swarm: Swarm;
   readonly bandwidth: TorrentBandwidth;
   readonly peerId: Uint8Array;
@@ -79,6 +83,7 @@ export class TorrentData {
   #storage: Storage;
   readonly #readCache: ReadCachePool | undefined;
   #wanted: { size: number; pieceBytes: number };
+  #renamed: readonly RenamedFile[];
 
   /** Opens storage (checking every path stays inside the save folder) and builds the rest on it. */
   constructor(o: TorrentDataInit) {
@@ -87,6 +92,7 @@ export class TorrentData {
     this.filePriorities = m.files.map(() => 'normal');
     this.#wanted = { size: m.files.reduce((sum, f) => sum + (f.pad ? 0 : f.length), 0), pieceBytes: m.length };
     this.#readCache = o.readCache;
+    this.#renamed = o.renamed ?? [];
     this.#storage = this.#openStorage(o.savePath);
     this.picker = new PiecePicker<BlockSender>({
       pieceCount: m.pieceCount,
@@ -115,6 +121,16 @@ export class TorrentData {
 
   get storage(): Storage {
     return this.#storage;
+  }
+
+  /** Files the user renamed on disk. */
+  get renamed(): readonly RenamedFile[] {
+    return this.#renamed;
+  }
+
+  /** The metainfo with the files named as they are on disk. */
+  get onDisk(): Metainfo {
+    return onDisk(this.metainfo, this.#renamed);
   }
 
   #takeLayers(): void {
@@ -193,7 +209,7 @@ export class TorrentData {
 
   /** Storage at `dir` (checking every path stays inside it), reading through the session's cache budget. */
   #openStorage(dir: string, have?: Bitfield): Storage {
-    return Storage.open(this.metainfo, dir, { ...(have ? { have } : {}), ...(this.#readCache ? { readCache: this.#readCache } : {}) });
+    return Storage.open(this.onDisk, dir, { ...(have ? { have } : {}), ...(this.#readCache ? { readCache: this.#readCache } : {}) });
   }
 
   /** Hashes the data on disk (trusting `resume` where the files did not change); the picker wants what is missing. */
@@ -216,7 +232,7 @@ export class TorrentData {
     s.movingTo(s.to);
     try {
       await s.persist();
-      moved = await moveFiles({ files: torrentFilePairs(this.metainfo, s.from, s.to), fromDir: s.from, toDir: s.to, onProgress: s.progress, signal: s.signal, ...(s.ops ? { ops: s.ops } : {}) });
+      moved = await moveFiles({ files: torrentFilePairs(this.onDisk, s.from, s.to), fromDir: s.from, toDir: s.to, onProgress: s.progress, signal: s.signal, ...(s.ops ? { ops: s.ops } : {}) });
     } catch (err) {
       s.movingTo(null);
       await this.#useStorage(this.#openStorage(s.from, old.have));
@@ -231,6 +247,37 @@ export class TorrentData {
       throw new ShoalError(code, `the data is now in ${s.to}, but saving that failed; until a save succeeds, a restart brings it back to ${s.from}`);
     });
     await moved.commit();
+  }
+
+  /**
+   * Renames a file or folder on disk as `plan` says and reopens storage under the new names; what
+   * is verified stays verified. `persist` saves the new names; if it fails, the old name comes back.
+   * A file or folder already at the new place (one the torrent does not know) is never replaced.
+   */
+  async rename(plan: RenamePlan, savePath: string, persist: () => Promise<void>): Promise<void> {
+    const old = this.#storage;
+    const before = this.#renamed;
+    await old.close();
+    const reopen = () => this.#useStorage(this.#openStorage(savePath, old.have));
+    try {
+      if ((await presence(plan.to)) !== 'absent') throw new ShoalError('already-exists', `${plan.to} already exists; choose another name`);
+      // A file not written yet has nothing on disk to rename; storage creates it under the new name.
+      if ((await presence(plan.from)) === 'present') await rename(plan.from, plan.to).catch((err: unknown) => Promise.reject(fileError(err, 'writing', plan.from)));
+    } catch (err) {
+      await reopen();
+      throw err;
+    }
+    this.#renamed = plan.renamed;
+    await reopen();
+    try {
+      await persist();
+    } catch (err) {
+      await this.#storage.close();
+      await rename(plan.to, plan.from).catch(() => undefined);
+      this.#renamed = before;
+      await reopen();
+      throw err;
+    }
   }
 
   /** Deletes the torrent's files and parts file, then the folders it made while they are empty. */
@@ -253,6 +300,17 @@ export class TorrentData {
     const skipped = this.skipped;
     if (skipped.length > 0) await storage.setSkippedFiles(skipped);
     this.picker.resetTo(storage.have);
+  }
+}
+
+/** Whether something (a file, a folder, a link) is at `file`. */
+async function presence(file: string): Promise<'present' | 'absent'> {
+  try {
+    await lstat(file);
+    return 'present';
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return 'absent';
+    throw fileError(err, 'opening', file);
   }
 }
 

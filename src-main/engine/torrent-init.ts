@@ -4,6 +4,7 @@ import type { TorrentBandwidth } from './bandwidth/bandwidth-limiter';
 import type { Magnet } from './metainfo/magnet';
 import type { Metainfo } from './metainfo/metainfo';
 import type { ReadCachePool } from './storage/read-cache';
+import type { RenamedFile } from './storage/disk-names';
 import type { ResumeData } from './storage/storage';
 import type { MetadataSchedulerOptions } from './swarm/metadata-scheduler';
 import type { UtpDialer } from './wire/peer-connection';
@@ -47,6 +48,8 @@ export type TorrentInit = TorrentInitBase &
         readonly metainfo: Metainfo;
         /** Saved verified pieces and file stamps: the first check trusts them where the files did not change. */
         readonly resume?: ResumeData;
+        /** Files the user renamed on disk in an earlier session. */
+        readonly renamed?: readonly RenamedFile[];
       }
     | {
         readonly magnet: Magnet;

@@ -24,6 +24,8 @@ export async function torrentRecord(t: Torrent, limitsWaived: ShareLimits | unde
     ...(limitsWaived ? { limitsWaived } : {}),
     ...(forced ? { forced } : {}),
     ...labelFields(labels),
+    ...(t.displayName !== null ? { name: t.displayName } : {}),
+    ...(t.renamedFiles.length > 0 ? { renamed: t.renamedFiles.map((r) => ({ index: r.index, path: [...r.path] })) } : {}),
     ...(edited(t.announcer.tiers, t.metainfo.trackers) ? { trackers: t.announcer.tiers } : {}),
   };
 }
@@ -44,6 +46,7 @@ export function magnetRecord(f: Torrent, labels?: Labels): SavedMagnet {
     addedAt: f.addedAt,
     options: f.options,
     ...labelFields(labels),
+    ...(f.displayName !== null ? { name: f.displayName } : {}),
     ...(f.skipFiles.length > 0 ? { skipFiles: [...f.skipFiles] } : {}),
   };
 }

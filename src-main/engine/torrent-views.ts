@@ -49,7 +49,7 @@ export function summary(t: Torrent, queuePosition: number | null = null, marks: 
   const peers = t.peers;
   return {
     infoHash: t.infoHash,
-    name: t.metainfo.name,
+    name: t.name,
     length: t.metainfo.length,
     wanted: wanted.size,
     progress: Math.min(1, Math.max(0, progress)),
@@ -83,7 +83,7 @@ export function general(t: Torrent): GeneralInfo {
     infoHash: t.infoHash,
     version: m.version,
     infoHashV2: m.infoHashV2 ? Buffer.from(m.infoHashV2).toString('hex') : null,
-    name: m.name,
+    name: t.name,
     savePath: t.savePath,
     length: m.length,
     pieceLength: m.pieceLength,
@@ -212,6 +212,7 @@ export function peers(t: Torrent): PeerInfo[] {
 export function files(t: Torrent): FileInfo[] {
   const m = t.metainfo;
   const have = t.storage.have;
+  const paths = t.filePathsOnDisk;
   const out: FileInfo[] = [];
   m.files.forEach((file, index) => {
     if (file.pad) return;
@@ -228,7 +229,7 @@ export function files(t: Torrent): FileInfo[] {
     }
     out.push({
       index,
-      path: file.path.join('/'),
+      path: paths[index]!.join('/'),
       length: file.length,
       progress: file.length > 0 ? done / file.length : have.complete ? 1 : 0,
       priority: t.filePriorities[index] ?? 'normal',

@@ -4,6 +4,7 @@ import { BandwidthLimiter, type TorrentBandwidth } from './bandwidth/bandwidth-l
 import { metainfoFromMagnet } from './metainfo/magnet-metadata';
 import type { Metainfo } from './metainfo/metainfo';
 import type { PiecePicker } from './picker/piece-picker';
+import { planRename, type RenamedFile } from './storage/disk-names';
 import type { MoveOps } from './storage/move-files';
 import type { StreamWindow } from './stream/stream-window';
 import type { ResumeData, Storage } from './storage/storage';
@@ -33,6 +34,8 @@ export class Torrent {
   readonly swarm: Swarm;
   readonly bandwidth: TorrentBandwidth;
   completedAt: number | null = null;
+  /** The name the user gave it in the list (null: its own); its files keep theirs. */
+  displayName: string | null = null;
   error: string | null = null;
   /** Fraction of the on-disk check done while checking, of the bytes moved while moving. */
   checkProgress = 0;
@@ -79,8 +82,27 @@ export class Torrent {
     return this.#body instanceof TorrentData;
   }
 
+  /** The name shown: the user's (`displayName`), or the torrent's own (a magnet's: its link's until the metadata arrives). */
   get name(): string {
-    return this.#body instanceof TorrentData ? this.#body.metainfo.name : this.#body.name;
+    return this.displayName ?? (this.#body instanceof TorrentData ? this.#body.metainfo.name : this.#body.name);
+  }
+
+  /** Files the user renamed on disk. */
+  get renamedFiles(): readonly RenamedFile[] {
+    return this.#body instanceof TorrentData ? this.#body.renamed : [];
+  }
+
+  /** Each file's path on disk, inside the torrent's folder. */
+  get filePathsOnDisk(): readonly (readonly string[])[] {
+    return this.#known().onDisk.files.map((f) => f.path);
+  }
+
+  /** Renames a file or folder on disk (see `planRename`, `TorrentData.rename`), trading stopped meanwhile; bad names are refused first. */
+  renameFile(target: string, newName: string, persist: () => Promise<void>): Promise<void> {
+    const data = this.#known();
+    this.assertIdle();
+    const plan = planRename(data.metainfo, data.renamed, this.#savePath, target, newName);
+    return plan ? this.#exclusive('moving', () => data.rename(plan, this.#savePath, persist), 'carry-on') : Promise.resolve();
   }
 
   /** Bytes in all; before the metadata, what the magnet link says (`xl`), or 0. */

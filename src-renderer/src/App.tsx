@@ -12,6 +12,7 @@ import { DropZone } from './components/DropZone';
 import { TorrentList } from './components/list/TorrentList';
 import { MenuActions, type MenuSource } from './components/MenuActions';
 import { MoveStorageDialog } from './components/MoveStorageDialog';
+import { RenameTorrentDialog } from './components/RenameDialog';
 import { SpeedLimitsDialog } from './components/SpeedLimitsDialog';
 import { LabelsDialog } from './components/sidebar/LabelsDialog';
 import { Sidebar } from './components/sidebar/Sidebar';
@@ -85,6 +86,7 @@ export function App({ api, store: given, menu, native }: AppProps) {
             <MoveStorageDialog />
             <SpeedLimitsDialog />
             <LabelsDialog />
+            <RenameTorrentDialog />
             <CreateTorrentDialog />
             <PlayerView />
             <SettingsDialog shortcut={menu === undefined} />

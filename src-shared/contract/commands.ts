@@ -40,6 +40,14 @@ const webSeedUrl = z
   .string()
   .max(limits.trackerUrlLength)
   .regex(/^https?:\/\/[^\s/?#]+[^\s]*$/i, 'must be an http:// or https:// address without spaces');
+/** A name the user gives a torrent: printable, no spaces at either end. */
+const displayName = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((n) => n.trim() === n && ![...n].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), 'must have no control characters and no spaces at either end');
+/** One file or folder name; the engine checks separators, `.` and `..`. */
+const fileName = z.string().min(1).max(255);
 /** HOST:PORT or [IPv6]:PORT; the engine checks the form and says what is wrong. */
 const peerAddress = z.string().min(1).max(300);
 
@@ -178,6 +186,14 @@ export const commands = {
     }),
     output: done,
   },
+  /** Shows a torrent under another name in the list (its files keep theirs); null goes back to its own. */
+  renameTorrent: { input: z.strictObject({ infoHash: infoHashSchema, name: displayName.nullable() }), output: done },
+  /**
+   * Renames one of a torrent's files or folders on disk, in the same folder: `path` as the Files
+   * tab shows it ('/'-separated, inside the torrent's folder), `name` the new name alone. The
+   * engine refuses a name with a separator, `.` or `..`, or one already taken.
+   */
+  renameFile: { input: z.strictObject({ infoHash: infoHashSchema, path: path.min(1), name: fileName }), output: done },
   /** Only the selected torrent's open tab streams `detail` events; null stops the stream. */
   subscribe: {
     input: z.strictObject({

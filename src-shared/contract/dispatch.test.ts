@@ -33,6 +33,8 @@ function engineWith(overrides: Partial<EngineApi>): EngineApi {
     addPeer: refuse,
     banPeer: refuse,
     setLabels: refuse,
+    renameTorrent: refuse,
+    renameFile: refuse,
     subscribe: refuse,
     getSettings: refuse,
     setSettings: refuse,

@@ -29,6 +29,8 @@ export const commandNames = [
   'addPeer',
   'banPeer',
   'setLabels',
+  'renameTorrent',
+  'renameFile',
   'subscribe',
   'getSettings',
   'setSettings',

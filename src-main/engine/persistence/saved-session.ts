@@ -18,6 +18,7 @@ import { limits } from '../../../src-shared/contract/limits';
  */
 export const CURRENT_VERSION = 2;
 
+const displayNameSchema = z.string().min(1).max(1000);
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const base64 = (maxBytes: number) =>
   z
@@ -57,6 +58,13 @@ export const savedTorrentSchema = z.object({
   trackers: z.array(z.array(z.string().max(limits.trackerUrlLength)).max(limits.trackers)).max(limits.trackers).optional(),
   /** The user resumed it past these share limits: it seeds on until the limits that apply change. */
   limitsWaived: shareLimitsSchema.optional(),
+  /** The name the user gave it in the list. */
+  name: displayNameSchema.optional(),
+  /** Files the user renamed on disk: index and new path inside the torrent's folder (storage checks each path again). */
+  renamed: z
+    .array(z.object({ index: count.max(limits.files - 1), path: z.array(z.string().min(1).max(255)).min(1).max(256) }))
+    .max(limits.files)
+    .optional(),
 });
 
 export const savedMagnetSchema = z.object({
@@ -70,6 +78,7 @@ export const savedMagnetSchema = z.object({
   skipFiles: z.array(count.max(limits.files - 1)).max(limits.files).optional(),
   category: labelNameSchema.optional(),
   tags: z.array(labelNameSchema).max(100).optional(),
+  name: displayNameSchema.optional(),
 });
 
 export const savedIndexSchema = z.object({

@@ -126,6 +126,14 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
       record('setLabels', input);
       return {};
     },
+    async renameTorrent(input) {
+      record('renameTorrent', input);
+      return {};
+    },
+    async renameFile(input) {
+      record('renameFile', input);
+      return {};
+    },
     async subscribe(input) {
       record('subscribe', input);
       return {};

@@ -28,6 +28,8 @@ export interface TorrentActions {
   askSpeedLimits(): void;
   /** Asks the user for the folder to move the selection's data to. */
   askMoveStorage(): void;
+  /** Asks the user for a new name for the selected torrent (the first, if several are). */
+  askRename(): void;
 }
 
 export function useTorrentActions(): TorrentActions {
@@ -94,6 +96,7 @@ export function useTorrentActions(): TorrentActions {
       askLabels: () => store.getState().setLabeling(selectedInOrder()),
       askSpeedLimits: () => store.getState().setLimiting(selectedInOrder()),
       askMoveStorage: () => store.getState().setRelocating(selectedInOrder()),
+      askRename: () => store.getState().setRenaming(selectedInOrder()[0] ?? null),
     };
   }, [store, run]);
 }

@@ -42,6 +42,8 @@ export interface ShoalState {
   limiting: readonly string[] | null;
   /** Torrents whose category and tags the labels dialog sets. */
   labeling: readonly string[] | null;
+  /** The torrent the rename dialog renames. */
+  renaming: string | null;
   settingsOpen: boolean;
   /** The create-torrent dialog is open. */
   creating: boolean;
@@ -71,6 +73,7 @@ export const initialState: ShoalState = {
   relocating: null,
   limiting: null,
   labeling: null,
+  renaming: null,
   settingsOpen: false,
   creating: false,
   columns: defaultColumnLayout,

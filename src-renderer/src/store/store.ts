@@ -29,6 +29,7 @@ export interface ShoalActions {
   setRelocating(ids: readonly string[] | null): void;
   setLimiting(ids: readonly string[] | null): void;
   setLabeling(ids: readonly string[] | null): void;
+  setRenaming(infoHash: string | null): void;
   setSettingsOpen(open: boolean): void;
   setCreating(open: boolean): void;
   setColumns(columns: ColumnLayout): void;
@@ -62,6 +63,7 @@ export function createShoalStore(initial: Partial<ShoalState> = {}): ShoalStore 
     setRemoving: (removing) => set({ removing: removing !== null && removing.length > 0 ? removing : null }),
     setRelocating: (relocating) => set({ relocating: relocating !== null && relocating.length > 0 ? relocating : null }),
     setLabeling: (labeling) => set({ labeling: labeling !== null && labeling.length > 0 ? labeling : null }),
+    setRenaming: (renaming) => set({ renaming }),
     setLimiting: (limiting) => set({ limiting: limiting !== null && limiting.length > 0 ? limiting : null }),
     setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
     setCreating: (creating) => set({ creating }),

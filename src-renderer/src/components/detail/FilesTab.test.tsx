@@ -75,3 +75,32 @@ describe('FilesTab ticks', () => {
     expect(bulk.disabled).toBe(true);
   });
 });
+
+describe('FilesTab rename', () => {
+  it('renames a folder by its path; the engine’s refusal stays in the dialog, which closes once a name is accepted', async () => {
+    const api = renderFiles([
+      { index: 0, path: 'a/one.txt', length: 1, progress: 0, priority: 'normal' },
+      { index: 1, path: 'three.txt', length: 1, progress: 0, priority: 'normal' },
+    ]);
+    let refuse = true;
+    api.respond('renameFile', () => {
+      if (refuse) throw new Error('there is already a file or folder named "three.txt" beside "a"');
+      return {};
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Rename a' }));
+    const dialog = screen.getByRole('dialog', { name: 'Rename folder' });
+    const field = within(dialog).getByRole('textbox', { name: 'New name' }) as HTMLInputElement;
+    expect(field.value).toBe('a');
+    fireEvent.change(field, { target: { value: 'three.txt' } });
+    await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Rename' })));
+    expect(within(dialog).getByRole('alert').textContent).toContain('already a file or folder');
+    refuse = false;
+    fireEvent.change(field, { target: { value: 'letters' } });
+    await act(async () => fireEvent.keyDown(field, { key: 'Enter' }));
+    expect(api.callsOf('renameFile')).toEqual([
+      { infoHash: hash, path: 'a', name: 'three.txt' },
+      { infoHash: hash, path: 'a', name: 'letters' },
+    ]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});

@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { FileInfo, FilePriority } from '../../api/contract';
+import { useApi } from '../../api/api-context';
 import { useCommand } from '../../store/use-command';
+import { NameForm } from '../RenameDialog';
 import { formatBytes, formatPercent } from '../../format';
 import { buildFileTree, flattenTree } from './file-tree';
 import { useFixedRows } from './use-fixed-rows';
@@ -17,6 +19,9 @@ function asPriority(value: string): FilePriority | null {
 
 export function FilesTab({ infoHash, files }: { infoHash: string; files: readonly FileInfo[] }) {
   const run = useCommand();
+  const api = useApi();
+  /** The file or folder the rename dialog is open for. */
+  const [renaming, setRenaming] = useState<{ path: string; name: string; folder: boolean } | null>(null);
   const tree = useMemo(() => buildFileTree(files), [files]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   /** Files (by index) ticked for a priority change all at once. */
@@ -105,6 +110,9 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
                 <span className={isFolder ? 'folder-icon' : 'file-icon'} aria-hidden="true" />
                 <span className="ellipsis" title={node.path}>{node.name}</span>
                 {!isFolder && <PlayButton infoHash={infoHash} fileIndex={node.file.index} name={node.name} />}
+                <button type="button" className="rename" aria-label={`Rename ${node.path}`} title={`Rename this ${isFolder ? 'folder' : 'file'} on disk`} onClick={() => setRenaming({ path: node.path, name: node.name, folder: isFolder })}>
+                  Rename
+                </button>
               </span>
               <span className="end">{formatBytes(length)}</span>
               <span className="mini-bar" role="progressbar" aria-label={`Progress of ${node.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(progress * 1000) / 10}>
@@ -127,6 +135,17 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
           );
         })}
       </ul>
+      {renaming && (
+        <NameForm
+          key={renaming.path}
+          title={renaming.folder ? 'Rename folder' : 'Rename file'}
+          label="New name"
+          note={`“${renaming.path}” is renamed on disk, in the same folder; the torrent carries on with it.`}
+          initial={renaming.name}
+          onClose={() => setRenaming(null)}
+          rename={(name) => api.invoke('renameFile', { infoHash, path: renaming.path, name })}
+        />
+      )}
     </div>
   );
 }

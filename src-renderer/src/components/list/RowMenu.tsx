@@ -23,6 +23,7 @@ const items: readonly (Item | 'sep')[] = [
   { label: 'Category and tags…', run: (a) => a.askLabels() },
   { label: 'Speed limits…', run: (a) => a.askSpeedLimits() },
   { label: 'Move data…', run: (a) => a.askMoveStorage() },
+  { label: 'Rename…', run: (a) => a.askRename() },
   'sep',
   { label: 'Copy magnet link', run: (a) => void a.copy('magnet') },
   { label: 'Copy info-hash', run: (a) => void a.copy('infoHash') },

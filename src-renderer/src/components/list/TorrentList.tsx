@@ -104,6 +104,10 @@ export function TorrentList() {
     } else if (e.key === ' ') {
       e.preventDefault();
       void actions.togglePause();
+    } else if (e.key === 'F2') {
+      // F2 renames, as in file managers.
+      e.preventDefault();
+      actions.askRename();
     } else if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
       e.preventDefault();
       const rect = (at >= 0 ? document.getElementById(rowDomId(ids[at]!)) : null)?.getBoundingClientRect();

@@ -75,3 +75,25 @@ describe('speed limits for several torrents', () => {
     expect(app.api.callsOf('setTorrentOptions')).toEqual([{ infoHashes: [hashOf(1), hashOf(2)], options: { speedLimit: { down: 100 * 1024, up: 0 } } }]);
   });
 });
+
+describe('rename a torrent', () => {
+  it('from the menu and with F2: the name in the list, trimmed; empty goes back to its own', async () => {
+    const app = await withTwo();
+    fireEvent.mouseDown(row('alpha'));
+    await menuItem('Rename…', 'alpha');
+    const dialog = within(screen.getByRole('dialog', { name: 'Rename torrent' }));
+    const field = dialog.getByRole('textbox', { name: 'Name in the list' }) as HTMLInputElement;
+    expect(field.value).toBe('alpha');
+    fireEvent.change(field, { target: { value: '  Alpha film ' } });
+    await act(async () => fireEvent.click(dialog.getByRole('button', { name: 'Rename' })));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    fireEvent.keyDown(screen.getByRole('grid'), { key: 'F2' });
+    const again = within(screen.getByRole('dialog', { name: 'Rename torrent' }));
+    fireEvent.change(again.getByRole('textbox', { name: 'Name in the list' }), { target: { value: '' } });
+    await act(async () => fireEvent.click(again.getByRole('button', { name: 'Rename' })));
+    expect(app.api.callsOf('renameTorrent')).toEqual([
+      { infoHash: hashOf(1), name: 'Alpha film' },
+      { infoHash: hashOf(1), name: null },
+    ]);
+  });
+});
