@@ -17,6 +17,19 @@ function asPriority(value: string): FilePriority | null {
   return priorities.find((p) => p === value) ?? null;
 }
 
+/** The priorities a file can have, as a select's options (a row's select and the ticked files' one). */
+function PriorityOptions() {
+  return (
+    <>
+      {priorities.map((p) => (
+        <option key={p} value={p}>
+          {priorityLabel[p]}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function FilesTab({ infoHash, files }: { infoHash: string; files: readonly FileInfo[] }) {
   const run = useCommand();
   const api = useApi();
@@ -66,11 +79,7 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
           <option value="" disabled>
             {checked.size === 0 ? 'Tick files to set their priority together' : `Set priority of ${checked.size} file${checked.size === 1 ? '' : 's'}…`}
           </option>
-          {priorities.map((p) => (
-            <option key={p} value={p}>
-              {priorityLabel[p]}
-            </option>
-          ))}
+          <PriorityOptions />
         </select>
       </div>
       <div className="files-head" aria-hidden="true">
@@ -125,11 +134,7 @@ export function FilesTab({ infoHash, files }: { infoHash: string; files: readonl
                     Mixed
                   </option>
                 )}
-                {priorities.map((p) => (
-                  <option key={p} value={p}>
-                    {priorityLabel[p]}
-                  </option>
-                ))}
+                <PriorityOptions />
               </select>
             </li>
           );
