@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { freePort, startProcess, waitFor, type RunningProcess } from '../src-main/testing/processes';
 
 export const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -33,6 +33,26 @@ export async function startAria2Seeder(dataDir: string, torrents: string[], uplo
     `--max-overall-upload-limit=${uploadLimit}`, '--bt-tracker-interval=1', '--console-log-level=warn', '--summary-interval=0', `--dht-file-path=${join(scratch, 'dht.dat')}`,
     ...torrents,
   ]);
+}
+
+/** Opens the web UI of `serve` at 1280 × 800, logged in, once its toolbar is there. */
+export async function openPage(page: Page, serve: Serve): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${serve.url}/?token=${token}`);
+  await expect(toolbar(page)).toBeVisible();
+}
+
+export const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Torrent actions' });
+export const cell = (r: Locator, column: number) => r.getByRole('gridcell').nth(column);
+
+/** Picks a .torrent with the "Add torrent" button; the add dialog opens with its preview. */
+export async function chooseTorrent(page: Page, file: string): Promise<Locator> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Add torrent' }).click();
+  await (await chooser).setFiles(file);
+  const dialog = page.getByRole('dialog', { name: 'Add torrent' });
+  await expect(dialog).toBeVisible();
+  return dialog;
 }
 
 /** The list row of the torrent named `name`. */

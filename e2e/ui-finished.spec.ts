@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, startProcess, stopAll, tempDir } from '../src-main/testing/processes';
-import { cli, fixtures, row, run, startServe, token, waitForHttp, type Serve } from './support';
+import { cell, chooseTorrent, cli, fixtures, openPage, row, run, startServe, toolbar, waitForHttp, type Serve } from './support';
 import { checkView } from './views';
 
 test.describe.configure({ mode: 'serial' });
@@ -52,24 +52,7 @@ test.afterAll(async () => {
   await work?.remove();
 });
 
-async function open(page: Page): Promise<void> {
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`${serve.url}/?token=${token}`);
-  await expect(page.getByRole('toolbar', { name: 'Torrent actions' })).toBeVisible();
-}
-
-/** Picks a .torrent with the "Add torrent" button; the add dialog opens with its preview. */
-async function chooseTorrent(page: Page, file: string): Promise<Locator> {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Add torrent' }).click();
-  await (await chooser).setFiles(file);
-  const dialog = page.getByRole('dialog', { name: 'Add torrent' });
-  await expect(dialog).toBeVisible();
-  return dialog;
-}
-
-const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Torrent actions' });
-const cell = (r: Locator, column: number) => r.getByRole('gridcell').nth(column);
+const open = (page: Page) => openPage(page, serve);
 
 test('the empty list passes axe in both themes and fits 800 px', async ({ page }) => {
   await open(page);
@@ -168,11 +151,12 @@ test('4: focus is visible on the blue button and on the detail panel', async ({ 
 });
 
 test('7: every main view passes axe in light and dark and fits 800 px without sideways scroll', async ({ page }) => {
-  test.setTimeout(240_000);
+  // Eleven views, each in two themes at three widths (2.4 min alone): room for a loaded machine.
+  test.setTimeout(360_000);
   await open(page);
   await checkView(page, 'list');
   await row(page, 'alice.txt').click();
-  for (const tab of ['General', 'Pieces', 'Peers', 'Files', 'Trackers']) {
+  for (const tab of ['General', 'Pieces', 'Peers', 'Files', 'Trackers', 'Speed']) {
     await page.getByRole('tab', { name: tab }).click();
     await expect(page.getByRole('tabpanel').getByText('Loading…')).toHaveCount(0);
     await checkView(page, `tab-${tab.toLowerCase()}`);
@@ -187,6 +171,15 @@ test('7: every main view passes axe in light and dark and fits 800 px without si
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible();
   await checkView(page, 'settings');
+  await page.keyboard.press('Escape');
+  // Issue #18's views: Statistics with its graph, and the Log with what the earlier tests caused.
+  await page.getByRole('button', { name: 'Statistics' }).click();
+  await expect(page.getByRole('dialog', { name: 'Statistics' }).getByRole('row', { name: /^Downloaded/ })).toBeVisible();
+  await checkView(page, 'statistics');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Log', exact: true }).click();
+  await expect(page.getByRole('dialog', { name: 'Log' }).getByRole('row').filter({ hasText: 'Finished' }).first()).toBeVisible();
+  await checkView(page, 'log');
   await page.keyboard.press('Escape');
 });
 

@@ -73,13 +73,6 @@ export function Toolbar() {
         <button type="button" className="fold" onClick={() => setChoosing(true)} title="Choose, order and size the list's columns">
           Columns…
         </button>
-        <span className="sep fold" />
-        <button type="button" className="fold" onClick={() => store.getState().setStatsOpen(true)} disabled={!connected} title="Data moved and the speed graph">
-          Statistics
-        </button>
-        <button type="button" className="fold" onClick={() => store.getState().setLogOpen(true)} disabled={!connected} title="What happened: finished downloads, errors, share limits">
-          Log
-        </button>
         {/* In a narrow window the folded actions are here instead. */}
         <OverflowMenu
           className="unfold"
@@ -89,8 +82,6 @@ export function Toolbar() {
             { label: 'Recheck', disabled: !hasSelection, run: () => void actions.recheck() },
             { label: 'Move data…', disabled: !hasSelection, run: actions.askMoveStorage },
             { label: 'Columns…', run: () => setChoosing(true) },
-            { label: 'Statistics', disabled: !connected, run: () => store.getState().setStatsOpen(true) },
-            { label: 'Log', disabled: !connected, run: () => store.getState().setLogOpen(true) },
           ]}
         />
       </div>
@@ -114,6 +105,12 @@ export function Toolbar() {
         value={filter.text}
         onChange={(e) => store.getState().setFilter({ ...store.getState().filter, text: e.target.value })}
       />
+      <button type="button" onClick={() => store.getState().setStatsOpen(true)} disabled={!connected} title="Data moved and the speed graph">
+        Statistics
+      </button>
+      <button type="button" onClick={() => store.getState().setLogOpen(true)} disabled={!connected} title="What happened: finished downloads, errors, share limits">
+        Log
+      </button>
       <button type="button" onClick={() => store.getState().setSettingsOpen(true)} disabled={!connected} title="Settings (Ctrl+,)">
         <span aria-hidden="true">⚙ </span>
         Settings
