@@ -104,6 +104,12 @@ def add_torrent(ses, spec):
     return str(h.info_hash())
 
 
+def taking_peers(h):
+    st = h.status()
+    checking = st.state in (lt.torrent_status.checking_files, lt.torrent_status.checking_resume_data)
+    return not (st.flags & lt.torrent_flags.paused) and not checking
+
+
 def torrent_status(h):
     st = h.status()
     peers = []
@@ -218,6 +224,10 @@ def main():
         time.sleep(0.05)
     for host, port in cfg.get('dht_nodes', []):
         ses.add_dht_node((host, int(port)))
+    # Ready means taking peers: until the queue resumes a torrent (about a second) and its files
+    # are checked, libtorrent hangs up on a dial, and the dialler backs off for many seconds.
+    while time.time() < deadline + 10 and not all(taking_peers(h) for h in ses.get_torrents()):
+        time.sleep(0.05)
     out({'event': 'ready', 'port': ses.listen_port()})
 
     q = queue.Queue()
