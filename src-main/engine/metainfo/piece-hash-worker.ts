@@ -3,7 +3,12 @@
 
 /** What a worker is started with. */
 export interface HashWorkerData {
-  readonly files: readonly { readonly absolute: string; readonly length: number }[];
+  /**
+   * The files in torrent order. `fd`: already opened by the engine (a recheck opens them safely
+   * inside the save folder); the worker reads it and never closes it. `pad`: BEP 47 padding, zeros
+   * never read from disk.
+   */
+  readonly files: readonly { readonly absolute: string; readonly length: number; readonly fd?: number; readonly pad?: boolean }[];
   readonly pieceLength: number;
   /**
    * v1: pieces run through the files' concatenation (SHA-1 each). v2 / hybrid: each non-empty
@@ -64,12 +69,16 @@ export function pieceHashWorker(): void {
   const read = (index: number, want: number, position: number): number => {
     const file = files[index]!;
     current = file.absolute;
-    if (openIndex !== index) {
+    if (file.pad) {
+      chunk.fill(0, 0, want);
+      return want;
+    }
+    if (file.fd === undefined && openIndex !== index) {
       close();
       fd = openSync(file.absolute, 'r');
       openIndex = index;
     }
-    const got = readSync(fd, chunk, 0, want, position);
+    const got = readSync(file.fd ?? fd, chunk, 0, want, position);
     if (got === 0) throw Object.assign(new Error('file shrank'), { code: 'SHRANK' });
     return got;
   };

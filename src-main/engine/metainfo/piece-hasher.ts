@@ -26,7 +26,7 @@ export async function hashPieces(files: readonly SourceFile[], pieceLength: numb
   const total = files.reduce((sum, f) => sum + f.length, 0);
   const pieceCount = Math.ceil(total / pieceLength);
   const out = new Uint8Array(pieceCount * 20);
-  await runHashJobs(files, pieceLength, 'v1', pieceCount, options, (result) => out.set(result.hashes, 20 * result.first));
+  await runHashJobs(workerDataOf(files, pieceLength, 'v1'), pieceJobs([{ first: 0, count: pieceCount }], pieceLength), total, options, (result) => out.set(result.hashes, 20 * result.first));
   return out;
 }
 
@@ -58,7 +58,8 @@ export async function hashFileTrees(
   const roots: (Uint8Array | undefined)[] = files.map(() => undefined);
   const layers = files.map((f) => (f.length > pieceLength ? new Uint8Array(hashBytes * Math.ceil(f.length / pieceLength)) : undefined));
   const pieces = new Uint8Array(hybrid ? 20 * pieceCount : 0);
-  await runHashJobs(files, pieceLength, hybrid ? 'hybrid' : 'v2', pieceCount, options, (result) => {
+  const total = files.reduce((sum, f) => sum + f.length, 0);
+  await runHashJobs(workerDataOf(files, pieceLength, hybrid ? 'hybrid' : 'v2'), pieceJobs([{ first: 0, count: pieceCount }], pieceLength), total, options, (result) => {
     if (hybrid) pieces.set(result.hashes, 20 * result.first);
     let index = 0;
     let leaf = 0;
@@ -82,22 +83,36 @@ export async function hashFileTrees(
   };
 }
 
-/** Hands piece ranges of about `jobBytes` to one worker per core and passes each result on. */
-async function runHashJobs(
-  files: readonly SourceFile[],
-  pieceLength: number,
-  layout: HashWorkerData['layout'],
-  pieceCount: number,
-  options: HashOptions,
-  take: (result: JobResult) => void,
-): Promise<void> {
-  options.signal?.throwIfAborted();
-  const total = files.reduce((sum, f) => sum + f.length, 0);
+/**
+ * The SHA-1 of each piece in `runs` of a v1 torrent, hashed by worker threads reading the files
+ * `data` names (by descriptor or path): a recheck uses both cores as creating a torrent does.
+ * `take` gets each job's hashes as it completes (`first` is the job's first piece).
+ */
+export async function hashPieceRuns(data: HashWorkerData, runs: readonly HashJob[], options: HashOptions, take: (result: JobResult) => void): Promise<void> {
+  const bytes = runs.reduce((sum, r) => sum + r.count * data.pieceLength, 0);
+  await runHashJobs(data, pieceJobs(runs, data.pieceLength), bytes, options, take);
+}
+
+function workerDataOf(files: readonly SourceFile[], pieceLength: number, layout: HashWorkerData['layout']): HashWorkerData {
+  return { files: files.map((f) => ({ absolute: f.absolute, length: f.length })), pieceLength, layout };
+}
+
+/** `runs` of pieces cut into jobs of about `jobBytes`. */
+function pieceJobs(runs: readonly HashJob[], pieceLength: number): HashJob[] {
   const perJob = Math.max(1, Math.floor(jobBytes / pieceLength));
-  const jobCount = Math.ceil(pieceCount / perJob);
+  const jobs: HashJob[] = [];
+  for (const run of runs) {
+    for (let first = run.first; first < run.first + run.count; first += perJob) jobs.push({ first, count: Math.min(perJob, run.first + run.count - first) });
+  }
+  return jobs;
+}
+
+/** Hands the jobs to one worker per core (whichever is free) and passes each result on. */
+async function runHashJobs(workerData: HashWorkerData, jobs: readonly HashJob[], total: number, options: HashOptions, take: (result: JobResult) => void): Promise<void> {
+  options.signal?.throwIfAborted();
+  const jobCount = jobs.length;
   if (jobCount === 0) return;
   const threads = Math.max(1, Math.min(availableParallelism(), maxThreads, jobCount));
-  const workerData: HashWorkerData = { files: files.map((f) => ({ absolute: f.absolute, length: f.length })), pieceLength, layout };
   const workers = Array.from({ length: threads }, () => new Worker(workerSource, { eval: true, workerData }));
   let onAbort: (() => void) | undefined;
 
@@ -110,9 +125,7 @@ async function runHashJobs(
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const give = (worker: Worker): void => {
         if (nextJob >= jobCount) return;
-        const first = nextJob++ * perJob;
-        const job: HashJob = { first, count: Math.min(perJob, pieceCount - first) };
-        worker.postMessage(job);
+        worker.postMessage(jobs[nextJob++]);
       };
       for (const worker of workers) {
         worker.on('error', reject);

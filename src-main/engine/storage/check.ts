@@ -1,5 +1,7 @@
 import { Bitfield } from '../../../src-shared/bitfield';
 import type { Metainfo } from '../metainfo/metainfo';
+import { hashPieceRuns } from '../metainfo/piece-hasher';
+import type { HashJob } from '../metainfo/piece-hash-worker';
 import { PieceLayout } from './layout';
 import { pieceHashesOf, type PieceHashes } from './piece-hash';
 import { filePaths } from './paths';
@@ -8,6 +10,11 @@ import { TorrentFiles } from './torrent-files';
 
 /** Called after each piece is decided: `done` of `total` pieces checked. */
 export type CheckProgress = (done: number, total: number) => void;
+
+/** Present data from this size on is hashed by worker threads (a thread's start costs more than hashing less). */
+const WORKERS_FROM_BYTES = 32 * 1024 * 1024;
+/** Files opened at once for the workers at most; torrents with more are hashed here. */
+const MAX_WORKER_FILES = 256;
 
 /** Sequential read size: large enough for full disk speed, small enough for the memory budget. */
 const CHECK_CHUNK = 4 * 1024 * 1024;
@@ -27,7 +34,8 @@ export async function checkPieces(
   const layout = new PieceLayout(metainfo);
   const files = new TorrentFiles(layout, filePaths(metainfo, downloadDir), new SafeOpener(downloadDir, open), 16);
   try {
-    return await checkFiles(layout, files, pieceHashesOf(metainfo, layout).hashes, onProgress, signal);
+    const { hashes, merkle } = pieceHashesOf(metainfo, layout);
+    return await checkFiles(layout, files, hashes, onProgress, signal, undefined, merkle ? undefined : metainfo.pieceHashes);
   } finally {
     await files.close();
   }
@@ -35,7 +43,8 @@ export async function checkPieces(
 
 /**
  * `checkPieces` over an already open torrent's files. With `only`, just the pieces marked 1 there
- * are read (fast resume); the others come back unset.
+ * are read (fast resume); the others come back unset. With `sha1` (a v1 torrent's `pieces`) and
+ * enough data, hash workers on every core read and hash it, as creating a torrent does.
  */
 export async function checkFiles(
   layout: PieceLayout,
@@ -44,25 +53,54 @@ export async function checkFiles(
   onProgress?: CheckProgress,
   signal?: AbortSignal,
   only?: Uint8Array,
+  sha1?: Uint8Array,
 ): Promise<Bitfield> {
   const have = new Bitfield(layout.pieceCount);
   const absent = await absentPieces(layout, files, signal);
   if (only) for (let i = 0; i < layout.pieceCount; i++) if (only[i] !== 1) absent[i] = 1;
+  const runs: HashJob[] = [];
+  for (let piece = 0; piece < layout.pieceCount; piece++) {
+    if (absent[piece] === 1) continue;
+    const last = runs.at(-1);
+    if (last && last.first + last.count === piece) runs[runs.length - 1] = { first: last.first, count: last.count + 1 };
+    else runs.push({ first: piece, count: 1 });
+  }
   let done = 0;
-  let piece = 0;
-  while (piece < layout.pieceCount) {
+  const pieceDone = (): void => onProgress?.(++done, layout.pieceCount);
+  const present = runs.reduce((sum, r) => sum + r.count, 0);
+  if (sha1 && present * layout.pieceLength >= WORKERS_FROM_BYTES && (await hashInWorkers(layout, files, sha1, runs, have, signal, pieceDone))) {
+    for (let i = present; i < layout.pieceCount; i++) pieceDone();
+    return have;
+  }
+  for (let piece = 0; piece < layout.pieceCount; piece++) {
+    if (absent[piece] === 1) pieceDone();
+  }
+  for (const run of runs) {
     signal?.throwIfAborted();
-    if (absent[piece] === 1) {
-      piece++;
-      onProgress?.(++done, layout.pieceCount);
-      continue;
-    }
-    let last = piece;
-    while (last + 1 < layout.pieceCount && absent[last + 1] === 0) last++;
-    await hashRun(layout, files, hashes, piece, last, have, signal, () => onProgress?.(++done, layout.pieceCount));
-    piece = last + 1;
+    await hashRun(layout, files, hashes, run.first, run.first + run.count - 1, have, signal, pieceDone);
   }
   return have;
+}
+
+/**
+ * Hashes `runs` in worker threads reading the files by descriptor; false when the files cannot be
+ * handed over (skipped files, too many files), and then nothing was marked or counted.
+ */
+async function hashInWorkers(layout: PieceLayout, files: TorrentFiles, sha1: Uint8Array, runs: readonly HashJob[], have: Bitfield, signal: AbortSignal | undefined, pieceDone: () => void): Promise<boolean> {
+  const opened = await files.openForHashing(MAX_WORKER_FILES);
+  if (!opened) return false;
+  try {
+    await hashPieceRuns({ files: opened.files, pieceLength: layout.pieceLength, layout: 'v1' }, runs, signal ? { signal } : {}, (result) => {
+      for (let i = 0; i < result.hashes.length / 20; i++) {
+        const piece = result.first + i;
+        if (Buffer.compare(result.hashes.subarray(20 * i, 20 * i + 20), sha1.subarray(20 * piece, 20 * piece + 20)) === 0) have.set(piece);
+        pieceDone();
+      }
+    });
+  } finally {
+    await opened.close();
+  }
+  return true;
 }
 
 /** Marks (1) every piece that touches bytes missing from disk, so they are never read. */

@@ -2,6 +2,7 @@ import { ShoalError } from '../../../src-shared/errors';
 import { fileError } from '../fs/file-errors';
 import { HandlePool } from './handle-pool';
 import { IoGate } from './io-gate';
+import type { HashWorkerData } from '../metainfo/piece-hash-worker';
 import type { FileRegion, PieceLayout } from './layout';
 import type { PartsFile } from './parts-file';
 import { regionTargets } from './region-targets';
@@ -31,10 +32,12 @@ export class TorrentFiles {
   readonly #gate = new IoGate();
   /** Slots being made, so concurrent writes to one piece wait for the same one. */
   readonly #allocating = new Map<number, Promise<void>>();
+  readonly #opener: SafeOpener;
 
   constructor(layout: PieceLayout, paths: readonly string[], opener: SafeOpener, maxOpenFiles = 64, parts?: PartsFile) {
     this.#layout = layout;
     this.#paths = paths;
+    this.#opener = opener;
     this.#pool = new HandlePool((file, writable) => opener.open(this.#pathOf(file), writable), maxOpenFiles);
     this.#parts = parts;
     this.#skipped = new Uint8Array(layout.fileCount);
@@ -275,6 +278,44 @@ export class TorrentFiles {
         }
       });
     }
+  }
+
+  /**
+   * Every file opened for reading, by descriptor, for hash workers: they read descriptors, never
+   * paths, so the opener's rules (strictly inside the save folder) still hold. A missing file gets
+   * -1 (its pieces are absent, never read). Undefined, nothing left open, when files are skipped
+   * (their bytes may be in the parts file), when there are more than `maxFiles`, or when a handle
+   * has no descriptor (files injected by tests).
+   */
+  async openForHashing(maxFiles: number): Promise<{ files: HashWorkerData['files']; close(): Promise<void> } | undefined> {
+    if (this.#skippedCount > 0 || this.#layout.fileCount > maxFiles) return undefined;
+    const handles: StorageFile[] = [];
+    const close = async (): Promise<void> => {
+      await Promise.all(handles.map((h) => h.close()));
+    };
+    const files: HashWorkerData['files'][number][] = [];
+    try {
+      for (let file = 0; file < this.#layout.fileCount; file++) {
+        const absolute = this.#pathOf(file);
+        const length = this.#layout.fileLength(file);
+        if (this.#layout.isPad(file) || length === 0) {
+          files.push({ absolute, length, pad: true }); // nothing to read: zeros, or no bytes at all
+          continue;
+        }
+        const handle = await this.#opener.open(absolute, false);
+        if (handle) handles.push(handle);
+        const fd = handle && 'fd' in handle && typeof handle.fd === 'number' ? handle.fd : undefined;
+        if (handle && fd === undefined) {
+          await close();
+          return undefined;
+        }
+        files.push({ absolute, length, fd: fd ?? -1 });
+      }
+    } catch (err) {
+      await close();
+      throw err;
+    }
+    return { files, close };
   }
 
   /** Closes the idle file handles, so the next reads see the files as they are now (replaced or deleted ones too). */
