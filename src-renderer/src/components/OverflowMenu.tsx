@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { focusFirstItem, onMenuKey } from './menu-keys';
 
 export interface OverflowItem {
   label: string;
@@ -18,7 +19,7 @@ export function OverflowMenu({ items, className }: { items: readonly OverflowIte
 
   useEffect(() => {
     if (!open) return;
-    menu.current?.querySelector<HTMLElement>('[role="menuitem"]:not([disabled])')?.focus();
+    focusFirstItem(menu.current);
     const onDown = (e: MouseEvent) => {
       if (!menu.current?.contains(e.target as Node) && !button.current?.contains(e.target as Node)) setOpen(false);
     };
@@ -31,26 +32,13 @@ export function OverflowMenu({ items, className }: { items: readonly OverflowIte
     button.current?.focus();
   };
 
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    const all = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]:not([disabled])') ?? [])];
-    const at = all.indexOf(document.activeElement as HTMLElement);
-    const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
-    if (e.key === 'Escape' || e.key === 'Tab') {
-      e.preventDefault();
-      close();
-    } else if (step !== 0 && all.length > 0) {
-      e.preventDefault();
-      all[(at + step + all.length) % all.length]!.focus();
-    }
-  };
-
   return (
     <div className={`overflow ${className ?? ''}`}>
       <button ref={button} type="button" aria-haspopup="menu" aria-expanded={open} aria-controls={open ? menuId : undefined} onClick={() => setOpen((o) => !o)}>
         More <span aria-hidden="true">▾</span>
       </button>
       {open && (
-        <div ref={menu} id={menuId} className="menu overflow-menu" role="menu" aria-label="More actions" onKeyDown={onKeyDown}>
+        <div ref={menu} id={menuId} className="menu overflow-menu" role="menu" aria-label="More actions" onKeyDown={(e) => onMenuKey(e, menu.current, close)}>
           {items.map((item) => (
             <button
               key={item.label}

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
+import { focusFirstItem, onMenuKey } from '../menu-keys';
 import { useTorrentActions, type TorrentActions } from '../use-torrent-actions';
 
 interface Item {
@@ -38,7 +39,7 @@ export function RowMenu({ x, y, onClose }: { x: number; y: number; onClose(): vo
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    focusFirstItem(ref.current);
     const onDown = (e: MouseEvent) => {
       if (!ref.current?.contains(e.target as Node)) onClose();
     };
@@ -46,22 +47,9 @@ export function RowMenu({ x, y, onClose }: { x: number; y: number; onClose(): vo
     return () => window.removeEventListener('mousedown', onDown);
   }, [onClose]);
 
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    const all = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const at = all.indexOf(document.activeElement as HTMLElement);
-    const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
-    if (e.key === 'Escape' || e.key === 'Tab') {
-      e.preventDefault();
-      onClose();
-    } else if (step !== 0 && all.length > 0) {
-      e.preventDefault();
-      all[(at + step + all.length) % all.length]!.focus();
-    }
-  };
-
   // On <body>: the list's containment would clip a fixed-position menu drawn inside it.
   return createPortal(
-    <div ref={ref} className="menu" role="menu" aria-label="Torrent actions menu" style={{ left: x, top: y }} onKeyDown={onKeyDown}>
+    <div ref={ref} className="menu" role="menu" aria-label="Torrent actions menu" style={{ left: x, top: y }} onKeyDown={(e) => onMenuKey(e, ref.current, onClose)}>
       {items.map((item, i) =>
         item === 'sep' ? (
           <div key={i} role="separator" className="menu-sep" />
