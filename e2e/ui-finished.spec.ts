@@ -181,6 +181,10 @@ test('7: every main view passes axe in light and dark and fits 800 px without si
   await expect(page.getByRole('dialog', { name: 'Log' }).getByRole('row').filter({ hasText: 'Finished' }).first()).toBeVisible();
   await checkView(page, 'log');
   await page.keyboard.press('Escape');
+  await toolbar(page).getByRole('button', { name: 'Create torrent…' }).click();
+  await expect(page.getByRole('dialog', { name: 'Create torrent' })).toBeVisible();
+  await checkView(page, 'create-dialog');
+  await page.keyboard.press('Escape');
 });
 
 test('8: at 800 px the toolbar folds into More; columns are hidden, dragged, resized; the panel resized; all of it, with sort, filter and tab, survives a reload', async ({ page }) => {
