@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useInteropLab, type LabTorrent } from '../../testing/interop-lab';
-import { startLibtorrent } from '../../testing/libtorrent';
+import { startLibtorrent, untilResumed } from '../../testing/libtorrent';
 import { startLossyUdpRelay, type LossyUdpRelay } from '../../testing/lossy-udp-relay';
 import { waitFor } from '../../testing/processes';
 import { compareTrees } from '../../testing/shoal-cli';
@@ -43,6 +43,9 @@ async function fromLibtorrent(f: LabTorrent, via: (seederPort: number) => Promis
   const session = await shoal(out);
   const { infoHash } = await session.addTorrent({ source: { kind: 'torrent', data: await readFile(f.torrent) }, savePath: out });
   await state(session, infoHash, 'downloading');
+  // Until its queue resumes the torrent, libtorrent closes connections for it after their
+  // handshake; a dial before then fails and the next waits for the registry's retry.
+  await untilResumed(seeder, true);
   // libtorrent takes TCP and closes it at once; Shoal tries uTP then.
   session.torrent(infoHash)!.addPeers([{ host: '127.0.0.1', port: await via(seeder.port) }], 'magnet');
   const row = await waitFor('the libtorrent seeder in the peer rows', () => views.peers(session.torrent(infoHash)!)[0], 30_000, 20);
