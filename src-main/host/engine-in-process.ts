@@ -5,7 +5,10 @@ import { serveEngineOnPort } from '../transport/port-server';
 import { engineSessionOptions } from './engine-session-options';
 import type { EngineConnection } from './engine-supervisor';
 import type { EngineWorkerData } from './worker-data';
+import { capYoungGeneration } from './young-generation-cap';
 
+/** Per semi-space: the worker's 8 MB young generation bound, measured to hold peak RSS lowest. */
+const YOUNG_SEMI_SPACE_MIB = 8;
 /** How long a clean stop (trackers told, session saved) may take before the host gives up waiting. */
 const CLOSE_GRACE_MS = 10_000;
 
@@ -17,6 +20,9 @@ const CLOSE_GRACE_MS = 10_000;
  * must not wait for the engine and a crashed engine can be restarted.
  */
 export async function startEngineInProcess(data: EngineWorkerData): Promise<EngineConnection> {
+  // The worker gets its young generation bounded by resourceLimits; this thread's isolate exists
+  // already, so the bound is set through V8's growth instead (the same 8 MiB semi-spaces).
+  capYoungGeneration(YOUNG_SEMI_SPACE_MIB);
   const session = await Session.start(engineSessionOptions(data));
   const { port1, port2 } = new MessageChannel();
   const stopServing = serveEngineOnPort(session, port1);
