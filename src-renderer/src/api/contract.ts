@@ -39,5 +39,6 @@ import type { SubscriptionTab } from '../../../src-shared/contract';
 
 /** The detail panel's tabs: the engine's detail tabs, and Speed, which asks for its graph itself. */
 export type DetailTab = SubscriptionTab | 'speed';
+export { limits } from '../../../src-shared/contract/limits';
 export { absolutePathSchema, defaultLimitSettings, defaultTorrentOptions, labelNameSchema, trackerTiersSchema } from '../../../src-shared/contract/data';
 export { commands } from '../../../src-shared/contract/commands';

@@ -11,3 +11,12 @@ export function CancelOrConfirm({ label, onCancel, onConfirm, disabled }: { labe
     </>
   );
 }
+
+/** The one button of a dialog that only shows things (Statistics, Log, Categories). */
+export function CloseOnly({ onClose }: { onClose(): void }) {
+  return (
+    <button type="button" onClick={onClose}>
+      Close
+    </button>
+  );
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summary } from '../testing/torrents';
 import { applyDetail, applyFilter, applyNotice, applySort, applyTorrents, initialState, type ShoalState } from './reducers';
+import { limits } from '../api/contract';
 
 function withTorrents(n: number): ShoalState {
   const changed = Array.from({ length: n }, (_, i) => summary(i));
@@ -102,5 +103,15 @@ describe('applyNotice', () => {
   it('keeps a tracker failure on screen as an alert, as a torrent error', () => {
     const s = applyNotice(initialState, { kind: 'tracker-error', message: 'No tracker of "x" works.' }, 1);
     expect(s.notices).toEqual([{ id: 1, tone: 'error', message: 'No tracker of "x" works.' }]);
+  });
+
+  it("adds the engine's numbered notices to the log once each, in order, and keeps only as many as the engine does", () => {
+    let s: ShoalState = initialState;
+    const numbered = (id: number) => ({ kind: 'error' as const, message: `e${id}`, id, at: id * 1000 });
+    for (const id of [1, 2, 2, 1, 3]) s = { ...s, ...applyNotice(s, numbered(id), id) };
+    expect(s.log).toEqual([1, 2, 3].map((id) => ({ id, at: id * 1000, kind: 'error', message: `e${id}` })));
+    for (let id = 4; id <= limits.logEntries + 10; id++) s = { ...s, ...applyNotice(s, numbered(id), id) };
+    expect(s.log).toHaveLength(limits.logEntries);
+    expect(s.log[0]!.id).toBe(11);
   });
 });

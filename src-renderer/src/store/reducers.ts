@@ -1,5 +1,5 @@
 /** Pure state transitions for the renderer store; each takes the state and returns the changed fields. */
-import type { DetailTab, EventPayload, GlobalStats, LogEntry, Settings, TorrentOptions, TorrentSummary } from '../api/contract';
+import { limits, type DetailTab, type EventPayload, type GlobalStats, type LogEntry, type Settings, type TorrentOptions, type TorrentSummary } from '../api/contract';
 import { countByFilter, visibleIds, type FilterSpec, type SortSpec, type StateFilter } from './list-view';
 import { defaultColumnLayout, type ColumnLayout } from './column-layout';
 import { emptySelection, pruneSelection, type Selection } from './selection';
@@ -133,17 +133,14 @@ export function applyNotice(s: ShoalState, ev: EventPayload<'notice'>, id: numbe
   return { notices, ...applyLogged(s, ev) };
 }
 
-/** As many entries as the engine keeps. */
-export const logCapacity = 1_000;
-
-/** A notice the engine numbered joins the log (once, in order); others (the UI's own, the host's) are not the engine's log. */
+/** A notice the engine numbered joins the log (once, in order; as many as the engine keeps); others (the UI's own, the host's) are not the engine's log. */
 function applyLogged(s: ShoalState, ev: EventPayload<'notice'>): Partial<ShoalState> {
   if (ev.id === undefined || ev.at === undefined) return {};
   const last = s.log.at(-1);
   if (last !== undefined && last.id >= ev.id) return {};
   const { id, at, kind, message, infoHash, name } = ev;
   const entry: LogEntry = { id, at, kind, message, ...(infoHash !== undefined ? { infoHash } : {}), ...(name !== undefined ? { name } : {}) };
-  return { log: [...s.log, entry].slice(-logCapacity) };
+  return { log: [...s.log, entry].slice(-limits.logEntries) };
 }
 
 export function applySort(s: ShoalState, sort: SortSpec): Partial<ShoalState> {

@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import type { LogEntry, NoticeKind } from '../../api/contract';
 import { useShoal, useShoalStore } from '../../store/store';
 import { Dialog } from '../Dialog';
+import { CloseOnly } from '../DialogActions';
 import { notificationsSupported, notifyFinishedWanted, setNotifyFinished } from './notify-finished';
 
 export const kindLabel: Record<NoticeKind, string> = {
@@ -69,11 +70,7 @@ function LogView({ notifications }: { notifications: boolean }) {
       title="Log"
       wide
       onClose={close}
-      actions={
-        <button type="button" onClick={close}>
-          Close
-        </button>
-      }
+      actions={<CloseOnly onClose={close} />}
     >
       {notifications && <NotifyToggle />}
       <div className="log-filters">

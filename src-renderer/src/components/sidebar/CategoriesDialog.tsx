@@ -3,6 +3,7 @@ import { absolutePathSchema, labelNameSchema, type Category } from '../../api/co
 import { useCommand } from '../../store/use-command';
 import { useShoal, useShoalStore } from '../../store/store';
 import { Dialog } from '../Dialog';
+import { CloseOnly } from '../DialogActions';
 import { TextField } from '../settings/fields';
 import { Problems } from '../settings/form-parse';
 
@@ -43,11 +44,7 @@ export function CategoriesDialog({ onClose }: { onClose(): void }) {
       title="Categories"
       wide
       onClose={onClose}
-      actions={
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
-      }
+      actions={<CloseOnly onClose={onClose} />}
     >
       {Object.keys(categories).length === 0 ? (
         <p className="muted">No categories yet.</p>

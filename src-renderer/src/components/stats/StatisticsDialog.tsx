@@ -2,6 +2,7 @@ import type { TransferTotals } from '../../api/contract';
 import { formatBytes, formatDate, formatRatio } from '../../format';
 import { useShoal, useShoalStore } from '../../store/store';
 import { Dialog } from '../Dialog';
+import { CloseOnly } from '../DialogActions';
 import { SpeedGraph } from './SpeedGraph';
 
 /** Uploaded ÷ downloaded; nothing moved yet has no ratio. */
@@ -19,11 +20,7 @@ function StatisticsView() {
       title="Statistics"
       wide
       onClose={close}
-      actions={
-        <button type="button" onClick={close}>
-          Close
-        </button>
-      }
+      actions={<CloseOnly onClose={close} />}
     >
       {transfer === undefined ? (
         <p className="muted">Waiting for the engine’s figures…</p>
