@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { ShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { parseCliArgs } from './parse-cli-args';
+import { parseHostPort } from '../engine/net/peer-address';
 import { loadAllowList } from '../tracker-server/allow-list';
 import { startTrackerServer, type Endpoint } from '../tracker-server/tracker-server';
 
@@ -18,13 +19,12 @@ until interrupted (Ctrl-C or SIGTERM).
   --interval SECONDS   announce interval told to clients (default 1800)
   --allow FILE         only track the info-hashes listed in FILE (40 hex digits a line)`;
 
-/** Parses "HOST:PORT" or "[IPV6]:PORT"; "off" gives null. */
+/** Parses "HOST:PORT" or "[IPV6]:PORT" to listen on, port 0 for any free one; "off" gives null. */
 export function parseEndpoint(text: string, option: string): Endpoint | null {
   if (text === 'off') return null;
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || port > 65535) throw new ShoalError('invalid-input', `${option} must be HOST:PORT with a port from 0 to 65535, not "${text}".`);
-  return { host: match[1] ?? match[2]!, port };
+  const endpoint = parseHostPort(text, { portZero: true });
+  if (!endpoint) throw new ShoalError('invalid-input', `${option} must be HOST:PORT with a port from 0 to 65535, not "${text}".`);
+  return endpoint;
 }
 
 function parseInterval(text: string): number {

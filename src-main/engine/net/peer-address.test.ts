@@ -25,4 +25,11 @@ describe('peer addresses', () => {
       expect(parseHostPort(text)).toBeUndefined();
     }
   });
+
+  it('reads port 0 only when the caller listens (any free port), refusing the rest as before', () => {
+    expect(parseHostPort('127.0.0.1:0', { portZero: true })).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(parseHostPort('[::1]:0', { portZero: true })).toEqual({ host: '::1', port: 0 });
+    expect(parseHostPort('127.0.0.1:0')).toBeUndefined();
+    for (const text of ['1.2.3.4:65536', '[nope]:0', ':0', '0']) expect(parseHostPort(text, { portZero: true })).toBeUndefined();
+  });
 });

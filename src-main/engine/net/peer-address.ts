@@ -27,10 +27,12 @@ export function normalizeHost(host: string): string {
 /**
  * `host:port`, `a.b.c.d:port` or `[v6]:port` as an address (IPv6 in its canonical spelling, a
  * name in lower case and kept for the dialer to resolve); undefined for anything else. Magnets' `x.pe` and DHT nodes are spelled so.
+ * A peer's port is 1 to 65535; `portZero` also takes 0, which an address to listen on may have
+ * ("any free port").
  */
-export function parseHostPort(text: string): PeerAddress | undefined {
+export function parseHostPort(text: string, { portZero = false }: { portZero?: boolean } = {}): PeerAddress | undefined {
   const m = /^\[([0-9a-fA-F:.]+)\]:(\d{1,5})$/.exec(text) ?? /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || !(port >= 1 && port <= 65535) || (text.startsWith('[') && isIP(m[1]!) !== 6)) return undefined;
+  if (!m || !(port >= (portZero ? 0 : 1) && port <= 65535) || (text.startsWith('[') && isIP(m[1]!) !== 6)) return undefined;
   return { host: text.startsWith('[') ? ipText(ipBytes(m[1]!)!) : m[1]!.toLowerCase(), port };
 }
