@@ -1,7 +1,7 @@
 // Issue #18 item 1 through `shoal serve` in Chromium, as a user would: create a torrent of a folder
 // with the embedded tracker, download the .torrent, start seeding it, and aria2c leechers download
 // it from Shoal alone, before and after a restart of `shoal serve`.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startAria2Leecher } from '../src-main/testing/clients';
 import { freePort, stopAll, tempDir } from '../src-main/testing/processes';
-import { cli, row, startServe, token, type Serve } from './support';
+import { cli, openPage, row, startServe, type Serve } from './support';
 import { checkView } from './views';
 
 test.describe.configure({ mode: 'serial' });
@@ -38,12 +38,6 @@ test.afterAll(async () => {
   await work?.remove();
 });
 
-async function open(page: Page): Promise<void> {
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`${serve.url}/?token=${token}`);
-  await expect(page.getByRole('toolbar', { name: 'Torrent actions' })).toBeVisible();
-}
-
 /** An aria2c leecher downloads the torrent into a folder of its own; every byte must match the album's. */
 async function leech(torrent: string, name: string): Promise<void> {
   const out = join(work.path, name);
@@ -57,7 +51,7 @@ async function leech(torrent: string, name: string): Promise<void> {
 
 test('creates a torrent of a folder with the embedded tracker, seeds it, and aria2c downloads it, also after a restart', async ({ page }) => {
   test.setTimeout(240_000);
-  await open(page);
+  await openPage(page, serve);
   const trackerPort = await freePort();
   await page.getByRole('button', { name: 'Settings' }).click();
   const settings = page.getByRole('dialog', { name: 'Settings' });
@@ -102,7 +96,7 @@ test('creates a torrent of a folder with the embedded tracker, seeds it, and ari
   await leech(torrent, 'leecher-1');
 
   await serve.restart();
-  await open(page);
+  await openPage(page, serve);
   await expect(row(page, 'album')).toContainText(/seeding/i, { timeout: 30_000 });
   await leech(torrent, 'leecher-2');
 });
@@ -112,7 +106,7 @@ test('Cancel stops a long hash and the dialog goes back to its form', async ({ p
   const big = join(work.path, 'big.bin');
   await writeFile(big, '');
   await promisify(execFile)('truncate', ['-s', '4G', big]);
-  await open(page);
+  await openPage(page, serve);
   await page.getByRole('button', { name: 'Create torrent…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Create torrent' });
   await dialog.getByRole('textbox', { name: /File or folder to share/ }).fill(big);

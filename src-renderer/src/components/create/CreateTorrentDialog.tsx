@@ -188,26 +188,10 @@ function CreateTorrentForm() {
         )}
         <div className="create-pair">
           <Field label="Torrent version">
-            {(props) => (
-              <select {...props} value={draft.version} onChange={(e) => set({ version: versions.find((v) => v.value === e.target.value)?.value ?? 'v1' })}>
-                {versions.map((v) => (
-                  <option key={v.value} value={v.value}>
-                    {v.label}
-                  </option>
-                ))}
-              </select>
-            )}
+            {(props) => <Choice control={props} value={draft.version} options={versions} onChange={(version) => set({ version })} />}
           </Field>
           <Field label="Piece size" error={errors.pieceLength}>
-            {(props) => (
-              <select {...props} value={draft.pieceLength} onChange={(e) => set({ pieceLength: e.target.value })}>
-                {pieceLengths.map((p) => (
-                  <option key={p.value} value={p.value}>
-                    {p.label}
-                  </option>
-                ))}
-              </select>
-            )}
+            {(props) => <Choice control={props} value={draft.pieceLength} options={pieceLengths} onChange={(pieceLength) => set({ pieceLength })} />}
           </Field>
         </div>
         <Field label="Trackers (one tier per line)" error={errors.trackers}>
@@ -262,6 +246,18 @@ function Field({ label, error, children }: { label: string; error?: string | und
         </span>
       )}
     </div>
+  );
+}
+
+function Choice<T extends string>({ control, value, options, onChange }: { control: ControlProps; value: T; options: readonly { value: T; label: string }[]; onChange(value: T): void }) {
+  return (
+    <select {...control} value={value} onChange={(e) => onChange(options.find((o) => o.value === e.target.value)?.value ?? value)}>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
   );
 }
 
