@@ -23,7 +23,7 @@ export const RECEIVE_BUFFER = 1024 * 1024;
  * beyond the window itself), so a peer ignoring our window cannot make us hold more than
  * `RECEIVE_BUFFER` and this.
  */
-export const WINDOW_SLACK = 64 * 1024;
+const WINDOW_SLACK = 64 * 1024;
 /** Bytes written and not yet sent before `write` holds its callback (backpressure). */
 const SEND_BUFFER = 512 * 1024;
 /** Timeouts in a row, each twice as long, before the peer counts as gone (about 30 s from 0.5 s). */
