@@ -152,6 +152,20 @@ describe('HttpTrackerClient', () => {
     expect(err.message).toBe("The tracker redirects in a loop (more than 20 redirects); its address may be out of date: check it with the torrent's source or remove it.");
   });
 
+  it('follows a relative redirect to the reply, and says so when the request is cancelled', async () => {
+    const url = await fake((req, res) => {
+      if (req.url?.startsWith('/announce')) res.writeHead(307, { location: `/moved${req.url.slice('/announce'.length)}` }).end();
+      else res.end('d8:intervali900e5:peers0:e');
+    });
+    expect((await new HttpTrackerClient(url).announce(request)).interval).toBe(900);
+    expect(lastUrl).toMatch(/^\/moved\?info_hash=%00%ff/i);
+    const silent = await fake(() => undefined);
+    const abort = new AbortController();
+    const pending = rejection(new HttpTrackerClient(silent).announce(request, abort.signal));
+    setTimeout(() => abort.abort(), 50);
+    expect((await pending).message).toBe('The tracker request was cancelled.');
+  });
+
   it('scrapes through the announce→scrape URL, reading binary info-hash keys', async () => {
     const key = Buffer.from(request.infoHash);
     const url = await fake(

@@ -4,7 +4,7 @@ import { decodeCompactPeers } from '../net/compact-peers';
 import { asBytes, asInt, bdecode, binaryKey, BencodeError, isDict, type BDict, type BencodeErrorReason, type BencodeLimits, type BValue } from '../bencode';
 import { maxPeersPerReply, type AnnounceReply, type AnnounceRequest, type ScrapeReply, type TrackerClient } from './tracker-types';
 import type { PeerAddress } from '../net/peer-address';
-import { trackerUnreachable } from './unreachable';
+import { trackerGet } from './tracker-get';
 
 export interface HttpTrackerOptions {
   /** Whole request, connect to last byte (default 15 s). */
@@ -13,7 +13,7 @@ export interface HttpTrackerOptions {
   readonly maxReplyBytes?: number;
 }
 
-/** BEP 3 announce and the announce→scrape URL convention, over Node's fetch. */
+/** BEP 3 announce and the announce→scrape URL convention, over node:http(s) (see `trackerGet`). */
 export class HttpTrackerClient implements TrackerClient {
   readonly #url: string;
   readonly #timeoutMs: number;
@@ -52,57 +52,13 @@ export class HttpTrackerClient implements TrackerClient {
   }
 
   async #get(url: string, signal?: AbortSignal): Promise<BDict> {
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    let body: Buffer;
-    try {
-      const response = await fetch(url, { signal: abort, redirect: 'follow', headers: { 'accept-encoding': 'identity' } });
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new ShoalError('network', `The tracker answered HTTP ${response.status}.`);
-      }
-      body = await readBounded(response, this.#maxReplyBytes);
-    } catch (err) {
-      if (err instanceof ShoalError) throw err;
-      if (timeout.aborted) throw new ShoalError('network', `The tracker did not answer within ${Math.round(this.#timeoutMs / 1000)} s.`);
-      if (signal?.aborted) throw new ShoalError('network', 'The tracker request was cancelled.');
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      // fetch follows up to 20 redirects, then fails with only this cause to tell why.
-      if (cause?.message === 'redirect count exceeded') {
-        throw new ShoalError('network', "The tracker redirects in a loop (more than 20 redirects); its address may be out of date: check it with the torrent's source or remove it.");
-      }
-      throw trackerUnreachable(cause?.code ?? cause?.message ?? (err as Error).message);
-    }
+    const body = await trackerGet(url, { timeoutMs: this.#timeoutMs, maxBytes: this.#maxReplyBytes, signal });
     const value = decodeTrackerReply(body, this.#maxReplyBytes);
     if (!isDict(value)) throw new ShoalError('protocol', 'The tracker sent a reply that is not a dictionary.');
     const failure = asBytes(value.get('failure reason'));
     if (failure) throw new ShoalError('network', `The tracker refused the request: ${cleanText(failure)}`);
     return value;
   }
-}
-
-async function readBounded(response: Response, max: number): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > max) {
-    await response.body?.cancel();
-    throw new ShoalError('protocol', `The tracker sent a reply larger than ${max} bytes.`);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > max) {
-        await reader.cancel();
-        throw new ShoalError('protocol', `The tracker sent a reply larger than ${max} bytes.`);
-      }
-      chunks.push(value);
-    }
-  }
-  return Buffer.concat(chunks, total);
 }
 
 // What the tracker said, in the words its users have seen in errors so far.
