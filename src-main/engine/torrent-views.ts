@@ -9,6 +9,8 @@ import { clientFromPeerId } from './wire/peer-id';
 /** What the contract shows of a torrent: built on demand, only for what the UI looks at. */
 
 export function rates(t: Torrent, now = Date.now()): { down: number; up: number } {
+  // Asked of every torrent every second: an idle one copies no peer list.
+  if (t.peerCount === 0) return { down: 0, up: 0 };
   let down = 0;
   let up = 0;
   for (const p of t.peers) {

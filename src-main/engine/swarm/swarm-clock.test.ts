@@ -41,4 +41,21 @@ describe('everyTick', () => {
     stopFirst();
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('calls a member started during a tick from the next tick on', () => {
+    const calls: string[] = [];
+    const stops: (() => void)[] = [];
+    stops.push(
+      everyTick(1000, () => {
+        calls.push('first');
+        if (stops.length === 1) stops.push(everyTick(1000, () => calls.push('late')));
+      }),
+    );
+    vi.advanceTimersByTime(1000);
+    expect(calls).toEqual(['first']);
+    vi.advanceTimersByTime(1000);
+    expect(calls).toEqual(['first', 'first', 'late']);
+    for (const stop of stops) stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

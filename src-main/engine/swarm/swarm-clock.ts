@@ -1,6 +1,8 @@
 interface Clock {
   readonly timer: NodeJS.Timeout;
-  readonly members: Set<() => void>;
+  /** Each member with the round it joined in. */
+  readonly members: Map<() => void, number>;
+  round: number;
 }
 
 const clocks = new Map<number, Clock>();
@@ -13,18 +15,22 @@ const clocks = new Map<number, Clock>();
 export function everyTick(periodMs: number, tick: () => void): () => void {
   let clock = clocks.get(periodMs);
   if (clock === undefined) {
-    const members = new Set<() => void>();
+    const members = new Map<() => void, number>();
     const timer = setInterval(() => {
-      // A tick may stop other swarms (or itself): only those still registered are called.
-      for (const member of [...members]) if (members.has(member)) member();
+      const round = ++ticking.round;
+      // Without copying the members (thousands of seeds, every second): a tick may stop other
+      // swarms (or itself), which a Map's iteration then skips; one started meanwhile waits for
+      // the next round.
+      for (const [member, joined] of members) if (joined < round) member();
     }, periodMs);
     // Like the per-torrent timers were: ticking alone keeps no process alive.
     timer.unref();
-    clock = { timer, members };
+    const ticking: Clock = { timer, members, round: 0 };
+    clock = ticking;
     clocks.set(periodMs, clock);
   }
   const member = (): void => tick();
-  clock.members.add(member);
+  clock.members.set(member, clock.round);
   const joined = clock;
   return () => {
     if (!joined.members.delete(member) || joined.members.size > 0) return;
