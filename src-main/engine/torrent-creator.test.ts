@@ -113,10 +113,26 @@ describe('TorrentCreator', () => {
   });
 });
 
+async function withSession(run: (session: Session) => Promise<void>): Promise<void> {
+  const session = await Session.start({ downloadDir: join(dir.path, 'downloads'), listenPort: 0, listenHost: '127.0.0.1' });
+  try {
+    await run(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Adds what `createTorrent` answered, with its save path: it checks the data in place and seeds, downloading nothing. */
+async function seedsInPlace(session: Session, created: Awaited<ReturnType<Session['createTorrent']>>): Promise<void> {
+  const added = await session.addTorrent({ source: { kind: 'torrent', data: created.data }, savePath: created.savePath });
+  expect(added.infoHash).toBe(created.infoHash);
+  await waitFor('the created torrent to seed', () => (session.torrent(added.infoHash)?.state === 'seeding' ? true : undefined), 20_000);
+  expect(session.torrent(added.infoHash)?.totals.downloaded).toBe(0);
+}
+
 describe('createTorrent through the session', () => {
   it('is validated like every command, emits progress, and the torrent added with its save path seeds without downloading', async () => {
-    const session = await Session.start({ downloadDir: join(dir.path, 'downloads'), listenPort: 0, listenHost: '127.0.0.1' });
-    try {
+    await withSession(async (session) => {
       const events: ShoalEvent[] = [];
       session.onEvent((e) => events.push(e));
       await expect(dispatchCommand(session, 'createTorrent', { jobId: 'x', path: 'relative/folder' })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/absolute path/) });
@@ -128,12 +144,13 @@ describe('createTorrent through the session', () => {
       const path = await folder();
       const created = (await dispatchCommand(session, 'createTorrent', { jobId: 'x', path })) as Awaited<ReturnType<Session['createTorrent']>>;
       expect(events.filter((e) => e.name === 'createProgress').at(-1)?.payload).toEqual({ jobId: 'x', hashed: 100_000, total: 100_000 });
-      const added = await session.addTorrent({ source: { kind: 'torrent', data: created.data }, savePath: created.savePath });
-      expect(added.infoHash).toBe(created.infoHash);
-      await waitFor('the created torrent to seed', () => (session.torrent(added.infoHash)?.state === 'seeding' ? true : undefined), 20_000);
-      expect(session.torrent(added.infoHash)?.totals.downloaded).toBe(0);
-    } finally {
-      await session.close();
-    }
+      await seedsInPlace(session, created);
+    });
   });
+
+  for (const version of ['v2', 'hybrid'] as const) {
+    it(`seeds a ${version} torrent it made from where the data is (pad files are not on disk)`, async () => {
+      await withSession(async (session) => seedsInPlace(session, await session.createTorrent({ jobId: version, path: await folder(), version, pieceLength: 32_768 })));
+    });
+  }
 });

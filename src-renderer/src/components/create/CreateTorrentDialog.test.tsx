@@ -94,6 +94,16 @@ describe('the create-torrent dialog', () => {
     expect(within(dialog).getByRole('textbox', { name: pathBox })).toHaveProperty('value', '/srv/share/album');
   });
 
+  it('Escape while hashing cancels the job and keeps the dialog open', async () => {
+    const api = new FakeApi().respond('createTorrent', () => new Promise(() => undefined));
+    const { dialog } = await openCreate(api);
+    type(dialog, pathBox, '/srv/share/album');
+    await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Create' })));
+    await act(async () => fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Escape' }));
+    expect(api.callsOf('cancelCreate')).toEqual([{ jobId: api.callsOf('createTorrent')[0]!.jobId }]);
+    expect(screen.getByRole('dialog', { name: 'Create torrent' })).toBe(dialog);
+  });
+
   it("shows the engine's sentence when it cannot create the torrent", async () => {
     const api = new FakeApi().respond('createTorrent', () => Promise.reject(new ShoalError('invalid-input', "'/srv/empty' holds no data to share.")));
     const { dialog } = await openCreate(api);
