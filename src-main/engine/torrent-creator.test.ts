@@ -101,6 +101,13 @@ describe('TorrentCreator', () => {
     await expect(early).rejects.toMatchObject({ code: 'cancelled' });
   });
 
+  it('stops every job when the session closes', async () => {
+    const { creator: c } = creator();
+    const running = c.create({ jobId: 'left', path: await folder() });
+    c.cancelAll();
+    await expect(running).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
   it('refuses a job id already running, and more jobs than it runs at once', async () => {
     const path = await folder();
     const { creator: c } = creator();
