@@ -1,22 +1,17 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { EventPayload } from '../../src-shared/contract';
-import { tempDir, waitFor } from '../testing/processes';
-import { Session } from './session';
+import { waitFor } from '../testing/processes';
+import { useTestSessions } from '../testing/test-sessions';
+import type { Session } from './session';
 import { contentDir, torrentsDir } from '../testing/shared-fixtures';
 
+const sessions = useTestSessions('session-list');
 let session: Session;
-let dir: { path: string; remove(): Promise<void> };
 
 beforeEach(async () => {
-  dir = await tempDir('session-list');
-  session = await Session.start({ downloadDir: dir.path, listenPort: 0, listenHost: '127.0.0.1', listIntervalMs: 20 });
-});
-
-afterEach(async () => {
-  await session.close();
-  await dir.remove();
+  session = await sessions.start(undefined, { downloadDir: sessions.dir, stateDir: undefined, listIntervalMs: 20 });
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,7 +36,7 @@ it('sends a new front end the whole list, then only the rows that changed, each 
   ]);
 
   // One torrent checks its data and seeds: only its rows, and no row twice in a row unchanged.
-  await copyFile(join(contentDir, 'alice.txt'), join(dir.path, 'alice.txt'));
+  await copyFile(join(contentDir, 'alice.txt'), join(sessions.dir, 'alice.txt'));
   await session.resume({ infoHashes: [alice.infoHash] });
   await waitFor('alice to seed in the list', () => (lists.some((l) => l.changed.some((r) => r.state === 'seeding')) ? true : undefined), 10_000, 20);
   await sleep(200);

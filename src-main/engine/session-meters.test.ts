@@ -3,21 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { EventPayload } from '../../src-shared/contract';
-import { useTestSessions } from '../testing/test-sessions';
+import { nextStats, useTestSessions } from '../testing/test-sessions';
 import { createTorrent } from './metainfo/create';
-import type { Session } from './session';
 
 const sessions = useTestSessions('meters');
-
-function nextStats(session: Session): Promise<EventPayload<'stats'>> {
-  return new Promise((resolve) => {
-    const off = session.onEvent((e) => {
-      if (e.name !== 'stats') return;
-      off();
-      resolve(e.payload);
-    });
-  });
-}
 
 describe('Session meters, statistics and log', { timeout: 40_000 }, () => {
   it('graphs a download, counts it this session and all time across restarts and removal, and logs the finish with the name', async () => {

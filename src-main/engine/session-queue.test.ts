@@ -4,29 +4,27 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TorrentSummary } from '../../src-shared/contract';
-import { tempDir, waitFor } from '../testing/processes';
+import { waitFor } from '../testing/processes';
+import { useTestSessions } from '../testing/test-sessions';
 import { createTorrent } from './metainfo/create';
-import { Session } from './session';
+import type { Session } from './session';
 
+const sessions = useTestSessions('session-queue');
 let session: Session;
-let dir: { path: string; remove(): Promise<void> };
 
 beforeEach(async () => {
-  dir = await tempDir('session-queue');
-  session = await Session.start({ downloadDir: join(dir.path, 'downloads'), listenPort: 0, listenHost: '127.0.0.1', listIntervalMs: 50 });
+  session = await sessions.start(undefined, { downloadDir: join(sessions.dir, 'downloads'), stateDir: undefined, listIntervalMs: 50 });
 });
-
-afterEach(async () => {
+// Registered after the sessions' hooks, so it runs before they close.
+afterEach(() => {
   vi.useRealTimers();
-  await session.close();
-  await dir.remove();
 });
 
 /** Torrents of random data nobody has and no tracker knows: each downloads forever, moving nothing. */
 async function addTorrents(count: number): Promise<string[]> {
   const hashes: string[] = [];
   for (let i = 0; i < count; i++) {
-    const source = join(dir.path, `source-${i}.bin`);
+    const source = join(sessions.dir, `source-${i}.bin`);
     await writeFile(source, randomBytes(40_000));
     const data = await createTorrent(source, { pieceLength: 16_384 });
     hashes.push((await session.addTorrent({ source: { kind: 'torrent', data } })).infoHash);

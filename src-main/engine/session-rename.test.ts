@@ -1,49 +1,29 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir, waitFor } from '../testing/processes';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../testing/processes';
 import { contentDir, readTorrent } from '../testing/shared-fixtures';
-import { Session } from './session';
+import { useTestSessions } from '../testing/test-sessions';
+import type { Session } from './session';
 
 const lots = '114ead6243792ba56297edbb9a78dfba84d4fc00';
-let dir: { path: string; remove(): Promise<void> };
-let running: Session[] = [];
-
-beforeEach(async () => {
-  dir = await tempDir('session-rename');
-});
-afterEach(async () => {
-  await Promise.all(running.map((s) => s.close()));
-  running = [];
-  await dir.remove();
-});
-
-async function start(): Promise<Session> {
-  const session = await Session.start({ downloadDir: join(dir.path, 'dl'), stateDir: join(dir.path, 'state'), listenPort: 0, listenHost: '127.0.0.1' });
-  running.push(session);
-  return session;
-}
-
-async function stop(session: Session): Promise<void> {
-  running = running.filter((s) => s !== session);
-  await session.close();
-}
+const sessions = useTestSessions('session-rename');
 
 /** lots-of-numbers (two folders of small files) seeding from `<tmp>/dl`. */
 async function seeding(session: Session): Promise<void> {
-  await mkdir(join(dir.path, 'dl'), { recursive: true });
-  await cp(join(contentDir, 'lots-of-numbers'), join(dir.path, 'dl', 'lots-of-numbers'), { recursive: true });
+  await mkdir(join(sessions.dir, 'dl'), { recursive: true });
+  await cp(join(contentDir, 'lots-of-numbers'), join(sessions.dir, 'dl', 'lots-of-numbers'), { recursive: true });
   await session.addTorrent({ source: { kind: 'torrent', data: readTorrent('lots-of-numbers.torrent') } });
   await waitFor('seeding', () => session.torrent(lots)?.state === 'seeding' || undefined, 5000, 20);
 }
 
-const at = (...parts: string[]) => join(dir.path, 'dl', 'lots-of-numbers', ...parts);
+const at = (...parts: string[]) => join(sessions.dir, 'dl', 'lots-of-numbers', ...parts);
 const paths = (session: Session) => session.torrent(lots)!.filePathsOnDisk.map((p) => p.join('/'));
 
 describe('Session renames', { timeout: 20_000 }, () => {
   it('renames a file and a folder on disk while seeding; the data still verifies, and a restart keeps the names and the display name', async () => {
-    let session = await start();
+    let session = await sessions.start();
     await seeding(session);
     const ten = readFileSync(at('big numbers', '10.txt'));
     await session.renameFile({ infoHash: lots, path: 'big numbers/10.txt', name: 'ten.txt' });
@@ -60,8 +40,8 @@ describe('Session renames', { timeout: 20_000 }, () => {
     await session.renameTorrent({ infoHash: lots, name: 'My numbers' });
     expect(t.name).toBe('My numbers');
 
-    await stop(session);
-    session = await start();
+    await sessions.stop(session);
+    session = await sessions.start();
     const back = session.torrent(lots)!;
     expect(back.name).toBe('My numbers');
     expect(paths(session)).toEqual(expect.arrayContaining(['big numbers/ten.txt', 'little/1.txt']));
@@ -71,7 +51,7 @@ describe('Session renames', { timeout: 20_000 }, () => {
   });
 
   it("refuses a name with a separator or '..', a clash with the torrent's files or a stranger's file, and changes nothing", async () => {
-    const session = await start();
+    const session = await sessions.start();
     await seeding(session);
     await writeFile(at('big numbers', 'mine.txt'), 'not the torrent\'s');
     const rename = (path: string, name: string) => session.renameFile({ infoHash: lots, path, name });

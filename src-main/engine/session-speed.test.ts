@@ -1,39 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventPayload } from '../../src-shared/contract';
-import { tempDir } from '../testing/processes';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { nextStats, useTestSessions } from '../testing/test-sessions';
 import { Session } from './session';
 
 const fixtures = fileURLToPath(new URL('../../../shared/fixtures/torrents/', import.meta.url));
 
+const sessions = useTestSessions('session-speed');
 let session: Session;
-let dir: { path: string; remove(): Promise<void> };
 
 beforeEach(async () => {
-  dir = await tempDir('session-speed');
-  session = await Session.start({ downloadDir: dir.path, listenPort: 0, listenHost: '127.0.0.1' });
-});
-
-afterEach(async () => {
-  await session.close();
-  await dir.remove();
+  session = await sessions.start(undefined, { downloadDir: sessions.dir, stateDir: undefined });
 });
 
 async function addAlice(): Promise<string> {
   const data = await readFile(join(fixtures, 'alice.torrent'));
   return (await session.addTorrent({ source: { kind: 'torrent', data }, paused: true })).infoHash;
-}
-
-function nextStats(): Promise<EventPayload<'stats'>> {
-  return new Promise((resolve) => {
-    const off = session.onEvent((e) => {
-      if (e.name !== 'stats') return;
-      off();
-      resolve(e.payload);
-    });
-  });
 }
 
 const everyDayAllDay = { enabled: true, days: [0, 1, 2, 3, 4, 5, 6], fromMinute: 0, toMinute: 0 };
@@ -57,10 +40,10 @@ describe('Session speed limits', () => {
     const hash = await addAlice();
     const gates = session.torrent(hash)!.bandwidth;
     await session.setSettings({ speedLimit: { down: 100_000, up: 0 }, altSpeedLimit: { down: 10_000, up: 5_000 } });
-    expect((await nextStats()).altSpeedActive).toBe(false);
+    expect((await nextStats(session)).altSpeedActive).toBe(false);
     await session.setSettings({ altSpeedEnabled: true });
     expect([gates.down.rate, gates.up.rate]).toEqual([10_000, 5_000]);
-    expect((await nextStats()).altSpeedActive).toBe(true);
+    expect((await nextStats(session)).altSpeedActive).toBe(true);
     await session.setSettings({ altSpeedEnabled: false });
     expect([gates.down.rate, gates.up.rate]).toEqual([100_000, 0]);
   });
@@ -70,16 +53,16 @@ describe('Session speed limits', () => {
     const gates = session.torrent(hash)!.bandwidth;
     await session.setSettings({ speedLimit: { down: 100_000, up: 0 }, altSpeedLimit: { down: 10_000, up: 0 }, altSpeedSchedule: everyDayAllDay });
     expect(gates.down.rate).toBe(10_000);
-    expect((await nextStats()).altSpeedActive).toBe(true);
+    expect((await nextStats(session)).altSpeedActive).toBe(true);
     await session.setSettings({ altSpeedSchedule: { ...everyDayAllDay, enabled: false } });
     expect(gates.down.rate).toBe(100_000);
-    expect((await nextStats()).altSpeedActive).toBe(false);
+    expect((await nextStats(session)).altSpeedActive).toBe(false);
   });
 
   it('looks at the schedule again every minute', async () => {
     // Monday 07:59:30 local time; the window opens at 08:00.
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'], now: new Date(2026, 2, 2, 7, 59, 30) });
-    const own = await Session.start({ downloadDir: dir.path, listenPort: 0, listenHost: '127.0.0.1' });
+    const own = await Session.start({ downloadDir: sessions.dir, listenPort: 0, listenHost: '127.0.0.1' });
     try {
       const data = await readFile(join(fixtures, 'alice.torrent'));
       const { infoHash } = await own.addTorrent({ source: { kind: 'torrent', data }, paused: true });

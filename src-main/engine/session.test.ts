@@ -4,9 +4,10 @@ import { copyFile, cp, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ShoalEvent, TorrentSummary } from '../../src-shared/contract';
 import { freePort, tempDir, waitFor } from '../testing/processes';
+import { useTestSessions } from '../testing/test-sessions';
 import { bencode as encode } from './bencode';
 import { buildV2Torrent } from '../testing/v2-torrent';
 import { Session } from './session';
@@ -14,17 +15,11 @@ import { Session } from './session';
 const fixtures = fileURLToPath(new URL('../../../shared/fixtures/torrents/', import.meta.url));
 const content = fileURLToPath(new URL('../../../shared/fixtures/content/', import.meta.url));
 
+const sessions = useTestSessions('session');
 let session: Session;
-let dir: { path: string; remove(): Promise<void> };
 
 beforeEach(async () => {
-  dir = await tempDir('session');
-  session = await Session.start({ downloadDir: dir.path, listenPort: 0, listenHost: '127.0.0.1' });
-});
-
-afterEach(async () => {
-  await session.close();
-  await dir.remove();
+  session = await sessions.start(undefined, { downloadDir: sessions.dir, stateDir: undefined });
 });
 
 const torrent = (name: string) => readFile(join(fixtures, name));
@@ -92,18 +87,18 @@ describe('Session', () => {
         if (e.name === 'torrents') rows.push(...e.payload.changed);
       });
       const uri = `magnet:?xt=urn:btih:${infoHash}&dn=..%2FMy%20Alice&xl=163783&x.pe=127.0.0.1:${seeder.listenPort}`;
-      const added = await session.addTorrent({ source: { kind: 'magnet', uri }, savePath: join(dir.path, 'here') });
+      const added = await session.addTorrent({ source: { kind: 'magnet', uri }, savePath: join(sessions.dir, 'here') });
       await session.setTorrentOptions({ infoHashes: [infoHash], options: { sequential: true } });
       expect(added).toEqual({ infoHash, name: '.._My Alice' });
-      expect(rows[0]).toMatchObject({ infoHash, name: '.._My Alice', state: 'metadata', length: 163783, progress: 0, savePath: join(dir.path, 'here') });
+      expect(rows[0]).toMatchObject({ infoHash, name: '.._My Alice', state: 'metadata', length: 163783, progress: 0, savePath: join(sessions.dir, 'here') });
       await expect(session.addTorrent({ source: { kind: 'magnet', uri } })).rejects.toMatchObject({ code: 'already-exists' });
       await expect(session.addTorrent({ source: { kind: 'torrent', data: await torrent('alice.torrent') } })).rejects.toMatchObject({ code: 'already-exists' });
 
       await waitFor('the magnet to download', () => (session.torrent(infoHash)?.state === 'seeding' ? true : undefined), 15_000, 50);
       expect(session.torrent(infoHash)!.hasMetainfo).toBe(true);
-      expect(session.torrent(infoHash)!.savePath).toBe(join(dir.path, 'here'));
+      expect(session.torrent(infoHash)!.savePath).toBe(join(sessions.dir, 'here'));
       expect(session.torrent(infoHash)!.options.sequential).toBe(true); // set while fetching the metadata
-      expect(await readFile(join(dir.path, 'here', 'alice.txt'))).toEqual(await readFile(join(content, 'alice.txt')));
+      expect(await readFile(join(sessions.dir, 'here', 'alice.txt'))).toEqual(await readFile(join(content, 'alice.txt')));
       await waitFor('the list to say so', () => (rows.some((r) => r.infoHash === infoHash && r.state === 'seeding') ? true : undefined), 5000, 20);
       expect(rows.filter((r) => r.infoHash === infoHash).at(-1)).toMatchObject({ name: 'alice.txt', length: 163783, progress: 1 });
     } finally {
@@ -215,7 +210,7 @@ describe('Session', () => {
 describe('Session: the save folder leaves room for the torrent', () => {
   it("refuses a save folder too long for the torrent's longest path, before creating it", async () => {
     // Each part of the folder is legal, and so is the torrent's path; together they pass 4,095 bytes.
-    const savePath = join(dir.path, ...Array.from({ length: 16 }, () => 'd'.repeat(240)));
+    const savePath = join(sessions.dir, ...Array.from({ length: 16 }, () => 'd'.repeat(240)));
     const data = encode({ info: { files: [{ length: 1, path: ['x'.repeat(250)] }], name: 'folder', 'piece length': 16384, pieces: new Uint8Array(20) } });
     const err = await session.addTorrent({ source: { kind: 'torrent', data }, savePath, paused: true }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'invalid-input' });

@@ -1,10 +1,12 @@
 // Test support: Sessions for one test file, on loopback, each test in a fresh temporary folder;
 // every Session a test started is closed after it, then the folder removed. Call
-// `useTestSessions` at the top of the file, after the file's own `afterEach` if it has one, so
-// the sessions close before what they talk to (a tracker) stops.
+// `useTestSessions` at the top of the file. vitest runs `afterEach` hooks last registered first:
+// call it after a file's own `afterEach` that stops what the sessions talk to (a tracker), so
+// they close first, and before one that must run before they close (real timers back).
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
+import type { EventPayload } from '../../src-shared/contract';
 import { Session } from '../engine/session';
 import type { SessionOptions } from '../engine/session-settings';
 import { tempDir } from './processes';
@@ -71,4 +73,15 @@ export function useTestSessions(prefix: string): TestSessions {
       return seeder;
     },
   };
+}
+
+/** The next stats the session sends (once a second). */
+export function nextStats(session: Session): Promise<EventPayload<'stats'>> {
+  return new Promise((resolve) => {
+    const off = session.onEvent((e) => {
+      if (e.name !== 'stats') return;
+      off();
+      resolve(e.payload);
+    });
+  });
 }
