@@ -84,6 +84,8 @@ export class TorrentData {
   readonly #readCache: ReadCachePool | undefined;
   #wanted: { size: number; pieceBytes: number };
   #renamed: readonly RenamedFile[];
+  /** Storage's end-of-download work (see `finish`); settled, or never started. */
+  #finishing: Promise<void> = Promise.resolve();
 
   /** Opens storage (checking every path stays inside the save folder) and builds the rest on it. */
   constructor(o: TorrentDataInit) {
@@ -121,6 +123,17 @@ export class TorrentData {
 
   get storage(): Storage {
     return this.#storage;
+  }
+
+  /**
+   * Every piece is verified: storage makes the empty files and cuts leftovers to size. A move or
+   * rename (the incomplete folder's move starts at this moment) waits for it, or it would close
+   * the files under it or make the empty files at the old place.
+   */
+  finish(): Promise<void> {
+    const finishing = this.#storage.finish();
+    this.#finishing = finishing.catch(() => undefined);
+    return finishing;
   }
 
   /** Files the user renamed on disk. */
@@ -224,6 +237,7 @@ export class TorrentData {
    * copies are deleted; if either fails, the data stays whole at the old place.
    */
   async move(s: MoveSteps): Promise<void> {
+    await this.#finishing;
     const old = this.#storage;
     // Opening checks every path stays inside the new folder before anything moves.
     const next = this.#openStorage(s.to, old.have);
@@ -255,6 +269,7 @@ export class TorrentData {
    * A file or folder already at the new place (one the torrent does not know) is never replaced.
    */
   async rename(plan: RenamePlan, savePath: string, persist: () => Promise<void>): Promise<void> {
+    await this.#finishing;
     const old = this.#storage;
     const before = this.#renamed;
     await old.close();

@@ -471,7 +471,7 @@ export class Torrent {
     this.#finishedSent = true;
     this.completedAt = Date.now();
     if (this.storage.have.complete) {
-      this.storage.finish().catch((err: unknown) => this.#fail(isShoalError(err) ? err : new ShoalError('io', String(err))));
+      this.#known().finish().catch((err: unknown) => this.#fail(isShoalError(err) ? err : new ShoalError('io', String(err))));
       this.announcer.completed();
     }
     this.#o.events.finished(this);

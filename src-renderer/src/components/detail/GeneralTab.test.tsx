@@ -1,7 +1,8 @@
-import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GeneralInfo, TorrentSummary } from '../../api/contract';
-import { renderApp } from '../../testing/render-app';
+import { defaultSettings, renderApp } from '../../testing/render-app';
+import { FakeApi } from '../../testing/fake-api';
 import { generalInfo, hashOf, summary } from '../../testing/torrents';
 
 afterEach(cleanup);
@@ -58,5 +59,25 @@ describe('the General tab', () => {
 
   it('gives the wanted size beside the whole size when files are skipped', async () => {
     expect(await showGeneral(generalInfo({}), { length: 1024, wanted: 512 })).toContain('Size1.00 KiB (4 × 256 B), 512 B wanted');
+  });
+});
+
+describe('category and tags in the General tab', () => {
+  it('sends only what changed: the new category, tags added and removed; the draft goes once accepted', async () => {
+    const api = new FakeApi().respond('getSettings', () => ({ ...defaultSettings, categories: { films: {}, books: {} } }));
+    const app = await renderApp(api);
+    app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha', category: 'books', tags: ['old', 'keep'] })], removed: [] });
+    fireEvent.mouseDown(screen.getAllByRole('row').find((r) => r.textContent?.includes('alpha'))!);
+    app.emit('detail', { infoHash: hashOf(1), general: generalInfo({}) });
+    const form = within(screen.getByRole('form', { name: 'Category and tags' }));
+    const category = form.getByRole('combobox', { name: 'Category' }) as HTMLSelectElement;
+    const tags = form.getByRole('textbox', { name: 'Tags (comma-separated)' }) as HTMLInputElement;
+    expect(category.value).toBe('books');
+    expect(tags.value).toBe('old, keep');
+    fireEvent.change(category, { target: { value: 'films' } });
+    fireEvent.change(tags, { target: { value: 'keep, new' } });
+    await act(async () => fireEvent.click(form.getByRole('button', { name: 'Apply' })));
+    expect(app.api.callsOf('setLabels')).toEqual([{ infoHashes: [hashOf(1)], category: 'films', addTags: ['new'], removeTags: ['old'] }]);
+    expect((form.getByRole('button', { name: 'Apply' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });

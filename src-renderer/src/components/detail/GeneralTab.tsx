@@ -1,6 +1,7 @@
 import type { GeneralInfo, TorrentSummary } from '../../api/contract';
 import { formatBytes, formatDate, formatDuration, formatEta, formatRate, formatRatio, plural } from '../../format';
 import { TorrentHashes } from '../TorrentHashes';
+import { TorrentLabelsForm } from './TorrentLabelsForm';
 import { TorrentOptionsForm } from './TorrentOptionsForm';
 
 function count(n: number | null): string {
@@ -66,6 +67,12 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
         <h2 id="torrent-options">Options</h2>
         <TorrentOptionsForm key={general.infoHash} infoHash={general.infoHash} options={general.options} />
       </section>
+      {summary !== undefined && (
+        <section aria-labelledby="torrent-labels">
+          <h2 id="torrent-labels">Category and tags</h2>
+          <TorrentLabelsForm key={summary.infoHash} summary={summary} />
+        </section>
+      )}
       <section aria-labelledby="torrent-info">
         <h2 id="torrent-info">Torrent</h2>
         <dl className="kv">
