@@ -151,8 +151,8 @@ test('4: focus is visible on the blue button and on the detail panel', async ({ 
 });
 
 test('7: every main view passes axe in light and dark and fits 800 px without sideways scroll', async ({ page }) => {
-  // Eleven views, each in two themes at three widths (2.4 min alone): room for a loaded machine.
-  test.setTimeout(360_000);
+  // Fourteen views, each in two themes at three widths (about 3 min alone): room for a loaded machine.
+  test.setTimeout(480_000);
   await open(page);
   await checkView(page, 'list');
   await row(page, 'alice.txt').click();
@@ -184,6 +184,17 @@ test('7: every main view passes axe in light and dark and fits 800 px without si
   await toolbar(page).getByRole('button', { name: 'Create torrent…' }).click();
   await expect(page.getByRole('dialog', { name: 'Create torrent' })).toBeVisible();
   await checkView(page, 'create-dialog');
+  await page.keyboard.press('Escape');
+  // The rename dialogs: the torrent's (from the list's menu) and a file's (from the Files tab).
+  await row(page, 'alice.txt').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Rename…' }).click();
+  await expect(page.getByRole('dialog', { name: 'Rename torrent' })).toBeVisible();
+  await checkView(page, 'rename-torrent');
+  await page.keyboard.press('Escape');
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await page.getByRole('tree', { name: 'Files' }).getByRole('button', { name: 'Rename alice.txt' }).click();
+  await expect(page.getByRole('dialog', { name: 'Rename file' })).toBeVisible();
+  await checkView(page, 'rename-file');
   await page.keyboard.press('Escape');
 });
 
