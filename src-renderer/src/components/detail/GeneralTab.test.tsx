@@ -64,7 +64,7 @@ describe('the General tab', () => {
 
 describe('category and tags in the General tab', () => {
   it('sends only what changed: the new category, tags added and removed; the draft goes once accepted', async () => {
-    const api = new FakeApi().respond('getSettings', () => ({ ...defaultSettings, categories: { films: {}, books: {} } }));
+    const api = new FakeApi().respond('getSettings', () => ({ ...defaultSettings, categories: { films: { savePath: '/films', shareLimits: null }, books: { savePath: '/books', shareLimits: null } } }));
     const app = await renderApp(api);
     app.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha', category: 'books', tags: ['old', 'keep'] })], removed: [] });
     fireEvent.mouseDown(screen.getAllByRole('row').find((r) => r.textContent?.includes('alpha'))!);
