@@ -353,4 +353,12 @@ describe('a dropped connection', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     expect((pause as HTMLButtonElement).disabled).toBe(false);
   });
+
+  it('says it was lost even when it drops before the first figures came', async () => {
+    const store = createShoalStore();
+    const app = await renderApp(undefined, store);
+    app.emit('torrents', { full: true, changed: [], removed: [] });
+    act(() => store.getState().setConnected(false));
+    expect(screen.getByRole('alert').textContent).toContain('The connection to Shoal was lost.');
+  });
 });

@@ -6,8 +6,7 @@ import { useShoal } from '../store/store';
  */
 export function ConnectionBanner() {
   const connected = useShoal((s) => s.connected);
-  // Stats arrive only from a live engine: having some means the connection was there and dropped.
-  const wasConnected = useShoal((s) => s.stats !== null);
+  const wasConnected = useShoal((s) => s.wasConnected);
   if (connected) return null;
   return (
     <section className={wasConnected ? 'banner offline' : 'banner'} aria-label="Connection">

@@ -15,6 +15,8 @@ export interface Notice {
 
 export interface ShoalState {
   connected: boolean;
+  /** The engine was connected once: when it is not now, it dropped (rather than not come yet). */
+  wasConnected: boolean;
   torrents: ReadonlyMap<string, TorrentSummary>;
   /** Ids shown by the list, filtered and sorted; the same array until its contents change. */
   visible: readonly string[];
@@ -54,6 +56,7 @@ export interface ShoalState {
 
 export const initialState: ShoalState = {
   connected: false,
+  wasConnected: false,
   torrents: new Map(),
   visible: [],
   counts: { all: 0, downloading: 0, seeding: 0, paused: 0, error: 0 },

@@ -45,7 +45,8 @@ export function createShoalStore(initial: Partial<ShoalState> = {}): ShoalStore 
   return createStore<ShoalState & ShoalActions>()((set) => ({
     ...initialState,
     ...initial,
-    setConnected: (connected) => set({ connected }),
+    wasConnected: initial.wasConnected ?? initial.connected ?? false,
+    setConnected: (connected) => set((s) => ({ connected, wasConnected: s.wasConnected || connected })),
     torrentsEvent: (ev) => set((s) => applyTorrents(s, ev)),
     statsEvent: (stats) => set({ stats }),
     detailEvent: (ev) => set((s) => applyDetail(s, ev, Date.now())),
