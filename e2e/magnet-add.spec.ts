@@ -7,7 +7,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseTorrent } from '../src-main/engine/metainfo/parse-torrent';
 import { freePort, startProcess, stopAll, tempDir } from '../src-main/testing/processes';
-import { cli, row, run, startAria2Seeder, startServe, token, waitForHttp, type Serve } from './support';
+import { cell, chooseTorrent, cli, openPage, row, run, startAria2Seeder, startServe, waitForHttp, type Serve } from './support';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -52,12 +52,6 @@ test.afterAll(async () => {
   await work?.remove();
 });
 
-async function open(page: Page): Promise<void> {
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`${serve.url}/?token=${token}`);
-  await expect(page.getByRole('toolbar', { name: 'Torrent actions' })).toBeVisible();
-}
-
 /** Pastes a magnet link in the "Add magnet" dialog and continues to the add dialog. */
 async function pasteMagnet(page: Page, uri: string): Promise<Locator> {
   await page.getByRole('button', { name: 'Add magnet' }).click();
@@ -68,12 +62,12 @@ async function pasteMagnet(page: Page, uri: string): Promise<Locator> {
   return dialog;
 }
 
-const stateCell = (r: Locator) => r.getByRole('gridcell').nth(4);
+const stateCell = (r: Locator) => cell(r, 4);
 /** A magnet nobody seeds (its tracker answers, with no peers). */
 const nobodysMagnet = (name: string) => `magnet:?xt=urn:btih:${randomBytes(20).toString('hex')}&dn=${name}&tr=${encodeURIComponent(announce)}`;
 
 test('a magnet shows its files once its metadata arrives; a file unticked there is never downloaded', async ({ page }) => {
-  await open(page);
+  await openPage(page, serve);
   const dialog = await pasteMagnet(page, albumMagnet);
   // The files come from the seeder, before anything is added or written.
   const b = dialog.getByRole('checkbox', { name: /^b\.bin/ });
@@ -94,8 +88,35 @@ test('a magnet shows its files once its metadata arrives; a file unticked there 
   expect(skipped?.equals(await readFile(join(data, 'album', 'b.bin'))) ?? false).toBe(false);
 });
 
+test('each right-aligned header label ends where its values end (as a user reads a column down)', async ({ page }) => {
+  await openPage(page, serve);
+  await expect(stateCell(row(page, 'album'))).toHaveText('Seeding');
+  const misses = await page.evaluate(() => {
+    const rightOfText = (el: Element): number | null => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const box = range.getBoundingClientRect();
+      return box.width > 0 ? box.right : null;
+    };
+    const headers = [...document.querySelectorAll('[role="columnheader"]')];
+    const cells = [...document.querySelectorAll('.list-body [role="row"]')][0]!.querySelectorAll('[role="gridcell"]');
+    return headers.flatMap((h, i) => {
+      if (!h.classList.contains('end')) return [];
+      // The label's own text: the button's first text node (the sort arrow and hidden title aside).
+      const label = [...h.querySelector('button')!.childNodes].find((n) => n.nodeType === Node.TEXT_NODE)!;
+      const range = document.createRange();
+      range.selectNodeContents(label);
+      const value = rightOfText(cells[i]!);
+      if (value === null) return [];
+      const off = Math.abs(range.getBoundingClientRect().right - value);
+      return off > 1 ? [`${h.getAttribute('aria-label')}: ${off.toFixed(1)} px`] : [];
+    });
+  });
+  expect(misses).toEqual([]);
+});
+
 test('while the metadata is awaited the dialog says so; Cancel leaves nothing, "Add without waiting" adds it at once', async ({ page }) => {
-  await open(page);
+  await openPage(page, serve);
   const before = await readdir(downloads);
   let dialog = await pasteMagnet(page, nobodysMagnet('cancelled'));
   await expect(dialog.getByRole('status')).toHaveText('Fetching the list of files from peers… No peers found yet.');
@@ -115,7 +136,7 @@ test('while the metadata is awaited the dialog says so; Cancel leaves nothing, "
 });
 
 test('a torrent already in the list: the dialog offers to add its new trackers to it, and does', async ({ page }) => {
-  await open(page);
+  await openPage(page, serve);
   const extra = `http://127.0.0.1:${await freePort()}/announce`;
   const dialog = await pasteMagnet(page, `${albumMagnet}&tr=${encodeURIComponent(extra)}`);
   await expect(dialog.getByRole('alert')).toHaveText('"album" is already in the list. Cancel, or choose another torrent.');
@@ -131,11 +152,8 @@ test('a torrent already in the list: the dialog offers to add its new trackers t
 });
 
 test('a tracker that never answers is told once as a notice in a sentence, not at every failed announce', async ({ page }) => {
-  await open(page);
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Add torrent' }).click();
-  await (await chooser).setFiles(unreachableTorrent);
-  await page.getByRole('dialog', { name: 'Add torrent' }).getByRole('button', { name: 'Add', exact: true }).click();
+  await openPage(page, serve);
+  await (await chooseTorrent(page, unreachableTorrent)).getByRole('button', { name: 'Add', exact: true }).click();
   const notice = page.getByRole('alert').filter({ hasText: 'No tracker of "unreachable" works.' });
   await expect(notice).toHaveText(/^No tracker of "unreachable" works\. The tracker cannot be reached \(ECONNREFUSED\): nothing answers at its address, so it is down or the address is out of date\. Shoal tries again by itself; other trackers and peers still work\./, { timeout: 30_000 });
 

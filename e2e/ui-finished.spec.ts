@@ -3,8 +3,9 @@
 // and photographed at 800, 1280 and 1920 px, light and dark (e2e/views.ts).
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseTorrent } from '../src-main/engine/metainfo/parse-torrent';
 import { freePort, startProcess, stopAll, tempDir } from '../src-main/testing/processes';
 import { cell, chooseTorrent, cli, fixtures, openPage, row, run, startServe, toolbar, waitForHttp, type Serve } from './support';
 import { checkView } from './views';
@@ -14,6 +15,8 @@ test.describe.configure({ mode: 'serial' });
 let work: { path: string; remove(): Promise<void> };
 let downloads: string;
 let serve: Serve;
+/** A seeded torrent that is never added: its magnet link's dialog shows its files. */
+let poemMagnet: string;
 const torrentFile = (name: string) => join(work.path, `${name}.torrent`);
 
 test.beforeAll(async () => {
@@ -26,6 +29,7 @@ test.beforeAll(async () => {
   await cp(join(fixtures, 'folder'), join(data, 'folder'), { recursive: true });
   // Three files of six 16 KiB pieces each: one of them can be skipped without sharing a piece.
   for (const name of ['a.bin', 'b.bin', 'c.bin']) await writeFile(join(data, 'album', name), randomBytes(6 * 16384));
+  await writeFile(join(data, 'poem.txt'), randomBytes(40_000));
 
   const trackerPort = await freePort();
   startProcess(process.execPath, [cli, 'tracker', '--http', `127.0.0.1:${trackerPort}`, '--udp', 'off', '--interval', '60']);
@@ -36,13 +40,15 @@ test.beforeAll(async () => {
   await run(['create', join(data, 'alice.txt'), '-o', torrentFile('alice'), '--tracker', announce]);
   await run(['create', join(data, 'album'), '-o', torrentFile('album'), '--tracker', announce, '--piece-length', '16K']);
   await run(['create', join(data, 'folder'), '-o', torrentFile('lonely'), '--tracker', deadTracker]);
+  await run(['create', join(data, 'poem.txt'), '-o', torrentFile('poem'), '--tracker', announce]);
+  poemMagnet = `magnet:?xt=urn:btih:${parseTorrent(await readFile(torrentFile('poem'))).infoHashHex}&dn=poem.txt&tr=${encodeURIComponent(announce)}`;
 
   const seedPort = await freePort();
   startProcess('aria2c', [
     '--interface=127.0.0.1', '--disable-ipv6=true', '--enable-dht=false', '--enable-dht6=false', '--bt-enable-lpd=false',
     '--enable-peer-exchange=false', `--listen-port=${seedPort}`, `--dir=${data}`, '-V', '--seed-ratio=0.0',
     '--max-overall-upload-limit=256K', '--bt-tracker-interval=1', '--console-log-level=warn', '--summary-interval=0', `--dht-file-path=${join(work.path, 'dht.dat')}`,
-    torrentFile('alice'), torrentFile('album'),
+    torrentFile('alice'), torrentFile('album'), torrentFile('poem'),
   ]);
   serve = await startServe({ downloadDir: downloads, stateDir: join(work.path, 'state') });
 });
@@ -167,6 +173,18 @@ test('7: every main view passes axe in light and dark and fits 800 px without si
   await page.getByRole('button', { name: 'Add magnet' }).click();
   await expect(page.getByRole('dialog', { name: /magnet/i })).toBeVisible();
   await checkView(page, 'magnet-dialog');
+  // A magnet nobody seeds: its metadata is awaited, and the dialog says so.
+  await page.getByRole('textbox', { name: 'Magnet link' }).fill(`magnet:?xt=urn:btih:${randomBytes(20).toString('hex')}&dn=nobody`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('dialog', { name: 'Add torrent' }).getByRole('status')).toContainText('Fetching the list of files from peers…');
+  await checkView(page, 'magnet-fetching');
+  await page.keyboard.press('Escape');
+  // A seeded one: its files, once its metadata arrived.
+  await page.getByRole('button', { name: 'Add magnet' }).click();
+  await page.getByRole('textbox', { name: 'Magnet link' }).fill(poemMagnet);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('dialog', { name: 'Add torrent' }).getByRole('checkbox', { name: /^poem\.txt/ })).toBeVisible({ timeout: 30_000 });
+  await checkView(page, 'magnet-files');
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible();
