@@ -53,7 +53,7 @@ describe('TorrentCreator', () => {
     expect(m.private).toBe(true);
     expect(m.comment).toBe('two discs');
     expect(m.source).toBe('home');
-    expect(out).toMatchObject({ infoHash: m.infoHashHex, name: 'album', savePath: join(dir.path, 'share'), pieceLength: 32_768, pieceCount: m.pieceCount });
+    expect(out).toMatchObject({ infoHash: m.infoHashHex, name: 'album', savePath: join(dir.path, 'share'), seedsInPlace: true, pieceLength: 32_768, pieceCount: m.pieceCount });
     expect(progress.at(-1)).toEqual({ jobId: 'job-1', hashed: 100_000, total: 100_000 });
   });
 
@@ -99,6 +99,20 @@ describe('TorrentCreator', () => {
     const early = c.create({ jobId: 'big', path: big, pieceLength: 2 ** 20 });
     await c.cancel({ jobId: 'big' });
     await expect(early).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('says when the torrent could not seed from where its data is, because a name had to change', async () => {
+    const path = await folder();
+    await writeFile(join(path, 'disc 2', 'track: 3.flac'), Buffer.alloc(1000, 3));
+    const { creator: c } = creator();
+    const out = await c.create({ jobId: 'renamed', path });
+    expect(parseTorrent(out.data).files.map((f) => f.path.join('/'))).toContain('disc 2/track_ 3.flac');
+    expect(out.seedsInPlace).toBe(false);
+  });
+
+  it('refuses the root of the disk', async () => {
+    const { creator: c } = creator();
+    await expect(c.create({ jobId: 'root', path: '/' })).rejects.toMatchObject({ code: 'invalid-input', message: 'Choose a file or folder to share, not the whole disk.' });
   });
 
   it('stops every job when the session closes', async () => {

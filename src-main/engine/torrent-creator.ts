@@ -1,9 +1,12 @@
-import { dirname, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { CommandInput, CommandOutput, EventPayload } from '../../src-shared/contract';
 import { limits } from '../../src-shared/contract/limits';
 import { ShoalError } from '../../src-shared/errors';
 import { createTorrent } from './metainfo/create';
+import type { Metainfo } from './metainfo/metainfo';
 import { parseTorrent } from './metainfo/parse-torrent';
+import { filePaths } from './storage/paths';
 
 export interface TorrentCreatorHooks {
   progress(payload: EventPayload<'createProgress'>): void;
@@ -29,6 +32,7 @@ export class TorrentCreator {
 
   async create(input: CommandInput<'createTorrent'>): Promise<CommandOutput<'createTorrent'>> {
     const { jobId } = input;
+    if (basename(resolve(input.path)) === '') throw new ShoalError('invalid-input', 'Choose a file or folder to share, not the whole disk.');
     if (this.#jobs.has(jobId)) throw new ShoalError('already-exists', 'A torrent is already being created under this job id.');
     if (this.#jobs.size >= maxJobs) throw new ShoalError('invalid-input', `${maxJobs} torrents are being created already; wait for one to finish.`);
     const controller = new AbortController();
@@ -58,8 +62,9 @@ export class TorrentCreator {
         );
       }
       const m = parseTorrent(data);
+      const savePath = dirname(resolve(input.path));
       this.#h.log?.(`created a torrent of ${input.path}: ${m.name}, ${m.pieceCount} pieces`);
-      return { data, infoHash: m.infoHashHex, name: m.name, savePath: dirname(resolve(input.path)), pieceLength: m.pieceLength, pieceCount: m.pieceCount };
+      return { data, infoHash: m.infoHashHex, name: m.name, savePath, seedsInPlace: await foundInPlace(m, savePath), pieceLength: m.pieceLength, pieceCount: m.pieceCount };
     } catch (err) {
       if (controller.signal.aborted) throw new ShoalError('cancelled', 'Creating the torrent was cancelled.');
       throw err;
@@ -77,4 +82,19 @@ export class TorrentCreator {
   cancelAll(): void {
     for (const controller of this.#jobs.values()) controller.abort();
   }
+}
+
+/**
+ * Whether the torrent, added with `savePath`, finds its files where they are: not when a name had
+ * to change to be safe on every system (a ':' or a trailing dot), for then it would download them
+ * under the new name instead of seeding.
+ */
+async function foundInPlace(m: Metainfo, savePath: string): Promise<boolean> {
+  const paths = filePaths(m, savePath);
+  for (const [i, file] of m.files.entries()) {
+    if (file.pad) continue;
+    const found = await stat(paths[i]!).catch(() => undefined);
+    if (!found?.isFile() || found.size !== file.length) return false;
+  }
+  return true;
 }

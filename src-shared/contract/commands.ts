@@ -117,7 +117,16 @@ export const commands = {
       comment: z.string().max(limits.textLength).optional(),
       source: z.string().max(limits.nameLength).optional(),
     }),
-    output: z.object({ data: torrentData, infoHash: infoHashSchema, name, savePath: path, pieceLength: z.int().min(1), pieceCount: z.int().min(1) }),
+    output: z.object({
+      data: torrentData,
+      infoHash: infoHashSchema,
+      name,
+      savePath: path,
+      /** False when a name in it had to change to be safe on every system, so added at `savePath` it would not find that file. */
+      seedsInPlace: z.boolean(),
+      pieceLength: z.int().min(1),
+      pieceCount: z.int().min(1),
+    }),
   },
   /** Stops a `createTorrent` still hashing; it then fails with code 'cancelled'. Unknown or finished jobs: nothing to do. */
   cancelCreate: { input: z.strictObject({ jobId: createJobId }), output: done },

@@ -45,7 +45,7 @@ export function createFakeEngine(torrents: TorrentSummary[] = [fakeSummary()]): 
     async createTorrent(input) {
       record('createTorrent', input);
       listeners.forEach((l) => l({ name: 'createProgress', payload: { jobId: input.jobId, hashed: 3, total: 3 } }));
-      return { data: Uint8Array.from([100, 101]), infoHash: fakeHash, name: 'fixture', savePath: '/data', pieceLength: 16384, pieceCount: 1 };
+      return { data: Uint8Array.from([100, 101]), infoHash: fakeHash, name: 'fixture', savePath: '/data', seedsInPlace: true, pieceLength: 16384, pieceCount: 1 };
     },
     async cancelCreate(input) {
       record('cancelCreate', input);

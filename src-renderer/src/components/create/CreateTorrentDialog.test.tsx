@@ -19,6 +19,7 @@ const created: CommandOutput<'createTorrent'> = {
   infoHash: 'c9e15763f722f23e98a29decdfae341b98d53056',
   name: 'album',
   savePath: '/srv/share',
+  seedsInPlace: true,
   pieceLength: 65536,
   pieceCount: 12,
 };
@@ -141,6 +142,16 @@ describe('the create-torrent dialog', () => {
     expect(api.callsOf('addTorrent')).toEqual([{ source: { kind: 'torrent', data: created.data, fileName: 'album.torrent' }, savePath: '/srv/share' }]);
     expect(within(dialog).getByRole('button', { name: 'Seeding' })).toHaveProperty('disabled', true);
     expect(dialog.textContent).toContain('Seeding from /srv/share, where its data already is.');
+  });
+
+  it('does not offer to seed a torrent whose names had to change, and says why', async () => {
+    const api = new FakeApi().respond('createTorrent', () => ({ ...created, seedsInPlace: false }));
+    const { dialog } = await openCreate(api);
+    type(dialog, pathBox, '/srv/share/album');
+    await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Create' })));
+    expect(within(dialog).getByRole('button', { name: 'Start seeding' })).toHaveProperty('disabled', true);
+    expect(dialog.textContent).toContain('Shoal cannot seed it from where its data is');
+    expect(within(dialog).getByRole('button', { name: 'Download .torrent' })).toHaveProperty('disabled', false);
   });
 
   it('in Electron, picks the source and saves the .torrent with the native dialogs', async () => {

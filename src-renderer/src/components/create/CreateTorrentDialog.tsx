@@ -129,7 +129,7 @@ function CreateTorrentForm() {
             <button type="button" onClick={() => void save(created)} data-autofocus>
               {native ? 'Save .torrent…' : 'Download .torrent'}
             </button>
-            <button type="button" disabled={seeding !== 'no'} onClick={() => void seed(created)}>
+            <button type="button" disabled={seeding !== 'no' || !created.seedsInPlace} onClick={() => void seed(created)}>
               {seeding === 'yes' ? 'Seeding' : 'Start seeding'}
             </button>
             <button type="button" className="primary" onClick={close}>
@@ -142,6 +142,7 @@ function CreateTorrentForm() {
           Created “{created.name}”: {created.pieceCount} {created.pieceCount === 1 ? 'piece' : 'pieces'} of {formatBytes(created.pieceLength)}.
         </p>
         <p className="mono">info-hash {created.infoHash}</p>
+        {!created.seedsInPlace && <p>Some names had to change to be safe on every system (such as a “:” or a trailing dot), so Shoal cannot seed it from where its data is. Rename those files and create it again to seed it here.</p>}
         {saved !== null && <p role="status">{saved}</p>}
         {seeding === 'yes' && <p role="status">Seeding from {created.savePath}, where its data already is.</p>}
         <InlineError message={error} />
