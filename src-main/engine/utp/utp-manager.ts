@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { PeerAddress } from '../net/peer-address';
 import { decodePacket, emptyPacket, HEADER_SIZE, ST_RESET, ST_SYN, stampPacket, writeHeader } from './packet';
 import { microsNow, UtpSocket, type UtpLink } from './utp-socket';

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Duplex } from 'node:stream';
 import { ShoalError } from '../../../src-shared/errors';
 import type { PeerAddress } from '../net/peer-address';
@@ -42,8 +43,13 @@ export interface UtpLink {
 
 type State = 'syn-sent' | 'connected' | 'closed';
 
-/** Microseconds modulo 2^32, as uTP timestamps are. */
-export const microsNow = (): number => Math.floor(performance.now() * 1000) >>> 0;
+/** A `performance.now()` reading in microseconds modulo 2^32, as uTP timestamps are. */
+const micros = (ms: number): number => Math.floor(ms * 1000) >>> 0;
+/**
+ * Now, as a uTP timestamp. (`performance` comes from perf_hooks: the global one is a getter that
+ * cost more than the clock read, several times a packet.)
+ */
+export const microsNow = (): number => micros(performance.now());
 
 /**
  * One uTP connection (BEP 29) as a duplex byte stream, the way the peer wire uses a TCP socket:
@@ -141,7 +147,7 @@ export class UtpSocket extends Duplex {
       return;
     }
     if (p.type === ST_SYN) return; // a SYN for an open connection (the manager answers resent ones)
-    this.#replyMicros = (microsNow() - p.timestamp) >>> 0;
+    this.#replyMicros = (micros(nowMs) - p.timestamp) >>> 0;
     if (this.#state === 'syn-sent') {
       if (p.type !== ST_STATE || p.ack !== 1) return;
       this.#receive = new ReceiveWindow((p.seq - 1) & 0xffff);
@@ -297,7 +303,8 @@ export class UtpSocket extends Duplex {
     while (at < packet.length) {
       const chunk = this.#queue[0]!;
       const take = Math.min(chunk.length - this.#queueHead, packet.length - at);
-      packet.set(chunk.subarray(this.#queueHead, this.#queueHead + take), at);
+      // A plain view: a Buffer's subarray goes through Buffer's constructor, once per packet or more.
+      packet.set(new Uint8Array(chunk.buffer, chunk.byteOffset + this.#queueHead, take), at);
       at += take;
       this.#queueHead += take;
       if (this.#queueHead === chunk.length) {
@@ -312,7 +319,8 @@ export class UtpSocket extends Duplex {
   #transmit(seq: number, nowMs: number): void {
     const packet = this.#send.packet(seq)!;
     if (this.#send.inFlight === 0) this.#timerFrom = nowMs; // the RTO timer starts with the first packet in flight
-    stampPacket(packet, microsNow(), this.#replyMicros, this.#window(), this.#receive?.ack ?? 0);
+    // Packets sent in one flush share its clock reading: they leave within microseconds.
+    stampPacket(packet, micros(nowMs), this.#replyMicros, this.#window(), this.#receive?.ack ?? 0);
     this.#send.sent(seq, nowMs);
     this.#link.send(packet, this.remote);
     // A data packet carries our ACK; a selective one still needs a STATE.
