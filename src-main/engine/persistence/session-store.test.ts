@@ -122,6 +122,18 @@ describe('SessionStore', () => {
     expect(await savedSeconds()).toBe(160);
   });
 
+  it('tells a change of seeding time alone from a change of a name that spells the counter', async () => {
+    const store = new SessionStore(dir.path);
+    const statePath = join(dir.path, 'torrents', `${alice.infoHashHex}.json`);
+    const saved = async () => JSON.parse(await readFile(statePath, 'utf8')) as SavedTorrent;
+    const odd = { savePath: '/d/"seedingSeconds":1', tags: ['"seedingSeconds":2}'] };
+    await store.save(snapshot(record(alice.infoHashHex, { ...odd, seedingSeconds: 10 })), { now: 0 });
+    await store.save(snapshot(record(alice.infoHashHex, { ...odd, seedingSeconds: 40 })), { routine: true, now: 30_000 });
+    expect((await saved()).seedingSeconds).toBe(10);
+    await store.save(snapshot(record(alice.infoHashHex, { ...odd, tags: ['"seedingSeconds":3}'], seedingSeconds: 70 })), { routine: true, now: 60_000 });
+    expect(await saved()).toMatchObject({ tags: ['"seedingSeconds":3}'], seedingSeconds: 70, savePath: odd.savePath });
+  });
+
   it('sets a corrupt list aside, says so, and still restores the torrents beside it', async () => {
     await new SessionStore(dir.path).save(snapshot(record(alice.infoHashHex)));
     await writeFile(join(dir.path, 'session.json'), '{"version": 2, "torr');

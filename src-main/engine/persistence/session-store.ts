@@ -142,7 +142,7 @@ export class SessionStore {
       const layers = layerCount(entry.metainfo);
       const torrentStale = last === undefined || layers > last.layers;
       if (!torrentStale && last.text === text) continue;
-      const rest = withoutSeedingTime(entry.record);
+      const rest = withoutSeedingTime(text);
       if (!torrentStale && options.routine && last.rest === rest && now - last.at < SEEDING_TIME_ONLY_MS) continue;
       writes.push(async () => {
         if (torrentStale) await writeFileAtomic(this.#path(hash, 'torrent'), encodeMetainfo(entry.metainfo), { syncFolder: false });
@@ -190,7 +190,8 @@ export class SessionStore {
     } catch (err) {
       throw new ShoalError('invalid-torrent', `The saved torrent ${hash} could not be restored (${reason(err)}); its .torrent was kept as ${await setAside(torrentPath)}.`);
     }
-    this.#written.set(hash, { text: JSON.stringify(record), rest: withoutSeedingTime(record), at: Date.now(), layers: layerCount(metainfo) });
+    const text = JSON.stringify(record);
+    this.#written.set(hash, { text, rest: withoutSeedingTime(text), at: Date.now(), layers: layerCount(metainfo) });
     return { kind: 'torrent', record, metainfo };
   }
 
@@ -228,8 +229,13 @@ async function inParallel(tasks: readonly (() => Promise<void>)[], limit: number
   if (failure) throw failure.error;
 }
 
-function withoutSeedingTime(record: SavedTorrent): string {
-  return JSON.stringify({ ...record, seedingSeconds: 0 });
+/**
+ * A record's JSON with its seeding time as 0, to tell a change of that counter alone. Edited in
+ * the text (every seed, every save): the key is the record's own, and inside JSON strings a quote
+ * is always escaped, so the pattern cannot match there.
+ */
+function withoutSeedingTime(text: string): string {
+  return text.replace(/"seedingSeconds":[^,}]*/, '"seedingSeconds":0');
 }
 
 function reason(err: unknown): string {
