@@ -57,6 +57,14 @@ describe('the General tab', () => {
     expect(text).toContain('Connected1 peer (1 seed)');
   });
 
+  it('shows availability 0 as healthy, not red, for a torrent we hold whole; red for one we lack and nobody has', async () => {
+    await showGeneral(generalInfo({ availability: 0 }), { progress: 1, length: 1024, wanted: 1024, state: 'seeding' });
+    expect(screen.getByText('0.000').className).toBe('health healthy');
+    cleanup();
+    await showGeneral(generalInfo({ availability: 0 }), { progress: 0.5, length: 1024, wanted: 1024 });
+    expect(screen.getByText('0.000').className).toBe('health dead');
+  });
+
   it('gives the wanted size beside the whole size when files are skipped', async () => {
     expect(await showGeneral(generalInfo({}), { length: 1024, wanted: 512 })).toContain('Size1.00 KiB (4 × 256 B), 512 B wanted');
   });
