@@ -31,7 +31,7 @@ function ReadCacheFigure({ cache }: { cache: ReadCacheFigures }) {
   const reads = cache.hits + cache.misses;
   const hitRate = reads === 0 ? '—' : `${Math.round((100 * cache.hits) / reads)}%`;
   return (
-    <span title={`Read cache for seeding: ${formatBytes(cache.bytes)} held of ${formatBytes(cache.budget)}; ${cache.hits.toLocaleString()} of ${reads.toLocaleString()} reads answered from it`}>
+    <span className="read-cache" title={`Read cache for seeding: ${formatBytes(cache.bytes)} held of ${formatBytes(cache.budget)}; ${cache.hits.toLocaleString()} of ${reads.toLocaleString()} reads answered from it`}>
       Cache: {formatBytes(cache.bytes)} · {hitRate} hits
     </span>
   );
