@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startAria2Leecher, startAria2Seeder } from '../testing/clients';
 import { useInteropLab, type LabTorrent } from '../testing/interop-lab';
-import { startLibtorrent, type LibtorrentPeer } from '../testing/libtorrent';
+import { startLibtorrent, untilSeeding, type LibtorrentPeer } from '../testing/libtorrent';
 import { freePort, waitFor } from '../testing/processes';
 import { compareTrees, exitOf, startShoal } from '../testing/shoal-cli';
 
@@ -59,15 +59,7 @@ describe('DHT interop with libtorrent', () => {
     await waitFor('the Shoal seeder to check its data', () => (seeder.output().includes('seeding (Ctrl-C to stop)') ? true : undefined), 20_000);
     const out = await lab.scratch('lt-out');
     const leecher = lab.keep(await startLibtorrent({ dhtNodes: [['127.0.0.1', r.port]], torrents: [{ magnet: magnetOf(f), save_path: out }] }));
-    const done = await waitFor(
-      'libtorrent to download from the Shoal seeder',
-      async () => {
-        const t = (await leecher.status()).torrents[0];
-        return t?.is_seeding ? t : undefined;
-      },
-      60_000,
-      500,
-    ).catch(async (err: Error) => {
+    const done = await untilSeeding(leecher, 60_000, 500, 'libtorrent to download from the Shoal seeder').catch(async (err: Error) => {
       throw new Error(`${err.message}\n${JSON.stringify(await leecher.status())}\n--- shoal:\n${seeder.output().slice(-2000)}`);
     });
     expect(done.peers.length === 0 || done.peers.every((p) => p.sources.includes('dht'))).toBe(true);

@@ -3,7 +3,7 @@
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useInteropLab } from '../testing/interop-lab';
-import { startLibtorrent } from '../testing/libtorrent';
+import { startLibtorrent, untilSeeding } from '../testing/libtorrent';
 import { freePort, waitFor } from '../testing/processes';
 import { compareTrees, startShoal } from '../testing/shoal-cli';
 
@@ -25,12 +25,7 @@ describe('shoal seed --encryption require', () => {
 
     const out = await lab.scratch('rc4-out');
     const leecher = lab.keep(await startLibtorrent({ dht: false, encryption: 'forced', torrents: [{ torrent: f.torrent, save_path: out, peers }] }));
-    await waitFor(
-      'libtorrent (RC4 required) to download from the Shoal seeder',
-      async () => ((await leecher.status()).torrents[0]?.is_seeding ? true : undefined),
-      60_000,
-      250,
-    ).catch((err: Error) => {
+    await untilSeeding(leecher, 60_000, 250, 'libtorrent (RC4 required) to download from the Shoal seeder').catch((err: Error) => {
       throw new Error(`${err.message}\n--- shoal:\n${seeder.output().slice(-2000)}`);
     });
     expect(await compareTrees(f.payload, join(out, basename(f.payload)))).toEqual([]);

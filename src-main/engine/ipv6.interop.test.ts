@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mktorrent, startAria2Leecher, startAria2Seeder } from '../testing/clients';
 import { useInteropLab } from '../testing/interop-lab';
-import { startLibtorrent, untilResumed } from '../testing/libtorrent';
+import { startLibtorrent, untilResumed, untilSeeding } from '../testing/libtorrent';
 import { waitFor } from '../testing/processes';
 import { useQuietTorrents } from '../testing/quiet-torrent';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
@@ -107,7 +107,7 @@ describe('IPv6', () => {
     await waitFor('Shoal to announce over IPv6', () => (tracker.store.peerCount === 1 ? true : undefined), 20_000, 50);
     const out = await lab.scratch('libtorrent-udp6');
     const leecher = lab.keep(await startLibtorrent({ interface: '[::1]', dht: false, torrents: [{ torrent, save_path: out }] }));
-    await waitFor('libtorrent to finish', async () => ((await leecher.status()).torrents[0]?.is_seeding ? true : undefined), 40_000, 100);
+    await untilSeeding(leecher, 40_000, 100);
     // libtorrent, on ::1 only and with the tracker its one source, got every byte from Shoal.
     expect(tracker.store.peerCount).toBe(2);
     expect(session.torrent(infoHash)!.swarm.totals.uploaded).toBeGreaterThanOrEqual(t.metainfo.length);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useInteropLab } from '../testing/interop-lab';
 import { libtorrentCreate } from '../testing/libtorrent-create';
-import { startLibtorrent, untilResumed } from '../testing/libtorrent';
+import { startLibtorrent, untilResumed, untilSeeding } from '../testing/libtorrent';
 import { waitFor } from '../testing/processes';
 import { createTorrent } from './metainfo/create';
 import type { Metainfo } from './metainfo/metainfo';
@@ -99,7 +99,7 @@ describe('v2 and hybrid torrents Shoal made, to libtorrent', () => {
       await seeding(s, infoHash);
       const out = await lab.scratch('lt-leech');
       const leecher = lab.keep(await startLibtorrent({ dht: false, torrents: [{ torrent, save_path: out, peers: [['127.0.0.1', s.listenPort]] }] }));
-      await waitFor('libtorrent to finish', async () => ((await leecher.status()).torrents[0]?.is_seeding ? true : undefined), 40_000, 200);
+      await untilSeeding(leecher, 40_000, 200);
       await expectSameBytes(out, bytes);
     }, 90_000);
 
@@ -112,7 +112,7 @@ describe('v2 and hybrid torrents Shoal made, to libtorrent', () => {
       const v2 = Buffer.from(s.torrent(infoHash)!.metainfo.infoHashV2!).toString('hex');
       const out = await lab.scratch('lt-leech');
       const leecher = lab.keep(await startLibtorrent({ dht: false, peerLog: true, torrents: [{ magnet: `magnet:?xt=urn:btmh:1220${v2}`, save_path: out, peers: [['127.0.0.1', s.listenPort]] }] }));
-      await waitFor('libtorrent to finish', async () => ((await leecher.status()).torrents[0]?.is_seeding ? true : undefined), 40_000, 200);
+      await untilSeeding(leecher, 40_000, 200);
       await expectSameBytes(out, bytes);
       // Its metadata has no piece layers: big.bin's and two.bin's came from Shoal, one hashes message each.
       expect((await leecher.peerMessages()).in.HASHES).toBe(2);

@@ -113,6 +113,19 @@ export async function startLibtorrent(config: LibtorrentConfig): Promise<Libtorr
   };
 }
 
+/** Waits until libtorrent's (first) torrent seeds, having all its data; resolves with that torrent's status. */
+export async function untilSeeding(peer: LibtorrentPeer, timeoutMs: number, everyMs = 250, what = 'libtorrent to finish'): Promise<LibtorrentTorrentStatus> {
+  return waitFor(
+    what,
+    async () => {
+      const t = (await peer.status()).torrents[0];
+      return t?.is_seeding ? t : undefined;
+    },
+    timeoutMs,
+    everyMs,
+  );
+}
+
 /** Waits until libtorrent takes peers for its (first) torrent: its queue resumes an added torrent about a second later. */
 export async function untilResumed(peer: LibtorrentPeer, seeding: boolean): Promise<void> {
   await waitFor(

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { EncryptionMode } from '../../../src-shared/contract';
 import { startTransmissionSeeder } from '../../testing/clients';
 import { useInteropLab, type LabTorrent } from '../../testing/interop-lab';
-import { startLibtorrent, type LibtorrentPeer } from '../../testing/libtorrent';
+import { startLibtorrent, untilSeeding } from '../../testing/libtorrent';
 import { waitFor } from '../../testing/processes';
 import { compareTrees } from '../../testing/shoal-cli';
 import { Session } from '../session';
@@ -37,17 +37,6 @@ const state = (session: Session, infoHash: string, wanted: string) =>
   waitFor(`the torrent to be ${wanted}`, () => (session.torrent(infoHash)?.state === wanted ? true : undefined), 60_000, 50);
 
 /** The libtorrent leecher's torrent once it seeds. */
-const libtorrentFinished = (leecher: LibtorrentPeer) =>
-  waitFor(
-    'libtorrent to finish',
-    async () => {
-      const t = (await leecher.status()).torrents[0];
-      return t?.is_seeding ? t : undefined;
-    },
-    60_000,
-    250,
-  );
-
 describe('MSE interop', () => {
   it('Shoal downloads from a libtorrent seeder that requires RC4, and shows the peer as encrypted', async () => {
     const f = lab.torrent('multi');
@@ -80,7 +69,7 @@ describe('MSE interop', () => {
     );
     const row = await waitFor('the libtorrent leecher in the peer rows', () => views.peers(session.torrent(infoHash)!)[0], 20_000, 20);
     expect(row.encryption).toBe('rc4');
-    expect((await libtorrentFinished(leecher)).progress).toBe(1);
+    expect((await untilSeeding(leecher, 60_000)).progress).toBe(1);
     expect(await compareTrees(f.payload, join(out, basename(f.payload)))).toEqual([]);
   }, 120_000);
 
@@ -108,7 +97,7 @@ describe('MSE interop', () => {
     const incoming = await waitFor('the libtorrent leecher in the peer rows', () => views.peers(session.torrent(infoHash)!).find((p) => p.flags.includes('I')), 20_000, 20);
     expect(incoming.encryption).toBe('handshake');
     expect((await leecher.status()).torrents[0]!.peers.map((p) => p.encryption)).toEqual(['handshake']);
-    expect((await libtorrentFinished(leecher)).progress).toBe(1);
+    expect((await untilSeeding(leecher, 60_000)).progress).toBe(1);
     expect(await compareTrees(f.payload, join(ltOut, basename(f.payload)))).toEqual([]);
   }, 120_000);
 

@@ -5,7 +5,7 @@
 // fast-extension.test.ts.) Bounded; the lab stops libtorrent after each test.
 import { afterEach, describe, expect, it } from 'vitest';
 import { useInteropLab } from '../../testing/interop-lab';
-import { startLibtorrent, untilResumed } from '../../testing/libtorrent';
+import { startLibtorrent, untilResumed, untilSeeding } from '../../testing/libtorrent';
 import { waitFor } from '../../testing/processes';
 import { useQuietTorrents } from '../../testing/quiet-torrent';
 import { scriptedPeer, type ScriptedPeer } from '../../testing/scripted-peer';
@@ -30,7 +30,7 @@ describe('fast extension with libtorrent', () => {
     const seeder = start(t.dataDir);
     await waitFor('the seeder checked its data', () => (seeder.state === 'seeding' ? true : undefined), 20_000, 50);
     seeder.addPeers([{ host: '127.0.0.1', port: leecher.port }], 'tracker');
-    await waitFor('libtorrent to finish', async () => ((await leecher.status()).torrents[0]?.is_seeding ? true : undefined), 30_000, 200);
+    await untilSeeding(leecher, 30_000, 200);
     const received = (await leecher.peerMessages()).in;
     expect(received.HAVE_ALL).toBe(1);
     expect(received.BITFIELD).toBeUndefined();

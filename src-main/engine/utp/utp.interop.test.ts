@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useInteropLab, type LabTorrent } from '../../testing/interop-lab';
-import { startLibtorrent, untilResumed } from '../../testing/libtorrent';
+import { startLibtorrent, untilResumed, untilSeeding } from '../../testing/libtorrent';
 import { startLossyUdpRelay, type LossyUdpRelay } from '../../testing/lossy-udp-relay';
 import { waitFor } from '../../testing/processes';
 import { compareTrees } from '../../testing/shoal-cli';
@@ -65,7 +65,7 @@ async function toLibtorrent(f: LabTorrent, via: (shoalPort: number) => Promise<n
   const leecher = lab.keep(await startLibtorrent({ dht: false, utp: 'only', torrents: [{ torrent: f.torrent, save_path: out, peers: [['127.0.0.1', port]] }] }));
   const row = await waitFor('the libtorrent leecher in the peer rows', () => views.peers(session.torrent(infoHash)!)[0], 30_000, 20);
   expect(row.transport).toBe('utp');
-  await waitFor('libtorrent to finish', async () => ((await leecher.status()).torrents[0]?.is_seeding ? true : undefined), 90_000, 250);
+  await untilSeeding(leecher, 90_000);
   expect(await compareTrees(f.payload, join(out, basename(f.payload)))).toEqual([]);
 }
 
