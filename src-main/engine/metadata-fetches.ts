@@ -15,7 +15,7 @@ export interface MetadataFetchHooks {
 }
 
 /** Fetches at once: each holds a swarm, and an abandoned page must not pile them up. */
-export const MAX_FETCHES = 16;
+const MAX_FETCHES = 16;
 const DEFAULT_TIMEOUT_SEC = 90;
 /** Metadata fetched and never added nor cancelled (the page went away) is let go after this long. */
 const KEEP_FETCHED_MS = 30 * 60_000;

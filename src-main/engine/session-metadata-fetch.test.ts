@@ -87,6 +87,18 @@ describe('fetching a magnet’s metadata before adding it', { timeout: 30_000 },
     await expect(s.session.fetchMetadata({ uri })).rejects.toMatchObject({ code: 'already-exists', message: '"nobody" is already in the list' });
   });
 
+  it('refuses more than 16 fetches at once with a sentence, and takes another once one is cancelled', async () => {
+    const s = await start('many');
+    const hashes = Array.from({ length: 17 }, (_, i) => (i + 1).toString(16).padStart(40, '0'));
+    for (const h of hashes.slice(0, 16)) await s.session.fetchMetadata({ uri: `magnet:?xt=urn:btih:${h}` });
+    await expect(s.session.fetchMetadata({ uri: `magnet:?xt=urn:btih:${hashes[16]}` })).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: '16 magnet links are already fetching their metadata; cancel one, or add this one without waiting',
+    });
+    await s.session.cancelMetadata({ infoHash: hashes[0]! });
+    expect(await s.session.fetchMetadata({ uri: `magnet:?xt=urn:btih:${hashes[16]}` })).toEqual({ infoHash: hashes[16] });
+  });
+
   it('adds a duplicate’s new trackers to the torrent in the list, each in a tier of its own, and only those it lacks', async () => {
     const s = await start('trackers');
     const { infoHash } = await s.session.addTorrent({ source: { kind: 'torrent', data: readTorrent('alice.torrent') }, paused: true });

@@ -27,6 +27,8 @@ describe('command inputs', () => {
     const tiers = [['http://t.example:6969/announce', 'udp://u.example:80'], ['https://s.example/a?passkey=1']];
     expect(commands.setTrackers.input.parse({ infoHash: hash, tiers })).toEqual({ infoHash: hash, tiers });
     expect(commands.setTrackers.input.parse({ infoHash: hash, tiers: [] })).toEqual({ infoHash: hash, tiers: [] });
+    expect(commands.fetchMetadata.input.parse({ uri: `magnet:?xt=urn:btih:${hash}`, timeoutSec: 30 })).toEqual({ uri: `magnet:?xt=urn:btih:${hash}`, timeoutSec: 30 });
+    expect(commands.addTrackers.input.parse({ infoHash: hash, urls: ['udp://u.example:80'] })).toEqual({ infoHash: hash, urls: ['udp://u.example:80'] });
   });
 
   it.each([
@@ -60,6 +62,12 @@ describe('command inputs', () => {
     ['tracker twice', 'setTrackers', { infoHash: hash, tiers: [['udp://a:1'], ['udp://a:1']] }],
     ['empty tier', 'setTrackers', { infoHash: hash, tiers: [['udp://a:1'], []] }],
     ['huge tracker', 'setTrackers', { infoHash: hash, tiers: [[`http://a/${'x'.repeat(limits.trackerUrlLength)}`]] }],
+    ['metadata of a non-magnet', 'fetchMetadata', { uri: 'http://x/a.torrent' }],
+    ['metadata with no time', 'fetchMetadata', { uri: 'magnet:?x', timeoutSec: 0 }],
+    ['metadata waited on for hours', 'fetchMetadata', { uri: 'magnet:?x', timeoutSec: 3601 }],
+    ['cancel of a bad hash', 'cancelMetadata', { infoHash: 'x' }],
+    ['no trackers to add', 'addTrackers', { infoHash: hash, urls: [] }],
+    ['tracker to add of an unknown scheme', 'addTrackers', { infoHash: hash, urls: ['wss://t.example/announce'] }],
     ['bad tab', 'subscribe', { infoHash: hash, tab: 'chat' }],
     ['NaN version', 'hello', { protocolVersion: Number.NaN }],
     ['null input', 'getSettings', null],
