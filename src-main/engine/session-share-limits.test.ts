@@ -3,38 +3,28 @@
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultLimitSettings, type ShareLimits } from '../../src-shared/contract';
-import { freePort, tempDir, waitFor } from '../testing/processes';
+import { freePort, waitFor } from '../testing/processes';
+import { useTestSessions } from '../testing/test-sessions';
 import { createTorrent } from './metainfo/create';
-import { Session } from './session';
+import type { Session } from './session';
 
 const PIECE = 64 * 1024;
 const SIZE = 4 * 1024 * 1024 + 1234;
 const limits = (changes: Partial<ShareLimits>): ShareLimits => ({ ...defaultLimitSettings.shareLimits, ...changes });
 
-let dir: { path: string; remove(): Promise<void> };
-const sessions: Session[] = [];
-
-beforeEach(async () => {
-  dir = await tempDir('session-share');
-});
-
-afterEach(async () => {
+const sessions = useTestSessions('session-share');
+// Registered after the sessions' hooks, so real timers are back before they close.
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(sessions.splice(0).map((s) => s.close()));
-  await dir.remove();
 });
 
-async function startSession(name: string): Promise<Session> {
-  const session = await Session.start({ downloadDir: join(dir.path, name), listenPort: 0, listenHost: '127.0.0.1', listIntervalMs: 50 });
-  sessions.push(session);
-  return session;
-}
+const startSession = (name: string): Promise<Session> => sessions.start(name, { stateDir: undefined, listIntervalMs: 50 });
 
 /** A payload in `data/` and its torrent, announcing to `tracker` when given. */
 async function makeTorrent(tracker?: string): Promise<{ data: Uint8Array; dataDir: string; file: string }> {
-  const dataDir = join(dir.path, 'data');
+  const dataDir = join(sessions.dir, 'data');
   const file = join(dataDir, 'payload.bin');
   await mkdir(dataDir, { recursive: true });
   await writeFile(file, randomBytes(SIZE));
@@ -114,12 +104,7 @@ describe('share limits in a Session', () => {
 
 describe('share limits across a restart', () => {
   it('keeps a torrent resumed by hand past its limits seeding after a restart, until the limits change', async () => {
-    const stateDir = join(dir.path, 'state');
-    const start = async (): Promise<Session> => {
-      const session = await Session.start({ downloadDir: join(dir.path, 'dl'), stateDir, listenPort: 0, listenHost: '127.0.0.1', listIntervalMs: 50 });
-      sessions.push(session);
-      return session;
-    };
+    const start = (): Promise<Session> => sessions.start(undefined, { listIntervalMs: 50 });
     const first = await start();
     await first.setSettings({ shareLimits: limits({ seedingTimeMinutes: 0 }) });
     const { data, dataDir } = await makeTorrent();
@@ -128,8 +113,7 @@ describe('share limits across a restart', () => {
     await waitFor('the limit to pause the seed', () => (torrent.state === 'paused' ? true : undefined), 10_000, 20);
     await first.resume({ infoHashes: [infoHash] });
     await waitFor('the seed to run again', () => (torrent.state === 'seeding' ? true : undefined), 10_000, 20);
-    await first.close();
-    sessions.splice(sessions.indexOf(first), 1);
+    await sessions.stop(first);
 
     const second = await start();
     const restored = second.torrent(infoHash)!;
