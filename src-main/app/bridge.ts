@@ -13,6 +13,8 @@ export interface ShoalBridge extends ShoalApi {
   chooseSource(kind: SourceKind): Promise<string | null>;
   /** The OS's save dialog, then the .torrent written there; its path, or null when cancelled. */
   saveTorrent(data: Uint8Array, fileName: string): Promise<string | null>;
+  /** The OS's file manager opens the folder holding `path`, with it selected. */
+  showInFolder(path: string): Promise<void>;
 }
 
 /**

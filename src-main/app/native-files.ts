@@ -1,7 +1,7 @@
-import { dialog, type BrowserWindow, type IpcMain, type IpcMainInvokeEvent } from 'electron';
+import { dialog, shell, type BrowserWindow, type IpcMain, type IpcMainInvokeEvent } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { limits } from '../../src-shared/contract/limits';
-import { toWireError } from '../../src-shared/contract';
+import { absolutePathSchema, toWireError } from '../../src-shared/contract';
 import { ShoalError } from '../../src-shared/errors';
 import type { IpcReply } from './bridge';
 import { isSourceKind, nativeFilesChannels } from './native-files-channels';
@@ -14,8 +14,9 @@ export interface NativeFilesHost {
 }
 
 /**
- * Answers the page's requests for the OS's open dialog (a file or folder to make a torrent of)
- * and save dialog (where the .torrent goes, written here). Everything from the page is checked.
+ * Answers the page's requests for the OS's open dialog (a file or folder to make a torrent of),
+ * save dialog (where the .torrent goes, written here) and file manager (a torrent's data shown in
+ * its folder). Everything from the page is checked.
  */
 export function registerNativeFiles(ipcMain: IpcMain, host: NativeFilesHost): void {
   const answer =
@@ -57,6 +58,17 @@ export function registerNativeFiles(ipcMain: IpcMain, host: NativeFilesHost): vo
         throw fileError(err, 'writing', result.filePath);
       });
       return result.filePath;
+    }),
+  );
+
+  ipcMain.handle(
+    nativeFilesChannels.showInFolder,
+    answer(async (path) => {
+      const parsed = absolutePathSchema.safeParse(path);
+      if (!parsed.success) throw new ShoalError('invalid-input', 'the path to show must be a full path');
+      // Opens the folder holding it, with it selected; a path not there (yet) opens nothing.
+      shell.showItemInFolder(parsed.data);
+      return null;
     }),
   );
 }

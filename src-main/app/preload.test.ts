@@ -21,9 +21,9 @@ beforeEach(() => {
 });
 
 describe('preload bridge', { timeout: 5_000 }, () => {
-  it('exposes only invoke, on, onMenuAction and the two native file dialogs as window.shoal', () => {
+  it('exposes only invoke, on, onMenuAction, the two native file dialogs and showInFolder as window.shoal', () => {
     expect([...fake.contextBridge.exposed.keys()]).toEqual(['shoal']);
-    expect(Object.keys(bridge).sort()).toEqual(['chooseSource', 'invoke', 'on', 'onMenuAction', 'saveTorrent']);
+    expect(Object.keys(bridge).sort()).toEqual(['chooseSource', 'invoke', 'on', 'onMenuAction', 'saveTorrent', 'showInFolder']);
   });
 
   it('asks main for the native dialogs on their own channels, and rethrows a refusal with its sentence', async () => {
@@ -31,9 +31,11 @@ describe('preload bridge', { timeout: 5_000 }, () => {
     await expect(bridge.chooseSource('folder')).resolves.toBe('/home/me/album');
     const data = Uint8Array.from([1, 2]);
     await bridge.saveTorrent(data, 'album.torrent');
+    await bridge.showInFolder('/home/me/album');
     expect(fake.ipcRenderer.invoked).toEqual([
       { channel: nativeFilesChannels.chooseSource, args: ['folder'] },
       { channel: nativeFilesChannels.saveTorrent, args: [data, 'album.torrent'] },
+      { channel: nativeFilesChannels.showInFolder, args: ['/home/me/album'] },
     ]);
     fake.ipcRenderer.answer = () => ({ ok: false, error: { code: 'permission-denied', message: 'No permission for writing /x.torrent.' } });
     await expect(bridge.saveTorrent(data, 'x.torrent')).rejects.toMatchObject({ code: 'permission-denied', message: 'No permission for writing /x.torrent.' });

@@ -54,6 +54,7 @@ async function native(channel: string, ...args: unknown[]): Promise<string | nul
 
 const chooseSource = (kind: SourceKind) => native(nativeFilesChannels.chooseSource, kind);
 const saveTorrent = (data: Uint8Array, fileName: string) => native(nativeFilesChannels.saveTorrent, data, fileName);
+const showInFolder = async (path: string) => void (await native(nativeFilesChannels.showInFolder, path));
 
-const bridge: ShoalBridge = { invoke, on, onMenuAction, chooseSource, saveTorrent };
+const bridge: ShoalBridge = { invoke, on, onMenuAction, chooseSource, saveTorrent, showInFolder };
 contextBridge.exposeInMainWorld('shoal', bridge);

@@ -498,6 +498,20 @@ describe('desktop integration', { timeout: 5_000 }, () => {
     await expect(call(nativeFilesChannels.saveTorrent, page, data, 'a.torrent')).resolves.toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
+  it("shows a torrent's data in the OS's file manager for our own page, given a full path", async () => {
+    await startApp(deps());
+    const window = onlyWindow();
+    await window.loadFile(rendererHtml);
+    const call = (frameUrl: string, path: unknown) =>
+      fake.ipcMain.handlers.get(nativeFilesChannels.showInFolder)!({ sender: window.webContents, senderFrame: new FakeWebFrame(frameUrl) }, path) as Promise<IpcReply>;
+    const page = window.webContents.mainFrame.url;
+    await expect(call(page, '/home/me/Downloads/album')).resolves.toEqual({ ok: true, output: null });
+    await expect(call(page, 'relative/album')).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    await expect(call(page, 42)).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    await expect(call('https://evil.example/', '/etc')).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(fake.shell.shownInFolder).toEqual(['/home/me/Downloads/album']);
+  });
+
   it('shows global rates in the tray tooltip', async () => {
     await startApp(deps());
     const tray = FakeTray.instances[0]!;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FileInfo, GeneralInfo, PeerInfo, PiecesInfo, SwarmInfo, TorrentSummary, TrackerInfo } from '../../src-shared/contract';
 import { Bitfield } from '../../src-shared/bitfield';
 import { shareRatio } from './policy/share-limits';
@@ -87,6 +88,8 @@ export function general(t: Torrent): GeneralInfo {
     infoHashV2: m.infoHashV2 ? Buffer.from(m.infoHashV2).toString('hex') : null,
     name: t.name,
     savePath: t.savePath,
+    // A folder's files are below its name; a single file's path is its (maybe renamed) name.
+    contentPath: join(t.savePath, m.multiFile ? m.name : t.filePathsOnDisk[0]![0]!),
     length: m.length,
     pieceLength: m.pieceLength,
     pieceCount: m.pieceCount,
@@ -144,6 +147,7 @@ function metadataGeneral(t: Torrent): GeneralInfo {
     infoHashV2: null,
     name: t.name,
     savePath: t.savePath,
+    contentPath: t.savePath,
     length: t.length,
     pieceLength: 0,
     pieceCount: 0,

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/processes';
 import { buildTorrent } from '../testing/build-torrent';
 import { useQuietTorrents } from '../testing/quiet-torrent';
+import * as views from './torrent-views';
 
 let dir: { path: string; remove(): Promise<void> };
 beforeEach(async () => {
@@ -38,6 +39,8 @@ describe('Torrent.renameFile', () => {
     await torrent.renameFile('b.bin', 'second.bin', async () => undefined);
     for (const piece of [2, 3]) expect(await torrent.storage.writeBlock(piece, 0, content.subarray(piece * PIECE, (piece + 1) * PIECE))).toBe('verified');
     expect(readFileSync(join(dir.path, 'two', 'second.bin')).equals(content.subarray(2 * PIECE))).toBe(true);
+    expect(views.files(torrent).map((f) => f.path)).toEqual(['first.bin', 'second.bin']);
+    expect(views.general(torrent).contentPath).toBe(join(dir.path, 'two'));
     expect(existsSync(join(dir.path, 'two', 'b.bin'))).toBe(false);
   });
 
@@ -47,10 +50,23 @@ describe('Torrent.renameFile', () => {
     const torrent = torrents.make(metainfo, dir.path);
     await torrent.start();
     await expect(torrent.renameFile('one.bin', 'two.bin', () => Promise.reject(new Error('disk gone')))).rejects.toThrow('disk gone');
+    expect(views.general(torrent).contentPath).toBe(join(dir.path, 'one.bin'));
     expect(existsSync(join(dir.path, 'one.bin'))).toBe(true);
     expect(existsSync(join(dir.path, 'two.bin'))).toBe(false);
     expect(torrent.renamedFiles).toEqual([]);
     expect(torrent.state).toBe('seeding');
     expect(Buffer.from(await torrent.storage.readBlock(0, 0, PIECE)).equals(content)).toBe(true);
+  });
+});
+
+describe("a single file's rename", () => {
+  it('is where General says its data is, and the name the list shows stays the torrent’s', async () => {
+    const { metainfo, content } = buildTorrent({ name: 'one.bin', pieceLength: PIECE, files: [{ path: ['one.bin'], length: PIECE }] });
+    await writeFile(join(dir.path, 'one.bin'), content);
+    const torrent = torrents.make(metainfo, dir.path);
+    await torrent.start();
+    await torrent.renameFile('one.bin', 'uno.bin', async () => undefined);
+    expect(views.general(torrent).contentPath).toBe(join(dir.path, 'uno.bin'));
+    expect(views.summary(torrent).name).toBe('one.bin');
   });
 });

@@ -165,6 +165,7 @@ export function createDemoFeed(count = 1000, settings: Settings = { downloadDir:
         infoHashV2: null,
         name: t.name,
         savePath: t.savePath,
+        contentPath: `${t.savePath}/${t.name}`,
         length: t.length,
         pieceLength: 4 * MiB,
         pieceCount: Math.ceil(t.length / (4 * MiB)),

@@ -15,12 +15,12 @@ let props: AppProps;
 const bridge = window.shoal;
 if (bridge) {
   // Electron: the preload's bridge, plus the application menu's commands.
-  const { chooseSource, saveTorrent } = bridge;
+  const { chooseSource, saveTorrent, showInFolder } = bridge;
   props = {
     api: bridge,
     store,
     ...(bridge.onMenuAction ? { menu: bridge.onMenuAction } : {}),
-    ...(chooseSource && saveTorrent ? { native: { chooseSource, saveTorrent } } : {}),
+    ...(chooseSource && saveTorrent && showInFolder ? { native: { chooseSource, saveTorrent, showInFolder } } : {}),
   };
 } else {
   // Web UI served by `shoal serve`: the same contract over a WebSocket on the page's own origin.

@@ -147,6 +147,8 @@ export const generalInfoSchema = z.object({
   infoHashV2: infoHashV2Schema.nullable(),
   name,
   savePath: path,
+  /** Where its data is on disk: its file, or its top folder (the save folder until a magnet's metadata arrives). */
+  contentPath: path,
   length: count,
   pieceLength: count,
   pieceCount: count.max(limits.pieces),

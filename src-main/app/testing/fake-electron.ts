@@ -242,6 +242,10 @@ class FakeDialog {
 
 class FakeShell {
   readonly openedExternally: string[] = [];
+  readonly shownInFolder: string[] = [];
+  showItemInFolder(path: string): void {
+    this.shownInFolder.push(path);
+  }
   openExternal(url: string): Promise<void> {
     this.openedExternally.push(url);
     return Promise.resolve();

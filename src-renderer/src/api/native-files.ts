@@ -6,6 +6,8 @@ export interface NativeFiles {
   chooseSource(kind: 'file' | 'folder'): Promise<string | null>;
   /** Writes a .torrent where the user chooses in the OS's save dialog; the path, or null when cancelled. */
   saveTorrent(data: Uint8Array, fileName: string): Promise<string | null>;
+  /** The OS's file manager opens the folder holding `path` (a torrent's data), with it selected. */
+  showInFolder(path: string): Promise<void>;
 }
 
 export const NativeFilesContext = createContext<NativeFiles | null>(null);

@@ -1,7 +1,9 @@
 /** Actions on the selected torrents, shared by the toolbar, the list's keyboard and its context menu. */
 import { useMemo } from 'react';
 import type { CommandInput } from '../api/contract';
+import { useNativeFiles } from '../api/native-files';
 import { useCommand } from '../store/use-command';
+import { copyToClipboard } from './clipboard';
 import { useShoalStore } from '../store/store';
 
 export type QueueMove = CommandInput<'moveInQueue'>['to'];
@@ -30,11 +32,14 @@ export interface TorrentActions {
   askMoveStorage(): void;
   /** Asks the user for a new name for the selected torrent (the first, if several are). */
   askRename(): void;
+  /** The OS's file manager shows the selected torrent's data (the first, if several are); null where the page cannot (the web UI). */
+  showInFolder: (() => Promise<void>) | null;
 }
 
 export function useTorrentActions(): TorrentActions {
   const store = useShoalStore();
   const run = useCommand();
+  const native = useNativeFiles();
   return useMemo(() => {
     // While the engine is away nothing is acted on: the banner says so, and the buttons are off.
     const selected = () => (store.getState().connected ? [...store.getState().selection.selected] : []);
@@ -78,12 +83,7 @@ export function useTorrentActions(): TorrentActions {
         const { torrents } = store.getState();
         const lines = what === 'magnet' ? (await run('getMagnetLinks', { infoHashes: ids }))?.links : ids.map((id) => (what === 'name' ? (torrents.get(id)?.name ?? id) : id));
         if (lines === undefined) return;
-        // Browsers offer the clipboard only to secure pages (HTTPS, or this machine's own address).
-        if (!navigator.clipboard) {
-          store.getState().reportError('This browser does not let the page use the clipboard here (it needs HTTPS or an address on this machine).');
-          return;
-        }
-        await navigator.clipboard.writeText(lines.join('\n')).catch(() => store.getState().reportError('The browser refused to write to the clipboard.'));
+        await copyToClipboard(lines.join('\n'), (message) => store.getState().reportError(message));
       },
       forceStart: async () => {
         const ids = selected();
@@ -97,6 +97,16 @@ export function useTorrentActions(): TorrentActions {
       askSpeedLimits: () => store.getState().setLimiting(selectedInOrder()),
       askMoveStorage: () => store.getState().setRelocating(selectedInOrder()),
       askRename: () => store.getState().setRenaming(selectedInOrder()[0] ?? null),
+      showInFolder: native
+        ? async () => {
+            const { detail, torrents } = store.getState();
+            const id = selectedInOrder()[0];
+            if (id === undefined) return;
+            // The detail knows where its data is (a renamed file's new name too); else its save folder.
+            const path = detail?.infoHash === id && detail.general ? detail.general.contentPath : torrents.get(id)?.savePath;
+            if (path !== undefined) await native.showInFolder(path).catch((err: unknown) => store.getState().reportError(err instanceof Error ? err.message : String(err)));
+          }
+        : null,
     };
-  }, [store, run]);
+  }, [store, run, native]);
 }

@@ -40,6 +40,7 @@ export function generalInfo(over: Partial<GeneralInfo> = {}): GeneralInfo {
     infoHashV2: null,
     name: 'alpha',
     savePath: '/downloads',
+    contentPath: '/downloads/alpha',
     length: 1024,
     pieceLength: 256,
     pieceCount: 4,

@@ -155,7 +155,7 @@ describe('the create-torrent dialog', () => {
   });
 
   it('in Electron, picks the source and saves the .torrent with the native dialogs', async () => {
-    const native: NativeFiles = { chooseSource: vi.fn(async () => '/home/me/album'), saveTorrent: vi.fn(async () => '/home/me/album.torrent') };
+    const native: NativeFiles = { chooseSource: vi.fn(async () => '/home/me/album'), saveTorrent: vi.fn(async () => '/home/me/album.torrent'), showInFolder: vi.fn(async () => undefined) };
     const api = new FakeApi().respond('getSettings', () => defaultSettings).respond('createTorrent', () => created);
     let menu: (action: MenuAction) => void = () => undefined;
     render(<App api={api} store={createShoalStore({ connected: true })} native={native} menu={(handler) => ((menu = handler), () => undefined)} />);

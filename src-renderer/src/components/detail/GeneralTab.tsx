@@ -1,6 +1,7 @@
 import type { GeneralInfo, TorrentSummary } from '../../api/contract';
 import { formatBytes, formatDate, formatDuration, formatEta, formatRate, formatRatio, plural } from '../../format';
 import { TorrentHashes } from '../TorrentHashes';
+import { ContentPathAction } from './ContentPathAction';
 import { TorrentLabelsForm } from './TorrentLabelsForm';
 import { TorrentOptionsForm } from './TorrentOptionsForm';
 
@@ -87,6 +88,10 @@ export function GeneralTab({ general, summary }: { general: GeneralInfo; summary
           <TorrentHashes version={general.version} infoHash={general.infoHash} infoHashV2={general.infoHashV2} selectable={true} />
           <dt>Save path</dt>
           <dd className="mono selectable">{general.savePath}</dd>
+          <dt>Data</dt>
+          <dd>
+            <span className="mono selectable">{general.contentPath}</span> <ContentPathAction path={general.contentPath} />
+          </dd>
           <dt>Added</dt>
           <dd>{formatDate(general.addedAt)}</dd>
           <dt>Completed</dt>

@@ -6,6 +6,8 @@ import { useTorrentActions, type TorrentActions } from '../use-torrent-actions';
 interface Item {
   label: string;
   run(actions: TorrentActions): void;
+  /** Offered only where it can work. */
+  offered?(actions: TorrentActions): boolean;
 }
 
 // The same actions as the toolbar, where the pointer is.
@@ -25,6 +27,7 @@ const items: readonly (Item | 'sep')[] = [
   { label: 'Speed limits…', run: (a) => a.askSpeedLimits() },
   { label: 'Move data…', run: (a) => a.askMoveStorage() },
   { label: 'Rename…', run: (a) => a.askRename() },
+  { label: 'Open containing folder', run: (a) => void a.showInFolder?.(), offered: (a) => a.showInFolder !== null },
   'sep',
   { label: 'Copy magnet link', run: (a) => void a.copy('magnet') },
   { label: 'Copy info-hash', run: (a) => void a.copy('infoHash') },
@@ -50,7 +53,7 @@ export function RowMenu({ x, y, onClose }: { x: number; y: number; onClose(): vo
   // On <body>: the list's containment would clip a fixed-position menu drawn inside it.
   return createPortal(
     <div ref={ref} className="menu" role="menu" aria-label="Torrent actions menu" style={{ left: x, top: y }} onKeyDown={(e) => onMenuKey(e, ref.current, onClose)}>
-      {items.map((item, i) =>
+      {items.filter((item) => item === 'sep' || (item.offered?.(actions) ?? true)).map((item, i) =>
         item === 'sep' ? (
           <div key={i} role="separator" className="menu-sep" />
         ) : (

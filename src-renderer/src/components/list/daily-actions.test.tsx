@@ -1,7 +1,11 @@
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderApp } from '../../testing/render-app';
-import { hashOf, summary } from '../../testing/torrents';
+import { App } from '../../App';
+import type { NativeFiles } from '../../api/native-files';
+import { createShoalStore } from '../../store/store';
+import { FakeApi } from '../../testing/fake-api';
+import { defaultSettings, renderApp } from '../../testing/render-app';
+import { generalInfo, hashOf, summary } from '../../testing/torrents';
 
 afterEach(cleanup);
 
@@ -95,5 +99,35 @@ describe('rename a torrent', () => {
       { infoHash: hashOf(1), name: 'Alpha film' },
       { infoHash: hashOf(1), name: null },
     ]);
+  });
+});
+
+describe('open containing folder', () => {
+  it('in the app, the menu and General show the data in the file manager, at its place on disk once the detail says it', async () => {
+    const shown: string[] = [];
+    const native: NativeFiles = { chooseSource: async () => null, saveTorrent: async () => null, showInFolder: async (path) => void shown.push(path) };
+    const api = new FakeApi().respond('getSettings', () => defaultSettings);
+    render(<App api={api} store={createShoalStore({ connected: true })} native={native} />);
+    await act(async () => {});
+    act(() => api.emit('torrents', { full: true, changed: [summary(1, { name: 'alpha', savePath: '/downloads' })], removed: [] }));
+    fireEvent.mouseDown(row('alpha'));
+    await menuItem('Open containing folder', 'alpha');
+    act(() => api.emit('detail', { infoHash: hashOf(1), general: generalInfo({ contentPath: '/downloads/alpha-renamed' }) }));
+    await menuItem('Open containing folder', 'alpha');
+    await act(async () => fireEvent.click(within(screen.getByRole('tabpanel')).getByRole('button', { name: 'Open containing folder' })));
+    expect(shown).toEqual(['/downloads', '/downloads/alpha-renamed', '/downloads/alpha-renamed']);
+  });
+
+  it('in the web UI, which cannot open folders, the menu has no such entry and General copies the path', async () => {
+    const written: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (text: string) => void written.push(text) } });
+    const app = await withTwo();
+    fireEvent.mouseDown(row('alpha'));
+    fireEvent.contextMenu(row('alpha'));
+    expect(screen.queryByRole('menuitem', { name: 'Open containing folder' })).toBeNull();
+    fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' });
+    app.emit('detail', { infoHash: hashOf(1), general: generalInfo({ contentPath: '/downloads/alpha' }) });
+    await act(async () => fireEvent.click(within(screen.getByRole('tabpanel')).getByRole('button', { name: 'Copy path' })));
+    expect(written).toEqual(['/downloads/alpha']);
   });
 });
