@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
+import os, { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkPieces } from './check';
@@ -173,6 +173,20 @@ describe('a large v1 check', () => {
     const expected = [...Array(metainfo.pieceCount).keys()].filter((p) => p !== 3 && (p < 36 || p > 40));
     expect(bits(have)).toEqual(expected);
     expect(progress).toEqual([...Array(metainfo.pieceCount).keys()].map((i) => i + 1));
+  });
+
+  it('runs one check at a time on the workers; one started meanwhile hashes here', async () => {
+    const { metainfo, content } = buildTorrent({ name: 'twice', pieceLength: MiB, files: [{ path: ['a'], length: 40 * MiB }, { path: ['b'], length: 1 }] });
+    await put(['twice', 'a'], content.subarray(0, 40 * MiB));
+    await put(['twice', 'b'], content.subarray(40 * MiB));
+    const first = Storage.open(metainfo, dir);
+    const second = Storage.open(metainfo, dir);
+    const [a, b] = await Promise.all([first.check(), second.check()]);
+    await Promise.all([first.close(), second.close()]);
+    expect([a.complete, b.complete]).toEqual([true, true]);
+    // One check's workers: one per core (at most four), not twice that.
+    expect(started.workers).toBeGreaterThan(0);
+    expect(started.workers).toBeLessThanOrEqual(Math.min(availableParallelism(), 4));
   });
 
   it('stays on this thread for small torrents', async () => {

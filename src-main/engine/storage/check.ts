@@ -15,6 +15,8 @@ export type CheckProgress = (done: number, total: number) => void;
 const WORKERS_FROM_BYTES = 32 * 1024 * 1024;
 /** Files opened at once for the workers at most; torrents with more are hashed here. */
 const MAX_WORKER_FILES = 256;
+/** A check runs on the hash workers now; others meanwhile hash on this thread, as before the workers. */
+let workersBusy = false;
 
 /** Sequential read size: large enough for full disk speed, small enough for the memory budget. */
 const CHECK_CHUNK = 4 * 1024 * 1024;
@@ -87,20 +89,28 @@ export async function checkFiles(
  * handed over (skipped files, too many files), and then nothing was marked or counted.
  */
 async function hashInWorkers(layout: PieceLayout, files: TorrentFiles, sha1: Uint8Array, runs: readonly HashJob[], have: Bitfield, signal: AbortSignal | undefined, pieceDone: () => void): Promise<boolean> {
-  const opened = await files.openForHashing(MAX_WORKER_FILES);
-  if (!opened) return false;
+  // One check on the workers at a time in the process: they already fill every core, and a
+  // hundred torrents rechecked at once must not start two hundred threads.
+  if (workersBusy) return false;
+  workersBusy = true;
   try {
-    await hashPieceRuns({ files: opened.files, pieceLength: layout.pieceLength, layout: 'v1' }, runs, signal ? { signal } : {}, (result) => {
-      for (let i = 0; i < result.hashes.length / 20; i++) {
-        const piece = result.first + i;
-        if (Buffer.compare(result.hashes.subarray(20 * i, 20 * i + 20), sha1.subarray(20 * piece, 20 * piece + 20)) === 0) have.set(piece);
-        pieceDone();
-      }
-    });
+    const opened = await files.openForHashing(MAX_WORKER_FILES);
+    if (!opened) return false;
+    try {
+      await hashPieceRuns({ files: opened.files, pieceLength: layout.pieceLength, layout: 'v1' }, runs, signal ? { signal } : {}, (result) => {
+        for (let i = 0; i < result.hashes.length / 20; i++) {
+          const piece = result.first + i;
+          if (Buffer.compare(result.hashes.subarray(20 * i, 20 * i + 20), sha1.subarray(20 * piece, 20 * piece + 20)) === 0) have.set(piece);
+          pieceDone();
+        }
+      });
+    } finally {
+      await opened.close();
+    }
+    return true;
   } finally {
-    await opened.close();
+    workersBusy = false;
   }
-  return true;
 }
 
 /** Marks (1) every piece that touches bytes missing from disk, so they are never read. */
