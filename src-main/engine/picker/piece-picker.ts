@@ -95,6 +95,8 @@ export class PiecePicker<P> {
   /** Pieces not yet verified that have a priority above 0. */
   get wantedRemaining(): number {
     let n = this.#ranking.candidates;
+    // Asked of every idle seed every second: no iterator when nothing is partial.
+    if (this.#ledger.partialCount === 0) return n;
     for (const p of this.#ledger.partials) if (this.#ranking.priority(p.index) > 0) n++;
     return n;
   }
