@@ -2,12 +2,12 @@
 // watch folder and an incomplete-downloads folder set in Settings, a file renamed on disk that
 // still verifies, a torrent renamed and labelled in its General tab, all kept across a restart.
 // One serve, one tracker and one aria2c seeder shared by the tests, which run in order.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { access, copyFile, cp, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, startProcess, stopAll, tempDir } from '../src-main/testing/processes';
 import { chooseTorrent, cli, fixtures, openPage, row, run, startAria2Seeder, startServe, waitForHttp, type Serve } from './support';
+import { expectAccessible } from './views';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -44,12 +44,6 @@ test.afterAll(async () => {
   await stopAll();
   await work?.remove();
 });
-
-/** axe-core over what `selector` finds: no violations. */
-async function expectAccessible(page: Page, selector: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).include(selector).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 test('a .torrent dropped in the watch folder is added and moved to done; it downloads in the incomplete folder and its file moves to the save folder when complete', async ({ page }) => {
   await openPage(page, serve);

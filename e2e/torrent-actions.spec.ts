@@ -1,6 +1,5 @@
 // Issue #18's everyday actions through `shoal serve` in Chromium, as a user would do them: one
 // serve and one seeding torrent shared by the tests, which run in order.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { access, cp, mkdir } from 'node:fs/promises';
@@ -9,6 +8,7 @@ import { join } from 'node:path';
 import { freePort, startProcess, stopAll, tempDir } from '../src-main/testing/processes';
 import { startRecordingTracker, type RecordingTracker } from '../src-main/testing/recording-tracker';
 import { cli, fixtures, row, run, startServe, token, type Serve } from './support';
+import { expectAccessible } from './views';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -64,12 +64,6 @@ async function addTorrentFile(page: Page, file: string): Promise<void> {
 }
 
 const events = () => recorder.announces.map((a) => a.event);
-
-/** axe-core over the part of the page this issue added: no violations. */
-async function expectAccessible(page: Page, selector: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).include(selector).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 test('adds a tracker, reannounces, keeps it across a restart, and removes it; the tracker hears each', async ({ page }) => {
   await open(page);

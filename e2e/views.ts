@@ -21,6 +21,12 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ').trim() ?? v.help}`));
 }
 
+/** axe-core over the part of the page `selector` finds (a dialog, a panel): no violations. */
+export async function expectAccessible(page: Page, selector: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).include(selector).analyze();
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
 /** The view now on screen, in both themes at every width: no axe violation, no sideways scroll, screenshots saved. */
 export async function checkView(page: Page, name: string): Promise<void> {
   await mkdir(artifacts, { recursive: true });
