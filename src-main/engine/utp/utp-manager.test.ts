@@ -66,6 +66,21 @@ async function until(done: () => boolean): Promise<void> {
   expect(done()).toBe(true);
 }
 
+/** A connection to `b` dialled from a raw socket (our id 100, seq 1000): the accepted socket, nobody reading it. */
+async function rawConnection(b: Awaited<ReturnType<typeof node>>) {
+  const attacker = await rawSocket();
+  const acks: Buffer[] = [];
+  attacker.on('message', (m) => acks.push(m));
+  const send = (bytes: Buffer) => attacker.send(bytes, b.address.port, b.address.host);
+  // The accepted connection's packets carry id 100, ours 101.
+  send(raw(ST_SYN, 100, 1000, 0));
+  await until(() => b.accepted.length === 1 && acks.length === 1);
+  const answer = emptyPacket();
+  expect(decodePacket(acks[0]!, answer)).toBeUndefined();
+  const ack = (answer.seq - 1) & 0xffff; // its next packet would be `seq`: nothing of it to acknowledge yet
+  return { server: b.accepted[0]!, send, acks, ack };
+}
+
 describe('UtpManager against hostile input', () => {
   it('answers a packet for an unknown connection with a RESET, and drops malformed datagrams', async () => {
     const { address } = await node();
@@ -128,18 +143,7 @@ describe('UtpManager against hostile input', () => {
 
   it('a peer that ignores our window cannot make a connection hold more than its buffer', async () => {
     const b = await node();
-    const attacker = await rawSocket();
-    const acks: Buffer[] = [];
-    attacker.on('message', (m) => acks.push(m));
-    const send = (bytes: Buffer) => attacker.send(bytes, b.address.port, b.address.host);
-    // Our SYN (connection id 100, seq 1000): the accepted connection's packets carry id 100, ours 101.
-    send(raw(ST_SYN, 100, 1000, 0));
-    await until(() => b.accepted.length === 1);
-    const server = b.accepted[0]!; // nobody reads it: what arrives stays buffered
-    await until(() => acks.length === 1);
-    const answer = emptyPacket();
-    expect(decodePacket(acks[0]!, answer)).toBeUndefined();
-    const ack = (answer.seq - 1) & 0xffff; // its next packet would be `seq`: nothing of it to acknowledge yet
+    const { server, send, acks, ack } = await rawConnection(b);
     const payload = randomBytes(1300);
     // 1,000 packets early (1001 is missing), then the missing one, then 1,000 more in order: 2.6 MB in all.
     for (let i = 0; i < 1000; i++) {
@@ -159,6 +163,31 @@ describe('UtpManager against hostile input', () => {
     expect(decodePacket(acks.at(-1)!, last)).toBeUndefined();
     expect(last.ack).toBe((1000 + server.readableLength / payload.length) & 0xffff);
     expect(last.window).toBe(0);
+  });
+
+  it('tells the peer its window reopened once the reader caught up, however it read', async () => {
+    const b = await node();
+    const { server, send, acks, ack } = await rawConnection(b);
+    const payload = randomBytes(1300);
+    // 805 packets fill all but 2 KB of the 1 MiB buffer: our window is shut, and the peer stops.
+    for (let i = 0; i < 805; i++) {
+      send(raw(ST_DATA, 101, 1001 + i, ack, payload));
+      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+    }
+    const window = (bytes: Buffer) => {
+      const p = emptyPacket();
+      expect(decodePacket(bytes, p)).toBeUndefined();
+      return p.window;
+    };
+    await until(() => acks.length > 1 && window(acks.at(-1)!) < 4 * 1400);
+    // One small read, a turn for it to be answered (still shut), then the rest at once: Readable
+    // asks for more (`_read`) only on the first read, as no data came in between.
+    expect(server.read(1300)).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(window(acks.at(-1)!)).toBeLessThan(4 * 1400);
+    expect(server.read()).not.toBeNull();
+    expect(server.readableLength).toBe(0);
+    await until(() => window(acks.at(-1)!) >= RECEIVE_BUFFER / 2);
   });
 
   it('answers packets for unknown connections within a budget of RESETs, whoever sends them', async () => {

@@ -25,6 +25,8 @@ export const RECEIVE_BUFFER = 1024 * 1024;
  * `RECEIVE_BUFFER` and this.
  */
 const WINDOW_SLACK = 64 * 1024;
+/** Room in our buffer (a quarter of it) that counts as our window open again after it was shut. */
+const REOPENED = RECEIVE_BUFFER / 4;
 /** Bytes written and not yet sent before `write` holds its callback (backpressure). */
 const SEND_BUFFER = 512 * 1024;
 /** Timeouts in a row, each twice as long, before the peer counts as gone (about 30 s from 0.5 s). */
@@ -209,7 +211,16 @@ export class UtpSocket extends Duplex {
 
   /** The manager's clock: a packet unanswered for a whole RTO is sent again, with a longer RTO. */
   tick(nowMs: number): void {
-    if (this.#state === 'closed' || nowMs - this.#timerFrom < this.#congestion.rto) return;
+    if (this.#state === 'closed') return;
+    // We said our window was shut and the reader has since caught up: say it is open. `_read` is
+    // not enough: Readable calls it once until the next push, and into a shut window the peer
+    // pushes nothing (libtorrent sends no probe), so a reader that drained in two goes went
+    // unheard and the transfer stalled until the wire gave up on the peer.
+    if (this.#windowWasClosed && this.#state === 'connected' && this.#freeBytes() >= REOPENED) {
+      this.#needAck = true;
+      this.#link.schedule(this);
+    }
+    if (nowMs - this.#timerFrom < this.#congestion.rto) return;
     if (this.#send.outstanding === 0) {
       if (this.#queued > 0 && this.#peerWindow < MAX_PAYLOAD && this.#state === 'connected') {
         this.#probeDue = true;
@@ -346,9 +357,13 @@ export class UtpSocket extends Duplex {
 
   /** What we can still take in: the buffer less what waits to be read and what came early. */
   #window(): number {
-    const free = RECEIVE_BUFFER - this.readableLength - (this.#receive?.storedBytes ?? 0);
+    const free = this.#freeBytes();
     this.#windowWasClosed = free < 4 * MAX_PAYLOAD;
     return Math.max(0, free);
+  }
+
+  #freeBytes(): number {
+    return RECEIVE_BUFFER - this.readableLength - (this.#receive?.storedBytes ?? 0);
   }
 
   #enqueue(chunk: Uint8Array): void {
