@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { contentDir, readTorrent } from '../testing/shared-fixtures';
 import { alice, useTestSessions } from '../testing/test-sessions';
-import { downloadFolder, finishedFolder } from './incomplete-folder';
+import { afterIncompleteChange, downloadFolder, finishedFolder } from './incomplete-folder';
 
 describe('incomplete-downloads folder rules', () => {
   const settings = { downloadDir: '/dl', incompleteDir: '/inc' };
@@ -18,6 +18,13 @@ describe('incomplete-downloads folder rules', () => {
     expect(finishedFolder(settings, '/elsewhere', undefined)).toBeUndefined();
     expect(finishedFolder({ downloadDir: '/dl' }, '/dl', undefined)).toBeUndefined();
     expect(finishedFolder({ downloadDir: '/inc', incompleteDir: '/inc' }, '/inc', undefined)).toBeUndefined();
+  });
+  it('when it changes, a torrent left in the old one follows: still downloading to the new one (or, with none, its own folder); done, to its own folder', () => {
+    expect(afterIncompleteChange(settings, { downloadDir: '/dl', incompleteDir: '/inc2' }, '/inc', false, undefined)).toBe('/inc2');
+    expect(afterIncompleteChange(settings, { downloadDir: '/dl', incompleteDir: null }, '/inc', false, '/books')).toBe('/books');
+    expect(afterIncompleteChange(settings, { downloadDir: '/dl', incompleteDir: '/inc2' }, '/inc', true, undefined)).toBe('/dl');
+    expect(afterIncompleteChange(settings, settings, '/inc', false, undefined)).toBeUndefined();
+    expect(afterIncompleteChange(settings, { downloadDir: '/dl', incompleteDir: '/inc2' }, '/elsewhere', false, undefined)).toBeUndefined();
   });
 });
 
@@ -43,5 +50,16 @@ describe('Session incomplete-downloads folder', { timeout: 40_000 }, () => {
     );
     expect(await readFile(join(sessions.dir, 'leech', 'alice.txt'))).toEqual(await readFile(join(contentDir, 'alice.txt')));
     expect(await readdir(incomplete)).toEqual([]);
+  });
+
+  it('a torrent still downloading in the incomplete folder follows the setting when it changes, instead of staying stranded', async () => {
+    const leecher = await sessions.start('follow');
+    const incomplete = join(sessions.dir, 'incomplete-old');
+    const moved = join(sessions.dir, 'incomplete-new');
+    await leecher.setSettings({ incompleteDir: incomplete });
+    await leecher.addTorrent({ source: { kind: 'torrent', data: readTorrent('alice.torrent') }, paused: true });
+    expect(leecher.torrent(alice)!.savePath).toBe(incomplete);
+    await leecher.setSettings({ incompleteDir: moved });
+    await vi.waitFor(() => expect([leecher.torrent(alice)!.savePath, leecher.torrent(alice)!.state]).toEqual([moved, 'paused']), { timeout: 10_000 });
   });
 });

@@ -21,3 +21,16 @@ export function finishedFolder(settings: Folders, savePath: string, categoryFold
   const to = categoryFolder ?? settings.downloadDir;
   return resolve(to) === resolve(savePath) ? undefined : to;
 }
+
+/**
+ * The incomplete folder setting changed from `before` to `after`: a torrent in the old folder
+ * would be stranded there (`finishedFolder` knows only the current one), so it moves to where it
+ * belongs now: still downloading, to the new incomplete folder (or, with none, its own folder);
+ * done, to its own folder. Undefined when it stays.
+ */
+export function afterIncompleteChange(before: Folders, after: Folders, savePath: string, done: boolean, categoryFolder: string | undefined): string | undefined {
+  if (!before.incompleteDir || resolve(savePath) !== resolve(before.incompleteDir)) return undefined;
+  if (after.incompleteDir && resolve(after.incompleteDir) === resolve(before.incompleteDir)) return undefined;
+  const to = (done ? undefined : after.incompleteDir) ?? categoryFolder ?? after.downloadDir;
+  return resolve(to) === resolve(savePath) ? undefined : to;
+}

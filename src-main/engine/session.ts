@@ -16,6 +16,7 @@ import { DEFAULT_TRACKER_PORT, SessionSockets } from './session-sockets';
 import { StatusFeed } from './status-feed';
 import { SessionStreams } from './session-streams';
 import { startMove, startRecheck, type TaskHooks } from './torrent-tasks';
+import { afterIncompleteChange } from './incomplete-folder';
 import type { Torrent } from './torrent';
 import { TorrentAdding } from './torrent-adding';
 import { findAny, findWithMetainfo, torrentByWireName, wireNames } from './torrent-lookup';
@@ -358,7 +359,13 @@ export class Session implements EngineApi {
     if (input.listenPort !== undefined && input.listenPort !== this.#settings.listenPort) await this.#sockets.movePort(input.listenPort, this.#settings.listenPort);
     await this.#sockets.applyTracker(input.trackerEnabled ?? this.#settings.trackerEnabled ?? false, input.trackerPort ?? this.#settings.trackerPort ?? DEFAULT_TRACKER_PORT);
     const dhtChanged = input.dht !== undefined || input.dhtBootstrap !== undefined || input.listenPort !== undefined;
+    const before = this.#settings;
     this.#settings = changedSettings(this.#settings, input);
+    for (const t of this.#torrents.values()) {
+      const to = t.hasMetainfo ? afterIncompleteChange(before, this.#settings, t.savePath, t.isComplete, this.#actions.labels.savePath(this.#actions.labels.of(t.infoHash).category ?? undefined)) : undefined;
+      // One checking or moving now stays where it is; the user can move it.
+      if (to !== undefined && t.state !== 'checking' && t.state !== 'moving') startMove(t, to, this.#tasks);
+    }
     if (dhtChanged) await this.#sockets.applyDht(this.#settings.dht !== false, this.#settings.dhtBootstrap);
     if (input.portForwarding !== undefined || input.listenPort !== undefined) await this.#sockets.applyPortForwarding(this.#settings.portForwarding === true);
     await this.#sockets.applyLsd(this.#settings.lsd !== false);
