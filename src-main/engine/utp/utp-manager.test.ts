@@ -81,6 +81,14 @@ async function rawConnection(b: Awaited<ReturnType<typeof node>>) {
   return { server: b.accepted[0]!, send, acks, ack };
 }
 
+/** DATA packets `seq` onwards on a `rawConnection`, letting the receiver run every hundred. */
+async function sendData(send: (bytes: Buffer) => void, seq: number, count: number, ack: number, payload: Uint8Array): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    send(raw(ST_DATA, 101, (seq + i) & 0xffff, ack, payload));
+    if (i % 100 === 99) await new Promise((r) => setImmediate(r));
+  }
+}
+
 describe('UtpManager against hostile input', () => {
   it('answers a packet for an unknown connection with a RESET, and drops malformed datagrams', async () => {
     const { address } = await node();
@@ -146,15 +154,9 @@ describe('UtpManager against hostile input', () => {
     const { server, send, acks, ack } = await rawConnection(b);
     const payload = randomBytes(1300);
     // 1,000 packets early (1001 is missing), then the missing one, then 1,000 more in order: 2.6 MB in all.
-    for (let i = 0; i < 1000; i++) {
-      send(raw(ST_DATA, 101, 1002 + i, ack, payload));
-      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
-    }
-    send(raw(ST_DATA, 101, 1001, ack, payload));
-    for (let i = 0; i < 1000; i++) {
-      send(raw(ST_DATA, 101, 2002 + i, ack, payload));
-      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
-    }
+    await sendData(send, 1002, 1000, ack, payload);
+    await sendData(send, 1001, 1, ack, payload);
+    await sendData(send, 2002, 1000, ack, payload);
     await new Promise((r) => setTimeout(r, 300));
     expect(server.readableLength).toBeGreaterThan(RECEIVE_BUFFER - 4 * payload.length);
     expect(server.readableLength).toBeLessThanOrEqual(RECEIVE_BUFFER + 64 * 1024); // the buffer and its slack for window probes
@@ -170,10 +172,7 @@ describe('UtpManager against hostile input', () => {
     const { server, send, acks, ack } = await rawConnection(b);
     const payload = randomBytes(1300);
     // 805 packets fill all but 2 KB of the 1 MiB buffer: our window is shut, and the peer stops.
-    for (let i = 0; i < 805; i++) {
-      send(raw(ST_DATA, 101, 1001 + i, ack, payload));
-      if (i % 100 === 99) await new Promise((r) => setImmediate(r));
-    }
+    await sendData(send, 1001, 805, ack, payload);
     const window = (bytes: Buffer) => {
       const p = emptyPacket();
       expect(decodePacket(bytes, p)).toBeUndefined();
