@@ -1,7 +1,12 @@
+/** A swarm on a clock: what to call, and the round it joined in. */
+interface Member {
+  readonly tick: () => void;
+  readonly joined: number;
+}
+
 interface Clock {
   readonly timer: NodeJS.Timeout;
-  /** Each member with the round it joined in. */
-  readonly members: Map<() => void, number>;
+  readonly members: Set<Member>;
   round: number;
 }
 
@@ -15,13 +20,13 @@ const clocks = new Map<number, Clock>();
 export function everyTick(periodMs: number, tick: () => void): () => void {
   let clock = clocks.get(periodMs);
   if (clock === undefined) {
-    const members = new Map<() => void, number>();
+    const members = new Set<Member>();
     const timer = setInterval(() => {
       const round = ++ticking.round;
-      // Without copying the members (thousands of seeds, every second): a tick may stop other
-      // swarms (or itself), which a Map's iteration then skips; one started meanwhile waits for
-      // the next round.
-      for (const [member, joined] of members) if (joined < round) member();
+      // Without copying the members or making an entry per member (thousands of seeds, every
+      // second): a tick may stop other swarms (or itself), which a Set's iteration then skips;
+      // one started meanwhile waits for the next round.
+      for (const member of members) if (member.joined < round) member.tick();
     }, periodMs);
     // Like the per-torrent timers were: ticking alone keeps no process alive.
     timer.unref();
@@ -29,8 +34,8 @@ export function everyTick(periodMs: number, tick: () => void): () => void {
     clock = ticking;
     clocks.set(periodMs, clock);
   }
-  const member = (): void => tick();
-  clock.members.set(member, clock.round);
+  const member: Member = { tick, joined: clock.round };
+  clock.members.add(member);
   const joined = clock;
   return () => {
     if (!joined.members.delete(member) || joined.members.size > 0) return;
