@@ -28,7 +28,8 @@ afterEach(async () => {
   await seedDir.remove();
 });
 
-it('keeps one connection on both sides when both ends dial at once', async () => {
+/** A 4 MiB torrent the seeder has checked and a slow leecher (32 KiB/s) has added. */
+async function slowSwarm(): Promise<string> {
   await mkdir(join(seedDir.path, 'both'));
   await writeFile(join(seedDir.path, 'both', 'data'), randomBytes(4 * 1024 * 1024));
   const data = await createTorrent(join(seedDir.path, 'both'), { pieceLength: 64 * 1024, creationDate: null });
@@ -38,7 +39,11 @@ it('keeps one connection on both sides when both ends dial at once', async () =>
   await leecher.setSettings({ speedLimit: { down: 32 * 1024, up: 0 } });
   await leecher.addTorrent({ source: { kind: 'torrent', data } });
   await waitFor('the leecher to check its data', () => (leecher.torrent(infoHash)?.state === 'downloading' ? true : undefined), 10_000, 20);
+  return infoHash;
+}
 
+it('keeps one connection on both sides when both ends dial at once', async () => {
+  const infoHash = await slowSwarm();
   const seeding = seeder.torrent(infoHash)!;
   const leeching = leecher.torrent(infoHash)!;
   seeding.addPeers([{ host: '127.0.0.1', port: leecher.listenPort }], 'magnet');
@@ -63,4 +68,22 @@ it('keeps one connection on both sides when both ends dial at once', async () =>
   const before = leeching.peers[0]!.conn.payloadReceived;
   await waitFor('data over the kept connection', () => (leeching.peers[0]!.conn.payloadReceived > before + 32 * 1024 ? true : undefined), 10_000, 50);
   expect(leeching.peers).toHaveLength(1);
+});
+
+it('keeps a connection that carries blocks when the peer dials back, whichever peer id is greater', async () => {
+  const infoHash = await slowSwarm();
+  const seeding = seeder.torrent(infoHash)!;
+  const leeching = leecher.torrent(infoHash)!;
+  // The second dial comes from the end whose connection the peer-id rule would keep.
+  const [first, second] = Buffer.from(seeder.peerId).toString('hex') > Buffer.from(leecher.peerId).toString('hex') ? [leeching, seeding] : [seeding, leeching];
+  first.addPeers([{ host: '127.0.0.1', port: (first === leeching ? seeder : leecher).listenPort }], 'magnet');
+  await waitFor('blocks over the first connection', () => ((leeching.peers[0]?.conn.payloadReceived ?? 0) > 0 ? true : undefined), 10_000, 20);
+  const trading = leeching.peers[0]!.conn;
+  second.addPeers([{ host: '127.0.0.1', port: (second === leeching ? seeder : leecher).listenPort }], 'magnet');
+  // A dial back on loopback is answered within milliseconds; the old rule closed the first connection then.
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(leeching.peers.map((p) => p.conn)).toEqual([trading]);
+  const before = trading.payloadReceived;
+  await waitFor('data over the first connection still', () => (trading.payloadReceived > before + 32 * 1024 ? true : undefined), 10_000, 50);
+  expect(leeching.peers.map((p) => p.conn)).toEqual([trading]);
 });

@@ -217,8 +217,11 @@ export class Swarm {
    * close both (each side's first is a different one), and the two then back off and meet again in
    * step. Both sides instead keep the connection dialled by the greater peer id, as libtorrent does.
    */
-  #replaces(dialled: boolean, otherDialled: boolean, id: string): boolean {
-    if (dialled === otherDialled) return false;
+  #replaces(dialled: boolean, other: { readonly conn: PeerConnection; readonly dialled: boolean }, id: string): boolean {
+    if (dialled === other.dialled) return false;
+    // A connection that already carried blocks is no simultaneous open but a peer dialling back
+    // (aria2 does, once a second): closing it would drop its requests and the data in flight.
+    if (other.conn.payloadReceived > 0 || other.conn.payloadSent > 0) return false;
     return dialled === this.#ourPeerId > id;
   }
 
@@ -256,7 +259,7 @@ export class Swarm {
       const exchange = this.#exchange;
       const dialled = dialledWith !== undefined;
       const other = this.#peerIds.get(id);
-      if (!exchange || (other && !this.#replaces(dialled, other.dialled, id))) {
+      if (!exchange || (other && !this.#replaces(dialled, other, id))) {
         conn.close('already connected to this peer');
         return;
       }
