@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { stateFilters, type StateFilter } from '../store/list-view';
 import { useShoal, useShoalStore } from '../store/store';
 import { useAdd } from './add/AddFlow';
 import { ColumnChooser } from './list/ColumnChooser';
@@ -13,8 +12,6 @@ const queueButtons: readonly { to: QueueMove; label: string; icon: string; keys:
   { to: 'bottom', label: 'Move to bottom of queue', icon: '⤓', keys: 'Ctrl+Shift+↓' },
 ];
 
-const filterLabel: Record<StateFilter, string> = { all: 'All', downloading: 'Downloading', seeding: 'Seeding', paused: 'Paused', error: 'Error' };
-
 export function Toolbar() {
   const add = useAdd();
   const actions = useTorrentActions();
@@ -22,7 +19,6 @@ export function Toolbar() {
   const connected = useShoal((s) => s.connected);
   const hasSelection = useShoal((s) => s.selection.selected.size > 0 && s.connected);
   const filter = useShoal((s) => s.filter);
-  const counts = useShoal((s) => s.counts);
   const [choosing, setChoosing] = useState(false);
 
   return (
@@ -84,18 +80,6 @@ export function Toolbar() {
             { label: 'Columns…', run: () => setChoosing(true) },
           ]}
         />
-      </div>
-      <div className="filters" role="group" aria-label="Filter by state">
-        {stateFilters.map((f) => (
-          <button
-            key={f}
-            type="button"
-            aria-pressed={filter.state === f}
-            onClick={() => store.getState().setFilter({ ...store.getState().filter, state: f })}
-          >
-            {filterLabel[f]} <span className="count">{counts[f]}</span>
-          </button>
-        ))}
       </div>
       <input
         type="search"

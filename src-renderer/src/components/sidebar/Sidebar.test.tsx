@@ -49,6 +49,17 @@ describe('the sidebar', { timeout: 20_000 }, () => {
     expect(names()).toEqual(['bravo']);
   });
 
+  it('filters by state with counts, beside the labels', async () => {
+    await withLabels();
+    expect(entry('Status', /^All 3$/)).toBeTruthy();
+    expect(entry('Status', /^Paused 0$/)).toBeTruthy();
+    fireEvent.click(entry('Status', /^Paused/));
+    expect(names()).toEqual([]);
+    expect(entry('Status', /^Paused/).getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(entry('Status', /^All/));
+    expect(names()).toEqual(['alpha', 'bravo', 'charlie']);
+  });
+
   it('sets the category and tags of the selection from the context menu', async () => {
     const app = await withLabels();
     await act(async () => {});

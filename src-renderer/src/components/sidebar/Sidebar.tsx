@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { LabelFilter } from '../../store/list-view';
+import { stateFilters, type LabelFilter, type StateFilter } from '../../store/list-view';
 import { useShoal, useShoalStore } from '../../store/store';
 import { CategoriesDialog } from './CategoriesDialog';
 import { countLabels, type LabelKind } from './sidebar-counts';
@@ -10,13 +10,16 @@ const sections: readonly { kind: LabelKind; title: string; none: string }[] = [
   { kind: 'tracker', title: 'Trackers', none: 'Trackerless' },
 ];
 
+const stateLabel: Record<StateFilter, string> = { all: 'All', downloading: 'Downloading', seeding: 'Seeding', paused: 'Paused', error: 'Error' };
+
 const key = (f: LabelFilter | undefined): string => JSON.stringify(f ?? null);
 
-/** Filters the list by category, tag and tracker host, each entry with its count. */
+/** Filters the list by state, category, tag and tracker host, each entry with its count. */
 export function Sidebar() {
   const store = useShoalStore();
   const torrents = useShoal((s) => s.torrents);
   const filter = useShoal((s) => s.filter);
+  const stateCounts = useShoal((s) => s.counts);
   const categories = useShoal((s) => s.settings?.categories);
   const [managing, setManaging] = useState(false);
   const counts = useMemo(() => {
@@ -28,6 +31,20 @@ export function Sidebar() {
 
   return (
     <nav className="sidebar" aria-label="Filters">
+      <section aria-labelledby="sidebar-state">
+        <h2 id="sidebar-state">Status</h2>
+        <div role="group" aria-label="Filter by state">
+          <ul>
+            {stateFilters.map((f) => (
+              <li key={f}>
+                <button type="button" aria-pressed={filter.state === f} onClick={() => store.getState().setFilter({ ...store.getState().filter, state: f })}>
+                  <span className="ellipsis">{stateLabel[f]}</span> <span className="count">{stateCounts[f]}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </section>
       {sections.map(({ kind, title, none }) => {
         const c = counts[kind];
         const entries: [string, LabelFilter, number][] = [
