@@ -82,16 +82,18 @@ describe('PEX interop with libtorrent', () => {
     await session.setSettings({ speedLimit: { down: 0, up: 64 * 1024 } });
     const { infoHash } = await session.addTorrent({ source: { kind: 'torrent', data: await readFile(f.torrent) } });
     await waitFor('Shoal to seed', () => (session.torrent(infoHash)?.state === 'seeding' ? true : undefined), 20_000, 100);
-    // L2 is dialled by Shoal; L1 dials Shoal. Neither is told of the other.
-    const l2 = lab.keep(await startLibtorrent({ dht: false, pex: true, torrents: [{ torrent: f.torrent, save_path: await lab.scratch('pex-l2') }] }));
+    // L2 is dialled by Shoal; L1 dials Shoal. Neither is told of the other. L2 speaks no PEX, so
+    // only L1 learns and dials: when two libtorrent 2.0.8 peers learn of each other at once and
+    // dial each other, each closes one connection as a "duplicate peer-id" and the other end's
+    // close takes the second (its alerts show both gone), and they back off past this test's bound.
+    const l2 = lab.keep(await startLibtorrent({ dht: false, pex: false, torrents: [{ torrent: f.torrent, save_path: await lab.scratch('pex-l2') }] }));
     session.torrent(infoHash)!.addPeers([{ host: '127.0.0.1', port: l2.port }], 'tracker');
     const l1 = lab.keep(
       await startLibtorrent({ dht: false, pex: true, torrents: [{ torrent: f.torrent, save_path: await lab.scratch('pex-l1'), peers: [['127.0.0.1', session.listenPort]] }] }),
     );
     const found = await waitFor(
       'libtorrent L1 to connect to L2, learned from Shoal by PEX',
-      // L1 was told only of Shoal, and PEX never names its sender: a PEX peer that is not Shoal is L2 (at its
-      // listening port, or at the port of its own dial once it learned of L1 the same way).
+      // L1 was told only of Shoal, and PEX never names its sender: a PEX peer that is not Shoal is L2.
       async () => (await l1.status()).torrents[0]?.peers.find((p) => p.port !== session.listenPort && p.sources.includes('pex')),
       45_000,
       300,
