@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ShoalError } from '../../src-shared/errors';
 import { EngineSupervisor, type SupervisorOptions } from './engine-supervisor';
+import { fakeSummary } from '../testing/summary-row';
 import { FakeEngine } from './testing/fake-engine';
 
 let supervisor: EngineSupervisor | null = null;
@@ -48,6 +49,17 @@ describe('EngineSupervisor', { timeout: 5_000 }, () => {
     engines[1]!.emit('stats', stats(2));
     expect(seen).toEqual([1, 2]);
     expect(restarted).toEqual(['it crashed: boom']);
+  });
+
+  it('gives a list handler that comes late the whole list, idle rows too', async () => {
+    const { supervisor, engines } = supervise();
+    const idle = fakeSummary({ infoHash: 'a'.repeat(40), name: 'idle' });
+    const busy = fakeSummary({ infoHash: 'b'.repeat(40), name: 'busy' });
+    engines[0]!.emit('torrents', { full: true, changed: [idle, busy], removed: [] });
+    engines[0]!.emit('torrents', { full: false, changed: [{ ...busy, progress: 0.5 }], removed: [] });
+    const seen: { full: boolean; names: string[] }[] = [];
+    supervisor.on('torrents', (ev) => seen.push({ full: ev.full, names: ev.changed.map((r) => r.name) }));
+    await vi.waitFor(() => expect(seen).toEqual([{ full: true, names: ['idle', 'busy'] }]));
   });
 
   it('fails calls the dead engine left unanswered instead of leaving them waiting', async () => {

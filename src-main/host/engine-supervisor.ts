@@ -10,6 +10,7 @@ import {
   type ShoalApi,
 } from '../../src-shared/contract';
 import type { StreamSource } from '../engine/stream/stream-source';
+import { TorrentListReplay } from './torrent-list-replay';
 
 /** One running engine (a worker thread in the app, anything in tests). */
 export interface EngineConnection {
@@ -45,6 +46,9 @@ type Handler = (payload: never) => void;
 export class EngineSupervisor implements ShoalApi {
   readonly #options: Required<SupervisorOptions>;
   readonly #handlers = new Map<EventName, Set<Handler>>();
+  /** The engine's list as it stands, for a handler that comes after the engine sent it whole. */
+  readonly #list = new TorrentListReplay();
+  #listSeen = false;
   readonly #restarts: number[] = [];
   /** Rejecters of calls not yet answered: a dead engine would otherwise leave them waiting forever. */
   readonly #inFlight = new Set<(reason: string) => void>();
@@ -92,6 +96,14 @@ export class EngineSupervisor implements ShoalApi {
     let set = this.#handlers.get(name);
     if (!set) this.#handlers.set(name, (set = new Set()));
     set.add(handler as Handler);
+    // As the engine itself does: a new list handler hears the whole list first. A front end made
+    // after the engine sent it (serve's relay, once settings were set) would otherwise only see
+    // the rows that change, and an idle torrent would be missing from its list.
+    if (name === 'torrents' && this.#listSeen) {
+      queueMicrotask(() => {
+        if (set.has(handler as Handler)) (handler as (payload: EventPayload<'torrents'>) => void)(this.#list.snapshot());
+      });
+    }
     return () => set.delete(handler as Handler);
   }
 
@@ -168,6 +180,11 @@ export class EngineSupervisor implements ShoalApi {
   }
 
   #emit(name: EventName, payload: unknown): void {
+    if (name === 'torrents') {
+      const list = payload as EventPayload<'torrents'>;
+      this.#list.apply(list);
+      this.#listSeen ||= list.full;
+    }
     for (const handler of [...(this.#handlers.get(name) ?? [])]) {
       try {
         (handler as (payload: unknown) => void)(payload);
