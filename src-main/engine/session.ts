@@ -1,14 +1,15 @@
-import type { CommandInput, CommandOutput, EngineApi, Settings, ShoalEvent, TorrentSummary } from '../../src-shared/contract';
+import type { CommandInput, CommandOutput, EngineApi, Settings, ShoalEvent } from '../../src-shared/contract';
 import { dhtTargets, lsdTargets } from './discovery-targets';
 import { ListFeed } from './list-feed';
+import { listRows } from './list-rows';
 import { MetadataFetches } from './metadata-fetches';
 import { NoticeLog } from './notice-log';
 import { SessionMeters } from './session-meters';
 import { skeyLookup } from './mse/receiver';
 import { preview } from './metainfo/preview';
 import { restoredSettings, SessionPersistence } from './session-persistence';
+import { restoreSession } from './session-restore';
 import { SessionPolicy } from './policy/session-policy';
-import type { LoadedSession } from './persistence/session-store';
 import { checkFolder } from './storage/folder-check';
 import { ReadCachePool } from './storage/read-cache';
 import { changedSettings, checkSettingsChange, checkTransports, initialSettings, prepareSettingFolders, readCacheBytes, type SessionOptions } from './session-settings';
@@ -23,7 +24,6 @@ import { findAny, findWithMetainfo, torrentByWireName, wireNames } from './torre
 import { TorrentActions } from './torrent-actions';
 import { TorrentCreator } from './torrent-creator';
 import { sessionTorrentEvents, shareLimitReached, type SessionTorrentHooks } from './torrent-events';
-import * as views from './torrent-views';
 import { WatchFolder } from './watch-folder';
 import { generatePeerId } from './wire/peer-id';
 
@@ -39,8 +39,7 @@ export class Session implements EngineApi {
   readonly #listeners = new Set<(event: ShoalEvent) => void>();
   /** The torrent list: the whole of it for a new front end, then the rows marked as changed. */
   readonly #feed = new ListFeed({
-    row: (infoHash) => this.#row(infoHash),
-    rows: () => this.#rows(),
+    ...listRows({ torrents: this.#torrents, policy: () => this.#policy, labels: () => this.#actions.labels }),
     send: (payload) => this.#emit({ name: 'torrents', payload }),
   });
   #settings: Settings;
@@ -195,7 +194,7 @@ export class Session implements EngineApi {
     await session.#sockets.applyDht(session.#settings.dht !== false, session.#settings.dhtBootstrap);
     if (session.#settings.portForwarding) await session.#sockets.applyPortForwarding(true);
     await session.#sockets.applyLsd(session.#settings.lsd !== false);
-    if (persist && saved) await session.#restore(persist, saved);
+    if (persist && saved) await restoreSession(persist, saved, { torrents: session.#torrents, settings: () => session.#settings, meters: session.#meters, adding: session.#adding, policy: session.#policy, labels: session.#actions.labels, sockets: session.#sockets });
     for (const notice of persist?.startupNotices ?? []) session.#log.add(notice, undefined);
     session.#timers.push(
       setInterval(() => session.#feed.flush(), options.listIntervalMs ?? 500),
@@ -414,35 +413,10 @@ export class Session implements EngineApi {
     for (const t of this.#torrents.values()) t.announcer.announceNow();
   }
 
-  /** Brings back the saved torrents in their order, then saves from here on. */
-  async #restore(persist: SessionPersistence, loaded: LoadedSession): Promise<void> {
-    this.#meters.carryOver(loaded.allTime);
-    await persist.restore(loaded, {
-      torrent: async (entry) => {
-        const torrent = await persist.torrentFrom(entry, (metainfo, savePath, restored) => this.#adding.create({ metainfo, savePath, ...restored }));
-        if (entry.record.limitsWaived) this.#policy.restoreWaiver(torrent.infoHash, entry.record.limitsWaived);
-        this.#adding.admit(torrent, !entry.record.paused);
-        if (entry.record.forced) this.#policy.restoreForced(torrent.infoHash);
-        this.#actions.labels.set(torrent.infoHash, entry.record);
-      },
-      magnet: (entry) => this.#adding.restoreMagnet(entry),
-    });
-    this.#policy.applyQueue();
-    if (this.#settings.trackerEnabled) await this.#sockets.restartTracker(this.#settings.trackerPort, (message) => persist.tellAtStart(message));
-    persist.startSaving(() => ({
-      settings: this.#settings,
-      allTime: this.#meters.allTime,
-      torrents: this.#policy.inQueueOrder(),
-      magnets: [...this.#torrents.values()].filter((t) => !t.hasMetainfo),
-      labels: (infoHash) => this.#actions.labels.of(infoHash),
-    }));
-  }
-
   /** Still in the session: not removed (or replaced) meanwhile. */
   #has(t: Torrent): boolean {
     return this.#torrents.get(t.infoHash) === t;
   }
-
 
   /** Torrents came, went or changed state: the queue lets the right ones run, the list goes out, the session is saved soon. */
   #settle(): void {
@@ -457,15 +431,6 @@ export class Session implements EngineApi {
       event = { name: 'notice', payload: this.#log.add(event.payload, about) };
     }
     for (const listener of this.#listeners) listener(event);
-  }
-
-  #row(infoHash: string): TorrentSummary | undefined {
-    const t = this.#torrents.get(infoHash);
-    return t && views.summary(t, this.#policy.positions().get(infoHash) ?? null, { ...this.#policy.marks(t), labels: this.#actions.labels.of(infoHash) });
-  }
-
-  #rows(): TorrentSummary[] {
-    return [...this.#torrents.keys()].map((infoHash) => this.#row(infoHash)!);
   }
 }
 

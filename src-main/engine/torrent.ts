@@ -18,7 +18,8 @@ import type { TorrentInit } from './torrent-init';
 import { TorrentLifetime, type TransferTotals } from './torrent-lifetime';
 import { MetadataPhase } from './torrent-metadata';
 import type { WebSeedRow } from './webseed/web-seeds';
-import { afterTaskFrom, meantToRun, pausedIn, type AfterTask, type Phase, type Task } from './torrent-phase';
+import { meantToRun, pausedIn, type Phase } from './torrent-phase';
+import { runAlone, type TaskHost } from './torrent-task-runner';
 import type { Announcer } from './tracker/announcer';
 import { TrackerWatch } from './tracker/tracker-watch';
 
@@ -53,6 +54,17 @@ export class Torrent {
   #resume: ResumeData | undefined;
   readonly #o: TorrentInit;
   readonly #trackers: TrackerWatch;
+  /** What a check or a move run alone does to the torrent (see `runAlone`). */
+  readonly #tasks: TaskHost = {
+    phase: () => this.#phase,
+    setPhase: (next) => this.#setPhase(next),
+    assertIdle: () => this.assertIdle(),
+    stopSwarm: () => this.swarm.stop(),
+    stopAnnouncing: () => this.announcer.stop(),
+    started: () => (this.checkProgress = 0),
+    fail: (error) => this.#fail(error),
+    trade: () => this.#trade(this.#known()),
+  };
 
   constructor(options: TorrentInit) {
     this.#o = options;
@@ -102,7 +114,7 @@ export class Torrent {
     const data = this.#known();
     this.assertIdle();
     const plan = planRename(data.metainfo, data.renamed, this.#savePath, target, newName);
-    return plan ? this.#exclusive('moving', () => data.rename(plan, this.#savePath, persist), 'carry-on') : Promise.resolve();
+    return plan ? runAlone(this.#tasks, 'moving', () => data.rename(plan, this.#savePath, persist), 'carry-on') : Promise.resolve();
   }
 
   /** Bytes in all; before the metadata, what the magnet link says (`xl`), or 0. */
@@ -243,7 +255,7 @@ export class Torrent {
     } else if (this.#checked) {
       this.#trade(body);
     } else {
-      await this.#exclusive('checking', (signal) => this.#check(body, signal), 'fail', 'run').catch(() => undefined);
+      await runAlone(this.#tasks, 'checking', (signal) => this.#check(body, signal), 'fail', 'run').catch(() => undefined);
     }
   }
 
@@ -254,7 +266,7 @@ export class Torrent {
   recheck(): Promise<void> {
     const data = this.#known();
     this.#resume = undefined;
-    return this.#exclusive('checking', (signal) => this.#check(data, signal), 'fail');
+    return runAlone(this.#tasks, 'checking', (signal) => this.#check(data, signal), 'fail');
   }
 
   /**
@@ -266,7 +278,8 @@ export class Torrent {
   moveStorage(savePath: string, persist: () => Promise<void>, ops?: MoveOps): Promise<void> {
     const data = this.#known();
     const from = this.#savePath;
-    return this.#exclusive(
+    return runAlone(
+      this.#tasks,
       'moving',
       (signal, task) =>
         data.move({
@@ -401,47 +414,6 @@ export class Torrent {
     this.#setPhase({ name: data.isComplete ? 'seeding' : 'downloading' });
     this.swarm.start(data.trading);
     data.announcer.start();
-  }
-
-  /**
-   * Runs a check or a move alone: trading stops, the state shows the task, and afterwards the
-   * torrent trades again if it is meant to run (the user or the queue may start or pause it
-   * meanwhile). A failed check stops the torrent on the error; a failed move carries on as before.
-   */
-  async #exclusive(
-    name: 'checking' | 'moving',
-    work: (signal: AbortSignal, task: Task) => Promise<void>,
-    onFailure: 'fail' | 'carry-on',
-    then: AfterTask = afterTaskFrom(this.#phase),
-  ): Promise<void> {
-    this.assertIdle();
-    const abort = new AbortController();
-    const task: Task = { done: Promise.resolve(), abort, movingTo: null };
-    this.swarm.stop();
-    this.#setPhase({ name, task, then });
-    this.checkProgress = 0;
-    task.done = (async () => {
-      await this.announcer.stop();
-      await work(abort.signal, task);
-    })();
-    try {
-      await task.done;
-    } catch (err) {
-      const verb = name === 'moving' ? 'Moving' : 'Checking';
-      const error = isShoalError(err) ? err : new ShoalError('io', `${verb} the data failed: ${err instanceof Error ? err.message : String(err)}.`);
-      if (abort.signal.aborted) throw error;
-      if (onFailure === 'fail') this.#fail(error); // it stops once the task is over, just below
-      this.#afterTask();
-      throw error;
-    }
-    if (!abort.signal.aborted) this.#afterTask();
-  }
-
-  #afterTask(): void {
-    const p = this.#phase;
-    if (!('then' in p)) return;
-    if (p.then === 'run') this.#trade(this.#known());
-    else this.#setPhase({ name: p.then });
   }
 
   async #check(data: TorrentData, signal: AbortSignal): Promise<void> {
