@@ -36,6 +36,16 @@ export function isShoalError(value: unknown): value is ShoalError {
   return value instanceof ShoalError;
 }
 
+/** What went wrong in the thrown value's own words: an Error's message, anything else as text. */
+export function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** `err` itself if it is a ShoalError (it has its code and sentence already), else one with `code` and the sentence `message` makes of it. */
+export function asShoalError(err: unknown, code: ErrorCode, message: (err: unknown) => string = String): ShoalError {
+  return isShoalError(err) ? err : new ShoalError(code, message(err));
+}
+
 /** An error as it arrived over a transport (`{ code, message }`), as a ShoalError again. */
 export function fromWireError(error: { code: ErrorCode; message: string }): ShoalError {
   return new ShoalError(error.code, error.message);

@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { limits, type CommandInput } from '../../src-shared/contract';
-import { ShoalError } from '../../src-shared/errors';
+import { reasonOf, ShoalError } from '../../src-shared/errors';
 
 /** Something the OS asked Shoal to open: a .torrent file on disk or a magnet link. */
 export type OpenTarget = { kind: 'torrent-file'; path: string } | { kind: 'magnet'; uri: string };
@@ -80,5 +80,5 @@ function describe(err: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a folder';
-  return err instanceof Error ? err.message : String(err);
+  return reasonOf(err);
 }

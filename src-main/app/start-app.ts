@@ -1,7 +1,7 @@
 import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isShoalError } from '../../src-shared/errors';
+import { isShoalError, reasonOf } from '../../src-shared/errors';
 import { appId } from './app-id';
 import { buildAppMenu } from './app-menu';
 import { EngineSupervisor, type EngineConnection, type SupervisorOptions } from '../host/engine-supervisor';
@@ -109,7 +109,7 @@ export async function startApp(deps: AppDeps): Promise<boolean> {
   // stream address of our own goes to mpv, VLC or the OS instead.
   const openRequested = (url: string): void => {
     openInExternalPlayer(url, streamServer.origin, { searchPath: process.env.PATH ?? '', platform: deps.platform }).catch((err: unknown) => {
-      relay.notify({ kind: 'error', code: 'internal', message: `Could not open an external player: ${err instanceof Error ? err.message : String(err)}` });
+      relay.notify({ kind: 'error', code: 'internal', message: `Could not open an external player: ${reasonOf(err)}` });
     });
   };
 
@@ -144,7 +144,7 @@ export async function startApp(deps: AppDeps): Promise<boolean> {
       relay.notify({
         kind: 'error',
         code: isShoalError(err) ? err.code : 'internal',
-        message: `Could not add ${what}: ${err instanceof Error ? err.message : String(err)}`,
+        message: `Could not add ${what}: ${reasonOf(err)}`,
       });
     }
   };

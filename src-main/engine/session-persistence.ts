@@ -1,5 +1,5 @@
 import type { EventPayload, Settings, ShareLimits, TransferTotals } from '../../src-shared/contract';
-import { isShoalError } from '../../src-shared/errors';
+import { isShoalError, reasonOf } from '../../src-shared/errors';
 import type { Metainfo } from './metainfo/metainfo';
 import { onDisk, type RenamedFile } from './storage/disk-names';
 import { torrentFilePairs, undoMove } from './storage/move-files';
@@ -136,7 +136,7 @@ export class SessionPersistence {
       await undoMove(torrentFilePairs(onDisk(entry.metainfo, entry.record.renamed ?? []), savePath, movingTo!), savePath, movingTo!);
       this.#o.log?.(`${name}: the move to ${movingTo} did not finish; the data stays in ${savePath}`);
     } catch (err) {
-      this.tellAtStart(`"${name}" was being moved to ${movingTo} when Shoal stopped; its data stays in ${savePath}, but the partial copy there could not be removed (${err instanceof Error ? err.message : String(err)}).`);
+      this.tellAtStart(`"${name}" was being moved to ${movingTo} when Shoal stopped; its data stays in ${savePath}, but the partial copy there could not be removed (${reasonOf(err)}).`);
     }
   }
 
@@ -149,7 +149,7 @@ export class SessionPersistence {
   }
 
   #onSaveError(err: unknown): void {
-    const message = `The session could not be saved: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `The session could not be saved: ${reasonOf(err)}`;
     this.#o.log?.(message);
     // Every 30 s the same failure would come back; say it once until it changes.
     if (message === this.#lastSaveError) return;

@@ -1,6 +1,6 @@
 import type { PortForwardingStatus } from '../../src-shared/contract';
 import { isIPv4 } from 'node:net';
-import { ShoalError } from '../../src-shared/errors';
+import { reasonOf, ShoalError } from '../../src-shared/errors';
 import { startTrackerServer, type TrackerServer } from '../tracker-server/tracker-server';
 import { SessionDht, type SessionDhtOptions } from './dht/session-dht';
 import { LocalDiscovery, type LsdTarget } from './discovery/local-discovery';
@@ -111,7 +111,7 @@ export class SessionSockets {
   /** Starts the tracker the saved settings had running; a failure is told, and the session starts anyway. */
   async restartTracker(port: number | undefined, tell: (message: string) => void): Promise<void> {
     await this.applyTracker(true, port ?? DEFAULT_TRACKER_PORT).catch((err: unknown) => {
-      tell(`The embedded tracker could not start again: ${err instanceof Error ? err.message : String(err)}`);
+      tell(`The embedded tracker could not start again: ${reasonOf(err)}`);
     });
   }
 
@@ -196,7 +196,7 @@ export class SessionSockets {
     try {
       this.#udp = await PeerUdpSocket.bind(this.port, this.#o.host);
     } catch (err) {
-      this.#o.log?.(`DHT and uTP off: ${err instanceof Error ? err.message : String(err)}`);
+      this.#o.log?.(`DHT and uTP off: ${reasonOf(err)}`);
       return;
     }
     this.applyUtp(this.#utpWanted);

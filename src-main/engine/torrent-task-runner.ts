@@ -1,4 +1,4 @@
-import { isShoalError, ShoalError } from '../../src-shared/errors';
+import { asShoalError, reasonOf, type ShoalError } from '../../src-shared/errors';
 import { afterTaskFrom, type AfterTask, type Phase, type Task } from './torrent-phase';
 
 /** What running a check or a move alone needs of its torrent. */
@@ -44,7 +44,7 @@ export async function runAlone(
     await task.done;
   } catch (err) {
     const verb = name === 'moving' ? 'Moving' : 'Checking';
-    const error = isShoalError(err) ? err : new ShoalError('io', `${verb} the data failed: ${err instanceof Error ? err.message : String(err)}.`);
+    const error = asShoalError(err, 'io', (e) => `${verb} the data failed: ${reasonOf(e)}.`);
     if (abort.signal.aborted) throw error;
     if (onFailure === 'fail') host.fail(error); // it stops once the task is over, just below
     afterTask(host);

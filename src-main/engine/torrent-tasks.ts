@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { EventPayload } from '../../src-shared/contract';
-import { isShoalError, ShoalError } from '../../src-shared/errors';
+import { asShoalError, ShoalError } from '../../src-shared/errors';
 import type { Torrent } from './torrent';
 
 /** What the session does around a check or a move of a torrent's data. */
@@ -42,7 +42,7 @@ export function startMove(t: Torrent, savePath: string, hooks: TaskHooks): void 
     },
     (err: unknown) => {
       if (!hooks.current(t)) return; // removed meanwhile
-      const error = isShoalError(err) ? err : new ShoalError('io', String(err));
+      const error = asShoalError(err, 'io');
       const reason = error.message.replace(/\.$/, '');
       const message = t.savePath === from ? `${t.name} was not moved and stays in ${from}: ${reason}.` : `${t.name}: ${reason}.`;
       hooks.notice({ kind: 'error', message, infoHash: t.infoHash, code: error.code });

@@ -1,5 +1,5 @@
 import { defaultTorrentOptions, type FilePriority, type TorrentOptions, type TorrentState } from '../../src-shared/contract';
-import { isShoalError, ShoalError } from '../../src-shared/errors';
+import { asShoalError, ShoalError } from '../../src-shared/errors';
 import { BandwidthLimiter, type TorrentBandwidth } from './bandwidth/bandwidth-limiter';
 import { metainfoFromMagnet } from './metainfo/magnet-metadata';
 import type { Metainfo } from './metainfo/metainfo';
@@ -352,7 +352,7 @@ export class Torrent {
   setFilePriorities(changes: readonly { index: number; priority: FilePriority }[]): void {
     this.#known()
       .setFilePriorities(changes)
-      .catch((err: unknown) => this.#fail(isShoalError(err) ? err : new ShoalError('io', String(err))));
+      .catch((err: unknown) => this.#fail(asShoalError(err, 'io')));
     if (this.isComplete) this.#onComplete();
     else if (this.#phase.name === 'seeding') this.#setPhase({ name: 'downloading' });
   }
@@ -392,7 +392,7 @@ export class Torrent {
     try {
       data = this.#data(metainfoFromMagnet(phase.magnet, info));
     } catch (err) {
-      this.#fail(isShoalError(err) ? err : new ShoalError('invalid-torrent', String(err)));
+      this.#fail(asShoalError(err, 'invalid-torrent'));
       return;
     }
     phase.handOver();
@@ -443,7 +443,7 @@ export class Torrent {
     this.#finishedSent = true;
     this.completedAt = Date.now();
     if (this.storage.have.complete) {
-      this.#known().finish().catch((err: unknown) => this.#fail(isShoalError(err) ? err : new ShoalError('io', String(err))));
+      this.#known().finish().catch((err: unknown) => this.#fail(asShoalError(err, 'io')));
       this.announcer.completed();
     }
     this.#o.events.finished(this);

@@ -1,4 +1,4 @@
-import { ShoalError } from '../../src-shared/errors';
+import { reasonOf, ShoalError } from '../../src-shared/errors';
 import {
   eventNames,
   PROTOCOL_VERSION,
@@ -155,7 +155,7 @@ export class EngineSupervisor implements ShoalApi {
         this.#launch();
       } catch (err) {
         this.#state = 'gave-up';
-        this.#options.onGaveUp(`it could not be started again: ${err instanceof Error ? err.message : String(err)}`);
+        this.#options.onGaveUp(`it could not be started again: ${reasonOf(err)}`);
         return;
       }
       this.#options.onRestarted(reason);

@@ -1,5 +1,5 @@
 import { decode, Encoder } from '@msgpack/msgpack';
-import { ShoalError } from '../errors';
+import { reasonOf, ShoalError } from '../errors';
 import { limits } from './limits';
 import { shapeOverBudget, type ShapeBudget } from './msgpack-shape';
 
@@ -37,6 +37,6 @@ export function decodeFrame(bytes: Uint8Array): unknown {
   try {
     return decode(bytes, decodeOptions);
   } catch (err) {
-    throw new ShoalError('protocol', `unreadable message: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ShoalError('protocol', `unreadable message: ${reasonOf(err)}`);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorCodes, isShoalError } from '../errors';
+import { errorCodes, isShoalError, reasonOf } from '../errors';
 import { limits } from './limits';
 
 /**
@@ -44,7 +44,7 @@ export function describeInvalid(what: string, error: z.ZodError): string {
 export function toWireError(err: unknown): WireError {
   if (isShoalError(err)) return { code: err.code, message: truncate(err.message) };
   if (err instanceof z.ZodError) return { code: 'invalid-input', message: truncate(describeInvalid('input', err)) };
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = reasonOf(err);
   return { code: 'internal', message: truncate(`unexpected engine error: ${detail}`) };
 }
 

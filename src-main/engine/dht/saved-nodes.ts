@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../fs/atomic-file';
 import type { NodeInfo } from './compact';
 import { ID_LENGTH } from './node-id';
 import { ipBytes } from '../net/ip-bytes';
+import { reasonOf } from '../../../src-shared/errors';
 
 /** What the DHT keeps across restarts (beside the session): our id and the nodes that answered us. */
 export interface SavedDht {
@@ -37,7 +38,7 @@ export async function loadDhtState(stateDir: string, log?: (line: string) => voi
     }
     return { ...(ownId?.length === ID_LENGTH ? { id: ownId } : {}), nodes: valid };
   } catch (err) {
-    log?.(`DHT: the saved nodes in ${join(stateDir, FILE)} are unreadable (${err instanceof Error ? err.message : String(err)}); starting from the bootstrap list`);
+    log?.(`DHT: the saved nodes in ${join(stateDir, FILE)} are unreadable (${reasonOf(err)}); starting from the bootstrap list`);
     return { nodes: [] };
   }
 }

@@ -5,6 +5,7 @@ import { DEFAULT_BOOTSTRAP, parseDhtNode } from './bootstrap-list';
 import { DhtAnnouncer } from './dht-announcer';
 import { DhtNode } from './dht-node';
 import { loadDhtState, saveDhtState } from './saved-nodes';
+import { reasonOf } from '../../../src-shared/errors';
 
 /** A torrent the DHT looks up peers for. */
 export interface DhtTarget {
@@ -100,7 +101,7 @@ export class SessionDht {
     const nodes = this.#node.nodes();
     if (nodes.length === 0) return; // an empty table is not worth keeping over an older one
     await saveDhtState(this.#o.stateDir, { id: this.#node.id, nodes }).catch((err: unknown) => {
-      this.#o.log?.(`DHT: could not save its nodes: ${err instanceof Error ? err.message : String(err)}`);
+      this.#o.log?.(`DHT: could not save its nodes: ${reasonOf(err)}`);
     });
   }
 }

@@ -2,6 +2,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { normalizeHost, type PeerAddress } from '../net/peer-address';
 import { formatLsdAnnounce, HASHES_PER_ANNOUNCE, LSD_GROUP_V4, LSD_GROUP_V6, LSD_PORT, parseLsdAnnounce } from './lsd-message';
+import { reasonOf } from '../../../src-shared/errors';
 
 /** A torrent announced on, and told of, the local network. */
 export interface LsdTarget {
@@ -77,7 +78,7 @@ export class LocalDiscovery {
     try {
       sockets.push(await join('udp4', LSD_GROUP_V4, port, o.host, o.log));
     } catch (err) {
-      o.log?.(`local peer discovery off: ${err instanceof Error ? err.message : String(err)}`);
+      o.log?.(`local peer discovery off: ${reasonOf(err)}`);
       return undefined;
     }
     // IPv6 multicast is missing on many hosts (and in network namespaces): IPv4 alone then.

@@ -3,6 +3,7 @@ import type { MapProtocol } from './natpmp-packets';
 import { NatPmpClient } from './natpmp-client';
 import { searchGateways } from './ssdp';
 import { UpnpGateway } from './upnp-gateway';
+import { reasonOf } from '../../../src-shared/errors';
 
 export type PortMapMethod = 'upnp' | 'natpmp';
 
@@ -101,7 +102,7 @@ export class PortForwarding {
     state.mapped = undefined;
     await state.mapper.unmap().then(
       () => this.#o.log?.(`port forwarding: ${method} mappings of port ${this.#o.port} removed`),
-      (err: unknown) => this.#o.log?.(`port forwarding: ${method} could not remove its mappings: ${message(err)}`),
+      (err: unknown) => this.#o.log?.(`port forwarding: ${method} could not remove its mappings: ${reasonOf(err)}`),
     );
   }
 
@@ -112,7 +113,7 @@ export class PortForwarding {
       if (this.#closed) return state.mapper.close();
       await this.#map(method);
     } catch (err) {
-      state.failed = message(err);
+      state.failed = reasonOf(err);
       this.#o.log?.(`port forwarding: ${method} failed: ${state.failed}`);
       state.mapper?.close();
       this.#report();
@@ -138,7 +139,7 @@ export class PortForwarding {
       void this.#map(method).catch((err: unknown) => {
         if (this.#closed) return;
         state.mapped = undefined;
-        state.failed = `renewal failed: ${message(err)}`;
+        state.failed = `renewal failed: ${reasonOf(err)}`;
         this.#o.log?.(`port forwarding: ${method} ${state.failed}`);
         this.#report();
         this.#renewIn(method, seconds);
@@ -164,7 +165,7 @@ export class PortForwarding {
         const gateway = await UpnpGateway.fromSearch(device);
         await gateway.externalAddress().then(
           (address) => this.#learned(address),
-          (err: unknown) => this.#o.log?.(`port forwarding: the UPnP gateway did not say its external address: ${message(err)}`),
+          (err: unknown) => this.#o.log?.(`port forwarding: the UPnP gateway did not say its external address: ${reasonOf(err)}`),
         );
         const port = this.#o.port;
         return {
@@ -179,7 +180,7 @@ export class PortForwarding {
           close: () => undefined,
         };
       } catch (err) {
-        problem = message(err);
+        problem = reasonOf(err);
         this.#o.log?.(`port forwarding: the gateway at ${device.router}: ${problem}`);
       }
     }
@@ -227,10 +228,6 @@ export class PortForwarding {
     this.#last = now;
     this.#o.changed(now);
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function delay(ms: number): Promise<void> {

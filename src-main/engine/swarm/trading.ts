@@ -1,5 +1,5 @@
 import { Bitfield } from '../../../src-shared/bitfield';
-import { isShoalError, ShoalError } from '../../../src-shared/errors';
+import { asShoalError, reasonOf, type ShoalError } from '../../../src-shared/errors';
 import type { TorrentBandwidth } from '../bandwidth/bandwidth-limiter';
 import type { Metainfo } from '../metainfo/metainfo';
 import { BLOCK_SIZE, type BlockRequest, type Cancel, type PiecePicker } from '../picker/piece-picker';
@@ -503,8 +503,7 @@ export class Trading implements PeerExchange {
   }
 
   #onStorageError(err: unknown): void {
-    const error = isShoalError(err) ? err : new ShoalError('io', `Writing to disk failed: ${err instanceof Error ? err.message : String(err)}.`);
-    this.#o.events.storageError(error);
+    this.#o.events.storageError(asShoalError(err, 'io', (e) => `Writing to disk failed: ${reasonOf(e)}.`));
   }
 }
 

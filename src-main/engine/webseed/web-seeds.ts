@@ -7,6 +7,7 @@ import { planRuns, type Run } from './range-plan';
 import { WebSeedError } from './range-response';
 import { WebSeed, type WebSeedState } from './web-seed';
 import { webSeedBase, webSeedFileUrl } from './web-seed-url';
+import { reasonOf } from '../../../src-shared/errors';
 
 /** The picker as web seeds use it: the same one, and the same ledger, as the peers'. */
 export interface WebSeedPicker {
@@ -82,7 +83,7 @@ export class WebSeeds {
         seen.add(seed.key);
         this.#seeds.push(seed);
       } catch (err) {
-        options.log(err instanceof Error ? err.message : String(err));
+        options.log(reasonOf(err));
       }
     }
   }
@@ -174,7 +175,7 @@ export class WebSeeds {
       if (signal.aborted) return;
       // What was not delivered goes back to the pool for peers and the other web seeds.
       for (const block of pending.slice(delivered)) this.#o.picker.requestTimedOut(seed, block);
-      const reason = err instanceof WebSeedError ? err.message : `failed: ${err instanceof Error ? err.message : String(err)}`;
+      const reason = err instanceof WebSeedError ? err.message : `failed: ${reasonOf(err)}`;
       const retryAfterMs = err instanceof WebSeedError ? err.retryAfterMs : undefined;
       if (seed.failed(reason, Date.now(), retryAfterMs)) this.#left(seed);
       else this.#o.log(`web seed ${seed.key} ${seed.message ?? reason}`);

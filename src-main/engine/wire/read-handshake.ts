@@ -1,4 +1,4 @@
-import { isShoalError, ShoalError } from '../../../src-shared/errors';
+import { asShoalError, ShoalError } from '../../../src-shared/errors';
 import type { StreamCiphers } from '../mse/mse-keys';
 import type { PeerSocket } from './peer-socket';
 import { checkHandshakePrefix, HANDSHAKE_LENGTH, parseHandshake, type Handshake } from './handshake';
@@ -69,7 +69,7 @@ export function readHandshake(socket: PeerSocket, timeoutMs = DEFAULT_HANDSHAKE_
         const received = reader.push(chunk);
         if (received) finish(undefined, received);
       } catch (err) {
-        finish(isShoalError(err) ? err : new ShoalError('protocol', 'The peer sent a malformed handshake.'));
+        finish(asShoalError(err, 'protocol', () => 'The peer sent a malformed handshake.'));
       }
     };
     const onClosed = (): void => finish(new ShoalError('network', 'The peer closed the connection during the handshake.'));

@@ -5,6 +5,7 @@ import { useNativeFiles } from '../api/native-files';
 import { useCommand } from '../store/use-command';
 import { copyToClipboard } from './clipboard';
 import { useShoalStore } from '../store/store';
+import { reasonOf } from '../../../src-shared/errors';
 
 export type QueueMove = CommandInput<'moveInQueue'>['to'];
 export type CopyWhat = 'magnet' | 'infoHash' | 'name';
@@ -104,7 +105,7 @@ export function useTorrentActions(): TorrentActions {
             if (id === undefined) return;
             // The detail knows where its data is (a renamed file's new name too); else its save folder.
             const path = detail?.infoHash === id && detail.general ? detail.general.contentPath : torrents.get(id)?.savePath;
-            if (path !== undefined) await native.showInFolder(path).catch((err: unknown) => store.getState().reportError(err instanceof Error ? err.message : String(err)));
+            if (path !== undefined) await native.showInFolder(path).catch((err: unknown) => store.getState().reportError(reasonOf(err)));
           }
         : null,
     };

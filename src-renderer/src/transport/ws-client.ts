@@ -1,4 +1,4 @@
-import { ShoalError } from '../../../src-shared/errors';
+import { reasonOf, ShoalError } from '../../../src-shared/errors';
 import {
   decodeFrame,
   encodeFrame,
@@ -114,7 +114,7 @@ export function connectWebSocket(url: string, options: WebSocketClientOptions = 
       try {
         message = decodeFrame(new Uint8Array(event.data));
       } catch (err) {
-        onInvalid(err instanceof Error ? err.message : String(err));
+        onInvalid(reasonOf(err));
         return;
       }
       rpc.receive(message);

@@ -1,6 +1,7 @@
 import { useNativeFiles } from '../../api/native-files';
 import { useShoalStore } from '../../store/store';
 import { copyToClipboard } from '../clipboard';
+import { reasonOf } from '../../../../src-shared/errors';
 
 /**
  * Beside where a torrent's data is: in the app, the OS's file manager shows it; in the web UI,
@@ -12,7 +13,7 @@ export function ContentPathAction({ path }: { path: string }) {
   const report = (message: string) => store.getState().reportError(message);
   if (native) {
     return (
-      <button type="button" className="link" onClick={() => void native.showInFolder(path).catch((err: unknown) => report(err instanceof Error ? err.message : String(err)))}>
+      <button type="button" className="link" onClick={() => void native.showInFolder(path).catch((err: unknown) => report(reasonOf(err)))}>
         Open containing folder
       </button>
     );
