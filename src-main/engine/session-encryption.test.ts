@@ -1,10 +1,11 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EncryptionMode } from '../../src-shared/contract';
-import { tempDir, waitFor } from '../testing/processes';
-import { Session } from './session';
+import { waitFor } from '../testing/processes';
+import { useTestSessions } from '../testing/test-sessions';
+import type { Session } from './session';
 import * as views from './torrent-views';
 
 // Two Shoal sessions in one process, each with its own listener, meeting under each
@@ -12,22 +13,15 @@ import * as views from './torrent-views';
 
 const fixtures = fileURLToPath(new URL('../../../shared/fixtures/torrents/', import.meta.url));
 const content = fileURLToPath(new URL('../../../shared/fixtures/content/', import.meta.url));
-const cleanups: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const sessions = useTestSessions('session-encryption');
 
 async function start(name: string, encryption: EncryptionMode): Promise<{ session: Session; dir: string; log: string[] }> {
-  const dir = await tempDir(name);
   const log: string[] = [];
-  const session = await Session.start({ downloadDir: dir.path, listenPort: 0, listenHost: '127.0.0.1', log: (line) => log.push(line) });
+  const session = await sessions.start(name, { log: (line) => log.push(line) });
   await session.setSettings({ encryption, dht: false });
-  cleanups.push(async () => {
-    await session.close();
-    await dir.remove();
-  });
-  return { session, dir: dir.path, log };
+  const dir = join(sessions.dir, name);
+  await mkdir(dir, { recursive: true });
+  return { session, dir, log };
 }
 
 async function seeder(encryption: EncryptionMode): Promise<{ session: Session; infoHash: string; log: string[] }> {

@@ -1,32 +1,24 @@
 import { cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventPayload, ShoalEvent } from '../../src-shared/contract';
-import { tempDir, waitFor } from '../testing/processes';
+import { waitFor } from '../testing/processes';
 import { readTorrent } from '../testing/shared-fixtures';
-import { Session } from './session';
+import { useTestSessions } from '../testing/test-sessions';
+import type { Session } from './session';
 
 // A magnet's metadata fetched before it is added (the add dialog's files), from a Shoal seeder on loopback.
 
 const content = new URL('../../../shared/fixtures/content/', import.meta.url).pathname;
 const numbers = '50a4b9f2c0e7b3e1c51c7b6c0a8c1b0f12345678';
-const cleanups: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const sessions = useTestSessions('metadata-fetch');
 
 async function start(name: string): Promise<{ session: Session; dir: string; events: ShoalEvent[] }> {
-  const dir = await tempDir(name);
-  const session = await Session.start({ downloadDir: join(dir.path, 'dl'), listenPort: 0, listenHost: '127.0.0.1' });
+  const session = await sessions.start(name);
   await session.setSettings({ dht: false, lsd: false });
   const events: ShoalEvent[] = [];
   session.onEvent((e) => events.push(e));
-  cleanups.push(async () => {
-    await session.close();
-    await dir.remove();
-  });
-  return { session, dir: join(dir.path, 'dl'), events };
+  return { session, dir: join(sessions.dir, name), events };
 }
 
 const fetchEvents = (events: ShoalEvent[]): EventPayload<'metadata'>[] => events.flatMap((e) => (e.name === 'metadata' ? [e.payload] : []));

@@ -1,10 +1,11 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EncryptionMode } from '../../src-shared/contract';
-import { tempDir, waitFor } from '../testing/processes';
-import { Session } from './session';
+import { waitFor } from '../testing/processes';
+import { useTestSessions } from '../testing/test-sessions';
+import type { Session } from './session';
 import * as views from './torrent-views';
 
 // Two Shoal sessions in one process meeting over uTP (the peer port's UDP side) when the seeder
@@ -12,11 +13,9 @@ import * as views from './torrent-views';
 
 const fixtures = fileURLToPath(new URL('../../../shared/fixtures/torrents/', import.meta.url));
 const content = fileURLToPath(new URL('../../../shared/fixtures/content/', import.meta.url));
-const cleanups: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const sessions = useTestSessions('session-utp');
+/** Names each session's folders apart: one test may trade several times. */
+let started = 0;
 
 type Transports = { tcp: boolean; utp: boolean };
 const both: Transports = { tcp: true, utp: true };
@@ -24,14 +23,12 @@ const utpOnly: Transports = { tcp: false, utp: true };
 const tcpOnly: Transports = { tcp: true, utp: false };
 
 async function start(name: string, transports: Transports, encryption: EncryptionMode = 'prefer'): Promise<{ session: Session; dir: string }> {
-  const dir = await tempDir(name);
-  const session = await Session.start({ downloadDir: dir.path, listenPort: 0, listenHost: '127.0.0.1' });
+  const folder = `${name}-${++started}`;
+  const session = await sessions.start(folder);
   await session.setSettings({ ...transports, encryption, dht: false, lsd: false });
-  cleanups.push(async () => {
-    await session.close();
-    await dir.remove();
-  });
-  return { session, dir: dir.path };
+  const dir = join(sessions.dir, folder);
+  await mkdir(dir, { recursive: true });
+  return { session, dir };
 }
 
 async function trade(seeder: Transports, leecherTransports: Transports, encryption: EncryptionMode = 'prefer') {

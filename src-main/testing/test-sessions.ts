@@ -3,10 +3,11 @@
 // `useTestSessions` at the top of the file. vitest runs `afterEach` hooks last registered first:
 // call it after a file's own `afterEach` that stops what the sessions talk to (a tracker), so
 // they close first, and before one that must run before they close (real timers back).
-import { copyFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
-import type { EventPayload } from '../../src-shared/contract';
+import type { EventPayload, Settings } from '../../src-shared/contract';
+import { createTorrent } from '../engine/metainfo/create';
 import { Session } from '../engine/session';
 import type { SessionOptions } from '../engine/session-settings';
 import { tempDir } from './processes';
@@ -28,6 +29,12 @@ export interface TestSessions {
   stop(session: Session): Promise<void>;
   /** A Session named 'seed' seeding alice.txt from `<dir>/seed`, once it seeds. */
   aliceSeeder(): Promise<Session>;
+  /**
+   * Sessions 'seed' and 'leech', each given `settings`: the seeder seeds a torrent it made (pieces
+   * of `pieceLength`) of the folder `<dir>/seed/<folder>` with `files` in it (paths with '/'),
+   * and the leecher has added it and checked its empty folder; they have not met yet.
+   */
+  seedAndLeech(o: { folder: string; files: Record<string, Uint8Array>; pieceLength: number; settings?: Partial<Settings> }): Promise<{ seeder: Session; leecher: Session; infoHash: string }>;
 }
 
 export function useTestSessions(prefix: string): TestSessions {
@@ -71,6 +78,21 @@ export function useTestSessions(prefix: string): TestSessions {
       await seeder.addTorrent({ source: { kind: 'torrent', data: readTorrent('alice.torrent') } });
       await vi.waitFor(() => expect(seeder.torrent(alice)?.state).toBe('seeding'), { timeout: 10_000 });
       return seeder;
+    },
+    async seedAndLeech({ folder, files, pieceLength, settings }) {
+      for (const [name, bytes] of Object.entries(files)) {
+        const file = join(path(), 'seed', folder, ...name.split('/'));
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, bytes);
+      }
+      const [seeder, leecher] = [await start('seed'), await start('leech')];
+      if (settings) for (const session of [seeder, leecher]) await session.setSettings(settings);
+      const data = await createTorrent(join(path(), 'seed', folder), { pieceLength, creationDate: null });
+      const { infoHash } = await seeder.addTorrent({ source: { kind: 'torrent', data } });
+      await vi.waitFor(() => expect(seeder.torrent(infoHash)?.state).toBe('seeding'), { timeout: 10_000, interval: 20 });
+      await leecher.addTorrent({ source: { kind: 'torrent', data } });
+      await vi.waitFor(() => expect(leecher.torrent(infoHash)?.state).toBe('downloading'), { timeout: 10_000, interval: 20 });
+      return { seeder, leecher, infoHash };
     },
   };
 }

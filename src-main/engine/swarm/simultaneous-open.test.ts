@@ -1,49 +1,23 @@
 // Two peers that dial each other at the same moment (their retry timers run in step): each sees a
 // connection it dialled and one it accepted, and both must keep the same one.
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { tempDir, waitFor } from '../../testing/processes';
-import { createTorrent } from '../metainfo/create';
-import { Session } from '../session';
+import { expect, it } from 'vitest';
+import { waitFor } from '../../testing/processes';
+import { useTestSessions } from '../../testing/test-sessions';
+import type { Session } from '../session';
 
-let seedDir: { path: string; remove(): Promise<void> };
-let leechDir: { path: string; remove(): Promise<void> };
-let seeder: Session;
-let leecher: Session;
-
-beforeEach(async () => {
-  seedDir = await tempDir('simultaneous-seed');
-  leechDir = await tempDir('simultaneous-leech');
-  seeder = await Session.start({ downloadDir: seedDir.path, listenPort: 0, listenHost: '127.0.0.1' });
-  leecher = await Session.start({ downloadDir: leechDir.path, listenPort: 0, listenHost: '127.0.0.1' });
-  for (const s of [seeder, leecher]) await s.setSettings({ dht: false, lsd: false, utp: false });
-});
-
-afterEach(async () => {
-  await leecher.close();
-  await seeder.close();
-  await leechDir.remove();
-  await seedDir.remove();
-});
+const sessions = useTestSessions('simultaneous');
 
 /** A 4 MiB torrent the seeder has checked and a slow leecher (32 KiB/s) has added. */
-async function slowSwarm(): Promise<string> {
-  await mkdir(join(seedDir.path, 'both'));
-  await writeFile(join(seedDir.path, 'both', 'data'), randomBytes(4 * 1024 * 1024));
-  const data = await createTorrent(join(seedDir.path, 'both'), { pieceLength: 64 * 1024, creationDate: null });
-  const { infoHash } = await seeder.addTorrent({ source: { kind: 'torrent', data } });
-  await waitFor('the seeder to check its data', () => (seeder.torrent(infoHash)?.state === 'seeding' ? true : undefined), 10_000, 20);
+async function slowSwarm(): Promise<{ seeder: Session; leecher: Session; infoHash: string }> {
+  const swarm = await sessions.seedAndLeech({ folder: 'both', files: { data: randomBytes(4 * 1024 * 1024) }, pieceLength: 64 * 1024, settings: { dht: false, lsd: false, utp: false } });
   // Slow, so the two stay connected while they are looked at.
-  await leecher.setSettings({ speedLimit: { down: 32 * 1024, up: 0 } });
-  await leecher.addTorrent({ source: { kind: 'torrent', data } });
-  await waitFor('the leecher to check its data', () => (leecher.torrent(infoHash)?.state === 'downloading' ? true : undefined), 10_000, 20);
-  return infoHash;
+  await swarm.leecher.setSettings({ speedLimit: { down: 32 * 1024, up: 0 } });
+  return swarm;
 }
 
 it('keeps one connection on both sides when both ends dial at once', async () => {
-  const infoHash = await slowSwarm();
+  const { seeder, leecher, infoHash } = await slowSwarm();
   const seeding = seeder.torrent(infoHash)!;
   const leeching = leecher.torrent(infoHash)!;
   seeding.addPeers([{ host: '127.0.0.1', port: leecher.listenPort }], 'magnet');
@@ -71,7 +45,7 @@ it('keeps one connection on both sides when both ends dial at once', async () =>
 });
 
 it('keeps a connection that carries blocks when the peer dials back, whichever peer id is greater', async () => {
-  const infoHash = await slowSwarm();
+  const { seeder, leecher, infoHash } = await slowSwarm();
   const seeding = seeder.torrent(infoHash)!;
   const leeching = leecher.torrent(infoHash)!;
   // The second dial comes from the end whose connection the peer-id rule would keep.
