@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ReadCache, ReadCachePool } from './read-cache';
+import { ChunkHolds, ReadCache, ReadCachePool } from './read-cache';
 import { Storage } from './storage';
 import { buildTorrent } from '../../testing/build-torrent';
 
@@ -117,6 +117,81 @@ describe('ReadCachePool', () => {
     pool.resize(0);
     expect(pool.stats).toMatchObject({ bytes: 0, entries: 0 });
     expect(() => pool.resize(-1)).toThrow(RangeError);
+  });
+});
+
+describe('ChunkHolds: reusing evicted chunks\' buffers', () => {
+  const fill = (value: number) => async (into: Buffer) => {
+    into.fill(value);
+  };
+
+  it('reuses an evicted chunk\'s buffer only once its holds are released', async () => {
+    const cache = new ReadCache(200);
+    const holds = new ChunkHolds();
+    const first = await cache.get(1, 100, fill(1), holds);
+    await cache.get(2, 100, fill(2));
+    await cache.get(3, 100, fill(3)); // evicts 1, still held
+    const fourth = await cache.get(4, 100, fill(4)); // evicts 2, pinned: handed out without holds
+    expect(fourth).not.toBe(first);
+    expect(first[0]).toBe(1);
+    holds.release();
+    const fifth = await cache.get(5, 100, fill(5)); // evicts 3: the spare is 1's buffer
+    expect(fifth).toBe(first);
+    expect(first[0]).toBe(5);
+  });
+
+  it('never reuses a chunk handed out without holds, even after others release it', async () => {
+    const cache = new ReadCache(100);
+    const holds = new ChunkHolds();
+    const held = await cache.get(1, 100, fill(1), holds);
+    const unheld = await cache.get(1, 100, fill(9));
+    holds.release();
+    const next = await cache.get(2, 100, fill(2)); // evicts 1
+    expect(next).not.toBe(held);
+    expect(unheld[0]).toBe(1);
+  });
+
+  it('holds a chunk for every waiter of one load before any of them has it', async () => {
+    const cache = new ReadCache(100);
+    const a = new ChunkHolds();
+    const b = new ChunkHolds();
+    const slow = async (into: Buffer) => {
+      await new Promise((r) => setTimeout(r, 5));
+      into.fill(7);
+    };
+    const [chunkA, chunkB] = await Promise.all([cache.get(1, 100, slow, a), cache.get(1, 100, slow, b)]);
+    expect(chunkB).toBe(chunkA);
+    await cache.get(2, 100, fill(2), new ChunkHolds()); // evicts 1
+    a.release();
+    expect(await cache.get(3, 100, fill(3))).not.toBe(chunkA); // b still holds it
+    expect(chunkA[0]).toBe(7);
+    b.release();
+    // 1 went out of the cache long ago; with both released, its buffer is the next load's.
+    const reused = await cache.get(4, 100, fill(4));
+    expect(reused).toBe(chunkA);
+  });
+
+  it('keeps no more spare buffers than the budget: shrinking drops them', async () => {
+    const pool = new ReadCachePool(200);
+    const cache = new ReadCache(pool);
+    const holds = new ChunkHolds();
+    const first = await cache.get(1, 100, fill(1), holds);
+    holds.release();
+    cache.clear(); // 1 is a spare now
+    pool.resize(50); // too small for it
+    pool.resize(200);
+    expect(await cache.get(2, 100, fill(2))).not.toBe(first);
+    expect(first[0]).toBe(1);
+  });
+
+  it('reuses a spare only for a chunk of its size', async () => {
+    const cache = new ReadCache(300);
+    const holds = new ChunkHolds();
+    const first = await cache.get(1, 100, fill(1), holds);
+    holds.release();
+    cache.clear();
+    expect(await cache.get(2, 50, fill(2))).not.toBe(first);
+    expect(await cache.get(3, 100, fill(3))).toBe(first);
   });
 });
 

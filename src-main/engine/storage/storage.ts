@@ -9,7 +9,7 @@ import type { MerklePieces } from './merkle-pieces';
 import { pieceHashesOf, type PieceHashes } from './piece-hash';
 import { PieceWriter, type WriteOutcome } from './piece-writer';
 import { piecesToRecheck, stampFiles, type FileStamp, type ResumeData } from './resume';
-import { ReadCache, type ReadCachePool, type ReadCacheStats } from './read-cache';
+import { ReadCache, type ChunkHolds, type ReadCachePool, type ReadCacheStats } from './read-cache';
 import { openFile, SafeOpener, type OpenFile } from './safe-open';
 import { TorrentFiles } from './torrent-files';
 
@@ -128,9 +128,10 @@ export class Storage {
 
   /**
    * Reads `length` bytes at `begin` of a verified piece for a peer, through the read cache. The
-   * result is shared with the cache: send it, never modify it.
+   * result is shared with the cache: send it, never modify it. With `holds`, it is valid until
+   * `holds.release()` (then its buffer may be reused); without, for good.
    */
-  async readBlock(piece: number, begin: number, length: number): Promise<Uint8Array> {
+  async readBlock(piece: number, begin: number, length: number, holds?: ChunkHolds): Promise<Uint8Array> {
     this.#open();
     if (!this.have.has(piece)) throw new ShoalError('protocol', `piece ${piece} is not available`);
     const size = this.layout.pieceSize(piece);
@@ -141,13 +142,13 @@ export class Storage {
     const first = Math.floor(begin / chunk);
     const last = Math.floor((begin + length - 1) / chunk);
     if (first === last) {
-      const data = await this.#chunk(piece, first);
+      const data = await this.#chunk(piece, first, holds);
       return data.subarray(begin - first * chunk, begin - first * chunk + length);
     }
     // Only a request straddling two cache chunks is copied.
     const out = Buffer.allocUnsafe(length);
     for (let c = first; c <= last; c++) {
-      const data = await this.#chunk(piece, c);
+      const data = await this.#chunk(piece, c, holds);
       const from = Math.max(begin, c * chunk);
       const to = Math.min(begin + length, c * chunk + data.length);
       data.copy(out, from - begin, from - c * chunk, to - c * chunk);
@@ -294,13 +295,13 @@ export class Storage {
     await this.#files.close();
   }
 
-  #chunk(piece: number, index: number): Promise<Buffer> {
+  #chunk(piece: number, index: number, holds: ChunkHolds | undefined): Promise<Buffer> {
     const offset = this.layout.pieceOffset(piece) + index * this.#chunkSize;
     const size = Math.min(this.#chunkSize, this.layout.pieceSize(piece) - index * this.#chunkSize);
     return this.#cache.get(offset, size, async (into) => {
       await this.#files.read(offset, into);
       this.pieceCached?.(piece);
-    });
+    }, holds);
   }
 
   #createEmptyFiles(): Promise<void> {

@@ -1,5 +1,6 @@
 import { isShoalError, ShoalError } from '../../../src-shared/errors';
 import type { TorrentBandwidth } from '../bandwidth/bandwidth-limiter';
+import { ChunkHolds } from '../storage/read-cache';
 import type { Storage } from '../storage/storage';
 import type { BlockRef } from '../wire/messages';
 import { Choker } from './choker';
@@ -158,31 +159,40 @@ export class Uploader {
     }
     peer.serving = true;
     const storage = this.#o.storage();
-    Promise.all(batch.map((block) => storage.readBlock(block.index, block.begin, block.length))).then(
+    // The cache reuses the batch's chunks only once the socket has written the last block sent.
+    const holds = new ChunkHolds();
+    Promise.all(batch.map((block) => storage.readBlock(block.index, block.begin, block.length, holds))).then(
       (data) => {
         peer.serving = false;
-        if (!conn.isOpen) return;
+        if (!conn.isOpen) {
+          holds.release();
+          return;
+        }
+        let last = batch.length - 1;
+        while (last >= 0 && !this.#servable(peer, batch[last]!.index)) last--;
+        if (last < 0) holds.release();
         conn.cork();
-        for (let i = 0; i < batch.length; i++) this.#send(peer, batch[i]!, data[i]!);
+        for (let i = 0; i < batch.length; i++) this.#send(peer, batch[i]!, data[i]!, i === last ? () => holds.release() : undefined);
         conn.uncork();
         this.serve(peer);
       },
       (err: unknown) => {
         peer.serving = false;
+        holds.release();
         if (isShoalError(err) && err.code === 'protocol') conn.close(`bad request: ${err.message}`, err);
         else this.#o.storageError(err);
       },
     );
   }
 
-  #send(peer: SwarmPeer, block: BlockRef, data: Uint8Array): void {
+  #send(peer: SwarmPeer, block: BlockRef, data: Uint8Array, written: (() => void) | undefined): void {
     const { conn } = peer;
     if (!this.#servable(peer, block.index)) {
       // Choked while the block was read: the queue was rejected without it, so reject it too.
       if (conn.fastExtension) conn.sendReject(block);
       return;
     }
-    conn.sendPiece(block.index, block.begin, data);
+    conn.sendPiece(block.index, block.begin, data, written);
     this.#o.totals.uploaded += data.length;
     this.#o.uploaded(data.length);
   }

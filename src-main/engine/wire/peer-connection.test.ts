@@ -339,6 +339,36 @@ describe('PeerConnection over loopback', () => {
     expect(seconds).toBeLessThan(20);
   });
 
+  it("calls a block's `written` only once TCP no longer needs it: overwriting the block then never reaches the peer", { timeout: 20_000 }, async () => {
+    const blocks = 1024; // 16 MiB: more than loopback's socket buffers hold while the peer does not read
+    const [a, b] = await pair({ pieceCount: blocks });
+    a.pauseReading();
+    let bad = 0;
+    let received = 0;
+    const done = new Promise<void>((resolve, reject) => {
+      a.on('piece', (index, _begin, data) => {
+        if (data.length !== 16384 || data.some((byte) => byte !== (index & 0xff))) bad++;
+        if (++received === blocks) resolve();
+      });
+      a.once('close', (reason) => reject(new Error(reason)));
+    });
+    let written = 0;
+    for (let i = 0; i < blocks; i++) {
+      const block = new Uint8Array(16384).fill(i & 0xff);
+      b.sendPiece(i, 0, block, () => {
+        written++;
+        block.fill(0xee); // as the read cache does when it reuses the buffer
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(written).toBeLessThan(blocks);
+    a.resumeReading();
+    await done;
+    expect(bad).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(written).toBe(blocks);
+  });
+
   it('shows write backpressure while the peer does not read', { timeout: 10_000 }, async () => {
     let raw!: Socket;
     const { port } = await listen((s) => {

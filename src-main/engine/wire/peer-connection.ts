@@ -325,9 +325,9 @@ export class PeerConnection extends PeerWire {
   }
 
   /** Everything we send passes here; with RC4 it is encrypted into a new buffer (the block may be the cache's). */
-  protected override write(bytes: Uint8Array): void {
+  protected override write(bytes: Uint8Array, written?: () => void): void {
     const cipher = this.#ciphers?.outgoing;
-    super.write(cipher && this.state !== 'closed' ? cipher.update(bytes, Buffer.allocUnsafe(bytes.length)) : bytes);
+    super.write(cipher && this.state !== 'closed' ? cipher.update(bytes, Buffer.allocUnsafe(bytes.length)) : bytes, written);
   }
 
   #onData(chunk: Uint8Array): void {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { Socket } from 'node:net';
 import { ShoalError } from '../../../src-shared/errors';
 import { encodeExtendedHandshake, parseExtendedHandshake, type ExtendedHandshake } from './extended-handshake';
 import type { Handshake, HandshakeExtensions } from './handshake';
@@ -76,10 +77,13 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
   protected readonly socket: PeerSocket;
   /** The extensions we announce. */
   protected readonly ours: HandshakeExtensions;
+  /** A TCP socket's write callback means its bytes are in the kernel; a uTP socket's does not (it keeps them queued). */
+  readonly #writeCallbackFrees: boolean;
 
   protected constructor(socket: PeerSocket, state: ConnectionState, extensions: Partial<HandshakeExtensions> | undefined) {
     super();
     this.socket = socket;
+    this.#writeCallbackFrees = socket instanceof Socket;
     this.state = state;
     this.ours = { extended: extensions?.extended ?? true, fast: extensions?.fast ?? true, dht: extensions?.dht ?? false, v2: extensions?.v2 ?? false };
   }
@@ -188,13 +192,16 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
     this.socket.uncork();
   }
 
-  /** Sends a block without copying it. */
-  sendPiece(index: number, begin: number, block: Uint8Array): void {
+  /**
+   * Sends a block without copying it. `written` is called once the socket no longer needs the
+   * block's bytes, or never when it cannot tell (uTP keeps bytes past its write callback).
+   */
+  sendPiece(index: number, begin: number, block: Uint8Array, written?: () => void): void {
     if (this.state !== 'open') return;
     if (block.length > MAX_BLOCK_SIZE) throw new RangeError(`block of ${block.length} bytes is too large`);
     this.socket.cork();
     this.write(encodePieceHeader(index, begin, block.length));
-    this.write(block);
+    this.write(block, this.#writeCallbackFrees ? written : undefined);
     this.socket.uncork();
     this.#up.add(block.length);
   }
@@ -244,12 +251,12 @@ export abstract class PeerWire extends EventEmitter<PeerConnectionEvents> {
     this.#send({ type: 'keepAlive' });
   }
 
-  /** Hands bytes to the socket, unless it is not connected yet or closed. */
-  protected write(bytes: Uint8Array): void {
+  /** Hands bytes to the socket, unless it is not connected yet or closed (then `written` is never called). */
+  protected write(bytes: Uint8Array, written?: () => void): void {
     if (this.state === 'closed' || this.state === 'connecting') return;
     this.bytesSent += bytes.length;
     this.lastSentAt = Date.now();
-    this.socket.write(bytes);
+    this.socket.write(bytes, written);
   }
 
   #send(m: WireMessage): void {
