@@ -1,5 +1,5 @@
 import { useId, useMemo, useState } from 'react';
-import { CategoryOptions } from '../sidebar/CategoryOptions';
+import { LabelFields, type Labels } from '../sidebar/LabelFields';
 import { parseTags } from '../sidebar/tag-list';
 import { errorMessage, useApi } from '../../api/api-context';
 import type { TorrentPreview } from '../../api/contract';
@@ -35,8 +35,7 @@ export function AddDialog({ source, preview: given, onDone }: AddDialogProps) {
   const [savePath, setSavePath] = useState(defaultDir);
   const [paused, setPaused] = useState(false);
   const categories = useShoal((s) => s.settings?.categories);
-  const [category, setCategory] = useState('');
-  const [tags, setTags] = useState('');
+  const [labels, setLabels] = useState<Labels>({ category: '', tags: '' });
   // Flagged at once, not only after pressing Add.
   const existing = useShoal((s) => s.torrents.get(given.infoHash)?.name);
   const magnetUri = source.kind === 'magnet' ? source.uri : null;
@@ -78,8 +77,8 @@ export function AddDialog({ source, preview: given, onDone }: AddDialogProps) {
         paused,
         ...(savePath.trim() !== '' ? { savePath: savePath.trim() } : {}),
         ...(skipFiles.length > 0 ? { skipFiles } : {}),
-        ...(category !== '' ? { category } : {}),
-        ...(parseTags(tags).length > 0 ? { tags: parseTags(tags) } : {}),
+        ...(labels.category !== '' ? { category: labels.category } : {}),
+        ...(parseTags(labels.tags).length > 0 ? { tags: parseTags(labels.tags) } : {}),
       });
       onDone();
     } catch (err) {
@@ -133,24 +132,14 @@ export function AddDialog({ source, preview: given, onDone }: AddDialogProps) {
           <AddFileTree files={preview.files} wanted={wanted} onChange={setFiles} />
         </fieldset>
       )}
-      <label className="field">
-        <span>Category</span>
-        <select
-          value={category}
-          onChange={(e) => {
-            setCategory(e.target.value);
-            // The category's folder becomes the destination; the user may still change it.
-            setSavePath(categories?.[e.target.value]?.savePath ?? defaultDir);
-          }}
-        >
-          <option value="">None</option>
-          <CategoryOptions categories={categories} />
-        </select>
-      </label>
-      <label className="field">
-        <span>Tags (comma-separated)</span>
-        <input type="text" value={tags} onChange={(e) => setTags(e.target.value)} />
-      </label>
+      <LabelFields
+        labels={labels}
+        onChange={(change) => {
+          setLabels({ ...labels, ...change });
+          // The category's folder becomes the destination; the user may still change it.
+          if (change.category !== undefined) setSavePath(categories?.[change.category]?.savePath ?? defaultDir);
+        }}
+      />
       <label className="field">
         <span>Destination folder</span>
         <input type="text" value={savePath} onChange={(e) => setSavePath(e.target.value)} spellCheck={false} aria-invalid={(folder?.problem ?? null) !== null} aria-describedby={folderInfoId} />

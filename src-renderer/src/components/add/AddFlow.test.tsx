@@ -218,6 +218,20 @@ describe('adding .torrent files', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('adds with a category, whose folder becomes the destination, and the tags typed', async () => {
+    const settings = { ...defaultSettings, categories: { music: { savePath: '/mnt/music', shareLimits: null } } };
+    const app = await renderApp(apiWithPreview().respond('getSettings', () => settings));
+    await choose([torrentFile()]);
+    const add = screen.getByRole('dialog', { name: 'Add torrent' });
+    fireEvent.change(within(add).getByRole('combobox', { name: 'Category' }), { target: { value: 'music' } });
+    expect(within(add).getByRole('textbox', { name: 'Destination folder' })).toHaveProperty('value', '/mnt/music');
+    fireEvent.change(within(add).getByRole('textbox', { name: 'Tags (comma-separated)' }), { target: { value: 'flac, live ,' } });
+    await act(async () => fireEvent.click(within(add).getByRole('button', { name: 'Add' })));
+    expect(app.api.callsOf('addTorrent')).toEqual([
+      { source: { kind: 'torrent', data: Uint8Array.from([100, 52, 58]), fileName: 'album.torrent' }, savePath: '/mnt/music', paused: false, category: 'music', tags: ['flac', 'live'] },
+    ]);
+  });
+
   it('cannot add with every file unticked', async () => {
     await renderApp(apiWithPreview());
     await choose([torrentFile()]);

@@ -3,7 +3,7 @@ import { labelNameSchema, type TorrentSummary } from '../../api/contract';
 import { useCommand } from '../../store/use-command';
 import { useShoal } from '../../store/store';
 import { InlineError } from '../InlineError';
-import { CategoryOptions } from '../sidebar/CategoryOptions';
+import { LabelFields, type Labels } from '../sidebar/LabelFields';
 import { parseTags } from '../sidebar/tag-list';
 import { useTorrentActions } from '../use-torrent-actions';
 
@@ -15,13 +15,12 @@ import { useTorrentActions } from '../use-torrent-actions';
 export function TorrentLabelsForm({ summary }: { summary: TorrentSummary }) {
   const run = useCommand();
   const actions = useTorrentActions();
-  const categories = useShoal((s) => s.settings?.categories);
   const selected = useShoal((s) => s.selection.selected.size);
-  const saved = { category: summary.category ?? '', tags: (summary.tags ?? []).join(', ') };
-  const [draft, setDraft] = useState<typeof saved | null>(null);
+  const saved: Labels = { category: summary.category ?? '', tags: (summary.tags ?? []).join(', ') };
+  const [draft, setDraft] = useState<Labels | null>(null);
   const [error, setError] = useState<string | null>(null);
   const shown = draft ?? saved;
-  const set = (part: Partial<typeof saved>) => {
+  const set = (part: Partial<Labels>) => {
     setDraft({ ...shown, ...part });
     setError(null);
   };
@@ -53,17 +52,7 @@ export function TorrentLabelsForm({ summary }: { summary: TorrentSummary }) {
         void apply();
       }}
     >
-      <label className="field">
-        <span>Category</span>
-        <select value={shown.category} onChange={(e) => set({ category: e.target.value })}>
-          <option value="">None</option>
-          <CategoryOptions categories={categories} />
-        </select>
-      </label>
-      <label className="field">
-        <span>Tags (comma-separated)</span>
-        <input type="text" value={shown.tags} onChange={(e) => set({ tags: e.target.value })} />
-      </label>
+      <LabelFields labels={shown} onChange={set} />
       <InlineError message={error} />
       <div className="options-actions">
         {selected > 1 && (
