@@ -98,6 +98,17 @@ describe('createTorrent', () => {
     expect(Buffer.from(bencode.encode(bencode.decode(bytes))).equals(Buffer.from(bytes))).toBe(true);
   });
 
+  it("gives a hybrid of a folder holding one file the pad its v1 part lists, in the last piece's SHA-1 too", async () => {
+    const root = join(dir, 'one-in-folder');
+    await mkdir(root);
+    const data = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 31) & 0xff));
+    await writeFile(join(root, 'x.bin'), data);
+    const m = parseTorrent(await createTorrent(root, { version: 'hybrid', pieceLength: 32_768 }));
+    expect(m.files.map((f) => [f.path.at(-1), f.length])).toEqual([['x.bin', 100_000], ['31072', 31_072]]);
+    const padded = Buffer.concat([data, Buffer.alloc(31_072)]);
+    expect(Buffer.from(m.pieceHashes.subarray(60, 80)).equals(createHash('sha1').update(padded.subarray(98_304)).digest())).toBe(true);
+  });
+
   it('reports progress up to the total', async () => {
     const seen: number[] = [];
     await createTorrent(join(contentDir, 'Leaves of Grass by Walt Whitman.epub'), { onProgress: (done, total) => seen.push(done / total) });

@@ -107,7 +107,7 @@ async function v2Info(
   options: HashOptions,
 ): Promise<{ info: Record<string, BEncodable>; pieceLayers: Map<string, Uint8Array> }> {
   const files = [...source.files].sort(treeOrder);
-  const hashed = await hashFileTrees(files, pieceLength, hybrid, options);
+  const hashed = await hashFileTrees(files, pieceLength, hybrid, source.multiFile, options);
   const tree = new Map<string, BEncodable>();
   const pieceLayers = new Map<string, Uint8Array>();
   const v1Files: BEncodable[] = [];

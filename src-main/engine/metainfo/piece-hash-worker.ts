@@ -12,8 +12,9 @@ export interface HashWorkerData {
   readonly pieceLength: number;
   /**
    * v1: pieces run through the files' concatenation (SHA-1 each). v2 / hybrid: each non-empty
-   * file starts a piece (BEP 52), its 16 KiB blocks are SHA-256 leaves, and for a hybrid the
-   * SHA-1 of each piece also covers the zero pad after each file's last piece (multi-file only).
+   * file starts a piece (BEP 52) and pad files own none; a file's 16 KiB blocks are SHA-256
+   * leaves, and for a hybrid the SHA-1 of each piece runs through the files and pads as listed,
+   * so a file's last piece covers the pad after it (pads must fill exactly to the next piece).
    */
   readonly layout: 'v1' | 'v2' | 'hybrid';
 }
@@ -29,8 +30,12 @@ export type HashResult =
       readonly first: number;
       /** 20-byte SHA-1s of the pieces (v1 and hybrid; empty for v2). */
       readonly hashes: Uint8Array;
-      /** v2 and hybrid: the 32-byte SHA-256 leaf hashes of the pieces' data, in order. */
-      readonly leaves: Uint8Array;
+      /**
+       * v2 and hybrid: a 32-byte Merkle node per piece, what BEP 52 checks it against: the root of
+       * the piece's subtree for a file longer than a piece (its piece-layer entry), else the file's
+       * root. Folded here so the leaves never cross threads.
+       */
+      readonly nodes: Uint8Array;
       /** Bytes of file data read (pad bytes not counted). */
       readonly bytes: number;
     }
@@ -48,13 +53,16 @@ export function pieceHashWorker(): void {
   // it; big buffers made both go to memory and ran at a third of the speed. A multiple of 16 KiB,
   // so v2 leaves never straddle two reads.
   const chunk = Buffer.allocUnsafe(128 * 1024);
-  const zeros = Buffer.alloc(chunk.length);
-  // v1: each file's first byte in the stream. v2/hybrid: each file's first piece.
+  const zeroChunk = Buffer.alloc(chunk.length);
+  // v1: each file's first byte in the stream. v2/hybrid: each file's first piece (pads own none).
   const starts: number[] = [];
   let total = 0;
+  // v2/hybrid: the bytes of the v1 stream, pads included: a hybrid piece's SHA-1 ends there.
+  let streamBytes = 0;
   for (const file of files) {
     starts.push(total);
-    total += layout === 'v1' ? file.length : Math.ceil(file.length / pieceLength);
+    total += layout === 'v1' ? file.length : file.pad ? 0 : Math.ceil(file.length / pieceLength);
+    streamBytes += file.length;
   }
   // The file being read, named in errors.
   let current = '';
@@ -66,21 +74,22 @@ export function pieceHashWorker(): void {
     fd = -1;
     openIndex = -1;
   };
-  const read = (index: number, want: number, position: number): number => {
+  // Fills `chunk` with `want` bytes of file `index` from `position`.
+  const read = (index: number, want: number, position: number): Buffer => {
     const file = files[index]!;
     current = file.absolute;
-    if (file.pad) {
-      chunk.fill(0, 0, want);
-      return want;
-    }
+    if (file.pad) return chunk.fill(0, 0, want).subarray(0, want);
     if (file.fd === undefined && openIndex !== index) {
       close();
       fd = openSync(file.absolute, 'r');
       openIndex = index;
     }
-    const got = readSync(file.fd ?? fd, chunk, 0, want, position);
-    if (got === 0) throw Object.assign(new Error('file shrank'), { code: 'SHRANK' });
-    return got;
+    for (let filled = 0; filled < want; ) {
+      const got = readSync(file.fd ?? fd, chunk, filled, want - filled, position + filled);
+      if (got === 0) throw Object.assign(new Error('file shrank'), { code: 'SHRANK' });
+      filled += got;
+    }
+    return chunk.subarray(0, want);
   };
 
   // The last file whose start is at or before `at`; files with nothing there are skipped by callers.
@@ -110,56 +119,82 @@ export function pieceHashWorker(): void {
         index++;
         continue;
       }
-      const got = read(index, Math.min(chunk.length, fileEnd - position, pieceEnd - position), position - starts[index]!);
-      sha1.update(chunk.subarray(0, got));
-      position += got;
+      const data = read(index, Math.min(chunk.length, fileEnd - position, pieceEnd - position), position - starts[index]!);
+      sha1.update(data);
+      position += data.length;
       if (position === pieceEnd) {
         out.set(sha1.digest(), 20 * done++);
         sha1 = createHash('sha1');
         pieceEnd = Math.min(position + pieceLength, end);
       }
     }
-    return { first, hashes: out, leaves: new Uint8Array(0), bytes };
+    return { first, hashes: out, nodes: new Uint8Array(0), bytes };
+  };
+
+  // BEP 52 pads a tree with zero leaves; the hash standing for an all-zero subtree, by height.
+  const pads = [Buffer.alloc(32)];
+  const pair = Buffer.allocUnsafe(64);
+  const padAt = (height: number): Buffer => {
+    while (pads.length <= height) {
+      const below = pads[pads.length - 1]!;
+      pads.push(hash('sha256', Buffer.concat([below, below]), 'buffer'));
+    }
+    return pads[height]!;
+  };
+  // The root of `layer` (leaf hashes) padded to `width` leaves, a power of two.
+  const fold = (layer: Buffer[], width: number): Buffer => {
+    let height = 0;
+    for (; width > 1; width /= 2, height++) {
+      const up: Buffer[] = [];
+      for (let i = 0; i < layer.length; i += 2) {
+        pair.set(layer[i]!, 0);
+        pair.set(layer[i + 1] ?? padAt(height), 32);
+        up.push(hash('sha256', pair, 'buffer'));
+      }
+      layer = up;
+    }
+    return layer[0] ?? padAt(height);
   };
 
   const alignedJob = ({ first, count }: HashJob): JobResult => {
     const hybrid = layout === 'hybrid';
     const out = new Uint8Array(hybrid ? 20 * count : 0);
-    const leafParts: Uint8Array[] = [];
+    const nodes = new Uint8Array(32 * count);
     let bytes = 0;
     let index = fileAt(first);
     for (let piece = first; piece < first + count; piece++) {
-      // Empty files have no pieces: the piece belongs to the next file that starts at or before it.
+      // Empty files and pads own no pieces: the piece belongs to the last file starting at or before it.
       while (index + 1 < files.length && starts[index + 1]! <= piece) index++;
+      const length = files[index]!.length;
       const offset = (piece - starts[index]!) * pieceLength;
-      const end = Math.min(offset + pieceLength, files[index]!.length);
+      const end = Math.min(offset + pieceLength, length);
       const sha1 = hybrid ? createHash('sha1') : undefined;
+      const leaves: Buffer[] = [];
       for (let position = offset; position < end; ) {
-        const got = read(index, Math.min(chunk.length, end - position), position);
-        const data = chunk.subarray(0, got);
+        const data = read(index, Math.min(chunk.length, end - position), position);
         sha1?.update(data);
-        for (let at = 0; at < got; at += leafBytes) leafParts.push(hash('sha256', data.subarray(at, at + leafBytes), 'buffer'));
-        position += got;
+        for (let at = 0; at < data.length; at += leafBytes) leaves.push(hash('sha256', data.subarray(at, at + leafBytes), 'buffer'));
+        position += data.length;
       }
       bytes += end - offset;
+      // A file of one piece or less is checked against its root: its tree spans its own leaves.
+      let width = pieceLength / leafBytes;
+      if (length <= pieceLength) for (width = 1; width < leaves.length; ) width *= 2;
+      nodes.set(fold(leaves, width), 32 * (piece - first));
       if (sha1) {
-        // A hybrid's pad file fills the rest of each file's last piece with zeros; a single file has none.
-        if (files.length > 1) {
-          for (let pad = pieceLength - (end - offset); pad > 0; pad -= zeros.length) sha1.update(zeros.subarray(0, Math.min(pad, zeros.length)));
-        }
+        // The pad after a file's last piece is zeros up to the piece's end in the v1 stream.
+        const zeros = Math.min(pieceLength, streamBytes - piece * pieceLength) - (end - offset);
+        for (let pad = zeros; pad > 0; pad -= zeroChunk.length) sha1.update(zeroChunk.subarray(0, Math.min(pad, zeroChunk.length)));
         out.set(sha1.digest(), 20 * (piece - first));
       }
     }
-    // A fresh buffer, never a slice of Node's shared pool: it is transferred to the parent.
-    const leaves = new Uint8Array(32 * leafParts.length);
-    leafParts.forEach((leaf, i) => leaves.set(leaf, 32 * i));
-    return { first, hashes: out, leaves, bytes };
+    return { first, hashes: out, nodes, bytes };
   };
 
   parentPort!.on('message', (job: HashJob) => {
     try {
       const result = layout === 'v1' ? streamJob(job) : alignedJob(job);
-      parentPort!.postMessage(result, [result.hashes.buffer as ArrayBuffer, result.leaves.buffer as ArrayBuffer]);
+      parentPort!.postMessage(result, [result.hashes.buffer as ArrayBuffer, result.nodes.buffer as ArrayBuffer]);
     } catch (err) {
       const failed: HashResult = { first: job.first, error: { code: (err as { code?: string }).code ?? 'EIO', path: current } };
       parentPort!.postMessage(failed);

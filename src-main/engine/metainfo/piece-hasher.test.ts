@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
 import type { SourceFile } from './file-list';
-import { leafHashes, pieceLayerFromLeaves, rootFromLeaves } from '../merkle';
-import { hashFileTrees, hashPieces } from './piece-hasher';
+import { leafHashes, pieceLayerFromLeaves, pieceRoot, rootFromLeaves } from '../merkle';
+import { hashFileTrees, hashPieceRuns, hashPieces } from './piece-hasher';
+import type { HashJob } from './piece-hash-worker';
 
 let dir: string;
 beforeAll(async () => {
@@ -79,8 +80,8 @@ describe('hashFileTrees', () => {
     const files = await Promise.all(parts.map((p, i) => source(`tree-${i}`, p)));
     const pieceLength = 16_384;
     const progress: number[] = [];
-    const v2 = await hashFileTrees(files, pieceLength, false, { onProgress: (done) => progress.push(done) });
-    const hybrid = await hashFileTrees(files, pieceLength, true);
+    const v2 = await hashFileTrees(files, pieceLength, false, true, { onProgress: (done) => progress.push(done) });
+    const hybrid = await hashFileTrees(files, pieceLength, true, true);
     parts.forEach((data, i) => {
       const leaves = leafHashes(data);
       const expected = v2.files[i]!;
@@ -99,7 +100,51 @@ describe('hashFileTrees', () => {
 
   it('does not pad a single file', { timeout: 30_000 }, async () => {
     const data = randomBytes(40_000);
-    const hybrid = await hashFileTrees([await source('alone', data)], 32_768, true);
+    const hybrid = await hashFileTrees([await source('alone', data)], 32_768, true, false);
     expect(Buffer.from(hybrid.pieces).equals(expectedHashes(data, 32_768))).toBe(true);
+  });
+});
+
+describe('hashPieceRuns', () => {
+  it('hashes every piece of the given runs exactly once, over many small, empty and odd-sized files with pads between', { timeout: 60_000 }, async () => {
+    const pieceLength = 32_768;
+    // 300 small files (some empty, most off a piece boundary) and two of several MiB: many jobs.
+    const parts = [randomBytes(5 * 2 ** 20 + 3), ...Array.from({ length: 300 }, (_, i) => randomBytes((i * 7919) % 70_000)), randomBytes(9 * 2 ** 20 - 1)];
+    const sources = await Promise.all(parts.map((p, i) => source(`runs-${i}`, p)));
+    // The piece layout a hybrid's v1 part gives them: each non-empty file starts a piece, zeros between.
+    const files = sources.flatMap((f) => {
+      const gap = (pieceLength - (f.length % pieceLength)) % pieceLength;
+      return gap > 0 ? [f, { absolute: '.pad', length: gap, pad: true }] : [f];
+    });
+    const expectedNodes: Buffer[] = [];
+    parts.forEach((data) => {
+      const leaves = leafHashes(data);
+      for (let at = 0; at < data.length; at += pieceLength) {
+        const piece = leafHashes(data.subarray(at, at + pieceLength));
+        expectedNodes.push(Buffer.from(data.length > pieceLength ? pieceRoot(piece, pieceLength) : rootFromLeaves(leaves)));
+      }
+    });
+    const padded = Buffer.concat(parts.flatMap((p) => [p, Buffer.alloc((pieceLength - (p.length % pieceLength)) % pieceLength)]));
+    const sha1s = expectedHashes(padded, pieceLength);
+    const pieceCount = expectedNodes.length;
+    expect(pieceCount).toBeGreaterThan(800);
+    expect(sha1s.length).toBe(20 * pieceCount);
+    // Runs with gaps, of one piece and of many, and the last piece.
+    const runs: HashJob[] = [
+      { first: 0, count: 1 },
+      { first: 2, count: 700 },
+      { first: 703, count: pieceCount - 703 - 1 },
+      { first: pieceCount - 1, count: 1 },
+    ];
+    const seen = new Uint8Array(pieceCount);
+    await hashPieceRuns({ files, pieceLength, layout: 'hybrid' }, runs, {}, (result) => {
+      for (let i = 0; i < result.nodes.length / 32; i++) {
+        const piece = result.first + i;
+        seen[piece]!++;
+        expect(Buffer.from(result.nodes.subarray(32 * i, 32 * i + 32)).equals(expectedNodes[piece]!)).toBe(true);
+        expect(Buffer.from(result.hashes.subarray(20 * i, 20 * i + 20)).equals(sha1s.subarray(20 * piece, 20 * piece + 20))).toBe(true);
+      }
+    });
+    expect([...seen]).toEqual([...Array(pieceCount).keys()].map((p) => (p === 1 || p === 702 ? 0 : 1)));
   });
 });

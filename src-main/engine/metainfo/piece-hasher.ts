@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ShoalError } from '../../../src-shared/errors';
-import { hashBytes, leafBytes, pieceRoot, rootFromLeaves, rootFromPieceLayer } from '../merkle';
+import { hashBytes, rootFromPieceLayer } from '../merkle';
 import type { SourceFile } from './file-list';
 import { fileError } from '../fs/file-errors';
 import { pieceHashWorker, type HashJob, type HashResult, type HashWorkerData, type JobResult } from './piece-hash-worker';
@@ -26,7 +26,7 @@ export async function hashPieces(files: readonly SourceFile[], pieceLength: numb
   const total = files.reduce((sum, f) => sum + f.length, 0);
   const pieceCount = Math.ceil(total / pieceLength);
   const out = new Uint8Array(pieceCount * 20);
-  await runHashJobs(workerDataOf(files, pieceLength, 'v1'), pieceJobs([{ first: 0, count: pieceCount }], pieceLength), total, options, (result) => out.set(result.hashes, 20 * result.first));
+  await runHashJobs({ files: files.map((f) => ({ absolute: f.absolute, length: f.length })), pieceLength, layout: 'v1' }, pieceJobs([{ first: 0, count: pieceCount }], pieceLength), total, options, (result) => out.set(result.hashes, 20 * result.first));
   return out;
 }
 
@@ -40,38 +40,42 @@ export interface FileTreeHashes {
 /**
  * The hashes of a v2 torrent (or, with `hybrid`, of both halves of a hybrid) in one read of the
  * data: each file's tree from SHA-256 leaves of its 16 KiB blocks, and for a hybrid the SHA-1 of
- * each piece of the padded v1 stream. Workers send leaves; the trees are folded here piece by
- * piece, so memory holds 32 bytes per piece, not per leaf.
+ * each piece of the v1 stream, where `padded` puts zeros after each file up to a piece boundary
+ * (a multi-file hybrid's pad files). Workers fold each piece's leaves into its node, so only
+ * 32 bytes per piece come back.
  */
 export async function hashFileTrees(
   files: readonly SourceFile[],
   pieceLength: number,
   hybrid: boolean,
+  padded: boolean,
   options: HashOptions = {},
 ): Promise<{ files: FileTreeHashes[]; pieces: Uint8Array }> {
   const firstPiece: number[] = [];
   let pieceCount = 0;
+  const workerFiles: HashWorkerData['files'][number][] = [];
   for (const f of files) {
     firstPiece.push(pieceCount);
     pieceCount += Math.ceil(f.length / pieceLength);
+    workerFiles.push({ absolute: f.absolute, length: f.length });
+    const gap = (pieceLength - (f.length % pieceLength)) % pieceLength;
+    if (hybrid && padded && gap > 0) workerFiles.push({ absolute: '.pad', length: gap, pad: true });
   }
   const roots: (Uint8Array | undefined)[] = files.map(() => undefined);
   const layers = files.map((f) => (f.length > pieceLength ? new Uint8Array(hashBytes * Math.ceil(f.length / pieceLength)) : undefined));
   const pieces = new Uint8Array(hybrid ? 20 * pieceCount : 0);
   const total = files.reduce((sum, f) => sum + f.length, 0);
-  await runHashJobs(workerDataOf(files, pieceLength, hybrid ? 'hybrid' : 'v2'), pieceJobs([{ first: 0, count: pieceCount }], pieceLength), total, options, (result) => {
+  const data: HashWorkerData = { files: workerFiles, pieceLength, layout: hybrid ? 'hybrid' : 'v2' };
+  await runHashJobs(data, pieceJobs([{ first: 0, count: pieceCount }], pieceLength), total, options, (result) => {
     if (hybrid) pieces.set(result.hashes, 20 * result.first);
     let index = 0;
-    let leaf = 0;
-    for (let piece = result.first; leaf < result.leaves.length; piece++) {
+    for (let i = 0; i < result.nodes.length / hashBytes; i++) {
+      const piece = result.first + i;
       while (index + 1 < files.length && firstPiece[index + 1]! <= piece) index++;
-      const offset = (piece - firstPiece[index]!) * pieceLength;
-      const leafCount = Math.ceil(Math.min(pieceLength, files[index]!.length - offset) / leafBytes);
-      const leaves = result.leaves.subarray(leaf, leaf + leafCount * hashBytes);
-      leaf += leaves.length;
+      const node = result.nodes.slice(hashBytes * i, hashBytes * (i + 1));
       const layer = layers[index];
-      if (layer) layer.set(pieceRoot(leaves, pieceLength), hashBytes * (piece - firstPiece[index]!));
-      else roots[index] = rootFromLeaves(leaves);
+      if (layer) layer.set(node, hashBytes * (piece - firstPiece[index]!));
+      else roots[index] = node;
     }
   });
   return {
@@ -84,17 +88,14 @@ export async function hashFileTrees(
 }
 
 /**
- * The SHA-1 of each piece in `runs` of a v1 torrent, hashed by worker threads reading the files
- * `data` names (by descriptor or path): a recheck uses both cores as creating a torrent does.
- * `take` gets each job's hashes as it completes (`first` is the job's first piece).
+ * The hashes of each piece in `runs` as `data.layout` says (v1: SHA-1s; v2: Merkle nodes; hybrid:
+ * both), hashed by worker threads reading the files `data` names (by descriptor or path): a
+ * recheck uses both cores as creating a torrent does. `take` gets each job's hashes as it
+ * completes (`first` is the job's first piece).
  */
 export async function hashPieceRuns(data: HashWorkerData, runs: readonly HashJob[], options: HashOptions, take: (result: JobResult) => void): Promise<void> {
   const bytes = runs.reduce((sum, r) => sum + r.count * data.pieceLength, 0);
   await runHashJobs(data, pieceJobs(runs, data.pieceLength), bytes, options, take);
-}
-
-function workerDataOf(files: readonly SourceFile[], pieceLength: number, layout: HashWorkerData['layout']): HashWorkerData {
-  return { files: files.map((f) => ({ absolute: f.absolute, length: f.length })), pieceLength, layout };
 }
 
 /** `runs` of pieces cut into jobs of about `jobBytes`. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os, { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkPieces } from './check';
 import { Storage } from './storage';
 import { buildTorrent } from '../../testing/build-torrent';
+import { buildV2Torrent } from '../../testing/v2-torrent';
+import { bencode } from '../bencode';
+import { parseTorrent } from '../metainfo/parse-torrent';
 
 // Counts the hash workers started, to tell that a large check went to them.
 const started = vi.hoisted(() => ({ workers: 0 }));
@@ -197,5 +201,61 @@ describe('a large v1 check', () => {
     expect((await storage.check()).complete).toBe(true);
     await storage.close();
     expect(started.workers).toBe(0);
+  });
+});
+
+describe('a large v2 or hybrid check', () => {
+  // Files start pieces (BEP 52): a 21 pieces, b 1 (checked against its root), c none, d 16, e 4, f 4.
+  const specs = [
+    { path: ['a'], data: randomBytes(20 * MiB + 100) },
+    { path: ['b'], data: randomBytes(5000) },
+    { path: ['c'], data: Buffer.alloc(0) },
+    { path: ['d'], data: randomBytes(16 * MiB) },
+    { path: ['e'], data: randomBytes(4 * MiB) },
+    { path: ['f'], data: randomBytes(3 * MiB + 7) },
+  ];
+  const make = (hybrid: boolean, layers = true) => {
+    const parts = buildV2Torrent({ name: 'tree', pieceLength: MiB, files: specs, hybrid });
+    return parseTorrent(bencode({ info: parts.info, 'piece layers': layers ? parts.pieceLayers : new Map() }), { pieceLayersLater: !layers });
+  };
+  const putDamaged = async (): Promise<void> => {
+    const a = Buffer.from(specs[0]!.data);
+    a[3 * MiB + 5]! ^= 0xff; // piece 3
+    await put(['tree', 'a'], a);
+    const b = Buffer.from(specs[1]!.data);
+    b[4000]! ^= 1; // piece 21, b's only piece
+    await put(['tree', 'b'], b);
+    await put(['tree', 'c'], specs[2]!.data);
+    await put(['tree', 'd'], specs[3]!.data.subarray(0, 15 * MiB)); // a MiB short: piece 37 missing
+    // e (pieces 38 to 41) missing
+    await put(['tree', 'f'], specs[5]!.data);
+  };
+
+  for (const hybrid of [false, true]) {
+    it(`${hybrid ? 'hybrid' : 'v2-only'}: is hashed by worker threads; damaged, short and missing files found`, async () => {
+      const metainfo = make(hybrid);
+      expect(metainfo.pieceCount).toBe(46);
+      await putDamaged();
+      const storage = Storage.open(metainfo, dir);
+      const progress: number[] = [];
+      const have = await storage.check((done) => progress.push(done));
+      await storage.close();
+      expect(started.workers).toBeGreaterThan(0);
+      expect(bits(have)).toEqual([...Array(46).keys()].filter((p) => p !== 3 && p !== 21 && (p < 37 || p > 41)));
+      expect(progress).toEqual([...Array(46).keys()].map((i) => i + 1));
+    });
+  }
+
+  it('without piece layers yet (a magnet), a hybrid piece passes on its SHA-1 and a v2-only one only by its file root', async () => {
+    await putDamaged();
+    const hybrid = Storage.open(make(true, false), dir);
+    const v2 = Storage.open(make(false, false), dir);
+    const hybridHave = bits(await hybrid.check());
+    const v2Have = bits(await v2.check());
+    await Promise.all([hybrid.close(), v2.close()]);
+    expect(started.workers).toBeGreaterThan(0);
+    expect(hybridHave).toEqual([...Array(46).keys()].filter((p) => p !== 3 && p !== 21 && (p < 37 || p > 41)));
+    // A v2-only piece of a file longer than a piece waits for its layer; b, checked by its root, is damaged.
+    expect(v2Have).toEqual([]);
   });
 });

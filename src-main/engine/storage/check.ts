@@ -1,8 +1,10 @@
 import { Bitfield } from '../../../src-shared/bitfield';
 import type { Metainfo } from '../metainfo/metainfo';
 import { hashPieceRuns } from '../metainfo/piece-hasher';
-import type { HashJob } from '../metainfo/piece-hash-worker';
+import type { HashJob, HashWorkerData, JobResult } from '../metainfo/piece-hash-worker';
+import { hashBytes } from '../merkle';
 import { PieceLayout } from './layout';
+import type { MerklePieces } from './merkle-pieces';
 import { pieceHashesOf, type PieceHashes } from './piece-hash';
 import { filePaths } from './paths';
 import { openFile, SafeOpener, type OpenFile } from './safe-open';
@@ -37,16 +39,22 @@ export async function checkPieces(
   const files = new TorrentFiles(layout, filePaths(metainfo, downloadDir), new SafeOpener(downloadDir, open), 16);
   try {
     const { hashes, merkle } = pieceHashesOf(metainfo, layout);
-    return await checkFiles(layout, files, hashes, onProgress, signal, undefined, merkle ? undefined : metainfo.pieceHashes);
+    return await checkFiles(layout, files, hashes, onProgress, signal, undefined, { sha1: metainfo.pieceHashes, merkle });
   } finally {
     await files.close();
   }
 }
 
+/** What hash workers check pieces against: `pieces` (v1 and hybrid; empty for v2) and the files' trees (v2 and hybrid). */
+export interface PieceTargets {
+  readonly sha1: Uint8Array;
+  readonly merkle: MerklePieces | undefined;
+}
+
 /**
  * `checkPieces` over an already open torrent's files. With `only`, just the pieces marked 1 there
- * are read (fast resume); the others come back unset. With `sha1` (a v1 torrent's `pieces`) and
- * enough data, hash workers on every core read and hash it, as creating a torrent does.
+ * are read (fast resume); the others come back unset. With `targets` and enough data, hash
+ * workers on every core read and hash it, as creating a torrent does.
  */
 export async function checkFiles(
   layout: PieceLayout,
@@ -55,7 +63,7 @@ export async function checkFiles(
   onProgress?: CheckProgress,
   signal?: AbortSignal,
   only?: Uint8Array,
-  sha1?: Uint8Array,
+  targets?: PieceTargets,
 ): Promise<Bitfield> {
   const have = new Bitfield(layout.pieceCount);
   const absent = await absentPieces(layout, files, signal);
@@ -70,7 +78,7 @@ export async function checkFiles(
   let done = 0;
   const pieceDone = (): void => onProgress?.(++done, layout.pieceCount);
   const present = runs.reduce((sum, r) => sum + r.count, 0);
-  if (sha1 && present * layout.pieceLength >= WORKERS_FROM_BYTES && (await hashInWorkers(layout, files, sha1, runs, have, signal, pieceDone))) {
+  if (targets && present * layout.pieceLength >= WORKERS_FROM_BYTES && (await hashInWorkers(layout, files, targets, runs, have, signal, pieceDone))) {
     for (let i = present; i < layout.pieceCount; i++) pieceDone();
     return have;
   }
@@ -86,9 +94,12 @@ export async function checkFiles(
 
 /**
  * Hashes `runs` in worker threads reading the files by descriptor; false when the files cannot be
- * handed over (skipped files, too many files), and then nothing was marked or counted.
+ * handed over (skipped files, too many files, a v2 layout with pieces of padding only), and then
+ * nothing was marked or counted.
  */
-async function hashInWorkers(layout: PieceLayout, files: TorrentFiles, sha1: Uint8Array, runs: readonly HashJob[], have: Bitfield, signal: AbortSignal | undefined, pieceDone: () => void): Promise<boolean> {
+async function hashInWorkers(layout: PieceLayout, files: TorrentFiles, targets: PieceTargets, runs: readonly HashJob[], have: Bitfield, signal: AbortSignal | undefined, pieceDone: () => void): Promise<boolean> {
+  const { sha1, merkle } = targets;
+  if (merkle && !alignedToFiles(layout)) return false;
   // One check on the workers at a time in the process: they already fill every core, and a
   // hundred torrents rechecked at once must not start two hundred threads.
   if (workersBusy) return false;
@@ -96,11 +107,21 @@ async function hashInWorkers(layout: PieceLayout, files: TorrentFiles, sha1: Uin
   try {
     const opened = await files.openForHashing(MAX_WORKER_FILES);
     if (!opened) return false;
+    const kind: HashWorkerData['layout'] = !merkle ? 'v1' : sha1.length > 0 ? 'hybrid' : 'v2';
+    const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
+    const decide = (result: JobResult, i: number): boolean => {
+      const piece = result.first + i;
+      if (sha1.length > 0 && !same(result.hashes.subarray(20 * i, 20 * i + 20), sha1.subarray(20 * piece, 20 * piece + 20))) return false;
+      if (!merkle) return true;
+      // A hybrid piece whose file's piece layer is not known yet (a magnet's) passes on its SHA-1.
+      const expected = merkle.expected(piece);
+      return expected ? same(result.nodes.subarray(hashBytes * i, hashBytes * (i + 1)), expected) : kind === 'hybrid';
+    };
     try {
-      await hashPieceRuns({ files: opened.files, pieceLength: layout.pieceLength, layout: 'v1' }, runs, signal ? { signal } : {}, (result) => {
-        for (let i = 0; i < result.hashes.length / 20; i++) {
-          const piece = result.first + i;
-          if (Buffer.compare(result.hashes.subarray(20 * i, 20 * i + 20), sha1.subarray(20 * piece, 20 * piece + 20)) === 0) have.set(piece);
+      await hashPieceRuns({ files: opened.files, pieceLength: layout.pieceLength, layout: kind }, runs, signal ? { signal } : {}, (result) => {
+        const count = (merkle ? result.nodes.length / hashBytes : result.hashes.length / 20);
+        for (let i = 0; i < count; i++) {
+          if (decide(result, i)) have.set(result.first + i);
           pieceDone();
         }
       });
@@ -111,6 +132,22 @@ async function hashInWorkers(layout: PieceLayout, files: TorrentFiles, sha1: Uin
   } finally {
     workersBusy = false;
   }
+}
+
+/**
+ * Whether each piece lies in one file that starts it (BEP 52) with the pads between filling
+ * exactly to the next piece, as the workers' v2 layout counts pieces; a torrent with a piece of
+ * padding alone is checked here instead.
+ */
+function alignedToFiles(layout: PieceLayout): boolean {
+  let pieces = 0;
+  for (let file = 0; file < layout.fileCount; file++) {
+    const length = layout.fileLength(file);
+    if (layout.isPad(file) || length === 0) continue;
+    if (layout.fileStart(file) !== pieces * layout.pieceLength) return false;
+    pieces += Math.ceil(length / layout.pieceLength);
+  }
+  return pieces === layout.pieceCount;
 }
 
 /** Marks (1) every piece that touches bytes missing from disk, so they are never read. */

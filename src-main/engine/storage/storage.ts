@@ -1,7 +1,7 @@
 import { Bitfield } from '../../../src-shared/bitfield';
 import { ShoalError } from '../../../src-shared/errors';
 import type { Metainfo } from '../metainfo/metainfo';
-import { checkFiles, type CheckProgress } from './check';
+import { checkFiles, type CheckProgress, type PieceTargets } from './check';
 import { BLOCK_SIZE, PieceLayout } from './layout';
 import { filePaths, partsPath } from './paths';
 import { PartsFile } from './parts-file';
@@ -61,8 +61,8 @@ export class Storage {
   /** The files' Merkle trees (BEP 52) of a v2 or hybrid torrent, whose piece layers may still be fetched. */
   readonly merkle: MerklePieces | undefined;
   readonly #hashes: PieceHashes;
-  /** A v1 torrent's piece hashes, which a check may hand to hash workers. */
-  readonly #sha1: Uint8Array | undefined;
+  /** What a check's hash workers compare pieces with. */
+  readonly #targets: PieceTargets;
   readonly #maxReadLength: number;
   readonly #chunkSize: number;
   /** Zero-length files are created with the first write; a failure lets the next write retry. */
@@ -84,7 +84,7 @@ export class Storage {
     const { hashes, merkle } = pieceHashesOf(metainfo, this.layout);
     this.#hashes = hashes;
     this.merkle = merkle;
-    this.#sha1 = merkle ? undefined : metainfo.pieceHashes;
+    this.#targets = { sha1: metainfo.pieceHashes, merkle };
     const opener = new SafeOpener(downloadDir, options.openFile ?? openFile);
     this.partsPath = partsPath(metainfo, opener.root);
     const parts = new PartsFile(opener, this.partsPath, metainfo.pieceLength, metainfo.pieceCount);
@@ -203,7 +203,7 @@ export class Storage {
     this.#cache.clear();
     // An open handle would still read a file deleted or replaced since.
     await this.#files.closeIdleHandles();
-    const found = await checkFiles(this.layout, this.#files, this.#hashes, onProgress, signal, undefined, this.#sha1);
+    const found = await checkFiles(this.layout, this.#files, this.#hashes, onProgress, signal, undefined, this.#targets);
     for (let i = 0; i < this.have.size; i++) {
       if (found.has(i)) this.have.set(i);
       else this.have.clear(i);
@@ -223,7 +223,7 @@ export class Storage {
     const recheck = piecesToRecheck(this.layout, saved, await stampFiles(this.layout, this.filePaths));
     // Skipped files' bytes may sit in the parts file, which the stamps do not cover.
     await this.#files.markSkippedPieces(recheck);
-    const found = await checkFiles(this.layout, this.#files, this.#hashes, onProgress, signal, recheck, this.#sha1);
+    const found = await checkFiles(this.layout, this.#files, this.#hashes, onProgress, signal, recheck, this.#targets);
     const trusted = saved.have.length === this.have.bytes.length ? new Bitfield(this.have.size, saved.have) : null;
     for (let i = 0; i < this.have.size; i++) {
       if (found.has(i) || (recheck[i] === 0 && trusted?.has(i))) this.have.set(i);
