@@ -23,7 +23,8 @@ export class ConnectionIds {
 
   /** Writes the id for this address into `out` at `offset` (8 bytes). */
   issue(ip: Uint8Array, now: number, out: Buffer, offset: number): void {
-    this.#mac(Math.floor(now / this.#windowMs), ip).copy(out, offset, 0, 8);
+    const mac = this.#mac(Math.floor(now / this.#windowMs), ip);
+    for (let i = 0; i < 8; i++) out[offset + i] = mac[i]!;
   }
 
   /** `true` when the 8 bytes at `offset` of `packet` were issued to this address in this or the previous window. */
@@ -34,8 +35,10 @@ export class ConnectionIds {
 
   #matches(packet: Buffer, offset: number, window: number, ip: Uint8Array): boolean {
     const mac = this.#mac(window, ip);
-    // Timing leaks are moot here: an attacker sees no verdict beyond whether a reply came.
-    return mac.compare(packet, offset, offset + 8, 0, 8) === 0;
+    // Timing leaks are moot here: an attacker sees no verdict beyond whether a reply came. A loop,
+    // not Buffer#compare: 8 bytes cost less than the call into C++ that compare makes.
+    for (let i = 0; i < 8; i++) if (mac[i] !== packet[offset + i]) return false;
+    return true;
   }
 
   #mac(window: number, ip: Uint8Array): Buffer {

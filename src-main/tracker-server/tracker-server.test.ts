@@ -162,9 +162,9 @@ describe('HTTP tracker', () => {
 });
 
 describe('UDP tracker', () => {
-  function exchange(packet: Buffer): Promise<Buffer | undefined> {
+  function exchange(packet: Buffer, host = '127.0.0.1'): Promise<Buffer | undefined> {
     return new Promise((resolve) => {
-      const socket = createSocket('udp4');
+      const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
       const timer = setTimeout(() => {
         socket.close();
         resolve(undefined);
@@ -174,7 +174,7 @@ describe('UDP tracker', () => {
         socket.close();
         resolve(reply);
       });
-      socket.send(packet, server!.udpPort, '127.0.0.1');
+      socket.send(packet, server!.udpPort, host);
     });
   }
 
@@ -224,6 +224,22 @@ describe('UDP tracker', () => {
     expect([counts.readUInt32BE(0), counts.readUInt32BE(4), counts.readUInt32BE(8), counts.readUInt32BE(12), counts.readUInt32BE(16)]).toEqual([2, 5, 0, 0, 2]);
   });
 
+  it('answers over IPv6 with 18-byte peer entries, in the reply buffer it shares with IPv4', async () => {
+    const s = await start({ udp: { host: '::', port: 0 }, http: null });
+    s.store.announce({ infoHash: hashA, peerId: Buffer.alloc(20), ip: Buffer.from([10, 0, 0, 2]), port: 7000, left: 1, event: 'started' }, Date.now());
+    const id = (await exchange(connectPacket(), '::1'))!.subarray(8, 16);
+    await exchange(announcePacket(id, 5001), '::1');
+    const reply = (await exchange(announcePacket(id, 5002), '::1'))!;
+    expect(reply.readUInt32BE(12)).toBe(3); // leechers: two over IPv6, one over IPv4
+    const loopback6 = Buffer.alloc(16);
+    loopback6[15] = 1;
+    expect(reply.subarray(20)).toEqual(Buffer.concat([loopback6, Buffer.from([0x13, 0x89])])); // only the IPv6 peer
+    // An IPv4 request right after gets IPv4 entries, not leftovers of the IPv6 reply.
+    const id4 = (await exchange(connectPacket(), '127.0.0.1'))!.subarray(8, 16);
+    const reply4 = (await exchange(announcePacket(id4, 5003, 1), '127.0.0.1'))!;
+    expect(reply4.subarray(20)).toEqual(Buffer.from([10, 0, 0, 2, 0x1b, 0x58]));
+  });
+
   it('refuses a forged connection id without touching state', async () => {
     const s = await start();
     const reply = (await exchange(announcePacket(Buffer.from('forged!!'), 5001)))!;
@@ -254,6 +270,49 @@ describe('UDP tracker', () => {
     wrongProtocol.writeUInt32BE(1, 0);
     expect(await exchange(wrongProtocol)).toBeUndefined();
     expect(s.store.peerCount).toBe(0);
+  });
+
+  it('builds each reply afresh in the reused reply buffer: short after long replies, in flight together', async () => {
+    const s = await start();
+    for (let port = 1; port <= 60; port++) {
+      s.store.announce({ infoHash: hashA, peerId: Buffer.alloc(20), ip: Buffer.from([10, 0, 0, 2]), port, left: 1, event: 'started' }, Date.now());
+    }
+    const id = await connect();
+    // A long reply (50 peers), then a stop (no peers), then an error: each must be exactly its own bytes.
+    expect((await exchange(announcePacket(id, 5001)))!.length).toBe(20 + 50 * 6);
+    const stop = announcePacket(id, 5001);
+    stop.writeUInt32BE(3, 80);
+    const stopped = (await exchange(stop))!;
+    expect(stopped.length).toBe(20);
+    expect(stopped.readUInt32BE(0)).toBe(1);
+    const badEvent = announcePacket(id, 5001);
+    badEvent.writeUInt32BE(9, 80);
+    expect((await exchange(badEvent))!.toString('latin1', 8)).toBe('bad event');
+
+    // Many requests in flight at once from one socket: every reply names its own transaction,
+    // once, and carries the counts and peer count its own request asked for.
+    const client = createSocket('udp4');
+    await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
+    const replies = new Map<number, Buffer>();
+    const all = new Promise<void>((resolve) => {
+      client.on('message', (m: Buffer) => {
+        replies.set(m.readUInt32BE(4), m);
+        if (replies.size === 200) resolve();
+      });
+    });
+    for (let t = 0; t < 200; t++) {
+      const p = announcePacket(id, 6000 + t, t % 51);
+      p.writeUInt32BE(t, 12);
+      client.send(p, s.udpPort, '127.0.0.1');
+    }
+    await Promise.race([all, new Promise((r) => setTimeout(r, 5000))]);
+    client.close();
+    expect(replies.size).toBe(200);
+    for (const [t, m] of replies) {
+      expect(m.readUInt32BE(0)).toBe(1);
+      expect(m.length).toBe(20 + (t % 51) * 6);
+      for (let at = 20; at < m.length; at += 6) expect(m.readUInt16BE(at + 4)).not.toBe(6000 + t); // never the requester itself
+    }
   });
 
   it('never amplifies: announce replies carry at most 50 peers, and errors never outgrow the request', async () => {

@@ -5,7 +5,8 @@ import { ConnectionIds } from './connection-ids';
 import { handleHttp, type HttpTrackerConfig } from './http-handler';
 import { ipBytes } from '../engine/net/ip-bytes';
 import { SwarmStore } from './swarm-store';
-import { handleUdp, type UdpTrackerConfig } from './udp-handler';
+import { ReplyBuffer } from './reply-buffer';
+import { handleUdp, udpReplyCapacity, type UdpTrackerConfig } from './udp-handler';
 
 export interface Endpoint {
   readonly host: string;
@@ -79,6 +80,7 @@ export async function startTrackerServer(options: TrackerServerOptions): Promise
       const config: UdpTrackerConfig = { store, ids: new ConnectionIds(options.connectionWindowMs), interval, maxNumwant, now };
       udp = await bindUdp(options.udp);
       const socket = udp;
+      const replies = new ReplyBuffer(udpReplyCapacity(maxNumwant));
       // Address text → bytes, remembered (bounded): the same clients announce again and again.
       const addresses = new Map<string, Buffer | undefined>();
       socket.on('message', (packet, rinfo) => {
@@ -89,8 +91,8 @@ export async function startTrackerServer(options: TrackerServerOptions): Promise
           addresses.set(rinfo.address, ip);
         }
         if (!ip) return;
-        const reply = handleUdp(config, packet, ip);
-        if (reply) socket.send(reply, rinfo.port, rinfo.address);
+        const length = handleUdp(config, packet, ip, replies.buffer);
+        if (length > 0) replies.send(socket, length, rinfo.port, rinfo.address);
       });
       // A send to a vanished client is its problem, not the tracker's.
       socket.on('error', () => undefined);
