@@ -434,7 +434,10 @@ export class Torrent {
     this.#life.seeding(next.name === 'seeding');
     const changed = next.name !== this.#phase.name;
     this.#phase = next;
-    if (changed) this.#o.events.changed(this);
+    if (!changed) return;
+    // A seed asked for more files downloads again: its sleeping swarm asks the trackers for peers.
+    this.swarm.wake();
+    this.#o.events.changed(this);
   }
 
   #onComplete(): void {

@@ -40,6 +40,7 @@ const TICK_MS = 500;
 export class MetadataExchange implements PeerExchange {
   readonly tickMs = TICK_MS;
   readonly wantsPeers = true;
+  readonly idle = false;
   readonly #o: MetadataExchangeOptions;
   readonly #scheduler: MetadataScheduler;
   readonly #peers = new Map<string, MetadataPeer>();

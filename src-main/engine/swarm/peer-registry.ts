@@ -109,6 +109,13 @@ export class PeerRegistry {
     return out;
   }
 
+  /** When the first address waiting out its back-off may be dialled (undefined: none waits). */
+  nextDialAt(): number | undefined {
+    let next: number | undefined;
+    for (const entry of this.#entries.values()) if (entry.status === 'idle' && (next === undefined || entry.retryAt < next)) next = entry.retryAt;
+    return next;
+  }
+
   /** An incoming connection from `address` (recorded so we do not also dial it). */
   connected(address: PeerAddress): void {
     const key = addressKey(address);

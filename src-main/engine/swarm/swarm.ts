@@ -4,7 +4,7 @@ import type { ReceivedHandshake } from '../wire/read-handshake';
 import type { PeerSocket } from '../wire/peer-socket';
 import { addressKey, normalizeHost, type PeerAddress } from '../net/peer-address';
 import { PeerRegistry } from './peer-registry';
-import { everyTick } from './swarm-clock';
+import { everyTick, type Ticking } from './swarm-clock';
 import type { PeerSource } from './swarm-peer';
 
 export interface SwarmOptions {
@@ -58,6 +58,8 @@ export interface PeerExchange {
   readonly tickMs: number;
   /** Whether the trackers should be asked for more peers when few are connected. */
   readonly wantsPeers: boolean;
+  /** Nothing to do on a tick until a peer connects (a seed without peers): the swarm sleeps. */
+  readonly idle: boolean;
   /** What new connections of this phase check and share (piece count, read gate, block pool). */
   connectionOptions(): Omit<PeerConnectionOptions, 'infoHash' | 'peerId'>;
   /** The swarm starts with this exchange. */
@@ -100,7 +102,7 @@ export class Swarm {
   readonly #redialSoon = new Set<PeerConnection>();
   readonly #ourPeerId: string;
   #exchange: PeerExchange | undefined;
-  #stopTicking: (() => void) | undefined;
+  #ticking: Ticking | undefined;
   /** The v2 info-hash cut to 20 bytes, the way it names the torrent on the wire. */
   #wireHashV2: Uint8Array | undefined;
   /** A hybrid's v2 name, beside `infoHash`. */
@@ -133,7 +135,7 @@ export class Swarm {
     if (this.#exchange) this.stop();
     this.#exchange = exchange;
     exchange.started();
-    this.#stopTicking = everyTick(exchange.tickMs, () => this.#tick());
+    this.#ticking = everyTick(exchange.tickMs, () => this.#tick());
     this.#dial();
   }
 
@@ -144,8 +146,8 @@ export class Swarm {
   stop(reason = 'torrent stopped', options: { redialSoon?: boolean } = {}): void {
     const exchange = this.#exchange;
     if (!exchange) return;
-    this.#stopTicking?.();
-    this.#stopTicking = undefined;
+    this.#ticking?.stop();
+    this.#ticking = undefined;
     exchange.stopping();
     this.#exchange = undefined;
     for (const conn of this.#dialing) conn.close(reason);
@@ -159,7 +161,10 @@ export class Swarm {
   addPeers(addresses: readonly PeerAddress[], source: PeerSource, speakingUtp: readonly PeerAddress[] = []): void {
     const added = this.registry.add(addresses, source);
     for (const address of speakingUtp) this.registry.setUtp(address, true, true);
-    if (added > 0) this.#dial();
+    if (added > 0) {
+      this.wake();
+      this.#dial();
+    }
   }
 
   /** An incoming connection whose handshake named this torrent; false refuses it. */
@@ -169,6 +174,11 @@ export class Swarm {
     if (!exchange || this.registry.isBanned(address) || this.#joined.size + this.#dialing.size >= this.#o.maxConnections) return false;
     this.#attach(PeerConnection.accept(socket, received, this.#connOptions(exchange)), address, 'incoming');
     return true;
+  }
+
+  /** Something changed that the exchange's tick acts on (the torrent wants pieces again): a sleeping swarm ticks again. */
+  wake(): void {
+    this.#ticking?.wake();
   }
 
   /** Never dials or accepts the peer again, and closes its connection. */
@@ -246,6 +256,8 @@ export class Swarm {
   }
 
   #attach(conn: PeerConnection, address: PeerAddress, source: PeerSource, dialledWith?: EncryptionMode, fallback = false): void {
+    // A connection, dialled or accepted, has timeouts and requests for the tick to look after.
+    this.wake();
     let joined: PeerExchange | undefined;
     let id = '';
     conn.once('handshake', (handshake) => {
@@ -307,7 +319,10 @@ export class Swarm {
     if (!exchange) return;
     exchange.tick();
     this.#dial();
-    if (exchange.wantsPeers && this.#joined.size + this.#dialing.size < Math.min(this.#o.maxConnections, 10)) this.#o.events.needPeers();
+    const connections = this.#joined.size + this.#dialing.size;
+    if (exchange.wantsPeers && connections < Math.min(this.#o.maxConnections, 10)) this.#o.events.needPeers();
+    // Asleep until a peer comes (a dial or an incoming connection wakes it) or a known address's back-off ends.
+    else if (exchange.idle && connections === 0) this.#ticking?.sleep(this.registry.nextDialAt());
   }
 }
 

@@ -167,6 +167,11 @@ export class Trading implements PeerExchange {
     return !this.complete;
   }
 
+  /** A seed with no peers has nothing to time out, choke or top up. */
+  get idle(): boolean {
+    return this.#peers.size === 0 && this.complete;
+  }
+
   /** The torrent's data moved: serve and write through `storage` from now on (call while stopped). */
   useStorage(storage: Storage): void {
     this.#storage.pieceCached = undefined;
@@ -243,8 +248,7 @@ export class Trading implements PeerExchange {
 
   tick(): void {
     this.#ticks++;
-    // A seed with no peers has nothing to time out, choke or top up: idle torrents cost nothing.
-    if (this.#peers.size === 0 && this.complete) return;
+    if (this.idle) return;
     const picker = this.#o.picker;
     for (const peer of picker.stalledPeers(Date.now(), SNUB_AFTER_MS)) {
       // A web seed's runs have their own timeouts.
