@@ -6,6 +6,8 @@ export interface ListFeedOptions {
   /** Every row, in the session's order. */
   readonly rows: () => TorrentSummary[];
   readonly send: (payload: EventPayload<'torrents'>) => void;
+  /** A torrent was marked (something about it changed). */
+  readonly marked?: (infoHash: string) => void;
 }
 
 /**
@@ -30,6 +32,7 @@ export class ListFeed {
   /** Something the torrent's row shows changed: it goes out with the next flush. */
   mark(infoHash: string): void {
     this.#marked.add(infoHash);
+    this.#o.marked?.(infoHash);
   }
 
   /** The torrent left the session: its removal goes out with the next flush. */

@@ -11,7 +11,6 @@ const none: TransferTotals = { downloaded: 0, uploaded: 0 };
  * kept only while it moves data (and 30 minutes after), so idle torrents cost no memory.
  */
 export class SessionMeters {
-  readonly #torrents: ReadonlyMap<string, Torrent>;
   readonly #overall = new SpeedHistory();
   readonly #perTorrent = new Map<string, SpeedHistory>();
   /** Each torrent's swarm totals (this session's bytes) as far as counted into `#session`. */
@@ -22,20 +21,16 @@ export class SessionMeters {
   #rates = { down: 0, up: 0 };
   readonly #startedAt = Date.now();
 
-  constructor(torrents: ReadonlyMap<string, Torrent>) {
-    this.#torrents = torrents;
-  }
-
   /** Takes over the all-time totals saved by earlier sessions. */
   carryOver(allTime: TransferTotals): void {
     this.#earlier = { ...allTime };
   }
 
-  /** Reads every torrent's rates and totals; once a second. */
-  sample(now = Date.now()): void {
+  /** Reads the torrents' rates and totals, once a second: every torrent whose rates or totals may have changed since the last sample, or that has a history. */
+  sample(torrents: Iterable<Torrent>, now = Date.now()): void {
     let down = 0;
     let up = 0;
-    for (const t of this.#torrents.values()) {
+    for (const t of torrents) {
       const r = views.rates(t, now);
       down += r.down;
       up += r.up;
@@ -47,6 +42,11 @@ export class SessionMeters {
     }
     this.#overall.record(down, up, now);
     this.#rates = { down, up };
+  }
+
+  /** The torrent's speed history is kept (it moved data in the last 30 minutes): it needs a sample every second. */
+  keepsHistory(infoHash: string): boolean {
+    return this.#perTorrent.has(infoHash);
   }
 
   /** The torrent leaves the session: what it moved stays counted, its history goes. */

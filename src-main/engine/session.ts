@@ -1,5 +1,6 @@
 import type { CommandInput, CommandOutput, EngineApi, Settings, ShoalEvent } from '../../src-shared/contract';
 import { dhtTargets, lsdTargets } from './discovery-targets';
+import { BusyTorrents, atRest } from './busy-torrents';
 import { ListFeed } from './list-feed';
 import { listRows } from './list-rows';
 import { MetadataFetches } from './metadata-fetches';
@@ -41,10 +42,13 @@ export class Session implements EngineApi {
   readonly #feed = new ListFeed({
     ...listRows({ torrents: this.#torrents, policy: () => this.#policy, labels: () => this.#actions.labels }),
     send: (payload) => this.#emit({ name: 'torrents', payload }),
+    marked: (infoHash) => this.#busy.add(infoHash),
   });
+  /** The torrents the once-a-second passes visit: not those at rest. */
+  readonly #busy = new BusyTorrents(this.#torrents, (t) => atRest(t, this.#meters, this.#policy));
   #settings: Settings;
   /** Rates for the speed graphs and bytes moved, read once a second. */
-  readonly #meters = new SessionMeters(this.#torrents);
+  readonly #meters = new SessionMeters();
   /** The last notices, for a front end that connects later. */
   readonly #log = new NoticeLog();
   /** The peer port's external side on the router, once mapped. */
@@ -55,6 +59,7 @@ export class Session implements EngineApi {
   /** Stats and the subscribed torrent's detail, once a second. */
   readonly #status = new StatusFeed({
     torrents: this.#torrents,
+    busy: () => this.#busy.values(),
     meters: this.#meters,
     downloadDir: () => this.#settings.downloadDir,
     altSpeedActive: () => this.#policy.altSpeedActive(),
@@ -79,6 +84,7 @@ export class Session implements EngineApi {
   readonly #policy: SessionPolicy<Torrent> = new SessionPolicy<Torrent>({
     settings: () => this.#settings,
     torrents: this.#torrents,
+    busy: () => this.#busy.values(),
     shareLimitReached: (t, action) => shareLimitReached(this.#heard, t, action),
     categoryLimits: (infoHash) => this.#actions.labels.shareLimits(infoHash),
     stalledChanged: (t) => this.#feed.mark(t.infoHash),
@@ -199,10 +205,11 @@ export class Session implements EngineApi {
     session.#timers.push(
       setInterval(() => session.#feed.flush(), options.listIntervalMs ?? 500),
       setInterval(() => {
-        session.#meters.sample();
+        session.#meters.sample(session.#busy.values());
         void session.#status.tick();
+        session.#policy.tick();
+        session.#busy.settle();
       }, 1000),
-      setInterval(() => session.#policy.tick(), 1000),
       setInterval(() => void session.#watch.scan(), 2000),
       // The schedule is in whole minutes.
       setInterval(() => session.#policy.applySpeedLimits(), 60_000),
@@ -306,7 +313,11 @@ export class Session implements EngineApi {
   }
 
   async setTorrentOptions(input: CommandInput<'setTorrentOptions'>): Promise<CommandOutput<'setTorrentOptions'>> {
-    for (const t of findAny(this.#torrents, input.infoHashes)) t.setOptions(input.options);
+    for (const t of findAny(this.#torrents, input.infoHashes)) {
+      t.setOptions(input.options);
+      // Its share limits may have changed: the policy's tick looks at it again.
+      this.#busy.add(t.infoHash);
+    }
     this.#persist?.soon();
     return {};
   }
@@ -360,6 +371,8 @@ export class Session implements EngineApi {
     const dhtChanged = input.dht !== undefined || input.dhtBootstrap !== undefined || input.listenPort !== undefined;
     const before = this.#settings;
     this.#settings = changedSettings(this.#settings, input);
+    // Share limits may apply to every torrent now.
+    this.#busy.addAll();
     for (const t of this.#torrents.values()) {
       const to = t.hasMetainfo ? afterIncompleteChange(before, this.#settings, t.savePath, t.isComplete, this.#actions.labels.savePath(this.#actions.labels.of(t.infoHash).category ?? undefined)) : undefined;
       // One checking or moving now stays where it is; the user can move it.

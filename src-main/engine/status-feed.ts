@@ -6,6 +6,8 @@ import * as views from './torrent-views';
 
 export interface StatusFeedOptions {
   readonly torrents: ReadonlyMap<string, Torrent>;
+  /** The torrents that may have peers (those at rest have none). */
+  readonly busy: () => Iterable<Torrent>;
   /** Rates and bytes moved, sampled just before each tick. */
   readonly meters: SessionMeters;
   readonly downloadDir: () => string;
@@ -45,7 +47,7 @@ export class StatusFeed {
   async tick(): Promise<void> {
     if (!this.#o.heard()) return;
     let connected = 0;
-    for (const t of this.#o.torrents.values()) connected += t.peerCount;
+    for (const t of this.#o.busy()) connected += t.peerCount;
     const { down, up } = this.#o.meters.rates;
     const dir = this.#o.downloadDir();
     const freeSpace = await statfs(dir).then(

@@ -17,6 +17,8 @@ export interface SessionPolicyOptions<T extends PolicyTorrent> {
   readonly settings: () => Settings;
   /** Every torrent of the session, by info-hash. */
   readonly torrents: ReadonlyMap<string, T>;
+  /** The torrents the tick visits: those whose activity may have changed since the last tick (default: all). */
+  readonly busy?: () => Iterable<T>;
   /** The share limits of a torrent's category, null when it has none. */
   readonly categoryLimits?: (infoHash: string) => ShareLimits | null;
   /** A seed reached its share limits and stopped serving: the session carries out the action. */
@@ -112,7 +114,7 @@ export class SessionPolicy<T extends PolicyTorrent> {
   /** Once a second: what moved, seeding-time limits, and the queue (stalled torrents give their slot away). */
   tick(): void {
     const now = Date.now();
-    for (const t of this.#o.torrents.values()) {
+    for (const t of this.#o.busy?.() ?? this.#o.torrents.values()) {
       this.#activity.sample(t, now);
       this.#shareLimits.check(t);
       if (this.#activity.downloadStalled(t, STALLED_AFTER_MS, now) !== this.#stalled.has(t.infoHash)) {
@@ -121,6 +123,11 @@ export class SessionPolicy<T extends PolicyTorrent> {
       }
     }
     this.applyQueue();
+  }
+
+  /** The tick must visit the torrent even when nothing about it changes: it seeds under share limits (seeding times grow by themselves). */
+  timed(t: T): boolean {
+    return this.#shareLimits.limited(t);
   }
 
   /** A block went out: the ratio must hold to within a piece, so it is checked now, not on the tick. */

@@ -53,12 +53,18 @@ export class ShareLimitGuard<T extends GuardedTorrent> {
       this.#waived.delete(t.infoHash);
     }
     // Without limits, no figures to gather: the common case, for every seed every second.
-    if (limits.ratio === null && limits.seedingTimeMinutes === null && limits.inactiveSeedingTimeMinutes === null) return;
+    if (!anyLimit(limits)) return;
     if (!shareLimitReached(limits, this.#figures(t))) return;
     // Stop serving before anything else can send another block.
     t.chokeAll();
     this.#stopped.add(t.infoHash);
     this.#o.reached(t, limits.action);
+  }
+
+  /** Seeding with limits that apply to it: `check` may stop it as time passes. */
+  limited(t: T): boolean {
+    if (t.state !== 'seeding') return false;
+    return anyLimit(this.#limitsOf(t));
   }
 
   /** The user resumed the torrent: if it is past its limits, their choice stands until the limits change. */
@@ -104,4 +110,8 @@ export class ShareLimitGuard<T extends GuardedTorrent> {
       inactiveSeconds: this.#o.inactiveSeedingSeconds(t.infoHash),
     };
   }
+}
+
+function anyLimit(limits: ShareLimits): boolean {
+  return limits.ratio !== null || limits.seedingTimeMinutes !== null || limits.inactiveSeedingTimeMinutes !== null;
 }
