@@ -2,10 +2,11 @@
 // torrents on loopback, UDP then HTTP, against `shoal tracker` (dist/cli.js) and opentracker in
 // the same run; prints announces per second, p50/p99 latency and the tracker's RSS, with ratios.
 //
-// The load generator keeps a bounded number of requests in flight over pre-built packets (UDP)
-// or pre-built paths (HTTP, a connection per announce as most clients do, and as opentracker
-// requires), and reports its own CPU use so a reader can tell when it, not the tracker, was the
-// limit. Both trackers run side by side and are measured in alternating rounds, so load from
+// The load generators keep a bounded number of requests in flight over pre-built packets (UDP,
+// from a small C program, udp-load.c, built here with cc: a Node generator was the limit for
+// opentracker) or pre-built paths (HTTP, a connection per announce as most clients do, and as
+// opentracker requires), and report their own CPU use so a reader can tell when the generator,
+// not the tracker, was the limit. Both trackers run side by side and are measured in alternating rounds, so load from
 // anything else on the machine hits both alike; the table shows each one's median round.
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -114,6 +115,22 @@ function watchAnon(children) {
   return { peak: (pid) => peaks.get(pid), stop: () => clearInterval(timer) };
 }
 
+/** CPU seconds (user + system, all threads) a process has used; /proc counts in USER_HZ ticks, 100 on Linux. */
+async function cpuOf(pid) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Runs one load and adds the tracker's CPU time per announce (µs): unlike announces per second,
+ * it hardly moves with what else the shared machine is doing.
+ */
+async function measured(child, total, load) {
+  const before = await cpuOf(child.pid);
+  const result = await load();
+  return { ...result, cpuUs: (((await cpuOf(child.pid)) - before) / total) * 1e6 };
+}
+
 const alive = (child) => child.exitCode === null && child.signalCode === null;
 
 function cpuSeconds() {
@@ -130,91 +147,56 @@ function summarize(latencies, count, seconds, cpu) {
   return { rate: count / seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), genCpu: cpu / seconds };
 }
 
-/** BEP 15 load: one connect, then `total` announces cycling through the peers, UDP_IN_FLIGHT at a time. */
-async function udpLoad(port, total, child) {
-  const socket = createSocket('udp4');
-  await new Promise((r) => socket.bind(0, '127.0.0.1', r));
-  // Connected: each send skips Node's per-datagram address handling, which keeps the generator light.
-  await new Promise((r) => socket.connect(port, '127.0.0.1', r));
-  socket.setRecvBufferSize(4 << 20);
-  socket.setSendBufferSize(4 << 20);
-  const connect = Buffer.alloc(16);
-  connect.writeUInt32BE(0x417, 0);
-  connect.writeUInt32BE(0x27101980, 4);
-  connect.writeUInt32BE(0, 8);
-  connect.writeUInt32BE(1, 12);
-  const id = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no UDP connect reply')), 3000);
-    socket.once('message', (m) => {
-      clearTimeout(timer);
-      resolve(m.subarray(8, 16));
-    });
-    socket.send(connect);
+/**
+ * The UDP load generator, built from udp-load.c. In Node it cost as much CPU per datagram as
+ * opentracker spends answering one, so on 2 cores it set opentracker's rate; in C, with batched
+ * sends and receives, it costs less than either tracker, so the tracker is the limit.
+ */
+async function buildUdpLoad(dir) {
+  const out = join(dir, 'udp-load');
+  const source = new URL('./udp-load.c', import.meta.url).pathname;
+  const cc = spawn(process.env.CC ?? 'cc', ['-O2', '-o', out, source], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  cc.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((resolve) => {
+    cc.once('error', () => resolve(-1));
+    cc.once('exit', resolve);
   });
-  const packets = peers.map((p) => {
+  if (code !== 0) throw new Error(`bench:tracker needs a C compiler (cc, or set CC) for its UDP load generator: ${stderr || 'cc not found'}`);
+  return out;
+}
+
+/** The peers' announces (event "started"); the generator fills in connection and transaction ids. */
+const udpTemplates = Buffer.concat(
+  peers.map((p) => {
     const b = Buffer.alloc(98);
-    id.copy(b, 0);
     b.writeUInt32BE(1, 8);
     p.hash.copy(b, 16);
     p.id.copy(b, 36);
     b.writeBigUInt64BE(p.port % 4 === 0 ? 0n : 1000n, 64); // a quarter are seeders
-    b.writeUInt32BE(2, 80); // started
+    b.writeUInt32BE(2, 80);
     b.writeInt32BE(50, 92);
     b.writeUInt16BE(p.port, 96);
     return b;
-  });
-  const sentAt = new Float64Array(total);
-  const latencies = new Float64Array(total);
-  let next = 0;
-  let done = 0;
-  let lost = 0;
-  const pending = new Set();
-  const startCpu = cpuSeconds();
-  const start = performance.now();
-  return new Promise((resolve, reject) => {
-    const send = () => {
-      const n = next++;
-      const packet = packets[n % PEERS];
-      if (n >= PEERS) packet.writeUInt32BE(0, 80); // after the first round: regular announces
-      packet.writeUInt32BE(n, 12);
-      sentAt[n] = performance.now();
-      pending.add(n);
-      socket.send(packet);
-    };
-    const finish = () => {
-      if (next < total) send();
-      else if (pending.size === 0) {
-        clearInterval(reaper);
-        const seconds = (performance.now() - start) / 1000;
-        socket.close();
-        resolve({ ...summarize(latencies, done, seconds, cpuSeconds() - startCpu), lost });
-      }
-    };
-    socket.on('message', (m) => {
-      const n = m.readUInt32BE(4);
-      if (m.readUInt32BE(0) !== 1 || !pending.delete(n)) return;
-      latencies[done++] = performance.now() - sentAt[n];
-      finish();
-    });
-    // A lost datagram must not shrink the window for good.
-    const reaper = setInterval(() => {
-      if (!alive(child) || lost > total / 100) {
-        clearInterval(reaper);
-        socket.close();
-        reject(new Error(`UDP load failed: ${alive(child) ? `${lost} datagrams lost` : `the tracker exited (${child.exitCode ?? child.signalCode})`}`));
-        return;
-      }
-      const cutoff = performance.now() - 1000;
-      for (const n of pending) {
-        if (sentAt[n] < cutoff) {
-          pending.delete(n);
-          lost++;
-          finish();
-        }
-      }
-    }, 250);
-    for (let i = 0; i < UDP_IN_FLIGHT; i++) send();
-  });
+  }),
+);
+
+/** BEP 15 load: one connect, then `total` announces cycling through the peers, UDP_IN_FLIGHT at a time. */
+async function udpLoad(generator, port, total, child) {
+  const run = spawn(generator, [String(port), String(total), String(UDP_IN_FLIGHT)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  run.stdout.on('data', (d) => (stdout += d));
+  run.stderr.on('data', (d) => (stderr += d));
+  run.stdin.end(udpTemplates);
+  const timer = setTimeout(() => run.kill('SIGKILL'), 120_000);
+  const code = await new Promise((resolve) => run.once('exit', (c, signal) => resolve(c ?? signal)));
+  clearTimeout(timer);
+  if (code !== 0 || !alive(child)) {
+    throw new Error(`UDP load failed: ${alive(child) ? stderr.trim() || `generator exited (${code})` : `the tracker exited (${child.exitCode ?? child.signalCode})`}`);
+  }
+  const r = JSON.parse(stdout);
+  return { rate: r.done / r.seconds, p50: r.p50, p99: r.p99, genCpu: r.cpu / r.seconds, lost: r.lost };
 }
 
 const esc = (b) => [...b].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('');
@@ -299,18 +281,19 @@ try {
   if (root) otArgs.push('-u', 'nobody');
   trackers.push({ name: 'opentracker', port: otPort, child: startGroup('opentracker', otArgs, { cwd: work }) });
   for (const t of trackers) await waitForHttp(t.port, t.child);
+  const generator = await buildUdpLoad(work);
 
   const anon = watchAnon(trackers.map((t) => t.child));
   const results = new Map(trackers.map((t) => [t.name, { udp: [], http: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const t of trackers) results.get(t.name).udp.push(await udpLoad(t.port, UDP_ANNOUNCES, t.child));
-    for (const t of trackers) results.get(t.name).http.push(await httpLoad(t.port, HTTP_ANNOUNCES, t.child));
+    for (const t of trackers) results.get(t.name).udp.push(await measured(t.child, UDP_ANNOUNCES, () => udpLoad(generator, t.port, UDP_ANNOUNCES, t.child)));
+    for (const t of trackers) results.get(t.name).http.push(await measured(t.child, HTTP_ANNOUNCES, () => httpLoad(t.port, HTTP_ANNOUNCES, t.child)));
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
   const [shoal, opentracker] = await Promise.all(
     trackers.map(async (t) => {
       const r = results.get(t.name);
-      return { name: t.name, udp: median(r.udp, 'rate'), http: median(r.http, 'rate'), mem: { ...(await rssOf(t.child.pid)), anonPeak: anon.peak(t.child.pid) } };
+      return { name: t.name, udp: median(r.udp, 'rate'), http: median(r.http, 'rate'), cpu: { udp: median(r.udp, 'cpuUs').cpuUs, http: median(r.http, 'cpuUs').cpuUs }, mem: { ...(await rssOf(t.child.pid)), anonPeak: anon.peak(t.child.pid) } };
     }),
   );
   anon.stop();
@@ -320,22 +303,24 @@ try {
     `\n${PEERS} peers over ${TORRENTS} torrents on 127.0.0.1; per round ${UDP_ANNOUNCES} UDP announces (${UDP_IN_FLIGHT} in flight) ` +
       `and ${HTTP_ANNOUNCES} HTTP announces (${HTTP_CONNECTIONS} at a time); median of ${ROUNDS} rounds\n`,
   );
-  console.log('proto  tracker        announces/s    p50 ms    p99 ms      lost  gen CPU   RSS MiB  peak MiB  private peak MiB');
+  console.log('proto  tracker        announces/s    p50 ms    p99 ms      lost  gen CPU  CPU us/ann   RSS MiB  peak MiB  private peak MiB');
   for (const proto of ['udp', 'http']) {
     for (const r of [shoal, opentracker]) {
       const x = r[proto];
       console.log(
-        `${proto.padEnd(6)} ${r.name.padEnd(12)} ${f(x.rate)}   ${f(x.p50, 3)}${f(x.p99, 3)}${f(x.lost)}  ${(x.genCpu * 100).toFixed(0).padStart(6)}%${f(r.mem.rss, 1)}${f(r.mem.peak, 1)}${f(r.mem.anonPeak, 1).padStart(18)}`,
+        `${proto.padEnd(6)} ${r.name.padEnd(12)} ${f(x.rate)}   ${f(x.p50, 3)}${f(x.p99, 3)}${f(x.lost)}  ${(x.genCpu * 100).toFixed(0).padStart(6)}%${f(r.cpu[proto], 2).padStart(12)}${f(r.mem.rss, 1)}${f(r.mem.peak, 1)}${f(r.mem.anonPeak, 1).padStart(18)}`,
       );
     }
   }
   console.log(
     `\nratio shoal/opentracker: UDP announces/s ${(shoal.udp.rate / opentracker.udp.rate).toFixed(2)} (goal: >= 0.9), ` +
       `HTTP announces/s ${(shoal.http.rate / opentracker.http.rate).toFixed(2)}, ` +
+      `tracker CPU per announce UDP ${(opentracker.cpu.udp / shoal.cpu.udp).toFixed(2)} and HTTP ${(opentracker.cpu.http / shoal.cpu.http).toFixed(2)} (opentracker's / shoal's), ` +
       `UDP p99 ${shoal.udp.p99.toFixed(2)} ms (bar: < 5 ms), peak RSS ${(shoal.mem.peak / opentracker.mem.peak).toFixed(1)}x ` +
       `(shoal ${shoal.mem.peak.toFixed(1)} MiB, of it private ${shoal.mem.anonPeak.toFixed(1)} MiB at most)`,
   );
   console.log('gen CPU: the load generator\'s own CPU use (100% = one core busy: then it, not the tracker, is the limit).');
+  console.log('CPU us/ann: the tracker\'s CPU time (user + system, all threads) per announce, median round.');
   console.log('private: resident memory that is the process\'s own (RssAnon, sampled every 100 ms), without the mapped program text.');
 } finally {
   await Promise.all(trackers.map((t) => stopGroup(t.child)));
