@@ -6,6 +6,7 @@ import { tempDir } from '../testing/processes';
 import { buildTorrent } from '../testing/build-torrent';
 import { useQuietTorrents } from '../testing/quiet-torrent';
 import * as views from './torrent-views';
+import { writeBlock } from '../testing/write-block';
 
 let dir: { path: string; remove(): Promise<void> };
 beforeEach(async () => {
@@ -37,7 +38,7 @@ describe('Torrent.renameFile', () => {
 
     // b.bin was never written: renamed before it exists, it is made under its new name.
     await torrent.renameFile('b.bin', 'second.bin', async () => undefined);
-    for (const piece of [2, 3]) expect(await torrent.storage.writeBlock(piece, 0, content.subarray(piece * PIECE, (piece + 1) * PIECE))).toBe('verified');
+    for (const piece of [2, 3]) expect(await writeBlock(torrent.storage, piece, 0, content.subarray(piece * PIECE, (piece + 1) * PIECE))).toBe('verified');
     expect(readFileSync(join(dir.path, 'two', 'second.bin')).equals(content.subarray(2 * PIECE))).toBe(true);
     expect(views.files(torrent).map((f) => f.path)).toEqual(['first.bin', 'second.bin']);
     expect(views.general(torrent).contentPath).toBe(join(dir.path, 'two'));

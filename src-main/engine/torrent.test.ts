@@ -5,6 +5,7 @@ import { buildTorrent } from '../testing/build-torrent';
 import type { SwarmPeer } from './swarm/swarm-peer';
 import { quietTorrent } from '../testing/quiet-torrent';
 import type { Torrent } from './torrent';
+import { writeBlock } from '../testing/write-block';
 
 let dir: { path: string; remove(): Promise<void> };
 const open: Torrent[] = [];
@@ -72,7 +73,7 @@ describe('Torrent.setOptions drives the picker', () => {
     expect(() => torrent.setFilePriorities([{ index: 1, priority: 'skip' }, { index: 3, priority: 'skip' }])).toThrow(/no file 4/);
     expect(torrent.filePriorities).toEqual(['skip', 'normal', 'normal']);
     // A late block of a piece wholly inside the skipped file (requested before the skip).
-    expect(await torrent.storage.writeBlock(9, 0, new Uint8Array(16384))).toBe('failed');
+    expect(await writeBlock(torrent.storage, 9, 0, new Uint8Array(16384))).toBe('failed');
     expect(existsSync(torrent.storage.filePaths[0]!)).toBe(false);
   });
 
@@ -80,7 +81,7 @@ describe('Torrent.setOptions drives the picker', () => {
     const torrent = make();
     open.splice(open.indexOf(torrent), 1);
     torrent.setFilePriorities([{ index: 0, priority: 'skip' }]);
-    await torrent.storage.writeBlock(9, 0, new Uint8Array(16384));
+    await writeBlock(torrent.storage, 9, 0, new Uint8Array(16384));
     expect(existsSync(torrent.storage.partsPath)).toBe(true);
     await torrent.remove(true);
     expect(existsSync(torrent.storage.partsPath)).toBe(false);

@@ -6,6 +6,7 @@ import { buildV2Torrent } from '../../testing/v2-torrent';
 import { bencode } from '../bencode';
 import { parseTorrent } from '../metainfo/parse-torrent';
 import { Storage } from './storage';
+import { writeBlock } from '../../testing/write-block';
 
 // Recheck and writes of v2 and hybrid torrents go by the files' Merkle trees (BEP 52).
 
@@ -62,17 +63,17 @@ describe('v2 recheck by Merkle trees', () => {
     const storage = Storage.open(metainfo, dir);
     const a = files[0]!.data;
     const blocks = [1, 0].map((b) => ({ begin: b * 16_384, data: a.subarray(b * 16_384, (b + 1) * 16_384) }));
-    expect(await storage.writeBlock(0, blocks[0]!.begin, blocks[0]!.data)).toBe('stored');
-    expect(await storage.writeBlock(0, blocks[1]!.begin, blocks[1]!.data)).toBe('verified');
+    expect(await writeBlock(storage, 0, blocks[0]!.begin, blocks[0]!.data)).toBe('stored');
+    expect(await writeBlock(storage, 0, blocks[1]!.begin, blocks[1]!.data)).toBe('verified');
     const bad = Uint8Array.from(a.subarray(pieceLength, pieceLength + 16_384));
     bad[5]! ^= 1;
-    expect(await storage.writeBlock(1, 0, bad)).toBe('stored');
-    expect(await storage.writeBlock(1, 16_384, a.subarray(pieceLength + 16_384, 2 * pieceLength))).toBe('failed');
+    expect(await writeBlock(storage, 1, 0, bad)).toBe('stored');
+    expect(await writeBlock(storage, 1, 16_384, a.subarray(pieceLength + 16_384, 2 * pieceLength))).toBe('failed');
     // b.txt's one piece, checked against the file's root: its pad bytes after it are not the file's.
     const first = new Uint8Array(16_384);
     first.set(files[1]!.data);
-    expect(await storage.writeBlock(4, 16_384, new Uint8Array(16_384).fill(9))).toBe('stored');
-    expect(await storage.writeBlock(4, 0, first)).toBe('verified');
+    expect(await writeBlock(storage, 4, 16_384, new Uint8Array(16_384).fill(9))).toBe('stored');
+    expect(await writeBlock(storage, 4, 0, first)).toBe('verified');
     await storage.close();
   });
 });

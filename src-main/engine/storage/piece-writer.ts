@@ -14,6 +14,9 @@ import type { TorrentFiles } from './torrent-files';
  */
 export type WriteOutcome = 'stored' | 'duplicate' | 'verified' | 'failed';
 
+/** Told once what became of a block: its outcome, or the error that kept it off the disk. */
+export type BlockDone = (error: unknown, outcome?: WriteOutcome) => void;
+
 /** Largest slice read back at once when a piece's tail has to be hashed from disk. */
 const READBACK_CHUNK = 1024 * 1024;
 
@@ -43,8 +46,10 @@ export class PieceWriter {
   readonly #hashes: PieceHashes;
   readonly #have: Bitfield;
   readonly #pieces = new Map<number, PieceInProgress>();
-  /** Every `writeBlock` (write and piece check) not yet settled; each deletes itself when it settles. */
-  readonly #pending = new Set<Promise<WriteOutcome>>();
+  /** Counts the `writeBlock`s (write and piece check) started since the last `idle` call and not yet settled. */
+  #ticket = new WriteTicket();
+  /** Tickets `idle` moved on from while some of their writes were still unsettled. */
+  #older: WriteTicket[] = [];
 
   constructor(layout: PieceLayout, files: TorrentFiles, hashes: PieceHashes, have: Bitfield) {
     this.#layout = layout;
@@ -60,16 +65,21 @@ export class PieceWriter {
 
   /**
    * Writes one block. `begin` must be a multiple of the block size and `data` exactly that
-   * block's length. `data` must stay unchanged until the promise settles.
+   * block's length. `data` must stay unchanged until `done` is called, always later, never from
+   * inside this call. A callback rather than a promise: this runs for every block received.
    */
-  writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
+  writeBlock(piece: number, begin: number, data: Uint8Array, done: BlockDone): void {
     let block: number;
     try {
       block = this.#checkBlock(piece, begin, data.length);
     } catch (err) {
-      return Promise.reject(err);
+      queueMicrotask(() => done(err));
+      return;
     }
-    if (this.#have.has(piece)) return Promise.resolve('duplicate');
+    if (this.#have.has(piece)) {
+      queueMicrotask(() => done(undefined, 'duplicate'));
+      return;
+    }
     let state = this.#pieces.get(piece);
     if (state === undefined) {
       state = { received: new Uint8Array(this.#layout.blockCount(piece)), receivedCount: 0, inflight: 0, hash: this.#hashes.start(piece), hashedUpTo: 0 };
@@ -77,7 +87,10 @@ export class PieceWriter {
     }
     // First copy wins: a second copy of a block (endgame) is not written, so a piece's bytes on
     // disk are always the bytes that were hashed.
-    if (state.received[block] === 1) return Promise.resolve('duplicate');
+    if (state.received[block] === 1) {
+      queueMicrotask(() => done(undefined, 'duplicate'));
+      return;
+    }
     state.received[block] = 1;
     state.receivedCount++;
     if (begin === state.hashedUpTo) {
@@ -85,37 +98,40 @@ export class PieceWriter {
       state.hashedUpTo += data.length;
     }
     state.inflight++;
-    // One promise per block: the write itself reports through a callback (it runs for every block).
-    const work = new Promise<WriteOutcome>((resolve, reject) => {
-      this.#files.write(this.#layout.pieceOffset(piece) + begin, data, (err) => {
-        state.inflight--;
-        if (err !== undefined) {
-          state.received[block] = 0;
-          state.receivedCount--;
-          if (state.hashedUpTo > begin) {
-            // The hash already took bytes that never reached the disk; start over from disk at the end.
-            state.hash = this.#hashes.start(piece);
-            state.hashedUpTo = 0;
-          }
-          this.#pending.delete(work);
-          reject(err);
-          return;
+    const ticket = this.#ticket;
+    ticket.left++;
+    this.#files.write(this.#layout.pieceOffset(piece) + begin, data, (err) => {
+      state.inflight--;
+      if (err !== undefined) {
+        state.received[block] = 0;
+        state.receivedCount--;
+        if (state.hashedUpTo > begin) {
+          // The hash already took bytes that never reached the disk; start over from disk at the end.
+          state.hash = this.#hashes.start(piece);
+          state.hashedUpTo = 0;
         }
-        // Only the write that settles last starts the check, so no write of this piece is still
-        // in flight while it is read back and hashed.
-        if (state.receivedCount < state.received.length || state.inflight > 0 || this.#pieces.get(piece) !== state) {
-          this.#pending.delete(work);
-          resolve('stored');
-          return;
-        }
-        const settled = () => this.#pending.delete(work);
-        const checked = this.#check(piece, state);
-        checked.then(settled, settled);
-        resolve(checked);
-      });
+        ticket.end();
+        done(err);
+        return;
+      }
+      // Only the write that settles last starts the check, so no write of this piece is still
+      // in flight while it is read back and hashed.
+      if (state.receivedCount < state.received.length || state.inflight > 0 || this.#pieces.get(piece) !== state) {
+        ticket.end();
+        done(undefined, 'stored');
+        return;
+      }
+      this.#check(piece, state).then(
+        (outcome) => {
+          ticket.end();
+          done(undefined, outcome);
+        },
+        (checkErr: unknown) => {
+          ticket.end();
+          done(checkErr);
+        },
+      );
     });
-    this.#pending.add(work);
-    return work;
   }
 
   /**
@@ -146,17 +162,20 @@ export class PieceWriter {
     this.#pieces.clear();
   }
 
+  /** A write is in flight: the files' sizes and times may be about to change. */
+  get writing(): boolean {
+    return this.#ticket.left > 0 || this.#older.some((t) => t.left > 0);
+  }
+
   /**
    * Resolves once every write (and piece check) started before the call has settled. Later
    * writes are not waited for, so a busy download cannot starve the caller.
    */
-  /** A write is in flight: the files' sizes and times may be about to change. */
-  get writing(): boolean {
-    return this.#pending.size > 0;
-  }
-
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.#pending]);
+    const waiting = [...this.#older, this.#ticket].filter((t) => t.left > 0);
+    this.#older = waiting;
+    this.#ticket = new WriteTicket();
+    await Promise.all(waiting.map((t) => t.settled()));
   }
 
   async #finish(piece: number, state: Pick<PieceInProgress, 'hash' | 'hashedUpTo'>): Promise<boolean> {
@@ -188,5 +207,21 @@ export class PieceWriter {
       throw new ShoalError('protocol', `block ${begin}+${length} of piece ${piece} is not a block this torrent has`);
     }
     return block;
+  }
+}
+
+/** Writes started in one span between `idle` calls: how many have not settled yet. */
+class WriteTicket {
+  left = 0;
+  #settled: Promise<void> | undefined;
+  #resolve: (() => void) | undefined;
+
+  end(): void {
+    if (--this.left === 0) this.#resolve?.();
+  }
+
+  settled(): Promise<void> {
+    if (this.left === 0) return Promise.resolve();
+    return (this.#settled ??= new Promise((resolve) => (this.#resolve = resolve)));
   }
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SafeOpener } from './safe-open';
 import { Storage } from './storage';
 import { buildTorrent } from '../../testing/build-torrent';
+import { writeBlock } from '../../testing/write-block';
 
 let base: string;
 let downloads: string;
@@ -34,7 +35,7 @@ describe('SafeOpener', () => {
     const { metainfo, content } = torrent();
     const storage = Storage.open(metainfo, path.join(downloads, 'later'));
     expect(existsSync(path.join(downloads, 'later'))).toBe(false);
-    expect(await storage.writeBlock(0, 0, content)).toBe('verified');
+    expect(await writeBlock(storage, 0, 0, content)).toBe('verified');
     await storage.close();
     expect((await fs.readFile(path.join(downloads, 'later', 'pack', 'sub', 'deep', 'file.bin'))).equals(content)).toBe(true);
   });
@@ -43,12 +44,12 @@ describe('SafeOpener', () => {
     const files = Array.from({ length: 200 }, (_, i) => ({ path: ['d', `f${i}`], length: 16384 }));
     const { metainfo, content } = buildTorrent({ name: 'pack', pieceLength: 16384, files, multiFile: true });
     const storage = Storage.open(metainfo, downloads, { maxOpenFiles: 4 });
-    for (let i = 0; i < 10; i++) expect(await storage.writeBlock(i, 0, content.subarray(i * 16384, (i + 1) * 16384))).toBe('verified');
+    for (let i = 0; i < 10; i++) expect(await writeBlock(storage, i, 0, content.subarray(i * 16384, (i + 1) * 16384))).toBe('verified');
     // The race: the folder the download writes into becomes a link to somewhere else.
     await fs.rename(path.join(downloads, 'pack', 'd'), path.join(base, 'moved-away'));
     await fs.symlink(outside, path.join(downloads, 'pack', 'd'));
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 190 }, (_, k) => storage.writeBlock(10 + k, 0, content.subarray((10 + k) * 16384, (11 + k) * 16384))),
+      Array.from({ length: 190 }, (_, k) => writeBlock(storage, 10 + k, 0, content.subarray((10 + k) * 16384, (11 + k) * 16384))),
     );
     await storage.close();
     expect(await fs.readdir(outside)).toEqual([]);
@@ -60,7 +61,7 @@ describe('SafeOpener', () => {
     await fs.mkdir(path.join(downloads, 'pack'));
     await fs.symlink(outside, path.join(downloads, 'pack', 'sub'));
     const storage = Storage.open(metainfo, downloads);
-    await expect(storage.writeBlock(0, 0, content)).rejects.toMatchObject({
+    await expect(writeBlock(storage, 0, 0, content)).rejects.toMatchObject({
       code: 'permission-denied',
       message: expect.stringMatching(/leads outside the download folder/),
     });
@@ -72,7 +73,7 @@ describe('SafeOpener', () => {
     const { metainfo, content } = torrent();
     await fs.symlink(outside, path.join(downloads, 'pack'));
     const storage = Storage.open(metainfo, downloads);
-    await expect(storage.writeBlock(0, 0, content)).rejects.toMatchObject({ code: 'permission-denied' });
+    await expect(writeBlock(storage, 0, 0, content)).rejects.toMatchObject({ code: 'permission-denied' });
     await storage.close();
     expect(await fs.readdir(outside)).toEqual([]);
   });
@@ -83,7 +84,7 @@ describe('SafeOpener', () => {
     await fs.writeFile(target, 'keep me');
     await fs.symlink(target, path.join(downloads, 'victim.bin'));
     const storage = Storage.open(metainfo, downloads);
-    await expect(storage.writeBlock(0, 0, content)).rejects.toMatchObject({ code: 'permission-denied' });
+    await expect(writeBlock(storage, 0, 0, content)).rejects.toMatchObject({ code: 'permission-denied' });
     await storage.close();
     expect(await fs.readFile(target, 'utf8')).toBe('keep me');
   });
@@ -105,7 +106,7 @@ describe('SafeOpener', () => {
     await fs.mkdir(path.join(downloads, 'elsewhere-inside'));
     await fs.symlink(path.join(downloads, 'elsewhere-inside'), path.join(downloads, 'pack', 'sub'));
     const storage = Storage.open(metainfo, downloads);
-    expect(await storage.writeBlock(0, 0, content)).toBe('verified');
+    expect(await writeBlock(storage, 0, 0, content)).toBe('verified');
     await storage.close();
     expect(existsSync(path.join(downloads, 'elsewhere-inside', 'deep', 'file.bin'))).toBe(true);
   });
@@ -115,7 +116,7 @@ describe('SafeOpener', () => {
     const link = path.join(base, 'link-to-downloads');
     await fs.symlink(downloads, link);
     const storage = Storage.open(metainfo, link);
-    expect(await storage.writeBlock(0, 0, content)).toBe('verified');
+    expect(await writeBlock(storage, 0, 0, content)).toBe('verified');
     await storage.close();
     expect(existsSync(path.join(downloads, 'pack', 'sub', 'deep', 'file.bin'))).toBe(true);
   });
@@ -131,7 +132,7 @@ describe('SafeOpener', () => {
     await fs.mkdir(path.join(downloads, 'pack'));
     await fs.writeFile(path.join(downloads, 'pack', 'sub'), 'in the way');
     const storage = Storage.open(metainfo, downloads);
-    await expect(storage.writeBlock(0, 0, content)).rejects.toMatchObject({ code: 'io', message: expect.stringMatching(/not a folder/) });
+    await expect(writeBlock(storage, 0, 0, content)).rejects.toMatchObject({ code: 'io', message: expect.stringMatching(/not a folder/) });
     await storage.close();
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Metainfo } from '../metainfo/metainfo';
 import { Storage } from './storage';
 import { buildTorrent } from '../../testing/build-torrent';
+import { writeBlock } from '../../testing/write-block';
 
 let dir: string;
 beforeEach(async () => {
@@ -44,7 +45,7 @@ async function writePieces(storage: Storage, content: Buffer, pieces: readonly n
   for (const piece of pieces) {
     for (let b = 0; b < layout.blockCount(piece); b++) {
       const at = layout.pieceOffset(piece) + b * layout.blockSize;
-      writes.push(storage.writeBlock(piece, b * layout.blockSize, content.subarray(at, at + layout.blockLength(piece, b))));
+      writes.push(writeBlock(storage, piece, b * layout.blockSize, content.subarray(at, at + layout.blockLength(piece, b))));
     }
   }
   return Promise.all(writes);
@@ -171,10 +172,10 @@ describe('Storage with skipped files', () => {
     const storage = Storage.open(metainfo, dir);
     // Piece 4: c's tail (to 150000) then d. Its first block goes to c.bin while c is wanted…
     const start = 4 * 32768;
-    expect(await storage.writeBlock(4, 0, content.subarray(start, start + 16384))).toBe('stored');
+    expect(await writeBlock(storage, 4, 0, content.subarray(start, start + 16384))).toBe('stored');
     await storage.setSkippedFiles([3]);
     // …and the second block (c's last bytes and d's first) lands after c is skipped.
-    expect(await storage.writeBlock(4, 16384, content.subarray(start + 16384, start + 32768))).toBe('verified');
+    expect(await writeBlock(storage, 4, 16384, content.subarray(start + 16384, start + 32768))).toBe('verified');
     expect(Buffer.from(await storage.readPiece(4))).toEqual(content.subarray(start, start + 32768));
     await storage.close();
   });

@@ -9,6 +9,7 @@ import type { Metainfo } from '../metainfo/metainfo';
 import { openFile, type OpenFile } from './safe-open';
 import { Storage } from './storage';
 import { buildTorrent } from '../../testing/build-torrent';
+import { writeBlock } from '../../testing/write-block';
 
 let dir: string;
 beforeEach(async () => {
@@ -61,7 +62,7 @@ function hookedFiles(hooks: { beforeRead?: (file: string) => unknown; beforeWrit
 
 async function writeAll(storage: Storage, content: Buffer, order?: (blocks: ReturnType<typeof blocksOf>) => ReturnType<typeof blocksOf>) {
   const blocks = blocksOf(storage, content);
-  const outcomes = await Promise.all((order ? order(blocks) : blocks).map((b) => storage.writeBlock(b.piece, b.begin, b.data)));
+  const outcomes = await Promise.all((order ? order(blocks) : blocks).map((b) => writeBlock(storage, b.piece, b.begin, b.data)));
   return outcomes;
 }
 
@@ -125,10 +126,44 @@ describe('Storage writing', () => {
     const { metainfo, content } = multi();
     const storage = Storage.open(metainfo, dir);
     const results = [];
-    for (const b of blocksOf(storage, content).reverse()) results.push(await storage.writeBlock(b.piece, b.begin, b.data));
+    for (const b of blocksOf(storage, content).reverse()) results.push(await writeBlock(storage, b.piece, b.begin, b.data));
     expect(results.filter((o) => o === 'verified')).toHaveLength(metainfo.pieceCount);
     await storage.close();
     await expectFiles(metainfo, content);
+  });
+
+  it('tells each outcome after writeBlock returned, and a check waits for the writes started before it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { metainfo, content } = multi();
+    let holding = false;
+    const storage = Storage.open(metainfo, dir, { openFile: hookedFiles({ beforeWrite: () => (holding ? held : undefined) }) });
+    const [first, ...blocks] = blocksOf(storage, content);
+    // The first write makes the files; the others are then held on their way to the disk.
+    expect(await writeBlock(storage, first!.piece, first!.begin, first!.data)).toBe('stored');
+    holding = true;
+    const outcomes: string[] = [];
+    let inside = false;
+    for (const b of blocks) {
+      inside = true;
+      storage.writeBlock(b.piece, b.begin, b.data, (err, outcome) => outcomes.push(inside ? 'told inside writeBlock' : (outcome ?? `error ${String(err)}`)));
+      inside = false;
+    }
+    let checked = false;
+    const check = storage.check().then((have) => {
+      checked = true;
+      return have;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(checked).toBe(false);
+    expect(outcomes).toEqual([]);
+    release();
+    const have = await check;
+    expect(outcomes).toHaveLength(blocks.length);
+    expect(outcomes.filter((o) => o === 'verified')).toHaveLength(metainfo.pieceCount);
+    expect(outcomes.filter((o) => o !== 'verified' && o !== 'stored')).toEqual([]);
+    expect(have.complete).toBe(true);
+    await storage.close();
   });
 
   it('reports a piece with bad data as failed, forgets its blocks and accepts a good copy', async () => {
@@ -138,11 +173,11 @@ describe('Storage writing', () => {
     const bad = Buffer.from(blocks[2]!.data);
     bad[100]! ^= 0xff;
     const first = [];
-    for (const b of blocks) first.push(await storage.writeBlock(b.piece, b.begin, b === blocks[2] ? bad : b.data));
+    for (const b of blocks) first.push(await writeBlock(storage, b.piece, b.begin, b === blocks[2] ? bad : b.data));
     expect(first).toEqual(['stored', 'stored', 'stored', 'failed']);
     expect(storage.have.has(1)).toBe(false);
     const second = [];
-    for (const b of blocks) second.push(await storage.writeBlock(b.piece, b.begin, b.data));
+    for (const b of blocks) second.push(await writeBlock(storage, b.piece, b.begin, b.data));
     expect(second).toEqual(['stored', 'stored', 'stored', 'verified']);
     expect(storage.have.has(1)).toBe(true);
     await storage.close();
@@ -152,12 +187,12 @@ describe('Storage writing', () => {
     const { metainfo, content } = multi();
     const storage = Storage.open(metainfo, dir);
     const [b0, b1] = blocksOf(storage, content);
-    expect(await storage.writeBlock(b0!.piece, b0!.begin, b0!.data)).toBe('stored');
+    expect(await writeBlock(storage, b0!.piece, b0!.begin, b0!.data)).toBe('stored');
     // A corrupt duplicate must not overwrite the good copy already hashed.
-    expect(await storage.writeBlock(b0!.piece, b0!.begin, Buffer.alloc(b0!.data.length))).toBe('duplicate');
+    expect(await writeBlock(storage, b0!.piece, b0!.begin, Buffer.alloc(b0!.data.length))).toBe('duplicate');
     await writeAll(storage, content, (bs) => bs.filter((b) => b.piece === 0 && b.begin !== 0));
     expect(storage.have.has(0)).toBe(true);
-    expect(await storage.writeBlock(b1!.piece, b1!.begin, b1!.data)).toBe('duplicate');
+    expect(await writeBlock(storage, b1!.piece, b1!.begin, b1!.data)).toBe('duplicate');
     await storage.close();
   });
 
@@ -165,10 +200,10 @@ describe('Storage writing', () => {
     const { metainfo } = multi();
     const storage = Storage.open(metainfo, dir);
     const block = Buffer.alloc(16384);
-    await expect(storage.writeBlock(0, 100, block)).rejects.toMatchObject({ code: 'protocol' });
-    await expect(storage.writeBlock(0, 0, block.subarray(0, 1000))).rejects.toMatchObject({ code: 'protocol' });
-    await expect(storage.writeBlock(99, 0, block)).rejects.toMatchObject({ code: 'protocol' });
-    await expect(storage.writeBlock(0, 65536, block)).rejects.toMatchObject({ code: 'protocol' });
+    await expect(writeBlock(storage, 0, 100, block)).rejects.toMatchObject({ code: 'protocol' });
+    await expect(writeBlock(storage, 0, 0, block.subarray(0, 1000))).rejects.toMatchObject({ code: 'protocol' });
+    await expect(writeBlock(storage, 99, 0, block)).rejects.toMatchObject({ code: 'protocol' });
+    await expect(writeBlock(storage, 0, 65536, block)).rejects.toMatchObject({ code: 'protocol' });
     await storage.close();
   });
 
@@ -252,10 +287,10 @@ describe('Storage writing', () => {
     });
     const storage = Storage.open(metainfo, dir, { openFile: gated });
     // Second block first, so completing the piece needs a read-back.
-    expect(await storage.writeBlock(0, 16384, content.subarray(16384))).toBe('stored');
-    const completing = storage.writeBlock(0, 0, content.subarray(0, 16384));
+    expect(await writeBlock(storage, 0, 16384, content.subarray(16384))).toBe('stored');
+    const completing = writeBlock(storage, 0, 0, content.subarray(0, 16384));
     await reading;
-    expect(await storage.writeBlock(0, 16384, Buffer.alloc(16384, 0xee))).toBe('duplicate');
+    expect(await writeBlock(storage, 0, 16384, Buffer.alloc(16384, 0xee))).toBe('duplicate');
     releaseRead();
     expect(await completing).toBe('verified');
     await storage.close();
@@ -268,7 +303,7 @@ describe('Storage writing', () => {
     const blocks = blocksOf(storage, content).filter((b) => b.piece === 0);
     const bad = Buffer.from(blocks[1]!.data).fill(0x55);
     const outcomes = [];
-    for (const b of blocks) outcomes.push(await storage.writeBlock(0, b.begin, b === blocks[1] ? bad : b.data));
+    for (const b of blocks) outcomes.push(await writeBlock(storage, 0, b.begin, b === blocks[1] ? bad : b.data));
     expect(outcomes.at(-1)).toBe('failed');
     const onDisk = await storage.readPiece(0);
     expect(Buffer.from(onDisk.subarray(16384, 32768)).equals(bad)).toBe(true);
@@ -289,11 +324,11 @@ describe('Storage writing', () => {
     const gates = new Map<string, () => void>();
     const gated = hookedFiles({ beforeWrite: (p) => new Promise<void>((r) => gates.set(path.basename(p), r)) });
     const storage = Storage.open(metainfo, dir, { openFile: gated });
-    const first = storage.writeBlock(0, 0, content.subarray(0, 16384));
+    const first = writeBlock(storage, 0, 0, content.subarray(0, 16384));
     await vi.waitFor(() => expect(gates.has('one')).toBe(true));
     let verified: boolean | undefined;
     const verify = storage.verifyPiece(0).then((ok) => (verified = ok));
-    const second = storage.writeBlock(1, 0, content.subarray(16384));
+    const second = writeBlock(storage, 1, 0, content.subarray(16384));
     await vi.waitFor(() => expect(gates.has('two')).toBe(true));
     expect(verified).toBeUndefined();
     gates.get('one')!();
@@ -328,7 +363,7 @@ describe('Storage writing', () => {
     const { metainfo } = multi();
     const storage = Storage.open(metainfo, dir);
     await storage.close();
-    await expect(storage.writeBlock(0, 0, Buffer.alloc(16384))).rejects.toBeInstanceOf(ShoalError);
+    await expect(writeBlock(storage, 0, 0, Buffer.alloc(16384))).rejects.toBeInstanceOf(ShoalError);
   });
 });
 
@@ -347,8 +382,8 @@ describe('Storage disk errors', () => {
     const { metainfo, content } = buildTorrent({ name: 'full.bin', pieceLength: 16384, files: [{ path: ['full.bin'], length: 50000 }] });
     const storage = Storage.open(metainfo, dir, { openFile: failingWrites('ENOSPC', 1) });
     const blocks = blocksOf(storage, content);
-    expect(await storage.writeBlock(0, 0, blocks[0]!.data)).toBe('verified');
-    const err = await storage.writeBlock(1, 0, blocks[1]!.data).catch((e: unknown) => e);
+    expect(await writeBlock(storage, 0, 0, blocks[0]!.data)).toBe('verified');
+    const err = await writeBlock(storage, 1, 0, blocks[1]!.data).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShoalError);
     expect(err).toMatchObject({ code: 'disk-full', message: `The disk is full while writing ${path.join(dir, 'full.bin')}. Free some space on it, then try again.` });
     expect(storage.have.has(0)).toBe(true);
@@ -364,10 +399,10 @@ describe('Storage disk errors', () => {
       },
     });
     const storage = Storage.open(metainfo, dir, { openFile: open });
-    await expect(storage.writeBlock(0, 0, content.subarray(0, 16384))).rejects.toMatchObject({ code: 'disk-full' });
+    await expect(writeBlock(storage, 0, 0, content.subarray(0, 16384))).rejects.toMatchObject({ code: 'disk-full' });
     full = false;
-    expect(await storage.writeBlock(0, 16384, content.subarray(16384))).toBe('stored');
-    expect(await storage.writeBlock(0, 0, content.subarray(0, 16384))).toBe('verified');
+    expect(await writeBlock(storage, 0, 16384, content.subarray(16384))).toBe('stored');
+    expect(await writeBlock(storage, 0, 0, content.subarray(0, 16384))).toBe('verified');
     await storage.close();
   });
 
@@ -377,7 +412,7 @@ describe('Storage disk errors', () => {
       throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
     };
     const storage = Storage.open(metainfo, dir, { openFile: denied });
-    const err = await storage.writeBlock(0, 0, content.subarray(0, 16384)).catch((e: unknown) => e);
+    const err = await writeBlock(storage, 0, 0, content.subarray(0, 16384)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShoalError);
     expect((err as ShoalError).code).toBe('permission-denied');
     expect((err as ShoalError).message).toMatch(/^No permission for creating .*multi/);
@@ -388,7 +423,7 @@ describe('Storage disk errors', () => {
     const { metainfo, content } = buildTorrent({ name: 'ro.bin', pieceLength: 16384, files: [{ path: ['ro.bin'], length: 16384 }] });
     for (const code of ['EROFS', 'EIO']) {
       const storage = Storage.open(metainfo, dir, { openFile: failingWrites(code) });
-      const err = await storage.writeBlock(0, 0, content).catch((e: unknown) => e);
+      const err = await writeBlock(storage, 0, 0, content).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'io' });
       expect((err as Error).message).toContain(path.join(dir, 'ro.bin'));
       await storage.close();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metainfo } from '../metainfo/metainfo';
 import { checkPieces } from './check';
 import { Storage } from './storage';
+import { writeBlock } from '../../testing/write-block';
 
 /**
  * Not a timed assertion: writes and verifies 256 MiB in 16 KiB blocks and rechecks it, asserting
@@ -72,7 +73,7 @@ describe('storage throughput (256 MiB, 16 KiB blocks)', () => {
       const data = pieces.map(pieceData);
       const writes: Promise<string>[] = [];
       for (let begin = 0; begin < pieceLength; begin += block) {
-        pieces.forEach((piece, k) => writes.push(storage.writeBlock(piece, begin, data[k]!.subarray(begin, begin + block))));
+        pieces.forEach((piece, k) => writes.push(writeBlock(storage, piece, begin, data[k]!.subarray(begin, begin + block))));
       }
       for (const outcome of await Promise.all(writes)) if (outcome === 'verified') verified++;
     }

@@ -7,13 +7,13 @@ import { filePaths, partsPath } from './paths';
 import { PartsFile } from './parts-file';
 import type { MerklePieces } from './merkle-pieces';
 import { pieceHashesOf, type PieceHashes } from './piece-hash';
-import { PieceWriter, type WriteOutcome } from './piece-writer';
+import { PieceWriter, type BlockDone } from './piece-writer';
 import { piecesToRecheck, stampFiles, type FileStamp, type ResumeData } from './resume';
 import { ReadCache, type ChunkHolds, type ReadCachePool, type ReadCacheStats } from './read-cache';
 import { openFile, SafeOpener, type OpenFile } from './safe-open';
 import { TorrentFiles } from './torrent-files';
 
-export type { WriteOutcome } from './piece-writer';
+export type { BlockDone, WriteOutcome } from './piece-writer';
 export type { CheckProgress } from './check';
 export type { ResumeData } from './resume';
 
@@ -110,20 +110,29 @@ export class Storage {
 
   /**
    * Writes a block received from a peer (aligned to the block size, exactly one block long;
-   * otherwise ShoalError 'protocol'). The block that completes a piece resolves `verified` or
-   * `failed` after the hash check. `data` must not change until the promise settles. Disk
-   * errors reject with ShoalError 'disk-full' / 'permission-denied' / 'io' naming the file; the
-   * block is then not counted, and nothing already verified is touched.
+   * otherwise ShoalError 'protocol'). `done` gets the outcome; for the block that completes a
+   * piece, `verified` or `failed` after the hash check. `data` must not change until `done` is
+   * called (always later, never from inside this call). Disk errors come as ShoalError
+   * 'disk-full' / 'permission-denied' / 'io' naming the file; the block is then not counted,
+   * and nothing already verified is touched. A callback, not a promise: it runs for every block.
    */
-  writeBlock(piece: number, begin: number, data: Uint8Array): Promise<WriteOutcome> {
-    if (this.#closed) return Promise.reject(closedError());
+  writeBlock(piece: number, begin: number, data: Uint8Array, done: BlockDone): void {
+    if (this.#closed) {
+      queueMicrotask(() => done(closedError()));
+      return;
+    }
     this.#changes++;
-    // Straight to the writer once the empty files exist: no promise of our own per block.
-    if (this.#emptyFilesMade) return this.#writer.writeBlock(piece, begin, data);
-    return this.#createEmptyFiles().then(() => {
-      this.#changes++; // files were made meanwhile
-      return this.#writer.writeBlock(piece, begin, data);
-    });
+    if (this.#emptyFilesMade) {
+      this.#writer.writeBlock(piece, begin, data, done);
+      return;
+    }
+    this.#createEmptyFiles().then(
+      () => {
+        this.#changes++; // files were made meanwhile
+        this.#writer.writeBlock(piece, begin, data, done);
+      },
+      (err: unknown) => done(err),
+    );
   }
 
   /**

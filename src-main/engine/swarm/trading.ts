@@ -423,7 +423,7 @@ export class Trading implements PeerExchange {
     totals.downloaded += block.length;
     this.#o.events.changed();
     const result = picker.blockReceived(peer, index, begin, block.length);
-    this.cancelled(result.cancels, false);
+    if (result.cancels.length > 0) this.cancelled(result.cancels, false);
     if (!result.wanted) {
       totals.wasted += block.length;
       blockPool.release(block);
@@ -433,23 +433,19 @@ export class Trading implements PeerExchange {
     this.#fillSender(peer);
     this.#addBacklog(block.length);
     const run = this.#run;
-    this.#storage.writeBlock(index, begin, block).then(
-      (outcome) => {
-        blockPool.release(block);
-        this.#addBacklog(-block.length);
-        if (outcome === 'verified') void this.#onPieceVerified(index);
-        else if (outcome === 'failed') void this.#onPieceFailed(index);
-      },
-      (err: unknown) => {
-        blockPool.release(block);
-        this.#addBacklog(-block.length);
+    this.#storage.writeBlock(index, begin, block, (err, outcome) => {
+      blockPool.release(block);
+      this.#addBacklog(-block.length);
+      if (outcome === 'verified') void this.#onPieceVerified(index);
+      else if (outcome === 'failed') void this.#onPieceFailed(index);
+      else if (outcome === undefined) {
         // Storage forgot the block; the picker must too, so it is asked for again after a resume.
         picker.blockNotWritten(index, begin);
         // The torrent already stopped for the first failed write; once the user fixed the cause and
         // resumed, writes still in flight from before must not stop it again.
         if (run === this.#run && !this.#stopped) this.#onStorageError(err);
-      },
-    );
+      }
+    });
   }
 
   #addBacklog(bytes: number): void {
