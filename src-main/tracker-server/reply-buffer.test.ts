@@ -54,4 +54,15 @@ describe('ReplyBuffer', () => {
     // What goes out when the queue drains is what each reply was when it was sent.
     expect(socket.flush()).toEqual([1, 2, 3, 4, 5].map((i) => Buffer.alloc(8 * i, i)));
   });
+
+  it('drops replies while 1,024 sends are queued, and sends again once the queue drains', () => {
+    const socket = queueingSocket();
+    const replies = new ReplyBuffer(64);
+    for (let i = 0; i < 1100; i++) replies.send(socket, 8, 1000, '127.0.0.1');
+    expect(socket.queued).toHaveLength(1024);
+    socket.flush();
+    fill(replies, 7, 8);
+    replies.send(socket, 8, 1000, '127.0.0.1');
+    expect(socket.flush()).toEqual([Buffer.alloc(8, 7)]);
+  });
 });

@@ -1,5 +1,11 @@
 import type { Socket } from 'node:dgram';
 
+/**
+ * Replies waiting in the socket's send queue at most (each holds its own buffer of about 1 KiB):
+ * past this, replies are dropped, as a full network would, instead of queueing without bound.
+ */
+const MAX_QUEUED_REPLIES = 1024;
+
 /** What a reply needs of a dgram socket. */
 export type ReplySocket = Pick<Socket, 'send' | 'getSendQueueCount'>;
 
@@ -16,6 +22,8 @@ export type ReplySocket = Pick<Socket, 'send' | 'getSendQueueCount'>;
 export class ReplyBuffer {
   readonly #capacity: number;
   #buffer: Buffer;
+  /** The socket's send queue count after the last send. */
+  #queued = 0;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -27,9 +35,11 @@ export class ReplyBuffer {
     return this.#buffer;
   }
 
-  /** Sends the first `length` bytes of `buffer` to `port` at `address`. */
+  /** Sends the first `length` bytes of `buffer` to `port` at `address`, unless the send queue is full. */
   send(socket: ReplySocket, length: number, port: number, address: string): void {
+    if (this.#queued >= MAX_QUEUED_REPLIES && (this.#queued = socket.getSendQueueCount()) >= MAX_QUEUED_REPLIES) return;
     socket.send(this.#buffer, 0, length, port, address);
-    if (socket.getSendQueueCount() > 0) this.#buffer = Buffer.allocUnsafe(this.#capacity);
+    this.#queued = socket.getSendQueueCount();
+    if (this.#queued > 0) this.#buffer = Buffer.allocUnsafe(this.#capacity);
   }
 }
