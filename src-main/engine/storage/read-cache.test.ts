@@ -256,6 +256,22 @@ describe('Storage.readBlock', () => {
     await storage.close();
   });
 
+  it('gives a cached block at once, held, and nothing for a block it must read or one straddling two chunks', async () => {
+    const { storage, content } = await seeded(4 << 20, 9 << 20, 16 << 20);
+    const holds = new ChunkHolds();
+    expect(storage.cachedBlock(1, 0, 16384, holds)).toBeUndefined();
+    expect(storage.readCacheStats).toMatchObject({ hits: 0, misses: 0 });
+    await storage.readBlock(1, 0, 16384);
+    const block = storage.cachedBlock(1, 16384, 16384, holds);
+    expect(Buffer.from(block!).equals(content.subarray((4 << 20) + 16384, (4 << 20) + 32768))).toBe(true);
+    expect(storage.readCacheStats).toMatchObject({ hits: 1, misses: 1 });
+    await storage.readBlock(1, 1 << 20, 16384); // the next chunk is cached too
+    expect(storage.cachedBlock(1, (1 << 20) - 1000, 16384, holds)).toBeUndefined();
+    expect(() => storage.cachedBlock(1, 60_000_000, 16384, holds)).toThrow(expect.objectContaining({ code: 'protocol' }));
+    holds.release();
+    await storage.close();
+  });
+
   it('refuses requests out of range or larger than the limit', async () => {
     const { storage } = await seeded(65536, 300_000, 1 << 20);
     await expect(storage.readBlock(0, 60000, 16384)).rejects.toMatchObject({ code: 'protocol' });

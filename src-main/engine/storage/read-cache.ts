@@ -268,6 +268,16 @@ export class ReadCache {
     }
   }
 
+  /** The chunk under `key` if it is cached now (a hit, held by `holds`); a miss is not counted. */
+  peek(key: number, holds: ChunkHolds): Buffer | undefined {
+    const cached = this.#chunks.get(key);
+    if (cached === undefined) return undefined;
+    this.#count(true);
+    this.pool.touch(cached);
+    holds.hold(cached);
+    return cached.chunk;
+  }
+
   /** Drops this torrent's chunks (after a recheck, when data on disk may have changed, or as it closes). */
   clear(): void {
     for (const entry of this.#chunks.values()) this.pool.drop(entry);

@@ -20,6 +20,8 @@ export class SwarmPeer {
   readonly uploadQueue: BlockRef[] = [];
   /** A disk read for this peer is under way. */
   serving = false;
+  /** Serving is due once the messages read with the latest request are handled (see `Uploader.onRequest`). */
+  serveQueued = false;
   /** Payload bytes that failed a hash check while this peer contributed. */
   suspectBytes = 0;
   /** We sent `interested` (kept exact: only sent on change). */

@@ -124,7 +124,11 @@ export class Uploader {
       return;
     }
     peer.uploadQueue.push(block);
-    this.serve(peer);
+    // Requests arrive many to a read: serve them together once all of the read is handled.
+    if (!peer.serveQueued) {
+      peer.serveQueued = true;
+      queueMicrotask(peer.serveWhenAllowed);
+    }
   }
 
   onCancel(peer: SwarmPeer, block: BlockRef): void {
@@ -140,49 +144,82 @@ export class Uploader {
    * (resumes when it does; protocol messages never wait for it). Blocks go out in batches: every
    * queued block the socket and the limit have room for is read at once (mostly from one cached
    * chunk) and written under one cork, so a fast peer costs one system call per batch, not per block.
+   * A batch whose blocks are all cached is sent at once, without a promise per block.
    */
   serve(peer: SwarmPeer): void {
+    peer.serveQueued = false;
     const { conn } = peer;
-    if (peer.serving || peer.uploadQueue.length === 0 || conn.writableLength > UPLOAD_HIGH_WATER || !conn.isOpen) return;
-    const limit = this.#o.bandwidth.up;
-    if (!limit.open) {
-      limit.wait(peer.serveWhenAllowed);
-      return;
+    const storage = this.#o.storage();
+    while (!peer.serving && peer.uploadQueue.length > 0 && conn.writableLength <= UPLOAD_HIGH_WATER && conn.isOpen) {
+      const limit = this.#o.bandwidth.up;
+      if (!limit.open) {
+        limit.wait(peer.serveWhenAllowed);
+        return;
+      }
+      const batch: BlockRef[] = [];
+      let bytes = conn.writableLength;
+      while (peer.uploadQueue.length > 0 && bytes <= UPLOAD_HIGH_WATER && limit.open) {
+        const block = peer.uploadQueue.shift()!;
+        limit.consume(block.length);
+        batch.push(block);
+        bytes += block.length;
+      }
+      // The cache reuses the batch's chunks only once the socket has written the last block sent.
+      const holds = new ChunkHolds();
+      const cached: Uint8Array[] = [];
+      try {
+        for (const block of batch) {
+          const data = storage.cachedBlock(block.index, block.begin, block.length, holds);
+          if (data === undefined) break;
+          cached.push(data);
+        }
+      } catch (err) {
+        this.#readFailed(conn, holds, err);
+        return;
+      }
+      if (cached.length < batch.length) {
+        this.#readAndSend(peer, batch, holds);
+        return;
+      }
+      this.#sendBatch(peer, batch, cached, holds);
     }
-    const batch: BlockRef[] = [];
-    let bytes = conn.writableLength;
-    while (peer.uploadQueue.length > 0 && bytes <= UPLOAD_HIGH_WATER && limit.open) {
-      const block = peer.uploadQueue.shift()!;
-      limit.consume(block.length);
-      batch.push(block);
-      bytes += block.length;
-    }
+  }
+
+  #readAndSend(peer: SwarmPeer, batch: readonly BlockRef[], holds: ChunkHolds): void {
     peer.serving = true;
     const storage = this.#o.storage();
-    // The cache reuses the batch's chunks only once the socket has written the last block sent.
-    const holds = new ChunkHolds();
     Promise.all(batch.map((block) => storage.readBlock(block.index, block.begin, block.length, holds))).then(
       (data) => {
         peer.serving = false;
-        if (!conn.isOpen) {
-          holds.release();
-          return;
-        }
-        let last = batch.length - 1;
-        while (last >= 0 && !this.#servable(peer, batch[last]!.index)) last--;
-        if (last < 0) holds.release();
-        conn.cork();
-        for (let i = 0; i < batch.length; i++) this.#send(peer, batch[i]!, data[i]!, i === last ? () => holds.release() : undefined);
-        conn.uncork();
+        this.#sendBatch(peer, batch, data, holds);
         this.serve(peer);
       },
       (err: unknown) => {
         peer.serving = false;
-        holds.release();
-        if (isShoalError(err) && err.code === 'protocol') conn.close(`bad request: ${err.message}`, err);
-        else this.#o.storageError(err);
+        this.#readFailed(peer.conn, holds, err);
       },
     );
+  }
+
+  #sendBatch(peer: SwarmPeer, batch: readonly BlockRef[], data: readonly Uint8Array[], holds: ChunkHolds): void {
+    const { conn } = peer;
+    if (!conn.isOpen) {
+      holds.release();
+      return;
+    }
+    let last = batch.length - 1;
+    while (last >= 0 && !this.#servable(peer, batch[last]!.index)) last--;
+    if (last < 0) holds.release();
+    conn.cork();
+    for (let i = 0; i < batch.length; i++) this.#send(peer, batch[i]!, data[i]!, i === last ? () => holds.release() : undefined);
+    conn.uncork();
+  }
+
+  /** A bad request closes the connection; a disk error is the torrent's. */
+  #readFailed(conn: SwarmPeer['conn'], holds: ChunkHolds, err: unknown): void {
+    holds.release();
+    if (isShoalError(err) && err.code === 'protocol') conn.close(`bad request: ${err.message}`, err);
+    else this.#o.storageError(err);
   }
 
   #send(peer: SwarmPeer, block: BlockRef, data: Uint8Array, written: (() => void) | undefined): void {

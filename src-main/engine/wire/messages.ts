@@ -157,7 +157,8 @@ function encodeHashMessage(id: number, ref: HashRef, hashes: Uint8Array): Uint8A
 
 /** The 13 bytes before a block in a `piece` message, so the block can be written without a copy. */
 export function encodePieceHeader(index: number, begin: number, blockLength: number): Uint8Array {
-  const out = new Uint8Array(13);
+  // A Buffer (from Node's pool), so the socket's write need not wrap it in one.
+  const out = Buffer.allocUnsafe(13);
   writeU32(out, 0, 9 + blockLength);
   out[4] = MessageId.piece;
   writeU32(out, 5, index);
