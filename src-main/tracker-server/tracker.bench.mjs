@@ -2,16 +2,16 @@
 // torrents on loopback, UDP then HTTP, against `shoal tracker` (dist/cli.js) and opentracker in
 // the same run; prints announces per second, p50/p99 latency and the tracker's RSS, with ratios.
 //
-// The load generators keep a bounded number of requests in flight over pre-built packets (UDP,
-// from a small C program, udp-load.c, built here with cc: a Node generator was the limit for
-// opentracker) or pre-built paths (HTTP, a connection per announce as most clients do, and as
-// opentracker requires), and report their own CPU use so a reader can tell when the generator,
-// not the tracker, was the limit. Both trackers run side by side and are measured in alternating rounds, so load from
+// The load generators, small C programs (udp-load.c, http-load.c, built here with cc: generators
+// in Node were the limit for opentracker), keep a bounded number of requests in flight over
+// pre-built packets (UDP) or pre-built requests (HTTP, a connection per announce as most clients
+// do, and as opentracker requires), and report their own CPU use so a reader can tell when the
+// generator, not the tracker, was the limit. Both trackers run side by side and are measured in alternating rounds, so load from
 // anything else on the machine hits both alike; the table shows each one's median round.
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,28 +133,15 @@ async function measured(child, total, load) {
 
 const alive = (child) => child.exitCode === null && child.signalCode === null;
 
-function cpuSeconds() {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
-
-function summarize(latencies, count, seconds, cpu) {
-  const sorted = latencies.subarray(0, count).sort();
-  return { rate: count / seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), genCpu: cpu / seconds };
-}
-
 /**
- * The UDP load generator, built from udp-load.c. In Node it cost as much CPU per datagram as
- * opentracker spends answering one, so on 2 cores it set opentracker's rate; in C, with batched
- * sends and receives, it costs less than either tracker, so the tracker is the limit.
+ * A load generator, built from `name`.c beside this file. In Node, a generator cost as much CPU
+ * per request as opentracker spends answering one, so on 2 cores it set opentracker's rate; in C
+ * (batched sends and receives for UDP) it costs less than either tracker, so the tracker is the
+ * limit.
  */
-async function buildUdpLoad(dir) {
-  const out = join(dir, 'udp-load');
-  const source = new URL('./udp-load.c', import.meta.url).pathname;
+async function buildGenerator(dir, name) {
+  const out = join(dir, name);
+  const source = new URL(`./${name}.c`, import.meta.url).pathname;
   const cc = spawn(process.env.CC ?? 'cc', ['-O2', '-o', out, source], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   cc.stderr.on('data', (d) => (stderr += d));
@@ -162,8 +149,26 @@ async function buildUdpLoad(dir) {
     cc.once('error', () => resolve(-1));
     cc.once('exit', resolve);
   });
-  if (code !== 0) throw new Error(`bench:tracker needs a C compiler (cc, or set CC) for its UDP load generator: ${stderr || 'cc not found'}`);
+  if (code !== 0) throw new Error(`bench:tracker needs a C compiler (cc, or set CC) for its load generators: ${stderr || 'cc not found'}`);
   return out;
+}
+
+/** Runs a built generator against `port` with `input` on its stdin; its JSON line, as the bench reports it. */
+async function runGenerator(generator, port, total, parallel, input, child, what) {
+  const run = spawn(generator, [String(port), String(total), String(parallel)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  run.stdout.on('data', (d) => (stdout += d));
+  run.stderr.on('data', (d) => (stderr += d));
+  run.stdin.end(input);
+  const timer = setTimeout(() => run.kill('SIGKILL'), 300_000);
+  const code = await new Promise((resolve) => run.once('exit', (c, signal) => resolve(c ?? signal)));
+  clearTimeout(timer);
+  if (code !== 0 || !alive(child)) {
+    throw new Error(`${what} load failed: ${alive(child) ? stderr.trim() || `generator exited (${code})` : `the tracker exited (${child.exitCode ?? child.signalCode})`}`);
+  }
+  const r = JSON.parse(stdout);
+  return { rate: r.done / r.seconds, p50: r.p50, p99: r.p99, genCpu: r.cpu / r.seconds, lost: r.lost };
 }
 
 /** The peers' announces (event "started"); the generator fills in connection and transaction ids. */
@@ -182,84 +187,25 @@ const udpTemplates = Buffer.concat(
 );
 
 /** BEP 15 load: one connect, then `total` announces cycling through the peers, UDP_IN_FLIGHT at a time. */
-async function udpLoad(generator, port, total, child) {
-  const run = spawn(generator, [String(port), String(total), String(UDP_IN_FLIGHT)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  run.stdout.on('data', (d) => (stdout += d));
-  run.stderr.on('data', (d) => (stderr += d));
-  run.stdin.end(udpTemplates);
-  const timer = setTimeout(() => run.kill('SIGKILL'), 120_000);
-  const code = await new Promise((resolve) => run.once('exit', (c, signal) => resolve(c ?? signal)));
-  clearTimeout(timer);
-  if (code !== 0 || !alive(child)) {
-    throw new Error(`UDP load failed: ${alive(child) ? stderr.trim() || `generator exited (${code})` : `the tracker exited (${child.exitCode ?? child.signalCode})`}`);
-  }
-  const r = JSON.parse(stdout);
-  return { rate: r.done / r.seconds, p50: r.p50, p99: r.p99, genCpu: r.cpu / r.seconds, lost: r.lost };
-}
+const udpLoad = (generator, port, total, child) => runGenerator(generator, port, total, UDP_IN_FLIGHT, udpTemplates, child, 'UDP');
 
 const esc = (b) => [...b].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('');
 
-/** True when `raw` holds a complete HTTP 200 reply (status line, headers, Content-Length bytes of body). */
-function complete200(raw) {
-  const headEnd = raw.indexOf('\r\n\r\n');
-  if (headEnd < 0 || !/^HTTP\/1\.[01] 200 /.test(raw.toString('latin1', 0, 16))) return false;
-  const length = /content-length:\s*(\d+)/i.exec(raw.toString('latin1', 0, headEnd))?.[1];
-  return length !== undefined && raw.length - headEnd - 4 >= Number(length);
-}
-
-/**
- * HTTP load: `total` announces, HTTP_CONNECTIONS at a time, one HTTP/1.0 request per connection
- * from pre-built bytes. Raw sockets keep the generator light, and opentracker resets connections
- * right after it answers, which Node's HTTP client reports as failures even when the reply came.
- */
-async function httpLoad(port, total, child) {
-  const requests = peers.map((p) =>
-    Buffer.from(
+/** The peers' announces as HTTP/1.0 requests, each after its length (2 bytes, big-endian). */
+const httpRequests = Buffer.concat(
+  peers.flatMap((p) => {
+    const request = Buffer.from(
       `GET /announce?info_hash=${esc(p.hash)}&peer_id=${esc(p.id)}&port=${p.port}&uploaded=0&downloaded=0&left=${p.port % 4 === 0 ? 0 : 1000}&compact=1&numwant=50 HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`,
       'latin1',
-    ),
-  );
-  const latencies = new Float64Array(total);
-  let next = 0;
-  let done = 0;
-  let failed = 0;
-  const startCpu = cpuSeconds();
-  const start = performance.now();
-  const worker = async () => {
-    while (next < total) {
-      if (!alive(child) || failed > total / 100) throw new Error(`HTTP load failed: ${alive(child) ? `${failed} requests failed` : `the tracker exited (${child.exitCode ?? child.signalCode})`}`);
-      const n = next++;
-      const t0 = performance.now();
-      const ok = await new Promise((resolve) => {
-        const chunks = [];
-        let settled = false;
-        const settle = () => {
-          if (settled) return;
-          settled = true;
-          resolve(complete200(Buffer.concat(chunks)));
-        };
-        const socket = connect({ host: '127.0.0.1', port }, () => socket.end(requests[n % PEERS]));
-        socket.on('data', (c) => {
-          chunks.push(c);
-          if (complete200(Buffer.concat(chunks))) {
-            settle();
-            socket.destroy();
-          }
-        });
-        socket.setTimeout(5000, () => socket.destroy());
-        socket.on('error', settle);
-        socket.on('close', settle);
-      });
-      if (ok) latencies[done++] = performance.now() - t0;
-      else failed++;
-    }
-  };
-  await Promise.all(Array.from({ length: HTTP_CONNECTIONS }, worker));
-  const seconds = (performance.now() - start) / 1000;
-  return { ...summarize(latencies, done, seconds, cpuSeconds() - startCpu), lost: failed };
-}
+    );
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(request.length);
+    return [length, request];
+  }),
+);
+
+/** HTTP load: `total` announces, HTTP_CONNECTIONS at a time, one HTTP/1.0 request per connection. */
+const httpLoad = (generator, port, total, child) => runGenerator(generator, port, total, HTTP_CONNECTIONS, httpRequests, child, 'HTTP');
 
 const median = (runs, key) => [...runs].sort((a, b) => a[key] - b[key])[Math.floor(runs.length / 2)];
 
@@ -281,13 +227,14 @@ try {
   if (root) otArgs.push('-u', 'nobody');
   trackers.push({ name: 'opentracker', port: otPort, child: startGroup('opentracker', otArgs, { cwd: work }) });
   for (const t of trackers) await waitForHttp(t.port, t.child);
-  const generator = await buildUdpLoad(work);
+  const udpGenerator = await buildGenerator(work, 'udp-load');
+  const httpGenerator = await buildGenerator(work, 'http-load');
 
   const anon = watchAnon(trackers.map((t) => t.child));
   const results = new Map(trackers.map((t) => [t.name, { udp: [], http: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const t of trackers) results.get(t.name).udp.push(await measured(t.child, UDP_ANNOUNCES, () => udpLoad(generator, t.port, UDP_ANNOUNCES, t.child)));
-    for (const t of trackers) results.get(t.name).http.push(await measured(t.child, HTTP_ANNOUNCES, () => httpLoad(t.port, HTTP_ANNOUNCES, t.child)));
+    for (const t of trackers) results.get(t.name).udp.push(await measured(t.child, UDP_ANNOUNCES, () => udpLoad(udpGenerator, t.port, UDP_ANNOUNCES, t.child)));
+    for (const t of trackers) results.get(t.name).http.push(await measured(t.child, HTTP_ANNOUNCES, () => httpLoad(httpGenerator, t.port, HTTP_ANNOUNCES, t.child)));
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
   const [shoal, opentracker] = await Promise.all(
