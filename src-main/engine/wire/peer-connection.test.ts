@@ -7,6 +7,9 @@ import { encodeMessage } from './messages';
 import { PeerConnection, type PeerConnectionOptions } from './peer-connection';
 import { generatePeerId } from './peer-id';
 import { readHandshake } from './read-handshake';
+import { PeerUdpSocket } from '../net/peer-udp-socket';
+import { UtpManager } from '../utp/utp-manager';
+import type { UtpSocket } from '../utp/utp-socket';
 
 const infoHash = Uint8Array.from({ length: 20 }, (_, i) => i * 3);
 const cleanups: (() => void)[] = [];
@@ -30,6 +33,22 @@ async function listen(onSocket: (s: Socket) => void): Promise<{ server: Server; 
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   return { server, port: address.port };
+}
+
+/** A uTP manager on a loopback UDP port, as the session runs one; incoming sockets go to `accept`. */
+async function utpNode(): Promise<{ manager: UtpManager; port: number; accept: (socket: UtpSocket) => void }> {
+  const udp = await PeerUdpSocket.bind(0, '127.0.0.1');
+  const node = {
+    manager: new UtpManager({ send: (bytes, to) => udp.send(bytes, to), accept: (socket) => node.accept(socket) }),
+    port: udp.port,
+    accept: (socket: UtpSocket): void => void socket.destroy(),
+  };
+  udp.on('utp', (bytes, from) => node.manager.receive(bytes, from));
+  cleanups.push(() => {
+    node.manager.close();
+    void udp.close();
+  });
+  return node;
 }
 
 function track(conn: PeerConnection): PeerConnection {
@@ -367,6 +386,36 @@ describe('PeerConnection over loopback', () => {
     expect(bad).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(written).toBe(blocks);
+  });
+
+  it("never calls a block's `written` over uTP, which keeps written bytes queued past its write callback", { timeout: 20_000 }, async () => {
+    const ends = await Promise.all([utpNode(), utpNode()]);
+    const [dialSide, acceptSide] = ends;
+    const accepted = new Promise<PeerConnection>((resolve) => {
+      acceptSide.accept = (socket) => {
+        readHandshake(socket, 2000).then(
+          (received) => resolve(track(PeerConnection.accept(socket, received, { infoHash, peerId: generatePeerId(), pieceCount: 64 }))),
+          () => undefined,
+        );
+      };
+    });
+    const a = track(PeerConnection.dial({ host: '127.0.0.1', port: acceptSide.port, infoHash, peerId: generatePeerId(), pieceCount: 64, utp: dialSide.manager }));
+    const b = await accepted;
+    await Promise.all([once(a, 'handshake'), once(b, 'handshake')]);
+    let bad = 0;
+    let received = 0;
+    const done = new Promise<void>((resolve) =>
+      a.on('piece', (index, _begin, data) => {
+        if (data.some((byte) => byte !== index)) bad++;
+        if (++received === 64) resolve();
+      }),
+    );
+    let written = 0;
+    for (let i = 0; i < 64; i++) b.sendPiece(i, 0, new Uint8Array(16384).fill(i), () => written++);
+    await done;
+    expect(bad).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(written).toBe(0);
   });
 
   it('shows write backpressure while the peer does not read', { timeout: 10_000 }, async () => {
