@@ -58,7 +58,7 @@ function frameWork(trace) {
   const busyByThread = new Map();
   for (const e of events) if (e.ph === 'X' && e.name === 'RunTask' && mainThreads.has(key(e))) busyByThread.set(key(e), (busyByThread.get(key(e)) ?? 0) + (e.dur ?? 0));
   const page = [...busyByThread.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  if (!page) return { wall: [], cpu: [] };
+  if (!page) return { wall: [], cpu: [], paints: 0 };
   const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && key(e) === page).sort((a, b) => a.ts - b.ts);
   const frames = events
     .filter((e) => e.name === 'BeginMainThreadFrame' && key(e) === page)
@@ -83,7 +83,10 @@ function frameWork(trace) {
     wall.push(busy / 1000);
     cpu.push(thread / 1000);
   }
-  return { wall, cpu };
+  // Paints of the page's main thread: one a frame while the list scrolls; more means something
+  // else is repainted on every scroll step (a sticky header once was).
+  const paints = events.filter((e) => e.ph === 'X' && e.name === 'Paint' && key(e) === page).length;
+  return { wall, cpu, paints };
 }
 
 console.log('bench:ui: building the bench page…');
@@ -130,6 +133,7 @@ try {
     console.log(`${scroll ? 'list scrolling' : 'list still'}, ${fmt(measureMs / 1000)} s (pieces shown: ${sample.pieceCount.toLocaleString('en')}, rows in the DOM: ${sample.rowsRendered}):`);
     console.log(`  frame work, main-thread CPU (trace):  p50 ${fmt(percentile(work.cpu, 50))} ms, p95 ${fmt(p95Cpu)} ms, max ${fmt(Math.max(...work.cpu))} ms over ${work.cpu.length} frames`);
     console.log(`  frame work, wall clock (trace):       p50 ${fmt(percentile(work.wall, 50))} ms, p95 ${fmt(percentile(work.wall, 95))} ms, max ${fmt(Math.max(...work.wall))} ms`);
+    console.log(`  paints per frame (trace):             ${(work.paints / Math.max(1, work.cpu.length)).toFixed(2)}`);
     console.log(`  frame interval (rAF deltas):          p50 ${fmt(percentile(deltas, 50))} ms, p95 ${fmt(percentile(deltas, 95))} ms, max ${fmt(Math.max(...deltas))} ms; ${late} of ${deltas.length} frames late (> 25 ms)`);
     console.log(`  long tasks (> 50 ms): ${sample.longTasks.length}${sample.longTasks.length ? `, longest ${fmt(Math.max(...sample.longTasks))} ms` : ''}`);
     const pass = Number.isFinite(p95Cpu) && p95Cpu <= budgetMs;

@@ -37,14 +37,15 @@ interface RowProps {
   onPointer(e: React.MouseEvent, infoHash: string): void;
 }
 
-function Cell({ column, t }: { column: SortKey; t: TorrentSummary }) {
+/** One cell of a row, keyed by its column: a plain call, not a component (eleven fewer fibers for each row a scroll mounts). */
+function cell(column: SortKey, t: TorrentSummary): React.JSX.Element {
   const done = t.progress >= 1;
   switch (column) {
     case 'queue':
-      return <div role="gridcell" className="cell end muted">{t.queuePosition ?? ''}</div>;
+      return <div key={column} role="gridcell" className="cell end muted">{t.queuePosition ?? ''}</div>;
     case 'name':
       return (
-        <div role="gridcell" className="cell name" title={t.error ? `${t.name}: ${t.error}` : t.name}>
+        <div key={column} role="gridcell" className="cell name" title={t.error ? `${t.name}: ${t.error}` : t.name}>
           <span className={`dot ${t.state}`} aria-hidden="true" />
           {/* The reason is read in the row itself, beside the name, not only in a tooltip. */}
           <span className="ellipsis">
@@ -58,13 +59,13 @@ function Cell({ column, t }: { column: SortKey; t: TorrentSummary }) {
       );
     case 'size':
       return (
-        <div role="gridcell" className="cell end" title={t.wanted < t.length ? `${formatBytes(t.wanted)} wanted of ${formatBytes(t.length)}` : undefined}>
+        <div key={column} role="gridcell" className="cell end" title={t.wanted < t.length ? `${formatBytes(t.wanted)} wanted of ${formatBytes(t.length)}` : undefined}>
           {formatBytes(t.wanted)}
         </div>
       );
     case 'progress':
       return (
-        <div role="gridcell" className="cell">
+        <div key={column} role="gridcell" className="cell">
           <div className={`bar ${t.state}${done ? ' done' : ''}`} role="progressbar" aria-label={`Progress of ${t.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.floor(t.progress * 1000) / 10}>
             <div className="fill" style={{ width: `${Math.min(100, Math.max(0, t.progress * 100))}%` }} />
             <span>{formatPercent(t.progress)}</span>
@@ -73,23 +74,23 @@ function Cell({ column, t }: { column: SortKey; t: TorrentSummary }) {
       );
     case 'state':
       return (
-        <div role="gridcell" className={`cell state ${t.state}${t.limitReached ? ' limit' : ''}`} title={t.limitReached ? 'Paused: it reached its share limits. Resume to seed on.' : undefined}>
+        <div key={column} role="gridcell" className={`cell state ${t.state}${t.limitReached ? ' limit' : ''}`} title={t.limitReached ? 'Paused: it reached its share limits. Resume to seed on.' : undefined}>
           {rowStateLabel(t)}
           {t.forced === true && ' (forced)'}
         </div>
       );
     case 'downRate':
-      return <div role="gridcell" className="cell end rate down">{formatRate(t.downRate)}</div>;
+      return <div key={column} role="gridcell" className="cell end rate down">{formatRate(t.downRate)}</div>;
     case 'upRate':
-      return <div role="gridcell" className="cell end rate up">{formatRate(t.upRate)}</div>;
+      return <div key={column} role="gridcell" className="cell end rate up">{formatRate(t.upRate)}</div>;
     case 'eta':
-      return <div role="gridcell" className="cell end">{t.state === 'downloading' && !done ? formatEta(t.eta) : ''}</div>;
+      return <div key={column} role="gridcell" className="cell end">{t.state === 'downloading' && !done ? formatEta(t.eta) : ''}</div>;
     case 'seeds':
-      return <div role="gridcell" className="cell end">{formatPeerCount(t.peers.seeds, t.swarm.seeders)}</div>;
+      return <div key={column} role="gridcell" className="cell end">{formatPeerCount(t.peers.seeds, t.swarm.seeders)}</div>;
     case 'peers':
-      return <div role="gridcell" className="cell end">{formatPeerCount(nonSeedPeers(t), t.swarm.leechers)}</div>;
+      return <div key={column} role="gridcell" className="cell end">{formatPeerCount(nonSeedPeers(t), t.swarm.leechers)}</div>;
     case 'ratio':
-      return <div role="gridcell" className="cell end">{formatRatio(t.ratio)}</div>;
+      return <div key={column} role="gridcell" className="cell end">{formatRatio(t.ratio)}</div>;
   }
 }
 
@@ -113,9 +114,7 @@ export const TorrentRow = memo(function TorrentRow({ infoHash, rowIndex, top, co
       onMouseDown={(e) => onPointer(e, infoHash)}
       data-state={t.state}
     >
-      {columns.map((c) => (
-        <Cell key={c} column={c} t={t} />
-      ))}
+      {columns.map((c) => cell(c, t))}
     </div>
   );
 });

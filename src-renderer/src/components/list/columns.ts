@@ -7,16 +7,19 @@ export interface Column {
   label: string;
   /** The header's accessible name when the label is only a symbol (it starts with the label). */
   title?: string;
-  /** Default width, px; the name column takes the rest of the row beyond it. */
+  /**
+   * Default width, px; the name column takes the rest of the row beyond it. All of them together
+   * (1,080) fit the list of a 1280 px window beside the sidebar and a scrollbar (1,085).
+   */
   width: number;
   align?: 'end';
 }
 
 export const columnOf: Readonly<Record<SortKey, Column>> = {
   queue: { key: 'queue', label: '#', title: '# Queue position', width: 44, align: 'end' },
-  name: { key: 'name', label: 'Name', width: 220 },
+  name: { key: 'name', label: 'Name', width: 200 },
   size: { key: 'size', label: 'Size', width: 84, align: 'end' },
-  progress: { key: 'progress', label: 'Progress', width: 150 },
+  progress: { key: 'progress', label: 'Progress', width: 130 },
   state: { key: 'state', label: 'State', width: 112 },
   downRate: { key: 'downRate', label: 'Down', width: 96, align: 'end' },
   upRate: { key: 'upRate', label: 'Up', width: 96, align: 'end' },

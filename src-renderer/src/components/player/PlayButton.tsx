@@ -2,14 +2,25 @@ import { mediaTypeOf } from '../../../../src-shared/media-type';
 import { useCommand } from '../../store/use-command';
 import { isMediaFile, usePlayer } from './player-store';
 
+interface PlayButtonProps {
+  infoHash: string;
+  fileIndex: number;
+  name: string;
+}
+
 /**
  * Plays a torrent's file while it downloads: the engine gives its stream's address (and wants the
- * file again if it was skipped), the player view opens on it. Only for audio and video files.
+ * file again if it was skipped), the player view opens on it. Only for audio and video files; for
+ * any other it is nothing, without the hooks and store subscription (every list row has one, and
+ * rows mount on each step of a scroll).
  */
-export function PlayButton({ infoHash, fileIndex, name }: { infoHash: string; fileIndex: number; name: string }) {
+export function PlayButton(props: PlayButtonProps) {
+  return isMediaFile(props.name) ? <MediaPlayButton {...props} /> : null;
+}
+
+function MediaPlayButton({ infoHash, fileIndex, name }: PlayButtonProps) {
   const run = useCommand();
   const play = usePlayer((s) => s.play);
-  if (!isMediaFile(name)) return null;
   const start = async (): Promise<void> => {
     const stream = await run('streamFile', { infoHash, fileIndex });
     if (!stream) return;
