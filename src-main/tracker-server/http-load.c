@@ -24,26 +24,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "load-report.h"
+
 #define MAX_REQUESTS 100000
 #define MAX_CONNECTIONS 256
 #define REPLY 8192
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu(void) {
-  struct rusage u;
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
-}
-
-static int by_value(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 /* True when `raw` holds a complete HTTP 200 reply. */
 static int complete200(const char *raw, size_t length) {
@@ -170,9 +155,6 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  double seconds = now() - start, used = cpu() - cpu0;
-  qsort(latencies, done, sizeof(double), by_value);
-  double p50 = done ? latencies[(long)(done * 0.5)] : 0, p99 = done ? latencies[(long)(done * 0.99)] : 0;
-  printf("{\"done\":%ld,\"lost\":%ld,\"seconds\":%.6f,\"p50\":%.4f,\"p99\":%.4f,\"cpu\":%.4f}\n", done, failed, seconds, p50, p99, used);
+  report(done, failed, now() - start, latencies, cpu() - cpu0);
   return 0;
 }

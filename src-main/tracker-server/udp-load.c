@@ -23,26 +23,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "load-report.h"
+
 #define PACKET 98
 #define MAX_PEERS 100000
 #define MAX_BATCH 256
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu(void) {
-  struct rusage u;
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
-}
-
-static int by_value(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 static void put32(unsigned char *p, uint32_t v) {
   p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
@@ -171,9 +156,6 @@ int main(int argc, char **argv) {
       }
     }
   }
-  double seconds = now() - start, used = cpu() - cpu0;
-  qsort(latencies, done, sizeof(double), by_value);
-  double p50 = done ? latencies[(long)(done * 0.5)] : 0, p99 = done ? latencies[(long)(done * 0.99)] : 0;
-  printf("{\"done\":%ld,\"lost\":%ld,\"seconds\":%.6f,\"p50\":%.4f,\"p99\":%.4f,\"cpu\":%.4f}\n", done, lost, seconds, p50, p99, used);
+  report(done, lost, now() - start, latencies, cpu() - cpu0);
   return 0;
 }
