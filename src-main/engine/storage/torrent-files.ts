@@ -53,6 +53,13 @@ export class TorrentFiles {
    */
   write(offset: number, data: Uint8Array, done: WriteDone): void {
     if (this.#skippedCount === 0 && this.#gate.tryEnter()) {
+      // Most blocks lie inside one file: no list of regions, and the batcher leaves the gate.
+      const layout = this.#layout;
+      const file = offset >= 0 && data.length > 0 && offset + data.length <= layout.length ? layout.fileAt(offset) : -1;
+      if (file >= 0 && !layout.isPad(file) && offset + data.length <= layout.fileStart(file) + layout.fileLength(file)) {
+        this.#batcher(file).write(offset - layout.fileStart(file), data, done, this.#leaveGate);
+        return;
+      }
       let regions: FileRegion[];
       try {
         regions = this.#layout.regions(offset, data.length);
@@ -70,6 +77,8 @@ export class TorrentFiles {
     // A job is moving bytes, or some files are skipped: the rare path, with promises.
     this.#gate.shared(() => (this.#skippedCount === 0 ? this.#write(offset, data) : this.#writeWithSkipped(offset, data))).then(() => done(), done);
   }
+
+  readonly #leaveGate = (): void => this.#gate.leave();
 
   /** Writes `data` (at stream offset `offset`) to its regions; `done` once all are written or one failed. */
   #writeRegions(offset: number, data: Uint8Array, regions: FileRegion[], done: WriteDone): void {

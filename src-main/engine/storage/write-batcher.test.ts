@@ -50,4 +50,35 @@ describe('WriteBatcher', () => {
     expect(results[1]!.status === 'rejected' && (results[1].reason as Error).message).toBe('ENOSPC');
     expect(calledDuringWrite).toBe(false);
   });
+
+  it('calls the settled hook of a write once, just before its done, whether the run failed or not', async () => {
+    const batcher = new WriteBatcher(
+      async (position) => {
+        await new Promise((r) => setTimeout(r, 1));
+        if (position === 100) throw new Error('EIO');
+      },
+      () => undefined,
+    );
+    const b = new Uint8Array(10);
+    const events: string[] = [];
+    const settled = await Promise.all(
+      [0, 100].map(
+        (position) =>
+          new Promise<unknown>((resolve) =>
+            batcher.write(
+              position,
+              b,
+              (err) => {
+                events.push(`done ${position}`);
+                resolve(err);
+              },
+              () => events.push(`settled ${position}`),
+            ),
+          ),
+      ),
+    );
+    expect(events).toEqual(['settled 0', 'done 0', 'settled 100', 'done 100']);
+    expect(settled[0]).toBeUndefined();
+    expect((settled[1] as Error).message).toBe('EIO');
+  });
 });

@@ -89,7 +89,8 @@ export class MessageDecoder {
       const id = chunk[at + 4]!;
       this.#checkLength(id, length);
       if (left < 4 + length) break;
-      const msg = this.#parse(id, chunk.subarray(at + 4, at + 4 + length));
+      // Blocks are read straight from the chunk: no view of the message per block.
+      const msg = id === MessageId.piece ? this.#piece(chunk, at + 5, at + 4 + length) : this.#parse(id, chunk.subarray(at + 4, at + 4 + length));
       at += 4 + length;
       if (msg) this.onMessage(msg);
     }
@@ -197,7 +198,7 @@ export class MessageDecoder {
         return { type, index, begin, length };
       }
       case MessageId.piece:
-        return { type: 'piece', index: this.#index(b, 1), begin: readU32(b, 5), block: this.#copyBlock(b.subarray(9)) };
+        return this.#piece(b, 1, b.length);
       case MessageId.bitfield:
         return { type: 'bitfield', bytes: b.slice(1) };
       case MessageId.port:
@@ -219,6 +220,11 @@ export class MessageDecoder {
         // BEP 3: unknown messages are ignored (their size was capped above).
         return undefined;
     }
+  }
+
+  /** A piece message whose index starts at `at` and which ends at `end` of `b`. */
+  #piece(b: Uint8Array, at: number, end: number): WireMessage {
+    return { type: 'piece', index: this.#index(b, at), begin: readU32(b, at + 4), block: this.#copyBlock(b.subarray(at + 8, end)) };
   }
 
   #index(b: Uint8Array, at: number): number {
