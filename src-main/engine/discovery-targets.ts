@@ -5,8 +5,12 @@ import type { Torrent } from './torrent';
 
 /** The session's torrents as the DHT and local discovery see them. */
 
-/** Every public torrent that is running, and every magnet fetching (BEP 27: private ones never use the DHT). */
-export function* dhtTargets(torrents: ReadonlyMap<string, Torrent>): Generator<DhtTarget> {
+/** Every public torrent that is running, and every magnet fetching (BEP 27: private ones never use the DHT), of each of `sets`. */
+export function* dhtTargets(...sets: ReadonlyMap<string, Torrent>[]): Generator<DhtTarget> {
+  for (const torrents of sets) yield* targetsOf(torrents);
+}
+
+function* targetsOf(torrents: ReadonlyMap<string, Torrent>): Generator<DhtTarget> {
   for (const t of torrents.values()) {
     const addPeers = (peers: readonly PeerAddress[]): void => t.addPeers(peers, 'dht');
     let announce: boolean;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { CommandOutput } from '../../src-shared/contract';
 import { mediaTypeOf } from '../../src-shared/media-type';
 import { ShoalError } from '../../src-shared/errors';
 import type { StreamFile, StreamSource, StreamTarget } from './stream/stream-source';
@@ -42,6 +43,15 @@ export class SessionStreams implements StreamSource {
 
   constructor(options: SessionStreamsOptions) {
     this.#o = options;
+  }
+
+  /** A file's stream as the `streamFile` command answers: its capability path, name, length and type. */
+  async address(infoHash: string, fileIndex: number): Promise<CommandOutput<'streamFile'>> {
+    const capability = this.capability(infoHash, fileIndex);
+    // Opening checks the file and wants it again if it was skipped.
+    const file = await this.open({ capability });
+    this.close(file.handle);
+    return { url: `/stream/cap/${capability}/${encodeURIComponent(file.name)}`, name: file.name, length: file.length, mimeType: file.mimeType };
   }
 
   /** The capability of a file (the same one for the torrent's life in this session); checks the file exists. */

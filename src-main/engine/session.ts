@@ -155,7 +155,7 @@ export class Session implements EngineApi {
       // An incoming peer goes to the torrent its handshake names, if its swarm runs now (it fetches the metadata or trades).
       route: (infoHash, socket, received) => (torrentByWireName(this.#torrents, infoHash) ?? this.#fetches.torrent(infoHash))?.swarm.accept(socket, received) ?? false,
       takesTcp: () => this.#settings.tcp !== false,
-      targets: () => concat(dhtTargets(this.#torrents), dhtTargets(this.#fetches.torrents())),
+      targets: () => dhtTargets(this.#torrents, this.#fetches.torrents()),
       lsdTargets: () => lsdTargets(this.#torrents),
       ...(options.listenHost !== undefined ? { host: options.listenHost } : {}),
       ...(options.stateDir !== undefined ? { stateDir: options.stateDir } : {}),
@@ -389,13 +389,7 @@ export class Session implements EngineApi {
     return { ...this.#settings };
   }
 
-  async streamFile(input: CommandInput<'streamFile'>): Promise<CommandOutput<'streamFile'>> {
-    const capability = this.streams.capability(input.infoHash, input.fileIndex);
-    // Opening checks the file and wants it again if it was skipped.
-    const file = await this.streams.open({ capability });
-    this.streams.close(file.handle);
-    return { url: `/stream/cap/${capability}/${encodeURIComponent(file.name)}`, name: file.name, length: file.length, mimeType: file.mimeType };
-  }
+  readonly streamFile = (input: CommandInput<'streamFile'>) => this.streams.address(input.infoHash, input.fileIndex);
 
   async getSpeedHistory(input: CommandInput<'getSpeedHistory'>): Promise<CommandOutput<'getSpeedHistory'>> {
     if (input.infoHash !== null) findAny(this.#torrents, [input.infoHash]);
@@ -445,8 +439,4 @@ export class Session implements EngineApi {
     }
     for (const listener of this.#listeners) listener(event);
   }
-}
-
-function* concat<T>(...parts: Iterable<T>[]): Generator<T> {
-  for (const part of parts) yield* part;
 }
