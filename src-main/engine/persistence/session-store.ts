@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings, TransferTotals } from '../../../src-shared/contract';
@@ -56,10 +57,14 @@ const PARALLEL_WRITES = 8;
 /** How long a routine save may leave a torrent whose only change is its seeding time unwritten. */
 export const SEEDING_TIME_ONLY_MS = 15 * 60_000;
 
+/**
+ * A state file as written, kept as digests (SHA-1) rather than the text: the text is about half a
+ * KiB per torrent, twice, for every torrent of the session.
+ */
 interface Written {
-  readonly text: string;
-  /** The record without its seeding time, to tell a change of that counter alone. */
-  readonly rest: string;
+  readonly digest: string;
+  /** The record's without its seeding time, to tell a change of that counter alone. */
+  readonly restDigest: string;
   readonly at: number;
   /** How many piece layers (BEP 52) the .torrent written holds. */
   readonly layers: number;
@@ -138,16 +143,17 @@ export class SessionStore {
       const hash = entry.record.infoHash;
       keep.add(hash);
       const text = JSON.stringify(entry.record);
+      const digest = digestOf(text);
       const last = this.#written.get(hash);
       const layers = layerCount(entry.metainfo);
       const torrentStale = last === undefined || layers > last.layers;
-      if (!torrentStale && last.text === text) continue;
-      const rest = withoutSeedingTime(text);
-      if (!torrentStale && options.routine && last.rest === rest && now - last.at < SEEDING_TIME_ONLY_MS) continue;
+      if (!torrentStale && last.digest === digest) continue;
+      const rest = digestOf(withoutSeedingTime(text));
+      if (!torrentStale && options.routine && last.restDigest === rest && now - last.at < SEEDING_TIME_ONLY_MS) continue;
       writes.push(async () => {
         if (torrentStale) await writeFileAtomic(this.#path(hash, 'torrent'), encodeMetainfo(entry.metainfo), { syncFolder: false });
         await writeFileAtomic(this.#path(hash, 'json'), text, { syncFolder: false });
-        this.#written.set(hash, { text, rest, at: now, layers });
+        this.#written.set(hash, { digest, restDigest: rest, at: now, layers });
       });
     }
     if (writes.length > 0) {
@@ -191,7 +197,7 @@ export class SessionStore {
       throw new ShoalError('invalid-torrent', `The saved torrent ${hash} could not be restored (${reason(err)}); its .torrent was kept as ${await setAside(torrentPath)}.`);
     }
     const text = JSON.stringify(record);
-    this.#written.set(hash, { text, rest: withoutSeedingTime(text), at: Date.now(), layers: layerCount(metainfo) });
+    this.#written.set(hash, { digest: digestOf(text), restDigest: digestOf(withoutSeedingTime(text)), at: Date.now(), layers: layerCount(metainfo) });
     return { kind: 'torrent', record, metainfo };
   }
 
@@ -234,6 +240,10 @@ async function inParallel(tasks: readonly (() => Promise<void>)[], limit: number
  * the text (every seed, every save): the key is the record's own, and inside JSON strings a quote
  * is always escaped, so the pattern cannot match there.
  */
+function digestOf(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
 function withoutSeedingTime(text: string): string {
   return text.replace(/"seedingSeconds":[^,}]*/, '"seedingSeconds":0');
 }
