@@ -50,8 +50,9 @@ export function pieceHashWorker(): void {
   const { files, pieceLength, layout } = workerData as HashWorkerData;
   const leafBytes = 16 * 1024;
   // Small reads keep each chunk in the CPU cache between the kernel's copy and the hash reading
-  // it; big buffers made both go to memory and ran at a third of the speed. A multiple of 16 KiB,
-  // so v2 leaves never straddle two reads.
+  // it: reading and SHA-1 of 1 GiB on one core took 0.62 CPU s with 128 KiB to 1 MiB reads and
+  // 0.64 with 4 MiB (medians of 5; openssl dgst 0.65). A multiple of 16 KiB, so v2 leaves never
+  // straddle two reads.
   const chunk = Buffer.allocUnsafe(128 * 1024);
   const zeroChunk = Buffer.alloc(chunk.length);
   // v1: each file's first byte in the stream. v2/hybrid: each file's first piece (pads own none).

@@ -119,7 +119,7 @@ async function hashInWorkers(layout: PieceLayout, files: TorrentFiles, targets: 
     };
     try {
       await hashPieceRuns({ files: opened.files, pieceLength: layout.pieceLength, layout: kind }, runs, signal ? { signal } : {}, (result) => {
-        const count = (merkle ? result.nodes.length / hashBytes : result.hashes.length / 20);
+        const count = merkle ? result.nodes.length / hashBytes : result.hashes.length / 20;
         for (let i = 0; i < count; i++) {
           if (decide(result, i)) have.set(result.first + i);
           pieceDone();
