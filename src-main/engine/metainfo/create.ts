@@ -3,7 +3,8 @@ import { bencode, binaryKey, type BEncodable } from '../bencode';
 import { listSourceFiles, type SourceFile, type SourceList } from './file-list';
 import type { MetaVersion } from './metainfo';
 import { maxPieceLength } from './parse-torrent';
-import { hashFileTrees, hashPieces, type HashOptions } from './piece-hasher';
+import type { HashOptions } from './hash-workers';
+import { hashFileTrees, hashPieces } from './piece-hasher';
 
 export interface CreateTorrentOptions {
   /** v1 (BEP 3, the default), v2-only or hybrid (BEP 52). */

@@ -1,7 +1,7 @@
 // The body of a piece-hashing worker thread. It is started from its source text (`eval`), so the
 // bundled CLI needs no extra file: the function must use nothing from outside its own body.
 
-/** What a worker is started with. */
+/** The files a worker's jobs read, and how their pieces are laid out. */
 export interface HashWorkerData {
   /**
    * The files in torrent order. `fd`: already opened by the engine (a recheck opens them safely
@@ -43,11 +43,16 @@ export type HashResult =
 
 export type JobResult = Extract<HashResult, { hashes: Uint8Array }>;
 
+/** What a worker is sent: the files the next jobs read (one table at a time), or a job. */
+export type HashMessage = { readonly table: HashWorkerData } | HashJob;
+
 export function pieceHashWorker(): void {
-  const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+  const { parentPort } = process.getBuiltinModule('node:worker_threads');
   const { openSync, readSync, closeSync } = process.getBuiltinModule('node:fs');
   const { createHash, hash } = process.getBuiltinModule('node:crypto');
-  const { files, pieceLength, layout } = workerData as HashWorkerData;
+  let files: HashWorkerData['files'] = [];
+  let pieceLength = 0;
+  let layout: HashWorkerData['layout'] = 'v1';
   const leafBytes = 16 * 1024;
   // Small reads keep each chunk in the CPU cache between the kernel's copy and the hash reading
   // it: reading and SHA-1 of 1 GiB on one core took 0.62 CPU s with 128 KiB to 1 MiB reads and
@@ -56,15 +61,21 @@ export function pieceHashWorker(): void {
   const chunk = Buffer.allocUnsafe(128 * 1024);
   const zeroChunk = Buffer.alloc(chunk.length);
   // v1: each file's first byte in the stream. v2/hybrid: each file's first piece (pads own none).
-  const starts: number[] = [];
+  let starts: number[] = [];
   let total = 0;
   // v2/hybrid: the bytes of the v1 stream, pads included: a hybrid piece's SHA-1 ends there.
   let streamBytes = 0;
-  for (const file of files) {
-    starts.push(total);
-    total += layout === 'v1' ? file.length : file.pad ? 0 : Math.ceil(file.length / pieceLength);
-    streamBytes += file.length;
-  }
+  const setTable = (table: HashWorkerData): void => {
+    ({ files, pieceLength, layout } = table);
+    starts = [];
+    total = 0;
+    streamBytes = 0;
+    for (const file of files) {
+      starts.push(total);
+      total += layout === 'v1' ? file.length : file.pad ? 0 : Math.ceil(file.length / pieceLength);
+      streamBytes += file.length;
+    }
+  };
   // The file being read, named in errors.
   let current = '';
   // Closed after every job: descriptors belong to the process and outlive a terminated worker.
@@ -192,7 +203,12 @@ export function pieceHashWorker(): void {
     return { first, hashes: out, nodes, bytes };
   };
 
-  parentPort!.on('message', (job: HashJob) => {
+  parentPort!.on('message', (message: HashMessage) => {
+    if ('table' in message) {
+      setTable(message.table);
+      return;
+    }
+    const job = message;
     try {
       const result = layout === 'v1' ? streamJob(job) : alignedJob(job);
       parentPort!.postMessage(result, [result.hashes.buffer as ArrayBuffer, result.nodes.buffer as ArrayBuffer]);

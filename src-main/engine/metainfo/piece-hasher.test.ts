@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShoalError } from '../../../src-shared/errors';
 import type { SourceFile } from './file-list';
 import { leafHashes, pieceLayerFromLeaves, pieceRoot, rootFromLeaves } from '../merkle';
-import { hashFileTrees, hashPieceRuns, hashPieces } from './piece-hasher';
+import { hashOnWorkers } from './hash-workers';
+import { hashFileTrees, hashPieces } from './piece-hasher';
 import type { HashJob } from './piece-hash-worker';
 
 let dir: string;
@@ -105,7 +106,7 @@ describe('hashFileTrees', () => {
   });
 });
 
-describe('hashPieceRuns', () => {
+describe('hashOnWorkers', () => {
   it('hashes every piece of the given runs exactly once, over many small, empty and odd-sized files with pads between', { timeout: 60_000 }, async () => {
     const pieceLength = 32_768;
     // 300 small files (some empty, most off a piece boundary) and two of several MiB: many jobs.
@@ -137,7 +138,7 @@ describe('hashPieceRuns', () => {
       { first: pieceCount - 1, count: 1 },
     ];
     const seen = new Uint8Array(pieceCount);
-    await hashPieceRuns({ files, pieceLength, layout: 'hybrid' }, runs, {}, (result) => {
+    await hashOnWorkers({ files, pieceLength, layout: 'hybrid' }, runs, 0, {}, (result) => {
       for (let i = 0; i < result.nodes.length / 32; i++) {
         const piece = result.first + i;
         seen[piece]!++;

@@ -259,3 +259,58 @@ describe('a large v2 or hybrid check', () => {
     expect(v2Have).toEqual([]);
   });
 });
+
+describe('a check of more files than the workers hold open at once', () => {
+  // 600 files of 0 to 130 kB, pieces crossing them: batches of at most 256 open files.
+  const specs = Array.from({ length: 600 }, (_, i) => ({ path: ['many', `f${i}`], length: i % 97 === 0 ? 0 : ((i * 7919) % 130_000) + 1 }));
+
+  it('v1: hashes batch after batch on the same worker threads; a damaged and a missing file are found', async () => {
+    const { metainfo, content } = buildTorrent({ name: 'lots', pieceLength: 65_536, files: specs });
+    expect(content.length).toBeGreaterThan(32 * MiB);
+    let offset = 0;
+    const offsets = specs.map((f) => ((offset += f.length), offset - f.length));
+    for (const [i, f] of specs.entries()) {
+      if (i === 300) continue; // missing
+      const data = Buffer.from(content.subarray(offsets[i]!, offsets[i]! + f.length));
+      if (i === 450) data[10]! ^= 1; // damaged
+      await put(['lots', ...f.path], data);
+    }
+    const storage = Storage.open(metainfo, dir);
+    const progress: number[] = [];
+    const have = await storage.check((done) => progress.push(done));
+    await storage.close();
+    // The workers were started once for all the batches.
+    expect(started.workers).toBeGreaterThan(0);
+    expect(started.workers).toBeLessThanOrEqual(Math.min(availableParallelism(), 4));
+    const touches = (i: number, piece: number) => offsets[i]! < (piece + 1) * 65_536 && offsets[i]! + specs[i]!.length > piece * 65_536;
+    const expected = [...Array(metainfo.pieceCount).keys()].filter((p) => !touches(300, p) && !(offsets[450]! + 10 >= p * 65_536 && offsets[450]! + 10 < (p + 1) * 65_536));
+    expect(bits(have)).toEqual(expected);
+    expect(expected.length).toBeLessThan(metainfo.pieceCount - 1);
+    expect(progress).toEqual([...Array(metainfo.pieceCount).keys()].map((i) => i + 1));
+  });
+
+  it('v2: files start pieces; every piece found by the workers', async () => {
+    // In file-tree order (bytes of the names), as buildV2Torrent wants them.
+    const sorted = [...specs].sort((a, b) => Buffer.compare(Buffer.from(a.path[1]!), Buffer.from(b.path[1]!)));
+    const data = sorted.map((f) => randomBytes(f.length));
+    const parts = buildV2Torrent({ name: 'lots2', pieceLength: 65_536, files: sorted.map((f, i) => ({ path: f.path, data: data[i]! })) });
+    const metainfo = parseTorrent(bencode({ info: parts.info, 'piece layers': parts.pieceLayers }));
+    expect(metainfo.files.filter((f) => !f.pad).length).toBe(600);
+    for (const [i, f] of sorted.entries()) await put(['lots2', ...f.path], data[i]!);
+    const storage = Storage.open(metainfo, dir);
+    const have = await storage.check();
+    await storage.close();
+    expect(started.workers).toBeGreaterThan(0);
+    expect(have.complete).toBe(true);
+  });
+
+  it('stays on this thread when one piece spans more files than a batch holds', async () => {
+    const small = Array.from({ length: 700 }, (_, i) => ({ path: [`s${i}`], length: 55_000 }));
+    const { metainfo, content } = buildTorrent({ name: 'wide', pieceLength: 16 * MiB, files: small });
+    for (const [i, f] of small.entries()) await put(['wide', ...f.path], content.subarray(i * 55_000, (i + 1) * 55_000));
+    const storage = Storage.open(metainfo, dir);
+    expect((await storage.check()).complete).toBe(true);
+    await storage.close();
+    expect(started.workers).toBe(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { Bitfield } from '../../../src-shared/bitfield';
 import type { Metainfo } from '../metainfo/metainfo';
-import { hashPieceRuns } from '../metainfo/piece-hasher';
+import { HashWorkers, pieceJobs } from '../metainfo/hash-workers';
 import type { HashJob, HashWorkerData, JobResult } from '../metainfo/piece-hash-worker';
 import { hashBytes } from '../merkle';
 import { PieceLayout } from './layout';
@@ -15,7 +15,7 @@ export type CheckProgress = (done: number, total: number) => void;
 
 /** Present data from this size on is hashed by worker threads (a thread's start costs more than hashing less). */
 const WORKERS_FROM_BYTES = 32 * 1024 * 1024;
-/** Files opened at once for the workers at most; torrents with more are hashed here. */
+/** Files opened at once for the workers at most; torrents with more are hashed a batch of files at a time. */
 const MAX_WORKER_FILES = 256;
 /** A check runs on the hash workers now; others meanwhile hash on this thread, as before the workers. */
 let workersBusy = false;
@@ -93,20 +93,21 @@ export async function checkFiles(
 }
 
 /**
- * Hashes `runs` in worker threads reading the files by descriptor; false when the files cannot be
- * handed over (skipped files, too many files, a v2 layout with pieces of padding only), and then
- * nothing was marked or counted.
+ * Hashes `runs` in worker threads reading the files by descriptor, a batch of at most
+ * `MAX_WORKER_FILES` open files at a time; false when the files cannot be handed over (skipped
+ * files, a piece across more files than a batch holds, a v2 layout with pieces of padding only),
+ * and then nothing was marked or counted.
  */
 async function hashInWorkers(layout: PieceLayout, files: TorrentFiles, targets: PieceTargets, runs: readonly HashJob[], have: Bitfield, signal: AbortSignal | undefined, pieceDone: () => void): Promise<boolean> {
   const { sha1, merkle } = targets;
   if (merkle && !alignedToFiles(layout)) return false;
+  const batches = fileBatches(layout, runs, MAX_WORKER_FILES);
+  if (!batches) return false;
   // One check on the workers at a time in the process: they already fill every core, and a
   // hundred torrents rechecked at once must not start two hundred threads.
   if (workersBusy) return false;
   workersBusy = true;
   try {
-    const opened = await files.openForHashing(MAX_WORKER_FILES);
-    if (!opened) return false;
     const kind: HashWorkerData['layout'] = !merkle ? 'v1' : sha1.length > 0 ? 'hybrid' : 'v2';
     const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
     const decide = (result: JobResult, i: number): boolean => {
@@ -117,21 +118,72 @@ async function hashInWorkers(layout: PieceLayout, files: TorrentFiles, targets: 
       const expected = merkle.expected(piece);
       return expected ? same(result.nodes.subarray(hashBytes * i, hashBytes * (i + 1)), expected) : kind === 'hybrid';
     };
+    const take = (result: JobResult): void => {
+      const count = merkle ? result.nodes.length / hashBytes : result.hashes.length / 20;
+      for (let i = 0; i < count; i++) {
+        if (decide(result, i)) have.set(result.first + i);
+        pieceDone();
+      }
+    };
+    // The first batch's files are opened before any thread starts: a torrent that cannot be handed over starts none.
+    let opened = await files.openForHashing(batches[0]!.firstFile, batches[0]!.endFile);
+    if (!opened) return false;
+    const workers = new HashWorkers(batches.reduce((sum, b) => sum + pieceJobs(b.runs, layout.pieceLength).length, 0));
     try {
-      await hashPieceRuns({ files: opened.files, pieceLength: layout.pieceLength, layout: kind }, runs, signal ? { signal } : {}, (result) => {
-        const count = merkle ? result.nodes.length / hashBytes : result.hashes.length / 20;
-        for (let i = 0; i < count; i++) {
-          if (decide(result, i)) have.set(result.first + i);
-          pieceDone();
+      for (let i = 0; i < batches.length; i++) {
+        opened ??= await files.openForHashing(batches[i]!.firstFile, batches[i]!.endFile);
+        // Files skipped meanwhile: what is left is hashed here.
+        if (!opened) throw new Error('the files could not be opened for hashing');
+        try {
+          await workers.run({ files: opened.files, pieceLength: layout.pieceLength, layout: kind }, batches[i]!.runs, 0, signal ? { signal } : {}, take);
+        } finally {
+          await opened.close();
+          opened = undefined;
         }
-      });
+      }
     } finally {
-      await opened.close();
+      await workers.close();
     }
     return true;
   } finally {
     workersBusy = false;
   }
+}
+
+interface FileBatch {
+  readonly firstFile: number;
+  readonly endFile: number;
+  readonly runs: HashJob[];
+}
+
+/**
+ * `runs` cut into batches whose pieces touch at most `maxFiles` files with data (pads and empty
+ * files need no descriptor), each with the range of files it reads; undefined when one piece
+ * alone touches more.
+ */
+function fileBatches(layout: PieceLayout, runs: readonly HashJob[], maxFiles: number): FileBatch[] | undefined {
+  // Files with data before each file: how many descriptors a range of files needs.
+  const before = new Uint32Array(layout.fileCount + 1);
+  for (let f = 0; f < layout.fileCount; f++) before[f + 1] = before[f]! + (layout.isPad(f) || layout.fileLength(f) === 0 ? 0 : 1);
+  const filesOf = (piece: number): [number, number] => [layout.fileAt(layout.pieceOffset(piece)), layout.fileAt(layout.pieceOffset(piece) + layout.pieceSize(piece) - 1) + 1];
+  const out: FileBatch[] = [];
+  let batch: { firstFile: number; endFile: number; runs: HashJob[] } | undefined;
+  for (const run of runs) {
+    for (let piece = run.first; piece < run.first + run.count; piece++) {
+      const [first, end] = filesOf(piece);
+      if (before[end]! - before[first]! > maxFiles) return undefined;
+      if (batch && before[Math.max(end, batch.endFile)]! - before[batch.firstFile]! <= maxFiles) {
+        batch.endFile = Math.max(end, batch.endFile);
+        const last = batch.runs.at(-1)!;
+        if (last.first + last.count === piece) batch.runs[batch.runs.length - 1] = { first: last.first, count: last.count + 1 };
+        else batch.runs.push({ first: piece, count: 1 });
+        continue;
+      }
+      batch = { firstFile: first, endFile: end, runs: [{ first: piece, count: 1 }] };
+      out.push(batch);
+    }
+  }
+  return out;
 }
 
 /**

@@ -290,14 +290,14 @@ export class TorrentFiles {
   }
 
   /**
-   * Every file opened for reading, by descriptor, for hash workers: they read descriptors, never
-   * paths, so the opener's rules (strictly inside the save folder) still hold. A missing file gets
-   * -1 (its pieces are absent, never read). Undefined, nothing left open, when files are skipped
-   * (their bytes may be in the parts file), when there are more than `maxFiles`, or when a handle
-   * has no descriptor (files injected by tests).
+   * Files `first` to `end - 1` opened for reading, by descriptor, for hash workers: they read
+   * descriptors, never paths, so the opener's rules (strictly inside the save folder) still hold.
+   * A missing file, or one outside the range, gets -1 (never read). Undefined, nothing left open,
+   * when files are skipped (their bytes may be in the parts file) or when a handle has no
+   * descriptor (files injected by tests).
    */
-  async openForHashing(maxFiles: number): Promise<{ files: HashWorkerData['files']; close(): Promise<void> } | undefined> {
-    if (this.#skippedCount > 0 || this.#layout.fileCount > maxFiles) return undefined;
+  async openForHashing(first: number, end: number): Promise<{ files: HashWorkerData['files']; close(): Promise<void> } | undefined> {
+    if (this.#skippedCount > 0) return undefined;
     const handles: StorageFile[] = [];
     const close = async (): Promise<void> => {
       await Promise.all(handles.map((h) => h.close()));
@@ -309,6 +309,10 @@ export class TorrentFiles {
         const length = this.#layout.fileLength(file);
         if (this.#layout.isPad(file) || length === 0) {
           files.push({ absolute, length, pad: true }); // nothing to read: zeros, or no bytes at all
+          continue;
+        }
+        if (file < first || file >= end) {
+          files.push({ absolute, length, fd: -1 });
           continue;
         }
         const handle = await this.#opener.open(absolute, false);
