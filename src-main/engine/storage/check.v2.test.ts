@@ -58,6 +58,20 @@ describe('v2 recheck by Merkle trees', () => {
     });
   }
 
+  it('files of one length give pad files of one name, and the torrent opens and checks', async () => {
+    const same = ['x', 'y', 'z'].map((name, i) => ({ path: [name], data: fill(1000, 3 + i) }));
+    for (const hybrid of [false, true]) {
+      const parts = buildV2Torrent({ name: 'pads', pieceLength, files: same, hybrid });
+      const metainfo = parseTorrent(bencode({ info: parts.info, 'piece layers': parts.pieceLayers }));
+      expect(metainfo.files.filter((f) => f.pad).map((f) => f.path.join('/'))).toEqual(hybrid ? ['.pad/31768', '.pad/31768', '.pad/31768'] : ['.pad/31768', '.pad/31768']);
+      await fs.mkdir(path.join(dir, 'pads'), { recursive: true });
+      for (const f of same) await fs.writeFile(path.join(dir, 'pads', ...f.path), f.data);
+      const storage = Storage.open(metainfo, dir);
+      expect(bits(await storage.check())).toEqual([0, 1, 2]);
+      await storage.close();
+    }
+  });
+
   it('v2-only: blocks written in any order verify their piece, and a wrong block fails it', async () => {
     const metainfo = torrent(false);
     const storage = Storage.open(metainfo, dir);

@@ -52,6 +52,23 @@ describe('filePaths', () => {
     expect(refusal(() => filePaths(metainfo, '/downloads')).message).toMatch(/twice/);
   });
 
+  it('lets pad files share a path (never on disk; v2 pads of one length share a name), but not a real file', () => {
+    const metainfo = multi('t', [
+      { path: ['a'], length: 5 },
+      { path: ['.pad', '16379'], length: 16379, pad: true },
+      { path: ['b'], length: 5 },
+      { path: ['.pad', '16379'], length: 16379, pad: true },
+      { path: ['c'], length: 5 },
+    ]);
+    expect(filePaths(metainfo, '/downloads')).toEqual(['/downloads/t/a', '/downloads/t/.pad/16379', '/downloads/t/b', '/downloads/t/.pad/16379', '/downloads/t/c']);
+    const twice = multi('t', [
+      { path: ['a'], length: 5 },
+      { path: ['a'], length: 16379, pad: true },
+      { path: ['a'], length: 5 },
+    ]);
+    expect(refusal(() => filePaths(twice, '/downloads')).message).toMatch(/twice/);
+  });
+
   it('refuses an empty file path', () => {
     expect(refusal(() => filePaths(multi('t', [{ path: [], length: 5 }]), '/downloads')).code).toBe('invalid-torrent');
   });

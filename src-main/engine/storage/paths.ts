@@ -26,7 +26,9 @@ export function filePaths(metainfo: Metainfo, downloadDir: string): string[] {
     for (const component of file.path) checkComponent(component, shown);
     const resolved = path.resolve(top, ...file.path);
     if (!isInside(top, resolved)) throw escapes(shown);
-    // Two files on one path would overwrite each other's data; no honest torrent does that.
+    // Two files on one path would overwrite each other's data; no honest torrent does that. Pad
+    // files are never on disk, and v2 ones of one length share a name ('.pad/<length>').
+    if (file.pad) return resolved;
     if (seen.has(resolved)) throw new ShoalError('invalid-torrent', `the torrent lists the file ${shown} twice`);
     seen.add(resolved);
     return resolved;
