@@ -30,6 +30,24 @@ describe('HandlePool', () => {
     expect(t.open.size).toBe(0);
   });
 
+  it('evicts the least recently used handle, however often the newest one was used again', async () => {
+    const t = tracker();
+    const pool = new HandlePool(t.openFn, 2);
+    const use = (file: number) => pool.use(file, true, async () => undefined);
+    await use(0);
+    await use(1);
+    for (let i = 0; i < 5; i++) await use(1);
+    await use(0); // 0 is now the newest, 1 the oldest
+    await use(2); // evicts 1
+    await new Promise((r) => setImmediate(r));
+    expect([...t.open].map((k) => k.split('#')[0]).sort()).toEqual(['0w', '2w']);
+    await use(2);
+    await use(1); // reopens 1 and evicts 0, the oldest
+    await new Promise((r) => setImmediate(r));
+    expect([...t.open].map((k) => k.split('#')[0]).sort()).toEqual(['1w', '2w']);
+    await pool.closeAll();
+  });
+
   it('lets readers use an open writable handle', async () => {
     const t = tracker();
     const pool = new HandlePool(t.openFn, 4);

@@ -21,6 +21,8 @@ export class HandlePool {
   readonly #entries = new Map<number, Entry>();
   /** Set by `closeAll`: handles still in use close as soon as their last user is done. */
   #closing = false;
+  /** The entry last put at the end of `#entries` (it may have left the map since). */
+  #newest: Entry | undefined;
 
   constructor(open: OpenByIndex, capacity = 64) {
     if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`invalid handle pool capacity ${capacity}`);
@@ -73,9 +75,12 @@ export class HandlePool {
 
   #touch(key: number): Entry | undefined {
     const entry = this.#entries.get(key);
-    if (entry) {
+    // Moved to the end unless it is there already: a download writes to one file over and over,
+    // and each move leaves the map's table a deleted slot, so it is rebuilt every few hundred uses.
+    if (entry && this.#newest !== entry) {
       this.#entries.delete(key);
       this.#entries.set(key, entry);
+      this.#newest = entry;
     }
     return entry;
   }
@@ -91,6 +96,7 @@ export class HandlePool {
       () => this.#forget(entry),
     );
     this.#entries.set(key, entry);
+    this.#newest = entry;
     return entry;
   }
 
