@@ -170,9 +170,9 @@ try {
 const lines = [
   `Seeding torrents in one engine (worker + host, queueing off, private, one tracker), idle window ${idleSeconds} s; CPU and RSS are the whole process's`,
   '',
-  '| torrents | all added s | all seeding s | quiet after s | idle CPU % of a core | RSS at idle start MiB | peak RSS idle MiB | list events idle | rows sent idle |',
-  '|---|---|---|---|---|---|---|---|---|',
-  ...results.map((r) => `| ${r.n} | ${r.addSeconds.toFixed(1)} | ${r.seedSeconds.toFixed(1)} | ${r.settleSeconds.toFixed(0)} | ${r.idleCpuPercent.toFixed(2)} | ${r.rssStartMiB.toFixed(1)} | ${r.rssPeakMiB.toFixed(1)} | ${r.listEvents} | ${r.rowsSent} |`),
+  '| torrents | all added s | all seeding s | quiet after s | idle CPU % of a core | RSS at idle start MiB | peak RSS idle MiB | RSS at idle end MiB | list events idle | rows sent idle |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+  ...results.map((r) => `| ${r.n} | ${r.addSeconds.toFixed(1)} | ${r.seedSeconds.toFixed(1)} | ${r.settleSeconds.toFixed(0)} | ${r.idleCpuPercent.toFixed(2)} | ${r.rssStartMiB.toFixed(1)} | ${r.rssPeakMiB.toFixed(1)} | ${r.rssEndMiB.toFixed(1)} | ${r.listEvents} | ${r.rowsSent} |`),
   '',
   'Goal for 1,000: idle ≤ 1% of a core and ≤ 150 MiB.',
 ];
