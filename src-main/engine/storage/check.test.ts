@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os, { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -275,10 +276,13 @@ describe('a check of more files than the workers hold open at once', () => {
       if (i === 450) data[10]! ^= 1; // damaged
       await put(['lots', ...f.path], data);
     }
+    const fds = readdirSync('/proc/self/fd').length;
     const storage = Storage.open(metainfo, dir);
     const progress: number[] = [];
     const have = await storage.check((done) => progress.push(done));
     await storage.close();
+    // Every batch's files were closed, the one opened ahead included.
+    expect(readdirSync('/proc/self/fd').length).toBe(fds);
     // The workers were started once for all the batches.
     expect(started.workers).toBeGreaterThan(0);
     expect(started.workers).toBeLessThanOrEqual(Math.min(availableParallelism(), 4));

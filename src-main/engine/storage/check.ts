@@ -125,23 +125,29 @@ async function hashInWorkers(layout: PieceLayout, files: TorrentFiles, targets: 
         pieceDone();
       }
     };
+    const open = (batch: FileBatch) => files.openForHashing(batch.firstFile, batch.endFile);
     // The first batch's files are opened before any thread starts: a torrent that cannot be handed over starts none.
-    let opened = await files.openForHashing(batches[0]!.firstFile, batches[0]!.endFile);
+    let opened = await open(batches[0]!);
     if (!opened) return false;
     const workers = new HashWorkers(batches.reduce((sum, b) => sum + pieceJobs(b.runs, layout.pieceLength).length, 0));
+    let next: ReturnType<typeof open> | undefined;
     try {
       for (let i = 0; i < batches.length; i++) {
-        opened ??= await files.openForHashing(batches[i]!.firstFile, batches[i]!.endFile);
-        // Files skipped meanwhile: what is left is hashed here.
-        if (!opened) throw new Error('the files could not be opened for hashing');
+        // Only a file skipped meanwhile makes a batch's files unavailable; the check then fails.
+        if (!opened) throw new Error('the files could not be handed to the hash workers');
+        // The next batch's files open while this one is hashed (at most two batches open).
+        next = i + 1 < batches.length ? open(batches[i + 1]!) : undefined;
+        next?.catch(() => undefined); // awaited below, or closed in the finally
         try {
           await workers.run({ files: opened.files, pieceLength: layout.pieceLength, layout: kind }, batches[i]!.runs, 0, signal ? { signal } : {}, take);
         } finally {
           await opened.close();
-          opened = undefined;
         }
+        opened = await next;
+        next = undefined;
       }
     } finally {
+      await next?.then((o) => o?.close(), () => undefined);
       await workers.close();
     }
     return true;

@@ -303,30 +303,33 @@ export class TorrentFiles {
       await Promise.all(handles.map((h) => h.close()));
     };
     const files: HashWorkerData['files'][number][] = [];
-    try {
-      for (let file = 0; file < this.#layout.fileCount; file++) {
-        const absolute = this.#pathOf(file);
-        const length = this.#layout.fileLength(file);
-        if (this.#layout.isPad(file) || length === 0) {
-          files.push({ absolute, length, pad: true }); // nothing to read: zeros, or no bytes at all
-          continue;
-        }
-        if (file < first || file >= end) {
-          files.push({ absolute, length, fd: -1 });
-          continue;
-        }
-        const handle = await this.#opener.open(absolute, false);
-        if (handle) handles.push(handle);
-        const fd = handle && 'fd' in handle && typeof handle.fd === 'number' ? handle.fd : undefined;
-        if (handle && fd === undefined) {
-          await close();
-          return undefined;
-        }
-        files.push({ absolute, length, fd: fd ?? -1 });
+    // Opened all at once: each open walks the folders through the opener, several round trips to
+    // the thread pool, and one after another they kept the hash workers waiting.
+    const opening: Promise<void>[] = [];
+    let fdless = false;
+    for (let file = 0; file < this.#layout.fileCount; file++) {
+      const absolute = this.#pathOf(file);
+      const length = this.#layout.fileLength(file);
+      if (this.#layout.isPad(file) || length === 0) {
+        files.push({ absolute, length, pad: true }); // nothing to read: zeros, or no bytes at all
+        continue;
       }
-    } catch (err) {
+      const at = files.push({ absolute, length, fd: -1 }) - 1;
+      if (file < first || file >= end) continue;
+      opening.push(
+        this.#opener.open(absolute, false).then((handle) => {
+          if (!handle) return;
+          handles.push(handle);
+          if ('fd' in handle && typeof handle.fd === 'number') files[at] = { absolute, length, fd: handle.fd };
+          else fdless = true;
+        }),
+      );
+    }
+    const failed = (await Promise.allSettled(opening)).find((r) => r.status === 'rejected');
+    if (failed || fdless) {
       await close();
-      throw err;
+      if (failed) throw failed.reason;
+      return undefined;
     }
     return { files, close };
   }
