@@ -6,6 +6,17 @@ function write(batcher: WriteBatcher, position: number, data: Uint8Array): Promi
   return new Promise((resolve, reject) => batcher.write(position, data, (err) => (err === undefined ? resolve() : reject(err))));
 }
 
+/** A batcher whose runs take a moment, and whose run starting at `position` fails with `message`. */
+function failingAt(position: number, message: string): WriteBatcher {
+  return new WriteBatcher(
+    async (start) => {
+      await new Promise((r) => setTimeout(r, 1));
+      if (start === position) throw new Error(message);
+    },
+    () => undefined,
+  );
+}
+
 describe('WriteBatcher', () => {
   it('coalesces adjacent writes queued together, and those that queue behind a batch in flight', async () => {
     const runs: { position: number; lengths: number[] }[] = [];
@@ -33,13 +44,7 @@ describe('WriteBatcher', () => {
   });
 
   it('tells every write of a failed run its error and none of the others, never from inside write()', async () => {
-    const batcher = new WriteBatcher(
-      async (position) => {
-        await new Promise((r) => setTimeout(r, 1));
-        if (position === 100) throw new Error('ENOSPC');
-      },
-      () => undefined,
-    );
+    const batcher = failingAt(100, 'ENOSPC');
     const b = new Uint8Array(10);
     let calledDuringWrite = false;
     let inside = true;
@@ -52,13 +57,7 @@ describe('WriteBatcher', () => {
   });
 
   it('calls the settled hook of a write once, just before its done, whether the run failed or not', async () => {
-    const batcher = new WriteBatcher(
-      async (position) => {
-        await new Promise((r) => setTimeout(r, 1));
-        if (position === 100) throw new Error('EIO');
-      },
-      () => undefined,
-    );
+    const batcher = failingAt(100, 'EIO');
     const b = new Uint8Array(10);
     const events: string[] = [];
     const settled = await Promise.all(
