@@ -38,6 +38,8 @@ export class HashWorkers {
   constructor(jobCount: number) {
     const threads = Math.max(1, Math.min(availableParallelism(), maxThreads, jobCount));
     this.#workers = Array.from({ length: threads }, () => new Worker(workerSource, { eval: true }));
+    // Between runs no run listens: a worker's error then must not go unhandled, only end their use.
+    for (const worker of this.#workers) worker.on('error', () => (this.#broken = true));
   }
 
   /**
