@@ -3,7 +3,7 @@ import { altSpeedScheduled } from '../bandwidth/alt-speed-schedule';
 import { BandwidthLimiter } from '../bandwidth/bandwidth-limiter';
 import type { QueueMove } from './queue';
 import { ShareLimitGuard, type GuardedTorrent } from './share-limit-guard';
-import { TorrentQueue, type QueuedTorrent } from './torrent-queue';
+import { TorrentQueue, unlimited, type QueuedTorrent } from './torrent-queue';
 import { TransferActivity, type ActivitySource } from './transfer-activity';
 
 /** Downloading with nothing in for this long shows as "Stalled" (qBittorrent's stalledDL). */
@@ -122,7 +122,10 @@ export class SessionPolicy<T extends PolicyTorrent> {
         this.#o.stalledChanged(t);
       }
     }
-    this.applyQueue();
+    // Without limits every member runs, and what starts or stops one (adding, resuming, a task's
+    // end, a failure, the settings) applies the queue then: nothing to look at every second for
+    // thousands of torrents. With limits, stalled torrents give their slot away as time passes.
+    if (!unlimited(this.#o.settings().queue)) this.applyQueue();
   }
 
   /** The tick must visit the torrent even when nothing about it changes: it seeds under share limits (seeding times grow by themselves). */

@@ -129,6 +129,7 @@ export class TorrentQueue {
 }
 
 /** Queueing off: no limit on downloads, seeds or the total. */
-function unlimited(settings: QueueSettings): boolean {
+/** No queue limit is set: every member runs, and nothing about the queue changes with time. */
+export function unlimited(settings: QueueSettings): boolean {
   return settings.maxActiveDownloads === 0 && settings.maxActiveSeeds === 0 && settings.maxActiveTorrents === 0;
 }
