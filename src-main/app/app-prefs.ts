@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from '../engine/fs/atomic-file';
 
 /** The shell's own small memory, kept apart from the engine's session state. */

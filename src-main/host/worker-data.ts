@@ -1,5 +1,5 @@
 import { MessagePort } from 'node:worker_threads';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the engine worker receives as `workerData`; the worker checks it on arrival. */
 export const workerDataSchema = z.object({

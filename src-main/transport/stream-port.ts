@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorCodes, fromWireError, ShoalError } from '../../src-shared/errors';
 import type { StreamFile, StreamSource } from '../engine/stream/stream-source';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { limits } from './limits';
 
 /** Plain data types shared by the engine and every front end. Numbers are bytes, bytes/s, ms since epoch, or counts. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultTorrentOptions } from '../../../src-shared/contract/data';
 import { ShoalError } from '../../../src-shared/errors';
 import { CURRENT_VERSION } from './saved-session';
