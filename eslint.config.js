@@ -15,6 +15,9 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
+      // zod's named export `z` is a re-export esbuild cannot tree-shake: it bundles all of zod
+      // (~760 KB more per bundle, ~20 ms more start-up). The namespace import keeps what is used.
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value='zod'] > :matches(ImportSpecifier, ImportDefaultSpecifier)", message: "use `import * as z from 'zod'` (the named `z` bundles all of zod)" }],
     },
   },
   {
