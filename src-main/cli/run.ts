@@ -2,14 +2,21 @@ import { isShoalError } from '../../src-shared/errors';
 import type { Command } from './command';
 import { terminalLine } from '../host/terminal-text';
 
+/** A command that drives an in-process engine: zod set up first, as its schemas are built on load (see useInterpretedZod). */
+const engineCommand = (load: () => Promise<{ command: Command }>) => (): Promise<Command> =>
+  import('./interpreted-zod').then((zod) => {
+    zod.useInterpretedZod();
+    return load().then((m) => m.command);
+  });
+
 const commands: Record<string, () => Promise<Command>> = {
   create: () => import('./create').then((m) => m.command),
-  download: () => import('./download').then((m) => m.command),
-  seed: () => import('./seed').then((m) => m.command),
+  download: engineCommand(() => import('./download')),
+  seed: engineCommand(() => import('./seed')),
   info: () => import('./info').then((m) => m.command),
   tracker: () => import('./tracker').then((m) => m.command),
   serve: () => import('./serve').then((m) => m.command),
-  stream: () => import('./stream').then((m) => m.command),
+  stream: engineCommand(() => import('./stream')),
 };
 
 const usage = `usage: shoal <command> [options]
