@@ -23,17 +23,19 @@ function stuck(infoHash: string, state: TorrentState): PolicyTorrent & { starts:
   };
 }
 
-function policyWith(queue: QueueSettings, torrents: Map<string, PolicyTorrent>): SessionPolicy<PolicyTorrent> {
+/** A policy over one stuck torrent, added started and the queue applied once. */
+function startedOnce(queue: QueueSettings): { t: ReturnType<typeof stuck>; policy: SessionPolicy<PolicyTorrent> } {
+  const t = stuck('a', 'paused');
   const settings: Settings = { ...initialSettings({ downloadDir: '/downloads' }), queue };
-  return new SessionPolicy({ settings: () => settings, torrents, shareLimitReached: () => undefined, stalledChanged: () => undefined });
+  const policy = new SessionPolicy<PolicyTorrent>({ settings: () => settings, torrents: new Map([['a', t]]), shareLimitReached: () => undefined, stalledChanged: () => undefined });
+  policy.add('a', true);
+  policy.applyQueue();
+  return { t, policy };
 }
 
 describe('SessionPolicy tick', () => {
   it('does not look at the queue every second without queue limits, only when asked to apply it', () => {
-    const t = stuck('a', 'paused');
-    const policy = policyWith({ maxActiveDownloads: 0, maxActiveSeeds: 0, maxActiveTorrents: 0, stalledMinutes: 5 }, new Map([['a', t]]));
-    policy.add('a', true);
-    policy.applyQueue();
+    const { t, policy } = startedOnce({ maxActiveDownloads: 0, maxActiveSeeds: 0, maxActiveTorrents: 0, stalledMinutes: 5 });
     expect(t.starts).toBe(1);
     for (let i = 0; i < 10; i++) policy.tick();
     expect(t.starts).toBe(1);
@@ -42,10 +44,7 @@ describe('SessionPolicy tick', () => {
   });
 
   it('applies the queue on every tick with queue limits, where time alone changes who runs', () => {
-    const t = stuck('a', 'paused');
-    const policy = policyWith({ maxActiveDownloads: 3, maxActiveSeeds: 5, maxActiveTorrents: 8, stalledMinutes: 5 }, new Map([['a', t]]));
-    policy.add('a', true);
-    policy.applyQueue();
+    const { t, policy } = startedOnce({ maxActiveDownloads: 3, maxActiveSeeds: 5, maxActiveTorrents: 8, stalledMinutes: 5 });
     expect(t.starts).toBe(1);
     for (let i = 0; i < 10; i++) policy.tick();
     expect(t.starts).toBe(11);
