@@ -49,7 +49,11 @@ function lastUploaded(proc: RunningProcess): number {
 describe('shoal seed stops at its share limits', () => {
   it('with --seed-ratio 1, uploads at least the size and at most one piece more, then pauses while a leecher still wants data', async () => {
     const f = lab.torrent('ratio');
-    const seeder = lab.keep(startShoal(['seed', f.torrent, '--data', f.dataDir, '--seed-ratio', '1', '--announce-interval', '1', '--json']));
+    // The seeder's own upload limit paces what it counts as uploaded: unpaced, it fills loopback's
+    // socket buffers (several MiB) with the whole torrent while the slow aria2c still reads.
+    const seeder = lab.keep(
+      startShoal(['seed', f.torrent, '--data', f.dataDir, '--seed-ratio', '1', '--upload-limit', '1M', '--announce-interval', '1', '--json']),
+    );
     // The first leecher takes about half and leaves; a fresh one then wants the whole torrent
     // again, so the seeder is asked for more than its limit allows.
     const first = await leecher(f, 'first', '1M');

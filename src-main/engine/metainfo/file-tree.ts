@@ -17,10 +17,15 @@ export function invalid(sentence: string): never {
 // Keys are binary strings (one character per byte); paths are UTF-8 (BEP 52).
 const text = (key: string): string => Buffer.from(key, 'latin1').toString('utf8');
 
-/** How a tree path is named in a refusal: short enough for one sentence. */
-function shown(parts: readonly string[]): string {
+/**
+ * How a torrent's path (not yet sanitized) is named in a refusal: short enough for one sentence,
+ * and control characters written as escapes, so a hostile name cannot break the sentence in two.
+ */
+export function shown(parts: readonly string[]): string {
   const joined = parts.join('/');
-  return joined.length > 120 ? `${joined.slice(0, 117)}...` : joined;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach the sentence
+  const escaped = joined.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped;
 }
 
 /**

@@ -150,6 +150,10 @@ describe('parseTorrent refuses malformed v2 torrents with one sentence each', ()
       const parts = hybrid();
       return withInfo(parts, { files: v1Files(parts).map((f, i) => (i === 0 ? { ...f, path: ['other.bin'] } : f)) });
     }, /disagree: file 1 is 'other.bin' in the v1 part and 'a.bin' in the file tree/],
+    ['hybrid whose v1 name holds a line break', () => {
+      const parts = hybrid();
+      return withInfo(parts, { files: v1Files(parts).map((f, i) => (i === 0 ? { ...f, path: ['a\nb.bin'] } : f)) });
+    }, /disagree: file 1 is 'a\\x0ab\.bin' in the v1 part and 'a\.bin' in the file tree/],
     ['hybrid with another length in the v1 part', () => {
       const parts = hybrid();
       return withInfo(parts, { files: v1Files(parts).map((f, i) => (i === 2 ? { ...f, length: 11 } : i === 3 ? { ...f, length: (f['length'] as number) - 1 } : f)) });

@@ -1,6 +1,6 @@
 import { binaryKey, type BDict } from '../bencode';
 import { hashBytes, rootFromPieceLayer } from '../merkle';
-import { invalid, type TreeFile } from './file-tree';
+import { invalid, shown, type TreeFile } from './file-tree';
 import type { TorrentFile } from './metainfo';
 
 /** A file before sanitizing: its path as the torrent spells it. */
@@ -56,8 +56,8 @@ export function agreeHybrid(v1: readonly RawFile[], tree: readonly TreeFile[], p
       continue;
     }
     const twin = tree[n++]!;
-    const label = `file ${n} is '${file.parts.join('/')}'`;
-    if (!same(file.parts, twin.parts)) disagree(`${label} in the v1 part and '${twin.parts.join('/')}' in the file tree`);
+    const label = `file ${n} is '${shown(file.parts)}'`;
+    if (!same(file.parts, twin.parts)) disagree(`${label} in the v1 part and '${shown(twin.parts)}' in the file tree`);
     if (file.length !== twin.length) disagree(`${label}, ${file.length} bytes in the v1 part and ${twin.length} in the file tree`);
     if (file.length > 0 && offset % pieceLength !== 0) disagree(`${label} and does not start at a piece boundary in the v1 part`);
     roots.push(twin.piecesRoot);
