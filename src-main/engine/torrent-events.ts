@@ -46,6 +46,9 @@ export function sessionTorrentEvents(h: SessionTorrentHooks): TorrentEvents {
       const to = finishedFolder(h.settings(), t.savePath, h.labels.savePath(h.labels.of(t.infoHash).category ?? undefined));
       // Started while trading, so the torrent is idle and `to` differs from where it is.
       if (to !== undefined) startMove(t, to, h.tasks);
+      // Front ends hear of it now rather than at the next list tick (up to half a second): the
+      // CLI exits on it, and a list shows it.
+      h.feed.flush();
     },
     failed: (t, error) => {
       if (!h.has(t)) return h.fetches.failed(t, error);

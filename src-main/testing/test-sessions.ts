@@ -34,7 +34,13 @@ export interface TestSessions {
    * of `pieceLength`) of the folder `<dir>/seed/<folder>` with `files` in it (paths with '/'),
    * and the leecher has added it and checked its empty folder; they have not met yet.
    */
-  seedAndLeech(o: { folder: string; files: Record<string, Uint8Array>; pieceLength: number; settings?: Partial<Settings> }): Promise<{ seeder: Session; leecher: Session; infoHash: string }>;
+  seedAndLeech(o: {
+    folder: string;
+    files: Record<string, Uint8Array>;
+    pieceLength: number;
+    settings?: Partial<Settings>;
+    leecherOptions?: Partial<SessionOptions>;
+  }): Promise<{ seeder: Session; leecher: Session; infoHash: string }>;
 }
 
 export function useTestSessions(prefix: string): TestSessions {
@@ -79,13 +85,13 @@ export function useTestSessions(prefix: string): TestSessions {
       await vi.waitFor(() => expect(seeder.torrent(alice)?.state).toBe('seeding'), { timeout: 10_000 });
       return seeder;
     },
-    async seedAndLeech({ folder, files, pieceLength, settings }) {
+    async seedAndLeech({ folder, files, pieceLength, settings, leecherOptions }) {
       for (const [name, bytes] of Object.entries(files)) {
         const file = join(path(), 'seed', folder, ...name.split('/'));
         await mkdir(dirname(file), { recursive: true });
         await writeFile(file, bytes);
       }
-      const [seeder, leecher] = [await start('seed'), await start('leech')];
+      const [seeder, leecher] = [await start('seed'), await start('leech', leecherOptions)];
       if (settings) for (const session of [seeder, leecher]) await session.setSettings(settings);
       const data = await createTorrent(join(path(), 'seed', folder), { pieceLength, creationDate: null });
       const { infoHash } = await seeder.addTorrent({ source: { kind: 'torrent', data } });
